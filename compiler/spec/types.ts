@@ -1,0 +1,155 @@
+// The normalised cluster spec: what both front ends (the compact format and kubectl manifests)
+// produce, with defaults applied and a source range on every object and field for diagnostics.
+// Values are kept as the user wrote them (canonical text for addresses); meaning is the model's job.
+
+import type { SourceRange } from '../diagnostics.ts';
+
+/**
+ * Where each field of an object came from. Keys are field names, and `field.N` for the N-th
+ * element of a list field; a missing key falls back to the object's own range (`at`).
+ */
+export type FieldRanges = Record<string, SourceRange>;
+
+export interface Located {
+  at: SourceRange;
+  pos: FieldRanges;
+}
+
+export type Protocol = 'TCP' | 'UDP';
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+export type TrafficPolicy = 'Cluster' | 'Local';
+export type ForwardingMode = 'snat' | 'dsr';
+export type BackendAlgorithm = 'random' | 'maglev';
+export type NorthSouthHook = 'tc' | 'xdp';
+
+export interface ClusterSpec extends Located {
+  name: string;
+  /** At most one CIDR per family, e.g. `10.5.0.0/16`; ClusterIPs must fall inside. */
+  serviceCIDRs: { v4?: string; v6?: string };
+  /** Inclusive; Kubernetes' default is 30000-32767. */
+  nodePortRange: { min: number; max: number };
+  loadBalancerPools: PoolSpec[];
+  datapath: DatapathOptions;
+  maps: MapSizes;
+}
+
+export interface PoolSpec extends Located {
+  name: string;
+  /** CIDRs or `first-last` ranges, in order of allocation. */
+  addresses: string[];
+  /** A service names its pool, or takes the first pool marked as default. */
+  default: boolean;
+}
+
+export interface DatapathOptions {
+  forwarding: ForwardingMode;
+  algorithm: BackendAlgorithm;
+  /** Maglev lookup table size per service; must be prime. */
+  maglevTableSize: number;
+  northSouthHook: NorthSouthHook;
+  /** sessionAffinity: ClientIP timeout when a service names none (Kubernetes: 10800 s). */
+  affinityTimeoutSeconds: number;
+  /** The talk: ExternalIPs are not reachable from inside the cluster by default (spoofing). */
+  externalIPsInCluster: boolean;
+}
+
+/** Maximum entries per map; the plan refuses a spec that does not fit. */
+export interface MapSizes {
+  services: number;
+  backends: number;
+  reverseNat: number;
+  affinity: number;
+  conntrack: number;
+  sockReverseNat: number;
+  sourceRanges: number;
+  /** Backends one service may have (slots in the service map). */
+  backendsPerService: number;
+}
+
+export interface NodeSpec extends Located {
+  name: string;
+  /** IPv4 and IPv6 addresses of the node, canonical text. */
+  addresses: string[];
+  podCIDRs: string[];
+  /** Devices the north-south datapath attaches to, e.g. `eth0`. */
+  devices: string[];
+}
+
+export interface ServiceSpec extends Located {
+  namespace: string;
+  name: string;
+  type: ServiceType;
+  /** Empty when the spec leaves allocation to the plan. */
+  clusterIPs: string[];
+  /** Families to allocate when `clusterIPs` is empty. */
+  ipFamilies: ('IPv4' | 'IPv6')[];
+  externalIPs: string[];
+  /** Addresses asked for (`loadBalancerIP`, MetalLB's annotation); empty: allocate from the pool. */
+  loadBalancerIPs: string[];
+  /** Pool to allocate from; undefined: the default pool. */
+  loadBalancerPool?: string;
+  ports: ServicePortSpec[];
+  externalTrafficPolicy: TrafficPolicy;
+  internalTrafficPolicy: TrafficPolicy;
+  sessionAffinity: 'None' | 'ClientIP';
+  affinityTimeoutSeconds: number;
+  loadBalancerSourceRanges: string[];
+  /** For externalTrafficPolicy: Local on NodePort/LoadBalancer; allocated by the plan if absent. */
+  healthCheckNodePort?: number;
+  backends: BackendSpec[];
+}
+
+export interface ServicePortSpec extends Located {
+  /** Empty for the single unnamed port Kubernetes allows. */
+  name: string;
+  protocol: Protocol;
+  port: number;
+  /** A number, or the name of a backend port. */
+  targetPort: number | string;
+  /** Allocated by the plan if absent on a NodePort/LoadBalancer service. */
+  nodePort?: number;
+}
+
+export interface BackendSpec extends Located {
+  address: string;
+  /** The node the backend runs on; undefined for backends outside the cluster's nodes. */
+  node?: string;
+  /** Named ports as an EndpointSlice lists them; compact specs derive them from targetPort. */
+  ports: BackendPortSpec[];
+  ready: boolean;
+  serving: boolean;
+  terminating: boolean;
+}
+
+export interface BackendPortSpec {
+  name: string;
+  protocol: Protocol;
+  port: number;
+}
+
+export interface HostPortSpec extends Located {
+  node: string;
+  /** Undefined: every address of the node. */
+  hostIP?: string;
+  hostPort: number;
+  protocol: Protocol;
+  podAddress: string;
+  podPort: number;
+  /** `namespace/name` of the pod, for listings. */
+  pod?: string;
+}
+
+/** Everything read from one set of input files. */
+export interface Spec {
+  cluster: ClusterSpec;
+  nodes: NodeSpec[];
+  services: ServiceSpec[];
+  hostPorts: HostPortSpec[];
+  /** Input files in the order read, with their contents' sha256, for the manifest. */
+  inputs: { file: string; sha256: string }[];
+}
+
+/** The range of a field, or of its object when the field has none. */
+export function rangeOf(obj: Located, field?: string): SourceRange {
+  return (field !== undefined && obj.pos[field]) || obj.at;
+}

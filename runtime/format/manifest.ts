@@ -1,0 +1,103 @@
+// The artifact manifest: the one file that ties a generated/<cluster>/ directory together.
+// Inert and shared: the compiler's emitter writes it, switchyard-node checks it before loading.
+
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const MANIFEST_FORMAT = 1;
+
+export interface Manifest {
+  format: number;
+  /** `switchyard <version>`. */
+  generator: string;
+  cluster: string;
+  /** sha256 over the spec inputs, so a node can tell which spec produced the artifacts. */
+  inputHash: string;
+  nodes: Record<string, NodeArtifacts>;
+  /** Every file under the directory but the manifest itself: relative path (with `/`) → sha256 hex. */
+  files: Record<string, string>;
+}
+
+export interface NodeArtifacts {
+  /** The node's BPF ELF object, relative to the cluster directory; absent until a datapath exists. */
+  object?: string;
+  /**
+   * Map-contents files (see map-contents.ts) that together make the node's map state, in order:
+   * cluster-wide files first, then the node's own; a later file's entry replaces an earlier one's
+   * with the same key.
+   */
+  maps: string[];
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Files under `dir`, relative, `/`-separated, sorted; the manifest excluded. */
+export function listArtifactFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p).split(sep).join('/'));
+    }
+  };
+  walk(dir);
+  return out.filter((f) => f !== MANIFEST_FILE).sort();
+}
+
+export function parseManifest(text: string, source = MANIFEST_FILE): Manifest {
+  let m: unknown;
+  try {
+    m = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${source}: not JSON (${(e as Error).message}); regenerate with 'switchyard compile'`);
+  }
+  const o = m as Partial<Manifest>;
+  if (typeof o !== 'object' || o === null || typeof o.format !== 'number') {
+    throw new Error(`${source}: not a switchyard manifest (no "format")`);
+  }
+  if (o.format !== MANIFEST_FORMAT) {
+    throw new Error(
+      `${source}: format ${o.format}, this switchyard reads format ${MANIFEST_FORMAT}; ` +
+        'compile the spec with a matching switchyard',
+    );
+  }
+  for (const key of ['generator', 'cluster', 'inputHash'] as const) {
+    if (typeof o[key] !== 'string') throw new Error(`${source}: "${key}" missing or not a string`);
+  }
+  if (typeof o.nodes !== 'object' || o.nodes === null) throw new Error(`${source}: "nodes" missing`);
+  if (typeof o.files !== 'object' || o.files === null) throw new Error(`${source}: "files" missing`);
+  return o as Manifest;
+}
+
+/** Deterministic JSON: keys of `files` and `nodes` sorted, two-space indent, final newline. */
+export function formatManifest(m: Manifest): string {
+  const sortKeys = <T>(r: Record<string, T>): Record<string, T> =>
+    Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
+  return JSON.stringify({ ...m, nodes: sortKeys(m.nodes), files: sortKeys(m.files) }, null, 2) + '\n';
+}
+
+/**
+ * Problems that make a directory unsafe to load: files missing, changed, or not in the manifest.
+ * An empty list means every byte is what the compiler wrote.
+ */
+export function checkArtifacts(dir: string, m: Manifest): string[] {
+  const problems: string[] = [];
+  const present = new Set(listArtifactFiles(dir));
+  for (const [file, want] of Object.entries(m.files)) {
+    if (!present.has(file)) {
+      problems.push(`${file}: listed in the manifest but missing`);
+      continue;
+    }
+    const got = sha256Hex(readFileSync(join(dir, file)));
+    if (got !== want) problems.push(`${file}: sha256 ${got.slice(0, 12)}… but the manifest says ${want.slice(0, 12)}…`);
+  }
+  for (const file of present) {
+    if (!(file in m.files)) problems.push(`${file}: present but not in the manifest`);
+  }
+  return problems;
+}

@@ -1,0 +1,185 @@
+// Typed bpf(2) commands over the raw syscall: program load and map creation for now; the
+// runtime's maps, programs and links build on these. Attribute layouts follow the kernel's
+// documented union bpf_attr (include/uapi/linux/bpf.h).
+
+import { addressOf, bpfSyscall, SyscallError } from './syscall.ts';
+
+export const BpfCmd = {
+  MAP_CREATE: 0,
+  MAP_LOOKUP_ELEM: 1,
+  MAP_UPDATE_ELEM: 2,
+  MAP_DELETE_ELEM: 3,
+  MAP_GET_NEXT_KEY: 4,
+  PROG_LOAD: 5,
+  OBJ_PIN: 6,
+  OBJ_GET: 7,
+  PROG_TEST_RUN: 10,
+  OBJ_GET_INFO_BY_FD: 15,
+  BTF_LOAD: 18,
+  MAP_UPDATE_BATCH: 26,
+  MAP_DELETE_BATCH: 27,
+  LINK_CREATE: 28,
+  LINK_UPDATE: 29,
+} as const;
+
+export const ProgType = {
+  SOCKET_FILTER: 1,
+  SCHED_CLS: 3,
+  XDP: 6,
+  CGROUP_SKB: 8,
+  CGROUP_SOCK: 9,
+  CGROUP_SOCK_ADDR: 18,
+} as const;
+
+/** enum bpf_attach_type, the values the datapath uses. */
+export const AttachType = {
+  CGROUP_INET_INGRESS: 0,
+  CGROUP_INET_EGRESS: 1,
+  CGROUP_INET_SOCK_CREATE: 2,
+  CGROUP_INET4_BIND: 8,
+  CGROUP_INET6_BIND: 9,
+  CGROUP_INET4_CONNECT: 10,
+  CGROUP_INET6_CONNECT: 11,
+  CGROUP_INET4_POST_BIND: 12,
+  CGROUP_INET6_POST_BIND: 13,
+  CGROUP_UDP4_SENDMSG: 14,
+  CGROUP_UDP6_SENDMSG: 15,
+  CGROUP_UDP4_RECVMSG: 19,
+  CGROUP_UDP6_RECVMSG: 20,
+  XDP: 37,
+  CGROUP_INET4_GETPEERNAME: 29,
+  CGROUP_INET6_GETPEERNAME: 30,
+  CGROUP_INET_SOCK_RELEASE: 34,
+  TCX_INGRESS: 46,
+  TCX_EGRESS: 47,
+} as const;
+
+export const MapType = {
+  HASH: 1,
+  ARRAY: 2,
+  PROG_ARRAY: 3,
+  PERCPU_HASH: 5,
+  PERCPU_ARRAY: 6,
+  LRU_HASH: 9,
+  LRU_PERCPU_HASH: 10,
+  LPM_TRIE: 11,
+  ARRAY_OF_MAPS: 12,
+  HASH_OF_MAPS: 13,
+} as const;
+
+export const BPF_F_STRICT_ALIGNMENT = 1 << 0;
+export const BPF_F_NO_PREALLOC = 1 << 0;
+
+export interface ProgLoadOptions {
+  type: number;
+  /** Encoded instructions, 8 bytes each. */
+  insns: Uint8Array;
+  license: string;
+  expectedAttachType?: number;
+  name?: string;
+  flags?: number;
+  /** 0: no log; 1: the verifier's messages; 2: every instruction's state. */
+  logLevel?: number;
+  logSize?: number;
+  btfFd?: number;
+  funcInfo?: { bytes: Uint8Array; recSize: number; count: number };
+  lineInfo?: { bytes: Uint8Array; recSize: number; count: number };
+}
+
+export interface ProgLoadResult {
+  fd: number;
+  log: string;
+}
+
+/** The verifier refused a program: the summary line first, the whole log kept for --verbose. */
+export class VerifierError extends SyscallError {
+  constructor(
+    errno: number,
+    readonly log: string,
+    name: string,
+  ) {
+    const lines = log.trimEnd().split('\n').filter((l) => l.trim() !== '');
+    const reason = lines.findLast((l) => !/^processed \d+ insns|^verification time/.test(l)) ?? 'no verifier log';
+    super('BPF_PROG_LOAD', errno, `load program ${name || '(unnamed)'}: the kernel verifier refused it: ${reason}`);
+    this.name = 'VerifierError';
+  }
+}
+
+function cString(s: string): Buffer {
+  return Buffer.from(s + '\0', 'utf8');
+}
+
+/** BPF_PROG_LOAD. Always asks for a log; on refusal throws VerifierError with it. */
+export function progLoad(o: ProgLoadOptions): ProgLoadResult {
+  const attr = Buffer.alloc(160);
+  const license = cString(o.license);
+  const insns = Buffer.from(o.insns.buffer, o.insns.byteOffset, o.insns.byteLength);
+  const logLevel = o.logLevel ?? 1;
+  const log = Buffer.alloc(logLevel ? (o.logSize ?? 1 << 20) : 0);
+  attr.writeUInt32LE(o.type, 0);
+  attr.writeUInt32LE(o.insns.length / 8, 4);
+  attr.writeBigUInt64LE(addressOf(insns), 8);
+  attr.writeBigUInt64LE(addressOf(license), 16);
+  attr.writeUInt32LE(logLevel, 24);
+  attr.writeUInt32LE(log.length, 28);
+  attr.writeBigUInt64LE(log.length ? addressOf(log) : 0n, 32);
+  attr.writeUInt32LE(o.flags ?? 0, 44); // prog_flags
+  const name = Buffer.alloc(16);
+  name.write((o.name ?? '').slice(0, 15), 'utf8');
+  name.copy(attr, 48);
+  attr.writeUInt32LE(o.expectedAttachType ?? 0, 68);
+  if (o.btfFd !== undefined) attr.writeUInt32LE(o.btfFd, 72); // prog_btf_fd
+  if (o.funcInfo) {
+    attr.writeUInt32LE(o.funcInfo.recSize, 76);
+    attr.writeBigUInt64LE(addressOf(o.funcInfo.bytes), 80);
+    attr.writeUInt32LE(o.funcInfo.count, 88);
+  }
+  if (o.lineInfo) {
+    attr.writeUInt32LE(o.lineInfo.recSize, 92);
+    attr.writeBigUInt64LE(addressOf(o.lineInfo.bytes), 96);
+    attr.writeUInt32LE(o.lineInfo.count, 104);
+  }
+  const text = () => log.toString('utf8', 0, Math.max(0, log.indexOf(0)));
+  try {
+    const fd = bpfSyscall('BPF_PROG_LOAD', BpfCmd.PROG_LOAD, attr);
+    // Keep the buffers alive across the call (they are referenced by address only).
+    void insns, void license, void o.funcInfo, void o.lineInfo;
+    return { fd, log: text() };
+  } catch (e) {
+    if (e instanceof SyscallError && logLevel) throw new VerifierError(e.errno, text(), o.name ?? '');
+    throw e;
+  }
+}
+
+export interface MapCreateOptions {
+  type: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  flags?: number;
+  name?: string;
+  innerMapFd?: number;
+  btfFd?: number;
+  btfKeyTypeId?: number;
+  btfValueTypeId?: number;
+}
+
+/** BPF_MAP_CREATE; returns the map's fd. */
+export function mapCreate(o: MapCreateOptions): number {
+  const attr = Buffer.alloc(72);
+  attr.writeUInt32LE(o.type, 0);
+  attr.writeUInt32LE(o.keySize, 4);
+  attr.writeUInt32LE(o.valueSize, 8);
+  attr.writeUInt32LE(o.maxEntries, 12);
+  attr.writeUInt32LE(o.flags ?? 0, 16);
+  attr.writeUInt32LE(o.innerMapFd ?? 0, 20);
+  const name = Buffer.alloc(16);
+  name.write((o.name ?? '').slice(0, 15), 'utf8');
+  name.copy(attr, 28);
+  if (o.btfFd !== undefined) {
+    attr.writeUInt32LE(o.btfFd, 48);
+    attr.writeUInt32LE(o.btfKeyTypeId ?? 0, 52);
+    attr.writeUInt32LE(o.btfValueTypeId ?? 0, 56);
+  }
+  return bpfSyscall(`BPF_MAP_CREATE ${o.name ?? ''}`.trim(), BpfCmd.MAP_CREATE, attr);
+}

@@ -1,0 +1,49 @@
+// The one native boundary of switchyard-node: libc's syscall(2) through koffi.
+// koffi ships prebuilt binaries inside its npm package, so nothing is compiled on the node and
+// the bundle needs only koffi beside it; an N-API addon of our own would need a toolchain there.
+
+import koffi from 'koffi';
+import { constants } from 'node:os';
+
+const libc = koffi.load('libc.so.6');
+const rawSyscall = libc.func('long syscall(long nr, long a1, void *a2, unsigned long a3)');
+const rawClose = libc.func('int close(int fd)');
+
+export const SYS_bpf = 321; // x86_64; arm64 would be 280
+
+const errnoNames = new Map<number, string>(Object.entries(constants.errno).map(([k, v]) => [v, k]));
+
+export function errnoName(errno: number): string {
+  return errnoNames.get(errno) ?? `errno ${errno}`;
+}
+
+/** A failed system call, with errno kept as a name (EPERM, E2BIG) for messages and tests. */
+export class SyscallError extends Error {
+  constructor(
+    readonly op: string,
+    readonly errno: number,
+    message?: string,
+  ) {
+    super(message ?? `${op}: ${errnoName(errno)}`);
+    this.name = 'SyscallError';
+  }
+  get code(): string {
+    return errnoName(this.errno);
+  }
+}
+
+/** bpf(cmd, attr, size); returns the non-negative result or throws SyscallError. */
+export function bpfSyscall(op: string, cmd: number, attr: Buffer): number {
+  const r = Number(rawSyscall(SYS_bpf, cmd, attr, attr.length));
+  if (r < 0) throw new SyscallError(op, koffi.errno());
+  return r;
+}
+
+export function closeFd(fd: number): void {
+  if (fd >= 0) rawClose(fd);
+}
+
+/** The address of a buffer's bytes, for the u64 pointer fields of bpf_attr. */
+export function addressOf(buf: Uint8Array): bigint {
+  return koffi.address(buf);
+}

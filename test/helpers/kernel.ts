@@ -1,0 +1,70 @@
+// Gate for tests that need the running kernel. Without CAP_BPF/CAP_NET_ADMIN such a test skips
+// with a printed reason; with SWITCHYARD_REQUIRE_KERNEL=1 (as CI sets) the same test fails, so a
+// CI run can never pass by skipping everything that matters.
+
+import test, { type ExecutionContext } from 'ava';
+import { readFileSync } from 'node:fs';
+
+const CAP_NET_ADMIN = 12;
+const CAP_SYS_ADMIN = 21;
+const CAP_BPF = 39;
+
+function effectiveCaps(): bigint {
+  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('CapEff:'));
+  return line ? BigInt('0x' + line.split(/\s+/)[1]) : 0n;
+}
+
+/** Why kernel tests cannot run here, or undefined when they can. */
+export function kernelUnavailableReason(): string | undefined {
+  if (process.platform !== 'linux') return `needs Linux, this is ${process.platform}`;
+  const caps = effectiveCaps();
+  const missing = [
+    [CAP_BPF, 'CAP_BPF'],
+    [CAP_NET_ADMIN, 'CAP_NET_ADMIN'],
+    [CAP_SYS_ADMIN, 'CAP_SYS_ADMIN'],
+  ].filter(([bit]) => !(caps & (1n << BigInt(bit as number)))).map(([, name]) => name);
+  return missing.length ? `missing ${missing.join(', ')} (run as root)` : undefined;
+}
+
+export const requireKernel = process.env.SWITCHYARD_REQUIRE_KERNEL === '1';
+
+type Impl = (t: ExecutionContext) => unknown | Promise<unknown>;
+
+/**
+ * Declares a test that runs in the real kernel. Where the kernel is out of reach it is skipped
+ * with the reason on stderr, or fails when SWITCHYARD_REQUIRE_KERNEL=1.
+ */
+export function kernelTest(title: string, impl: Impl): void {
+  const reason = kernelUnavailableReason();
+  if (!reason) {
+    test(title, impl);
+  } else if (requireKernel) {
+    test(title, (t) => t.fail(`kernel test cannot run: ${reason}; SWITCHYARD_REQUIRE_KERNEL=1 forbids skipping`));
+  } else {
+    process.stderr.write(`skip (kernel): ${title}: ${reason}\n`);
+    test.skip(title, impl);
+  }
+}
+
+/** Like kernelTest, but the tests in one file run one after another (shared netns, cgroups). */
+export function kernelTestSerial(title: string, impl: Impl): void {
+  const reason = kernelUnavailableReason();
+  if (!reason) {
+    test.serial(title, impl);
+  } else if (requireKernel) {
+    test.serial(title, (t) => t.fail(`kernel test cannot run: ${reason}; SWITCHYARD_REQUIRE_KERNEL=1 forbids skipping`));
+  } else {
+    process.stderr.write(`skip (kernel): ${title}: ${reason}\n`);
+    test.serial.skip(title, impl);
+  }
+}
+
+let counter = 0;
+/**
+ * A name unique to this process and call, short enough for an interface name (15 bytes):
+ * ava's workers run in parallel, and tests must never collide on namespaces, links or pins.
+ */
+export function uniqueName(prefix: string): string {
+  const id = `${(process.pid % 46656).toString(36)}${(counter++).toString(36)}`;
+  return `${prefix.slice(0, 15 - id.length - 1)}-${id}`.slice(0, 15);
+}

@@ -1,5 +1,5 @@
 import { kernelTest } from './helpers/kernel.ts';
-import { mapCreate, MapType, progLoad, ProgType, VerifierError } from '../runtime/sys/bpf.ts';
+import { mapCreate, MapType, progLoad, progTestRun, ProgType, VerifierError } from '../runtime/sys/bpf.ts';
 import { closeFd } from '../runtime/sys/syscall.ts';
 
 const insn = (op: number, regs: number, off: number, imm: number) => {
@@ -27,4 +27,14 @@ kernelTest('maps are created with the requested geometry', (t) => {
   t.teardown(() => closeFd(fd));
   t.true(fd > 0);
   t.throws(() => mapCreate({ type: MapType.HASH, keySize: 0, valueSize: 8, maxEntries: 16 }), { message: /EINVAL/ });
+});
+
+kernelTest('BPF_PROG_TEST_RUN runs a loaded XDP program on a packet', (t) => {
+  // r0 = XDP_TX (3); exit
+  const r = progLoad({ type: ProgType.XDP, insns: Buffer.concat([insn(0xb7, 0, 0, 3), insn(0x95, 0, 0, 0)]), license: 'GPL', name: 'sy_tx' });
+  t.teardown(() => closeFd(r.fd));
+  const pkt = new Uint8Array(64).fill(0xab);
+  const out = progTestRun(r.fd, { data: pkt, repeat: 10 });
+  t.is(out.retval, 3);
+  t.deepEqual([...out.data], [...pkt]);
 });

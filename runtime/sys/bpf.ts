@@ -183,3 +183,52 @@ export function mapCreate(o: MapCreateOptions): number {
   }
   return bpfSyscall(`BPF_MAP_CREATE ${o.name ?? ''}`.trim(), BpfCmd.MAP_CREATE, attr);
 }
+
+export interface TestRunOptions {
+  /** Packet bytes (XDP, tc) given to the program. */
+  data?: Uint8Array;
+  /** Room for the packet the program gives back; default: the input size plus 256. */
+  dataOutSize?: number;
+  /** Context in (e.g. a struct __sk_buff or xdp_md), where the program type takes one. */
+  ctx?: Uint8Array;
+  ctxOutSize?: number;
+  repeat?: number;
+  flags?: number;
+}
+
+export interface TestRunResult {
+  retval: number;
+  data: Uint8Array;
+  ctx: Uint8Array;
+  /** Mean nanoseconds per run as the kernel measured it. */
+  durationNs: number;
+}
+
+/** BPF_PROG_TEST_RUN: run a loaded program on a packet (and context) inside the kernel. */
+export function progTestRun(progFd: number, o: TestRunOptions = {}): TestRunResult {
+  const attr = Buffer.alloc(80);
+  const dataIn = o.data ? Buffer.from(o.data) : Buffer.alloc(0);
+  const dataOut = Buffer.alloc(o.dataOutSize ?? (o.data ? dataIn.length + 256 : 0));
+  const ctxIn = o.ctx ? Buffer.from(o.ctx) : Buffer.alloc(0);
+  const ctxOut = Buffer.alloc(o.ctxOutSize ?? ctxIn.length);
+  attr.writeUInt32LE(progFd, 0);
+  attr.writeUInt32LE(dataIn.length, 8);
+  attr.writeUInt32LE(dataOut.length, 12);
+  if (dataIn.length) attr.writeBigUInt64LE(addressOf(dataIn), 16);
+  if (dataOut.length) attr.writeBigUInt64LE(addressOf(dataOut), 24);
+  attr.writeUInt32LE(o.repeat ?? 1, 32);
+  attr.writeUInt32LE(ctxIn.length, 40);
+  attr.writeUInt32LE(ctxOut.length, 44);
+  if (ctxIn.length) attr.writeBigUInt64LE(addressOf(ctxIn), 48);
+  if (ctxOut.length) attr.writeBigUInt64LE(addressOf(ctxOut), 56);
+  attr.writeUInt32LE(o.flags ?? 0, 64);
+  bpfSyscall('BPF_PROG_TEST_RUN', BpfCmd.PROG_TEST_RUN, attr);
+  const dataOutLen = attr.readUInt32LE(12);
+  const ctxOutLen = attr.readUInt32LE(44);
+  return {
+    retval: attr.readUInt32LE(4),
+    data: new Uint8Array(dataOut.subarray(0, dataOutLen)),
+    ctx: new Uint8Array(ctxOut.subarray(0, ctxOutLen)),
+    durationNs: attr.readUInt32LE(36),
+  };
+}

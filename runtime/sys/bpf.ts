@@ -14,12 +14,18 @@ export const BpfCmd = {
   OBJ_PIN: 6,
   OBJ_GET: 7,
   PROG_TEST_RUN: 10,
+  PROG_GET_FD_BY_ID: 13,
+  MAP_GET_FD_BY_ID: 14,
   OBJ_GET_INFO_BY_FD: 15,
   BTF_LOAD: 18,
+  BTF_GET_FD_BY_ID: 19,
+  MAP_LOOKUP_BATCH: 24,
   MAP_UPDATE_BATCH: 26,
   MAP_DELETE_BATCH: 27,
   LINK_CREATE: 28,
   LINK_UPDATE: 29,
+  LINK_GET_FD_BY_ID: 30,
+  LINK_DETACH: 34,
 } as const;
 
 export const ProgType = {
@@ -31,7 +37,10 @@ export const ProgType = {
   CGROUP_SOCK_ADDR: 18,
 } as const;
 
-/** enum bpf_attach_type, the values the datapath uses. */
+/**
+ * enum bpf_attach_type, the values the datapath uses. Checked against include/uapi/linux/bpf.h
+ * (6.1 headers compiled here; TCX_* from 6.6 headers): every value below matches.
+ */
 export const AttachType = {
   CGROUP_INET_INGRESS: 0,
   CGROUP_INET_EGRESS: 1,
@@ -46,10 +55,12 @@ export const AttachType = {
   CGROUP_UDP6_SENDMSG: 15,
   CGROUP_UDP4_RECVMSG: 19,
   CGROUP_UDP6_RECVMSG: 20,
-  XDP: 37,
   CGROUP_INET4_GETPEERNAME: 29,
   CGROUP_INET6_GETPEERNAME: 30,
+  CGROUP_INET4_GETSOCKNAME: 31,
+  CGROUP_INET6_GETSOCKNAME: 32,
   CGROUP_INET_SOCK_RELEASE: 34,
+  XDP: 37,
   TCX_INGRESS: 46,
   TCX_EGRESS: 47,
 } as const;
@@ -67,8 +78,24 @@ export const MapType = {
   HASH_OF_MAPS: 13,
 } as const;
 
+/** enum bpf_link_type, as BPF_OBJ_GET_INFO_BY_FD reports it. */
+export const LinkType = {
+  CGROUP: 3,
+  NETNS: 5,
+  XDP: 6,
+  TCX: 11,
+} as const;
+
+/** prog_flags of BPF_PROG_LOAD. */
 export const BPF_F_STRICT_ALIGNMENT = 1 << 0;
+/** map_flags of BPF_MAP_CREATE. */
 export const BPF_F_NO_PREALLOC = 1 << 0;
+/** BPF_LINK_UPDATE: replace only if the link still runs old_prog_fd. */
+export const BPF_F_REPLACE = 1 << 2;
+/** Flags of BPF_MAP_UPDATE_ELEM and of batch updates. */
+export const BPF_ANY = 0;
+export const BPF_NOEXIST = 1;
+export const BPF_EXIST = 2;
 
 export interface ProgLoadOptions {
   type: number;
@@ -146,7 +173,8 @@ export function progLoad(o: ProgLoadOptions): ProgLoadResult {
     void insns, void license, void o.funcInfo, void o.lineInfo;
     return { fd, log: text() };
   } catch (e) {
-    if (e instanceof SyscallError && logLevel) throw new VerifierError(e.errno, text(), o.name ?? '');
+    // An empty log means the verifier never ran (EPERM, a bad attribute): that is no refusal.
+    if (e instanceof SyscallError && logLevel && text().trim() !== '') throw new VerifierError(e.errno, text(), o.name ?? '');
     throw e;
   }
 }

@@ -1,4 +1,4 @@
-// The one native boundary of switchyard-node: libc's syscall(2) through koffi.
+// The one native boundary of switchyard-node: libc's syscall(2) and a few libc calls through koffi.
 // koffi ships prebuilt binaries inside its npm package, so nothing is compiled on the node and
 // the bundle needs only koffi beside it; an N-API addon of our own would need a toolchain there.
 
@@ -8,8 +8,11 @@ import { constants } from 'node:os';
 const libc = koffi.load('libc.so.6');
 const rawSyscall = libc.func('long syscall(long nr, long a1, void *a2, unsigned long a3)');
 const rawClose = libc.func('int close(int fd)');
+const rawMount = libc.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)');
+const rawIfNameToIndex = libc.func('unsigned int if_nametoindex(const char *name)');
 
-export const SYS_bpf = 321; // x86_64; arm64 would be 280
+/** bpf(2)'s number differs per architecture; these are the two a node is likely to run. */
+export const SYS_bpf = process.arch === 'arm64' ? 280 : 321;
 
 const errnoNames = new Map<number, string>(Object.entries(constants.errno).map(([k, v]) => [v, k]));
 
@@ -46,4 +49,16 @@ export function closeFd(fd: number): void {
 /** The address of a buffer's bytes, for the u64 pointer fields of bpf_attr. */
 export function addressOf(buf: Uint8Array): bigint {
   return koffi.address(buf);
+}
+
+/** mount(2), for the bpf filesystem; throws SyscallError naming the target. */
+export function mountFs(source: string, target: string, fstype: string, flags = 0, data: string | null = null): void {
+  if (rawMount(source, target, fstype, flags, data) < 0) {
+    throw new SyscallError(`mount -t ${fstype} ${target}`, koffi.errno());
+  }
+}
+
+/** if_nametoindex(3) in this process's network namespace; 0 when there is no such device. */
+export function ifNameToIndex(name: string): number {
+  return Number(rawIfNameToIndex(name));
 }

@@ -1,0 +1,67 @@
+// The inert description of one node's BPF object as the runtime loads it: map definitions,
+// programs with their map references, license and BTF. Built from the ELF reader's output
+// (object-from-elf.ts) or directly by tests; only maps.ts/program.ts turn it into kernel objects.
+
+export interface MapDef {
+  /** The map's name in `.maps`; also its pin name. */
+  name: string;
+  type: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  flags: number;
+  /** BTF type ids of key and value in the object's BTF, when it has one. */
+  btfKeyTypeId?: number;
+  btfValueTypeId?: number;
+}
+
+/** A record of .BTF.ext func_info or line_info for one program, ready for BPF_PROG_LOAD. */
+export interface ExtInfo {
+  recSize: number;
+  count: number;
+  /** count × recSize bytes, instruction offsets counted in instructions from the program start. */
+  bytes: Uint8Array;
+}
+
+export interface ProgramDef {
+  /** The function's symbol name. */
+  name: string;
+  /** The ELF section it came from: says which hook it attaches to (section.ts). */
+  section: string;
+  /** Encoded instructions (8 bytes each; ld_imm64 takes two), subprograms already appended. */
+  insns: Uint8Array;
+  /** ld_imm64 instructions (by instruction index) that must carry the fd of a map. */
+  mapRefs: Array<{ insn: number; map: string }>;
+  funcInfo?: ExtInfo;
+  lineInfo?: ExtInfo;
+}
+
+export interface LoadableObject {
+  license: string;
+  /** The raw .BTF section, when the object has one. */
+  btf?: Uint8Array;
+  maps: MapDef[];
+  programs: ProgramDef[];
+}
+
+/** Short text for a map's geometry, as status and errors print it. */
+export function describeMapDef(m: Pick<MapDef, 'type' | 'keySize' | 'valueSize' | 'maxEntries' | 'flags'>): string {
+  return `${mapTypeName(m.type)} key ${m.keySize} B, value ${m.valueSize} B, max ${m.maxEntries}${m.flags ? `, flags 0x${m.flags.toString(16)}` : ''}`;
+}
+
+const mapTypeNames: Record<number, string> = {
+  1: 'hash',
+  2: 'array',
+  3: 'prog_array',
+  5: 'percpu_hash',
+  6: 'percpu_array',
+  9: 'lru_hash',
+  10: 'lru_percpu_hash',
+  11: 'lpm_trie',
+  12: 'array_of_maps',
+  13: 'hash_of_maps',
+};
+
+export function mapTypeName(type: number): string {
+  return mapTypeNames[type] ?? `map type ${type}`;
+}

@@ -1,0 +1,18 @@
+// The spec stage's checks across objects, declared as data and run in this order; each is a
+// file named for what it reports, with one signature.
+
+import type { Diagnostics } from '../diagnostics.ts';
+import type { Spec } from './types.ts';
+
+export interface CheckContext {
+  /** False when no cluster settings were found: checks against them would only cascade. */
+  hasCluster: boolean;
+}
+
+export type SpecCheck = (spec: Spec, diags: Diagnostics, ctx: CheckContext) => void;
+
+export const specChecks: SpecCheck[] = [];
+
+export function runSpecChecks(spec: Spec, diags: Diagnostics, ctx: CheckContext): void {
+  for (const check of specChecks) check(spec, diags, ctx);
+}

@@ -1,0 +1,62 @@
+// The spec stage's diagnostic codes (SY1xxx), kept as data: docs and tests list them from here.
+// Codes are stable once released: retire a code rather than reuse its number for another problem.
+
+import { defineCodes } from '../diagnostics.ts';
+
+export const codes = defineCodes({
+  // Reading the inputs.
+  SY1001: { severity: 'error', title: 'YAML syntax error' },
+  SY1002: { severity: 'error', title: 'cannot read an input path' },
+  SY1003: { severity: 'error', title: 'no spec documents in the inputs' },
+
+  // The shape of a document.
+  SY1010: { severity: 'error', title: 'unknown field' },
+  SY1011: { severity: 'error', title: 'missing required field' },
+  SY1012: { severity: 'error', title: 'wrong type' },
+  SY1013: { severity: 'error', title: 'value not among the allowed values' },
+  SY1014: { severity: 'error', title: 'number out of range' },
+  SY1015: { severity: 'error', title: 'invalid name' },
+
+  // Addresses, ports and protocols.
+  SY1020: { severity: 'error', title: 'invalid IP address' },
+  SY1021: { severity: 'error', title: 'invalid CIDR' },
+  SY1022: { severity: 'error', title: 'invalid port number' },
+  SY1023: { severity: 'error', title: 'unsupported protocol' },
+  SY1024: { severity: 'error', title: 'invalid address range' },
+  SY1025: { severity: 'error', title: 'invalid nodePort range' },
+
+  // Names and whole-spec presence.
+  SY1030: { severity: 'error', title: 'duplicate node' },
+  SY1031: { severity: 'error', title: 'duplicate service' },
+  SY1032: { severity: 'error', title: 'duplicate port within a service' },
+  SY1033: { severity: 'error', title: 'duplicate load-balancer pool' },
+  SY1034: { severity: 'error', title: 'cluster settings given more than once' },
+  SY1035: { severity: 'error', title: 'no cluster settings' },
+  SY1036: { severity: 'error', title: 'no nodes' },
+  SY1037: { severity: 'error', title: 'duplicate backend within a service' },
+
+  // Meaning across fields and objects.
+  SY1040: { severity: 'error', title: 'clusterIP outside the service CIDR' },
+  SY1041: { severity: 'error', title: 'IP family without a service CIDR' },
+  SY1042: { severity: 'error', title: 'inconsistent IP families' },
+  SY1043: { severity: 'error', title: 'externalTrafficPolicy: Local on a ClusterIP service' },
+  SY1044: { severity: 'error', title: 'backend on an unknown node' },
+  SY1045: { severity: 'error', title: 'hostPort on an unknown node' },
+  SY1046: { severity: 'warning', title: 'pod address outside its node\'s pod CIDRs' },
+  SY1047: { severity: 'error', title: 'load-balancer IP outside its pools' },
+  SY1048: { severity: 'error', title: 'unknown load-balancer pool' },
+  SY1049: { severity: 'warning', title: 'load-balancer settings on a service that is not a LoadBalancer' },
+  SY1050: { severity: 'error', title: 'Maglev table size not prime' },
+  SY1051: { severity: 'error', title: 'overlapping address ranges' },
+  SY1052: { severity: 'error', title: 'named targetPort without backend ports' },
+
+  // Kubernetes manifests.
+  SY1060: { severity: 'error', title: 'manifest kind or apiVersion not read' },
+  SY1061: { severity: 'warning', title: 'headless service skipped' },
+  SY1062: { severity: 'warning', title: 'ExternalName service skipped' },
+  SY1063: { severity: 'warning', title: 'unknown field in a Kubernetes manifest ignored' },
+  SY1064: { severity: 'warning', title: 'EndpointSlice without a service ignored' },
+  SY1065: { severity: 'warning', title: 'FQDN EndpointSlice skipped' },
+  SY1066: { severity: 'warning', title: 'SCTP port skipped' },
+  SY1067: { severity: 'warning', title: 'pod hostPort skipped' },
+});

@@ -1,0 +1,58 @@
+// Which files a list of spec paths names: files as given, directories as their *.yaml / *.yml
+// files (not recursive). Sorted and de-duplicated, so the order of the paths never matters.
+
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Diagnostics } from '../diagnostics.ts';
+import { codes } from './codes.ts';
+
+export interface InputFile {
+  file: string;
+  text: string;
+  sha256: string;
+}
+
+const SPEC_FILE = /\.ya?ml$/;
+
+export function readInputFiles(paths: string[], diags: Diagnostics): InputFile[] {
+  const files = new Set<string>();
+  for (const path of paths) {
+    const at = { file: path, line: 1, col: 1 };
+    let isDir: boolean;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch (e) {
+      diags.report(codes.SY1002, `reading spec path ${path}: ${reason(e)}; check the path`, at);
+      continue;
+    }
+    if (!isDir) {
+      files.add(path);
+      continue;
+    }
+    const entries = readdirSync(path, { withFileTypes: true })
+      .filter((e) => e.isFile() && SPEC_FILE.test(e.name))
+      .map((e) => join(path, e.name));
+    if (entries.length === 0) {
+      diags.report(codes.SY1002, `reading spec directory ${path}: it holds no *.yaml or *.yml files`, at);
+    }
+    for (const f of entries) files.add(f);
+  }
+  const out: InputFile[] = [];
+  for (const file of [...files].sort()) {
+    try {
+      const bytes = readFileSync(file);
+      out.push({ file, text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') });
+    } catch (e) {
+      diags.report(codes.SY1002, `reading spec file ${file}: ${reason(e)}`, { file, line: 1, col: 1 });
+    }
+  }
+  return out;
+}
+
+function reason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES') return 'permission denied';
+  return (e as Error).message;
+}

@@ -1,0 +1,190 @@
+// IP addresses, CIDRs and address ranges as numbers: parsing with reasons, canonical text
+// (dotted quad; RFC 5952 for IPv6), containment and overlap. Written for the spec's checks.
+
+export type Family = 4 | 6;
+
+export interface IP {
+  family: Family;
+  value: bigint;
+}
+
+/** An inclusive span of addresses of one family: a CIDR, or a pool's `first-last` range. */
+export interface Span {
+  family: Family;
+  first: bigint;
+  last: bigint;
+}
+
+export interface CIDR extends Span {
+  prefix: number;
+}
+
+export type Parsed<T> = { value: T; error?: undefined } | { value?: undefined; error: string };
+
+const BITS: Record<Family, number> = { 4: 32, 6: 128 };
+
+export function familyName(f: Family): 'IPv4' | 'IPv6' {
+  return f === 4 ? 'IPv4' : 'IPv6';
+}
+
+function parseV4(text: string): bigint | string {
+  const parts = text.split('.');
+  if (parts.length !== 4) return 'an IPv4 address has four dot-separated numbers';
+  let v = 0n;
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p)) return `"${p}" is not a number from 0 to 255`;
+    // Leading zeros read as octal in some tools and decimal in others: refuse the ambiguity.
+    if (p.length > 1 && p.startsWith('0')) return `"${p}" has a leading zero, which some tools read as octal`;
+    const n = Number(p);
+    if (n > 255) return `${p} is more than 255`;
+    v = (v << 8n) | BigInt(n);
+  }
+  return v;
+}
+
+function parseV6(text: string): bigint | string {
+  if (text.includes('%')) return 'zone indexes (%) have no meaning in a cluster spec';
+  let groups: string[];
+  let head = text;
+  const lastColon = text.lastIndexOf(':');
+  if (text.slice(lastColon + 1).includes('.')) {
+    // An embedded IPv4 tail (::ffff:192.0.2.1) stands for the last two groups.
+    const v4 = parseV4(text.slice(lastColon + 1));
+    if (typeof v4 === 'string') return `embedded IPv4 address: ${v4}`;
+    head = `${text.slice(0, lastColon + 1)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return '"::" may appear only once';
+  const split = (s: string) => (s === '' ? [] : s.split(':'));
+  const left = split(halves[0]!);
+  const right = halves.length === 2 ? split(halves[1]!) : [];
+  const present = left.length + right.length;
+  if (halves.length === 2) {
+    if (present > 7) return '"::" stands for at least one group, but there are already eight';
+    groups = [...left, ...Array<string>(8 - present).fill('0'), ...right];
+  } else {
+    if (present !== 8) return `an IPv6 address has eight groups, this has ${present}`;
+    groups = left;
+  }
+  let v = 0n;
+  for (const g of groups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return `"${g}" is not a group of one to four hex digits`;
+    v = (v << 16n) | BigInt(parseInt(g, 16));
+  }
+  return v;
+}
+
+export function parseIP(text: string): Parsed<IP> {
+  const family: Family = text.includes(':') ? 6 : 4;
+  const v = family === 4 ? parseV4(text) : parseV6(text);
+  return typeof v === 'string' ? { error: v } : { value: { family, value: v } };
+}
+
+export function formatIP(ip: IP): string {
+  if (ip.family === 4) {
+    return [24n, 16n, 8n, 0n].map((s) => String((ip.value >> s) & 0xffn)).join('.');
+  }
+  const groups = Array.from({ length: 8 }, (_, i) => Number((ip.value >> BigInt(112 - 16 * i)) & 0xffffn));
+  // IPv4-mapped addresses keep their dotted tail (RFC 5952 section 5).
+  if (ip.value >> 32n === 0xffffn) return `::ffff:${formatIP({ family: 4, value: ip.value & 0xffffffffn })}`;
+  // The longest run of two or more zero groups becomes "::", the first one on a tie.
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = (gs: number[]) => gs.map((g) => g.toString(16)).join(':');
+  if (bestStart < 0) return hex(groups);
+  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+}
+
+/** Canonical text of an address, or undefined when it does not parse. */
+export function canonicalIP(text: string): string | undefined {
+  const p = parseIP(text);
+  return p.value && formatIP(p.value);
+}
+
+export function parseCIDR(text: string): Parsed<CIDR> {
+  const slash = text.indexOf('/');
+  if (slash < 0) return { error: 'a CIDR is an address, "/" and a prefix length' };
+  const ip = parseIP(text.slice(0, slash));
+  if (ip.error !== undefined) return { error: ip.error };
+  const bits = BITS[ip.value.family];
+  const lenText = text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(lenText) || Number(lenText) > bits) {
+    return { error: `prefix length "${lenText}" must be a number from 0 to ${bits}` };
+  }
+  const prefix = Number(lenText);
+  const hostMask = (1n << BigInt(bits - prefix)) - 1n;
+  const first = ip.value.value & ~hostMask;
+  const cidr: CIDR = { family: ip.value.family, first, last: first | hostMask, prefix };
+  if (ip.value.value !== first) {
+    return { error: `host bits are set; the network is ${formatCIDR(cidr)}` };
+  }
+  return { value: cidr };
+}
+
+export function formatCIDR(c: CIDR): string {
+  return `${formatIP({ family: c.family, value: c.first })}/${c.prefix}`;
+}
+
+/** A pool entry: a CIDR or a `first-last` range of one family. */
+export function parseSpan(text: string): Parsed<Span> {
+  if (text.includes('/')) return parseCIDR(text);
+  const dash = text.indexOf('-');
+  if (dash < 0) return { error: 'expected a CIDR such as 10.3.0.0/24 or a range such as 10.3.0.10-10.3.0.20' };
+  const a = parseIP(text.slice(0, dash).trim());
+  const b = parseIP(text.slice(dash + 1).trim());
+  if (a.error !== undefined) return { error: `first address: ${a.error}` };
+  if (b.error !== undefined) return { error: `last address: ${b.error}` };
+  if (a.value.family !== b.value.family) return { error: 'the two ends are of different IP families' };
+  if (a.value.value > b.value.value) return { error: 'the first address is after the last' };
+  return { value: { family: a.value.family, first: a.value.value, last: b.value.value } };
+}
+
+export function spanContains(s: Span, ip: IP): boolean {
+  return s.family === ip.family && s.first <= ip.value && ip.value <= s.last;
+}
+
+export function spansOverlap(a: Span, b: Span): boolean {
+  return a.family === b.family && a.first <= b.last && b.first <= a.last;
+}
+
+/** IPv4 before IPv6, then numerically: 10.1.0.2 before 10.1.0.10, as reviewers expect. */
+export function compareIPs(a: IP, b: IP): number {
+  if (a.family !== b.family) return a.family - b.family;
+  return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+}
+
+/** Orders address texts numerically; text that does not parse sorts last, by text. */
+export function compareAddressText(a: string, b: string): number {
+  const pa = parseIP(a).value;
+  const pb = parseIP(b).value;
+  if (pa && pb) return compareIPs(pa, pb);
+  if (pa || pb) return pa ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The smallest CIDR holding every address given (all of one family), widened to at least
+ * `minBits` host bits: used to suggest a service CIDR from the clusterIPs seen.
+ */
+export function coveringCIDR(ips: IP[], minHostBits: number): CIDR | undefined {
+  if (ips.length === 0) return undefined;
+  const family = ips[0]!.family;
+  const bits = BITS[family];
+  let lo = ips[0]!.value;
+  let hi = lo;
+  for (const ip of ips) {
+    if (ip.value < lo) lo = ip.value;
+    if (ip.value > hi) hi = ip.value;
+  }
+  let host = minHostBits;
+  while (host < bits && lo >> BigInt(host) !== hi >> BigInt(host)) host++;
+  const mask = (1n << BigInt(host)) - 1n;
+  return { family, first: lo & ~mask, last: (lo & ~mask) | mask, prefix: bits - host };
+}

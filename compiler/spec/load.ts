@@ -1,0 +1,46 @@
+// The spec stage's entry point: files and directories in, one validated Spec out, or every
+// problem found across all inputs (SY1xxx), each at file:line:col.
+
+import { Diagnostics, type Diagnostic } from '../diagnostics.ts';
+import { assembleSpec } from './assemble-spec.ts';
+import { runSpecChecks } from './checks.ts';
+import { codes } from './codes.ts';
+import { Collected } from './drafts.ts';
+import { readInputFiles } from './input-files.ts';
+import { ValueReader, type ReadContext } from './map-reader.ts';
+import { readCompactDocument } from './read-compact.ts';
+import { isManifest, readManifest } from './read-manifest.ts';
+import type { Spec } from './types.ts';
+import { YamlSource } from './yaml-source.ts';
+
+/**
+ * Reads spec files (directories: every *.yaml / *.yml in them, by name, not recursive); the two
+ * formats may be mixed. `spec` is undefined when any diagnostic is an error; warnings come either way.
+ */
+export function loadSpec(paths: string[]): { spec?: Spec; diagnostics: Diagnostic[] } {
+  const diags = new Diagnostics();
+  const files = readInputFiles(paths, diags);
+  const collected = new Collected();
+  for (const f of files) {
+    const src = new YamlSource(f.file, f.text, diags);
+    for (const doc of src.documents) {
+      const ctx: ReadContext = { src, doc, diags, manifest: false };
+      const root = new ValueReader(ctx, doc.contents!, { label: '', path: '' });
+      collected.firstDocument ??= root.range;
+      const m = root.map();
+      if (!m) continue;
+      if (isManifest(m)) readManifest({ ...ctx, manifest: true }, doc.contents!, collected);
+      else readCompactDocument(m, collected);
+    }
+  }
+  if (files.length > 0 && !collected.firstDocument && !diags.hasErrors) {
+    diags.report(codes.SY1003, `no spec documents in ${paths.join(', ')}; every file is empty`, { file: files[0]!.file, line: 1, col: 1 });
+  }
+  if (!diags.hasErrors && files.length === 0) {
+    diags.report(codes.SY1003, 'no spec files given; name spec files or directories');
+  }
+  const { spec, hasCluster } = assembleSpec(collected, files, diags);
+  runSpecChecks(spec, diags, { hasCluster });
+  const diagnostics = diags.sorted();
+  return { spec: diags.hasErrors ? undefined : spec, diagnostics };
+}

@@ -1,0 +1,297 @@
+// Typed reading of one YAML mapping: each field read is checked (type, range, address syntax),
+// its source range recorded for later diagnostics, and whatever was never asked for is reported
+// as an unknown field with a did-you-mean. Problems are collected, never thrown.
+
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import type { CodeInfo, Diagnostics, SourceRange } from '../diagnostics.ts';
+import type { FieldRanges } from './types.ts';
+import { codes } from './codes.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { formatCIDR, formatIP, parseCIDR, parseIP } from './ip.ts';
+import type { YamlSource } from './yaml-source.ts';
+
+export interface ReadContext {
+  src: YamlSource;
+  doc: Document.Parsed;
+  diags: Diagnostics;
+  /** Kubernetes manifests warn on unknown fields (SY1063): the API server already validated them,
+   *  so a field we do not know is most likely newer than us, not a typo. */
+  manifest: boolean;
+}
+
+/** Where a value sits, for messages: `Service default/web spec.ports[0].port`, `nodes[1].name`. */
+export interface Where {
+  label: string;
+  path: string;
+}
+
+export function describe(w: Where): string {
+  return [w.label, w.path].filter((s) => s !== '').join(' ') || 'document';
+}
+
+function child(w: Where, key: string | number): Where {
+  const path = typeof key === 'number' ? `${w.path}[${key}]` : w.path === '' ? key : `${w.path}.${key}`;
+  return { label: w.label, path };
+}
+
+function kindOf(node: Node): string {
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null) return 'nothing (null)';
+    if (typeof v === 'string') return `the string "${v}"`;
+    if (typeof v === 'number') return `the number ${v}`;
+    if (typeof v === 'boolean') return `the boolean ${v}`;
+  }
+  return 'something else';
+}
+
+/** A node with aliases (`*anchor`) followed, so specs may use YAML anchors freely. */
+function deref(ctx: ReadContext, node: Node | null | undefined): Node | undefined {
+  if (node && isAlias(node)) return (node.resolve(ctx.doc) as Node | undefined) ?? undefined;
+  return node ?? undefined;
+}
+
+function isNull(node: Node | undefined): boolean {
+  return node === undefined || (isScalar(node) && node.value === null);
+}
+
+/** Free-standing value readers, for list elements and map fields alike. */
+export class ValueReader {
+  constructor(
+    readonly ctx: ReadContext,
+    readonly node: Node,
+    readonly where: Where,
+  ) {}
+
+  get range(): SourceRange {
+    return this.ctx.src.rangeOf(this.node);
+  }
+
+  report(code: CodeInfo, message: string, notes?: string[]): undefined {
+    this.ctx.diags.report(code, `${describe(this.where)}: ${message}`, this.range, notes);
+    return undefined;
+  }
+
+  private wrongType(expected: string): undefined {
+    return this.report(codes.SY1012, `expected ${expected}, got ${kindOf(this.node)}`);
+  }
+
+  string(): string | undefined {
+    if (isScalar(this.node) && typeof this.node.value === 'string') return this.node.value;
+    return this.wrongType('a string');
+  }
+
+  boolean(): boolean | undefined {
+    if (isScalar(this.node) && typeof this.node.value === 'boolean') return this.node.value;
+    return this.wrongType('true or false');
+  }
+
+  integer(min: number, max: number, code: CodeInfo = codes.SY1014): number | undefined {
+    if (!isScalar(this.node) || typeof this.node.value !== 'number' || !Number.isInteger(this.node.value)) {
+      return this.wrongType('an integer');
+    }
+    const v = this.node.value;
+    if (v < min || v > max) return this.report(code, `${v} is out of range; expected ${min} to ${max}`);
+    return v;
+  }
+
+  port(): number | undefined {
+    return this.integer(1, 65535, codes.SY1022);
+  }
+
+  /** An integer port or the name of one (a targetPort). */
+  portOrName(): number | string | undefined {
+    if (isScalar(this.node) && typeof this.node.value === 'string') {
+      const s = this.node.value;
+      // Kubernetes' IANA_SVC_NAME: at most 15 lowercase alphanumerics and dashes, one letter.
+      if (/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes('--')) return s;
+      return this.report(codes.SY1022, `"${s}" is neither a port number nor a port name (lowercase letters, digits and dashes, at most 15)`);
+    }
+    return this.port();
+  }
+
+  oneOf<V extends string>(values: readonly V[], code: CodeInfo = codes.SY1013): V | undefined {
+    const s = this.string();
+    if (s === undefined) return undefined;
+    if ((values as readonly string[]).includes(s)) return s as V;
+    return this.report(code, `"${s}" is not one of ${values.join(', ')}`, didYouMean(s, values));
+  }
+
+  protocol(): 'TCP' | 'UDP' | undefined {
+    const s = this.string();
+    if (s === undefined) return undefined;
+    if (s === 'TCP' || s === 'UDP') return s;
+    const why = s === 'SCTP' ? 'SCTP is not supported by the datapath' : `"${s}" is not a protocol`;
+    return this.report(codes.SY1023, `${why}; use TCP or UDP`, didYouMean(s, ['TCP', 'UDP']));
+  }
+
+  /** An address in canonical text. */
+  ip(): string | undefined {
+    const s = this.string();
+    if (s === undefined) return undefined;
+    const p = parseIP(s.trim());
+    if (p.error !== undefined) return this.report(codes.SY1020, `"${s}" is not an IP address: ${p.error}`);
+    return formatIP(p.value);
+  }
+
+  cidr(): string | undefined {
+    const s = this.string();
+    if (s === undefined) return undefined;
+    const p = parseCIDR(s.trim());
+    if (p.error !== undefined) return this.report(codes.SY1021, `"${s}" is not a CIDR: ${p.error}`);
+    return formatCIDR(p.value);
+  }
+
+  map(): MapReader | undefined {
+    if (isMap(this.node)) return new MapReader(this.ctx, this.node, this.where);
+    return this.wrongType('a mapping');
+  }
+
+  /** Each element read by `each`; elements it rejects are left out. Records `key.N` ranges. */
+  list<R>(each: (item: ValueReader, index: number) => R | undefined, pos?: FieldRanges, key?: string): R[] | undefined {
+    if (!isSeq(this.node)) return this.wrongType('a list');
+    const out: R[] = [];
+    this.node.items.forEach((raw, i) => {
+      const node = deref(this.ctx, raw as Node);
+      if (node === undefined) return;
+      const item = new ValueReader(this.ctx, node, child(this.where, i));
+      if (pos && key !== undefined) pos[`${key}.${i}`] = item.range;
+      const r = each(item, i);
+      if (r !== undefined) out.push(r);
+    });
+    return out;
+  }
+}
+
+export interface FieldOptions {
+  required?: boolean;
+}
+
+/** One mapping. Every getter marks its key as known; `done()` reports the keys nobody asked for. */
+export class MapReader {
+  readonly at: SourceRange;
+  readonly pos: FieldRanges = {};
+  private readonly fields = new Map<string, { key: Node; value: Node | undefined }>();
+  private readonly known = new Set<string>();
+
+  constructor(
+    readonly ctx: ReadContext,
+    node: Node,
+    public where: Where,
+  ) {
+    this.at = ctx.src.rangeOf(node);
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      const key = pair.key as Node;
+      const name = isScalar(key) ? String(key.value) : undefined;
+      if (name === undefined) {
+        ctx.diags.report(codes.SY1012, `${describe(where)}: field names must be plain strings`, ctx.src.rangeOf(key));
+        continue;
+      }
+      this.fields.set(name, { key, value: deref(ctx, pair.value as Node | null) });
+    }
+  }
+
+  /** Renames the object in later messages, once its name is known (`Service default/web`). */
+  relabel(label: string): void {
+    this.where = { label, path: this.where.path };
+  }
+
+  has(key: string): boolean {
+    this.known.add(key);
+    return !isNull(this.fields.get(key)?.value);
+  }
+
+  keys(): string[] {
+    return [...this.fields.keys()];
+  }
+
+  /** Marks fields as known and read elsewhere, or deliberately ignored. */
+  ignore(...keys: string[]): void {
+    for (const k of keys) this.known.add(k);
+  }
+
+  /** The value of a field as a ValueReader, or undefined (reporting it when required). */
+  field(key: string, opts: FieldOptions = {}): ValueReader | undefined {
+    this.known.add(key);
+    const f = this.fields.get(key);
+    if (f === undefined || isNull(f.value)) {
+      if (opts.required) {
+        this.ctx.diags.report(codes.SY1011, `${describe(this.where)}: missing required field "${key}"`, this.at);
+      }
+      return undefined;
+    }
+    const v = new ValueReader(this.ctx, f.value!, child(this.where, key));
+    this.pos[key] = v.range;
+    return v;
+  }
+
+  string(key: string, opts?: FieldOptions): string | undefined {
+    return this.field(key, opts)?.string();
+  }
+
+  boolean(key: string, opts?: FieldOptions): boolean | undefined {
+    return this.field(key, opts)?.boolean();
+  }
+
+  integer(key: string, min: number, max: number, opts?: FieldOptions): number | undefined {
+    return this.field(key, opts)?.integer(min, max);
+  }
+
+  port(key: string, opts?: FieldOptions): number | undefined {
+    return this.field(key, opts)?.port();
+  }
+
+  oneOf<V extends string>(key: string, values: readonly V[], opts?: FieldOptions): V | undefined {
+    return this.field(key, opts)?.oneOf(values);
+  }
+
+  protocol(key: string, opts?: FieldOptions): 'TCP' | 'UDP' | undefined {
+    return this.field(key, opts)?.protocol();
+  }
+
+  ip(key: string, opts?: FieldOptions): string | undefined {
+    return this.field(key, opts)?.ip();
+  }
+
+  cidr(key: string, opts?: FieldOptions): string | undefined {
+    return this.field(key, opts)?.cidr();
+  }
+
+  map(key: string, opts?: FieldOptions): MapReader | undefined {
+    return this.field(key, opts)?.map();
+  }
+
+  list<R>(key: string, each: (item: ValueReader, index: number) => R | undefined, opts?: FieldOptions): R[] | undefined {
+    return this.field(key, opts)?.list(each, this.pos, key);
+  }
+
+  stringList(key: string, opts?: FieldOptions): string[] | undefined {
+    return this.list(key, (v) => v.string(), opts);
+  }
+
+  ipList(key: string, opts?: FieldOptions): string[] | undefined {
+    return this.list(key, (v) => v.ip(), opts);
+  }
+
+  cidrList(key: string, opts?: FieldOptions): string[] | undefined {
+    return this.list(key, (v) => v.cidr(), opts);
+  }
+
+  /** Reports every field that no getter asked for. Call after reading everything. */
+  done(): void {
+    for (const [name, f] of this.fields) {
+      if (this.known.has(name)) continue;
+      const code = this.ctx.manifest ? codes.SY1063 : codes.SY1010;
+      const tail = this.ctx.manifest ? '; Switchyard ignores it' : '';
+      this.ctx.diags.report(
+        code,
+        `${describe(this.where)}: unknown field "${name}"${tail}`,
+        this.ctx.src.rangeOf(f.key),
+        didYouMean(name, this.known),
+      );
+    }
+  }
+}

@@ -1,0 +1,43 @@
+// One input file as YAML: its documents, its syntax errors as SY1001, and the mapping from YAML
+// nodes to file:line:col ranges that every later diagnostic uses.
+
+import { LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import type { Diagnostics, SourceRange } from '../diagnostics.ts';
+import { codes } from './codes.ts';
+
+export class YamlSource {
+  readonly lines = new LineCounter();
+  /** Documents without syntax errors; a broken document is reported and left out whole. */
+  readonly documents: Document.Parsed[] = [];
+
+  constructor(
+    readonly file: string,
+    text: string,
+    diags: Diagnostics,
+  ) {
+    const docs = parseAllDocuments(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    // parseAllDocuments returns an EmptyStream (no documents) for input without any content.
+    for (const doc of Array.isArray(docs) ? docs : []) {
+      for (const e of doc.errors) {
+        diags.report(codes.SY1001, `YAML: ${firstLine(e.message)}`, this.offsetRange(e.pos[0], e.pos[1]));
+      }
+      if (doc.errors.length === 0 && doc.contents !== null) this.documents.push(doc);
+    }
+  }
+
+  rangeOf(node: Node | null | undefined, fallback?: SourceRange): SourceRange {
+    const r = node?.range;
+    if (!r) return fallback ?? { file: this.file, line: 1, col: 1 };
+    return this.offsetRange(r[0], r[1]);
+  }
+
+  offsetRange(start: number, end: number): SourceRange {
+    const a = this.lines.linePos(start);
+    const b = this.lines.linePos(end);
+    return { file: this.file, line: Math.max(a.line, 1), col: a.col, endLine: b.line, endCol: b.col };
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}

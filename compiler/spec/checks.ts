@@ -2,6 +2,10 @@
 // file named for what it reports, with one signature.
 
 import type { Diagnostics } from '../diagnostics.ts';
+import { reportDuplicateNames } from './report-duplicate-names.ts';
+import { reportNodeReferences } from './report-node-references.ts';
+import { reportOverlappingRanges } from './report-overlapping-ranges.ts';
+import { reportServiceAddresses } from './report-service-addresses.ts';
 import type { Spec } from './types.ts';
 
 export interface CheckContext {
@@ -11,7 +15,12 @@ export interface CheckContext {
 
 export type SpecCheck = (spec: Spec, diags: Diagnostics, ctx: CheckContext) => void;
 
-export const specChecks: SpecCheck[] = [];
+export const specChecks: SpecCheck[] = [
+  reportDuplicateNames,
+  reportOverlappingRanges,
+  reportServiceAddresses,
+  reportNodeReferences,
+];
 
 export function runSpecChecks(spec: Spec, diags: Diagnostics, ctx: CheckContext): void {
   for (const check of specChecks) check(spec, diags, ctx);

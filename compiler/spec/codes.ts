@@ -49,6 +49,7 @@ export const codes = defineCodes({
   SY1050: { severity: 'error', title: 'Maglev table size not prime' },
   SY1051: { severity: 'error', title: 'overlapping address ranges' },
   SY1052: { severity: 'error', title: 'named targetPort without backend ports' },
+  SY1053: { severity: 'error', title: 'hostIP not an address of its node' },
 
   // Kubernetes manifests.
   SY1060: { severity: 'error', title: 'manifest kind or apiVersion not read' },

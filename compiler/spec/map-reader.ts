@@ -157,9 +157,11 @@ export class ValueReader {
       const node = deref(this.ctx, raw as Node);
       if (node === undefined) return;
       const item = new ValueReader(this.ctx, node, child(this.where, i));
-      if (pos && key !== undefined) pos[`${key}.${i}`] = item.range;
       const r = each(item, i);
-      if (r !== undefined) out.push(r);
+      if (r === undefined) return;
+      // Keyed by the index in the result, so positions stay right when a bad element is left out.
+      if (pos && key !== undefined) pos[`${key}.${out.length}`] = item.range;
+      out.push(r);
     });
     return out;
   }

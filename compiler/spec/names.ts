@@ -4,7 +4,7 @@
 import { codes } from './codes.ts';
 import type { ValueReader } from './map-reader.ts';
 
-export type NameKind = 'cluster' | 'namespace' | 'service' | 'node' | 'pool' | 'device';
+export type NameKind = 'cluster' | 'namespace' | 'service' | 'node' | 'pool' | 'object' | 'device';
 
 const RULES: Record<NameKind, { test: (s: string) => boolean; rule: string }> = {
   // DNS-1123 label: also a safe directory name.
@@ -14,6 +14,7 @@ const RULES: Record<NameKind, { test: (s: string) => boolean; rule: string }> = 
   service: { test: (s) => dnsLabel(s, 63) && /^[a-z]/.test(s), rule: 'lowercase letters, digits and dashes, at most 63, starting with a letter' },
   // DNS-1123 subdomain: node names are often FQDNs.
   node: { test: (s) => s.length <= 253 && s.split('.').every((l) => dnsLabel(l, 63)), rule: 'dot-separated labels of lowercase letters, digits and dashes, at most 253' },
+  object: { test: (s) => s.length <= 253 && s.split('.').every((l) => dnsLabel(l, 63)), rule: 'dot-separated labels of lowercase letters, digits and dashes, at most 253' },
   pool: { test: (s) => s.length <= 253 && s.split('.').every((l) => dnsLabel(l, 63)), rule: 'dot-separated labels of lowercase letters, digits and dashes, at most 253' },
   // Linux interface names: at most 15 bytes, no slash, no whitespace.
   device: { test: (s) => /^[^\s/:]{1,15}$/.test(s) && s !== '.' && s !== '..', rule: 'an interface name of at most 15 characters without "/", ":" or spaces' },

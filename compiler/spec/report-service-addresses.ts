@@ -1,0 +1,113 @@
+// A service's addresses against the cluster's declared ranges: clusterIPs inside the service CIDR
+// of their family, families consistent, load-balancer IPs inside their pools, pools that exist,
+// and load-balancer settings only where they mean something.
+
+import type { Diagnostics } from '../diagnostics.ts';
+import { codes } from './codes.ts';
+import type { SpecCheck } from './checks.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { familyName, parseCIDR, parseIP, parseSpan, spanContains, type Family, type IP } from './ip.ts';
+import { rangeOf, type ClusterSpec, type PoolSpec, type ServiceSpec } from './types.ts';
+
+export const reportServiceAddresses: SpecCheck = (spec, diags, ctx) => {
+  for (const s of spec.services) {
+    reportClusterIPs(s, spec.cluster, diags, ctx.hasCluster);
+    reportLoadBalancer(s, spec.cluster, diags, ctx.hasCluster);
+  }
+};
+
+function familyOf(text: string): Family | undefined {
+  return parseIP(text).value?.family;
+}
+
+function reportClusterIPs(s: ServiceSpec, cluster: ClusterSpec, diags: Diagnostics, hasCluster: boolean): void {
+  const svc = `service ${s.namespace}/${s.name}`;
+  const families = s.clusterIPs.map(familyOf);
+  if (s.clusterIPs.length > 2 || (families.length === 2 && families[0] === families[1])) {
+    diags.report(codes.SY1042, `${svc}: clusterIPs holds at most one address per family (one IPv4, one IPv6)`, rangeOf(s, 'clusterIPs'));
+  }
+  const asked = s.ipFamilies.map((f) => (f === 'IPv4' ? 4 : 6) as Family);
+  if (new Set(asked).size !== asked.length) {
+    diags.report(codes.SY1042, `${svc}: ipFamilies names a family twice`, rangeOf(s, 'ipFamilies'));
+  } else if (s.clusterIPs.length && families.some((f, i) => asked[i] !== undefined && f !== asked[i])) {
+    diags.report(codes.SY1042, `${svc}: ipFamilies [${s.ipFamilies.join(', ')}] disagrees with clusterIPs [${s.clusterIPs.join(', ')}]; list the families in the order of the addresses, or drop ipFamilies`, rangeOf(s, 'ipFamilies'));
+  }
+  if (!hasCluster) return;
+  s.clusterIPs.forEach((text, i) => {
+    const ip = parseIP(text).value;
+    if (!ip) return;
+    const cidrText = ip.family === 4 ? cluster.serviceCIDRs.v4 : cluster.serviceCIDRs.v6;
+    const at = rangeOf(s, `clusterIPs.${i}`);
+    if (!cidrText) {
+      diags.report(codes.SY1041, `${svc}: clusterIP ${text} is ${familyName(ip.family)}, but the cluster has no ${familyName(ip.family)} service CIDR`, at, [
+        `add cluster.serviceCIDRs.v${ip.family}, or remove the address`,
+      ]);
+      return;
+    }
+    if (!spanContains(parseCIDR(cidrText).value!, ip)) {
+      diags.report(codes.SY1040, `${svc}: clusterIP ${text} is outside the ${familyName(ip.family)} service CIDR ${cidrText}`, at, [
+        'pick an address inside it, or leave clusterIPs out to have one allocated',
+      ]);
+    }
+  });
+  if (s.clusterIPs.length === 0) {
+    for (const f of asked) {
+      if ((f === 4 ? cluster.serviceCIDRs.v4 : cluster.serviceCIDRs.v6) === undefined) {
+        diags.report(codes.SY1041, `${svc}: asks for an ${familyName(f)} clusterIP, but the cluster has no ${familyName(f)} service CIDR`, rangeOf(s, 'ipFamilies'), [
+          `add cluster.serviceCIDRs.v${f}, or drop ${familyName(f)} from ipFamilies`,
+        ]);
+      }
+    }
+  }
+}
+
+function reportLoadBalancer(s: ServiceSpec, cluster: ClusterSpec, diags: Diagnostics, hasCluster: boolean): void {
+  const svc = `service ${s.namespace}/${s.name}`;
+  if (s.type !== 'LoadBalancer') {
+    const set = (['loadBalancerIPs', 'loadBalancerPool', 'loadBalancerSourceRanges'] as const)
+      .filter((f) => (f === 'loadBalancerPool' ? s[f] !== undefined : s[f].length > 0));
+    for (const f of set) {
+      diags.report(codes.SY1049, `${svc}: ${f} has no effect on a ${s.type} service and is ignored`, rangeOf(s, f), [
+        'make the service type LoadBalancer, or remove the field',
+      ]);
+    }
+    if (s.externalTrafficPolicy === 'Local' && s.type === 'ClusterIP') {
+      diags.report(codes.SY1043, `${svc}: externalTrafficPolicy: Local applies to NodePort and LoadBalancer services, not ClusterIP`, rangeOf(s, 'externalTrafficPolicy'), [
+        'make the service a NodePort or LoadBalancer, or remove externalTrafficPolicy',
+      ]);
+    }
+    return;
+  }
+  const ips = s.loadBalancerIPs.map((t) => parseIP(t).value).filter((ip): ip is IP => ip !== undefined);
+  if (new Set(ips.map((ip) => ip.family)).size !== ips.length) {
+    diags.report(codes.SY1042, `${svc}: loadBalancerIPs holds at most one address per family`, rangeOf(s, 'loadBalancerIPs'));
+  }
+  if (!hasCluster) return;
+  const pools = cluster.loadBalancerPools;
+  let pool: PoolSpec | undefined;
+  if (s.loadBalancerPool !== undefined) {
+    pool = pools.find((p) => p.name === s.loadBalancerPool);
+    if (!pool) {
+      diags.report(codes.SY1048, `${svc}: load-balancer pool "${s.loadBalancerPool}" is not declared`, rangeOf(s, 'loadBalancerPool'),
+        didYouMean(s.loadBalancerPool, pools.map((p) => p.name)) ?? [`declared pools: ${pools.map((p) => p.name).join(', ') || 'none; add cluster.loadBalancerPools'}`]);
+      return;
+    }
+  }
+  s.loadBalancerIPs.forEach((text, i) => {
+    const ip = parseIP(text).value;
+    if (!ip) return;
+    const candidates = pool ? [pool] : pools;
+    if (candidates.some((p) => poolContains(p, ip))) return;
+    const where = pool ? `pool ${pool.name}` : pools.length ? 'every declared pool' : 'any pool: none is declared';
+    diags.report(codes.SY1047, `${svc}: loadBalancerIP ${text} is outside ${where}`, rangeOf(s, `loadBalancerIPs.${i}`), [
+      'add its range to cluster.loadBalancerPools, or pick an address from a pool',
+    ]);
+  });
+}
+
+function poolContains(p: PoolSpec, ip: IP): boolean {
+  return p.addresses.some((a) => {
+    const span = parseSpan(a).value;
+    return span !== undefined && spanContains(span, ip);
+  });
+}

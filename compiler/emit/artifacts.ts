@@ -1,0 +1,77 @@
+// Renders a plan into the files of generated/<cluster>/, in memory: review tables, the lock,
+// map layouts, binary map contents (cluster-wide once, per node only what differs) and the
+// manifest that lists them all with their sha256. Writing them is write-output.ts's job.
+
+import { encodeMapContents } from '../../runtime/format/map-contents.ts';
+import { formatManifest, MANIFEST_FILE, MANIFEST_FORMAT, sha256Hex, type Manifest } from '../../runtime/format/manifest.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import { formatLock, LOCK_FILE } from '../plan/lock.ts';
+import type { Plan } from '../plan/types.ts';
+import type { Spec } from '../spec/types.ts';
+import { checkCapacity } from './check-capacity.ts';
+import { encodeMaps } from './encode-maps.ts';
+import { layoutsJson } from './layouts-json.ts';
+import { backendsTable, maglevTable, nodeConfigText, nodeServicesTable, servicesTable } from './text-tables.ts';
+import { GENERATOR } from './version.ts';
+
+export interface ArtifactSet {
+  cluster: string;
+  /** Relative path (`/`-separated) → bytes, manifest included. */
+  files: Map<string, Uint8Array>;
+  manifest: Manifest;
+}
+
+/** sha256 over the inputs' contents, sorted: the same spec hashes the same from any directory. */
+export function inputHash(inputs: Spec['inputs']): string {
+  return sha256Hex(inputs.map((i) => i.sha256).sort().join('\n'));
+}
+
+export function renderArtifacts(plan: Plan, inputs: Spec['inputs']): { artifacts?: ArtifactSet; diagnostics: Diagnostic[] } {
+  const encoded = encodeMaps(plan);
+  const diagnostics = checkCapacity(encoded, plan.cluster);
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+
+  const files = new Map<string, Uint8Array>();
+  const text = (path: string, s: string): void => void files.set(path, Buffer.from(s, 'utf8'));
+  text(LOCK_FILE, formatLock(plan.lock));
+  text('maps.json', layoutsJson(encoded.layouts));
+  text('services.txt', servicesTable(plan));
+  text('backends.txt', backendsTable(plan));
+  if (plan.cluster.datapath.algorithm === 'maglev') text('maglev.txt', maglevTable(plan.maglev));
+
+  const clusterMaps: string[] = [];
+  for (const c of encoded.cluster) {
+    const path = `maps/${c.map}.bin`;
+    files.set(path, encodeMapContents(c));
+    clusterMaps.push(path);
+  }
+  const nodes: Manifest['nodes'] = {};
+  const configs = new Map(plan.nodeConfigs.map((c) => [c.name, c]));
+  for (const t of plan.nodes) {
+    const name = t.node.name;
+    const dir = `nodes/${name}`;
+    text(`${dir}/config.txt`, nodeConfigText(configs.get(name)!));
+    text(`${dir}/services.txt`, nodeServicesTable(name, t.entries));
+    if (t.maglev.length) text(`${dir}/maglev.txt`, maglevTable(t.maglev));
+    const own: string[] = [];
+    for (const c of encoded.nodes.get(name) ?? []) {
+      const path = `${dir}/maps/${c.map}.bin`;
+      files.set(path, encodeMapContents(c));
+      own.push(path);
+    }
+    nodes[name] = { maps: [...clusterMaps, ...own] };
+  }
+
+  const hashes: Record<string, string> = {};
+  for (const [path, bytes] of files) hashes[path] = sha256Hex(bytes);
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT,
+    generator: GENERATOR,
+    cluster: plan.cluster.name,
+    inputHash: inputHash(inputs),
+    nodes,
+    files: hashes,
+  };
+  text(MANIFEST_FILE, formatManifest(manifest));
+  return { artifacts: { cluster: plan.cluster.name, files, manifest }, diagnostics };
+}

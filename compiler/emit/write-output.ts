@@ -1,0 +1,110 @@
+// Puts an ArtifactSet on disk as generated/<cluster>/, atomically: the files go into a temp
+// directory beside it, then the old directory steps aside and the new one is renamed into place.
+// Node has no renameat2(RENAME_EXCHANGE), so there is a moment with the old directory under a
+// side name; whoever runs next (compile, check) moves it back if the swap never finished.
+// Either way an interrupted compile leaves the old output whole.
+
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { listArtifactFiles } from '../../runtime/format/manifest.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import { emptyLock, LOCK_FILE, parseLock, type Lock } from '../plan/lock.ts';
+import type { ArtifactSet } from './artifacts.ts';
+
+/** Steps at which tests (and SWITCHYARD_INTERRUPT_AT) can stop a write dead. */
+export type InterruptPoint = 'temp-written' | 'old-retired';
+
+const tempName = (cluster: string): string => `.${cluster}.tmp-${process.pid}`;
+const oldPrefix = (cluster: string): string => `.${cluster}.old-`;
+
+/** Undoes a swap that stopped halfway and clears temp directories left by dead compiles. */
+export function recoverInterrupted(outRoot: string, cluster: string): void {
+  if (!existsSync(outRoot)) return;
+  const dir = join(outRoot, cluster);
+  for (const name of readdirSync(outRoot).sort()) {
+    if (name.startsWith(oldPrefix(cluster))) {
+      if (!existsSync(dir)) renameSync(join(outRoot, name), dir);
+      else rmSync(join(outRoot, name), { recursive: true, force: true });
+    } else if (name.startsWith(`.${cluster}.tmp-`)) {
+      rmSync(join(outRoot, name), { recursive: true, force: true });
+    }
+  }
+}
+
+/** The lock of the previous compile, or an empty one when there is none yet. */
+export function readPreviousLock(outRoot: string, cluster: string): { lock: Lock; diagnostics: Diagnostic[] } {
+  const dir = join(outRoot, cluster);
+  let path = join(dir, LOCK_FILE);
+  if (!existsSync(path) && existsSync(outRoot)) {
+    // A swap cut short: the previous output sits under its side name until the next write.
+    const old = readdirSync(outRoot).sort().find((n) => n.startsWith(oldPrefix(cluster)));
+    if (old) path = join(outRoot, old, LOCK_FILE);
+  }
+  if (!existsSync(path)) return { lock: emptyLock(), diagnostics: [] };
+  return parseLock(readFileSync(path, 'utf8'), path);
+}
+
+/**
+ * What differs between the set and the directory: files whose bytes differ, files missing, and
+ * files present but no longer produced. Empty when the directory is up to date.
+ */
+export function staleFiles(outRoot: string, set: ArtifactSet): string[] {
+  const dir = join(outRoot, set.cluster);
+  if (!existsSync(dir)) return [`${set.cluster}/: missing`];
+  const out: string[] = [];
+  for (const [path, bytes] of set.files) {
+    const p = join(dir, path);
+    if (!existsSync(p)) out.push(`${set.cluster}/${path}: missing`);
+    else if (!Buffer.from(bytes).equals(readFileSync(p))) out.push(`${set.cluster}/${path}: differs`);
+  }
+  for (const path of listArtifactFiles(dir)) {
+    if (!set.files.has(path)) out.push(`${set.cluster}/${path}: no longer generated`);
+  }
+  if (existsSync(join(dir, 'manifest.json')) && !set.files.has('manifest.json')) out.push(`${set.cluster}/manifest.json: no longer generated`);
+  return out.sort();
+}
+
+export interface WriteResult {
+  dir: string;
+  /** False when the directory already held exactly these files. */
+  changed: boolean;
+  bytes: number;
+}
+
+export function writeArtifacts(outRoot: string, set: ArtifactSet, interruptAt?: InterruptPoint): WriteResult {
+  recoverInterrupted(outRoot, set.cluster);
+  const dir = join(outRoot, set.cluster);
+  let bytes = 0;
+  for (const b of set.files.values()) bytes += b.length;
+  if (staleFiles(outRoot, set).length === 0) return { dir, changed: false, bytes };
+
+  mkdirSync(outRoot, { recursive: true });
+  const temp = join(outRoot, tempName(set.cluster));
+  rmSync(temp, { recursive: true, force: true });
+  const made = new Set<string>();
+  for (const [path, data] of [...set.files].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const p = join(temp, path);
+    const d = dirname(p);
+    if (!made.has(d)) {
+      mkdirSync(d, { recursive: true });
+      made.add(d);
+    }
+    writeFileSync(p, data);
+  }
+  if (interruptAt === 'temp-written') throw new InterruptedWrite(interruptAt);
+  const old = join(outRoot, `${oldPrefix(set.cluster)}${process.pid}`);
+  const hadOld = existsSync(dir);
+  if (hadOld) renameSync(dir, old);
+  if (interruptAt === 'old-retired') throw new InterruptedWrite(interruptAt);
+  renameSync(temp, dir);
+  if (hadOld) rmSync(old, { recursive: true, force: true });
+  return { dir, changed: true, bytes };
+}
+
+/** Thrown only where a test asked a write to stop at a given step. */
+export class InterruptedWrite extends Error {
+  constructor(readonly point: InterruptPoint) {
+    super(`write interrupted at ${point} (test hook)`);
+    this.name = 'InterruptedWrite';
+  }
+}

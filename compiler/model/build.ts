@@ -1,0 +1,136 @@
+// Builds the service model from a validated Spec: addresses parsed once, backend ports resolved
+// per service port, backend readiness reduced to serving/terminating, output sorted by key.
+
+import type { BackendSpec, Spec } from '../spec/types.ts';
+import { formatHostPort, mustParseAddress, mustParseCidr, wildcardAddress, type Address, type Family } from './address.ts';
+import { resolveBackendPort } from './backend-port.ts';
+import type { Model, ModelBackend, ModelHostPort, ModelNode, ModelService, ModelServicePort } from './types.ts';
+
+/** `addr:port/PROTO`: the identity of a backend, and the text every table prints. */
+export function endpointKey(address: Address, port: number, protocol: string): string {
+  return `${formatHostPort(address, port)}/${protocol}`;
+}
+
+const byKey = <T extends { key: string }>(a: T, b: T): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * Kubernetes' conditions reduced to what the datapath needs: ready backends are active,
+ * terminating-but-serving ones are a fallback, anything else carries no traffic.
+ */
+function servingState(b: BackendSpec): 'active' | 'terminating' | undefined {
+  if (b.terminating) return b.serving ? 'terminating' : undefined;
+  return b.ready ? 'active' : undefined;
+}
+
+export function buildModel(spec: Spec): Model {
+  const addressCache = new Map<string, Address>();
+  const addr = (text: string): Address => {
+    let a = addressCache.get(text);
+    if (!a) addressCache.set(text, (a = mustParseAddress(text)));
+    return a;
+  };
+
+  const nodes: ModelNode[] = spec.nodes
+    .map((n) => ({
+      name: n.name,
+      addresses: n.addresses.map(addr),
+      podCIDRs: n.podCIDRs.map((c) => mustParseCidr(c)),
+      devices: [...n.devices],
+      spec: n,
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+  const services: ModelService[] = spec.services.map((s) => {
+    const key = `${s.namespace}/${s.name}`;
+    const clusterIPs = s.clusterIPs.map(addr);
+    const families: Family[] = clusterIPs.length
+      ? clusterIPs.map((a) => a.family)
+      : s.ipFamilies.map((f) => (f === 'IPv6' ? 6 : 4));
+    const ports: ModelServicePort[] = s.ports.map((p) => {
+      const backends: ModelBackend[] = [];
+      for (const b of s.backends) {
+        const state = servingState(b);
+        if (!state) continue;
+        const port = resolveBackendPort(p, b);
+        if (port === undefined) continue;
+        const address = addr(b.address);
+        backends.push({
+          address,
+          port,
+          protocol: p.protocol,
+          node: b.node,
+          terminating: state === 'terminating',
+          key: endpointKey(address, port, p.protocol),
+          spec: b,
+        });
+      }
+      return {
+        name: p.name,
+        protocol: p.protocol,
+        port: p.port,
+        nodePort: p.nodePort,
+        backends,
+        key: `${key}:${p.name || p.port}/${p.protocol}`,
+        spec: p,
+      };
+    });
+    const hasNodePorts = s.type === 'NodePort' || s.type === 'LoadBalancer';
+    return {
+      key,
+      namespace: s.namespace,
+      name: s.name,
+      type: s.type,
+      clusterIPs,
+      families: [...new Set(families)].sort(),
+      externalIPs: s.externalIPs.map(addr),
+      loadBalancerIPs: s.type === 'LoadBalancer' ? s.loadBalancerIPs.map(addr) : [],
+      pool: s.loadBalancerPool,
+      ports,
+      hasNodePorts,
+      externalSet: s.externalTrafficPolicy === 'Local' ? 'local' : 'all',
+      internalSet: s.internalTrafficPolicy === 'Local' ? 'local' : 'all',
+      affinityTimeout: s.sessionAffinity === 'ClientIP' ? s.affinityTimeoutSeconds : undefined,
+      sourceRanges: s.loadBalancerSourceRanges.map((c) => mustParseCidr(c)),
+      healthCheckNodePort: s.healthCheckNodePort,
+      needsHealthCheck: hasNodePorts && s.externalTrafficPolicy === 'Local',
+      spec: s,
+    };
+  });
+
+  const hostPorts: ModelHostPort[] = spec.hostPorts.map((h) => {
+    const podAddress = addr(h.podAddress);
+    const address = h.hostIP !== undefined ? addr(h.hostIP) : wildcardAddress(podAddress.family);
+    const wildcard = h.hostIP === undefined;
+    const backend: ModelBackend = {
+      address: podAddress,
+      port: h.podPort,
+      protocol: h.protocol,
+      node: h.node,
+      terminating: false,
+      key: endpointKey(podAddress, h.podPort, h.protocol),
+      spec: { at: h.at, pos: h.pos, address: h.podAddress, node: h.node, ports: [], ready: true, serving: true, terminating: false },
+    };
+    return {
+      node: h.node,
+      address,
+      wildcard,
+      port: h.hostPort,
+      protocol: h.protocol,
+      backend,
+      key: `${h.node}/${endpointKey(address, h.hostPort, h.protocol)}`,
+      pod: h.pod,
+      spec: h,
+    };
+  });
+
+  return {
+    cluster: spec.cluster,
+    serviceCIDRs: {
+      v4: spec.cluster.serviceCIDRs.v4 !== undefined ? mustParseCidr(spec.cluster.serviceCIDRs.v4) : undefined,
+      v6: spec.cluster.serviceCIDRs.v6 !== undefined ? mustParseCidr(spec.cluster.serviceCIDRs.v6) : undefined,
+    },
+    nodes,
+    services: services.sort(byKey),
+    hostPorts: hostPorts.sort(byKey),
+  };
+}

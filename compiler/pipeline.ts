@@ -1,0 +1,104 @@
+// The compiler's pipeline, declared as data (peggy's lesson): stages in order, each a name, what
+// it does, and one function over a shared context that returns the stage's diagnostics. The
+// driver stops after the first stage with an error. Later stages (datapath, lang, bpf, verify)
+// join by adding entries here, between plan and emit.
+
+import { Diagnostics, type Diagnostic } from './diagnostics.ts';
+import { renderArtifacts, type ArtifactSet } from './emit/artifacts.ts';
+import { readPreviousLock } from './emit/write-output.ts';
+import { buildModel } from './model/build.ts';
+import type { Model } from './model/types.ts';
+import { planCluster } from './plan/build.ts';
+import { emptyLock, type Lock } from './plan/lock.ts';
+import type { Plan } from './plan/types.ts';
+import { loadSpec } from './spec/load.ts';
+import type { Spec } from './spec/types.ts';
+
+export interface CompileContext {
+  /** Spec files and directories. */
+  paths: string[];
+  /** Where generated/<cluster>/ lives: the previous lock is read from there. Undefined: no lock. */
+  outRoot?: string;
+  /** A lock to use instead of reading one (tests, diff). */
+  lock?: Lock;
+  spec?: Spec;
+  model?: Model;
+  plan?: Plan;
+  artifacts?: ArtifactSet;
+}
+
+export interface Stage {
+  name: string;
+  does: string;
+  run(ctx: CompileContext): Diagnostic[];
+}
+
+export const pipeline: readonly Stage[] = [
+  {
+    name: 'spec',
+    does: 'read and validate the YAML inputs',
+    run: (ctx) => {
+      const r = loadSpec(ctx.paths);
+      ctx.spec = r.spec;
+      return r.diagnostics;
+    },
+  },
+  {
+    name: 'lock',
+    does: 'read the IDs and allocations of the previous compile',
+    run: (ctx) => {
+      if (ctx.lock || ctx.outRoot === undefined) {
+        ctx.lock ??= emptyLock();
+        return [];
+      }
+      const r = readPreviousLock(ctx.outRoot, ctx.spec!.cluster.name);
+      ctx.lock = r.lock;
+      return r.diagnostics;
+    },
+  },
+  {
+    name: 'model',
+    does: 'normalise services: addresses, frontends, backend ports',
+    run: (ctx) => {
+      ctx.model = buildModel(ctx.spec!);
+      return [];
+    },
+  },
+  {
+    name: 'plan',
+    does: 'allocate addresses and IDs, build per-node service tables',
+    run: (ctx) => {
+      const r = planCluster(ctx.model!, ctx.lock);
+      ctx.plan = r.plan;
+      return r.diagnostics;
+    },
+  },
+  {
+    name: 'emit',
+    does: 'encode map contents, tables, lock and manifest',
+    run: (ctx) => {
+      const r = renderArtifacts(ctx.plan!, ctx.spec!.inputs);
+      ctx.artifacts = r.artifacts;
+      return r.diagnostics;
+    },
+  },
+];
+
+export interface PipelineResult {
+  ctx: CompileContext;
+  /** Sorted by place. */
+  diagnostics: Diagnostic[];
+  ok: boolean;
+}
+
+/** Runs the stages in order; `onStage` hears each stage start (for a progress bar). */
+export function runPipeline(ctx: CompileContext, onStage?: (stage: Stage, index: number, count: number) => void, stages: readonly Stage[] = pipeline): PipelineResult {
+  const diags = new Diagnostics();
+  for (let i = 0; i < stages.length; i++) {
+    const stage = stages[i]!;
+    onStage?.(stage, i, stages.length);
+    diags.addAll(stage.run(ctx));
+    if (diags.hasErrors) return { ctx, diagnostics: diags.sorted(), ok: false };
+  }
+  return { ctx, diagnostics: diags.sorted(), ok: true };
+}

@@ -1,0 +1,68 @@
+// What each node holds beyond the cluster-wide tables: its own backends for Local-policy
+// entries (the cluster-wide entry has none, so a node without a local backend drops, as
+// Kubernetes requires) and its HostPorts. Built from the backends' nodes, so the work and the
+// output grow with backends + nodes, never services × nodes.
+
+import type { Family } from '../model/address.ts';
+import type { ModelNode } from '../model/types.ts';
+import { maglevTable } from './maglev.ts';
+import type { LbUnit, MaglevTable, NodeEntry, NodeTable, ServiceEntry, UnitBackend } from './types.ts';
+
+export interface MaglevOptions {
+  enabled: boolean;
+  size: number;
+}
+
+/** Backends of one family of a unit grouped by node, in slot order. */
+function byNode(backends: readonly UnitBackend[]): Map<string, UnitBackend[]> {
+  const out = new Map<string, UnitBackend[]>();
+  for (const b of backends) {
+    if (b.node === undefined) continue;
+    const list = out.get(b.node);
+    if (list) list.push(b);
+    else out.set(b.node, [b]);
+  }
+  return out;
+}
+
+/** The Maglev table of a backend list: active backends, or the terminating ones when none is. */
+export function maglevFor(unit: LbUnit, set: 'all' | 'local', family: Family, backends: readonly UnitBackend[], size: number): MaglevTable | undefined {
+  const active = backends.filter((b) => !b.terminating);
+  const chosen = active.length ? active : backends;
+  if (chosen.length === 0) return undefined;
+  return { unit, set, family, table: maglevTable(chosen.map((b) => b.backend), size) };
+}
+
+export function buildNodeTables(
+  nodes: readonly ModelNode[],
+  entries: readonly ServiceEntry[],
+  hostPortEntries: readonly ServiceEntry[],
+  maglev: MaglevOptions,
+): NodeTable[] {
+  const tables = new Map<string, NodeTable>(nodes.map((node) => [node.name, { node, entries: [], maglev: [] }]));
+  const groups = new Map<UnitBackend[], Map<string, UnitBackend[]>>();
+  const maglevDone = new Set<string>();
+  for (const entry of entries) {
+    if (entry.set !== 'local') continue;
+    const family = entry.frontend.address.family;
+    const list = entry.unit.byFamily[family];
+    let g = groups.get(list);
+    if (!g) groups.set(list, (g = byNode(list)));
+    for (const [node, backends] of g) {
+      const t = tables.get(node);
+      if (!t) continue;
+      t.entries.push({ entry, backends });
+      const key = `${node} ${entry.unit.id} ${family}`;
+      if (maglev.enabled && !maglevDone.has(key)) {
+        maglevDone.add(key);
+        const m = maglevFor(entry.unit, 'local', family, backends, maglev.size);
+        if (m) t.maglev.push(m);
+      }
+    }
+  }
+  for (const entry of hostPortEntries) {
+    const t = tables.get(entry.frontend.node!);
+    if (t) t.entries.push({ entry, backends: entry.unit.backends } satisfies NodeEntry);
+  }
+  return [...tables.values()];
+}

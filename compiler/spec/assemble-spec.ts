@@ -27,6 +27,9 @@ export function assembleSpec(c: Collected, files: InputFile[], diags: Diagnostic
   if (!chosen) {
     diags.report(codes.SY1035, 'no cluster settings in the inputs; add a cluster: document', c.firstDocument, missingClusterNotes(c));
   }
+  if (c.nodes.length === 0) {
+    diags.report(codes.SY1036, 'the inputs declare no nodes; add a nodes: list or Node manifests (kubectl get nodes -o yaml)', c.firstDocument);
+  }
   const cluster = chosen?.cluster ?? placeholderCluster();
   const devices = chosen?.devices ?? [...DEFAULT_DEVICES];
 
@@ -48,8 +51,9 @@ export function assembleSpec(c: Collected, files: InputFile[], diags: Diagnostic
 }
 
 function closeService(s: ServiceDraft, cluster: ClusterSpec): ServiceSpec {
+  // Families in the order of the addresses (de-duplicated: two of one family is SY1042's to report).
   const families = s.clusterIPs.length
-    ? s.clusterIPs.map((ip) => (parseIP(ip).value?.family === 6 ? 'IPv6' : 'IPv4') as 'IPv4' | 'IPv6')
+    ? [...new Set(s.clusterIPs.map((ip) => (parseIP(ip).value?.family === 6 ? 'IPv6' : 'IPv4') as 'IPv4' | 'IPv6'))]
     : [cluster.serviceCIDRs.v4 || !cluster.serviceCIDRs.v6 ? 'IPv4' : 'IPv6'] as ('IPv4' | 'IPv6')[];
   return {
     ...s,

@@ -33,11 +33,13 @@ export function loadSpec(paths: string[]): { spec?: Spec; diagnostics: Diagnosti
       else readCompactDocument(m, collected);
     }
   }
-  if (files.length > 0 && !collected.firstDocument && !diags.hasErrors) {
-    diags.report(codes.SY1003, `no spec documents in ${paths.join(', ')}; every file is empty`, { file: files[0]!.file, line: 1, col: 1 });
-  }
-  if (!diags.hasErrors && files.length === 0) {
-    diags.report(codes.SY1003, 'no spec files given; name spec files or directories');
+  if (!collected.firstDocument) {
+    // Nothing to assemble: say why once, rather than "no cluster" and "no nodes" as well.
+    if (!diags.hasErrors) {
+      const what = files.length ? 'the inputs hold no YAML documents, only comments or nothing' : 'no spec files given';
+      diags.report(codes.SY1003, `${what}; write a compact spec or add Kubernetes manifests`, files[0] && { file: files[0].file, line: 1, col: 1 });
+    }
+    return { diagnostics: diags.sorted() };
   }
   const { spec, hasCluster } = assembleSpec(collected, files, diags);
   runSpecChecks(spec, diags, { hasCluster });

@@ -71,7 +71,7 @@ export function readK8sPod(m: MapReader, meta: Metadata, out: Collected): void {
     : podIPs.length === 0 ? 'has no address yet (no status.podIP)'
     : undefined;
   if (skip) {
-    for (const p of published) p.v.report(codes.SY1067, `hostPort ${p.hostPort} of Pod ${pod} is skipped: the pod ${skip}`);
+    for (const p of published) p.v.report(codes.SY1067, `hostPort ${p.hostPort} is skipped: the pod ${skip}`);
     return;
   }
   for (const p of published) {

@@ -51,16 +51,13 @@ export function readManifest(ctx: ReadContext, node: Node, out: Collected, inLis
     return;
   }
   const known = KINDS[kind];
-  if (!known) {
-    const read = Object.keys(KINDS).map((k) => `${KINDS[k]!.apiVersion} ${k}`).join(', ');
-    m.field('kind')!.report(codes.SY1060, `Switchyard does not read ${apiVersion} ${kind}${inList ? ' inside a List' : ''}; it reads ${read}${inList ? '' : ' and List'}`,
-      [...(didYouMean(kind, Object.keys(KINDS)) ?? []), 'leave it out of the inputs: kubectl get nodes,services,endpointslices,pods -A -o yaml']);
-    return;
-  }
-  if (apiVersion !== known.apiVersion) {
-    apiVersionField!.report(codes.SY1060, `Switchyard reads ${kind} at apiVersion ${known.apiVersion}, not ${apiVersion}`, [
-      `get it from a cluster that serves ${known.apiVersion}, or convert it`,
-    ]);
+  if (!known || apiVersion !== known.apiVersion) {
+    const read = Object.entries(KINDS).map(([k, v]) => `${v.apiVersion} ${k}`).join(', ');
+    const [at, message, notes] = known
+      ? [apiVersionField!.range, `Switchyard reads ${kind} at apiVersion ${known.apiVersion}, not ${apiVersion}`, [`get it from a cluster that serves ${known.apiVersion}, or convert it`]]
+      : [m.pos['kind']!, `Switchyard does not read ${apiVersion} ${kind}${inList ? ' inside a List' : ''}; it reads ${read}${inList ? '' : ' and List'}`,
+        [...(didYouMean(kind, Object.keys(KINDS)) ?? []), 'leave it out of the inputs: kubectl get nodes,services,endpointslices,pods -A -o yaml']];
+    ctx.diags.report(codes.SY1060, message, at, notes);
     return;
   }
   const meta = readMetadata(m, kind !== 'Node');

@@ -15,6 +15,20 @@ export interface EncodeOptions {
    * rewrites it with gotol (kernel 6.4+), 'error' refuses.
    */
   longJumps?: 'relax' | 'error';
+  /**
+   * Names of functions outside this stream: a call or LD_IMM64 of a function whose target is not
+   * a label here but one of these is left unresolved (imm unchanged) and reported in `calls`,
+   * for the object writer to relocate.
+   */
+  functions?: ReadonlySet<string>;
+}
+
+export interface CallRef {
+  /** Index into `Encoded.insns`. */
+  index: number;
+  slot: number;
+  /** The function named. */
+  target: string;
 }
 
 export interface MapRef {
@@ -36,6 +50,7 @@ export interface Encoded {
   /** Label name → slot it names; a label after the last instruction names the end. */
   labels: Map<string, number>;
   mapRefs: MapRef[];
+  calls: CallRef[];
 }
 
 export class EncodeError extends Error {
@@ -84,8 +99,10 @@ export function encode(items: readonly Item[], options: EncodeOptions = {}): Enc
       labelAt.set(item.name, insns.length);
     } else insns.push(item);
   }
+  const external = (insn: Insn): boolean =>
+    insn.target !== undefined && !labelAt.has(insn.target) && targetField(insn) === 'imm' && !!options.functions?.has(insn.target);
   for (const [i, insn] of insns.entries()) {
-    if (insn.target !== undefined && !labelAt.has(insn.target)) {
+    if (insn.target !== undefined && !labelAt.has(insn.target) && !external(insn)) {
       throw new EncodeError(`${where(insn, i)}: label ${insn.target} is not defined`);
     }
   }
@@ -123,6 +140,7 @@ export function encode(items: readonly Item[], options: EncodeOptions = {}): Enc
   const out: Insn[] = [];
   const outSlots: number[] = [];
   const mapRefs: MapRef[] = [];
+  const calls: CallRef[] = [];
   const fds = options.maps instanceof Map ? options.maps : options.maps ? new Map(Object.entries(options.maps)) : undefined;
   const push = (insn: Insn, slot: number): void => {
     out.push(insn);
@@ -136,7 +154,9 @@ export function encode(items: readonly Item[], options: EncodeOptions = {}): Enc
     }
     let resolved = insn;
     const field = targetField(insn);
-    if (insn.target !== undefined && field) {
+    if (external(insn)) {
+      calls.push({ index: out.length, slot, target: insn.target! });
+    } else if (insn.target !== undefined && field) {
       resolved = withFields(insn, { [field]: slotOfLabel(insn.target) - slot - 1 });
     }
     if (insn.op === LD_IMM64 && insn.map !== undefined) {
@@ -158,7 +178,7 @@ export function encode(items: readonly Item[], options: EncodeOptions = {}): Enc
   const view = new DataView(bytes.buffer);
   for (const [k, insn] of out.entries()) writeInsn(view, outSlots[k]! * 8, insn);
   const labels = new Map([...labelAt].map(([name, idx]) => [name, idx < insns.length ? slotOf[idx]! : end]));
-  return { bytes, insns: out, slotOf: outSlots, labels, mapRefs };
+  return { bytes, insns: out, slotOf: outSlots, labels, mapRefs, calls };
 }
 
 /** The instructions that replace a 16-bit jump whose target is `rel` slots from its own slot. */

@@ -1,0 +1,13 @@
+// The command registry: one entry per file in this folder. A new command is one file and one
+// line here.
+
+import type { Command } from './command.ts';
+import { compileCommand } from './compile.ts';
+import { diffCommand } from './diff.ts';
+import { startCommand } from './start.ts';
+
+export const commands: readonly Command[] = [
+  compileCommand,
+  diffCommand,
+  startCommand,
+];

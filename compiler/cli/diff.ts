@@ -1,0 +1,98 @@
+// `switchyard diff OLD NEW`: what changed between two outputs, by meaning. Each side is a
+// generated cluster directory (with manifest.json), a directory of them (generated/), or specs
+// compiled in memory; clusters are matched by name.
+
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { MANIFEST_FILE, parseManifest } from '../../runtime/format/manifest.ts';
+import { semanticDiff } from '../emit/semantic-diff.ts';
+import { readTables, type ServiceView } from '../emit/table-view.ts';
+import { EXIT, type CliIO, type Command } from './command.ts';
+import { compileGroups } from './compile-clusters.ts';
+import { printDiagnostics } from './compile.ts';
+import { specGroups, userPath } from './spec-paths.ts';
+
+type Side = Map<string, Map<string, ServiceView>>;
+
+function readGenerated(dir: string): [string, Map<string, ServiceView>] {
+  const manifest = parseManifest(readFileSync(join(dir, MANIFEST_FILE), 'utf8'), join(dir, MANIFEST_FILE));
+  const text = (f: string): string => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '');
+  return [manifest.cluster, readTables(text('services.txt'), text('backends.txt'))];
+}
+
+/** Undefined after printing why, when the side cannot be read. */
+function readSide(io: CliIO, arg: string): Side | undefined {
+  const p = userPath(io.cwd, arg);
+  if (!existsSync(p)) {
+    io.stderr.write(`switchyard diff: ${arg} does not exist; give a generated cluster directory, generated/, or spec files\n`);
+    return undefined;
+  }
+  if (statSync(p).isDirectory()) {
+    if (existsSync(join(p, MANIFEST_FILE))) return new Map([readGenerated(p)]);
+    const clusters = readdirSync(p)
+      .sort()
+      .filter((n) => !n.startsWith('.') && existsSync(join(p, n, MANIFEST_FILE)));
+    if (clusters.length) return new Map(clusters.map((n) => readGenerated(join(p, n))));
+  }
+  const { groups, errors } = specGroups(io.cwd, [arg]);
+  if (errors.length) {
+    for (const e of errors) io.stderr.write(`switchyard diff: ${e}\n`);
+    return undefined;
+  }
+  const outcome = compileGroups(groups, undefined, io);
+  if (printDiagnostics(io, outcome.diagnostics)) return undefined;
+  return new Map(outcome.compiles.map((c) => [c.ctx.spec!.cluster.name, readTables(text(c, 'services.txt'), text(c, 'backends.txt'))]));
+}
+
+function text(c: { ctx: { artifacts?: { files: Map<string, Uint8Array> } } }, file: string): string {
+  return Buffer.from(c.ctx.artifacts!.files.get(file) ?? new Uint8Array()).toString('utf8');
+}
+
+export const diffCommand: Command = {
+  name: 'diff',
+  summary: 'what changed between two outputs or specs: services, frontends, backends',
+  usage: 'switchyard diff OLD NEW',
+  description: `
+OLD and NEW are each a generated cluster directory (generated/demo), a directory of them
+(generated/), or spec files and directories, compiled in memory. Prints services added (+),
+removed (-) and changed (~: an address, a policy), then backends added and removed, and a
+summary. IDs are left out. Exit code 0 when nothing changed, 1 when something did, 2 on errors.`,
+  options: [],
+  minPositionals: 2,
+  maxPositionals: 2,
+  run(args, io) {
+    const [oldArg, newArg] = args.positionals as [string, string];
+    let a: Side | undefined;
+    let b: Side | undefined;
+    try {
+      a = readSide(io, oldArg);
+      b = a && readSide(io, newArg);
+    } catch (e) {
+      io.stderr.write(`switchyard diff: ${(e as Error).message}\n`);
+      return EXIT.error;
+    }
+    if (!a || !b) return EXIT.error;
+    let differences = 0;
+    const names = [...new Set([...a.keys(), ...b.keys()])].sort();
+    for (const name of names) {
+      const before = a.get(name);
+      const after = b.get(name);
+      if (!before || !after) {
+        io.stdout.write(`${before ? '-' : '+'} cluster ${name}\n`);
+        differences++;
+        continue;
+      }
+      const d = semanticDiff(before, after);
+      if (d.lines.length === 0) continue;
+      differences++;
+      if (names.length > 1) io.stdout.write(`cluster ${name}:\n`);
+      io.stdout.write(d.lines.join('\n') + '\n');
+      io.stdout.write(
+        `services: ${d.servicesAdded} added, ${d.servicesRemoved} removed, ${d.servicesChanged} changed; ` +
+          `backends: ${d.backendsAdded} added, ${d.backendsRemoved} removed\n`,
+      );
+    }
+    if (!differences) io.stdout.write('no differences\n');
+    return differences ? EXIT.negative : EXIT.ok;
+  },
+};

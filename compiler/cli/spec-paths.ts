@@ -1,0 +1,44 @@
+// Turns SPEC arguments into clusters to compile. Files and directories holding YAML make one
+// cluster together (loadSpec's inputs); a directory without YAML of its own but with
+// subdirectories that have some is a collection, each subdirectory its own cluster (specs/).
+
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+
+const isYaml = (name: string): boolean => /\.ya?ml$/i.test(name);
+
+function hasYaml(dir: string): boolean {
+  return readdirSync(dir).some((n) => isYaml(n) && statSync(join(dir, n)).isFile());
+}
+
+/** Paths as the user sees them: relative to the process when that is shorter. */
+export function userPath(cwd: string, arg: string): string {
+  if (isAbsolute(arg)) return arg;
+  const abs = resolve(cwd, arg);
+  const rel = relative(process.cwd(), abs);
+  return rel === '' ? '.' : rel.startsWith('..') ? abs : rel;
+}
+
+export function specGroups(cwd: string, args: readonly string[]): { groups: string[][]; errors: string[] } {
+  const together: string[] = [];
+  const groups: string[][] = [];
+  const errors: string[] = [];
+  for (const arg of args) {
+    const p = userPath(cwd, arg);
+    if (!existsSync(p)) {
+      errors.push(`spec path ${arg} does not exist`);
+      continue;
+    }
+    if (!statSync(p).isDirectory() || hasYaml(p)) {
+      together.push(p);
+      continue;
+    }
+    const subs = readdirSync(p)
+      .sort()
+      .map((n) => join(p, n))
+      .filter((d) => statSync(d).isDirectory() && hasYaml(d));
+    if (subs.length === 0) errors.push(`spec directory ${arg} holds no *.yaml files, nor subdirectories with some`);
+    for (const d of subs) groups.push([d]);
+  }
+  return { groups: together.length ? [together, ...groups] : groups, errors };
+}

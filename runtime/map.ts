@@ -81,6 +81,16 @@ export class LiveMap {
     }
   }
 
+  /** The map pinned at `path`, or undefined when nothing is pinned there. */
+  static openPinnedIfExists(path: string, name: string): LiveMap | undefined {
+    try {
+      return LiveMap.openPinned(path, name);
+    } catch (e) {
+      if (e instanceof SyscallError && e.code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
   /** Why this live map cannot serve `def` (geometry differs), or undefined when it can. */
   incompatibility(def: MapDef): string | undefined {
     const i = this.info;

@@ -32,6 +32,8 @@ export interface ProgramDef {
   insns: Uint8Array;
   /** ld_imm64 instructions (by instruction index) that must carry the fd of a map. */
   mapRefs: Array<{ insn: number; map: string }>;
+  /** ld_imm64 instructions that must carry the address of a global data section, plus `offset`. */
+  dataRefs: Array<{ insn: number; section: string; offset: number }>;
   funcInfo?: ExtInfo;
   lineInfo?: ExtInfo;
 }
@@ -41,7 +43,17 @@ export interface LoadableObject {
   /** The raw .BTF section, when the object has one. */
   btf?: Uint8Array;
   maps: MapDef[];
+  /** Global data (.data, .rodata, .bss): one single-slot array map each, made per load. */
+  data: DataDef[];
   programs: ProgramDef[];
+}
+
+export interface DataDef {
+  /** `.rodata`, `.data`, `.bss` or a `.name` variant. */
+  section: string;
+  bytes: Uint8Array;
+  /** Frozen after it is written, as `.rodata` must be for the verifier to trust its constants. */
+  readonly: boolean;
 }
 
 /** Short text for a map's geometry, as status and errors print it. */

@@ -58,6 +58,12 @@ export class RecordList {
   entries(): ReadonlyArray<readonly [Uint8Array, Uint8Array]> {
     return this.parts;
   }
+  /** Keeps only the records for which `keep` is true. */
+  retain(keep: (key: Uint8Array, value: Uint8Array) => boolean): void {
+    const kept = this.parts.filter(([k, v]) => keep(k, v));
+    this.parts.length = 0;
+    this.parts.push(...kept);
+  }
 }
 
 /**

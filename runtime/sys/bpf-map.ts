@@ -135,3 +135,10 @@ export function mapLookupBatch(
     throw e;
   }
 }
+
+/** BPF_MAP_FREEZE: user space can no longer write the map; the verifier may trust its contents. */
+export function mapFreeze(fd: number): void {
+  const attr = Buffer.alloc(8);
+  attr.writeUInt32LE(fd, 0);
+  bpfSyscall('BPF_MAP_FREEZE', BpfCmd.MAP_FREEZE, attr);
+}

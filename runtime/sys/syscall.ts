@@ -10,6 +10,7 @@ const rawSyscall = libc.func('long syscall(long nr, long a1, void *a2, unsigned 
 const rawClose = libc.func('int close(int fd)');
 const rawMount = libc.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)');
 const rawIfNameToIndex = libc.func('unsigned int if_nametoindex(const char *name)');
+const rawFlock = libc.func('int flock(int fd, int operation)');
 
 /** bpf(2)'s number differs per architecture; these are the two a node is likely to run. */
 export const SYS_bpf = process.arch === 'arm64' ? 280 : 321;
@@ -61,4 +62,18 @@ export function mountFs(source: string, target: string, fstype: string, flags = 
 /** if_nametoindex(3) in this process's network namespace; 0 when there is no such device. */
 export function ifNameToIndex(name: string): number {
   return Number(rawIfNameToIndex(name));
+}
+
+const LOCK_EX = 2;
+const LOCK_NB = 4;
+
+/**
+ * flock(LOCK_EX | LOCK_NB) on an open fd; false when another process holds the lock. The kernel
+ * drops the lock when the process dies, even by kill -9, so a crashed apply never wedges the next.
+ */
+export function tryLockExclusive(fd: number): boolean {
+  if (rawFlock(fd, LOCK_EX | LOCK_NB) === 0) return true;
+  const errno = koffi.errno();
+  if (errnoName(errno) === 'EWOULDBLOCK' || errnoName(errno) === 'EAGAIN') return false;
+  throw new SyscallError('flock', errno);
 }

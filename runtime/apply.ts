@@ -1,0 +1,166 @@
+// `switchyard-node apply`: puts one node's artifacts into the running kernel, or updates what
+// an earlier apply put there, without a half state. The order:
+//
+//   check artifacts → journal "applying" → maps found/made and diffed → programs loaded
+//   → additions written (referenced tables first) → links created or swapped atomically
+//   → stale links, entries and maps removed → snapshot → journal "applied"
+//
+// Until the links are switched, any failure undoes what was done and restores the journal: the
+// node is as it was. A process killed anywhere leaves the journal at "applying", and the next
+// apply trusts no snapshot, diffs the live maps and converges.
+
+import { closeFd } from './sys/syscall.ts';
+import { readNodeArtifacts, type NodeArtifactSet } from './artifacts.ts';
+import { reached } from './crash-points.ts';
+import { attachLinks, closeLinkChanges, pinnedLinkPrograms, removeLinksExcept, rollBackLinks, wantedLinks, type Hooks, type LinkChange } from './link-sync.ts';
+import { loadObjectBtf, loadPrograms, type LoadedPrograms } from './load-programs.ts';
+import { abandonMaps, commitMaps, deleteStale, prepareMaps, rollBackAdditions, writeAdditions, type MapPlan } from './map-sync.ts';
+import { ensureBpffs, resolveCgroup } from './mounts.ts';
+import { lockNodeDir } from './node-lock.ts';
+import { PinLayout } from './pins.ts';
+import { readJournal, StateDir, writeJournal, type JournalRecord, type SnapshotIndex } from './state.ts';
+import type { LiveMap } from './map.ts';
+import { describePlan } from './apply-report.ts';
+
+export interface ApplyOptions {
+  /** The generated/<cluster> directory (with manifest.json). */
+  dir: string;
+  node: string;
+  bpffs: string;
+  stateDir: string;
+  /** --cgroup: relative to the cgroup v2 mount, or absolute inside it; default its root. */
+  cgroup?: string;
+  devices: string[];
+  dryRun?: boolean;
+  verbose?: boolean;
+  /** Progress and report lines (default: none). */
+  log?: (line: string) => void;
+}
+
+export interface ApplyResult {
+  /** What was (or, in a dry run, would be) done, one line each. */
+  lines: string[];
+  /** Whether anything in the kernel changed. */
+  changed: boolean;
+  ms: number;
+}
+
+function hooksFor(a: NodeArtifactSet, o: ApplyOptions): Hooks {
+  const needsCgroup = a.object.programs.some((p) => p.section.startsWith('cgroup'));
+  return { devices: o.devices, ...(needsCgroup ? { cgroupDir: resolveCgroup(o.cgroup) } : {}) };
+}
+
+/** True when the attached programs already are this object's, on exactly the wanted hooks. */
+function programsCurrent(snapshot: SnapshotIndex | undefined, a: NodeArtifactSet, wantedPins: string[], pins: PinLayout, plans: MapPlan[]): boolean {
+  if (!snapshot || snapshot.object !== a.objectHash || plans.some((p) => p.origin !== 'pinned')) return false;
+  const live = pinnedLinkPrograms(pins);
+  if (live.size !== wantedPins.length) return false;
+  return wantedPins.every((name) => live.get(name)?.progId === snapshot.links[name]);
+}
+
+export function apply(o: ApplyOptions): ApplyResult {
+  const t0 = performance.now();
+  const log = o.log ?? (() => {});
+  const artifacts = readNodeArtifacts(o.dir, o.node);
+  const hooks = hooksFor(artifacts, o);
+  const wanted = wantedLinks(artifacts.object.programs, hooks);
+  const pins = new PinLayout(o.bpffs, o.node);
+  const state = new StateDir(o.stateDir);
+
+  if (o.dryRun) {
+    const plans = prepareMaps(artifacts.maps, pins, undefined, state, { dryRun: true });
+    try {
+      const lines = describePlan(artifacts, plans, wanted, pins, true);
+      return { lines, changed: false, ms: performance.now() - t0 };
+    } finally {
+      for (const p of plans) p.live?.close();
+    }
+  }
+
+  const mounted = ensureBpffs(o.bpffs);
+  if (mounted) log(mounted);
+  pins.ensureDirs();
+  const lock = lockNodeDir(pins.nodeDir, o.node);
+  const btf = loadObjectBtf(artifacts.object);
+  if (btf.warning) log(`warning: ${btf.warning}`);
+  let plans: MapPlan[] = [];
+  let loaded: LoadedPrograms | undefined;
+  let links: LinkChange[] = [];
+  try {
+    const before = readJournal(pins.journal);
+    const snapshot = state.trustedIndex(before);
+    const applying: JournalRecord = { v: 1, phase: 'applying', manifest: artifacts.manifestHash, cluster: artifacts.manifest.cluster, at: new Date().toISOString() };
+    writeJournal(pins.journal, applying);
+    reached('journal-written');
+    // Restores the node's journal after a failure that was fully undone: the old snapshot is
+    // still exactly what the maps hold.
+    const undone = (failures: string[]) => {
+      if (failures.length === 0) writeJournal(pins.journal, before);
+      return failures;
+    };
+
+    let reuse = false;
+    try {
+      plans = prepareMaps(artifacts.maps, pins, snapshot, state, { ...(btf.fd !== undefined ? { btfFd: btf.fd } : {}) });
+      reached('maps-prepared');
+      const maps = new Map<string, LiveMap>(plans.map((p) => [p.want.def.name, p.live!]));
+      reuse = programsCurrent(snapshot, artifacts, wanted.map((w) => w.pinName), pins, plans);
+      if (!reuse) loaded = loadPrograms(artifacts.object, maps, { ...(btf.fd !== undefined ? { btfFd: btf.fd } : {}), verbose: !!o.verbose });
+      reached('programs-loaded');
+      writeAdditions(plans, (p) => reached(`map-written:${p.want.def.name}`));
+      reached('maps-written');
+      if (loaded) {
+        const byName = new Map(loaded.programs.map((p) => [p.name, p]));
+        links = attachLinks(wanted, byName, pins, (c) => reached(`link:${c.wanted.pinName}`));
+      }
+      reached('links-attached');
+    } catch (e) {
+      const failures = undone([...rollBackAdditions(plans), ...rollBackLinks(links, pins)]);
+      abandonMaps(plans, pins);
+      plans = [];
+      if (failures.length) (e as Error).message += `\nrolling back also failed (the next apply will converge): ${failures.join('; ')}`;
+      else (e as Error).message += `\nnothing was changed on node ${o.node}`;
+      throw e;
+    }
+
+    // The new programs and entries are live: from here on, stale state goes, and a failure
+    // leaves the journal at "applying" for the next apply to converge.
+    const removedLinks = loaded ? removeLinksExcept(pins, new Set(wanted.map((w) => w.pinName))) : [];
+    deleteStale(plans);
+    const droppedMaps = commitMaps(plans, pins);
+    reached('stale-removed');
+
+    const index: SnapshotIndex = {
+      v: 1,
+      manifest: artifacts.manifestHash,
+      cluster: artifacts.manifest.cluster,
+      node: o.node,
+      object: artifacts.objectHash,
+      maps: {},
+      links: {},
+      appliedAt: new Date().toISOString(),
+    };
+    for (const p of plans) {
+      if (!p.want.records) continue;
+      const old = snapshot?.maps[p.want.def.name];
+      const contents = p.diffSource === 'unchanged' && old ? old.contents : state.writeContents(p.want.def.name, p.want.records, p.want.hash);
+      index.maps[p.want.def.name] = { id: p.live!.info.id, contents, count: p.want.records.count };
+    }
+    for (const [name, info] of pinnedLinkPrograms(pins)) index.links[name] = info.progId;
+    const indexHash = state.writeIndex(index);
+    reached('snapshot-written');
+    writeJournal(pins.journal, { v: 1, phase: 'applied', manifest: artifacts.manifestHash, cluster: artifacts.manifest.cluster, snapshot: indexHash, at: index.appliedAt });
+
+    const lines = describePlan(artifacts, plans, wanted, pins, false, { links, reusedPrograms: reuse, removedLinks, droppedMaps, loaded });
+    const changed = reuse
+      ? plans.some((p) => p.origin !== 'pinned' || (p.diff && p.diff.added.count + p.diff.changed.count + p.diff.removed.count > 0))
+      : true;
+    return { lines, changed, ms: performance.now() - t0 };
+  } finally {
+    closeLinkChanges(links);
+    loaded?.close();
+    for (const p of plans) p.live?.close();
+    if (btf.fd !== undefined) closeFd(btf.fd);
+    lock.release();
+  }
+}

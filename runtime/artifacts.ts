@@ -1,0 +1,119 @@
+// Reads one node's artifacts from a generated/<cluster>/ directory and checks them before
+// anything touches the kernel: every file's sha256 against the manifest (tampered or stale
+// artifacts are refused), the BPF object parsed and linked, the map contents layered per map
+// and matched against the object's map definitions.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkArtifacts, MANIFEST_FILE, parseManifest, sha256Hex, type Manifest } from './format/manifest.ts';
+import { decodeMapContentsPacked } from './format/map-contents.ts';
+import { loadableFromElf } from './object-from-elf.ts';
+import { mergeLayers, type Records } from './records.ts';
+import { contentsHash } from './state.ts';
+import { verifyPrograms } from './verify.ts';
+import type { LoadableObject, MapDef } from './object.ts';
+
+export class ArtifactError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ArtifactError';
+  }
+}
+
+export interface DesiredMap {
+  def: MapDef;
+  /** Layered contents, or undefined when no contents file names this map (left as it is). */
+  records?: Records;
+  /** contentsHash of `records`. */
+  hash?: string;
+}
+
+export interface NodeArtifactSet {
+  dir: string;
+  manifest: Manifest;
+  /** sha256 of manifest.json: the identity of what is applied. */
+  manifestHash: string;
+  node: string;
+  objectPath: string;
+  objectHash: string;
+  object: LoadableObject;
+  /**
+   * Every map of the object, in write order: maps named by contents files first, in the order
+   * their files first appear in the manifest (the compiler lists referenced tables, such as
+   * backends, before the tables that point into them), then the object's other maps.
+   */
+  maps: DesiredMap[];
+}
+
+export function readNodeArtifacts(dir: string, node: string): NodeArtifactSet {
+  const manifestPath = join(dir, MANIFEST_FILE);
+  let manifestBytes: Buffer;
+  try {
+    manifestBytes = readFileSync(manifestPath);
+  } catch (e) {
+    throw new ArtifactError(`read ${manifestPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; pass the generated/<cluster> directory that switchyard compile wrote`);
+  }
+  const manifest = parseManifest(manifestBytes.toString('utf8'), manifestPath);
+  const problems = checkArtifacts(dir, manifest);
+  if (problems.length) {
+    throw new ArtifactError(
+      `refusing to load ${dir}: ${problems.length} file(s) do not match ${MANIFEST_FILE} (tampered with, or stale: changed after compiling):\n` +
+        problems.map((p) => `  ${p}`).join('\n') +
+        `\nnothing was changed on this node; compile the spec again (switchyard compile) and copy the whole directory`,
+    );
+  }
+  const entry = manifest.nodes[node];
+  if (!entry) {
+    const known = Object.keys(manifest.nodes).sort();
+    throw new ArtifactError(`node ${node} is not in ${manifestPath} (cluster ${manifest.cluster}); known nodes: ${known.join(', ') || 'none'}; check --node`);
+  }
+  if (!entry.object) {
+    throw new ArtifactError(`node ${node} in ${manifestPath} has no BPF object; compile with a datapath (switchyard compile) first`);
+  }
+  const objectPath = join(dir, entry.object);
+  const objectBytes = readFileSync(objectPath);
+  let object: LoadableObject;
+  try {
+    object = loadableFromElf(objectBytes, entry.object);
+  } catch (e) {
+    throw new ArtifactError(`read BPF object ${entry.object}: ${(e as Error).message}`);
+  }
+  const verifierProblems = verifyPrograms(object);
+  if (verifierProblems.length) {
+    throw new ArtifactError(`the WebAssembly verifier refused ${entry.object}:\n${verifierProblems.map((p) => `  ${p}`).join('\n')}`);
+  }
+
+  const defs = new Map(object.maps.map((m) => [m.name, m]));
+  const layers = new Map<string, Records[]>();
+  for (const file of entry.maps) {
+    const p = decodeMapContentsPacked(readFileSync(join(dir, file)), file);
+    const def = defs.get(p.map);
+    if (!def) {
+      throw new ArtifactError(`${file}: contents for map ${p.map}, which ${entry.object} does not define (its maps: ${[...defs.keys()].join(', ')}); compile again`);
+    }
+    if (p.keySize !== def.keySize || p.valueSize !== def.valueSize) {
+      throw new ArtifactError(
+        `${file}: map ${p.map} entries are ${p.keySize}/${p.valueSize} bytes (key/value), the object's map takes ${def.keySize}/${def.valueSize}; compile again`,
+      );
+    }
+    const list = layers.get(p.map) ?? layers.set(p.map, []).get(p.map)!;
+    list.push({ keySize: p.keySize, valueSize: p.valueSize, count: p.count, bytes: p.records });
+  }
+  const maps: DesiredMap[] = [];
+  for (const [name, list] of layers) {
+    const records = mergeLayers(list);
+    maps.push({ def: defs.get(name)!, records, hash: contentsHash(name, records) });
+  }
+  for (const def of object.maps) if (!layers.has(def.name)) maps.push({ def });
+
+  return {
+    dir,
+    manifest,
+    manifestHash: sha256Hex(manifestBytes),
+    node,
+    objectPath,
+    objectHash: manifest.files[entry.object] ?? sha256Hex(objectBytes),
+    object,
+    maps,
+  };
+}

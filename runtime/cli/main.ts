@@ -1,0 +1,124 @@
+// switchyard-node: the node runtime's command line (apply, status, dump, remove). Bundled by
+// esbuild into dist/switchyard-node.js, which needs nothing of the repository but koffi beside it.
+
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { apply } from '../apply.ts';
+import { dumpMaps } from '../dump.ts';
+import { DEFAULT_BPFFS } from '../mounts.ts';
+import { fromPinSafe, PinLayout } from '../pins.ts';
+import { ProgramRefusedError } from '../program.ts';
+import { removeNode } from '../remove.ts';
+import { StateDir } from '../state.ts';
+import { nodeStatus } from '../status.ts';
+import { DEFAULT_STATE, usage, type Command } from './usage.ts';
+
+class UsageError extends Error {}
+
+const options = {
+  node: { type: 'string' },
+  device: { type: 'string', multiple: true },
+  cgroup: { type: 'string' },
+  bpffs: { type: 'string' },
+  state: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** --node, or the only node pinned under --bpffs. */
+function nodeName(given: string | undefined, bpffs: string): string {
+  if (given) return given;
+  let nodes: string[] = [];
+  try {
+    nodes = readdirSync(bpffs, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => fromPinSafe(d.name));
+  } catch {
+    // no directory: no nodes
+  }
+  if (nodes.length === 1) return nodes[0]!;
+  throw new UsageError(nodes.length ? `several nodes under ${bpffs} (${nodes.join(', ')}); pass --node` : `nothing applied under ${bpffs}; pass --node or --bpffs`);
+}
+
+function run(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(usage.main);
+    return command ? 0 : 2;
+  }
+  if (!(command in usage) || command === 'main') throw new UsageError(`unknown command '${command}'\n\n${usage.main}`);
+  const cmd = command as Command;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${usage[cmd]}`);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) {
+    console.log(usage[cmd]);
+    return 0;
+  }
+  const bpffs = v.bpffs ?? DEFAULT_BPFFS;
+  const stateRoot = v.state ?? DEFAULT_STATE;
+  const say = (lines: string[]) => lines.forEach((l) => console.log(l));
+
+  switch (cmd) {
+    case 'apply': {
+      if (positionals.length !== 1) throw new UsageError(`apply takes one DIR\n\n${usage.apply}`);
+      if (!v.node) throw new UsageError(`apply needs --node NAME\n\n${usage.apply}`);
+      const r = apply({
+        dir: positionals[0]!,
+        node: v.node,
+        bpffs,
+        stateDir: join(stateRoot, v.node),
+        ...(v.cgroup !== undefined ? { cgroup: v.cgroup } : {}),
+        devices: v.device ?? [],
+        dryRun: !!v['dry-run'],
+        verbose: !!v.verbose,
+        log: (l) => console.log(l),
+      });
+      say(r.lines);
+      console.log(`${v['dry-run'] ? 'dry run done' : r.changed ? 'applied' : 'already up to date'} in ${r.ms.toFixed(1)} ms`);
+      return 0;
+    }
+    case 'status': {
+      if (positionals.length) throw new UsageError(`status takes no arguments\n\n${usage.status}`);
+      const node = nodeName(v.node, bpffs);
+      const s = nodeStatus(new PinLayout(bpffs, node), new StateDir(join(stateRoot, node)));
+      say(s.lines);
+      return s.healthy ? 0 : 3;
+    }
+    case 'dump': {
+      if (positionals.length > 1) throw new UsageError(`dump takes at most one MAP\n\n${usage.dump}`);
+      const node = nodeName(v.node, bpffs);
+      say(dumpMaps(new PinLayout(bpffs, node), positionals[0]));
+      return 0;
+    }
+    case 'remove': {
+      if (positionals.length) throw new UsageError(`remove takes no arguments\n\n${usage.remove}`);
+      const node = nodeName(v.node, bpffs);
+      say(removeNode(new PinLayout(bpffs, node), new StateDir(join(stateRoot, node))));
+      return 0;
+    }
+  }
+}
+
+function main(): void {
+  const verbose = process.argv.includes('--verbose');
+  try {
+    process.exitCode = run(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`switchyard-node: ${e.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(`switchyard-node: error: ${(e as Error).message}`);
+    if (verbose && e instanceof ProgramRefusedError) console.error(`\nverifier log of ${e.program}:\n${e.log}`);
+    else if (verbose) console.error((e as Error).stack);
+    process.exitCode = 1;
+  }
+}
+
+main();

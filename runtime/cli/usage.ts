@@ -1,0 +1,54 @@
+// The help texts of switchyard-node and its commands: the CLI's documentation, kept as data so
+// that `--help` and the README say the same thing.
+
+export const DEFAULT_STATE = '/run/switchyard';
+
+export const usage = {
+  main: `switchyard-node: loads Switchyard's compiled artifacts into this node's kernel
+
+usage: switchyard-node <command> [options]
+
+commands:
+  apply DIR --node NAME   load or update the node's maps, programs and links from DIR
+  status                  what is applied, and whether the live maps drifted from it
+  dump [MAP]              the live map entries as text, decoded with the object's BTF
+  remove                  detach the programs and drop the node's maps and pins
+
+Run 'switchyard-node <command> --help' for a command's options.`,
+
+  apply: `usage: switchyard-node apply DIR --node NAME [options]
+
+Checks DIR (a generated/<cluster> directory) against its manifest's sha256 sums, then creates
+or updates the node's maps, loads its programs and attaches them with pinned bpf_links. Run it
+again with new artifacts to update in place: new entries before the entries that point to them,
+programs swapped atomically (BPF_LINK_UPDATE), stale entries removed last. A failure leaves the
+node as it was; an apply killed half way is finished by the next apply.
+
+options:
+  --node NAME        the node in the manifest (required)
+  --device IFNAME    a device for XDP and tcx programs (repeat for several)
+  --cgroup PATH      the cgroup for socket programs: relative to the cgroup v2 mount, or an
+                     absolute path inside it (default: the mount's root cgroup)
+  --bpffs DIR        where the pins go (default /sys/fs/bpf/switchyard; bpffs is mounted if missing)
+  --state DIR        where the snapshot of the last apply goes (default ${DEFAULT_STATE})
+  --dry-run          print what would change; change nothing
+  --verbose          the whole verifier log on a refusal, and timings`,
+
+  status: `usage: switchyard-node status [--node NAME] [--bpffs DIR] [--state DIR]
+
+Prints the applied manifest, each map (geometry, entries, and whether it still holds what the
+last apply wrote) and each link (hook, program). Exits 3 when an apply was interrupted or a map
+drifted: run apply again to converge.`,
+
+  dump: `usage: switchyard-node dump [MAP] [--node NAME] [--bpffs DIR]
+
+Prints every entry of the node's maps (or of MAP), sorted by key, decoded with the BTF types the
+maps were created with; maps without BTF print as hex.`,
+
+  remove: `usage: switchyard-node remove [--node NAME] [--bpffs DIR] [--state DIR]
+
+Detaches the node's programs (links first), unpins its maps and forgets its journal and
+snapshot. Safe to run again.`,
+} as const;
+
+export type Command = Exclude<keyof typeof usage, 'main'>;

@@ -1,0 +1,55 @@
+// `switchyard-node dump [MAP]`: a node's live map entries as text, sorted by key, decoded with
+// the BTF the map was created with (the object's types), hex where the map has none.
+
+import { fromPinSafe, type PinLayout } from './pins.ts';
+import { LiveMap } from './map.ts';
+import { compareBytes } from './format/map-contents.ts';
+import { parseBtf } from './format/btf-read.ts';
+import type { Btf } from './format/bpf-object-btf.ts';
+import { btfBytes, fdById } from './sys/bpf-obj.ts';
+import { closeFd } from './sys/syscall.ts';
+import { formatBtfValue, hex } from './btf-format.ts';
+import { describeMapDef } from './object.ts';
+
+function mapBtf(m: LiveMap): Btf | undefined {
+  if (!m.info.btfId || !m.info.btfKeyTypeId || !m.info.btfValueTypeId) return undefined;
+  try {
+    const fd = fdById('btf', m.info.btfId);
+    try {
+      return parseBtf(btfBytes(fd));
+    } finally {
+      closeFd(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+export function dumpMaps(pins: PinLayout, only?: string): string[] {
+  const names = pins.list(pins.mapsDir).map(fromPinSafe).filter((n) => !n.endsWith('@next'));
+  if (only !== undefined && !names.includes(only)) {
+    throw new Error(`node ${pins.node} has no map ${only}; its maps: ${names.join(', ') || 'none (nothing applied)'}`);
+  }
+  const lines: string[] = [];
+  for (const name of only !== undefined ? [only] : names) {
+    const m = LiveMap.openPinned(pins.map(name), name);
+    try {
+      const btf = mapBtf(m);
+      const all = m.readAll();
+      const order = Array.from({ length: all.count }, (_, i) => i);
+      const key = (i: number) => all.keys.subarray(i * m.keySize, (i + 1) * m.keySize);
+      const value = (i: number) => all.values.subarray(i * m.valueSize, (i + 1) * m.valueSize);
+      order.sort((a, b) => compareBytes(key(a), key(b)));
+      const shown = m.isArray ? order.filter((i) => value(i).some((b) => b !== 0)) : order;
+      lines.push(`map ${name} (${describeMapDef(m.info)}): ${shown.length} entries${btf ? '' : ', no BTF: hex'}`);
+      for (const i of shown) {
+        const k = btf ? formatBtfValue(btf, m.info.btfKeyTypeId, key(i)) : hex(key(i));
+        const v = btf ? formatBtfValue(btf, m.info.btfValueTypeId, value(i)) : hex(value(i));
+        lines.push(`  ${k} → ${v}`);
+      }
+    } finally {
+      m.close();
+    }
+  }
+  return lines;
+}

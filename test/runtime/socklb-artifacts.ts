@@ -1,0 +1,119 @@
+// Builds generated/<cluster>-shaped artifact directories around the socklb.c fixture for the
+// runtime tests: the object compiled by clang, map contents for services and backends, and a
+// manifest with every file's sha256, as the compiler's emitter writes them.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeMapContents, type MapEntry } from '../../runtime/format/map-contents.ts';
+import { formatManifest, listArtifactFiles, MANIFEST_FILE, MANIFEST_FORMAT, sha256Hex } from '../../runtime/format/manifest.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const objectCache = new Map<string, Uint8Array>();
+
+/** clang -O2 -g -target bpf of fixtures/socklb.c with `-D` defines (cached per define set). */
+export function socklbObject(defines: Record<string, string | number> = {}): Uint8Array {
+  const flags = Object.entries(defines).map(([k, v]) => `-D${k}=${v}`).sort();
+  const key = flags.join(' ');
+  let obj = objectCache.get(key);
+  if (!obj) {
+    const out = join(process.env.TMPDIR ?? '/tmp', `socklb-${process.pid}-${objectCache.size}.o`);
+    execFileSync('clang', ['-O2', '-g', '-target', 'bpf', ...flags, '-c', join(here, 'fixtures', 'socklb.c'), '-o', out]);
+    obj = new Uint8Array(readFileSync(out));
+    objectCache.set(key, obj);
+  }
+  return obj;
+}
+
+export interface Service {
+  vip: string;
+  port: number;
+  /** Backend ids, in slot order. */
+  backends: number[];
+}
+
+export interface Backend {
+  id: number;
+  addr: string;
+  port: number;
+}
+
+const ip4 = (s: string) => new Uint8Array(s.split('.').map(Number));
+
+/** services: key { vip, port (network order), slot }, value { backend count | backend id }. */
+export function serviceEntries(services: Service[]): MapEntry[] {
+  const out: MapEntry[] = [];
+  for (const s of services) {
+    s.backends.forEach((_, i) => out.push(svcEntry(s, i + 1, s.backends[i]!)));
+    out.push(svcEntry(s, 0, s.backends.length));
+  }
+  return out;
+}
+
+function svcEntry(s: Service, slot: number, value: number): MapEntry {
+  const key = new Uint8Array(8);
+  key.set(ip4(s.vip), 0);
+  new DataView(key.buffer).setUint16(4, s.port, false);
+  new DataView(key.buffer).setUint16(6, slot, true);
+  const v = new Uint8Array(4);
+  new DataView(v.buffer).setUint32(0, value, true);
+  return { key, value: v };
+}
+
+/** backends: key id, value { addr, port (network order), pad }. */
+export function backendEntries(backends: Backend[]): MapEntry[] {
+  return backends.map((b) => {
+    const key = new Uint8Array(4);
+    new DataView(key.buffer).setUint32(0, b.id, true);
+    const value = new Uint8Array(8);
+    value.set(ip4(b.addr), 0);
+    new DataView(value.buffer).setUint16(4, b.port, false);
+    return { key, value };
+  });
+}
+
+export interface ArtifactSpec {
+  cluster?: string;
+  node: string;
+  object: Uint8Array;
+  /** Map name → entries, written as one cluster-wide contents file each, in this order. */
+  contents: Array<{ map: string; keySize: number; valueSize: number; entries: MapEntry[] }>;
+}
+
+/** Writes a cluster directory: nodes/<node>.o, maps/<map>.symc, manifest.json. */
+export function writeArtifacts(dir: string, spec: ArtifactSpec): void {
+  mkdirSync(join(dir, 'nodes'), { recursive: true });
+  mkdirSync(join(dir, 'maps'), { recursive: true });
+  writeFileSync(join(dir, 'nodes', `${spec.node}.o`), spec.object);
+  const maps: string[] = [];
+  for (const c of spec.contents) {
+    const file = `maps/${c.map}.symc`;
+    writeFileSync(join(dir, file), encodeMapContents(c));
+    maps.push(file);
+  }
+  const files = Object.fromEntries(listArtifactFiles(dir).map((f) => [f, sha256Hex(readFileSync(join(dir, f)))]));
+  writeFileSync(
+    join(dir, MANIFEST_FILE),
+    formatManifest({
+      format: MANIFEST_FORMAT,
+      generator: 'switchyard test',
+      cluster: spec.cluster ?? 'test',
+      inputHash: sha256Hex(JSON.stringify(spec.contents.map((c) => c.map))),
+      nodes: { [spec.node]: { object: `nodes/${spec.node}.o`, maps } },
+      files,
+    }),
+  );
+}
+
+/** The socklb artifacts for `services` and `backends`: backends listed first (they are referenced). */
+export function socklbArtifacts(dir: string, node: string, services: Service[], backends: Backend[], defines: Record<string, string | number> = {}): void {
+  writeArtifacts(dir, {
+    node,
+    object: socklbObject(defines),
+    contents: [
+      { map: 'backends', keySize: 4, valueSize: 8, entries: backendEntries(backends) },
+      { map: 'services', keySize: 8, valueSize: 4, entries: serviceEntries(services) },
+    ],
+  });
+}

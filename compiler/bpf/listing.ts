@@ -33,7 +33,7 @@ export function listFunction(f: ListedFunction): string[] {
   insns.forEach((insn, k) => {
     const slot = slotOf[k]!;
     for (const l of labelsAt.get(slot) ?? []) out.push(`${l}:`);
-    if (insn.source && !sameLine(insn.source, last)) {
+    if (insn.source?.file && !sameLine(insn.source, last)) {
       out.push(`; ${insn.source.file}:${insn.source.line}  ${insn.source.text.trim()}`);
       last = insn.source;
     }

@@ -3,7 +3,8 @@
 import test from 'ava';
 import { decode } from '../../compiler/bpf/decode.ts';
 import { encode, encodeInsn } from '../../compiler/bpf/encode.ts';
-import { Class, JmpOp, LD_IMM64, Mode, Size, AluOp, Source } from '../../compiler/bpf/opcode.ts';
+import { Class, JmpOp, LD_IMM64, Mode, Pseudo, Size, AluOp, Source } from '../../compiler/bpf/opcode.ts';
+import { makeInsn } from '../../compiler/bpf/insn.ts';
 import { everyInsn } from './every-insn.ts';
 
 /** Every opcode byte the instruction-set document defines. */
@@ -66,4 +67,13 @@ test('a dirty or cut LD_IMM64 second slot is refused', (t) => {
   t.throws(() => decode(dirty), { message: /second slot must have opcode/ });
   t.throws(() => decode(good.slice(0, 8)), { message: /cut off/ });
   t.throws(() => decode(good.slice(0, 12)), { message: /not a multiple of 8/ });
+});
+
+test('every LD_IMM64 pseudo source round-trips as the kernel sees it (fd and offset halves)', (t) => {
+  for (const src of Object.values(Pseudo)) {
+    const insn = makeInsn({ op: LD_IMM64, dst: 1, src, imm64: (16n << 32n) | 7n });
+    const [back] = decode(encodeInsn(insn));
+    t.deepEqual(back, insn, `src ${src}`);
+    t.is(back!.imm, 7, 'low half: fd, BTF id or offset');
+  }
 });

@@ -20,7 +20,9 @@
 //     a.exit(),
 //   ];
 //   const withLines = a.at({ file: 'lb.ts', line: 12, col: 3, text: 'return XDP_DROP;' }, a.mov64(R0, 1), a.exit());
-// Then encode(items) (encode.ts) gives bytes; program.ts/elf-write.ts make objects.
+// Then: encode(items) (encode.ts) gives bytes and resolved instructions; buildObject (object.ts)
+// makes an ELF object of programs, functions and maps; linkProgram (link.ts) makes one stream
+// for progLoad; listObject (listing.ts) the text for review; decode/disassemble go back.
 //
 // Operands: a Reg (R0..R10) or a number immediate. 64-bit operations (…64, and the 64-bit
 // jumps) sign-extend their 32-bit immediate, so they take -2^31..2^31-1 only: 0xffffffff would

@@ -181,7 +181,7 @@ export function encode(items: readonly Item[], options: EncodeOptions = {}): Enc
   return { bytes, insns: out, slotOf: outSlots, labels, mapRefs, calls };
 }
 
-/** The instructions that replace a 16-bit jump whose target is `rel` slots from its own slot. */
+/** The instructions that replace a 16-bit jump whose target is `distance` slots from its own slot. */
 function relaxJump(insn: Insn, distance: number): Insn[] {
   const gotol = (at: number): Insn =>
     makeInsn({ op: Class.JMP32 | JmpOp.JA, imm: distance - at - 1, target: insn.target, source: insn.source });

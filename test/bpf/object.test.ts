@@ -99,3 +99,17 @@ test('problems are collected into one DiagnosticError with codes', (t) => {
   t.deepEqual(e.diagnostics.map((d) => d.code).sort(), ['SY4001', 'SY4002', 'SY4003', 'SY4004', 'SY4005', 'SY4006']);
   t.regex(e.message, /refers to map nope, which the object does not define/);
 });
+
+test('two programs in one section are placed one after the other, each with its symbol', (t) => {
+  const twin = buildObject({
+    programs: [
+      { name: 'first', section: 'xdp', items: [a.mov64(R0, 1), a.exit()] },
+      { name: 'second', section: 'xdp', items: [a.mov64(R0, 2), a.mov64(R0, 2), a.exit()] },
+    ],
+  });
+  const read = readBpfObject(twin.elf);
+  t.deepEqual(read.programs.map((p) => [p.name, p.section, p.offset, p.insns.length / 8]), [
+    ['first', 'xdp', 0, 2],
+    ['second', 'xdp', 16, 3],
+  ]);
+});

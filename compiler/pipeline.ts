@@ -3,13 +3,14 @@
 // driver stops after the first stage with an error. Later stages (datapath, lang, bpf, verify)
 // join by adding entries here, between plan and emit.
 
+import { readFileSync } from 'node:fs';
 import { Diagnostics, type Diagnostic } from './diagnostics.ts';
 import { renderArtifacts, type ArtifactSet } from './emit/artifacts.ts';
 import { readPreviousLock } from './emit/write-output.ts';
 import { buildModel } from './model/build.ts';
 import type { Model } from './model/types.ts';
 import { planCluster } from './plan/build.ts';
-import { emptyLock, type Lock } from './plan/lock.ts';
+import { emptyLock, parseLock, type Lock } from './plan/lock.ts';
 import type { Plan } from './plan/types.ts';
 import { loadSpec } from './spec/load.ts';
 import type { Spec } from './spec/types.ts';
@@ -21,6 +22,8 @@ export interface CompileContext {
   outRoot?: string;
   /** A lock to use instead of reading one (tests, diff). */
   lock?: Lock;
+  /** A lock file to read instead of outRoot/<cluster>/switchyard.lock (fixtures). */
+  lockFile?: string;
   spec?: Spec;
   model?: Model;
   plan?: Plan;
@@ -47,6 +50,11 @@ export const pipeline: readonly Stage[] = [
     name: 'lock',
     does: 'read the IDs and allocations of the previous compile',
     run: (ctx) => {
+      if (ctx.lockFile !== undefined) {
+        const r = parseLock(readFileSync(ctx.lockFile, 'utf8'), ctx.lockFile);
+        ctx.lock = r.lock;
+        return r.diagnostics;
+      }
       if (ctx.lock || ctx.outRoot === undefined) {
         ctx.lock ??= emptyLock();
         return [];

@@ -66,15 +66,7 @@ export function allocateClusterIPs(model: Model, lock: Lock, next: Lock, diags: 
     allocated.add(svc.key);
     for (const family of svc.families) {
       const pool = pools[family];
-      if (!pool) {
-        diags.report(
-          planCodes.SY2006,
-          `service ${svc.key}: asks for an IPv${family} ClusterIP but the cluster has no IPv${family} service CIDR`,
-          rangeOf(svc.spec, 'ipFamilies'),
-          [`add cluster.serviceCIDRs.v${family}, or drop IPv${family} from the service's ipFamilies`],
-        );
-        continue;
-      }
+      if (!pool) continue; // the spec stage refuses a family without a service CIDR (SY1041)
       const a = fromLock(pool, lock.clusterIPs.get(svc.key), family);
       if (a) got.push(a);
       else pending.push({ svc, family, pool, poolName: `v${family}`, out: got });
@@ -117,15 +109,8 @@ export function allocateLoadBalancerIPs(model: Model, lock: Lock, next: Lock, di
   const lbServices = model.services.filter((s) => s.type === 'LoadBalancer');
 
   for (const svc of lbServices) {
-    const named = svc.pool !== undefined ? pools.get(svc.pool) : undefined;
-    svc.loadBalancerIPs.forEach((a, i) => {
-      new AddressPool(a.family, [], taken[a.family]).take(a);
-      if (named && !named.byFamily[a.family]?.contains(a)) {
-        diags.report(planCodes.SY2010, `service ${svc.key}: LoadBalancer IP ${a.text} is not in pool "${svc.pool}"`, rangeOf(svc.spec, `loadBalancerIPs.${i}`), [
-          `pick an address from pool "${svc.pool}" (${named.spec.addresses.join(', ')}), or drop the pool from the service`,
-        ]);
-      }
-    });
+    // Requested addresses are inside their pools (the spec stage checks, SY1047); reserve them.
+    for (const a of svc.loadBalancerIPs) new AddressPool(a.family, [], taken[a.family]).take(a);
   }
 
   const pending: Pending[] = [];
@@ -146,13 +131,7 @@ export function allocateLoadBalancerIPs(model: Model, lock: Lock, next: Lock, di
       continue;
     }
     const pool = pools.get(poolName);
-    if (!pool) {
-      const known = [...pools.keys()];
-      diags.report(planCodes.SY2009, `service ${svc.key}: LoadBalancer pool "${poolName}" is not declared`, rangeOf(svc.spec, 'loadBalancerPool'), [
-        known.length ? `declared pools: ${known.join(', ')}` : 'declare it under cluster.loadBalancerPools',
-      ]);
-      continue;
-    }
+    if (!pool) continue; // the spec stage refuses an undeclared pool (SY1048)
     const families = svc.families.filter((f) => pool.byFamily[f]);
     if (families.length === 0) {
       diags.report(

@@ -19,8 +19,13 @@ export interface NodePortAllocation {
 interface Owner {
   service: string;
   protocol: string;
+  /** `port http/TCP`, or `healthCheckNodePort`. */
   what: string;
   range: SourceRange;
+}
+
+function describe(o: Owner, port: number): string {
+  return o.what === 'healthCheckNodePort' ? `healthCheckNodePort ${port}` : `nodePort ${port} (${o.what})`;
 }
 
 export function allocateNodePorts(model: Model, lock: Lock, next: Lock, diags: Diagnostics): NodePortAllocation {
@@ -30,7 +35,7 @@ export function allocateNodePorts(model: Model, lock: Lock, next: Lock, diags: D
 
   const claim = (port: number, owner: Owner): void => {
     if (port < min || port > max) {
-      diags.report(planCodes.SY2002, `service ${owner.service}: ${owner.what} ${port} is outside the nodePort range ${min}-${max}`, owner.range, [
+      diags.report(planCodes.SY2002, `service ${owner.service}: ${describe(owner, port)} is outside the nodePort range ${min}-${max}`, owner.range, [
         `pick a port in ${min}-${max}, or widen cluster.nodePortRange`,
       ]);
       return;
@@ -38,8 +43,8 @@ export function allocateNodePorts(model: Model, lock: Lock, next: Lock, diags: D
     const prev = owners.get(port);
     if (prev && (prev.service !== owner.service || prev.protocol === owner.protocol)) {
       const at = `${prev.range.file}:${prev.range.line}:${prev.range.col}`;
-      diags.report(planCodes.SY2003, `service ${owner.service}: ${owner.what} ${port} is already taken by ${prev.service === owner.service ? 'another port of the same service' : prev.service}`, owner.range, [
-        `${prev.service === owner.service ? 'the service' : prev.service} takes it at ${at} (its ${prev.what}); drop one of them to let the plan allocate a free port`,
+      diags.report(planCodes.SY2003, `service ${owner.service}: ${describe(owner, port)} is already taken by ${prev.service === owner.service ? 'another port of the same service' : prev.service}`, owner.range, [
+        `${prev.service === owner.service ? 'the service' : prev.service} takes it for its ${prev.what} at ${at}; drop one of them to let the plan allocate a free port`,
       ]);
       return;
     }
@@ -50,7 +55,7 @@ export function allocateNodePorts(model: Model, lock: Lock, next: Lock, diags: D
   for (const svc of nodePortServices) {
     for (const p of svc.ports) {
       if (p.nodePort === undefined) continue;
-      claim(p.nodePort, { service: svc.key, protocol: p.protocol, what: `nodePort of port ${p.name || p.port}/${p.protocol}`, range: rangeOf(p.spec, 'nodePort') });
+      claim(p.nodePort, { service: svc.key, protocol: p.protocol, what: `port ${p.name || p.port}/${p.protocol}`, range: rangeOf(p.spec, 'nodePort') });
       out.nodePorts.set(p.key, p.nodePort);
     }
     if (svc.needsHealthCheck && svc.healthCheckNodePort !== undefined) {
@@ -71,7 +76,7 @@ export function allocateNodePorts(model: Model, lock: Lock, next: Lock, diags: D
     for (const p of svc.ports) {
       if (p.nodePort !== undefined) continue;
       const range = rangeOf(p.spec, 'port');
-      const what = `nodePort of port ${p.name || p.port}/${p.protocol}`;
+      const what = `port ${p.name || p.port}/${p.protocol}`;
       const locked = fromLock(lock.nodePorts.get(p.key), svc.key, what, range);
       const set = (port: number): void => {
         out.nodePorts.set(p.key, port);

@@ -12,7 +12,6 @@ import { planCodes } from './codes.ts';
 import { reportFrontendCollisions, type OwnedFrontend } from './frontend-collisions.ts';
 import { assignIds, MAX_IDS } from './ids.ts';
 import { emptyLock, type IdKind, type Lock } from './lock.ts';
-import { isPrime } from './maglev.ts';
 import { buildNodeTables, maglevFor } from './node-tables.ts';
 import { buildServiceEntries, hostPortEntry } from './service-entries.ts';
 import type { LbUnit, MaglevTable, Plan, PlannedBackend, PlannedFrontend, PlannedService, SourceRangeEntry, UnitBackend } from './types.ts';
@@ -33,12 +32,8 @@ export function planCluster(model: Model, previous: Lock = emptyLock()): PlanRes
   const diags = new Diagnostics();
   const next = emptyLock();
   const { datapath, maps } = model.cluster;
+  // The spec stage refuses a table size that is not prime (SY1050); maglev.ts throws on one.
   const maglevOn = datapath.algorithm === 'maglev';
-  if (maglevOn && !isPrime(datapath.maglevTableSize)) {
-    diags.report(planCodes.SY2015, `cluster: maglevTableSize ${datapath.maglevTableSize} is not prime`, rangeOf(model.cluster, 'datapath'), [
-      'Maglev needs a prime table size; common choices: 251, 1021, 4093, 16381, 65521',
-    ]);
-  }
 
   const clusterIPs = allocateClusterIPs(model, previous, next, diags);
   const lbIPs = allocateLoadBalancerIPs(model, previous, next, diags);
@@ -60,7 +55,10 @@ export function planCluster(model: Model, previous: Lock = emptyLock()): PlanRes
   const hostFronts = model.hostPorts.map(hostPortFrontend);
   reportFrontendCollisions(
     owned,
-    hostFronts.map((frontend, i) => ({ frontend, owner: `hostPort ${model.hostPorts[i]!.key}${model.hostPorts[i]!.pod ? ` (pod ${model.hostPorts[i]!.pod})` : ''}` })),
+    hostFronts.map((frontend, i) => {
+      const h = model.hostPorts[i]!;
+      return { frontend, owner: `hostPort ${h.port}/${h.protocol} on ${h.node}${h.pod ? ` (pod ${h.pod})` : ''}` };
+    }),
     diags,
   );
 

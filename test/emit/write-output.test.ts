@@ -1,0 +1,62 @@
+import test from 'ava';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InterruptedWrite, readPreviousLock, recoverInterrupted, staleFiles, writeArtifacts } from '../../compiler/emit/write-output.ts';
+import { backend, service, talkSpec } from '../plan/helpers.ts';
+import { compileSpec } from './helpers.ts';
+
+function tempRoot(t: import('ava').ExecutionContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-out-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const v1 = () => compileSpec(talkSpec()).set;
+const v2 = () => {
+  const s = talkSpec();
+  s.services.push(service('default/extra', { backends: [backend('10.1.0.9', 'node1')] }));
+  return compileSpec(s).set;
+};
+
+test('a write lands whole, and writing the same files again changes nothing', (t) => {
+  const root = tempRoot(t);
+  const first = writeArtifacts(root, v1());
+  t.true(first.changed);
+  t.deepEqual(staleFiles(root, v1()), []);
+  t.false(writeArtifacts(root, v1()).changed);
+  t.deepEqual(readdirSync(root), ['talk'], 'no temp or side directories left behind');
+});
+
+test('interrupted after the temp directory is written: the old output stays whole', (t) => {
+  const root = tempRoot(t);
+  writeArtifacts(root, v1());
+  const before = readFileSync(join(root, 'talk', 'services.txt'));
+  t.throws(() => writeArtifacts(root, v2(), 'temp-written'), { instanceOf: InterruptedWrite });
+  t.deepEqual(readFileSync(join(root, 'talk', 'services.txt')), before);
+  t.deepEqual(staleFiles(root, v1()), [], 'every old file is intact');
+  writeArtifacts(root, v2());
+  t.deepEqual(staleFiles(root, v2()), []);
+  t.deepEqual(readdirSync(root), ['talk'], 'the dead temp directory was cleared');
+});
+
+test('interrupted between the two renames: the next run puts the old output back', (t) => {
+  const root = tempRoot(t);
+  writeArtifacts(root, v1());
+  t.throws(() => writeArtifacts(root, v2(), 'old-retired'), { instanceOf: InterruptedWrite });
+  t.false(existsSync(join(root, 'talk')), 'the moment the swap was cut short');
+  t.true(readPreviousLock(root, 'talk').lock.ids.backend.size > 0, 'the lock is still found under the side name');
+  recoverInterrupted(root, 'talk');
+  t.deepEqual(staleFiles(root, v1()), [], 'the old output is back, whole');
+  writeArtifacts(root, v2());
+  t.deepEqual(staleFiles(root, v2()), []);
+});
+
+test('staleFiles names missing, changed and extra files', (t) => {
+  const root = tempRoot(t);
+  t.deepEqual(staleFiles(root, v1()), ['talk/: missing']);
+  writeArtifacts(root, v1());
+  const stale = staleFiles(root, v2());
+  t.true(stale.includes('talk/services.txt: differs'));
+  t.false(stale.some((s) => s.startsWith('talk/nodes/node1/config.txt')));
+});

@@ -7,7 +7,7 @@ import { codes } from './codes.ts';
 import { DEFAULT_DATAPATH, DEFAULT_DEVICES, DEFAULT_MAPS, DEFAULT_NODE_PORT_RANGE } from './defaults.ts';
 import type { Collected, ServiceDraft } from './drafts.ts';
 import type { InputFile } from './input-files.ts';
-import { compareAddressText, parseIP } from './ip.ts';
+import { compareAddressText, parseIP, sortByAddress } from './ip.ts';
 import { missingClusterNotes } from './missing-cluster.ts';
 import type { BackendPortSpec, BackendSpec, ClusterSpec, HostPortSpec, ServiceSpec, Spec } from './types.ts';
 
@@ -44,7 +44,7 @@ export function assembleSpec(c: Collected, files: InputFile[], diags: Diagnostic
     inputs: files.map((f) => ({ file: f.file, sha256: f.sha256 })),
   };
   for (const s of spec.services) {
-    s.backends.sort((a, b) => compareAddressText(a.address, b.address));
+    sortByAddress(s.backends, (b) => b.address);
     for (const b of s.backends) b.ports.sort(comparePorts);
   }
   return { spec, hasCluster: chosen !== undefined };

@@ -28,18 +28,29 @@ export function familyName(f: Family): 'IPv4' | 'IPv6' {
 }
 
 function parseV4(text: string): bigint | string {
-  const parts = text.split('.');
-  if (parts.length !== 4) return 'an IPv4 address has four dot-separated numbers';
-  let v = 0n;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return `"${p}" is not a number from 0 to 255`;
+  // Hand-rolled rather than split and regex: specs hold 100,000s of addresses.
+  let v = 0;
+  let parts = 0;
+  for (let start = 0; ; ) {
+    let end = text.indexOf('.', start);
+    if (end < 0) end = text.length;
+    const part = text.slice(start, end);
+    let n = 0;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57 || end - start > 3) return `"${part}" is not a number from 0 to 255`;
+      n = n * 10 + (c - 48);
+    }
+    if (end === start) return 'an IPv4 address has four dot-separated numbers';
     // Leading zeros read as octal in some tools and decimal in others: refuse the ambiguity.
-    if (p.length > 1 && p.startsWith('0')) return `"${p}" has a leading zero, which some tools read as octal`;
-    const n = Number(p);
-    if (n > 255) return `${p} is more than 255`;
-    v = (v << 8n) | BigInt(n);
+    if (end - start > 1 && text.charCodeAt(start) === 48) return `"${part}" has a leading zero, which some tools read as octal`;
+    if (n > 255) return `${part} is more than 255`;
+    v = v * 256 + n;
+    if (++parts > 4) break;
+    if (end === text.length) break;
+    start = end + 1;
   }
-  return v;
+  return parts === 4 ? BigInt(v) : 'an IPv4 address has four dot-separated numbers';
 }
 
 function parseV6(text: string): bigint | string {
@@ -167,6 +178,19 @@ export function compareAddressText(a: string, b: string): number {
   if (pa && pb) return compareIPs(pa, pb);
   if (pa || pb) return pa ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sorts items by an address each holds, parsing every address once (not once per comparison). */
+export function sortByAddress<T>(items: T[], address: (t: T) => string): void {
+  const keys = new Map<T, IP | undefined>();
+  for (const item of items) keys.set(item, parseIP(address(item)).value);
+  items.sort((x, y) => {
+    const a = keys.get(x);
+    const b = keys.get(y);
+    if (a && b) return compareIPs(a, b);
+    if (a || b) return a ? -1 : 1;
+    return compareAddressText(address(x), address(y));
+  });
 }
 
 /**

@@ -131,9 +131,11 @@ export class ValueReader {
   ip(): string | undefined {
     const s = this.string();
     if (s === undefined) return undefined;
-    const p = parseIP(s.trim());
+    const text = s.trim();
+    const p = parseIP(text);
     if (p.error !== undefined) return this.report(codes.SY1020, `"${s}" is not an IP address: ${p.error}`);
-    return formatIP(p.value);
+    // parseIP accepts IPv4 only in its one canonical spelling, so it needs no reformatting.
+    return p.value.family === 4 ? text : formatIP(p.value);
   }
 
   cidr(): string | undefined {

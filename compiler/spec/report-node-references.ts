@@ -6,7 +6,7 @@ import type { Diagnostics, SourceRange } from '../diagnostics.ts';
 import { codes } from './codes.ts';
 import type { SpecCheck } from './checks.ts';
 import { didYouMean } from './did-you-mean.ts';
-import { familyName, parseCIDR, parseIP, spanContains } from './ip.ts';
+import { familyName, parseCIDR, parseIP, spanContains, type CIDR } from './ip.ts';
 import { rangeOf, type NodeSpec } from './types.ts';
 
 export const reportNodeReferences: SpecCheck = (spec, diags) => {
@@ -49,10 +49,15 @@ export const reportNodeReferences: SpecCheck = (spec, diags) => {
   }
 };
 
+/** Each node's pod CIDRs parsed once, not once per backend. */
+const parsedPodCIDRs = new WeakMap<NodeSpec, CIDR[]>();
+
 function reportOutsidePodCIDRs(diags: Diagnostics, what: string, address: string, node: NodeSpec, at: SourceRange): void {
   const ip = parseIP(address).value;
   if (!ip || node.addresses.includes(address)) return;
-  const cidrs = node.podCIDRs.map((c) => parseCIDR(c).value!).filter((c) => c.family === ip.family);
+  let all = parsedPodCIDRs.get(node);
+  if (!all) parsedPodCIDRs.set(node, (all = node.podCIDRs.map((c) => parseCIDR(c).value!)));
+  const cidrs = all.filter((c) => c.family === ip.family);
   // A node that declares no pod CIDR of this family says nothing about where its pods live.
   if (cidrs.length === 0 || cidrs.some((c) => spanContains(c, ip))) return;
   diags.report(codes.SY1046, `${what} ${address} is outside the pod CIDRs of node ${node.name} (${node.podCIDRs.join(', ')})`, at, [

@@ -1,0 +1,428 @@
+// A fast reader for plain YAML: the block maps and lists, flow collections, plain and quoted
+// scalars and literal blocks that kubectl and spec generators print. It builds the `yaml`
+// package's own node classes, so readers cannot tell the difference, and gives up (returns
+// undefined) on anything else; the full parser then reads the file and reports any errors.
+// Why: `yaml` reads about 2.5 MB/s, and a 10,000-service spec is 6 MB (a kubectl dump 20 MB).
+
+import { Document, LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+
+/** Thrown inside the reader when the input leaves the plain subset; never escapes this file. */
+class NotPlain extends Error {}
+
+const SP = 32;
+const HASH = 35;
+const DASH = 45;
+const COLON = 58;
+
+// YAML 1.2 core schema: what a plain scalar resolves to. Numbers other than decimal integers
+// (floats, hex, octal, .inf) are rare in specs: rather than re-implement them, give up.
+const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
+const TRUES = new Set(['true', 'True', 'TRUE']);
+const FALSES = new Set(['false', 'False', 'FALSE']);
+const INT = /^[-+]?[0-9]+$/;
+const OTHER_NUMBER = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|0x[0-9a-fA-F]+|0o[0-7]+)$/;
+
+/** Characters that may not start a plain scalar (some only when followed by a space). */
+const INDICATORS = new Set([...',[]{}#&*!|>\'"%@`']);
+
+function plainValue(s: string): string | number | boolean | null {
+  if (NULLS.has(s)) return null;
+  if (TRUES.has(s)) return true;
+  if (FALSES.has(s)) return false;
+  if (INT.test(s)) return parseInt(s, 10);
+  if (OTHER_NUMBER.test(s)) throw new NotPlain();
+  return s;
+}
+
+function scalar(value: unknown, start: number, end: number): Scalar {
+  const s = new Scalar(value);
+  s.range = [start, end, end];
+  return s;
+}
+
+/** Documents of `text`, or undefined when the text is not plain YAML. Fills `lines`. */
+export function parsePlainYaml(text: string, lines: LineCounter): Document.Parsed[] | undefined {
+  if (text.includes('\t') || text.charCodeAt(0) === 0xfeff) return undefined;
+  try {
+    return new PlainReader(text, lines).documents();
+  } catch (e) {
+    if (e instanceof NotPlain) return undefined;
+    throw e;
+  }
+}
+
+class PlainReader {
+  /** Offsets where each line starts and ends (without its line break). */
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  /** The first line not yet consumed. */
+  private cur = 0;
+
+  constructor(
+    private readonly text: string,
+    lines: LineCounter,
+  ) {
+    let start = 0;
+    for (;;) {
+      lines.addNewLine(start);
+      const nl = text.indexOf('\n', start);
+      const end = nl < 0 ? text.length : nl;
+      const cr = end > start && text.charCodeAt(end - 1) === 13;
+      this.starts.push(start);
+      this.ends.push(cr ? end - 1 : end);
+      if (nl < 0) break;
+      start = nl + 1;
+    }
+    if (/\r(?!\n)/.test(text)) throw new NotPlain();
+  }
+
+  documents(): Document.Parsed[] {
+    const docs: Document.Parsed[] = [];
+    for (;;) {
+      const li = this.nextContent(this.cur);
+      if (li < 0) {
+        if (this.cur >= this.starts.length || !this.isMarker(this.cur)) break;
+        this.cur++;
+        continue;
+      }
+      const root = this.block(li, this.indent(li));
+      const after = this.nextContent(this.cur);
+      if (after >= 0) throw new NotPlain();
+      const doc = new Document() as Document.Parsed;
+      doc.contents = root as Document.Parsed['contents'];
+      docs.push(doc);
+    }
+    return docs;
+  }
+
+  /** The next line from `li` with content, or -1 at the end or at a `---` marker (left unconsumed). */
+  private nextContent(li: number): number {
+    for (; li < this.starts.length; li++) {
+      if (this.isMarker(li)) {
+        this.cur = li;
+        return -1;
+      }
+      const col = this.indent(li);
+      const at = this.starts[li]! + col;
+      if (at < this.ends[li]! && this.text.charCodeAt(at) !== HASH) return li;
+    }
+    this.cur = li;
+    return -1;
+  }
+
+  private isMarker(li: number): boolean {
+    const s = this.starts[li]!;
+    const e = this.ends[li]!;
+    if (e - s < 3) return false;
+    const head = this.text.slice(s, s + 3);
+    if (head === '...') throw new NotPlain();
+    if (head !== '---' || (e - s > 3 && this.text.charCodeAt(s + 3) !== SP)) return false;
+    // Content after the marker (`--- {a: 1}`, `--- !tag`) is not plain; a comment is.
+    this.endOfLine(li, s + 3);
+    return true;
+  }
+
+  private indent(li: number): number {
+    let i = this.starts[li]!;
+    const e = this.ends[li]!;
+    while (i < e && this.text.charCodeAt(i) === SP) i++;
+    return i - this.starts[li]!;
+  }
+
+  /** Requires nothing but spaces and a comment from `at` to the end of line `li`. */
+  private endOfLine(li: number, at: number): void {
+    const e = this.ends[li]!;
+    let i = at;
+    while (i < e && this.text.charCodeAt(i) === SP) i++;
+    if (i === e) return;
+    // A comment needs a space before it; anything else after a value is not plain YAML.
+    if (this.text.charCodeAt(i) !== HASH || (i > this.starts[li]! && this.text.charCodeAt(i - 1) !== SP)) throw new NotPlain();
+  }
+
+  /** A block node whose first character is at column `col` of line `li`. */
+  private block(li: number, col: number): Node {
+    const at = this.starts[li]! + col;
+    const c = this.text.charCodeAt(at);
+    const e = this.ends[li]!;
+    if (c === DASH && (at + 1 === e || this.text.charCodeAt(at + 1) === SP)) return this.blockSeq(li, col);
+    if (this.keyEnd(li, at) !== undefined) return this.blockMap(li, col);
+    const [node, end] = this.inline(at, e, false);
+    this.endOfLine(li, end);
+    this.cur = li + 1;
+    this.noMoreIndented(col);
+    return node;
+  }
+
+  /** After a single-line value, a more indented line would continue it: not plain. */
+  private noMoreIndented(col: number): void {
+    const next = this.nextContent(this.cur);
+    if (next >= 0 && this.indent(next) > col) throw new NotPlain();
+  }
+
+  private blockSeq(li: number, col: number): YAMLSeq {
+    const seq = new YAMLSeq();
+    const start = this.starts[li]! + col;
+    let end = start;
+    for (;;) {
+      const dash = this.starts[li]! + col;
+      let at = dash + 1;
+      const e = this.ends[li]!;
+      while (at < e && this.text.charCodeAt(at) === SP) at++;
+      let item: Node;
+      if (at === e || this.text.charCodeAt(at) === HASH) {
+        this.endOfLine(li, dash + 1);
+        this.cur = li + 1;
+        const next = this.nextContent(this.cur);
+        item = next >= 0 && this.indent(next) > col ? this.block(next, this.indent(next)) : scalar(null, at, at);
+      } else if (this.text.charCodeAt(at) === 124 /* | */) {
+        item = this.literal(li, at, col);
+      } else {
+        item = this.block(li, at - this.starts[li]!);
+      }
+      seq.items.push(item);
+      end = item.range![1];
+      const next = this.nextContent(this.cur);
+      if (next < 0 || this.indent(next) < col) break;
+      if (this.indent(next) > col) throw new NotPlain();
+      const d = this.starts[next]! + col;
+      if (this.text.charCodeAt(d) !== DASH || (d + 1 < this.ends[next]! && this.text.charCodeAt(d + 1) !== SP)) break;
+      li = next;
+    }
+    seq.range = [start, end, end];
+    return seq;
+  }
+
+  private blockMap(li: number, col: number): YAMLMap {
+    const map = new YAMLMap();
+    const keys = new Set<unknown>();
+    const start = this.starts[li]! + col;
+    let end = start;
+    for (;;) {
+      const keyAt = this.starts[li]! + col;
+      const e = this.ends[li]!;
+      const colonAt = this.keyEnd(li, keyAt);
+      if (colonAt === undefined) throw new NotPlain();
+      const key = this.keyScalar(keyAt, colonAt);
+      if (keys.has(key.value)) throw new NotPlain();
+      keys.add(key.value);
+      let at = colonAt + 1;
+      while (at < e && this.text.charCodeAt(at) === SP) at++;
+      let value: Node;
+      if (at === e || this.text.charCodeAt(at) === HASH) {
+        this.endOfLine(li, colonAt + 1);
+        this.cur = li + 1;
+        const next = this.nextContent(this.cur);
+        if (next >= 0 && this.indent(next) > col) {
+          value = this.block(next, this.indent(next));
+        } else if (next >= 0 && this.indent(next) === col && this.isDash(next, col)) {
+          // kubectl's style: a list under a key at the key's own indentation.
+          value = this.blockSeq(next, col);
+        } else {
+          value = scalar(null, colonAt + 1, colonAt + 1);
+        }
+      } else if (this.text.charCodeAt(at) === 124 /* | */) {
+        value = this.literal(li, at, col);
+      } else {
+        const [node, valueEnd] = this.inline(at, e, false);
+        this.endOfLine(li, valueEnd);
+        this.cur = li + 1;
+        this.noMoreIndented(col);
+        value = node;
+      }
+      map.items.push(new Pair(key, value));
+      end = value.range![1];
+      const next = this.nextContent(this.cur);
+      if (next < 0 || this.indent(next) < col) break;
+      if (this.indent(next) > col || this.isDash(next, col)) throw new NotPlain();
+      li = next;
+    }
+    map.range = [start, end, end];
+    return map;
+  }
+
+  private isDash(li: number, col: number): boolean {
+    const d = this.starts[li]! + col;
+    return this.text.charCodeAt(d) === DASH && (d + 1 === this.ends[li]! || this.text.charCodeAt(d + 1) === SP);
+  }
+
+  /** Where the `:` of a simple key starting at `at` is, or undefined when the line holds no key. */
+  private keyEnd(li: number, at: number): number | undefined {
+    const e = this.ends[li]!;
+    const c = this.text[at]!;
+    if (c === '"' || c === "'") {
+      const close = this.quotedEnd(at, e);
+      return this.text.charCodeAt(close) === COLON && (close + 1 === e || this.text.charCodeAt(close + 1) === SP) ? close : undefined;
+    }
+    if ((c === '?' || c === ':') && (at + 1 === e || this.text.charCodeAt(at + 1) === SP)) throw new NotPlain();
+    // Flow collections and other indicators start values, never simple keys.
+    if (INDICATORS.has(c) || (c === '-' && (at + 1 === e || this.text.charCodeAt(at + 1) === SP))) return undefined;
+    for (let i = at; i < e; i++) {
+      const ch = this.text.charCodeAt(i);
+      if (ch === HASH && this.text.charCodeAt(i - 1) === SP) return undefined;
+      if (ch === COLON && (i + 1 === e || this.text.charCodeAt(i + 1) === SP)) return i;
+    }
+    return undefined;
+  }
+
+  private keyScalar(at: number, colonAt: number): Scalar {
+    const c = this.text[at]!;
+    if (c === '"' || c === "'") return this.quoted(at, colonAt)[0];
+    let end = colonAt;
+    while (end > at && this.text.charCodeAt(end - 1) === SP) end--;
+    return scalar(plainValue(this.text.slice(at, end)), at, end);
+  }
+
+  /** An inline node from `at`: quoted, flow collection or plain scalar. Returns it and its end. */
+  private inline(at: number, e: number, flow: boolean): [Node, number] {
+    const c = this.text[at]!;
+    if (c === '"' || c === "'") return this.quoted(at, e);
+    if (c === '{' || c === '[') return this.flowCollection(at, e);
+    const spaceAfter = at + 1 === e || this.text.charCodeAt(at + 1) === SP;
+    if (INDICATORS.has(c) || ((c === '?' || c === ':' || c === '-') && spaceAfter)) throw new NotPlain();
+    let i = at;
+    for (; i < e; i++) {
+      const ch = this.text.charCodeAt(i);
+      if (ch === HASH && this.text.charCodeAt(i - 1) === SP) break;
+      if (ch === COLON && (i + 1 === e || this.text.charCodeAt(i + 1) === SP)) {
+        if (!flow) throw new NotPlain();
+        break;
+      }
+      if (flow && (ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125)) break;
+    }
+    let end = i;
+    while (end > at && this.text.charCodeAt(end - 1) === SP) end--;
+    if (end === at) throw new NotPlain();
+    return [scalar(plainValue(this.text.slice(at, end)), at, end), end];
+  }
+
+  private quotedEnd(at: number, e: number): number {
+    const q = this.text[at]!;
+    for (let i = at + 1; i < e; i++) {
+      const ch = this.text[i];
+      if (q === '"' && ch === '\\') i++;
+      else if (ch === q) {
+        if (q === "'" && this.text[i + 1] === "'") i++;
+        else return i + 1;
+      }
+    }
+    throw new NotPlain();
+  }
+
+  private quoted(at: number, e: number): [Scalar, number] {
+    const end = this.quotedEnd(at, e);
+    const body = this.text.slice(at + 1, end - 1);
+    const value = this.text[at] === "'" ? body.replaceAll("''", "'") : unescape(body);
+    const s = scalar(value, at, end);
+    s.type = this.text[at] === "'" ? Scalar.QUOTE_SINGLE : Scalar.QUOTE_DOUBLE;
+    return [s, end];
+  }
+
+  /** `{k: v, ...}` or `[a, ...]` closed on the same line. */
+  private flowCollection(at: number, e: number): [Node, number] {
+    const isMap = this.text[at] === '{';
+    const close = isMap ? '}' : ']';
+    const coll = isMap ? new YAMLMap() : new YAMLSeq();
+    const keys = new Set<unknown>();
+    let i = this.skipSpaces(at + 1, e);
+    if (this.text[i] === close) {
+      coll.range = [at, i + 1, i + 1];
+      return [coll, i + 1];
+    }
+    for (;;) {
+      const [item, itemEnd] = this.inline(i, e, true);
+      i = this.skipSpaces(itemEnd, e);
+      if (isMap) {
+        if (!(item instanceof Scalar) || this.text[i] !== ':' || this.text.charCodeAt(i + 1) !== SP || keys.has(item.value)) throw new NotPlain();
+        keys.add(item.value);
+        const [value, valueEnd] = this.inline(this.skipSpaces(i + 1, e), e, true);
+        (coll as YAMLMap).items.push(new Pair(item, value));
+        i = this.skipSpaces(valueEnd, e);
+      } else {
+        (coll as YAMLSeq).items.push(item);
+      }
+      if (this.text[i] === close) break;
+      if (this.text[i] !== ',') throw new NotPlain();
+      i = this.skipSpaces(i + 1, e);
+      if (this.text[i] === close || this.text[i] === ',') throw new NotPlain();
+    }
+    coll.range = [at, i + 1, i + 1];
+    return [coll, i + 1];
+  }
+
+  private skipSpaces(i: number, e: number): number {
+    while (i < e && this.text.charCodeAt(i) === SP) i++;
+    if (i >= e) throw new NotPlain();
+    return i;
+  }
+
+  /**
+   * A literal block (`|`, `|-`, `|+`) whose indicator is at `at`, under a parent at column
+   * `parent`: the more indented lines that follow, their common indentation removed.
+   */
+  private literal(li: number, at: number, parent: number): Scalar {
+    const chomp = this.text[at + 1] === '-' || this.text[at + 1] === '+' ? this.text[at + 1]! : '';
+    this.endOfLine(li, at + 1 + chomp.length);
+    const content: string[] = [];
+    let indent = -1;
+    let last = li + 1;
+    for (; last < this.starts.length; last++) {
+      const s = this.starts[last]!;
+      const len = this.ends[last]! - s;
+      if (len === 0) {
+        content.push('');
+        continue;
+      }
+      const ind = this.indent(last);
+      // Whitespace-only lines inside a literal have subtle rules: leave them to the full parser.
+      if (ind === len) throw new NotPlain();
+      if (indent < 0) indent = ind;
+      if (ind <= parent || ind < indent) break;
+      content.push(this.text.slice(s + indent, this.ends[last]!));
+    }
+    if (indent <= parent) throw new NotPlain();
+    let trailing = 0;
+    while (content.length && content[content.length - 1] === '') {
+      content.pop();
+      trailing++;
+    }
+    // The lines taken end where the next node starts, so blank lines taken at the end go back.
+    this.cur = last - trailing;
+    let value = content.join('\n');
+    if (content.length) value += chomp === '-' ? '' : chomp === '+' ? '\n'.repeat(trailing + 1) : '\n';
+    else if (chomp === '+') value = '\n'.repeat(trailing);
+    const end = this.cur < this.starts.length ? this.starts[this.cur]! : this.text.length;
+    const s = scalar(value, at, end);
+    s.type = Scalar.BLOCK_LITERAL;
+    return s;
+  }
+}
+
+const ESCAPES: Record<string, string> = {
+  '0': '\0', a: '\x07', b: '\b', t: '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
+  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+};
+
+function unescape(body: string): string {
+  if (!body.includes('\\')) return body;
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (ch !== '\\') {
+      out += ch;
+      continue;
+    }
+    const next = body[++i]!;
+    const hex = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
+    if (hex) {
+      const digits = body.slice(i + 1, i + 1 + hex);
+      if (!/^[0-9a-fA-F]+$/.test(digits) || digits.length !== hex) throw new NotPlain();
+      out += String.fromCodePoint(parseInt(digits, 16));
+      i += hex;
+    } else if (next in ESCAPES) {
+      out += ESCAPES[next];
+    } else {
+      throw new NotPlain();
+    }
+  }
+  return out;
+}

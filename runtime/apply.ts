@@ -61,7 +61,17 @@ function programsCurrent(snapshot: SnapshotIndex | undefined, a: NodeArtifactSet
 export function apply(o: ApplyOptions): ApplyResult {
   const t0 = performance.now();
   const log = o.log ?? (() => {});
+  // Each step is a point a test can kill the process at, and a timing for --verbose.
+  const timings: string[] = [];
+  let last = t0;
+  const step = (name: string) => {
+    const now = performance.now();
+    timings.push(`${name} ${(now - last).toFixed(1)} ms`);
+    last = now;
+    reached(name);
+  };
   const artifacts = readNodeArtifacts(o.dir, o.node);
+  step('artifacts-checked');
   const hooks = hooksFor(artifacts, o);
   const wanted = wantedLinks(artifacts.object.programs, hooks);
   const pins = new PinLayout(o.bpffs, o.node);
@@ -91,7 +101,7 @@ export function apply(o: ApplyOptions): ApplyResult {
     const snapshot = state.trustedIndex(before);
     const applying: JournalRecord = { v: 1, phase: 'applying', manifest: artifacts.manifestHash, cluster: artifacts.manifest.cluster, at: new Date().toISOString() };
     writeJournal(pins.journal, applying);
-    reached('journal-written');
+    step('journal-written');
     // Restores the node's journal after a failure that was fully undone: the old snapshot is
     // still exactly what the maps hold.
     const undone = (failures: string[]) => {
@@ -102,18 +112,18 @@ export function apply(o: ApplyOptions): ApplyResult {
     let reuse = false;
     try {
       plans = prepareMaps(artifacts.maps, pins, snapshot, state, { ...(btf.fd !== undefined ? { btfFd: btf.fd } : {}) });
-      reached('maps-prepared');
+      step('maps-prepared');
       const maps = new Map<string, LiveMap>(plans.map((p) => [p.want.def.name, p.live!]));
       reuse = programsCurrent(snapshot, artifacts, wanted.map((w) => w.pinName), pins, plans);
       if (!reuse) loaded = loadPrograms(artifacts.object, maps, { ...(btf.fd !== undefined ? { btfFd: btf.fd } : {}), verbose: !!o.verbose });
-      reached('programs-loaded');
+      step('programs-loaded');
       writeAdditions(plans, (p) => reached(`map-written:${p.want.def.name}`));
-      reached('maps-written');
+      step('maps-written');
       if (loaded) {
         const byName = new Map(loaded.programs.map((p) => [p.name, p]));
         links = attachLinks(wanted, byName, pins, (c) => reached(`link:${c.wanted.pinName}`));
       }
-      reached('links-attached');
+      step('links-attached');
     } catch (e) {
       const failures = undone([...rollBackAdditions(plans), ...rollBackLinks(links, pins)]);
       abandonMaps(plans, pins);
@@ -128,7 +138,7 @@ export function apply(o: ApplyOptions): ApplyResult {
     const removedLinks = loaded ? removeLinksExcept(pins, new Set(wanted.map((w) => w.pinName))) : [];
     deleteStale(plans);
     const droppedMaps = commitMaps(plans, pins);
-    reached('stale-removed');
+    step('stale-removed');
 
     const index: SnapshotIndex = {
       v: 1,
@@ -143,15 +153,17 @@ export function apply(o: ApplyOptions): ApplyResult {
     for (const p of plans) {
       if (!p.want.records) continue;
       const old = snapshot?.maps[p.want.def.name];
-      const contents = p.diffSource === 'unchanged' && old ? old.contents : state.writeContents(p.want.def.name, p.want.records, p.want.hash);
+      const contents = p.diffSource === 'unchanged' && old ? old.contents : state.writeContents(p.want.def.name, p.want.records, p.want.file);
       index.maps[p.want.def.name] = { id: p.live!.info.id, contents, count: p.want.records.count };
     }
     for (const [name, info] of pinnedLinkPrograms(pins)) index.links[name] = info.progId;
     const indexHash = state.writeIndex(index);
-    reached('snapshot-written');
+    step('snapshot-written');
     writeJournal(pins.journal, { v: 1, phase: 'applied', manifest: artifacts.manifestHash, cluster: artifacts.manifest.cluster, snapshot: indexHash, at: index.appliedAt });
 
     const lines = describePlan(artifacts, plans, wanted, pins, false, { links, reusedPrograms: reuse, removedLinks, droppedMaps, loaded });
+    step('journal-committed');
+    if (o.verbose) lines.push(`  timings: ${timings.join(', ')}`);
     const changed = reuse
       ? plans.some((p) => p.origin !== 'pinned' || (p.diff && p.diff.added.count + p.diff.changed.count + p.diff.removed.count > 0))
       : true;

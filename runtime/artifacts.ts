@@ -24,8 +24,10 @@ export interface DesiredMap {
   def: MapDef;
   /** Layered contents, or undefined when no contents file names this map (left as it is). */
   records?: Records;
-  /** contentsHash of `records`. */
+  /** sha256 naming `records`: the contents file's own when the map has one file, else contentsHash. */
   hash?: string;
+  /** The contents file as the compiler wrote it, when the map's contents are that one file. */
+  file?: { bytes: Uint8Array; hash: string };
 }
 
 export interface NodeArtifactSet {
@@ -85,8 +87,10 @@ export function readNodeArtifacts(dir: string, node: string): NodeArtifactSet {
 
   const defs = new Map(object.maps.map((m) => [m.name, m]));
   const layers = new Map<string, Records[]>();
+  const files = new Map<string, { bytes: Uint8Array; hash: string }>();
   for (const file of entry.maps) {
-    const p = decodeMapContentsPacked(readFileSync(join(dir, file)), file);
+    const bytes = readFileSync(join(dir, file));
+    const p = decodeMapContentsPacked(bytes, file);
     const def = defs.get(p.map);
     if (!def) {
       throw new ArtifactError(`${file}: contents for map ${p.map}, which ${entry.object} does not define (its maps: ${[...defs.keys()].join(', ')}); compile again`);
@@ -98,11 +102,14 @@ export function readNodeArtifacts(dir: string, node: string): NodeArtifactSet {
     }
     const list = layers.get(p.map) ?? layers.set(p.map, []).get(p.map)!;
     list.push({ keySize: p.keySize, valueSize: p.valueSize, count: p.count, bytes: p.records });
+    files.set(p.map, { bytes, hash: manifest.files[file]! });
   }
   const maps: DesiredMap[] = [];
   for (const [name, list] of layers) {
     const records = mergeLayers(list);
-    maps.push({ def: defs.get(name)!, records, hash: contentsHash(name, records) });
+    // One file: its sha256 (already checked against the manifest) names the contents as they are.
+    const file = list.length === 1 ? files.get(name)! : undefined;
+    maps.push({ def: defs.get(name)!, records, hash: file?.hash ?? contentsHash(name, records), ...(file ? { file } : {}) });
   }
   for (const def of object.maps) if (!layers.has(def.name)) maps.push({ def });
 

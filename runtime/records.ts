@@ -30,39 +30,67 @@ export function emptyRecords(keySize: number, valueSize: number): Records {
   return { keySize, valueSize, count: 0, bytes: new Uint8Array(0) };
 }
 
-/** Collects records in any order, then packs them (keys and values apart) for batch syscalls. */
+/**
+ * Collects records in any order, packed as they come (no object per record: an initial apply
+ * pushes 100,000s), then splits them into keys and values for the batch syscalls.
+ */
 export class RecordList {
-  private readonly parts: Array<[Uint8Array, Uint8Array]> = [];
+  private buf: Uint8Array;
+  private n = 0;
+  private readonly size: number;
   constructor(
     readonly keySize: number,
     readonly valueSize: number,
-  ) {}
+    capacity = 16,
+  ) {
+    this.size = keySize + valueSize;
+    this.buf = new Uint8Array(capacity * this.size);
+  }
+  /** All records of `r`, in its order, without copying them. */
+  static of(r: Records): RecordList {
+    const l = new RecordList(r.keySize, r.valueSize, 0);
+    l.buf = r.bytes;
+    l.n = r.count;
+    return l;
+  }
   push(key: Uint8Array, value: Uint8Array): void {
-    this.parts.push([key, value]);
+    if ((this.n + 1) * this.size > this.buf.length) {
+      const bigger = new Uint8Array(Math.max(16, this.n * 2) * this.size);
+      bigger.set(this.buf.subarray(0, this.n * this.size));
+      this.buf = bigger;
+    }
+    this.buf.set(key, this.n * this.size);
+    this.buf.set(value, this.n * this.size + this.keySize);
+    this.n++;
   }
   get count(): number {
-    return this.parts.length;
+    return this.n;
   }
   /** Keys packed into one buffer, values into another, in `order` (default: as pushed). */
   pack(order: 'pushed' | 'reversed' = 'pushed'): { keys: Uint8Array; values: Uint8Array } {
-    const n = this.parts.length;
-    const keys = new Uint8Array(n * this.keySize);
-    const values = new Uint8Array(n * this.valueSize);
+    const { n, size, keySize, valueSize, buf } = this;
+    const keys = new Uint8Array(n * keySize);
+    const values = new Uint8Array(n * valueSize);
     for (let i = 0; i < n; i++) {
-      const [k, v] = this.parts[order === 'pushed' ? i : n - 1 - i]!;
-      keys.set(k, i * this.keySize);
-      values.set(v, i * this.valueSize);
+      const src = (order === 'pushed' ? i : n - 1 - i) * size;
+      for (let b = 0; b < keySize; b++) keys[i * keySize + b] = buf[src + b]!;
+      for (let b = 0; b < valueSize; b++) values[i * valueSize + b] = buf[src + keySize + b]!;
     }
     return { keys, values };
   }
-  entries(): ReadonlyArray<readonly [Uint8Array, Uint8Array]> {
-    return this.parts;
+  entries(): Array<readonly [Uint8Array, Uint8Array]> {
+    return Array.from({ length: this.n }, (_, i) => {
+      const off = i * this.size;
+      return [this.buf.subarray(off, off + this.keySize), this.buf.subarray(off + this.keySize, off + this.size)] as const;
+    });
   }
   /** Keeps only the records for which `keep` is true. */
   retain(keep: (key: Uint8Array, value: Uint8Array) => boolean): void {
-    const kept = this.parts.filter(([k, v]) => keep(k, v));
-    this.parts.length = 0;
-    this.parts.push(...kept);
+    const kept = this.entries().filter(([k, v]) => keep(k, v));
+    const out = new RecordList(this.keySize, this.valueSize, kept.length);
+    for (const [k, v] of kept) out.push(k, v);
+    this.buf = out.buf;
+    this.n = out.n;
   }
 }
 
@@ -104,34 +132,30 @@ export interface RecordDiff {
   removed: RecordList;
 }
 
-/** Records common to both ends of two sorted sets, counted in whole records: the cheap part. */
-function commonEnds(a: Records, b: Records): { head: number; tail: number } {
+/**
+ * How many records from position i of `a` and j of `b` on are byte-identical, found by galloping
+ * then bisecting with memcmp over whole spans: a one-record change in 100,000 records costs a
+ * few dozen native compares instead of a JavaScript loop over all of them.
+ */
+function equalRun(a: Records, i: number, b: Records, j: number, limit: number): number {
   const size = recordSize(a);
-  const limit = Math.min(a.count, b.count);
-  const eq = (ai: number, bi: number, n: number) =>
-    Buffer.from(a.bytes.buffer, a.bytes.byteOffset + ai * size, n * size).equals(
-      Buffer.from(b.bytes.buffer, b.bytes.byteOffset + bi * size, n * size),
-    );
-  // Galloping then bisecting with memcmp over whole spans: a one-record change in 100,000
-  // records costs a few dozen native compares instead of a JavaScript loop over all of them.
-  const run = (match: (n: number) => boolean): number => {
-    let lo = 0;
-    let step = 1;
-    while (lo + step <= limit && match(lo + step)) {
-      lo += step;
-      step *= 2;
-    }
-    let hi = Math.min(limit, lo + step);
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (match(mid)) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
-  const head = run((n) => eq(0, 0, n));
-  const tail = run((n) => n <= limit - head && eq(a.count - n, b.count - n, n));
-  return { head, tail };
+  const ab = Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength);
+  const bb = Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength);
+  const eq = (n: number) => ab.compare(bb, j * size, (j + n) * size, i * size, (i + n) * size) === 0;
+  if (limit === 0 || !eq(1)) return 0;
+  let lo = 1;
+  let step = 1;
+  while (lo + step <= limit && eq(lo + step)) {
+    lo += step;
+    step *= 2;
+  }
+  let hi = Math.min(limit, lo + step - 1);
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (eq(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 export function diffRecords(from: Records, to: Records): RecordDiff {
@@ -144,13 +168,19 @@ export function diffRecords(from: Records, to: Records): RecordDiff {
     previous: new RecordList(to.keySize, to.valueSize),
     removed: new RecordList(to.keySize, to.valueSize),
   };
-  const { head, tail } = commonEnds(from, to);
-  let i = head;
-  let j = head;
-  const iEnd = from.count - tail;
-  const jEnd = to.count - tail;
-  while (i < iEnd || j < jEnd) {
-    const c = i >= iEnd ? 1 : j >= jEnd ? -1 : compareBytes(keyAt(from, i), keyAt(to, j));
+  if (from.count === 0) {
+    d.added = RecordList.of(to);
+    return d;
+  }
+  let i = 0;
+  let j = 0;
+  while (i < from.count && j < to.count) {
+    // Skip the identical stretch up to the next difference, whatever its length.
+    const same = equalRun(from, i, to, j, Math.min(from.count - i, to.count - j));
+    i += same;
+    j += same;
+    if (i >= from.count || j >= to.count) break;
+    const c = compareBytes(keyAt(from, i), keyAt(to, j));
     if (c < 0) {
       d.removed.push(keyAt(from, i), valueAt(from, i));
       i++;
@@ -158,14 +188,14 @@ export function diffRecords(from: Records, to: Records): RecordDiff {
       d.added.push(keyAt(to, j), valueAt(to, j));
       j++;
     } else {
-      if (compareBytes(valueAt(from, i), valueAt(to, j)) !== 0) {
-        d.changed.push(keyAt(to, j), valueAt(to, j));
-        d.previous.push(keyAt(from, i), valueAt(from, i));
-      }
+      d.changed.push(keyAt(to, j), valueAt(to, j));
+      d.previous.push(keyAt(from, i), valueAt(from, i));
       i++;
       j++;
     }
   }
+  for (; i < from.count; i++) d.removed.push(keyAt(from, i), valueAt(from, i));
+  for (; j < to.count; j++) d.added.push(keyAt(to, j), valueAt(to, j));
   return d;
 }
 

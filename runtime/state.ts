@@ -8,7 +8,7 @@
 //   100,000s of entries back from the kernel. It is only an accelerator: without a trusted
 //   snapshot, apply reads the live maps and converges just the same.
 
-import { mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { sha256Hex } from './format/manifest.ts';
@@ -94,16 +94,14 @@ export function contentsHash(map: string, r: Records): string {
   return createHash('sha256').update(header).update(r.bytes).digest('hex');
 }
 
-/** Writes a file with mode 0600 and makes it durable before it is renamed into place. */
-function writeDurable(path: string, data: string | Uint8Array): void {
+/**
+ * Writes a file with mode 0600 through a temporary name and a rename, so a reader never sees half
+ * a file. No fsync: the snapshot only speeds applies up, every file is checked against its sha256
+ * before use, and one lost in a crash just means the next apply reads the live maps.
+ */
+function writeAtomically(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, data, { mode: 0o600 });
-  const fd = openSync(tmp, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
   renameSync(tmp, path);
 }
 
@@ -147,9 +145,12 @@ export class StateDir {
     return { keySize, valueSize, count: p.count, bytes: p.records };
   }
 
-  /** Stores one map's contents (if not there already); returns the sha256 that names it. */
-  writeContents(map: string, r: Records, hash?: string): string {
-    const h = hash ?? contentsHash(map, r);
+  /**
+   * Stores one map's contents (if not there already); returns the sha256 that names it. `file`
+   * is the contents file exactly as the compiler wrote it, when the map's contents are one file.
+   */
+  writeContents(map: string, r: Records, file?: { bytes: Uint8Array; hash: string }): string {
+    const h = file?.hash ?? contentsHash(map, r);
     mkdirSync(this.contentsDir, { recursive: true, mode: 0o700 });
     const path = join(this.contentsDir, `${h}.symc`);
     try {
@@ -157,7 +158,7 @@ export class StateDir {
     } catch {
       // absent: write it
     }
-    writeDurable(path, encodeMapContentsPacked({ map, keySize: r.keySize, valueSize: r.valueSize, count: r.count, records: r.bytes }));
+    writeAtomically(path, file?.bytes ?? encodeMapContentsPacked({ map, keySize: r.keySize, valueSize: r.valueSize, count: r.count, records: r.bytes }));
     return h;
   }
 
@@ -165,7 +166,7 @@ export class StateDir {
   writeIndex(idx: SnapshotIndex): string {
     mkdirSync(this.contentsDir, { recursive: true, mode: 0o700 });
     const text = JSON.stringify(idx, null, 2) + '\n';
-    writeDurable(this.index, text);
+    writeAtomically(this.index, text);
     const keep = new Set(Object.values(idx.maps).map((m) => `${m.contents}.symc`));
     for (const f of readdirSync(this.contentsDir)) if (!keep.has(f)) rmSync(join(this.contentsDir, f), { force: true });
     return sha256Hex(text);

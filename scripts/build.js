@@ -3,12 +3,21 @@
 // builds the WebAssembly verifier with asc. Each step says what it made.
 
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
+
+// `--only NAME` builds one bundle (e.g. switchyard-node); `--outdir DIR` writes somewhere else than
+// dist/ (the runtime's bundle test builds into a temp directory and runs it from there alone).
+const arg = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const only = arg('--only');
+const outdir = arg('--outdir');
 
 /** Entry points: added here as each CLI lands. */
 const bundles = [
@@ -19,6 +28,8 @@ const bundles = [
 ];
 
 for (const b of bundles) {
+  if (only && !b.out.endsWith(`/${only}.js`)) continue;
+  if (outdir) b.out = join(outdir, b.out.replace(/^dist\//, ''));
   if (!existsSync(b.entry)) {
     console.log(`build: ${b.entry} not written yet; ${b.out} skipped`);
     continue;
@@ -37,4 +48,22 @@ for (const b of bundles) {
     logLevel: 'warning',
   });
   console.log(`build: ${b.out}`);
+  if (b.standalone) console.log(`build: ${copyKoffiBeside(b.out)}`);
+}
+
+/**
+ * The runtime's one native piece: koffi's JavaScript and its prebuilt binary for this platform,
+ * copied into dist/node_modules so that `node dist/switchyard-node.js` resolves `koffi` with
+ * nothing else of the repository present. Koffi's C sources and headers stay behind.
+ */
+function copyKoffiBeside(outfile) {
+  const target = join(dirname(outfile), 'node_modules');
+  rmSync(join(target, 'koffi'), { recursive: true, force: true });
+  rmSync(join(target, '@koromix'), { recursive: true, force: true });
+  const runtimeFile = (src) =>
+    statSync(src).isDirectory() ? !/[\\/](vendor|doc|lib|abi)$/.test(src) : /(\.(js|cjs|json)|LICENSE[^\\/]*)$/.test(src);
+  cpSync('node_modules/koffi', join(target, 'koffi'), { recursive: true, filter: runtimeFile });
+  const platforms = existsSync('node_modules/@koromix') ? readdirSync('node_modules/@koromix').filter((d) => d.startsWith('koffi-')) : [];
+  for (const p of platforms) cpSync(join('node_modules/@koromix', p), join(target, '@koromix', p), { recursive: true });
+  return `${target}/koffi (+ ${platforms.map((p) => `@koromix/${p}`).join(', ') || 'no prebuilt binary package found'})`;
 }

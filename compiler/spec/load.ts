@@ -12,6 +12,7 @@ import { readCompactDocument } from './read-compact.ts';
 import { isManifest, readManifest } from './read-manifest.ts';
 import type { Spec } from './types.ts';
 import { YamlSource } from './yaml-source.ts';
+import type { YMap } from './yaml-tree.ts';
 
 /**
  * Reads spec files (directories: every *.yaml / *.yml in them, by name, not recursive); the two
@@ -24,12 +25,12 @@ export function loadSpec(paths: string[]): { spec?: Spec; diagnostics: Diagnosti
   for (const f of files) {
     const src = new YamlSource(f.file, f.text, diags);
     for (const doc of src.documents) {
-      const ctx: ReadContext = { src, doc, diags, manifest: false };
-      const root = new ValueReader(ctx, doc.contents!, { label: '', path: '' });
+      const ctx: ReadContext = { src, diags, manifest: false };
+      const root = new ValueReader(ctx, doc, { label: '', path: '' });
       collected.firstDocument ??= root.range;
       const m = root.map();
       if (!m) continue;
-      if (isManifest(m)) readManifest({ ...ctx, manifest: true }, doc.contents!, collected);
+      if (isManifest(m)) readManifest({ ...ctx, manifest: true }, doc as YMap, collected);
       else readCompactDocument(m, collected);
     }
   }

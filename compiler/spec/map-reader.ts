@@ -2,17 +2,16 @@
 // its source range recorded for later diagnostics, and whatever was never asked for is reported
 // as an unknown field with a did-you-mean. Problems are collected, never thrown.
 
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { CodeInfo, Diagnostics, SourceRange } from '../diagnostics.ts';
 import type { FieldRanges } from './types.ts';
 import { codes } from './codes.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { formatCIDR, formatIP, parseCIDR, parseIP } from './ip.ts';
 import type { YamlSource } from './yaml-source.ts';
+import type { YMap, YNode } from './yaml-tree.ts';
 
 export interface ReadContext {
   src: YamlSource;
-  doc: Document.Parsed;
   diags: Diagnostics;
   /** Kubernetes manifests warn on unknown fields (SY1063): the API server already validated them,
    *  so a field we do not know is most likely newer than us, not a typo. */
@@ -34,34 +33,25 @@ function child(w: Where, key: string | number): Where {
   return { label: w.label, path };
 }
 
-function kindOf(node: Node): string {
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
-  if (isScalar(node)) {
-    const v = node.value;
-    if (v === null) return 'nothing (null)';
-    if (typeof v === 'string') return `the string "${v}"`;
-    if (typeof v === 'number') return `the number ${v}`;
-    if (typeof v === 'boolean') return `the boolean ${v}`;
-  }
-  return 'something else';
+function kindOf(node: YNode): string {
+  if (node.kind === 'map') return 'a mapping';
+  if (node.kind === 'seq') return 'a list';
+  const v = node.value;
+  if (v === null) return 'nothing (null)';
+  if (typeof v === 'string') return `the string "${v}"`;
+  if (typeof v === 'number') return `the number ${v}`;
+  return `the boolean ${v}`;
 }
 
-/** A node with aliases (`*anchor`) followed, so specs may use YAML anchors freely. */
-function deref(ctx: ReadContext, node: Node | null | undefined): Node | undefined {
-  if (node && isAlias(node)) return (node.resolve(ctx.doc) as Node | undefined) ?? undefined;
-  return node ?? undefined;
-}
-
-function isNull(node: Node | undefined): boolean {
-  return node === undefined || (isScalar(node) && node.value === null);
+function isNull(node: YNode | null | undefined): boolean {
+  return !node || (node.kind === 'scalar' && node.value === null);
 }
 
 /** Free-standing value readers, for list elements and map fields alike. */
 export class ValueReader {
   constructor(
     readonly ctx: ReadContext,
-    readonly node: Node,
+    readonly node: YNode,
     readonly where: Where,
   ) {}
 
@@ -79,17 +69,17 @@ export class ValueReader {
   }
 
   string(): string | undefined {
-    if (isScalar(this.node) && typeof this.node.value === 'string') return this.node.value;
+    if (this.node.kind === 'scalar' && typeof this.node.value === 'string') return this.node.value;
     return this.wrongType('a string');
   }
 
   boolean(): boolean | undefined {
-    if (isScalar(this.node) && typeof this.node.value === 'boolean') return this.node.value;
+    if (this.node.kind === 'scalar' && typeof this.node.value === 'boolean') return this.node.value;
     return this.wrongType('true or false');
   }
 
   integer(min: number, max: number, code: CodeInfo = codes.SY1014): number | undefined {
-    if (!isScalar(this.node) || typeof this.node.value !== 'number' || !Number.isInteger(this.node.value)) {
+    if (this.node.kind !== 'scalar' || typeof this.node.value !== 'number' || !Number.isInteger(this.node.value)) {
       return this.wrongType('an integer');
     }
     const v = this.node.value;
@@ -103,7 +93,7 @@ export class ValueReader {
 
   /** An integer port or the name of one (a targetPort). */
   portOrName(): number | string | undefined {
-    if (isScalar(this.node) && typeof this.node.value === 'string') {
+    if (this.node.kind === 'scalar' && typeof this.node.value === 'string') {
       const s = this.node.value;
       // Kubernetes' IANA_SVC_NAME: at most 15 lowercase alphanumerics and dashes, one letter.
       if (/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes('--')) return s;
@@ -147,17 +137,15 @@ export class ValueReader {
   }
 
   map(): MapReader | undefined {
-    if (isMap(this.node)) return new MapReader(this.ctx, this.node, this.where);
+    if (this.node.kind === 'map') return new MapReader(this.ctx, this.node, this.where);
     return this.wrongType('a mapping');
   }
 
   /** Each element read by `each`; elements it rejects are left out. Records `key.N` ranges. */
   list<R>(each: (item: ValueReader, index: number) => R | undefined, pos?: FieldRanges, key?: string): R[] | undefined {
-    if (!isSeq(this.node)) return this.wrongType('a list');
+    if (this.node.kind !== 'seq') return this.wrongType('a list');
     const out: R[] = [];
-    this.node.items.forEach((raw, i) => {
-      const node = deref(this.ctx, raw as Node);
-      if (node === undefined) return;
+    this.node.items.forEach((node, i) => {
       const item = new ValueReader(this.ctx, node, child(this.where, i));
       const r = each(item, i);
       if (r === undefined) return;
@@ -177,24 +165,22 @@ export interface FieldOptions {
 export class MapReader {
   readonly at: SourceRange;
   readonly pos: FieldRanges = {};
-  private readonly fields = new Map<string, { key: Node; value: Node | undefined }>();
+  private readonly fields = new Map<string, { key: YNode; value: YNode | null }>();
   private readonly known = new Set<string>();
 
   constructor(
     readonly ctx: ReadContext,
-    node: Node,
+    node: YMap,
     public where: Where,
   ) {
     this.at = ctx.src.rangeOf(node);
-    if (!isMap(node)) return;
-    for (const pair of node.items) {
-      const key = pair.key as Node;
-      const name = isScalar(key) ? String(key.value) : undefined;
+    for (const { key, value } of node.pairs) {
+      const name = key.kind === 'scalar' ? String(key.value) : undefined;
       if (name === undefined) {
         ctx.diags.report(codes.SY1012, `${describe(where)}: field names must be plain strings`, ctx.src.rangeOf(key));
         continue;
       }
-      this.fields.set(name, { key, value: deref(ctx, pair.value as Node | null) });
+      this.fields.set(name, { key, value });
     }
   }
 

@@ -1,10 +1,11 @@
 // A fast reader for plain YAML: the block maps and lists, flow collections, plain and quoted
-// scalars and literal blocks that kubectl and spec generators print. It builds the `yaml`
-// package's own node classes, so readers cannot tell the difference, and gives up (returns
-// undefined) on anything else; the full parser then reads the file and reports any errors.
-// Why: `yaml` reads about 2.5 MB/s, and a 10,000-service spec is 6 MB (a kubectl dump 20 MB).
+// scalars and literal blocks that kubectl and spec generators print, straight into the spec's
+// own tree (yaml-tree.ts). It gives up (returns undefined) on anything else; the `yaml` package
+// then reads the file and reports any errors. Why: `yaml` reads about 2 MB/s, and a
+// 10,000-service spec is 6 MB (a kubectl dump of it 20 MB).
 
-import { Document, LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import type { LineCounter } from 'yaml';
+import type { YMap, YNode, YScalar, YSeq } from './yaml-tree.ts';
 
 /** Thrown inside the reader when the input leaves the plain subset; never escapes this file. */
 class NotPlain extends Error {}
@@ -34,14 +35,12 @@ function plainValue(s: string): string | number | boolean | null {
   return s;
 }
 
-function scalar(value: unknown, start: number, end: number): Scalar {
-  const s = new Scalar(value);
-  s.range = [start, end, end];
-  return s;
+function scalar(value: YScalar['value'], start: number, end: number): YScalar {
+  return { kind: 'scalar', value, start, end };
 }
 
 /** Documents of `text`, or undefined when the text is not plain YAML. Fills `lines`. */
-export function parsePlainYaml(text: string, lines: LineCounter): Document.Parsed[] | undefined {
+export function parsePlainYaml(text: string, lines: LineCounter): YNode[] | undefined {
   if (text.includes('\t') || text.charCodeAt(0) === 0xfeff) return undefined;
   try {
     return new PlainReader(text, lines).documents();
@@ -76,8 +75,8 @@ class PlainReader {
     if (/\r(?!\n)/.test(text)) throw new NotPlain();
   }
 
-  documents(): Document.Parsed[] {
-    const docs: Document.Parsed[] = [];
+  documents(): YNode[] {
+    const docs: YNode[] = [];
     for (;;) {
       const li = this.nextContent(this.cur);
       if (li < 0) {
@@ -88,9 +87,7 @@ class PlainReader {
       const root = this.block(li, this.indent(li));
       const after = this.nextContent(this.cur);
       if (after >= 0) throw new NotPlain();
-      const doc = new Document() as Document.Parsed;
-      doc.contents = root as Document.Parsed['contents'];
-      docs.push(doc);
+      docs.push(root);
     }
     return docs;
   }
@@ -140,7 +137,7 @@ class PlainReader {
   }
 
   /** A block node whose first character is at column `col` of line `li`. */
-  private block(li: number, col: number): Node {
+  private block(li: number, col: number): YNode {
     const at = this.starts[li]! + col;
     const c = this.text.charCodeAt(at);
     const e = this.ends[li]!;
@@ -159,8 +156,8 @@ class PlainReader {
     if (next >= 0 && this.indent(next) > col) throw new NotPlain();
   }
 
-  private blockSeq(li: number, col: number): YAMLSeq {
-    const seq = new YAMLSeq();
+  private blockSeq(li: number, col: number): YSeq {
+    const seq: YSeq = { kind: 'seq', items: [], start: 0, end: 0 };
     const start = this.starts[li]! + col;
     let end = start;
     for (;;) {
@@ -168,7 +165,7 @@ class PlainReader {
       let at = dash + 1;
       const e = this.ends[li]!;
       while (at < e && this.text.charCodeAt(at) === SP) at++;
-      let item: Node;
+      let item: YNode;
       if (at === e || this.text.charCodeAt(at) === HASH) {
         this.endOfLine(li, dash + 1);
         this.cur = li + 1;
@@ -180,7 +177,7 @@ class PlainReader {
         item = this.block(li, at - this.starts[li]!);
       }
       seq.items.push(item);
-      end = item.range![1];
+      end = item.end;
       const next = this.nextContent(this.cur);
       if (next < 0 || this.indent(next) < col) break;
       if (this.indent(next) > col) throw new NotPlain();
@@ -188,12 +185,13 @@ class PlainReader {
       if (this.text.charCodeAt(d) !== DASH || (d + 1 < this.ends[next]! && this.text.charCodeAt(d + 1) !== SP)) break;
       li = next;
     }
-    seq.range = [start, end, end];
+    seq.start = start;
+    seq.end = end;
     return seq;
   }
 
-  private blockMap(li: number, col: number): YAMLMap {
-    const map = new YAMLMap();
+  private blockMap(li: number, col: number): YMap {
+    const map: YMap = { kind: 'map', pairs: [], start: 0, end: 0 };
     const keys = new Set<unknown>();
     const start = this.starts[li]! + col;
     let end = start;
@@ -207,7 +205,7 @@ class PlainReader {
       keys.add(key.value);
       let at = colonAt + 1;
       while (at < e && this.text.charCodeAt(at) === SP) at++;
-      let value: Node;
+      let value: YNode;
       if (at === e || this.text.charCodeAt(at) === HASH) {
         this.endOfLine(li, colonAt + 1);
         this.cur = li + 1;
@@ -229,14 +227,15 @@ class PlainReader {
         this.noMoreIndented(col);
         value = node;
       }
-      map.items.push(new Pair(key, value));
-      end = value.range![1];
+      map.pairs.push({ key, value });
+      end = value.end;
       const next = this.nextContent(this.cur);
       if (next < 0 || this.indent(next) < col) break;
       if (this.indent(next) > col || this.isDash(next, col)) throw new NotPlain();
       li = next;
     }
-    map.range = [start, end, end];
+    map.start = start;
+    map.end = end;
     return map;
   }
 
@@ -264,7 +263,7 @@ class PlainReader {
     return undefined;
   }
 
-  private keyScalar(at: number, colonAt: number): Scalar {
+  private keyScalar(at: number, colonAt: number): YScalar {
     const c = this.text[at]!;
     if (c === '"' || c === "'") return this.quoted(at, colonAt)[0];
     let end = colonAt;
@@ -273,7 +272,7 @@ class PlainReader {
   }
 
   /** An inline node from `at`: quoted, flow collection or plain scalar. Returns it and its end. */
-  private inline(at: number, e: number, flow: boolean): [Node, number] {
+  private inline(at: number, e: number, flow: boolean): [YNode, number] {
     const c = this.text[at]!;
     if (c === '"' || c === "'") return this.quoted(at, e);
     if (c === '{' || c === '[') return this.flowCollection(at, e);
@@ -308,44 +307,42 @@ class PlainReader {
     throw new NotPlain();
   }
 
-  private quoted(at: number, e: number): [Scalar, number] {
+  private quoted(at: number, e: number): [YScalar, number] {
     const end = this.quotedEnd(at, e);
     const body = this.text.slice(at + 1, end - 1);
     const value = this.text[at] === "'" ? body.replaceAll("''", "'") : unescape(body);
-    const s = scalar(value, at, end);
-    s.type = this.text[at] === "'" ? Scalar.QUOTE_SINGLE : Scalar.QUOTE_DOUBLE;
-    return [s, end];
+    return [scalar(value, at, end), end];
   }
 
   /** `{k: v, ...}` or `[a, ...]` closed on the same line. */
-  private flowCollection(at: number, e: number): [Node, number] {
+  private flowCollection(at: number, e: number): [YNode, number] {
     const isMap = this.text[at] === '{';
     const close = isMap ? '}' : ']';
-    const coll = isMap ? new YAMLMap() : new YAMLSeq();
+    const coll: YMap | YSeq = isMap ? { kind: 'map', pairs: [], start: at, end: at } : { kind: 'seq', items: [], start: at, end: at };
     const keys = new Set<unknown>();
     let i = this.skipSpaces(at + 1, e);
     if (this.text[i] === close) {
-      coll.range = [at, i + 1, i + 1];
+      coll.end = i + 1;
       return [coll, i + 1];
     }
     for (;;) {
       const [item, itemEnd] = this.inline(i, e, true);
       i = this.skipSpaces(itemEnd, e);
       if (isMap) {
-        if (!(item instanceof Scalar) || this.text[i] !== ':' || this.text.charCodeAt(i + 1) !== SP || keys.has(item.value)) throw new NotPlain();
+        if (item.kind !== 'scalar' || this.text[i] !== ':' || this.text.charCodeAt(i + 1) !== SP || keys.has(item.value)) throw new NotPlain();
         keys.add(item.value);
         const [value, valueEnd] = this.inline(this.skipSpaces(i + 1, e), e, true);
-        (coll as YAMLMap).items.push(new Pair(item, value));
+        (coll as YMap).pairs.push({ key: item, value });
         i = this.skipSpaces(valueEnd, e);
       } else {
-        (coll as YAMLSeq).items.push(item);
+        (coll as YSeq).items.push(item);
       }
       if (this.text[i] === close) break;
       if (this.text[i] !== ',') throw new NotPlain();
       i = this.skipSpaces(i + 1, e);
       if (this.text[i] === close || this.text[i] === ',') throw new NotPlain();
     }
-    coll.range = [at, i + 1, i + 1];
+    coll.end = i + 1;
     return [coll, i + 1];
   }
 
@@ -359,7 +356,7 @@ class PlainReader {
    * A literal block (`|`, `|-`, `|+`) whose indicator is at `at`, under a parent at column
    * `parent`: the more indented lines that follow, their common indentation removed.
    */
-  private literal(li: number, at: number, parent: number): Scalar {
+  private literal(li: number, at: number, parent: number): YScalar {
     const chomp = this.text[at + 1] === '-' || this.text[at + 1] === '+' ? this.text[at + 1]! : '';
     this.endOfLine(li, at + 1 + chomp.length);
     const content: string[] = [];
@@ -391,9 +388,7 @@ class PlainReader {
     if (content.length) value += chomp === '-' ? '' : chomp === '+' ? '\n'.repeat(trailing + 1) : '\n';
     else if (chomp === '+') value = '\n'.repeat(trailing);
     const end = this.cur < this.starts.length ? this.starts[this.cur]! : this.text.length;
-    const s = scalar(value, at, end);
-    s.type = Scalar.BLOCK_LITERAL;
-    return s;
+    return scalar(value, at, end);
   }
 }
 

@@ -2,7 +2,6 @@
 // it, and the object metadata every kind shares. Fields the datapath does not depend on (status,
 // managedFields, ...) are accepted and ignored.
 
-import type { Node } from 'yaml';
 import type { SourceRange } from '../diagnostics.ts';
 import { codes } from './codes.ts';
 import { DEFAULT_NAMESPACE } from './defaults.ts';
@@ -14,6 +13,7 @@ import { readK8sEndpointSlice } from './read-k8s-endpointslice.ts';
 import { readK8sNode } from './read-k8s-node.ts';
 import { readK8sPod } from './read-k8s-pod.ts';
 import { readK8sService } from './read-k8s-service.ts';
+import type { YMap } from './yaml-tree.ts';
 
 export function isManifest(m: MapReader): boolean {
   return m.keys().includes('kind') || m.keys().includes('apiVersion');
@@ -32,7 +32,7 @@ const KINDS: Record<string, { apiVersion: string; read: KindReader }> = {
 /** kubectl prints `kind: List`; the API's typed lists read the same way. */
 const LISTS = new Set(['List', 'NodeList', 'ServiceList', 'EndpointSliceList', 'PodList']);
 
-export function readManifest(ctx: ReadContext, node: Node, out: Collected, inList = false): void {
+export function readManifest(ctx: ReadContext, node: YMap, out: Collected, inList = false): void {
   out.sawManifests = true;
   const m = new MapReader(ctx, node, { label: '', path: '' });
   const kind = m.string('kind', { required: true });
@@ -43,7 +43,7 @@ export function readManifest(ctx: ReadContext, node: Node, out: Collected, inLis
 
   if (LISTS.has(kind) && !inList) {
     m.list('items', (item) => {
-      if (item.map()) readManifest(ctx, item.node, out, true);
+      if (item.map()) readManifest(ctx, item.node as YMap, out, true);
       return undefined;
     }, { required: true });
     m.ignore('metadata');

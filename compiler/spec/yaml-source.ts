@@ -1,16 +1,17 @@
 // One input file as YAML: its documents (through the fast plain reader when it can), its syntax
 // errors as SY1001, and the mapping from YAML nodes to file:line:col ranges for every diagnostic.
 
-import { LineCounter, isScalar, parseAllDocuments, type Document, type Node } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Diagnostics, SourceRange } from '../diagnostics.ts';
 import { codes } from './codes.ts';
 import { parsePlainYaml } from './plain-yaml.ts';
+import { fromYamlDocument, type YNode } from './yaml-tree.ts';
 
 export class YamlSource {
   lines = new LineCounter();
   /** Documents without syntax errors; a broken document is reported and left out whole. Empty
    *  documents (nothing, or only comments, between two `---`) are left out too. */
-  documents: Document.Parsed[] = [];
+  documents: YNode[] = [];
 
   constructor(
     readonly file: string,
@@ -30,14 +31,14 @@ export class YamlSource {
       for (const e of doc.errors) {
         diags.report(codes.SY1001, `YAML: ${firstLine(e.message)}`, this.offsetRange(e.pos[0], e.pos[1]));
       }
-      if (doc.errors.length === 0 && !isEmpty(doc.contents)) this.documents.push(doc);
+      if (doc.errors.length > 0) continue;
+      const root = fromYamlDocument(doc);
+      if (root && !(root.kind === 'scalar' && root.value === null)) this.documents.push(root);
     }
   }
 
-  rangeOf(node: Node | null | undefined, fallback?: SourceRange): SourceRange {
-    const r = node?.range;
-    if (!r) return fallback ?? { file: this.file, line: 1, col: 1 };
-    return this.offsetRange(r[0], r[1]);
+  rangeOf(node: YNode): SourceRange {
+    return this.offsetRange(node.start, node.end);
   }
 
   offsetRange(start: number, end: number): SourceRange {
@@ -45,10 +46,6 @@ export class YamlSource {
     const b = this.lines.linePos(end);
     return { file: this.file, line: Math.max(a.line, 1), col: a.col, endLine: b.line, endCol: b.col };
   }
-}
-
-function isEmpty(node: Document.Parsed['contents']): boolean {
-  return node === null || (isScalar(node) && node.value === null);
 }
 
 function firstLine(message: string): string {

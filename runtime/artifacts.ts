@@ -40,9 +40,9 @@ export interface NodeArtifactSet {
   objectHash: string;
   object: LoadableObject;
   /**
-   * Every map of the object, in write order: maps named by contents files first, in the order
-   * their files first appear in the manifest (the compiler lists referenced tables, such as
-   * backends, before the tables that point into them), then the object's other maps.
+   * Every map of the object, in write order: maps with contents first, in the manifest's
+   * `mapOrder` (referenced tables such as backends before the tables that point into them),
+   * or in the order their files first appear when it has none; then the object's other maps.
    */
   maps: DesiredMap[];
 }
@@ -105,7 +105,9 @@ export function readNodeArtifacts(dir: string, node: string): NodeArtifactSet {
     files.set(p.map, { bytes, hash: manifest.files[file]! });
   }
   const maps: DesiredMap[] = [];
-  for (const [name, list] of layers) {
+  const order = writeOrder([...layers.keys()], manifest.mapOrder);
+  for (const name of order) {
+    const list = layers.get(name)!;
     const records = mergeLayers(list);
     // One file: its sha256 (already checked against the manifest) names the contents as they are.
     const file = list.length === 1 ? files.get(name)! : undefined;
@@ -123,4 +125,14 @@ export function readNodeArtifacts(dir: string, node: string): NodeArtifactSet {
     object,
     maps,
   };
+}
+
+/**
+ * Maps with contents in write order: those `mapOrder` names, in its order, then any it misses in
+ * the order their files appear (a manifest from before mapOrder, or one that forgot a map).
+ */
+export function writeOrder(withContents: string[], mapOrder: string[] | undefined): string[] {
+  if (!mapOrder) return withContents;
+  const known = mapOrder.filter((m) => withContents.includes(m));
+  return [...known, ...withContents.filter((m) => !known.includes(m))];
 }

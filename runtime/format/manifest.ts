@@ -16,6 +16,13 @@ export interface Manifest {
   /** sha256 over the spec inputs, so a node can tell which spec produced the artifacts. */
   inputHash: string;
   nodes: Record<string, NodeArtifacts>;
+  /**
+   * Optional: maps in the order switchyard-node writes their new entries, tables that others
+   * point into (backends, reverse NAT, Maglev) before the tables that point into them
+   * (services); stale entries go in the reverse order, after the switch. Without it, maps are
+   * written in the order their files first appear in a node's `maps`.
+   */
+  mapOrder?: string[];
   /** Every file under the directory but the manifest itself: relative path (with `/`) → sha256 hex. */
   files: Record<string, string>;
 }

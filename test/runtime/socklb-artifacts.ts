@@ -79,6 +79,8 @@ export interface ArtifactSpec {
   object: Uint8Array;
   /** Map name → entries, written as one cluster-wide contents file each, in this order. */
   contents: Array<{ map: string; keySize: number; valueSize: number; entries: MapEntry[] }>;
+  /** The manifest's mapOrder, when the test wants one. */
+  mapOrder?: string[];
 }
 
 /** Writes a cluster directory: nodes/<node>.o, maps/<map>.symc, manifest.json. */
@@ -101,19 +103,24 @@ export function writeArtifacts(dir: string, spec: ArtifactSpec): void {
       cluster: spec.cluster ?? 'test',
       inputHash: sha256Hex(JSON.stringify(spec.contents.map((c) => c.map))),
       nodes: { [spec.node]: { object: `nodes/${spec.node}.o`, maps } },
+      ...(spec.mapOrder ? { mapOrder: spec.mapOrder } : {}),
       files,
     }),
   );
 }
 
-/** The socklb artifacts for `services` and `backends`: backends listed first (they are referenced). */
+/**
+ * The socklb artifacts for `services` and `backends`: the services file listed first, as the
+ * compiler's emitter lists them, and mapOrder saying that backends are written first.
+ */
 export function socklbArtifacts(dir: string, node: string, services: Service[], backends: Backend[], defines: Record<string, string | number> = {}): void {
   writeArtifacts(dir, {
     node,
     object: socklbObject(defines),
     contents: [
-      { map: 'backends', keySize: 4, valueSize: 8, entries: backendEntries(backends) },
       { map: 'services', keySize: 8, valueSize: 4, entries: serviceEntries(services) },
+      { map: 'backends', keySize: 4, valueSize: 8, entries: backendEntries(backends) },
     ],
+    mapOrder: ['backends', 'services'],
   });
 }

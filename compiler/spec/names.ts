@@ -6,16 +6,22 @@ import type { ValueReader } from './map-reader.ts';
 
 export type NameKind = 'cluster' | 'namespace' | 'service' | 'node' | 'pool' | 'object' | 'device';
 
+const LABEL = { test: (s: string) => dnsLabel(s, 63), rule: 'lowercase letters, digits and dashes, at most 63, starting and ending alphanumeric' };
+// DNS-1123 subdomain: node names are often FQDNs.
+const SUBDOMAIN = {
+  test: (s: string) => s.length <= 253 && s.split('.').every((l) => dnsLabel(l, 63)),
+  rule: 'dot-separated labels of lowercase letters, digits and dashes, at most 253',
+};
+
 const RULES: Record<NameKind, { test: (s: string) => boolean; rule: string }> = {
-  // DNS-1123 label: also a safe directory name.
-  cluster: { test: (s) => dnsLabel(s, 63), rule: 'lowercase letters, digits and dashes, at most 63, starting and ending alphanumeric' },
-  namespace: { test: (s) => dnsLabel(s, 63), rule: 'lowercase letters, digits and dashes, at most 63, starting and ending alphanumeric' },
+  // A DNS-1123 label is also a safe directory name.
+  cluster: LABEL,
+  namespace: LABEL,
   // DNS-1035 label: Kubernetes wants a service name to start with a letter.
   service: { test: (s) => dnsLabel(s, 63) && /^[a-z]/.test(s), rule: 'lowercase letters, digits and dashes, at most 63, starting with a letter' },
-  // DNS-1123 subdomain: node names are often FQDNs.
-  node: { test: (s) => s.length <= 253 && s.split('.').every((l) => dnsLabel(l, 63)), rule: 'dot-separated labels of lowercase letters, digits and dashes, at most 253' },
-  object: { test: (s) => s.length <= 253 && s.split('.').every((l) => dnsLabel(l, 63)), rule: 'dot-separated labels of lowercase letters, digits and dashes, at most 253' },
-  pool: { test: (s) => s.length <= 253 && s.split('.').every((l) => dnsLabel(l, 63)), rule: 'dot-separated labels of lowercase letters, digits and dashes, at most 253' },
+  node: SUBDOMAIN,
+  pool: SUBDOMAIN,
+  object: SUBDOMAIN,
   // Linux interface names: at most 15 bytes, no slash, no whitespace.
   device: { test: (s) => /^[^\s/:]{1,15}$/.test(s) && s !== '.' && s !== '..', rule: 'an interface name of at most 15 characters without "/", ":" or spaces' },
 };

@@ -10,6 +10,11 @@ export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
+function formatNetworkOrder(name: '__be16' | '__be32', bytes: Uint8Array, off: number): string {
+  if (name === '__be16') return String(((bytes[off] ?? 0) << 8) | (bytes[off + 1] ?? 0));
+  return Array.from(bytes.subarray(off, off + 4)).join('.');
+}
+
 function readUint(bytes: Uint8Array, off: number, size: number): bigint {
   let v = 0n;
   for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[off + i] ?? 0);
@@ -32,8 +37,7 @@ export function formatBtfValue(btf: Btf, id: number, bytes: Uint8Array, off = 0,
   const t = btfType(btf, id);
   switch (t.kind) {
     case 'TYPEDEF':
-      if (t.name === '__be16') return String(((bytes[off] ?? 0) << 8) | (bytes[off + 1] ?? 0));
-      if (t.name === '__be32') return Array.from(bytes.subarray(off, off + 4)).join('.');
+      if (t.name === '__be16' || t.name === '__be32') return formatNetworkOrder(t.name, bytes, off);
       return formatBtfValue(btf, t.type, bytes, off, depth + 1);
     case 'CONST':
     case 'VOLATILE':
@@ -41,6 +45,8 @@ export function formatBtfValue(btf: Btf, id: number, bytes: Uint8Array, off = 0,
     case 'TYPE_TAG':
       return formatBtfValue(btf, t.type, bytes, off, depth + 1);
     case 'INT': {
+      // Our compiler names network-order integers __be16/__be32 directly; clang via a typedef.
+      if (t.name === '__be16' || t.name === '__be32') return formatNetworkOrder(t.name, bytes, off);
       if (t.encoding & 4) return bytes[off] ? 'true' : 'false';
       const v = readUint(bytes, off, t.size);
       return String(t.encoding & 1 ? asSigned(v, t.size * 8) : v);

@@ -6,6 +6,7 @@ import { reportDuplicateNames } from './report-duplicate-names.ts';
 import { reportNodeReferences } from './report-node-references.ts';
 import { reportOverlappingRanges } from './report-overlapping-ranges.ts';
 import { reportServiceAddresses } from './report-service-addresses.ts';
+import { reportServiceSettings } from './report-service-settings.ts';
 import type { Spec } from './types.ts';
 
 export interface CheckContext {
@@ -19,6 +20,7 @@ export const specChecks: SpecCheck[] = [
   reportDuplicateNames,
   reportOverlappingRanges,
   reportServiceAddresses,
+  reportServiceSettings,
   reportNodeReferences,
 ];
 

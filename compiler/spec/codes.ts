@@ -45,7 +45,7 @@ export const codes = defineCodes({
   SY1046: { severity: 'warning', title: 'pod address outside its node\'s pod CIDRs' },
   SY1047: { severity: 'error', title: 'load-balancer IP outside its pools' },
   SY1048: { severity: 'error', title: 'unknown load-balancer pool' },
-  SY1049: { severity: 'warning', title: 'load-balancer settings on a service that is not a LoadBalancer' },
+  SY1049: { severity: 'warning', title: 'setting without effect on this service' },
   SY1050: { severity: 'error', title: 'Maglev table size not prime' },
   SY1051: { severity: 'error', title: 'overlapping address ranges' },
   SY1052: { severity: 'error', title: 'named targetPort without backend ports' },

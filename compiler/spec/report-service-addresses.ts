@@ -1,6 +1,5 @@
 // A service's addresses against the cluster's declared ranges: clusterIPs inside the service CIDR
-// of their family, families consistent, load-balancer IPs inside their pools, pools that exist,
-// and load-balancer settings only where they mean something.
+// of their family, families consistent, load-balancer IPs inside their pools, pools that exist.
 
 import type { Diagnostics } from '../diagnostics.ts';
 import { codes } from './codes.ts';
@@ -63,21 +62,8 @@ function reportClusterIPs(s: ServiceSpec, cluster: ClusterSpec, diags: Diagnosti
 
 function reportLoadBalancer(s: ServiceSpec, cluster: ClusterSpec, diags: Diagnostics, hasCluster: boolean): void {
   const svc = `service ${s.namespace}/${s.name}`;
-  if (s.type !== 'LoadBalancer') {
-    const set = (['loadBalancerIPs', 'loadBalancerPool', 'loadBalancerSourceRanges'] as const)
-      .filter((f) => (f === 'loadBalancerPool' ? s[f] !== undefined : s[f].length > 0));
-    for (const f of set) {
-      diags.report(codes.SY1049, `${svc}: ${f} has no effect on a ${s.type} service and is ignored`, rangeOf(s, f), [
-        'make the service type LoadBalancer, or remove the field',
-      ]);
-    }
-    if (s.externalTrafficPolicy === 'Local' && s.type === 'ClusterIP') {
-      diags.report(codes.SY1043, `${svc}: externalTrafficPolicy: Local applies to NodePort and LoadBalancer services, not ClusterIP`, rangeOf(s, 'externalTrafficPolicy'), [
-        'make the service a NodePort or LoadBalancer, or remove externalTrafficPolicy',
-      ]);
-    }
-    return;
-  }
+  // Settings of other service types are report-service-settings.ts's business.
+  if (s.type !== 'LoadBalancer') return;
   const ips = s.loadBalancerIPs.map((t) => parseIP(t).value).filter((ip): ip is IP => ip !== undefined);
   if (new Set(ips.map((ip) => ip.family)).size !== ips.length) {
     diags.report(codes.SY1042, `${svc}: loadBalancerIPs holds at most one address per family`, rangeOf(s, 'loadBalancerIPs'));

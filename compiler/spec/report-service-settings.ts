@@ -1,0 +1,38 @@
+// Settings that only mean something on some services: load-balancer fields on a LoadBalancer,
+// nodePorts on NodePort and LoadBalancer services, externalTrafficPolicy: Local (an error on a
+// ClusterIP service, as the brief and Kubernetes' API validation have it) and a
+// healthCheckNodePort only with that policy. Elsewhere they are ignored, with a warning.
+
+import { codes } from './codes.ts';
+import type { SpecCheck } from './checks.ts';
+import { rangeOf } from './types.ts';
+
+export const reportServiceSettings: SpecCheck = (spec, diags) => {
+  for (const s of spec.services) {
+    const svc = `service ${s.namespace}/${s.name}`;
+    const ignored = (field: string, why: string, fix: string) =>
+      diags.report(codes.SY1049, `${svc}: ${field} ${why} and is ignored`, rangeOf(s, field), [fix]);
+
+    if (s.type !== 'LoadBalancer') {
+      if (s.loadBalancerIPs.length) ignored('loadBalancerIPs', `has no effect on a ${s.type} service`, 'make the service type LoadBalancer, or remove the field');
+      if (s.loadBalancerPool !== undefined) ignored('loadBalancerPool', `has no effect on a ${s.type} service`, 'make the service type LoadBalancer, or remove the field');
+      if (s.loadBalancerSourceRanges.length) ignored('loadBalancerSourceRanges', `has no effect on a ${s.type} service`, 'make the service type LoadBalancer, or remove the field');
+    }
+    if (s.type === 'ClusterIP') {
+      for (const p of s.ports) {
+        if (p.nodePort === undefined) continue;
+        diags.report(codes.SY1049, `${svc}: nodePort ${p.nodePort} has no effect on a ClusterIP service and is ignored`, rangeOf(p, 'nodePort'), [
+          'make the service a NodePort or LoadBalancer, or remove the nodePort',
+        ]);
+      }
+      if (s.externalTrafficPolicy === 'Local') {
+        diags.report(codes.SY1043, `${svc}: externalTrafficPolicy: Local applies to NodePort and LoadBalancer services, not ClusterIP`, rangeOf(s, 'externalTrafficPolicy'), [
+          'make the service a NodePort or LoadBalancer, or remove externalTrafficPolicy',
+        ]);
+      }
+    }
+    if (s.healthCheckNodePort !== undefined && (s.type === 'ClusterIP' || s.externalTrafficPolicy !== 'Local')) {
+      ignored('healthCheckNodePort', 'only serves externalTrafficPolicy: Local on a NodePort or LoadBalancer service', 'remove it, or set externalTrafficPolicy: Local');
+    }
+  }
+};

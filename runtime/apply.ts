@@ -32,6 +32,9 @@ export interface ApplyOptions {
   cgroup?: string;
   devices: string[];
   dryRun?: boolean;
+  /** Trust no snapshot: diff every map against the live map, reload and re-attach programs.
+   *  The way back after status reported drift (someone changed the maps or hooks). */
+  reconcile?: boolean;
   verbose?: boolean;
   /** Progress and report lines (default: none). */
   log?: (line: string) => void;
@@ -98,7 +101,7 @@ export function apply(o: ApplyOptions): ApplyResult {
   let links: LinkChange[] = [];
   try {
     const before = readJournal(pins.journal);
-    const snapshot = state.trustedIndex(before);
+    const snapshot = o.reconcile ? undefined : state.trustedIndex(before);
     const applying: JournalRecord = { v: 1, phase: 'applying', manifest: artifacts.manifestHash, cluster: artifacts.manifest.cluster, at: new Date().toISOString() };
     writeJournal(pins.journal, applying);
     step('journal-written');

@@ -55,7 +55,7 @@ export function nodeStatus(pins: PinLayout, state: StateDir): NodeStatus {
           if (diffIsEmpty(d)) note = 'in sync with the last apply';
           else {
             healthy = false;
-            note = `DRIFT since the last apply: ${d.removed.count} unexpected, ${d.changed.count} changed, ${d.added.count} missing; run apply to converge`;
+            note = `DRIFT since the last apply: ${d.removed.count} unexpected, ${d.changed.count} changed, ${d.added.count} missing; run apply --reconcile`;
           }
         }
       }
@@ -88,7 +88,7 @@ export function nodeStatus(pins: PinLayout, state: StateDir): NodeStatus {
       } catch {
         // the id is enough
       }
-      const expected = index && index.links[pin] !== undefined && index.links[pin] !== l.info.progId ? ' (NOT the program of the last apply)' : '';
+      const expected = index && index.links[pin] !== undefined && index.links[pin] !== l.info.progId ? ' (NOT the program of the last apply; run apply --reconcile)' : '';
       if (expected) healthy = false;
       lines.push(`  ${parsed ? `${parsed.program} @ ${parsed.target}` : pin}: ${hook}, ${prog}, link id ${l.info.id}${expected}`);
     } catch (e) {

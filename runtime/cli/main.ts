@@ -23,6 +23,7 @@ const options = {
   bpffs: { type: 'string' },
   state: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  reconcile: { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -75,6 +76,7 @@ function run(argv: string[]): number {
         ...(v.cgroup !== undefined ? { cgroup: v.cgroup } : {}),
         devices: v.device ?? [],
         dryRun: !!v['dry-run'],
+        reconcile: !!v.reconcile,
         verbose: !!v.verbose,
         log: (l) => console.log(l),
       });

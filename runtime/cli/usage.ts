@@ -32,13 +32,15 @@ options:
   --bpffs DIR        where the pins go (default /sys/fs/bpf/switchyard; bpffs is mounted if missing)
   --state DIR        where the snapshot of the last apply goes (default ${DEFAULT_STATE})
   --dry-run          print what would change; change nothing
+  --reconcile        trust no snapshot of the last apply: compare every map with the kernel's
+                     copy and re-attach the programs (after status reported drift)
   --verbose          the whole verifier log on a refusal, and timings`,
 
   status: `usage: switchyard-node status [--node NAME] [--bpffs DIR] [--state DIR]
 
 Prints the applied manifest, each map (geometry, entries, and whether it still holds what the
-last apply wrote) and each link (hook, program). Exits 3 when an apply was interrupted or a map
-drifted: run apply again to converge.`,
+last apply wrote) and each link (hook, program). Exits 3 when an apply was interrupted (run apply
+again) or a map or hook drifted from the last apply (run apply --reconcile).`,
 
   dump: `usage: switchyard-node dump [MAP] [--node NAME] [--bpffs DIR]
 

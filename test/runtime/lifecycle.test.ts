@@ -69,6 +69,7 @@ kernelTestSerial('apply, status, dump, traffic, apply changed artifacts, remove'
   t.regex(first, /link sock4_connect@cgroup: created and pinned/);
   t.regex(first, new RegExp(`link xdp_count@${devB}: created and pinned`));
   t.regex(first, new RegExp(`link tc_count@${devB}: created and pinned`));
+  t.regex(node.run(['ip', 'link', 'show', devB]), /xdp/, 'the kernel shows the XDP program on the device');
 
   const status = ok(t, runNodeCli(['status', ...common]), 'status');
   t.regex(status, /cluster test, manifest [0-9a-f]{12} applied/);

@@ -67,3 +67,22 @@ function copyKoffiBeside(outfile) {
   for (const p of platforms) cpSync(join('node_modules/@koromix', p), join(target, '@koromix', p), { recursive: true });
   return `${target}/koffi (+ ${platforms.map((p) => `@koromix/${p}`).join(', ') || 'no prebuilt binary package found'})`;
 }
+
+// --- verifier (issue 7): the WebAssembly verifier, release and debug builds -------------------
+// verifier/build/verifier.wasm is what the CLI and the node runtime load; the debug build (with
+// bounds checks) is what tests compare it with. Tests rebuild both when the sources are newer.
+{
+  const { default: asc } = await import('assemblyscript/asc');
+  for (const target of ['release', 'debug']) {
+    const { error, stderr } = await asc.main(
+      ['verifier/assembly/index.ts', '--config', 'verifier/asconfig.json', '--target', target],
+      {},
+    );
+    if (error) {
+      console.error(stderr.toString());
+      throw new Error(`build: the verifier (asc --target ${target}) failed: ${error.message}`);
+    }
+  }
+  console.log('build: verifier/build/verifier.wasm, verifier/build/verifier.debug.wasm');
+}
+// --- end verifier ----------------------------------------------------------------------------

@@ -1,0 +1,102 @@
+// The kernel as the oracle: loads a VerifyInput with BPF_PROG_LOAD (creating its maps first)
+// and reports the verdict, the log and the kernel's own figures, closing every fd it opened.
+
+import { mapCreate, progLoad, BPF_F_STRICT_ALIGNMENT, VerifierError } from '../../runtime/sys/bpf.ts';
+import { closeFd, SyscallError } from '../../runtime/sys/syscall.ts';
+import type { VerifyInput } from '../../verifier/input.ts';
+
+export interface KernelVerdict {
+  accepted: boolean;
+  /** The verifier log (level 1 plus statistics). */
+  log: string;
+  /** The log's last reason line when refused. */
+  reason: string;
+  /** `verification time N usec` from the log, when present. */
+  usec?: number;
+  /** `processed N insns`. */
+  processed?: number;
+  /** errno name when the load failed (EACCES for the verifier, E2BIG, EINVAL, ...). */
+  errno?: string;
+}
+
+const LD_IMM64 = 0x18;
+
+/** A copy of the instructions with every map reference's index replaced by the map's fd. */
+export function patchMapFds(insns: Uint8Array, fds: number[]): Uint8Array {
+  const out = new Uint8Array(insns);
+  const view = new DataView(out.buffer);
+  for (let at = 0; at + 16 <= out.length; at += 8) {
+    if (out[at] !== LD_IMM64) continue;
+    const src = out[at + 1]! >> 4;
+    if (src === 1 || src === 2) {
+      const idx = view.getInt32(at + 4, true);
+      const fd = fds[idx];
+      // An index out of the table is left as is: the kernel then refuses a bad fd, as it should.
+      if (fd !== undefined) view.setInt32(at + 4, fd, true);
+    }
+    at += 8;
+  }
+  return out;
+}
+
+function lastReason(log: string): string {
+  const lines = log.trimEnd().split('\n').filter((l) => l.trim() !== '');
+  return lines.findLast((l) => !/^processed \d+ insns|^verification time|^stack depth/.test(l)) ?? '';
+}
+
+/** Loads the program into this kernel; never throws for a refusal, only for setup failures. */
+export function kernelVerify(input: VerifyInput, logLevel = 1 | 4): KernelVerdict {
+  const fds: number[] = [];
+  try {
+    for (const m of input.maps) {
+      fds.push(
+        mapCreate({
+          type: m.type,
+          keySize: m.keySize,
+          valueSize: m.valueSize,
+          maxEntries: m.maxEntries,
+          flags: m.flags,
+          innerMapFd: m.inner !== undefined ? fds[m.inner] : undefined,
+        }),
+      );
+    }
+    const insns = patchMapFds(input.insns, fds);
+    let log: string;
+    let accepted: boolean;
+    let errno: string | undefined;
+    try {
+      const r = progLoad({
+        type: input.progType,
+        expectedAttachType: input.attachType,
+        insns,
+        license: 'GPL',
+        flags: input.strictAlignment ? BPF_F_STRICT_ALIGNMENT : 0,
+        logLevel,
+        logSize: 1 << 24,
+      });
+      closeFd(r.fd);
+      log = r.log;
+      accepted = true;
+    } catch (e) {
+      if (e instanceof VerifierError) {
+        log = e.log;
+      } else if (e instanceof SyscallError) {
+        log = '';
+      } else throw e;
+      accepted = false;
+      errno = (e as SyscallError).code;
+    }
+    const usec = log.match(/verification time (\d+) usec/);
+    const processed = log.match(/processed (\d+) insns/);
+    return {
+      accepted,
+      log,
+      reason: accepted ? '' : lastReason(log) || `load failed: ${errno}`,
+      usec: usec ? Number(usec[1]) : undefined,
+      processed: processed ? Number(processed[1]) : undefined,
+      errno,
+    };
+  } finally {
+    for (const fd of fds) closeFd(fd);
+  }
+}

@@ -1,0 +1,163 @@
+// Calls and exits: helper calls checked against their prototypes (helpers.ts), BPF-to-BPF
+// calls that push a frame, and exits that pop one or end the program (return value, leaks).
+
+import { fail, R, UNSUPPORTED } from './errors';
+import { A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
+  A_SIZE_OR_ZERO, A_VALUE, RET_MAP_VALUE_OR_NULL, RET_VOID, helperAvailable, proto } from './helpers';
+import { newId } from './ids';
+import { MAX_VAR_OFF, checkHelperMem } from './memory';
+import { prog } from './program';
+import { Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_CTX, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_STACK, isPacket, PTR_TO_PACKET_END, typeName } from './reg';
+import { checkReturn } from './returns';
+import { MAX_FRAMES, State } from './state';
+import { tnumText } from './align';
+
+function helperName(id: i32): string {
+  const p = proto(id);
+  return p ? p.name + '#' + id.toString() : 'unknown#' + id.toString();
+}
+
+function checkCtxArg(i: i32, n: i32, r: Reg): bool {
+  if (r.type != PTR_TO_CTX) return fail(i, R(n) + ' type=' + typeName(r.type) + ' expected=ctx');
+  if (r.off != 0) return fail(i, 'dereference of modified ctx ptr ' + R(n) + ' off=' + r.off.toString() + ' disallowed');
+  if (!r.isConst() || r.v != 0) return fail(i, 'variable ctx access var_off=' + tnumText(r.v, r.m) + ' disallowed');
+  return true;
+}
+
+/** Every packet pointer (registers and spills, all frames) becomes an unknown scalar. */
+function forgetPacketPointers(st: State): void {
+  for (let f = 0; f < st.depth; f++) {
+    const fr = st.frame(f);
+    for (let r = 0; r < 10; r++) {
+      const reg = unchecked(fr.regs[r]);
+      if (isPacket(reg.type) || reg.type == PTR_TO_PACKET_END) reg.markUnknown();
+    }
+    for (let s = 0; s < 64; s++) {
+      const sp = unchecked(fr.spill[s]);
+      if (sp && (isPacket(sp.type) || sp.type == PTR_TO_PACKET_END)) sp.markUnknown();
+    }
+  }
+}
+
+/** A helper call at i: arguments against the prototype, then r0 set and r1-r5 clobbered. */
+export function doHelperCall(st: State, i: i32): bool {
+  const id = unchecked(prog.imm[i]);
+  if (!helperAvailable(id)) {
+    if (proto(id)) return fail(i, 'program of this type cannot use helper ' + helperName(id));
+    return fail(i, 'invalid func unknown#' + id.toString());
+  }
+  const p = proto(id);
+  if (!p) return fail(i, 'helper #' + id.toString() + ' is not modelled by this verifier', UNSUPPORTED);
+  let map: i32 = -1;
+  let memReg: i32 = 0;
+  let memKind: u8 = A_NONE;
+  for (let n = 1; n <= 5; n++) {
+    const kind = p.arg(n);
+    if (kind == A_NONE) break;
+    const r = st.reg(n);
+    if (r.type == NOT_INIT) return fail(i, R(n) + ' !read_ok');
+    if (kind == A_ANY) continue;
+    if (kind == A_CTX) {
+      if (!checkCtxArg(i, n, r)) return false;
+    } else if (kind == A_CTX_OR_NULL) {
+      if (!r.isZero() && !checkCtxArg(i, n, r)) return false;
+    } else if (kind == A_MAP) {
+      if (r.type != CONST_PTR_TO_MAP) return fail(i, R(n) + ' type=' + typeName(r.type) + ' expected=map_ptr');
+      map = r.map;
+      const mt = prog.maps[map].type;
+      if (p.mapTypes != 0 && (mt >= 32 || (p.mapTypes & (<u32>1 << <u32>mt)) == 0)) {
+        return fail(i, 'cannot pass map_type ' + mt.toString() + ' into func ' + helperName(id));
+      }
+    } else if (kind == A_KEY || kind == A_VALUE) {
+      if (map < 0) return fail(i, 'invalid map_ptr to access map->key', UNSUPPORTED);
+      const m = prog.maps[map];
+      if (!checkHelperMem(st, i, n, kind == A_KEY ? m.keySize : m.valueSize, false)) return false;
+    } else if (kind == A_MEM_RO || kind == A_MEM_RO_OR_NULL || kind == A_MEM_UNINIT || kind == A_MEM_RW) {
+      memReg = n;
+      memKind = kind;
+      if (r.type == SCALAR && !(kind == A_MEM_RO_OR_NULL && r.isZero())) {
+        return fail(i, R(n) + ' type=scalar expected=fp, pkt, pkt_meta, map_key, map_value');
+      }
+    } else if (kind == A_SIZE || kind == A_SIZE_OR_ZERO) {
+      if (!checkSizeArg(st, i, n, r, kind == A_SIZE_OR_ZERO, memReg, memKind)) return false;
+    }
+  }
+  if (p.changesPacket) forgetPacketPointers(st);
+  const r0 = st.reg(0);
+  if (p.ret == RET_VOID) r0.markNotInit();
+  else if (p.ret == RET_MAP_VALUE_OR_NULL) {
+    r0.markPointer(PTR_TO_MAP_VALUE_OR_NULL);
+    r0.map = map;
+    r0.id = newId();
+  } else r0.markUnknown();
+  for (let n = 1; n <= 5; n++) st.reg(n).markNotInit();
+  return true;
+}
+
+function checkSizeArg(st: State, i: i32, n: i32, r: Reg, zeroOk: bool, memReg: i32, memKind: u8): bool {
+  if (r.type != SCALAR) return fail(i, R(n) + ' type=' + typeName(r.type) + ' expected=scalar');
+  if (r.smin < 0) return fail(i, R(n) + " min value is negative, either use unsigned or 'var &= const'");
+  if (r.umin == 0 && !zeroOk) {
+    return fail(i, R(n) + ' invalid zero-sized read: u64=[' + r.umin.toString() + ',' + r.umax.toString() + ']');
+  }
+  if (r.umax >= <u64>MAX_VAR_OFF) {
+    return fail(i, R(n) + " unbounded memory access, use 'var &= const' or 'if (var < const)'");
+  }
+  const mem = st.reg(memReg);
+  if (mem.isZero()) {
+    if (r.umax != 0) return fail(i, R(memReg) + ' type=scalar expected=fp, pkt, pkt_meta, map_key, map_value');
+    return true;
+  }
+  const write = memKind == A_MEM_UNINIT || memKind == A_MEM_RW;
+  const read = memKind != A_MEM_UNINIT;
+  // The whole range up to the largest size must be accessible.
+  if (read && !checkHelperMem(st, i, memReg, <i32>r.umax, false)) return false;
+  if (write && !checkHelperMem(st, i, memReg, <i32>r.umax, true)) return false;
+  return true;
+}
+
+/** A BPF-to-BPF call at i into the function starting at `target`, subprogram `subprog`. */
+export function doLocalCall(st: State, i: i32, target: i32, subprog: i32): bool {
+  if (st.depth >= MAX_FRAMES) {
+    return fail(i, 'the call stack of ' + (st.depth + 1).toString() + ' frames is too deep !');
+  }
+  const caller = st.cur;
+  const callee = st.pushFrame(i, subprog);
+  for (let n = 1; n <= 5; n++) unchecked(callee.regs[n]).copyFrom(unchecked(caller.regs[n]));
+  st.pc = target;
+  return true;
+}
+
+/** Results of an exit. */
+export const EXIT_RETURNED: i32 = 0;
+export const EXIT_PROGRAM_DONE: i32 = 1;
+export const EXIT_ERROR: i32 = -1;
+
+export function doExit(st: State, i: i32): i32 {
+  if (st.depth > 1) {
+    const callee = st.cur;
+    const r0 = unchecked(callee.regs[0]);
+    if (r0.type == PTR_TO_STACK && r0.frame == callee.frameno) {
+      fail(i, 'cannot return stack pointer to the caller frame');
+      return EXIT_ERROR;
+    }
+    const callsite = callee.callsite;
+    retTmp.copyFrom(r0);
+    st.popFrame();
+    st.reg(0).copyFrom(retTmp);
+    for (let n = 1; n <= 5; n++) st.reg(n).markNotInit();
+    st.pc = callsite + 1;
+    return EXIT_RETURNED;
+  }
+  if (st.refs.length) {
+    fail(i, 'Unreleased reference id=' + st.refs[0].toString());
+    return EXIT_ERROR;
+  }
+  return checkReturn(i, st.reg(0)) ? EXIT_PROGRAM_DONE : EXIT_ERROR;
+}
+
+let retTmp: Reg = changetype<Reg>(0);
+
+export function initCall(): void {
+  retTmp = new Reg();
+}

@@ -1,0 +1,88 @@
+// The host boundary, data only: the host resets the heap (begin), passes the program bytes, the
+// map table and the load attributes (verify), then reads the verdict, the message, the failing
+// instruction and the statistics. Everything allocated lives until the next begin.
+
+import { initAlu } from './alu';
+import { initAtomic } from './atomic';
+import { initCall } from './call';
+import { errorInsn, errorMessage, resetErrors, verdict } from './errors';
+import { initHelpers } from './helpers';
+import { resetIds } from './ids';
+import { initJump } from './jump';
+import { initMemory } from './memory';
+import { MapInfo, Program, setProgram } from './program';
+import { initIdMap, peakStates, totalStates } from './prune';
+import { initScalarAlu } from './scalar-alu';
+import { initPools } from './state';
+import { processed, run, subprogDepth } from './verify';
+
+export const Uint8Array_ID = idof<Uint8Array>();
+export const Int32Array_ID = idof<Int32Array>();
+
+/** Integers per map in the map table: type, key size, value size, max entries, flags, inner index. */
+export const MAP_FIELDS: i32 = 6;
+
+/** Frees everything from the previous verification; call before allocating the inputs. */
+export function begin(): void {
+  __reset();
+  initPools();
+  initScalarAlu();
+  initAlu();
+  initAtomic();
+  initCall();
+  initJump();
+  initMemory();
+  initHelpers();
+  initIdMap();
+  resetIds();
+  resetErrors();
+}
+
+/** Verifies one program; returns the verdict code (errors.ts). */
+export function verify(insns: Uint8Array, maps: Int32Array, progType: i32, attachType: i32, strictAlignment: bool): i32 {
+  const p = new Program(insns);
+  p.progType = progType;
+  p.attachType = attachType;
+  p.strictAlignment = strictAlignment;
+  for (let k = 0; k + MAP_FIELDS <= maps.length; k += MAP_FIELDS) {
+    const m = new MapInfo();
+    m.type = maps[k];
+    m.keySize = maps[k + 1];
+    m.valueSize = maps[k + 2];
+    m.maxEntries = maps[k + 3];
+    m.flags = maps[k + 4];
+    m.inner = maps[k + 5];
+    p.maps.push(m);
+  }
+  setProgram(p);
+  if (insns.length % 8 != 0) {
+    resetErrors();
+  }
+  run();
+  return verdict;
+}
+
+export function resultInsn(): i32 {
+  return errorInsn;
+}
+
+export function resultMessage(): string {
+  return errorMessage;
+}
+
+export function resultProcessed(): i32 {
+  return processed;
+}
+
+export function resultStates(): i32 {
+  return totalStates;
+}
+
+export function resultPeakStates(): i32 {
+  return peakStates;
+}
+
+/** Deepest stack use of the main program, in bytes. */
+export function resultStackDepth(): i32 {
+  return subprogDepth.length ? subprogDepth[0] : 0;
+}

@@ -1,0 +1,226 @@
+// State pruning: at prune points (cfg.ts) the states seen are kept; a new state that is no more
+// general than a kept one whose every continuation already verified is safe, and its path
+// stops there. A state identical to one still being explored on its own path is an infinite loop.
+
+import { isUnbounded, rangeWithin } from './bounds';
+import { Cfg } from './cfg';
+import { fail } from './errors';
+import {
+  Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_STACK, isOrNull, isPacket, PTR_TO_PACKET_END,
+  PTR_TO_MAP_KEY,
+} from './reg';
+import { Frame, State, STACK_INVALID, STACK_MISC, STACK_SIZE, STACK_SPILL, STACK_ZERO, cloneState } from './state';
+import { tnumIn } from './tnum';
+
+/** States kept per instruction at most; later ones are not kept (only compared against). */
+const MAX_STATES_PER_INSN: i32 = 64;
+/** How far up a path the infinite-loop check looks for the state it matched. */
+const MAX_ANCESTOR_WALK: i32 = 100000;
+
+export class Explored {
+  /** Paths still running below this state (its own continuation and the branches it forked). */
+  pending: i32 = 1;
+  constructor(public state: State, public parent: Explored | null, public insn: i32) {}
+}
+
+let explored: StaticArray<Array<Explored> | null> = changetype<StaticArray<Array<Explored> | null>>(0);
+let liveIn: StaticArray<u16> = changetype<StaticArray<u16>>(0);
+let cfgRef: Cfg = changetype<Cfg>(0);
+export let totalStates: i32 = 0;
+export let peakStates: i32 = 0;
+
+export function initPrune(cfg: Cfg, live: StaticArray<u16>): void {
+  explored = new StaticArray<Array<Explored> | null>(live.length);
+  liveIn = live;
+  cfgRef = cfg;
+  totalStates = 0;
+  peakStates = 0;
+  idCount = 0;
+}
+
+function checkpointOf(st: State): Explored | null {
+  return st.checkpoint ? changetype<Explored>(st.checkpoint) : null;
+}
+
+/** A state is about to fork a branch: its checkpoint has one more pending path. */
+export function noteFork(st: State): void {
+  const cp = checkpointOf(st);
+  if (cp) cp.pending++;
+}
+
+/** A path ended (exit, pruned, or dead): checkpoints whose paths are all done become usable. */
+export function notePathEnd(st: State): void {
+  let cp = checkpointOf(st);
+  while (cp) {
+    cp.pending--;
+    if (cp.pending > 0) break;
+    cp = cp.parent;
+  }
+}
+
+export const VISIT_CONTINUE: i32 = 0;
+export const VISIT_PRUNED: i32 = 1;
+export const VISIT_LOOP: i32 = 2;
+
+/** At a prune point: prune the path, detect a loop, or keep the state and go on. */
+export function visitPrunePoint(st: State, insn: i32): i32 {
+  let list = unchecked(explored[insn]);
+  if (list) {
+    for (let k = 0; k < list.length; k++) {
+      const e = unchecked(list[k]);
+      if (e.pending == 0) {
+        if (statesSafe(e.state, st, insn, false)) return VISIT_PRUNED;
+      } else if (unchecked(cfgRef.loopHead[insn]) && statesSafe(e.state, st, insn, true) && isAncestor(e, st)) {
+        fail(insn, 'infinite loop detected at insn ' + insn.toString());
+        return VISIT_LOOP;
+      }
+    }
+  } else {
+    list = new Array<Explored>();
+    unchecked((explored[insn] = list));
+  }
+  if (list.length < MAX_STATES_PER_INSN) {
+    const e = new Explored(cloneState(st), checkpointOf(st), insn);
+    list.push(e);
+    st.checkpoint = changetype<usize>(e);
+    totalStates++;
+    if (totalStates > peakStates) peakStates = totalStates;
+  }
+  return VISIT_CONTINUE;
+}
+
+function isAncestor(e: Explored, st: State): bool {
+  let cp = checkpointOf(st);
+  for (let n = 0; cp && n < MAX_ANCESTOR_WALK; n++) {
+    if (cp == e) return true;
+    cp = cp.parent;
+  }
+  return false;
+}
+
+// Id correspondences found while comparing two states (old id -> cur id and back).
+let idOld = new StaticArray<u32>(0);
+let idCur = new StaticArray<u32>(0);
+let idCount: i32 = 0;
+
+export function initIdMap(): void {
+  idOld = new StaticArray<u32>(1024);
+  idCur = new StaticArray<u32>(1024);
+  idCount = 0;
+}
+
+function idsMatch(o: u32, c: u32): bool {
+  if (o == 0 || c == 0) return o == c;
+  for (let k = 0; k < idCount; k++) {
+    if (unchecked(idOld[k]) == o) return unchecked(idCur[k]) == c;
+    if (unchecked(idCur[k]) == c) return false;
+  }
+  if (idCount >= idOld.length) return false;
+  unchecked((idOld[idCount] = o));
+  unchecked((idCur[idCount] = c));
+  idCount++;
+  return true;
+}
+
+function valueWithin(o: Reg, c: Reg): bool {
+  return rangeWithin(o, c) && tnumIn(o.v, o.m, c.v, c.m);
+}
+
+function valueEqual(o: Reg, c: Reg): bool {
+  return o.v == c.v && o.m == c.m && o.smin == c.smin && o.smax == c.smax && o.umin == c.umin && o.umax == c.umax &&
+    o.s32min == c.s32min && o.s32max == c.s32max && o.u32min == c.u32min && o.u32max == c.u32max;
+}
+
+/** Whether everything `c` may hold, `o` may hold too (exact: they are the same). */
+function regSafe(o: Reg, c: Reg, exact: bool): bool {
+  if (exact) {
+    return o.type == c.type && o.off == c.off && o.range == c.range && o.map == c.map && o.frame == c.frame &&
+      valueEqual(o, c) && idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
+  }
+  if (o.type == NOT_INIT) return true;
+  if (c.type != o.type) return false;
+  if (o.type == SCALAR) {
+    if (!valueWithin(o, c)) return false;
+    if (o.id != 0) return c.id != 0 && idsMatch(o.id, c.id);
+    return true;
+  }
+  if (o.off != c.off || o.map != c.map || o.frame != c.frame) return false;
+  if (!valueWithin(o, c)) return false;
+  const t = o.type;
+  if (isPacket(t)) return c.range >= o.range && idsMatch(o.id, c.id);
+  if (isOrNull(t)) return idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
+  if (t == PTR_TO_CTX || t == PTR_TO_STACK || t == PTR_TO_MAP_VALUE || t == CONST_PTR_TO_MAP || t == PTR_TO_PACKET_END ||
+      t == PTR_TO_MAP_KEY) {
+    return true;
+  }
+  return idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
+}
+
+function stackSafe(o: Frame, c: Frame, exact: bool): bool {
+  for (let slot = 0; slot < STACK_SIZE / 8; slot++) {
+    const base = slot * 8;
+    const os = unchecked(o.spill[slot]);
+    const cs = unchecked(c.spill[slot]);
+    if (exact) {
+      for (let b = base; b < base + 8; b++) if (unchecked(o.slot[b]) != unchecked(c.slot[b])) return false;
+      if ((os != null) != (cs != null)) return false;
+      if (os && cs && !regSafe(os, cs, true)) return false;
+      continue;
+    }
+    if (os && unchecked(o.slot[base]) == STACK_SPILL) {
+      if (cs && unchecked(c.slot[base]) == STACK_SPILL) {
+        if (!regSafe(os, cs, false)) return false;
+        continue;
+      }
+      // An unknown scalar spilled in the old state says no more than plain data.
+      if (os.type != SCALAR || os.id != 0 || !isUnbounded(os)) return false;
+    }
+    for (let b = base; b < base + 8; b++) {
+      const ot = unchecked(o.slot[b]);
+      const ct = unchecked(c.slot[b]);
+      if (ot == STACK_INVALID || ot == STACK_MISC || ot == STACK_SPILL) {
+        // Data (or an unknown scalar) covers data, but not a spilled pointer: a pointer loads
+        // as a pointer, and narrower loads of it are refused.
+        if (ct == STACK_SPILL && cs && cs.type != SCALAR) return false;
+        continue;
+      }
+      if (ot == STACK_ZERO) {
+        if (ct == STACK_ZERO) continue;
+        if (ct == STACK_SPILL && cs && cs.isZero()) continue;
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** Registers live in frame `f` of `st` at `insn` (callers: what they read after the call). */
+function liveMask(st: State, f: i32, insn: i32): u16 {
+  if (f == st.depth - 1) return unchecked(liveIn[insn]);
+  const callsite = st.frame(f + 1).callsite;
+  return unchecked(liveIn[callsite + 1]) & 0b1111000000;
+}
+
+/** Whether `cur` at `insn` is covered by `old` (or, exact, identical to it where it matters). */
+export function statesSafe(old: State, cur: State, insn: i32, exact: bool): bool {
+  if (old.depth != cur.depth) return false;
+  for (let f = 0; f < old.depth; f++) {
+    const ofr = old.frame(f);
+    const cf = cur.frame(f);
+    if (ofr.callsite != cf.callsite || ofr.subprog != cf.subprog) return false;
+  }
+  if (old.refs.length != cur.refs.length) return false;
+  idCount = 0;
+  for (let k = 0; k < old.refs.length; k++) if (!idsMatch(old.refs[k], cur.refs[k])) return false;
+  for (let f = 0; f < old.depth; f++) {
+    const ofr = old.frame(f);
+    const cf = cur.frame(f);
+    const live = liveMask(cur, f, insn);
+    for (let r = 0; r < 10; r++) {
+      if ((<i32>live & (1 << r)) == 0) continue;
+      if (!regSafe(unchecked(ofr.regs[r]), unchecked(cf.regs[r]), exact)) return false;
+    }
+    if (!stackSafe(ofr, cf, exact)) return false;
+  }
+  return true;
+}

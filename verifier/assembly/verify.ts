@@ -1,0 +1,274 @@
+// The walk: every path from the entry, instruction by instruction, forking at undecided
+// branches (depth first, as the kernel does), pruning at prune points, until every path ends
+// at an exit or one breaks a rule. Counts what the kernel counts: processed insns and states.
+
+import { doAlu } from './alu';
+import { buildCfg, Cfg, jumpTarget } from './cfg';
+import { doExit, doHelperCall, doLocalCall, EXIT_ERROR, EXIT_PROGRAM_DONE } from './call';
+import { selectCtx } from './ctx';
+import { fail, failed, MALFORMED, TOO_COMPLEX, UNSUPPORTED } from './errors';
+import { decideJump, GO_BOTH, GO_ERROR, GO_TAKEN, learnFromJump } from './jump';
+import { computeLiveness } from './liveness';
+import { checkLoad, checkStore } from './memory';
+import { checkAtomic } from './atomic';
+import {
+  CALL_HELPER, CALL_LOCAL, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD, CLS_LDX, CLS_ST, CLS_STX, JMP_CALL, JMP_EXIT,
+  JMP_JA, LD_IMM64, MODE_ATOMIC, MODE_MEM, MODE_MEMSX, PSEUDO_MAP_FD, PSEUDO_MAP_IDX, PSEUDO_MAP_IDX_VALUE,
+  PSEUDO_MAP_VALUE, SZ_DW, classOf, modeOf, opOf, sizeBytes,
+} from './opcode';
+import { prog, MAP_ARRAY } from './program';
+import { initPrune, noteFork, notePathEnd, visitPrunePoint, VISIT_LOOP, VISIT_PRUNED } from './prune';
+import { CONST_PTR_TO_MAP, PTR_TO_CTX, PTR_TO_MAP_VALUE } from './reg';
+import { STACK_SIZE, State, allocState, cloneState, freeState } from './state';
+
+export const INSN_LIMIT: i32 = 1000000;
+
+export let processed: i32 = 0;
+/** Deepest stack use of each subprogram, in bytes (positive). */
+export let subprogDepth: StaticArray<i32> = changetype<StaticArray<i32>>(0);
+
+const STEP_NEXT: i32 = 0;
+const STEP_END: i32 = 1;
+const STEP_ERROR: i32 = 2;
+
+let cfg: Cfg = changetype<Cfg>(0);
+let pending: Array<State> = changetype<Array<State>>(0);
+
+/** Verifies `prog`; the outcome is in errors.ts (verdict, message, instruction). */
+export function run(): void {
+  processed = 0;
+  if (!selectCtx()) {
+    fail(0, 'program type ' + prog.progType.toString() + ' (attach type ' + prog.attachType.toString() +
+      ') is not modelled by this verifier', UNSUPPORTED);
+    return;
+  }
+  const c = buildCfg();
+  if (!c) return;
+  cfg = c;
+  subprogDepth = new StaticArray<i32>(cfg.subprogStart.length);
+  initPrune(cfg, computeLiveness(cfg));
+  pending = new Array<State>();
+  let st = allocState();
+  st.pushFrame(-1, 0);
+  st.reg(1).markPointer(PTR_TO_CTX);
+  st.pc = 0;
+  for (;;) {
+    const pc = st.pc;
+    if (unchecked(cfg.prunePoint[pc])) {
+      const v = visitPrunePoint(st, pc);
+      if (v == VISIT_LOOP) return;
+      if (v == VISIT_PRUNED) {
+        notePathEnd(st);
+        freeState(st);
+        if (!pending.length) break;
+        st = pending.pop();
+        continue;
+      }
+    }
+    processed++;
+    if (processed > INSN_LIMIT) {
+      fail(pc, 'BPF program is too large. Processed ' + processed.toString() + ' insn', TOO_COMPLEX);
+      return;
+    }
+    const r = step(st, pc);
+    if (r == STEP_ERROR) return;
+    if (r == STEP_END) {
+      recordDepths(st);
+      notePathEnd(st);
+      freeState(st);
+      if (!pending.length) break;
+      st = pending.pop();
+    }
+  }
+  checkStackDepth();
+}
+
+function recordDepths(st: State): void {
+  for (let f = 0; f < st.depth; f++) noteFrameDepth(st, f);
+}
+
+function noteFrameDepth(st: State, f: i32): void {
+  const fr = st.frame(f);
+  const d = -fr.depth;
+  if (d > unchecked(subprogDepth[fr.subprog])) unchecked((subprogDepth[fr.subprog] = d));
+}
+
+/** The combined stack of any chain of calls stays within 512 bytes (frames rounded to 32). */
+function checkStackDepth(): void {
+  for (let sp = 0; sp < subprogDepth.length; sp++) {
+    const d = unchecked(subprogDepth[sp]);
+    if (d > STACK_SIZE) {
+      fail(cfg.subprogStart[sp], 'stack depth ' + d.toString() + ' of subprogram ' + sp.toString() + ' is too large');
+      return;
+    }
+  }
+  if (subprogDepth.length > 1) maxChain(0, 0, 1);
+}
+
+function frameSize(sp: i32): i32 {
+  const d = unchecked(subprogDepth[sp]);
+  return ((d > 0 ? d : 1) + 31) & ~31;
+}
+
+function maxChain(sp: i32, above: i32, calls: i32): void {
+  if (failed() || calls > 8) return;
+  const total = above + frameSize(sp);
+  if (total > STACK_SIZE) {
+    fail(cfg.subprogStart[sp], 'combined stack size of ' + calls.toString() + ' calls is ' + total.toString() + '. Too large');
+    return;
+  }
+  const end = cfg.subprogEnd(sp);
+  for (let i = cfg.subprogStart[sp]; i < end; i++) {
+    if (unchecked(prog.code[i]) == (CLS_JMP | JMP_CALL) && unchecked(prog.src[i]) == CALL_LOCAL) {
+      maxChain(unchecked(cfg.subprogOf[i + unchecked(prog.imm[i]) + 1]), total, calls + 1);
+    }
+  }
+}
+
+function step(st: State, i: i32): i32 {
+  const code = unchecked(prog.code[i]);
+  const cls = classOf(code);
+  if (cls == CLS_ALU || cls == CLS_ALU64) {
+    if (!doAlu(st, i)) return STEP_ERROR;
+    st.pc = i + 1;
+    return STEP_NEXT;
+  }
+  if (cls == CLS_LDX) {
+    const mode = modeOf(code);
+    if ((mode != MODE_MEM && mode != MODE_MEMSX) || (mode == MODE_MEMSX && (code & 0x18) == SZ_DW)) {
+      fail(i, 'unknown opcode ' + code.toString(16));
+      return STEP_ERROR;
+    }
+    if (unchecked(prog.imm[i]) != 0) return err(i, 'BPF_LDX uses reserved fields');
+    const d = <i32>unchecked(prog.dst[i]);
+    const s = <i32>unchecked(prog.src[i]);
+    if (d > 10 || s > 10) return err(i, 'R' + (d > 10 ? d : s).toString() + ' is invalid');
+    if (d == 10) return err(i, 'frame pointer is read only');
+    if (!checkLoad(st, i, d, s, <i32>unchecked(prog.off[i]), sizeBytes(code), mode == MODE_MEMSX)) return STEP_ERROR;
+    st.pc = i + 1;
+    return STEP_NEXT;
+  }
+  if (cls == CLS_ST || cls == CLS_STX) {
+    const mode = modeOf(code);
+    const d = <i32>unchecked(prog.dst[i]);
+    const s = <i32>unchecked(prog.src[i]);
+    if (cls == CLS_STX && mode == MODE_ATOMIC) {
+      if (!checkAtomic(st, i)) return STEP_ERROR;
+      st.pc = i + 1;
+      return STEP_NEXT;
+    }
+    if (mode != MODE_MEM) return err(i, 'unknown opcode ' + code.toString(16));
+    if (cls == CLS_ST ? s != 0 : unchecked(prog.imm[i]) != 0) {
+      return err(i, cls == CLS_ST ? 'BPF_ST uses reserved fields' : 'BPF_STX uses reserved fields');
+    }
+    if (d > 10 || s > 10) return err(i, 'R' + (d > 10 ? d : s).toString() + ' is invalid');
+    const srcno = cls == CLS_STX ? s : -1;
+    if (!checkStore(st, i, d, <i32>unchecked(prog.off[i]), sizeBytes(code), srcno, unchecked(prog.imm[i]))) return STEP_ERROR;
+    st.pc = i + 1;
+    return STEP_NEXT;
+  }
+  if (cls == CLS_LD) {
+    if (code != LD_IMM64) {
+      fail(i, 'legacy packet access (BPF_LD ABS/IND) is not modelled by this verifier', UNSUPPORTED);
+      return STEP_ERROR;
+    }
+    if (!doLdImm64(st, i)) return STEP_ERROR;
+    st.pc = i + 2;
+    return STEP_NEXT;
+  }
+  return doJmp(st, i, cls);
+}
+
+function err(i: i32, message: string): i32 {
+  fail(i, message);
+  return STEP_ERROR;
+}
+
+function doLdImm64(st: State, i: i32): bool {
+  const d = <i32>unchecked(prog.dst[i]);
+  const src = unchecked(prog.src[i]);
+  if (unchecked(prog.off[i]) != 0) return fail(i, 'invalid bpf_ld_imm64 insn', MALFORMED);
+  if (d > 10) return fail(i, 'R' + d.toString() + ' is invalid');
+  if (d == 10) return fail(i, 'frame pointer is read only');
+  const r = st.reg(d);
+  if (src == 0) {
+    r.markConst(prog.imm64(i));
+    return true;
+  }
+  if (src == PSEUDO_MAP_FD || src == PSEUDO_MAP_IDX || src == PSEUDO_MAP_VALUE || src == PSEUDO_MAP_IDX_VALUE) {
+    const idx = unchecked(prog.imm[i]);
+    if (idx < 0 || idx >= prog.maps.length) return fail(i, 'fd ' + idx.toString() + ' is not pointing to valid bpf_map', MALFORMED);
+    if (src == PSEUDO_MAP_FD || src == PSEUDO_MAP_IDX) {
+      if (unchecked(prog.immHi[i]) != 0) return fail(i, 'invalid bpf_ld_imm64 insn', MALFORMED);
+      r.markPointer(CONST_PTR_TO_MAP);
+      r.map = idx;
+      return true;
+    }
+    const m = prog.maps[idx];
+    const off = unchecked(prog.immHi[i]);
+    if (m.type != MAP_ARRAY || m.maxEntries != 1) {
+      return fail(i, 'direct value access on this map type is not modelled by this verifier', UNSUPPORTED);
+    }
+    if (off < 0 || off >= m.valueSize) {
+      return fail(i, 'invalid access to map value pointer, value_size=' + m.valueSize.toString() + ' off=' + (<u32>off).toString(), MALFORMED);
+    }
+    r.markPointer(PTR_TO_MAP_VALUE);
+    r.map = idx;
+    r.off = off;
+    return true;
+  }
+  return fail(i, 'ld_imm64 of kind ' + src.toString() + ' (functions, BTF ids) is not modelled by this verifier', UNSUPPORTED);
+}
+
+function doJmp(st: State, i: i32, cls: u8): i32 {
+  const code = unchecked(prog.code[i]);
+  const op = opOf(code);
+  const d = <i32>unchecked(prog.dst[i]);
+  const s = unchecked(prog.src[i]);
+  const off = unchecked(prog.off[i]);
+  const imm = unchecked(prog.imm[i]);
+  if (op == JMP_JA) {
+    if (cls == CLS_JMP ? d != 0 || s != 0 || imm != 0 : d != 0 || s != 0 || off != 0) return err(i, 'BPF_JA uses reserved fields');
+    st.pc = jumpTarget(i);
+    return STEP_NEXT;
+  }
+  if (op == JMP_CALL || op == JMP_EXIT) {
+    if (cls == CLS_JMP32) return err(i, 'unknown opcode ' + code.toString(16));
+    if (op == JMP_EXIT) {
+      if (d != 0 || s != 0 || off != 0 || imm != 0) return err(i, 'BPF_EXIT uses reserved fields');
+      const f = st.depth - 1;
+      noteFrameDepth(st, f);
+      const r = doExit(st, i);
+      if (r == EXIT_ERROR) return STEP_ERROR;
+      return r == EXIT_PROGRAM_DONE ? STEP_END : STEP_NEXT;
+    }
+    if (d != 0 || off != 0) return err(i, 'BPF_CALL uses reserved fields');
+    if (s == CALL_HELPER) {
+      if (!doHelperCall(st, i)) return STEP_ERROR;
+      st.pc = i + 1;
+      return STEP_NEXT;
+    }
+    if (s == CALL_LOCAL) {
+      const target = i + imm + 1;
+      return doLocalCall(st, i, target, unchecked(cfg.subprogOf[target])) ? STEP_NEXT : STEP_ERROR;
+    }
+    fail(i, 'calls to kernel functions (kfuncs) are not modelled by this verifier', UNSUPPORTED);
+    return STEP_ERROR;
+  }
+  const go = decideJump(st, i);
+  if (go == GO_ERROR) return STEP_ERROR;
+  const target = jumpTarget(i);
+  if (go == GO_BOTH) {
+    const other = cloneState(st);
+    learnFromJump(other, i, true);
+    other.pc = target;
+    noteFork(st);
+    pending.push(other);
+    learnFromJump(st, i, false);
+    st.pc = i + 1;
+  } else {
+    st.pc = go == GO_TAKEN ? target : i + 1;
+  }
+  return STEP_NEXT;
+}
+

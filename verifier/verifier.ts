@@ -1,0 +1,81 @@
+// The WebAssembly verifier, loaded through @assemblyscript/loader: one instance verifies
+// programs one after another (each call resets the wasm heap). Same rules in CI, on the node
+// and in a browser; this wrapper only moves data across the boundary.
+
+import { instantiateSync, type ASUtil } from '@assemblyscript/loader';
+import { readFileSync } from 'node:fs';
+import { ensureBuilt, wasmPath, debugWasmPath } from './build.ts';
+import type { VerifyInput } from './input.ts';
+import { lineAt, VerdictCode, type Verdict } from './verdict.ts';
+
+/** A wasm global as the loader hands it out. */
+interface Global {
+  value: number;
+}
+
+interface Exports extends Record<string, unknown> {
+  Uint8Array_ID: Global;
+  Int32Array_ID: Global;
+  MAP_FIELDS: Global;
+  begin(): void;
+  verify(insns: number, maps: number, progType: number, attachType: number, strict: number): number;
+  resultInsn(): number;
+  resultMessage(): number;
+  resultProcessed(): number;
+  resultStates(): number;
+  resultPeakStates(): number;
+  resultStackDepth(): number;
+}
+
+export class WasmVerifier {
+  private constructor(private readonly x: ASUtil & Exports) {}
+
+  /** Instantiates a built verifier module (bytes of verifier.wasm). */
+  static fromBytes(bytes: Uint8Array): WasmVerifier {
+    const mod = instantiateSync<Exports>(bytes as unknown as Parameters<typeof instantiateSync>[0], {});
+    return new WasmVerifier(mod.exports);
+  }
+
+  verify(input: VerifyInput): Verdict {
+    const x = this.x;
+    if (input.insns.length % 8 !== 0) {
+      return fail(input, 'malformed', `program of ${input.insns.length} bytes: not a multiple of 8`);
+    }
+    x.begin();
+    const fields = Number(x.MAP_FIELDS.value);
+    const table = new Int32Array(input.maps.length * fields);
+    input.maps.forEach((m, k) => {
+      table.set([m.type, m.keySize, m.valueSize, m.maxEntries, m.flags ?? 0, m.inner ?? -1], k * fields);
+    });
+    const insns = x.__pin(x.__newArray(Number(x.Uint8Array_ID.value), input.insns));
+    const maps = x.__pin(x.__newArray(Number(x.Int32Array_ID.value), table));
+    const code = x.verify(insns, maps, input.progType, input.attachType, input.strictAlignment ? 1 : 0);
+    const insn = x.resultInsn();
+    const verdict: Verdict = {
+      ok: code === 0,
+      kind: VerdictCode[code as keyof typeof VerdictCode] ?? 'rejected',
+      message: x.__getString(x.resultMessage()),
+      insn,
+      processed: x.resultProcessed(),
+      states: x.resultStates(),
+      peakStates: x.resultPeakStates(),
+      stackDepth: x.resultStackDepth(),
+    };
+    const line = lineAt(input.lineInfo, insn);
+    if (!verdict.ok && line) verdict.line = line;
+    return verdict;
+  }
+}
+
+function fail(_input: VerifyInput, kind: Verdict['kind'], message: string): Verdict {
+  return { ok: false, kind, message, insn: 0, processed: 0, states: 0, peakStates: 0, stackDepth: 0 };
+}
+
+/**
+ * The verifier from verifier/build/verifier.wasm, built first when the sources are newer.
+ * `debug` loads the unoptimised build with bounds checks (tests compare both).
+ */
+export async function loadVerifier(options: { debug?: boolean } = {}): Promise<WasmVerifier> {
+  await ensureBuilt();
+  return WasmVerifier.fromBytes(readFileSync(options.debug ? debugWasmPath : wasmPath));
+}

@@ -2,7 +2,7 @@
 // map layouts, binary map contents (cluster-wide once, per node only what differs) and the
 // manifest that lists them all with their sha256. Writing them is write-output.ts's job.
 
-import { encodeMapContents } from '../../runtime/format/map-contents.ts';
+import { encodeMapContentsPacked } from '../../runtime/format/map-contents.ts';
 import { formatManifest, MANIFEST_FILE, MANIFEST_FORMAT, sha256Hex, type Manifest } from '../../runtime/format/manifest.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { formatLock, LOCK_FILE } from '../plan/lock.ts';
@@ -10,6 +10,8 @@ import type { Plan } from '../plan/types.ts';
 import type { Spec } from '../spec/types.ts';
 import { checkCapacity } from './check-capacity.ts';
 import { encodeMaps } from './encode-maps.ts';
+import { MAP } from './map-layouts.ts';
+import type { RecordBuffer } from './record-buffer.ts';
 import { layoutsJson } from './layouts-json.ts';
 import { backendsTable, maglevTable, nodeConfigText, nodeServicesTable, servicesTable } from './text-tables.ts';
 import { GENERATOR } from './version.ts';
@@ -20,6 +22,8 @@ export interface ArtifactSet {
   files: Map<string, Uint8Array>;
   manifest: Manifest;
 }
+
+const isServiceMap = (name: string): boolean => name === MAP.services4 || name === MAP.services6;
 
 /** sha256 over the inputs' contents, sorted: the same spec hashes the same from any directory. */
 export function inputHash(inputs: Spec['inputs']): string {
@@ -39,10 +43,14 @@ export function renderArtifacts(plan: Plan, inputs: Spec['inputs']): { artifacts
   text('backends.txt', backendsTable(plan));
   if (plan.cluster.datapath.algorithm === 'maglev') text('maglev.txt', maglevTable(plan.maglev));
 
+  const mapFile = (r: RecordBuffer): Uint8Array =>
+    encodeMapContentsPacked({ map: r.map, keySize: r.keySize, valueSize: r.valueSize, count: r.count, records: r.packed() });
+  // Maps that others point into first, services last: a node loading the files in this order
+  // never holds a service slot whose backend is not there yet.
   const clusterMaps: string[] = [];
-  for (const c of encoded.cluster) {
+  for (const c of [...encoded.cluster].sort((a, b) => Number(isServiceMap(a.map)) - Number(isServiceMap(b.map)))) {
     const path = `maps/${c.map}.bin`;
-    files.set(path, encodeMapContents(c));
+    files.set(path, mapFile(c));
     clusterMaps.push(path);
   }
   const nodes: Manifest['nodes'] = {};
@@ -56,7 +64,7 @@ export function renderArtifacts(plan: Plan, inputs: Spec['inputs']): { artifacts
     const own: string[] = [];
     for (const c of encoded.nodes.get(name) ?? []) {
       const path = `${dir}/maps/${c.map}.bin`;
-      files.set(path, encodeMapContents(c));
+      files.set(path, mapFile(c));
       own.push(path);
     }
     nodes[name] = { maps: [...clusterMaps, ...own] };

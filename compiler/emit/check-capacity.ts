@@ -7,10 +7,6 @@ import { planCodes } from '../plan/codes.ts';
 import type { ClusterSpec } from '../spec/types.ts';
 import type { EncodedMaps } from './encode-maps.ts';
 
-function keyString(k: Uint8Array): string {
-  return Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
-}
-
 export function checkCapacity(enc: EncodedMaps, cluster: ClusterSpec): Diagnostic[] {
   const diags = new Diagnostics();
   const layouts = new Map(enc.layouts.map((l) => [l.name, l]));
@@ -18,23 +14,21 @@ export function checkCapacity(enc: EncodedMaps, cluster: ClusterSpec): Diagnosti
     const layout = layouts.get(c.map)!;
     let worst = 0;
     let worstNode = '';
-    let clusterKeys: Set<string> | undefined;
     for (const [node, maps] of enc.nodes) {
       const own = maps.find((m) => m.map === c.map);
       if (!own) continue;
-      clusterKeys ??= new Set(c.entries.map((e) => keyString(e.key)));
       let added = 0;
-      for (const e of own.entries) if (!clusterKeys.has(keyString(e.key))) added++;
+      for (let i = 0; i < own.count; i++) if (!c.has(own, i * own.recordSize)) added++;
       if (added > worst) {
         worst = added;
         worstNode = node;
       }
     }
-    const need = c.entries.length + worst;
+    const need = c.count + worst;
     if (need <= layout.maxEntries) continue;
     const field = layout.maxEntriesField.replace(/^cluster\./, '');
     const range: SourceRange = cluster.pos[field] ?? cluster.pos['maps'] ?? cluster.at;
-    const where = worst ? ` (${c.entries.length} cluster-wide + ${worst} on node ${worstNode})` : '';
+    const where = worst ? ` (${c.count} cluster-wide + ${worst} on node ${worstNode})` : '';
     diags.report(planCodes.SY2008, `map ${c.map}: needs ${need} entries${where}, more than its ${layout.maxEntries}`, range, [
       `raise ${layout.maxEntriesField} to at least ${need}`,
     ]);

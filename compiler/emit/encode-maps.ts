@@ -2,7 +2,6 @@
 // loads (cluster-wide) and what each node adds on top (its Local-policy entries, HostPorts and
 // their Maglev tables). A node-file entry replaces the cluster-wide entry with the same key.
 
-import type { MapContents, MapEntry } from '../../runtime/format/map-contents.ts';
 import type { Frontend } from '../model/frontends.ts';
 import type { MaglevTable, Plan, ServiceEntry, UnitBackend } from '../plan/types.ts';
 import { activeCount, clusterEntryBackends } from '../plan/types.ts';
@@ -29,6 +28,7 @@ import {
   SERVICE_KIND_SHIFT,
   type MapLayout,
 } from './map-layouts.ts';
+import { RecordBuffer } from './record-buffer.ts';
 
 const K4 = offsets(LB4_KEY);
 const K6 = offsets(LB6_KEY);
@@ -44,10 +44,6 @@ const MK = offsets(MAGLEV_KEY);
 /** Host order on the nodes we target (x86-64, arm64). */
 const LE = true;
 
-function view(b: Uint8Array): DataView {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength);
-}
-
 export function serviceFlags(e: ServiceEntry): number {
   const f = e.frontend;
   let flags = SERVICE_KIND[f.kind] << SERVICE_KIND_SHIFT;
@@ -61,121 +57,116 @@ export function serviceFlags(e: ServiceEntry): number {
   return flags;
 }
 
-function serviceKey(f: Frontend, scope: number, slot: number): Uint8Array {
-  const v6 = f.address.family === 6;
-  const o = v6 ? K6 : K4;
-  const key = new Uint8Array(v6 ? LB6_KEY.size : LB4_KEY.size);
-  const dv = view(key);
-  key.set(f.address.bytes, o.address!);
-  dv.setUint16(o.port!, f.port, false);
-  key[o.protocol!] = PROTOCOL[f.protocol];
-  key[o.scope!] = scope;
-  dv.setUint16(o.slot!, slot, LE);
-  return key;
+function serviceKey(r: RecordBuffer, off: number, f: Frontend, scope: number, slot: number): void {
+  const o = f.address.family === 6 ? K6 : K4;
+  r.bytes.set(f.address.bytes, off + o.address!);
+  r.view.setUint16(off + o.port!, f.port, false);
+  r.bytes[off + o.protocol!] = PROTOCOL[f.protocol];
+  r.bytes[off + o.scope!] = scope;
+  r.view.setUint16(off + o.slot!, slot, LE);
 }
 
 /** Slot 0 and one slot per backend, in the plan's slot order. */
-function serviceEntries(e: ServiceEntry, backends: readonly UnitBackend[], out: MapEntry[]): void {
+function serviceEntries(r: RecordBuffer, e: ServiceEntry, backends: readonly UnitBackend[]): void {
   const scope = SCOPE[e.scope];
-  const head = new Uint8Array(LB_SERVICE.size);
-  const dv = view(head);
-  dv.setUint32(SV.backend_id!, e.affinityTimeout ?? 0, LE);
+  let off = r.add();
+  serviceKey(r, off, e.frontend, scope, 0);
+  const v = off + r.keySize;
   const active = activeCount(backends);
-  dv.setUint16(SV.count!, active, LE);
-  dv.setUint16(SV.terminating!, backends.length - active, LE);
-  dv.setUint16(SV.rev_nat_id!, e.frontend.revNatId, LE);
-  dv.setUint16(SV.service_id!, e.unit.id, LE);
-  dv.setUint16(SV.flags!, serviceFlags(e), LE);
-  out.push({ key: serviceKey(e.frontend, scope, 0), value: head });
+  r.view.setUint32(v + SV.backend_id!, e.affinityTimeout ?? 0, LE);
+  r.view.setUint16(v + SV.count!, active, LE);
+  r.view.setUint16(v + SV.terminating!, backends.length - active, LE);
+  r.view.setUint16(v + SV.rev_nat_id!, e.frontend.revNatId, LE);
+  r.view.setUint16(v + SV.service_id!, e.unit.id, LE);
+  r.view.setUint16(v + SV.flags!, serviceFlags(e), LE);
   for (let i = 0; i < backends.length; i++) {
-    const v = new Uint8Array(LB_SERVICE.size);
-    view(v).setUint32(SV.backend_id!, backends[i]!.backend.id, LE);
-    out.push({ key: serviceKey(e.frontend, scope, i + 1), value: v });
+    off = r.add();
+    serviceKey(r, off, e.frontend, scope, i + 1);
+    r.view.setUint32(off + r.keySize + SV.backend_id!, backends[i]!.backend.id, LE);
   }
 }
 
-function maglevEntry(m: MaglevTable): MapEntry {
-  const key = new Uint8Array(MAGLEV_KEY.size);
-  view(key).setUint16(MK.service_id!, m.unit.id, LE);
-  key[MK.set!] = BACKEND_SET[m.set];
-  key[MK.family!] = m.family;
-  const value = new Uint8Array(m.table.length * 4);
-  const dv = view(value);
-  for (let i = 0; i < m.table.length; i++) dv.setUint32(i * 4, m.table[i]!, LE);
-  return { key, value };
+function maglevEntry(r: RecordBuffer, m: MaglevTable): void {
+  const off = r.add();
+  r.view.setUint16(off + MK.service_id!, m.unit.id, LE);
+  r.bytes[off + MK.set!] = BACKEND_SET[m.set];
+  r.bytes[off + MK.family!] = m.family;
+  const v = off + r.keySize;
+  for (let i = 0; i < m.table.length; i++) r.view.setUint32(v + i * 4, m.table[i]!, LE);
 }
 
 export interface EncodedMaps {
   layouts: MapLayout[];
-  /** Every compiled map, empty ones included, in layout order. */
-  cluster: MapContents[];
-  /** Node name → the maps it adds to (non-empty only). */
-  nodes: Map<string, MapContents[]>;
+  /** Every compiled map, empty ones included, in layout order; records sorted. */
+  cluster: RecordBuffer[];
+  /** Node name → the maps it adds to (non-empty only), records sorted. */
+  nodes: Map<string, RecordBuffer[]>;
 }
 
 export function encodeMaps(plan: Plan): EncodedMaps {
   const layouts = mapLayouts(plan.cluster.maps, plan.cluster.datapath.maglevTableSize);
   const byName = new Map(layouts.map((l) => [l.name, l]));
-  const entries = new Map<string, MapEntry[]>(layouts.filter((l) => l.contents === 'compiled').map((l) => [l.name, []]));
-  const push = (map: string): MapEntry[] => entries.get(map)!;
+  const buffer = (name: string): RecordBuffer => {
+    const l = byName.get(name)!;
+    return new RecordBuffer(name, l.key.size, l.value.size);
+  };
+  const maps = new Map<string, RecordBuffer>(layouts.filter((l) => l.contents === 'compiled').map((l) => [l.name, buffer(l.name)]));
+  const get = (name: string): RecordBuffer => maps.get(name)!;
 
   for (const e of plan.entries) {
-    serviceEntries(e, clusterEntryBackends(e), push(e.frontend.address.family === 6 ? MAP.services6 : MAP.services4));
+    serviceEntries(get(e.frontend.address.family === 6 ? MAP.services6 : MAP.services4), e, clusterEntryBackends(e));
   }
   for (const b of plan.backends) {
     const v6 = b.address.family === 6;
     const o = v6 ? B6 : B4;
-    const key = new Uint8Array(4);
-    view(key).setUint32(0, b.id, LE);
-    const value = new Uint8Array(v6 ? LB6_BACKEND.size : LB4_BACKEND.size);
-    value.set(b.address.bytes, o.address!);
-    view(value).setUint16(o.port!, b.port, false);
-    value[o.protocol!] = PROTOCOL[b.protocol];
-    value[o.flags!] = b.terminating ? BACKEND_FLAGS.TERMINATING.bit : 0;
-    push(v6 ? MAP.backends6 : MAP.backends4).push({ key, value });
+    const r = get(v6 ? MAP.backends6 : MAP.backends4);
+    const off = r.add();
+    r.view.setUint32(off, b.id, LE);
+    const v = off + r.keySize;
+    r.bytes.set(b.address.bytes, v + o.address!);
+    r.view.setUint16(v + o.port!, b.port, false);
+    r.bytes[v + o.protocol!] = PROTOCOL[b.protocol];
+    r.bytes[v + o.flags!] = b.terminating ? BACKEND_FLAGS.TERMINATING.bit : 0;
   }
-  const units = [...plan.services.flatMap((s) => s.units), ...plan.hostPorts];
-  for (const u of units) {
+  for (const u of [...plan.services.flatMap((s) => s.units), ...plan.hostPorts]) {
     for (const f of u.frontends) {
       const v6 = f.address.family === 6;
       const o = v6 ? R6 : R4;
-      const key = new Uint8Array(2);
-      view(key).setUint16(0, f.revNatId, LE);
-      const value = new Uint8Array(v6 ? LB6_REVERSE_NAT.size : LB4_REVERSE_NAT.size);
-      value.set(f.address.bytes, o.address!);
-      view(value).setUint16(o.port!, f.port, false);
-      push(v6 ? MAP.reverseNat6 : MAP.reverseNat4).push({ key, value });
+      const r = get(v6 ? MAP.reverseNat6 : MAP.reverseNat4);
+      const off = r.add();
+      r.view.setUint16(off, f.revNatId, LE);
+      const v = off + r.keySize;
+      r.bytes.set(f.address.bytes, v + o.address!);
+      r.view.setUint16(v + o.port!, f.port, false);
     }
   }
-  for (const r of plan.sourceRanges) {
-    const v6 = r.cidr.family === 6;
+  for (const s of plan.sourceRanges) {
+    const v6 = s.cidr.family === 6;
     const o = v6 ? S6 : S4;
-    const key = new Uint8Array(v6 ? LB6_SRC_RANGE_KEY.size : LB4_SRC_RANGE_KEY.size);
-    const dv = view(key);
-    dv.setUint32(o.prefixlen!, 32 + r.cidr.prefix, LE);
-    dv.setUint16(o.rev_nat_id!, r.frontend.revNatId, LE);
-    key.set(r.cidr.network.bytes, o.address!);
-    push(v6 ? MAP.sourceRanges6 : MAP.sourceRanges4).push({ key, value: new Uint8Array([1]) });
+    const r = get(v6 ? MAP.sourceRanges6 : MAP.sourceRanges4);
+    const off = r.add();
+    r.view.setUint32(off + o.prefixlen!, 32 + s.cidr.prefix, LE);
+    r.view.setUint16(off + o.rev_nat_id!, s.frontend.revNatId, LE);
+    r.bytes.set(s.cidr.network.bytes, off + o.address!);
+    r.bytes[off + r.keySize] = 1;
   }
-  for (const m of plan.maglev) push(MAP.maglev).push(maglevEntry(m));
+  for (const m of plan.maglev) maglevEntry(get(MAP.maglev), m);
+  for (const r of maps.values()) r.sort();
 
-  const contents = (name: string, list: MapEntry[]): MapContents => {
-    const l = byName.get(name)!;
-    return { map: name, keySize: l.key.size, valueSize: l.value.size, entries: list };
-  };
-  const cluster = [...entries].map(([name, list]) => contents(name, list));
-
-  const nodes = new Map<string, MapContents[]>();
+  const nodes = new Map<string, RecordBuffer[]>();
   for (const t of plan.nodes) {
-    const own = new Map<string, MapEntry[]>();
-    const add = (map: string): MapEntry[] => {
-      let l = own.get(map);
-      if (!l) own.set(map, (l = []));
-      return l;
+    const own = new Map<string, RecordBuffer>();
+    const add = (name: string): RecordBuffer => {
+      let r = own.get(name);
+      if (!r) own.set(name, (r = buffer(name)));
+      return r;
     };
-    for (const ne of t.entries) serviceEntries(ne.entry, ne.backends, add(ne.entry.frontend.address.family === 6 ? MAP.services6 : MAP.services4));
-    for (const m of t.maglev) add(MAP.maglev).push(maglevEntry(m));
-    if (own.size) nodes.set(t.node.name, layouts.filter((l) => own.has(l.name)).map((l) => contents(l.name, own.get(l.name)!)));
+    for (const ne of t.entries) serviceEntries(add(ne.entry.frontend.address.family === 6 ? MAP.services6 : MAP.services4), ne.entry, ne.backends);
+    for (const m of t.maglev) maglevEntry(add(MAP.maglev), m);
+    if (own.size) {
+      for (const r of own.values()) r.sort();
+      nodes.set(t.node.name, layouts.filter((l) => own.has(l.name)).map((l) => own.get(l.name)!));
+    }
   }
-  return { layouts, cluster, nodes };
+  return { layouts, cluster: [...maps.values()], nodes };
 }

@@ -53,8 +53,9 @@ export function servicesTable(plan: Plan): string {
   return table('<service port> <kind> <frontend> service=<id> revnat=<id> backends=<all|local> (or external=/internal= per scope) [flags]', lines);
 }
 
+/** The backend's protocol is its service port's, already in the line's first column. */
 function backendLine(u: LbUnit, b: UnitBackend): string {
-  const parts = [u.key, b.backend.key, `id=${b.backend.id}`];
+  const parts = [u.key, formatHostPort(b.backend.address, b.backend.port), `id=${b.backend.id}`];
   if (b.node !== undefined) parts.push(`node=${b.node}`);
   if (b.terminating) parts.push('terminating');
   return parts.join(' ');
@@ -65,7 +66,7 @@ export function backendsTable(plan: Plan): string {
   const lines: string[] = [];
   for (const s of plan.services) for (const u of s.units) for (const b of u.backends) lines.push(backendLine(u, b));
   for (const u of plan.hostPorts) for (const b of u.backends) lines.push(backendLine(u, b));
-  return table('<service port> <backend> id=<backend id> node=<node> [terminating]', lines);
+  return table('<service port> <backend address:port> id=<backend id> node=<node> [terminating]', lines);
 }
 
 function idList(backends: readonly UnitBackend[]): string {

@@ -21,11 +21,34 @@ export interface PlanResult {
   diagnostics: Diagnostic[];
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Sorted, unique. */
+/** Sorted by UTF-16 code units (the default sort, much faster than a comparator), unique. */
 function sortedKeys(keys: Iterable<string>): string[] {
-  return [...new Set(keys)].sort(cmp);
+  return Array.from(new Set(keys)).sort();
+}
+
+const PROTO_BIT: Record<string, number> = { TCP: 0, UDP: 1 };
+
+/**
+ * Backend keys in address order (IPv4 by address, port, protocol; then IPv6 by key text),
+ * unique. A numeric sort: at 100,000 backends, sorting the key strings was a tenth of the plan.
+ */
+function sortedBackendKeys(backends: readonly ModelBackend[]): string[] {
+  const v4 = new Map<number, string>();
+  const v6 = new Set<string>();
+  for (const b of backends) {
+    if (b.address.family === 6) {
+      v6.add(b.key);
+      continue;
+    }
+    const a = b.address.bytes;
+    // address (32 bits) · port (16) · protocol (1): 49 bits, exact in a double.
+    const n = ((a[0]! * 256 + a[1]!) * 256 + a[2]!) * 256 + a[3]!;
+    v4.set(n * 131072 + b.port * 2 + PROTO_BIT[b.protocol]!, b.key);
+  }
+  const order = Float64Array.from(v4.keys()).sort();
+  const out: string[] = new Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = v4.get(order[i]!)!;
+  return out.concat([...v6].sort());
 }
 
 export function planCluster(model: Model, previous: Lock = emptyLock()): PlanResult {
@@ -70,7 +93,7 @@ export function planCluster(model: Model, previous: Lock = emptyLock()): PlanRes
   const wanted: Record<IdKind, string[]> = {
     service: sortedKeys([...model.services.flatMap((s) => s.ports.map((p) => p.key)), ...model.hostPorts.map((h) => h.key)]),
     revnat: sortedKeys([...owned.map((o) => o.frontend.key), ...hostFronts.map((f) => f.key)]),
-    backend: sortedKeys(allBackends.map((b) => b.key)),
+    backend: sortedBackendKeys(allBackends),
   };
   for (const kind of ['service', 'revnat', 'backend'] as const) {
     const r = assignIds(wanted[kind], previous.ids[kind], previous.next[kind], MAX_IDS[kind]);

@@ -38,7 +38,7 @@ test('dropping one backend of many changes exactly its own lines in the text tab
   const after = compileSpec(bigSpec({ service: 7, backend: 3 }), before.plan.lock);
   const id = before.plan.backends.find((b) => b.key === '10.4.7.4:8080/TCP')!.id;
   t.deepEqual(changes(before, after), {
-    'backends.txt': { removed: [`ns1/svc07:80/TCP 10.4.7.4:8080/TCP id=${id} node=node4`], added: [] },
+    'backends.txt': { removed: [`ns1/svc07:80/TCP 10.4.7.4:8080 id=${id} node=node4`], added: [] },
     'switchyard.lock': { removed: [`backend 10.4.7.4:8080/TCP ${id}`], added: [] },
   });
 });
@@ -62,7 +62,7 @@ test('adding a backend adds its lines and takes a fresh ID; nobody else moves', 
   const c = changes(before, after);
   t.deepEqual(Object.keys(c).sort(), ['backends.txt', 'switchyard.lock']);
   t.deepEqual(c['backends.txt']!.removed, []);
-  t.deepEqual(c['backends.txt']!.added, ['ns1/svc07:80/TCP 10.4.7.4:8080/TCP id=400 node=node4']);
+  t.deepEqual(c['backends.txt']!.added, ['ns1/svc07:80/TCP 10.4.7.4:8080 id=400 node=node4']);
   t.deepEqual(c['switchyard.lock']!.removed, ['next backend 400']);
   t.deepEqual(c['switchyard.lock']!.added.sort(), ['backend 10.4.7.4:8080/TCP 400', 'next backend 401']);
 });

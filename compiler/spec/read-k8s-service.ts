@@ -73,7 +73,7 @@ export function readK8sService(m: MapReader, meta: Metadata, out: Collected): vo
     s.pos[`clusterIPs.${s.clusterIPs.length}`] = v.range;
     s.clusterIPs.push(ip);
   });
-  for (const f of ['ipFamilies', 'externalIPs', 'externalTrafficPolicy', 'internalTrafficPolicy', 'sessionAffinity', 'loadBalancerSourceRanges', 'healthCheckNodePort']) {
+  for (const f of ['type', 'ports', 'ipFamilies', 'externalIPs', 'externalTrafficPolicy', 'internalTrafficPolicy', 'sessionAffinity', 'loadBalancerSourceRanges', 'healthCheckNodePort']) {
     copyPos(s.pos, spec.pos, f);
   }
   if (spec.pos[clusterIPField]) s.pos['clusterIPs'] = spec.pos[clusterIPField]!;

@@ -13,7 +13,7 @@ import { closeFd } from './sys/syscall.ts';
 import { readNodeArtifacts, type NodeArtifactSet } from './artifacts.ts';
 import { reached } from './crash-points.ts';
 import { attachLinks, closeLinkChanges, pinnedLinkPrograms, removeLinksExcept, rollBackLinks, wantedLinks, type Hooks, type LinkChange } from './link-sync.ts';
-import { loadObjectBtf, loadPrograms, type LoadedPrograms } from './load-programs.ts';
+import { loadObjectBtf, loadPrograms, type LoadedPrograms, type ObjectBtf } from './load-programs.ts';
 import { abandonMaps, commitMaps, deleteStale, prepareMaps, rollBackAdditions, writeAdditions, type MapPlan } from './map-sync.ts';
 import { ensureBpffs, resolveCgroup } from './mounts.ts';
 import { lockNodeDir } from './node-lock.ts';
@@ -94,8 +94,7 @@ export function apply(o: ApplyOptions): ApplyResult {
   if (mounted) log(mounted);
   pins.ensureDirs();
   const lock = lockNodeDir(pins.nodeDir, o.node);
-  const btf = loadObjectBtf(artifacts.object);
-  if (btf.warning) log(`warning: ${btf.warning}`);
+  let btf: ObjectBtf = {};
   let plans: MapPlan[] = [];
   let loaded: LoadedPrograms | undefined;
   let links: LinkChange[] = [];
@@ -114,6 +113,8 @@ export function apply(o: ApplyOptions): ApplyResult {
 
     let reuse = false;
     try {
+      btf = loadObjectBtf(artifacts.object);
+      if (btf.warning) log(`warning: ${btf.warning}`);
       plans = prepareMaps(artifacts.maps, pins, snapshot, state, { ...(btf.fd !== undefined ? { btfFd: btf.fd } : {}) });
       step('maps-prepared');
       const maps = new Map<string, LiveMap>(plans.map((p) => [p.want.def.name, p.live!]));

@@ -72,8 +72,14 @@ export interface PinnedLink {
   info: LinkInfo;
 }
 
+/** Opens the link pinned at `path`; a missing pin throws an error whose code is ENOENT. */
 export function openPinnedLink(path: string): PinnedLink {
-  const fd = objGet(path);
+  let fd: number;
+  try {
+    fd = objGet(path);
+  } catch (e) {
+    throw explain(e, `link pin ${path}`);
+  }
   try {
     return { fd, info: linkInfo(fd) };
   } catch (e) {

@@ -27,6 +27,8 @@ export function loadObjectBtf(obj: LoadableObject): ObjectBtf {
   try {
     return { fd: btfLoad(fixDatasecSizes(obj.btf)).fd };
   } catch (e) {
+    // Missing privileges are no BTF problem: let the caller report them as such.
+    if ((e as { code?: string }).code === 'EPERM') throw explain(e, 'the object BTF');
     return { warning: `the kernel refused the object's BTF (${(e as Error).message}); loading without type information` };
   }
 }

@@ -71,7 +71,7 @@ export class LiveMap {
     try {
       fd = objGet(path);
     } catch (e) {
-      throw explain(e, `map ${name}`);
+      throw explain(e, `map ${name} (${path})`);
     }
     try {
       return new LiveMap(name, fd, mapInfo(fd));

@@ -52,7 +52,9 @@ export function genericHint(op: string, errno: number): string {
 /** Wraps a SyscallError from bpf(2) with the object's name and the generic hint (or `hint`). */
 export function explain(e: unknown, object: string, hint?: string): unknown {
   if (!(e instanceof SyscallError) || e instanceof BpfError) return e;
-  const err = new BpfError(e.op, object, e.errno, hint ?? genericHint(e.op, e.errno));
+  // The command alone: the object names what it acted on (some ops carry a name or path too).
+  const cmd = e.op.split(' ')[0]!;
+  const err = new BpfError(cmd, object, e.errno, hint ?? genericHint(e.op, e.errno));
   err.cause = e;
   return err;
 }

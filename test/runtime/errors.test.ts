@@ -1,0 +1,61 @@
+// Errors name the operation, the object and the next step: the messages a node operator reads
+// when switchyard-node lacks privileges or meets a kernel refusal.
+
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { constants } from 'node:os';
+import { explain } from '../../runtime/sys/bpf-error.ts';
+import { SyscallError } from '../../runtime/sys/syscall.ts';
+import { summarizeVerifierLog } from '../../runtime/verifier-log.ts';
+import { kernelTest } from '../helpers/kernel.ts';
+import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
+import { createCgroup } from '../helpers/cgroup.ts';
+import { socklbArtifacts } from './socklb-artifacts.ts';
+
+test('a bpf(2) errno becomes the command, the object and what to do', (t) => {
+  const eperm = explain(new SyscallError('BPF_MAP_CREATE lb4_backends', constants.errno.EPERM), 'map lb4_backends') as SyscallError;
+  t.is(eperm.message, 'BPF_MAP_CREATE map lb4_backends: EPERM: not permitted: switchyard-node needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN (run it as root)');
+  t.is(eperm.code, 'EPERM', 'the errno stays available to callers');
+  const missing = explain(new SyscallError('BPF_OBJ_GET /sys/fs/bpf/x', constants.errno.ENOENT), 'link pin /sys/fs/bpf/x') as SyscallError;
+  t.regex(missing.message, /^BPF_OBJ_GET link pin \/sys\/fs\/bpf\/x: ENOENT: nothing is pinned there; run switchyard-node apply first$/);
+  const busy = explain(new SyscallError('BPF_LINK_CREATE', constants.errno.EBUSY), 'link xdp_lb → xdp on eth0');
+  t.regex((busy as Error).message, /EBUSY: the hook is taken by another program/);
+  const other = new Error('not a syscall');
+  t.is(explain(other, 'x'), other, 'other errors pass through untouched');
+});
+
+test('a verifier log is summed up as reason, instruction and source line', (t) => {
+  const log = [
+    'func#0 @0',
+    '0: R1=ctx() R10=fp0',
+    '; struct svc_value *svc = lookup(&services, &key); @ lb.c:40',
+    '12: (85) call bpf_map_lookup_elem#1      ; R0_w=map_value_or_null(id=1)',
+    '; if (svc->backend == 0) return 1; @ lb.c:41',
+    '13: (61) r1 = *(u32 *)(r0 +0)',
+    "R0 invalid mem access 'map_value_or_null'",
+    'processed 14 insns (limit 1000000) max_states_per_insn 0 total_states 1 peak_states 1 mark_read 1',
+  ].join('\n');
+  t.deepEqual(summarizeVerifierLog(log), {
+    reason: "R0 invalid mem access 'map_value_or_null'",
+    insn: '13: (61) r1 = *(u32 *)(r0 +0)',
+    source: 'lb.c:41 if (svc->backend == 0) return 1;',
+  });
+  t.is(summarizeVerifierLog('').reason, 'the kernel gave no reason (empty verifier log)');
+});
+
+kernelTest('without CAP_BPF and CAP_SYS_ADMIN, apply names the missing capabilities', (t) => {
+  const bpffs = mountBpffs(t);
+  const work = tempDir(t);
+  const cg = createCgroup(t);
+  socklbArtifacts(join(work, 'gen'), 'n1', [{ vip: '192.0.2.1', port: 80, backends: [1] }], [{ id: 1, addr: '127.0.0.1', port: 8001 }], { SOCK_ONLY: 1 });
+  const main = join(process.cwd(), 'runtime', 'cli', 'main.ts');
+  const r = spawnSync(
+    'setpriv',
+    ['--bounding-set=-bpf,-sys_admin,-perfmon', '--inh-caps=-all', '--', process.execPath, '--import', 'tsx', main, 'apply', join(work, 'gen'), '--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state'), '--cgroup', cg.relative],
+    { encoding: 'utf8' },
+  );
+  t.is(r.status, 1, r.stdout + r.stderr);
+  t.regex(r.stderr, /EPERM: not permitted: switchyard-node needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN/);
+  t.regex(r.stderr, /nothing was changed on node n1/);
+});

@@ -1,0 +1,91 @@
+// The front end: BPF-TS source files to IR programs. TypeScript checks the sources first; then
+// top-level declarations are evaluated (constants, maps, configuration), programs are found by
+// their `@section` tag, and each is lowered with the subprograms it calls.
+
+import { Node, SyntaxKind, type FunctionDeclaration, type SourceFile } from 'ts-morph';
+import type { Diagnostic } from '../diagnostics.ts';
+import { codes } from './codes.ts';
+import { Compilation } from './compilation.ts';
+import type { ConfigValues } from './config.ts';
+import { sections, type SectionInfo } from './context.ts';
+import type { IrProgram } from './ir.ts';
+import { lowerProgram, movingSubprograms, ProgramUnit, subprogramsOf } from './lower-function.ts';
+import type { MapDecl } from './maps.ts';
+import { checkTopLevel, installModuleEvaluation } from './module-values.ts';
+import { declarationOf } from './resolve-type.ts';
+import { isDeclarationFile, typeScriptDiagnostics, type SourceSet } from './source.ts';
+
+export interface FrontendProgram {
+  readonly ir: IrProgram;
+  readonly section: string;
+  readonly info: SectionInfo;
+}
+
+export interface FrontendResult {
+  readonly programs: FrontendProgram[];
+  readonly maps: MapDecl[];
+  readonly diagnostics: Diagnostic[];
+  /** Subprograms that may move packet data (their callers' packet pointers die). */
+  readonly movingSubprograms: ReadonlySet<string>;
+}
+
+export interface FrontendOptions {
+  readonly config?: ConfigValues;
+  /** Compile only these programs (by function name); default: every program in the entries. */
+  readonly only?: readonly string[];
+}
+
+export function frontend(set: SourceSet, entries: SourceFile[], opts: FrontendOptions = {}): FrontendResult {
+  const c = new Compilation(set, opts.config ?? {});
+  installModuleEvaluation(c);
+  c.diags.addAll(typeScriptDiagnostics(set, entries));
+  const userFiles = set.project.getSourceFiles().filter((f) => !isDeclarationFile(f));
+  for (const f of userFiles) checkTopLevel(c, f);
+  const callCounts = countCalls(userFiles);
+
+  const programs: FrontendProgram[] = [];
+  const units = new Map<string, ProgramUnit>();
+  const names = new Map();
+  for (const file of entries) {
+    for (const decl of file.getFunctions()) {
+      const tag = decl.getJsDocs().flatMap((d) => d.getTags()).find((t) => t.getTagName() === 'section');
+      if (!tag) continue;
+      const section = tag.getCommentText()?.trim() ?? '';
+      const name = decl.getName() ?? '(anonymous)';
+      if (opts.only && !opts.only.includes(name)) continue;
+      const info = sections[section];
+      if (!info) {
+        c.report(codes.SY3060, `program ${name}: unknown section "${section}"`, tag, [`known: ${Object.keys(sections).join(', ')}`]);
+        continue;
+      }
+      if (!decl.isExported()) {
+        c.report(codes.SY3060, `program ${name} must be exported`, decl.getNameNode() ?? decl);
+        continue;
+      }
+      const unit = units.get(info.ctx) ?? units.set(info.ctx, new ProgramUnit(c, info.ctx, callCounts, names)).get(info.ctx)!;
+      const main = lowerProgram(unit, decl, section);
+      if (main) programs.push({ ir: { main, subprograms: subprogramsOf(unit, main) }, section, info });
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const p of programs) {
+    const other = seen.get(p.ir.main.name);
+    if (other) c.diags.report(codes.SY3069, `two programs are named ${p.ir.main.name}`, undefined, [other]);
+    seen.set(p.ir.main.name, p.section);
+  }
+  return { programs, maps: [...c.maps.values()], diagnostics: c.diags.sorted(), movingSubprograms: movingSubprograms(units.values()) };
+}
+
+/** How often each user function is called, anywhere in the sources (for the inlining policy). */
+function countCalls(files: SourceFile[]): Map<FunctionDeclaration, number> {
+  const counts = new Map<FunctionDeclaration, number>();
+  for (const f of files) {
+    for (const call of f.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      const callee = call.getExpression();
+      if (!Node.isIdentifier(callee)) continue;
+      const decl = declarationOf(callee);
+      if (decl && Node.isFunctionDeclaration(decl)) counts.set(decl, (counts.get(decl) ?? 0) + 1);
+    }
+  }
+  return counts;
+}

@@ -1,0 +1,197 @@
+// Conditions as control flow: &&, ||, !, comparisons, null checks and truthiness branch to a
+// true and a false block. Constant conditions (configuration, constants) are folded first, so
+// the branch not taken is never lowered: that is how disabled features vanish from the output.
+
+import { Node, SyntaxKind, type Expression } from 'ts-morph';
+import { commonType, isScalarVal, reg, widthOf, type CmpOp } from './arith.ts';
+import { NotConstant } from './builder.ts';
+import { codes } from './codes.ts';
+import { evalCond, swapCond, type Cond } from './ir.ts';
+import type { Block } from './ir.ts';
+import { compareKinds, describe, expr } from './lower-expr.ts';
+import type { Lowerer } from './lowerer.ts';
+import { isSlotBase, type Val } from './values.ts';
+
+type Scalar = Extract<Val, { k: 'const' } | { k: 'reg' }>;
+
+const cmpOps: Partial<Record<SyntaxKind, CmpOp>> = {
+  [SyntaxKind.EqualsEqualsEqualsToken]: '==',
+  [SyntaxKind.EqualsEqualsToken]: '==',
+  [SyntaxKind.ExclamationEqualsEqualsToken]: '!=',
+  [SyntaxKind.ExclamationEqualsToken]: '!=',
+  [SyntaxKind.LessThanToken]: '<',
+  [SyntaxKind.LessThanEqualsToken]: '<=',
+  [SyntaxKind.GreaterThanToken]: '>',
+  [SyntaxKind.GreaterThanEqualsToken]: '>=',
+};
+
+/**
+ * The value of an expression if it is a compile-time constant, found without emitting anything
+ * (and without reporting: the real lowering reports what is wrong).
+ */
+export function constantOf(lx: Lowerer, node: Expression): Extract<Val, { k: 'const' }> | undefined {
+  const saved = lx.b.constOnly;
+  const reported = lx.c.diags.items.length;
+  lx.b.constOnly = true;
+  try {
+    const v = expr(lx, node);
+    return v?.k === 'const' ? v : undefined;
+  } catch (e) {
+    if (e instanceof NotConstant) return undefined;
+    throw e;
+  } finally {
+    lx.b.constOnly = saved;
+    lx.c.diags.items.length = reported;
+  }
+}
+
+/** true/false when the condition is known at compile time, else undefined. */
+export function foldCondition(lx: Lowerer, node: Expression): boolean | undefined {
+  if (Node.isParenthesizedExpression(node)) return foldCondition(lx, node.getExpression());
+  if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.ExclamationToken) {
+    const v = foldCondition(lx, node.getOperand());
+    return v === undefined ? undefined : !v;
+  }
+  if (Node.isBinaryExpression(node)) {
+    const kind = node.getOperatorToken().getKind();
+    if (kind === SyntaxKind.AmpersandAmpersandToken || kind === SyntaxKind.BarBarToken) {
+      const a = foldCondition(lx, node.getLeft());
+      const and = kind === SyntaxKind.AmpersandAmpersandToken;
+      if (a === undefined) return undefined;
+      if (a !== and) return a; // false && x, true || x
+      return foldCondition(lx, node.getRight());
+    }
+    const op = cmpOps[kind];
+    if (op) {
+      const a = constantOf(lx, node.getLeft());
+      const b = a && constantOf(lx, node.getRight());
+      if (!a || !b) return undefined;
+      return evalCmp(op, a.value, b.value, a.type.kind === 'int' ? a.type.signed : b.type.kind === 'int' && b.type.signed);
+    }
+  }
+  const v = constantOf(lx, node);
+  return v === undefined ? undefined : v.value !== 0n;
+}
+
+function evalCmp(op: CmpOp, a: bigint, b: bigint, _signed: boolean): boolean {
+  // Constants are exact integers here (typed ones are already wrapped to their type).
+  switch (op) {
+    case '==': return a === b;
+    case '!=': return a !== b;
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    case '>=': return a >= b;
+  }
+}
+
+/** Branches to `t` when `node` holds, else to `f`; the current block ends. */
+export function condition(lx: Lowerer, node: Expression, t: Block, f: Block): void {
+  lx.at(node, () => conditionAt(lx, node, t, f));
+}
+
+function conditionAt(lx: Lowerer, node: Expression, t: Block, f: Block): void {
+  const folded = foldCondition(lx, node);
+  if (folded !== undefined) {
+    lx.b.terminate({ op: 'jmp', target: (folded ? t : f).id });
+    return;
+  }
+  if (Node.isParenthesizedExpression(node)) return condition(lx, node.getExpression(), t, f);
+  if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.ExclamationToken) {
+    return condition(lx, node.getOperand(), f, t);
+  }
+  if (Node.isBinaryExpression(node)) {
+    const kind = node.getOperatorToken().getKind();
+    if (kind === SyntaxKind.AmpersandAmpersandToken || kind === SyntaxKind.BarBarToken) {
+      const and = kind === SyntaxKind.AmpersandAmpersandToken;
+      const left = foldCondition(lx, node.getLeft());
+      if (left === undefined) {
+        const mid = lx.b.newBlock();
+        condition(lx, node.getLeft(), and ? mid : t, and ? f : mid);
+        lx.b.setBlock(mid);
+      } else if (left !== and) {
+        lx.b.terminate({ op: 'jmp', target: (left ? t : f).id });
+        return;
+      }
+      return condition(lx, node.getRight(), t, f);
+    }
+    if (compareKinds.has(kind)) return compare(lx, cmpOps[kind]!, node.getLeft(), node.getRight(), t, f, node);
+  }
+  const v = expr(lx, node);
+  if (v) truthy(lx, v, t, f, node);
+}
+
+function compare(lx: Lowerer, op: CmpOp, left: Expression, right: Expression, t: Block, f: Block, node: Node): void {
+  const a = expr(lx, left);
+  if (!a) return;
+  const b = expr(lx, right, isScalarVal(a) && a.type.kind !== 'untyped' ? a.type : undefined);
+  if (!b) return;
+  if (a.k === 'null' || b.k === 'null') {
+    const other = a.k === 'null' ? b : a;
+    if (op !== '==' && op !== '!=') {
+      lx.report(codes.SY3026, `\`${op}\` with null: only === and !== compare with null`, node);
+      return;
+    }
+    const [yes, no] = op === '==' ? [f, t] : [t, f];
+    // x === null branches to t when x is 0: truthy(x) goes to `no`-for-null.
+    truthy(lx, other, yes, no, node);
+    return;
+  }
+  if (!isScalarVal(a) || !isScalarVal(b)) {
+    lx.report(codes.SY3026, `cannot compare ${describe(a)} with ${describe(b)}${a.k === 'ref' ? ': compare contents with equal(a, b)' : ''}`, node);
+    return;
+  }
+  emitCompare(lx, op, a, b, t, f, node);
+}
+
+export function emitCompare(lx: Lowerer, op: CmpOp, a: Scalar, b: Scalar, t: Block, f: Block, node: Node): void {
+  const type = commonType(a, b, op, (code, msg) => lx.report(code, msg, node));
+  if (!type) return;
+  if (a.k === 'const' && b.k === 'const') {
+    lx.b.terminate({ op: 'jmp', target: (evalCmp(op, a.value, b.value, false) ? t : f).id });
+    return;
+  }
+  if (type.kind === 'untyped') return;
+  const signed = type.kind === 'int' && type.signed;
+  let cond: Cond = ({ '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' } as const)[op];
+  if (signed && cond !== 'eq' && cond !== 'ne') cond = ('s' + cond) as Cond;
+  let x = a;
+  let y = b;
+  if (x.k === 'const') {
+    [x, y] = [y, x];
+    cond = swapCond(cond);
+  }
+  const w = widthOf(type);
+  const ra = reg(lx, x as Scalar, w);
+  const rb = y.k === 'const' ? lx.b.operand(y.value, w) : reg(lx, y, w);
+  lx.b.branch(cond, ra, rb, w, t, f);
+}
+
+/** Non-zero integers, true, and non-null references go to `t`. */
+export function truthy(lx: Lowerer, v: Val, t: Block, f: Block, node: Node): void {
+  switch (v.k) {
+    case 'const':
+      lx.b.terminate({ op: 'jmp', target: (v.value !== 0n ? t : f).id });
+      return;
+    case 'reg': {
+      const w = widthOf(v.type);
+      lx.b.branch('ne', reg(lx, v, w), { imm: 0n }, w, t, f);
+      return;
+    }
+    case 'ref':
+      if (isSlotBase(v.ref.base) || !v.nullable) {
+        lx.b.terminate({ op: 'jmp', target: t.id });
+        return;
+      }
+      // A null check on the pointer register itself: the verifier marks it (and its copies).
+      lx.b.branch('ne', v.ref.base.v, { imm: 0n }, 64, t, f);
+      return;
+    case 'null':
+      lx.b.terminate({ op: 'jmp', target: f.id });
+      return;
+    default:
+      lx.report(codes.SY3026, `${describe(v)} is not a condition`, node);
+  }
+}
+
+export { evalCond };

@@ -1,0 +1,310 @@
+// Functions: a program's entry (the context arrives in r1), calls to user functions inlined at
+// the call site, or made BPF-to-BPF calls to a subprogram where that saves size (called from
+// several places and not small; `@inline` / `@noinline` tags decide explicitly).
+
+import { Node, SyntaxKind, type Expression, type FunctionDeclaration, type ParameterDeclaration } from 'ts-morph';
+import { codes } from './codes.ts';
+import { FnBuilder } from './builder.ts';
+import { cleanVal, implicitConvert, isScalarVal, reg } from './arith.ts';
+import type { Compilation } from './compilation.ts';
+import { sections } from './context.ts';
+import type { IrFunction, Operand, VReg } from './ir.ts';
+import { describe, expr } from './lower-expr.ts';
+import { Lowerer } from './lowerer.ts';
+import { pointerOf } from './memory.ts';
+import { statements } from './lower-stmt.ts';
+import { declarationOf } from './resolve-type.ts';
+import { isScalar, typeName, type ContextKind, type Type } from './types.ts';
+import type { Val } from './values.ts';
+
+/** Functions bigger than this (in syntax nodes) and called more than once become subprograms. */
+export const INLINE_LIMIT = 150;
+
+/**
+ * The subprograms of the programs of one context type, each lowered once for that type. A
+ * function used from two context types becomes two subprograms: `name` and `name_<ctx>`.
+ */
+export class ProgramUnit {
+  readonly subprograms = new Map<FunctionDeclaration, { fn?: IrFunction; movesPacket: boolean }>();
+  constructor(
+    readonly c: Compilation,
+    readonly ctxKind: ContextKind,
+    readonly callCounts: ReadonlyMap<FunctionDeclaration, number>,
+    private readonly names: Map<FunctionDeclaration, ContextKind>,
+  ) {}
+
+  nameOf(decl: FunctionDeclaration): string {
+    const first = this.names.get(decl) ?? (this.names.set(decl, this.ctxKind), this.ctxKind);
+    return first === this.ctxKind ? decl.getName()! : `${decl.getName()}_${this.ctxKind}`;
+  }
+}
+
+const units = new WeakMap<Lowerer, ProgramUnit>();
+
+export function lowerProgram(unit: ProgramUnit, decl: FunctionDeclaration, section: string): IrFunction | undefined {
+  const c = unit.c;
+  const info = sections[section];
+  if (!info) return undefined;
+  const params = decl.getParameters();
+  const ctxType = params.length === 1 ? paramType(c, params[0]!) : undefined;
+  if (!ctxType || ctxType.kind !== 'ctx' || ctxType.ctx !== info.ctx) {
+    c.report(codes.SY3060, `program ${decl.getName()}: section ${section} takes one parameter, the context (${ {xdp: 'XdpMd', skb: 'SkBuff', sock_addr: 'SockAddr', sock: 'Sock'}[info.ctx]})`, decl.getNameNode() ?? decl);
+    return undefined;
+  }
+  const ret = returnTypeOf(c, decl);
+  if (!ret || ret.kind !== 'int') {
+    c.report(codes.SY3060, `program ${decl.getName()} returns an integer (u32 for XDP, i32 for tc, ...): annotate it`, decl.getNameNode() ?? decl);
+    return undefined;
+  }
+  const b = new FnBuilder({ name: decl.getName()!, kind: 'program', section, ctx: info.ctx, paramCount: 1, loc: c.loc(decl) });
+  const lx = new Lowerer(c, b, info.ctx, ret);
+  units.set(lx, unit);
+  lx.at(decl, () => {
+    const ctx = lx.receiveContext();
+    lx.bind(params[0]!, { k: 'val', val: { k: 'ctx', v: ctx, ctx: info.ctx } });
+  });
+  body(lx, decl);
+  return b.finish();
+}
+
+function body(lx: Lowerer, decl: FunctionDeclaration): void {
+  statements(lx, decl.getBody()?.asKind(SyntaxKind.Block)?.getStatements() ?? []);
+  if (lx.b.cur) {
+    if (lx.returnType.kind === 'void') lx.b.terminate({ op: 'ret', value: { imm: 0n } });
+    else {
+      lx.report(codes.SY3065, `${decl.getName()} can end without returning a ${typeName(lx.returnType)}`, decl.getNameNode() ?? decl);
+      lx.b.terminate({ op: 'ret', value: { imm: 0n } });
+    }
+  }
+}
+
+function paramType(c: Compilation, p: ParameterDeclaration): Type | undefined {
+  const node = p.getTypeNode();
+  if (!node) {
+    c.report(codes.SY3009, `parameter ${p.getName()} needs a type`, p);
+    return undefined;
+  }
+  // Context-generic code takes a union of contexts (XdpMd | SkBuff): a context all the same,
+  // and the program's own context type is the one that counts when the body is lowered.
+  const parts = node.getText().split('|').map((s) => s.trim());
+  if (parts.length > 1 && parts.every((p) => ['XdpMd', 'SkBuff', 'SockAddr', 'Sock'].includes(p))) return { kind: 'ctx', ctx: 'xdp' };
+  return c.types.fromNode(node);
+}
+
+function returnTypeOf(c: Compilation, decl: FunctionDeclaration): Type | undefined {
+  const node = decl.getReturnTypeNode();
+  if (!node) {
+    c.report(codes.SY3009, `${decl.getName()} needs a return type annotation`, decl.getNameNode() ?? decl);
+    return undefined;
+  }
+  return c.types.fromNode(node);
+}
+
+/** Whether `decl` assigns the parameter anywhere (then it needs a register of its own). */
+function assigned(decl: FunctionDeclaration, p: ParameterDeclaration): boolean {
+  return (decl.getBody()?.getDescendants() ?? []).some((n) => {
+    if (Node.isBinaryExpression(n)) {
+      const k = n.getOperatorToken().getKind();
+      return k >= SyntaxKind.FirstAssignment && k <= SyntaxKind.LastAssignment && Node.isIdentifier(n.getLeft()) && declarationOf(n.getLeft()) === p;
+    }
+    if (Node.isPrefixUnaryExpression(n) || Node.isPostfixUnaryExpression(n)) {
+      const o = n.getOperand();
+      return Node.isIdentifier(o) && declarationOf(o) === p;
+    }
+    return false;
+  });
+}
+
+function tag(decl: FunctionDeclaration, name: string): boolean {
+  return decl.getJsDocs().some((d) => d.getTags().some((t) => t.getTagName() === name));
+}
+
+function shouldInline(unit: ProgramUnit, decl: FunctionDeclaration, ret: Type): boolean {
+  if (tag(decl, 'inline')) return true;
+  // References returned from a subprogram could point into its own (dead) frame.
+  if (ret.kind === 'ref' || ret.kind === 'struct' || ret.kind === 'array') return true;
+  if (decl.getParameters().length > 5) return true;
+  if (tag(decl, 'noinline')) return false;
+  const size = decl.getBody()?.getDescendants().length ?? 0;
+  return (unit.callCounts.get(decl) ?? 0) <= 1 || size < INLINE_LIMIT;
+}
+
+/** A call to a user function: inlined, or a BPF-to-BPF call. */
+export function callFunction(lx: Lowerer, decl: FunctionDeclaration, argNodes: Expression[], node: Node): Val | undefined {
+  const unit = units.get(lx);
+  if (!unit) {
+    lx.report(codes.SY3046, `${decl.getName()}() is not a compile-time constant`, node);
+    return undefined;
+  }
+  if (lx.inlineStack.includes(decl) || unit.subprograms.get(decl)?.fn === undefined && unit.subprograms.has(decl)) {
+    lx.report(codes.SY3005, `${decl.getName()} calls itself (directly or not): recursion is not BPF-TS`, node);
+    return undefined;
+  }
+  const params = decl.getParameters();
+  if (argNodes.length !== params.length) {
+    lx.report(codes.SY3062, `${decl.getName()} takes ${params.length} argument(s), got ${argNodes.length}`, node);
+    return undefined;
+  }
+  const ret = returnTypeOf(lx.c, decl);
+  if (!ret) return undefined;
+  const args: Val[] = [];
+  for (let i = 0; i < params.length; i++) {
+    const t = paramType(lx.c, params[i]!);
+    if (!t) return undefined;
+    const v = expr(lx, argNodes[i]!, t);
+    if (!v) return undefined;
+    const a = convertArg(lx, v, t, argNodes[i]!);
+    if (!a) return undefined;
+    args.push(a);
+  }
+  if (shouldInline(unit, decl, ret)) return inline(lx, decl, args, ret, node);
+  if (decl.getParameters().length > 5) {
+    lx.report(codes.SY3066, `${decl.getName()} has ${params.length} parameters; a BPF-to-BPF call passes at most five`, node);
+    return undefined;
+  }
+  return subprogramCall(lx, unit, decl, args, ret, node);
+}
+
+function convertArg(lx: Lowerer, v: Val, t: Type, node: Node): Val | undefined {
+  if (isScalar(t)) return isScalarVal(v) ? implicitConvert(lx, v, t, node) : (lx.report(codes.SY3062, `expected ${typeName(t)}, got ${describe(v)}`, node), undefined);
+  if (t.kind === 'ctx') return v.k === 'ctx' ? v : (lx.report(codes.SY3062, `expected the context, got ${describe(v)}`, node), undefined);
+  const to = t.kind === 'ref' ? t.to : t;
+  if (v.k === 'null' && t.kind === 'ref') return v;
+  if ((to.kind === 'struct' || to.kind === 'array') && v.k === 'ref' && typeName(v.type) === typeName(to)) return v;
+  lx.report(codes.SY3062, `expected ${typeName(t)}, got ${describe(v)}`, node);
+  return undefined;
+}
+
+function inline(lx: Lowerer, decl: FunctionDeclaration, args: Val[], ret: Type, node: Node): Val | undefined {
+  const params = decl.getParameters();
+  const saved = { control: lx.control, inlineReturn: lx.inlineReturn, returnType: lx.returnType };
+  params.forEach((p, i) => {
+    const a = args[i]!;
+    if (a.k === 'reg' || a.k === 'const') {
+      if (assigned(decl, p)) {
+        const v = lx.b.vreg({ name: p.getName() });
+        if (a.k === 'const') lx.b.movConst(v, a.value);
+        else lx.b.emit({ op: 'mov', dst: v, src: reg(lx, a), w: 64 });
+        lx.bind(p, { k: 'var', v, type: a.type.kind === 'untyped' ? { kind: 'int', name: 'u64', bits: 64, signed: false, be: false } : a.type });
+      } else {
+        lx.bind(p, { k: 'val', val: cleanVal(lx, a) });
+      }
+    } else if (a.k === 'ref' && assigned(decl, p)) {
+      const v = lx.b.vreg({ name: p.getName(), ptr: a.ref.region });
+      lx.b.emit({ op: 'mov', dst: v, src: pointerOf(lx, a.ref), w: 64 });
+      lx.bind(p, { k: 'ptrvar', v, type: a.type, region: a.ref.region });
+    } else {
+      lx.bind(p, { k: 'val', val: a });
+    }
+  });
+  const exit = lx.b.newBlock();
+  const v = ret.kind === 'void' ? undefined : lx.b.vreg({ name: `${decl.getName()}()`, ptr: ret.kind === 'ref' ? 'unknown' : undefined });
+  lx.control = [];
+  lx.inlineReturn = { block: exit, v };
+  lx.returnType = ret;
+  lx.inlineStack.push(decl);
+  statements(lx, decl.getBody()?.asKind(SyntaxKind.Block)?.getStatements() ?? []);
+  if (lx.b.cur) {
+    if (ret.kind !== 'void') lx.report(codes.SY3065, `${decl.getName()} can end without returning a ${typeName(ret)}`, decl.getNameNode() ?? decl);
+    lx.b.terminate({ op: 'jmp', target: exit.id });
+  }
+  lx.inlineStack.pop();
+  Object.assign(lx, saved);
+  lx.b.setBlock(exit);
+  void node;
+  if (v === undefined) return { k: 'void' };
+  if (ret.kind === 'int' || ret.kind === 'bool') return { k: 'reg', type: ret, v, dirty: false };
+  const to = ret.kind === 'ref' ? ret.to : ret;
+  if (to.kind !== 'struct' && to.kind !== 'array') return undefined;
+  return { k: 'ref', type: to, ref: { base: { v }, off: 0, region: 'unknown' }, nullable: ret.kind === 'ref' && ret.nullable };
+}
+
+function subprogramCall(lx: Lowerer, unit: ProgramUnit, decl: FunctionDeclaration, args: Val[], ret: Type, node: Node): Val | undefined {
+  const entry = ensureSubprogram(unit, decl);
+  if (!entry?.fn) return undefined;
+  const argv: Operand[] = args.map((a) => {
+    if (a.k === 'const') return lx.b.operand(a.value, 64);
+    if (a.k === 'reg') return reg(lx, a);
+    if (a.k === 'ref') return pointerOf(lx, a.ref);
+    if (a.k === 'ctx') return a.v;
+    return { imm: 0n };
+  });
+  const dst: VReg = lx.b.vreg({ name: `${decl.getName()}()` });
+  const name = unit.nameOf(decl);
+  lx.calls.add(name);
+  lx.b.emit({ op: 'calllocal', fn: name, args: argv, argCount: 0, dst });
+  if (entry.movesPacket) lx.reloadPacket();
+  void node;
+  if (ret.kind === 'int' || ret.kind === 'bool') return { k: 'reg', type: ret, v: dst, dirty: false };
+  return { k: 'void' };
+}
+
+function ensureSubprogram(unit: ProgramUnit, decl: FunctionDeclaration): { fn?: IrFunction; movesPacket: boolean } | undefined {
+  const known = unit.subprograms.get(decl);
+  if (known) return known;
+  const c = unit.c;
+  const entry: { fn?: IrFunction; movesPacket: boolean } = { movesPacket: false };
+  unit.subprograms.set(decl, entry);
+  const ret = returnTypeOf(c, decl);
+  if (!ret) return undefined;
+  const params = decl.getParameters();
+  const b = new FnBuilder({ name: unit.nameOf(decl), kind: 'subprogram', ctx: unit.ctxKind, paramCount: params.length, loc: c.loc(decl) });
+  const lx = new Lowerer(c, b, unit.ctxKind, ret);
+  units.set(lx, unit);
+  let ok = true;
+  lx.at(decl, () =>
+    params.forEach((p, i) => {
+      const t = paramType(c, p);
+      if (!t) return (ok = false);
+      const v = lx.b.vreg({ name: p.getName() });
+      lx.b.emit({ op: 'mov', dst: v, src: i + 1, w: 64 });
+      if (t.kind === 'ctx') {
+        lx.ctxReg = v;
+        lx.b.fn.vregs[v]!.ptr = 'ctx';
+        lx.bind(p, { k: 'val', val: { k: 'ctx', v, ctx: unit.ctxKind } });
+      } else if (isScalar(t)) {
+        lx.bind(p, assigned(decl, p) ? { k: 'var', v, type: t } : { k: 'val', val: { k: 'reg', type: t, v, dirty: false } });
+      } else {
+        const to = t.kind === 'ref' ? t.to : t;
+        if (to.kind !== 'struct' && to.kind !== 'array') return (ok = false);
+        lx.b.fn.vregs[v]!.ptr = 'unknown';
+        lx.bind(p, assigned(decl, p)
+          ? { k: 'ptrvar', v, type: to, region: 'unknown' }
+          : { k: 'val', val: { k: 'ref', type: to, ref: { base: { v }, off: 0, region: 'unknown' }, nullable: t.kind === 'ref' && t.nullable } });
+      }
+      return true;
+    }),
+  );
+  if (!ok) return undefined;
+  body(lx, decl);
+  entry.fn = b.finish();
+  entry.movesPacket = lx.movesPacket;
+  return entry;
+}
+
+/** The subprograms `main` reaches through BPF-to-BPF calls, in the order first called. */
+export function subprogramsOf(unit: ProgramUnit, main: IrFunction): IrFunction[] {
+  const byName = new Map([...unit.subprograms.values()].flatMap((e) => (e.fn ? [[e.fn.name, e.fn] as const] : [])));
+  const order: IrFunction[] = [];
+  const visit = (fn: IrFunction) => {
+    for (const b of fn.blocks) {
+      for (const i of b.insts) {
+        if (i.op !== 'calllocal') continue;
+        const callee = byName.get(i.fn);
+        if (callee && !order.includes(callee)) {
+          order.push(callee);
+          visit(callee);
+        }
+      }
+    }
+  };
+  visit(main);
+  return order;
+}
+
+/** Names of the subprograms (of any unit) that may move packet data, for checkPacketPointers. */
+export function movingSubprograms(units: Iterable<ProgramUnit>): Set<string> {
+  const out = new Set<string>();
+  for (const u of units) for (const e of u.subprograms.values()) if (e.fn && e.movesPacket) out.add(e.fn.name);
+  return out;
+}

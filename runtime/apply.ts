@@ -12,7 +12,7 @@
 import { closeFd } from './sys/syscall.ts';
 import { readNodeArtifacts, type NodeArtifactSet } from './artifacts.ts';
 import { reached } from './crash-points.ts';
-import { attachLinks, closeLinkChanges, pinnedLinkPrograms, removeLinksExcept, rollBackLinks, wantedLinks, type Hooks, type LinkChange } from './link-sync.ts';
+import { attachLinks, closeLinkChanges, pinnedLinkPrograms, removeLinksExcept, rollBackLinks, stillOnTarget, wantedLinks, type Hooks, type LinkChange, type WantedLink } from './link-sync.ts';
 import { loadObjectBtf, loadPrograms, type LoadedPrograms, type ObjectBtf } from './load-programs.ts';
 import { abandonMaps, commitMaps, deleteStale, prepareMaps, rollBackAdditions, writeAdditions, type MapPlan } from './map-sync.ts';
 import { ensureBpffs, resolveCgroup } from './mounts.ts';
@@ -54,11 +54,14 @@ function hooksFor(a: NodeArtifactSet, o: ApplyOptions): Hooks {
 }
 
 /** True when the attached programs already are this object's, on exactly the wanted hooks. */
-function programsCurrent(snapshot: SnapshotIndex | undefined, a: NodeArtifactSet, wantedPins: string[], pins: PinLayout, plans: MapPlan[]): boolean {
+function programsCurrent(snapshot: SnapshotIndex | undefined, a: NodeArtifactSet, wanted: WantedLink[], pins: PinLayout, plans: MapPlan[]): boolean {
   if (!snapshot || snapshot.object !== a.objectHash || plans.some((p) => p.origin !== 'pinned')) return false;
   const live = pinnedLinkPrograms(pins);
-  if (live.size !== wantedPins.length) return false;
-  return wantedPins.every((name) => live.get(name)?.progId === snapshot.links[name]);
+  if (live.size !== wanted.length) return false;
+  return wanted.every((w) => {
+    const info = live.get(w.pinName);
+    return info !== undefined && info.progId === snapshot.links[w.pinName] && stillOnTarget(info, w.target);
+  });
 }
 
 export function apply(o: ApplyOptions): ApplyResult {
@@ -118,7 +121,7 @@ export function apply(o: ApplyOptions): ApplyResult {
       plans = prepareMaps(artifacts.maps, pins, snapshot, state, { ...(btf.fd !== undefined ? { btfFd: btf.fd } : {}) });
       step('maps-prepared');
       const maps = new Map<string, LiveMap>(plans.map((p) => [p.want.def.name, p.live!]));
-      reuse = programsCurrent(snapshot, artifacts, wanted.map((w) => w.pinName), pins, plans);
+      reuse = programsCurrent(snapshot, artifacts, wanted, pins, plans);
       if (!reuse) loaded = loadPrograms(artifacts.object, maps, { ...(btf.fd !== undefined ? { btfFd: btf.fd } : {}), verbose: !!o.verbose });
       step('programs-loaded');
       writeAdditions(plans, (p) => reached(`map-written:${p.want.def.name}`));

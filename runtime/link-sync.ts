@@ -4,6 +4,7 @@
 
 import { cgroupTarget, createLink, detachLink, deviceTarget, openPinnedLink, pinLink, restoreProgram, swapProgram, type HookTarget, type PinnedLink } from './link.ts';
 import { linkPinName, type PinLayout } from './pins.ts';
+import { statSync } from 'node:fs';
 import { ifNameToIndex, closeFd } from './sys/syscall.ts';
 import { LinkType } from './sys/bpf.ts';
 import type { LoadedProgram } from './program.ts';
@@ -51,10 +52,11 @@ export interface LinkChange {
 }
 
 /** Whether a pinned link still sits on the hook it was made for (a device can be recreated). */
-function stillOnTarget(link: PinnedLink, t: HookTarget): boolean {
-  if (t.kind === 'cgroup') return link.info.type === LinkType.CGROUP;
+export function stillOnTarget(info: PinnedLink['info'], t: HookTarget): boolean {
+  // A cgroup v2 directory's inode number is its cgroup id, which the link reports.
+  if (t.kind === 'cgroup') return info.type === LinkType.CGROUP && info.cgroupId === statSync(t.cgroupDir!, { bigint: true }).ino;
   const expected = t.kind === 'xdp' ? LinkType.XDP : LinkType.TCX;
-  return link.info.type === expected && link.info.ifindex === ifNameToIndex(t.device!);
+  return info.type === expected && info.ifindex === ifNameToIndex(t.device!);
 }
 
 /**
@@ -73,19 +75,19 @@ export function attachLinks(wanted: WantedLink[], programs: Map<string, LoadedPr
       } catch (e) {
         if ((e as { code?: string }).code !== 'ENOENT') throw e;
       }
-      if (existing && !stillOnTarget(existing, w.target)) {
-        // Its device went away (or the pin is foreign): the link is dead weight, make a new one.
-        detachLink(existing.fd, w.pinName);
-        closeFd(existing.fd);
-        pins.unpin(path);
-        existing = undefined;
-      }
       let change: LinkChange;
-      if (existing) {
+      if (existing && stillOnTarget(existing.info, w.target)) {
         change = { wanted: w, action: 'updated', link: existing, oldProgFd: swapProgram(existing, prog, w.pinName) };
       } else {
         const fd = createLink(prog, w.target);
         change = { wanted: w, action: 'created', link: { fd } };
+        if (existing) {
+          // The pin holds a link on another hook (its device was recreated, --cgroup changed):
+          // the new link is in place first, then the old one lets go.
+          detachLink(existing.fd, w.pinName);
+          closeFd(existing.fd);
+          pins.unpin(path);
+        }
         changes.push(change);
         pinLink(fd, path, prog);
         after?.(change);

@@ -1,7 +1,7 @@
 // Drift and dry runs: status notices entries someone else changed in a live map (exit 3),
 // apply --reconcile puts them back; apply --dry-run says what it would do and changes nothing.
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelTest } from '../helpers/kernel.ts';
 import { createCgroup } from '../helpers/cgroup.ts';
@@ -65,4 +65,21 @@ kernelTest('apply --dry-run prints the plan and changes nothing', (t) => {
   t.regex(plan.stdout, /map backends: unchanged|map backends: would add 0, changed 0, removed 0/);
   t.is(runNodeCli(['dump', ...args.slice(0, 4)]).stdout, dumpBefore);
   t.is(runNodeCli(['status', ...args.slice(0, 6)]).status, 0);
+});
+
+kernelTest('a changed --cgroup moves the link to the new cgroup, even with the same artifacts', (t) => {
+  const bpffs = mountBpffs(t);
+  const work = tempDir(t);
+  const cg1 = createCgroup(t);
+  const cg2 = createCgroup(t);
+  const args = ['--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state')];
+  socklbArtifacts(join(work, 'gen'), 'n1', services, backends, { SOCK_ONLY: 1 });
+  t.is(runNodeCli(['apply', join(work, 'gen'), ...args, '--cgroup', cg1.relative]).status, 0);
+  const moved = runNodeCli(['apply', join(work, 'gen'), ...args, '--cgroup', cg2.relative]);
+  t.is(moved.status, 0, moved.stderr);
+  t.regex(moved.stdout, /link sock4_connect@cgroup: created and pinned/);
+  const ino = (p: string) => String(statSync(p, { bigint: true }).ino);
+  const status = runNodeCli(['status', ...args]).stdout;
+  t.regex(status, new RegExp(`on cgroup id ${ino(cg2.path)},`));
+  t.notRegex(status, new RegExp(`on cgroup id ${ino(cg1.path)},`));
 });

@@ -7,7 +7,7 @@ import { runSpecChecks } from './checks.ts';
 import { codes } from './codes.ts';
 import { Collected } from './drafts.ts';
 import { readInputFiles } from './input-files.ts';
-import { ValueReader, type ReadContext } from './map-reader.ts';
+import { ROOT, ValueReader, type ReadContext } from './map-reader.ts';
 import { readCompactDocument } from './read-compact.ts';
 import { isManifest, readManifest } from './read-manifest.ts';
 import type { Spec } from './types.ts';
@@ -26,7 +26,7 @@ export function loadSpec(paths: string[]): { spec?: Spec; diagnostics: Diagnosti
     const src = new YamlSource(f.file, f.text, diags);
     for (const doc of src.documents) {
       const ctx: ReadContext = { src, diags, manifest: false };
-      const root = new ValueReader(ctx, doc, { label: '', path: '' });
+      const root = new ValueReader(ctx, doc, ROOT);
       collected.firstDocument ??= root.range;
       const m = root.map();
       if (!m) continue;

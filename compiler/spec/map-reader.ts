@@ -18,19 +18,30 @@ export interface ReadContext {
   manifest: boolean;
 }
 
-/** Where a value sits, for messages: `Service default/web spec.ports[0].port`, `nodes[1].name`. */
+/**
+ * Where a value sits, for messages: `Service default/web spec.ports[0].port`, `nodes[1].name`.
+ * The path is built only when a message needs it: most values never have a problem.
+ */
 export interface Where {
   label: string;
-  path: string;
+  parent?: Where;
+  key?: string | number;
+}
+
+export const ROOT: Where = { label: '' };
+
+function pathOf(w: Where): string {
+  if (w.key === undefined || !w.parent) return '';
+  const p = pathOf(w.parent);
+  return typeof w.key === 'number' ? `${p}[${w.key}]` : p === '' ? w.key : `${p}.${w.key}`;
 }
 
 export function describe(w: Where): string {
-  return [w.label, w.path].filter((s) => s !== '').join(' ') || 'document';
+  return [w.label, pathOf(w)].filter((s) => s !== '').join(' ') || 'document';
 }
 
 function child(w: Where, key: string | number): Where {
-  const path = typeof key === 'number' ? `${w.path}[${key}]` : w.path === '' ? key : `${w.path}.${key}`;
-  return { label: w.label, path };
+  return { label: w.label, parent: w, key };
 }
 
 function kindOf(node: YNode): string {
@@ -165,8 +176,14 @@ export interface FieldOptions {
 export class MapReader {
   readonly at: SourceRange;
   readonly pos: FieldRanges = {};
-  private readonly fields = new Map<string, { key: YNode; value: YNode | null }>();
-  private readonly known = new Set<string>();
+  // Arrays rather than a Map and a Set: a large spec has 100,000s of small mappings.
+  /** Field names, key nodes and values in document order; `used[i]` once a getter asked for it. */
+  private readonly names: string[] = [];
+  private readonly keyNodes: YNode[] = [];
+  private readonly values: (YNode | null)[] = [];
+  private readonly used: boolean[] = [];
+  /** Every name asked for, present or not: the candidates for a did-you-mean. */
+  private readonly asked: string[] = [];
 
   constructor(
     readonly ctx: ReadContext,
@@ -180,40 +197,51 @@ export class MapReader {
         ctx.diags.report(codes.SY1012, `${describe(where)}: field names must be plain strings`, ctx.src.rangeOf(key));
         continue;
       }
-      this.fields.set(name, { key, value });
+      this.names.push(name);
+      this.keyNodes.push(key);
+      this.values.push(value);
+      this.used.push(false);
     }
+  }
+
+  /** Marks `key` as known; the index of its field, or -1 when the mapping lacks it. */
+  private ask(key: string): number {
+    this.asked.push(key);
+    const i = this.names.indexOf(key);
+    if (i >= 0) this.used[i] = true;
+    return i;
   }
 
   /** Renames the object in later messages, once its name is known (`Service default/web`). */
   relabel(label: string): void {
-    this.where = { label, path: this.where.path };
+    this.where = { ...this.where, label };
   }
 
   has(key: string): boolean {
-    this.known.add(key);
-    return !isNull(this.fields.get(key)?.value);
+    const i = this.ask(key);
+    return i >= 0 && !isNull(this.values[i]);
   }
 
   keys(): string[] {
-    return [...this.fields.keys()];
+    return [...this.names];
   }
 
   /** Marks fields as known and read elsewhere, or deliberately ignored. */
   ignore(...keys: string[]): void {
-    for (const k of keys) this.known.add(k);
+    for (const k of keys) this.ask(k);
   }
 
   /** The value of a field as a ValueReader, or undefined (reporting it when required). */
   field(key: string, opts: FieldOptions = {}): ValueReader | undefined {
-    this.known.add(key);
-    const f = this.fields.get(key);
-    if (f === undefined || isNull(f.value)) {
+    const i = this.ask(key);
+    const value = i >= 0 ? this.values[i] : null;
+    if (!value || isNull(value)) {
       if (opts.required) {
         this.ctx.diags.report(codes.SY1011, `${describe(this.where)}: missing required field "${key}"`, this.at);
       }
       return undefined;
     }
-    const v = new ValueReader(this.ctx, f.value!, child(this.where, key));
+    const v = new ValueReader(this.ctx, value, child(this.where, key));
     this.pos[key] = v.range;
     return v;
   }
@@ -272,16 +300,16 @@ export class MapReader {
 
   /** Reports every field that no getter asked for. Call after reading everything. */
   done(): void {
-    for (const [name, f] of this.fields) {
-      if (this.known.has(name)) continue;
+    this.names.forEach((name, i) => {
+      if (this.used[i]) return;
       const code = this.ctx.manifest ? codes.SY1063 : codes.SY1010;
       const tail = this.ctx.manifest ? '; Switchyard ignores it' : '';
       this.ctx.diags.report(
         code,
         `${describe(this.where)}: unknown field "${name}"${tail}`,
-        this.ctx.src.rangeOf(f.key),
-        didYouMean(name, this.known),
+        this.ctx.src.rangeOf(this.keyNodes[i]!),
+        didYouMean(name, new Set(this.asked)),
       );
-    }
+    });
   }
 }

@@ -7,7 +7,7 @@ import { codes } from './codes.ts';
 import { DEFAULT_NAMESPACE } from './defaults.ts';
 import { didYouMean } from './did-you-mean.ts';
 import type { Collected } from './drafts.ts';
-import { MapReader, type ReadContext } from './map-reader.ts';
+import { MapReader, ROOT, type ReadContext } from './map-reader.ts';
 import { readName } from './names.ts';
 import { readK8sEndpointSlice } from './read-k8s-endpointslice.ts';
 import { readK8sNode } from './read-k8s-node.ts';
@@ -34,7 +34,7 @@ const LISTS = new Set(['List', 'NodeList', 'ServiceList', 'EndpointSliceList', '
 
 export function readManifest(ctx: ReadContext, node: YMap, out: Collected, inList = false): void {
   out.sawManifests = true;
-  const m = new MapReader(ctx, node, { label: '', path: '' });
+  const m = new MapReader(ctx, node, ROOT);
   const kind = m.string('kind', { required: true });
   const apiVersionField = m.field('apiVersion', { required: true });
   const apiVersion = apiVersionField?.string();

@@ -42,9 +42,29 @@ export class YamlSource {
   }
 
   offsetRange(start: number, end: number): SourceRange {
-    const a = this.lines.linePos(start);
-    const b = this.lines.linePos(end);
-    return { file: this.file, line: Math.max(a.line, 1), col: a.col, endLine: b.line, endCol: b.col };
+    const a = this.lineIndex(start);
+    const b = this.lineIndex(end);
+    const starts = this.lines.lineStarts;
+    return { file: this.file, line: a + 1, col: start - (starts[a] ?? 0) + 1, endLine: b + 1, endCol: end - (starts[b] ?? 0) + 1 };
+  }
+
+  /** Readers ask in file order, so the line of the last answer is the best first guess. */
+  private hint = 0;
+
+  /** The 0-based line holding `offset`. */
+  private lineIndex(offset: number): number {
+    const starts = this.lines.lineStarts;
+    const h = this.hint;
+    if (starts[h]! <= offset && (h + 1 >= starts.length || offset < starts[h + 1]!)) return h;
+    if (h + 1 < starts.length && starts[h + 1]! <= offset && (h + 2 >= starts.length || offset < starts[h + 2]!)) return (this.hint = h + 1);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return (this.hint = lo);
   }
 }
 

@@ -4,7 +4,7 @@
 
 import type { ExecutionContext } from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelTestSerial } from '../helpers/kernel.ts';
 import { createNetns, vethBetween, type Netns } from '../helpers/netns.ts';
@@ -42,11 +42,11 @@ function sendUdp(ns: Netns, addr: string, n: number): void {
   ns.run([process.execPath, '-e', code]);
 }
 
-function packetCounters(t: ExecutionContext, bpffs: string, node: string, ns: Netns): { xdp: number; tc: number } {
+function packetCounters(t: ExecutionContext, bpffs: string, node: string, ns: Netns): { xdp: number; tc: number; egress: number } {
   const r = runNodeCli(['dump', 'packets', '--bpffs', bpffs, '--node', node], { netns: ns });
   const out = ok(t, r, 'dump packets');
   const value = (k: number) => Number(new RegExp(`^  ${k} → (\\d+)$`, 'm').exec(out)?.[1] ?? 0);
-  return { xdp: value(0), tc: value(1) };
+  return { xdp: value(0), tc: value(1), egress: value(2) };
 }
 
 kernelTestSerial('apply, status, dump, traffic, apply changed artifacts, remove', async (t) => {
@@ -69,7 +69,16 @@ kernelTestSerial('apply, status, dump, traffic, apply changed artifacts, remove'
   t.regex(first, /link sock4_connect@cgroup: created and pinned/);
   t.regex(first, new RegExp(`link xdp_count@${devB}: created and pinned`));
   t.regex(first, new RegExp(`link tc_count@${devB}: created and pinned`));
+  t.regex(first, new RegExp(`link tc_egress_count@${devB}: created and pinned`));
   t.regex(node.run(['ip', 'link', 'show', devB]), /xdp/, 'the kernel shows the XDP program on the device');
+  // Pins and state are for root only.
+  const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+  const nodeDir = join(bpffs, 'node-a%2eexample');
+  t.is(mode(nodeDir), '700');
+  t.is(mode(join(nodeDir, 'maps', 'services')), '600');
+  t.is(mode(join(nodeDir, 'links', 'sock4_connect@cgroup')), '600');
+  t.is(mode(join(state, name, 'index.json')), '600');
+  for (const f of readdirSync(join(state, name, 'contents'))) t.is(mode(join(state, name, 'contents', f)), '600');
 
   const status = ok(t, runNodeCli(['status', ...common]), 'status');
   t.regex(status, /cluster test, manifest [0-9a-f]{12} applied/);
@@ -77,6 +86,7 @@ kernelTestSerial('apply, status, dump, traffic, apply changed artifacts, remove'
   t.regex(status, /sock4_connect @ cgroup: cgroup_inet4_connect on cgroup id \d+, program sock4_connect/);
   t.regex(status, new RegExp(`xdp_count @ ${devB}: xdp on ifindex \\d+`));
   t.regex(status, new RegExp(`tc_count @ ${devB}: tcx_ingress on ifindex \\d+`));
+  t.regex(status, new RegExp(`tc_egress_count @ ${devB}: tcx_egress on ifindex \\d+`));
 
   const dump = ok(t, runNodeCli(['dump', 'services', ...common.slice(0, 4)]), 'dump');
   t.regex(dump, /\{ vip = 192\.0\.2\.10, port = 80, slot = 0 \} → \{ backend = 1 \}/, 'decoded with the object BTF');
@@ -89,6 +99,7 @@ kernelTestSerial('apply, status, dump, traffic, apply changed artifacts, remove'
   sendUdp(client, '10.201.0.2', 3);
   const before = packetCounters(t, bpffs, name, node);
   t.true(before.xdp >= 3 && before.tc >= 3, `counters after 3 datagrams: ${JSON.stringify(before)}`);
+  t.true(before.egress >= 1, `the node answered (ARP, ICMP port unreachable) through tcx egress: ${JSON.stringify(before)}`);
 
   // Links by id before the update: the update must swap programs inside the same links.
   const linkIds = (s: string) => [...s.matchAll(/link id (\d+)/g)].map((m) => m[1]).sort();

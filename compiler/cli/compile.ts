@@ -1,6 +1,9 @@
 // `switchyard compile`: specs in, generated/<cluster>/ out, atomically; with --check, compiled in
 // memory and compared with what is on disk, so CI fails on stale output and says what to run.
 
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MANIFEST_FILE } from '../../runtime/format/manifest.ts';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
 import { staleFiles, writeArtifacts, type InterruptPoint } from '../emit/write-output.ts';
 import { EXIT, type CliIO, type Command } from './command.ts';
@@ -38,7 +41,7 @@ With --check nothing is written either: the exit code is 1 when DIR is stale, 0 
     const specArgs = args.positionals.length ? args.positionals : [DEFAULT_SPEC];
     const outArg = typeof args.options.out === 'string' ? args.options.out : DEFAULT_OUT;
     const outRoot = userPath(io.cwd, outArg);
-    const { groups, errors } = specGroups(io.cwd, specArgs);
+    const { groups, errors, onlyCollections } = specGroups(io.cwd, specArgs);
     if (errors.length) {
       for (const e of errors) io.stderr.write(`switchyard compile: ${e}\n`);
       return EXIT.error;
@@ -46,8 +49,14 @@ With --check nothing is written either: the exit code is 1 when DIR is stale, 0 
     const outcome = compileGroups(groups, outRoot, io);
     if (printDiagnostics(io, outcome.diagnostics)) return EXIT.error;
 
+    // Compiling whole collections (specs/) produces every cluster there is: any other cluster
+    // directory in the output is left over from a spec that is gone.
+    const orphans = onlyCollections ? orphanClusters(outRoot, outcome.compiles.map((c) => c.ctx.artifacts!.cluster)) : [];
     if (args.options.check) {
-      const stale = outcome.compiles.flatMap((c) => staleFiles(outRoot, c.ctx.artifacts!).map((s) => `${outRoot}/${s}`));
+      const stale = [
+        ...outcome.compiles.flatMap((c) => staleFiles(outRoot, c.ctx.artifacts!).map((s) => `${outRoot}/${s}`)),
+        ...orphans.map((o) => `${outRoot}/${o}/: no spec produces it any more; delete it`),
+      ];
       if (stale.length === 0) {
         io.stdout.write(`${outcome.compiles.map((c) => `${outRoot}/${c.ctx.artifacts!.cluster}`).join(', ')}: up to date\n`);
         return EXIT.ok;
@@ -67,6 +76,15 @@ With --check nothing is written either: the exit code is 1 when DIR is stale, 0 
           `${f.backends} backends, ${f.nodes} nodes; ${set.files.size} files, ${formatBytes(w.bytes)}\n`,
       );
     }
+    for (const o of orphans) io.stderr.write(`note: ${outRoot}/${o}/ is generated output that no spec produces any more; delete it\n`);
     return EXIT.ok;
   },
 };
+
+/** Cluster directories (with a manifest) under the output root that no compiled cluster wrote. */
+function orphanClusters(outRoot: string, clusters: readonly string[]): string[] {
+  if (!existsSync(outRoot)) return [];
+  return readdirSync(outRoot)
+    .filter((n) => !n.startsWith('.') && !clusters.includes(n) && existsSync(join(outRoot, n, MANIFEST_FILE)))
+    .sort();
+}

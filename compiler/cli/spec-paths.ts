@@ -19,7 +19,15 @@ export function userPath(cwd: string, arg: string): string {
   return rel === '' ? '.' : rel.startsWith('..') ? abs : rel;
 }
 
-export function specGroups(cwd: string, args: readonly string[]): { groups: string[][]; errors: string[] } {
+export interface SpecGroups {
+  groups: string[][];
+  errors: string[];
+  /** Every argument was a collection: the groups are all the clusters there are. */
+  onlyCollections: boolean;
+}
+
+export function specGroups(cwd: string, args: readonly string[]): SpecGroups {
+  let onlyCollections = args.length > 0;
   const together: string[] = [];
   const groups: string[][] = [];
   const errors: string[] = [];
@@ -31,6 +39,7 @@ export function specGroups(cwd: string, args: readonly string[]): { groups: stri
     }
     if (!statSync(p).isDirectory() || hasYaml(p)) {
       together.push(p);
+      onlyCollections = false;
       continue;
     }
     const subs = readdirSync(p)
@@ -40,5 +49,5 @@ export function specGroups(cwd: string, args: readonly string[]): { groups: stri
     if (subs.length === 0) errors.push(`spec directory ${arg} holds no *.yaml files, nor subdirectories with some`);
     for (const d of subs) groups.push([d]);
   }
-  return { groups: together.length ? [together, ...groups] : groups, errors };
+  return { groups: together.length ? [together, ...groups] : groups, errors, onlyCollections };
 }

@@ -122,13 +122,21 @@ export function planCluster(model: Model, previous: Lock = emptyLock()): PlanRes
       }
       out.push({ backend: pb, node: b.node, terminating: b.terminating });
     }
-    // Slot order: active by ID, then terminating by ID; a backend listed twice counts once.
-    const seen = new Set<number>();
-    const sorted = out
-      .sort((a, b) => Number(a.terminating) - Number(b.terminating) || a.backend.id - b.backend.id)
-      .filter((b) => !seen.has(b.backend.id) && seen.add(b.backend.id));
-    const v4 = sorted.filter((b) => b.backend.address.family === 4);
-    return { backends: sorted, byFamily: { 4: v4.length === sorted.length ? sorted : v4, 6: sorted.filter((b) => b.backend.address.family === 6) } };
+    // Slot order: active by ID, then terminating by ID. The spec refuses a backend twice in one
+    // service (SY1037), but two spellings of one address would meet here: keep the first.
+    out.sort((a, b) => (a.terminating === b.terminating ? a.backend.id - b.backend.id : a.terminating ? 1 : -1));
+    let n = 0;
+    let v6 = 0;
+    for (let i = 0; i < out.length; i++) {
+      const b = out[i]!;
+      if (n > 0 && out[n - 1]!.backend === b.backend) continue;
+      out[n++] = b;
+      if (b.backend.address.family === 6) v6++;
+    }
+    out.length = n;
+    if (v6 === 0) return { backends: out, byFamily: { 4: out, 6: [] } };
+    if (v6 === n) return { backends: out, byFamily: { 4: [], 6: out } };
+    return { backends: out, byFamily: { 4: out.filter((b) => b.backend.address.family === 4), 6: out.filter((b) => b.backend.address.family === 6) } };
   };
   const plannedFrontend = (f: Frontend): PlannedFrontend => ({ ...f, revNatId: idOf.revnat.get(f.key) ?? 0 });
 

@@ -152,3 +152,19 @@ test('the entry point runs as a program and sets the exit code', (t) => {
   const bad = spawnSync(process.execPath, ['--import', 'tsx', 'compiler/cli/main.ts', 'nope'], { encoding: 'utf8' });
   t.is(bad.status, 2);
 });
+
+test('compiling a collection names output that no spec produces any more', async (t) => {
+  const specs = temp(t);
+  const out = temp(t);
+  cpSync(SMALL, join(specs, 'small'), { recursive: true });
+  cpSync(SMALL, join(specs, 'other'), { recursive: true });
+  writeFileSync(join(specs, 'other', 'cluster.yaml'), readFileSync(join(specs, 'other', 'cluster.yaml'), 'utf8').replace('name: small', 'name: other'));
+  t.is((await run(['compile', specs, '-o', out])).code, 0);
+  t.is((await run(['compile', specs, '-o', out, '--check'])).code, 0);
+  rmSync(join(specs, 'other'), { recursive: true });
+  const check = await run(['compile', specs, '-o', out, '--check']);
+  t.is(check.code, 1);
+  t.regex(check.stderr, /other\/: no spec produces it any more; delete it/);
+  // Naming one cluster's spec says nothing about the others.
+  t.is((await run(['compile', join(specs, 'small'), '-o', out, '--check'])).code, 0);
+});

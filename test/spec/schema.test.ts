@@ -85,8 +85,11 @@ test('the schema documents the same defaults as defaults.ts', (t) => {
 });
 
 /** The subset of JSON Schema the file uses, checked as an editor would; returns the problems. */
-function validate(value: unknown, s: Schema, path: string, out: string[]): void {
-  if (s.$ref) validate(value, defs[(s.$ref as string).replace('#/$defs/', '')]!, path, out);
+function validate(value: unknown, s: Schema, path: string, out: string[], seen?: Set<string>, def?: string): void {
+  if (s.$ref) {
+    const name = (s.$ref as string).replace('#/$defs/', '');
+    validate(value, defs[name]!, path, out, seen, name);
+  }
   const types = s.type === undefined ? undefined : Array.isArray(s.type) ? s.type : [s.type];
   const kind = Array.isArray(value) ? 'array' : value === null ? 'null' : Number.isInteger(value) ? 'integer' : typeof value;
   if (types && !types.includes(kind) && !(kind === 'integer' && types.includes('number'))) {
@@ -102,13 +105,16 @@ function validate(value: unknown, s: Schema, path: string, out: string[]): void 
   if (Array.isArray(value)) {
     if (s.minItems !== undefined && value.length < s.minItems) out.push(`${path}: fewer than ${s.minItems} items`);
     if (s.maxItems !== undefined && value.length > s.maxItems) out.push(`${path}: more than ${s.maxItems} items`);
-    if (s.items) value.forEach((v, i) => validate(v, s.items, `${path}[${i}]`, out));
+    if (s.items) value.forEach((v, i) => validate(v, s.items, `${path}[${i}]`, out, seen));
   }
   if (kind === 'object' && s.properties) {
     const obj = value as Record<string, unknown>;
     for (const r of s.required ?? []) if (!(r in obj)) out.push(`${path}: missing ${r}`);
     for (const [k, v] of Object.entries(obj)) {
-      if (s.properties[k]) validate(v, s.properties[k], `${path}.${k}`, out);
+      if (s.properties[k]) {
+        seen?.add(`${def}.${k}`);
+        validate(v, s.properties[k], `${path}.${k}`, out, seen);
+      }
       else if (s.additionalProperties === false) out.push(`${path}: unknown field ${k}`);
     }
   }
@@ -138,4 +144,15 @@ test('the schema rejects what loadSpec rejects as unknown, missing or mistyped',
     for (const doc of compactDocuments(`test/spec/fixtures/${name}.yaml`)) validate(doc, schema, name, problems);
     t.true(problems.length > 0, `${name} should not validate`);
   }
+});
+
+test('the every-field fixture uses every field of the schema, so loading it proves the readers know them all', (t) => {
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  for (const doc of compactDocuments('test/spec/fixtures/every-field.yaml')) validate(doc, schema, 'every-field', problems, seen);
+  t.deepEqual(problems, []);
+  const all = Object.entries(defs).filter(([, d]) => d.type === 'object').flatMap(([n, d]) => Object.keys(d.properties).map((k) => `${n}.${k}`));
+  t.deepEqual(all.filter((k) => !seen.has(k)), []);
+  // fixtures.test.ts holds it to its expected output: loaded, without a diagnostic.
+  t.is(readFileSync('test/spec/fixtures/every-field.expected', 'utf8'), '(spec loaded)\n');
 });

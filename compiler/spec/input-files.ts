@@ -31,7 +31,8 @@ export function readInputFiles(paths: string[], diags: Diagnostics): InputFile[]
       continue;
     }
     const entries = readdirSync(path, { withFileTypes: true })
-      .filter((e) => e.isFile() && SPEC_FILE.test(e.name))
+      // Symlinked spec files count (a common way to share one cluster.yaml between specs).
+      .filter((e) => SPEC_FILE.test(e.name) && (e.isFile() || (e.isSymbolicLink() && isFile(join(path, e.name)))))
       .map((e) => join(path, e.name));
     if (entries.length === 0) {
       diags.report(codes.SY1002, `reading spec directory ${path}: it holds no *.yaml or *.yml files`, at);
@@ -48,6 +49,14 @@ export function readInputFiles(paths: string[], diags: Diagnostics): InputFile[]
     }
   }
   return out;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function reason(e: unknown): string {

@@ -1,7 +1,7 @@
 // loadSpec on the demo: the talk's cluster comes out whole, with defaults filled in.
 
 import test from 'ava';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
@@ -54,4 +54,18 @@ test('YAML beyond the plain subset (anchors, folded text) goes through the full 
   t.is(spec!.hostPorts[0]!.pod, 'default/web-0');
   // Ranges still point into the file: api's ports come from the anchored list on line 8.
   t.is(spec!.services[0]!.ports[0]!.at.line, 8);
+});
+
+test('a directory is read by file name, symlinked spec files included, other files and subdirectories not', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-spec-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'spec'));
+  mkdirSync(join(dir, 'spec', 'nested.yaml'));
+  writeFileSync(join(dir, 'shared-cluster.yaml'), readFileSync('test/spec/twin/cluster.yaml'));
+  symlinkSync(join(dir, 'shared-cluster.yaml'), join(dir, 'spec', 'a-cluster.yml'));
+  writeFileSync(join(dir, 'spec', 'b-list.yaml'), readFileSync('test/spec/twin/list.yaml'));
+  writeFileSync(join(dir, 'spec', 'notes.txt'), 'not a spec: {');
+  const { spec, diagnostics } = loadSpec([join(dir, 'spec')]);
+  t.deepEqual(diagnostics.map(formatDiagnostic), []);
+  t.deepEqual(spec!.inputs.map((i) => i.file), [join(dir, 'spec', 'a-cluster.yml'), join(dir, 'spec', 'b-list.yaml')]);
 });

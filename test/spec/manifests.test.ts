@@ -1,0 +1,154 @@
+// Kubernetes manifests in detail: MetalLB's annotations, EndpointSlice conditions and merging,
+// and which pod ports become hostPorts.
+
+import test from 'ava';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatDiagnostic } from '../../compiler/diagnostics.ts';
+import { loadSpec } from '../../compiler/spec/load.ts';
+
+const CLUSTER = `cluster:
+  name: manifests
+  serviceCIDRs: {v4: 10.96.0.0/12, v6: fd00:96::/108}
+  loadBalancerPools:
+    - {name: public, addresses: [198.51.100.0/24, 2001:db8::/120]}
+nodes:
+  - {name: node1, addresses: [10.0.0.1, fd00::1], podCIDRs: [10.244.0.0/24, fd00:244::/64]}
+`;
+
+function load(manifests: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-manifests-'));
+  try {
+    writeFileSync(join(dir, 'cluster.yaml'), CLUSTER);
+    writeFileSync(join(dir, 'objects.yaml'), manifests);
+    const r = loadSpec([dir]);
+    return { spec: r.spec, diagnostics: r.diagnostics.map((d) => formatDiagnostic({ ...d, range: undefined })) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('MetalLB annotations (both prefixes) and spec.loadBalancerIP give the addresses and the pool; status is ignored', (t) => {
+  const { spec, diagnostics } = load(`
+apiVersion: v1
+kind: Service
+metadata:
+  name: shop
+  namespace: retail
+  annotations:
+    metallb.io/loadBalancerIPs: "198.51.100.5, 2001:db8::5"
+    metallb.io/address-pool: public
+spec:
+  type: LoadBalancer
+  clusterIPs: [10.96.0.5]
+  loadBalancerIP: 198.51.100.5
+  ports: [{name: http, port: 80, protocol: TCP, targetPort: 8080, nodePort: 30080}]
+status:
+  loadBalancer:
+    ingress: [{ip: 198.51.100.77}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: old-style
+  namespace: retail
+  annotations:
+    metallb.universe.tf/loadBalancerIPs: 198.51.100.6
+    metallb.universe.tf/address-pool: public
+spec:
+  type: LoadBalancer
+  clusterIP: 10.96.0.6
+  ports: [{port: 80, protocol: TCP, targetPort: 80}]
+`);
+  t.deepEqual(diagnostics, []);
+  const [old, shop] = spec!.services;
+  t.deepEqual([shop!.loadBalancerIPs, shop!.loadBalancerPool, shop!.ports[0]!.nodePort], [['198.51.100.5', '2001:db8::5'], 'public', 30080]);
+  t.deepEqual([old!.loadBalancerIPs, old!.loadBalancerPool, old!.clusterIPs], [['198.51.100.6'], 'public', ['10.96.0.6']]);
+});
+
+test('EndpointSlice conditions follow the API defaults, and an address in two slices is one backend', (t) => {
+  const { spec, diagnostics } = load(`
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  clusterIP: 10.96.0.10
+  ports: [{name: http, port: 80, protocol: TCP, targetPort: 8080}, {name: dns, port: 53, protocol: UDP}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-a, namespace: default, labels: {kubernetes.io/service-name: web}}
+addressType: IPv4
+endpoints:
+  - addresses: [10.244.0.5]
+    nodeName: node1
+  - addresses: [10.244.0.6]
+    conditions: {ready: false}
+  - addresses: [10.244.0.7]
+    conditions: {ready: false, serving: true, terminating: true}
+ports: [{name: http, port: 8080, protocol: TCP}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-b, namespace: default, labels: {kubernetes.io/service-name: web}}
+addressType: IPv4
+endpoints:
+  - addresses: [10.244.0.5]
+    nodeName: node1
+ports: [{name: dns, port: 53, protocol: UDP}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-empty, namespace: default, labels: {kubernetes.io/service-name: web}}
+addressType: IPv6
+endpoints: null
+ports: null
+`);
+  t.deepEqual(diagnostics, []);
+  const b = spec!.services[0]!.backends;
+  t.deepEqual(b.map((x) => [x.address, x.node, x.ready, x.serving, x.terminating]), [
+    ['10.244.0.5', 'node1', true, true, false],
+    ['10.244.0.6', undefined, false, false, false],
+    ['10.244.0.7', undefined, false, true, true],
+  ]);
+  t.deepEqual(b[0]!.ports, [{ name: 'dns', protocol: 'UDP', port: 53 }, { name: 'http', protocol: 'TCP', port: 8080 }]);
+});
+
+test('pod hostPorts: one mapping per pod address family, narrowed by hostIP; host-network pods need none', (t) => {
+  const { spec, diagnostics } = load(`
+apiVersion: v1
+kind: Pod
+metadata: {name: edge, namespace: ingress}
+spec:
+  nodeName: node1
+  containers:
+    - name: proxy
+      ports:
+        - {containerPort: 8443, hostPort: 443, protocol: TCP}
+        - {containerPort: 8444, hostPort: 444, hostIP: 10.0.0.1, protocol: UDP}
+        - {containerPort: 9000}
+status:
+  phase: Running
+  podIP: 10.244.0.9
+  podIPs: [{ip: 10.244.0.9}, {ip: "fd00:244::9"}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: node-exporter, namespace: monitoring}
+spec:
+  nodeName: node1
+  hostNetwork: true
+  containers:
+    - name: exporter
+      ports: [{containerPort: 9100, hostPort: 9100, protocol: TCP}]
+status:
+  podIP: 10.0.0.1
+`);
+  t.deepEqual(diagnostics, []);
+  t.deepEqual(spec!.hostPorts.map((h) => `${h.node} ${h.hostIP ?? '*'}:${h.hostPort}/${h.protocol} -> ${h.podAddress}:${h.podPort} ${h.pod}`), [
+    'node1 *:443/TCP -> 10.244.0.9:8443 ingress/edge',
+    'node1 *:443/TCP -> fd00:244::9:8443 ingress/edge',
+    'node1 10.0.0.1:444/UDP -> 10.244.0.9:8444 ingress/edge',
+  ]);
+});

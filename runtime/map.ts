@@ -244,7 +244,8 @@ export class LiveMap {
   private readAllBatched(): MapSnapshot {
     const ks = this.keySize;
     const vs = this.userValueSize;
-    const pageMax = Math.max(1024, Math.min(this.maxEntries, 65536));
+    // Pages of at most ~4 MiB (Maglev tables have 64 KiB values), and never fewer than 16 entries.
+    let pageMax = Math.max(16, Math.min(this.maxEntries, 65536, Math.floor((4 << 20) / (ks + vs))));
     const keyPages: Uint8Array[] = [];
     const valuePages: Uint8Array[] = [];
     let count = 0;
@@ -252,7 +253,17 @@ export class LiveMap {
     for (;;) {
       const keys = new Uint8Array(pageMax * ks);
       const values = new Uint8Array(pageMax * vs);
-      const page = mapLookupBatch(this.fd, position, Math.max(ks, 8), keys, values, pageMax);
+      let page;
+      try {
+        page = mapLookupBatch(this.fd, position, Math.max(ks, 8), keys, values, pageMax);
+      } catch (e) {
+        // A hash bucket holds more entries than the page: try again with room for them.
+        if (e instanceof SyscallError && e.code === 'ENOSPC' && pageMax < this.maxEntries) {
+          pageMax *= 2;
+          continue;
+        }
+        throw e;
+      }
       keyPages.push(keys.subarray(0, page.count * ks));
       valuePages.push(values.subarray(0, page.count * vs));
       count += page.count;

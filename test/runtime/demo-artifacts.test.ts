@@ -1,0 +1,81 @@
+// The compiler's real output, generated/demo, applied by switchyard-node: every contents file the
+// emitter writes (hash maps, LPM tries, Maglev tables of 64 KiB values), cluster-wide contents
+// layered under each node's own. The demo has no datapath object yet, so the test adds a
+// stand-in object that declares the maps as generated/demo/maps.json lays them out.
+
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as a from '../../compiler/bpf/asm.ts';
+import { MapType, type MapTypeName } from '../../compiler/bpf/maps.ts';
+import { buildObject } from '../../compiler/bpf/object.ts';
+import { array, struct, u32, u8 } from '../../compiler/bpf/ctype.ts';
+import { R0 } from '../../compiler/bpf/register.ts';
+import { decodeMapContentsPacked } from '../../runtime/format/map-contents.ts';
+import { formatManifest, listArtifactFiles, MANIFEST_FILE, parseManifest, sha256Hex } from '../../runtime/format/manifest.ts';
+import { apply } from '../../runtime/apply.ts';
+import { LiveMap } from '../../runtime/map.ts';
+import { mergeLayers } from '../../runtime/records.ts';
+import { kernelTest } from '../helpers/kernel.ts';
+import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
+
+interface LayoutJson {
+  maps: Array<{ name: string; type: string; keySize: number; valueSize: number; maxEntries: number; flags: string[] }>;
+}
+
+/** An object with every map of maps.json (sizes capped: the test needs room, not production scale). */
+function standInObject(layouts: LayoutJson): Uint8Array {
+  return buildObject({
+    maps: layouts.maps.map((m) => ({
+      name: m.name,
+      type: m.type.replace('BPF_MAP_TYPE_', '').toLowerCase() as MapTypeName,
+      // LPM trie keys are a struct with the prefix length first.
+      key: m.type === 'BPF_MAP_TYPE_LPM_TRIE' ? struct(`${m.name}_key`, [['prefixlen', u32], ['data', array(u8, m.keySize - 4)]]) : m.keySize,
+      value: m.valueSize,
+      maxEntries: Math.min(m.maxEntries, 4096),
+      flags: m.flags.includes('BPF_F_NO_PREALLOC') ? 1 : 0,
+    })),
+    programs: [{ name: 'standin', section: 'socket', items: [a.mov64(R0, 0), a.exit()] }],
+  }).elf;
+}
+
+kernelTest('generated/demo applies node by node, node contents layered over the cluster-wide ones', (t) => {
+  const bpffs = mountBpffs(t);
+  const work = tempDir(t);
+  const dir = join(work, 'demo');
+  cpSync(join(process.cwd(), 'generated', 'demo'), dir, { recursive: true });
+  const layouts = JSON.parse(readFileSync(join(dir, 'maps.json'), 'utf8')) as LayoutJson;
+  t.true(layouts.maps.every((m) => m.type.replace('BPF_MAP_TYPE_', '').toLowerCase() in MapType));
+  writeFileSync(join(dir, 'standin.o'), standInObject(layouts));
+  const manifest = parseManifest(readFileSync(join(dir, MANIFEST_FILE), 'utf8'));
+  for (const n of Object.values(manifest.nodes)) n.object = 'standin.o';
+  manifest.files = Object.fromEntries(listArtifactFiles(dir).map((f) => [f, sha256Hex(readFileSync(join(dir, f)))]));
+  writeFileSync(join(dir, MANIFEST_FILE), formatManifest(manifest));
+
+  for (const node of Object.keys(manifest.nodes)) {
+    const r = apply({ dir, node, bpffs, stateDir: join(work, 'state', node), devices: [] });
+    t.regex(r.lines.join('\n'), /map lb4_services: added \d+/);
+    // Every map with contents holds exactly the layered files, read back from the kernel.
+    const byMap = new Map<string, ReturnType<typeof decodeMapContentsPacked>[]>();
+    for (const f of manifest.nodes[node]!.maps) {
+      const p = decodeMapContentsPacked(readFileSync(join(dir, f)), f);
+      byMap.set(p.map, [...(byMap.get(p.map) ?? []), p]);
+    }
+    for (const [map, files] of byMap) {
+      const want = mergeLayers(files.map((p) => ({ keySize: p.keySize, valueSize: p.valueSize, count: p.count, bytes: p.records })));
+      const live = LiveMap.openPinned(join(bpffs, node, 'maps', map), map);
+      try {
+        const all = live.readAll();
+        t.is(all.count, want.count, `${node} ${map}: entries`);
+        for (let i = 0; i < want.count; i++) {
+          const off = i * (want.keySize + want.valueSize);
+          const v = live.lookup(want.bytes.subarray(off, off + want.keySize));
+          t.deepEqual(v && Buffer.from(v), Buffer.from(want.bytes.subarray(off + want.keySize, off + want.keySize + want.valueSize)), `${node} ${map}: entry ${i}`);
+        }
+      } finally {
+        live.close();
+      }
+      if (files.length > 1) t.true(want.count <= files.reduce((n, p) => n + p.count, 0), `${map} layered`);
+    }
+    t.regex(apply({ dir, node, bpffs, stateDir: join(work, 'state', node), devices: [] }).lines.join('\n'), /map lb4_services: unchanged/);
+  }
+});

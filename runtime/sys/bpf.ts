@@ -1,6 +1,6 @@
-// Typed bpf(2) commands over the raw syscall: program load and map creation for now; the
-// runtime's maps, programs and links build on these. Attribute layouts follow the kernel's
-// documented union bpf_attr (include/uapi/linux/bpf.h).
+// Typed bpf(2) commands over the raw syscall, and the uapi constants they take: program load,
+// map creation and test runs here; element, object and link commands in bpf-map.ts, bpf-obj.ts
+// and bpf-link.ts. Attribute layouts follow the kernel's union bpf_attr (include/uapi/linux/bpf.h).
 
 import { addressOf, bpfSyscall, SyscallError } from './syscall.ts';
 

@@ -126,7 +126,7 @@ export interface CompactBackend {
   node?: string;
   /** Default true. */
   ready?: boolean;
-  /** Default `ready`. */
+  /** Whether it still serves, terminating or not; default true (as the EndpointSlice API reads an unset value). */
   serving?: boolean;
   /** Default false. */
   terminating?: boolean;

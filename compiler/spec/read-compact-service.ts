@@ -79,7 +79,7 @@ function readBackend(v: ValueReader, servicePorts: ServicePortSpec[]): BackendSp
     node: readName(m.field('node'), 'node'),
     ports: own ?? derivePorts(servicePorts),
     ready,
-    serving: m.boolean('serving') ?? ready,
+    serving: m.boolean('serving') ?? true,
     terminating: m.boolean('terminating') ?? false,
   };
   m.done();

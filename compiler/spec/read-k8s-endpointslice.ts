@@ -61,9 +61,11 @@ function readEndpoint(v: ValueReader, ports: BackendPortSpec[], family: 4 | 6, i
   const m = v.map();
   if (!m) return;
   const conditions = m.map('conditions');
-  // The API's rules for unset conditions: ready means true, serving follows ready, terminating false.
+  // The API's rules for unset conditions: ready and serving true, terminating false. (Older API
+  // docs said an unset serving defers to ready; the EndpointSlice controller always sets it, so
+  // the two readings differ only for slices made by hand.)
   const ready = conditions?.boolean('ready') ?? true;
-  const serving = conditions?.boolean('serving') ?? ready;
+  const serving = conditions?.boolean('serving') ?? true;
   const terminating = conditions?.boolean('terminating') ?? false;
   conditions?.done();
   const nodeField = m.field('nodeName');

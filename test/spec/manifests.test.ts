@@ -109,7 +109,7 @@ ports: null
   const b = spec!.services[0]!.backends;
   t.deepEqual(b.map((x) => [x.address, x.node, x.ready, x.serving, x.terminating]), [
     ['10.244.0.5', 'node1', true, true, false],
-    ['10.244.0.6', undefined, false, false, false],
+    ['10.244.0.6', undefined, false, true, false],
     ['10.244.0.7', undefined, false, true, true],
   ]);
   t.deepEqual(b[0]!.ports, [{ name: 'dns', protocol: 'UDP', port: 53 }, { name: 'http', protocol: 'TCP', port: 8080 }]);

@@ -157,16 +157,30 @@ export function apply(o: ApplyOptions): ApplyResult {
       links: {},
       appliedAt: new Date().toISOString(),
     };
-    for (const p of plans) {
-      if (!p.want.records) continue;
-      const old = snapshot?.maps[p.want.def.name];
-      const contents = p.diffSource === 'unchanged' && old ? old.contents : state.writeContents(p.want.def.name, p.want.records, p.want.file);
-      index.maps[p.want.def.name] = { id: p.live!.info.id, contents, count: p.want.records.count };
+    // The snapshot only speeds up the next apply: failing to write it is a warning, and the
+    // journal then vouches for none (the next apply reads the live maps).
+    let indexHash: string | undefined;
+    try {
+      for (const p of plans) {
+        if (!p.want.records) continue;
+        const old = snapshot?.maps[p.want.def.name];
+        const contents = p.diffSource === 'unchanged' && old ? old.contents : state.writeContents(p.want.def.name, p.want.records, p.want.file);
+        index.maps[p.want.def.name] = { id: p.live!.info.id, contents, count: p.want.records.count };
+      }
+      for (const [name, info] of pinnedLinkPrograms(pins)) index.links[name] = info.progId;
+      indexHash = state.writeIndex(index);
+    } catch (e) {
+      log(`warning: could not write the snapshot to ${state.dir} (${(e as Error).message}); the next apply will read the live maps instead`);
     }
-    for (const [name, info] of pinnedLinkPrograms(pins)) index.links[name] = info.progId;
-    const indexHash = state.writeIndex(index);
     step('snapshot-written');
-    writeJournal(pins.journal, { v: 1, phase: 'applied', manifest: artifacts.manifestHash, cluster: artifacts.manifest.cluster, snapshot: indexHash, at: index.appliedAt });
+    writeJournal(pins.journal, {
+      v: 1,
+      phase: 'applied',
+      manifest: artifacts.manifestHash,
+      cluster: artifacts.manifest.cluster,
+      ...(indexHash ? { snapshot: indexHash } : {}),
+      at: index.appliedAt,
+    });
 
     const lines = describePlan(artifacts, plans, wanted, pins, false, { links, reusedPrograms: reuse, removedLinks, droppedMaps, loaded });
     step('journal-committed');

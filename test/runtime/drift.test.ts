@@ -1,7 +1,7 @@
 // Drift and dry runs: status notices entries someone else changed in a live map (exit 3),
 // apply --reconcile puts them back; apply --dry-run says what it would do and changes nothing.
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelTest } from '../helpers/kernel.ts';
 import { createCgroup } from '../helpers/cgroup.ts';
@@ -82,4 +82,20 @@ kernelTest('a changed --cgroup moves the link to the new cgroup, even with the s
   const status = runNodeCli(['status', ...args]).stdout;
   t.regex(status, new RegExp(`on cgroup id ${ino(cg2.path)},`));
   t.notRegex(status, new RegExp(`on cgroup id ${ino(cg1.path)},`));
+});
+
+kernelTest('a snapshot that cannot be written is a warning: the apply stands, the next one reads the live maps', (t) => {
+  const bpffs = mountBpffs(t);
+  const work = tempDir(t);
+  const cg = createCgroup(t);
+  writeFileSync(join(work, 'not-a-dir'), '');
+  const args = ['--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'not-a-dir'), '--cgroup', cg.relative];
+  socklbArtifacts(join(work, 'gen'), 'n1', services, backends, { SOCK_ONLY: 1 });
+  const r = runNodeCli(['apply', join(work, 'gen'), ...args]);
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /warning: could not write the snapshot to .*not-a-dir\/n1 .*; the next apply will read the live maps instead/);
+  const status = runNodeCli(['status', ...args.slice(0, 6)]);
+  t.is(status.status, 0, status.stdout);
+  t.regex(status.stdout, /no snapshot of that apply/);
+  t.regex(runNodeCli(['apply', join(work, 'gen'), ...args]).stdout, /map services: added 0, changed 0, removed 0 → 2 entries \(diffed against the live map\)/);
 });

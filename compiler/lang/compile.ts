@@ -19,6 +19,7 @@ import type { MapDecl } from './maps.ts';
 import { allocateRegisters } from './regalloc.ts';
 import { selectInstructions } from './select.ts';
 import { simplify } from './simplify.ts';
+import { foldOffsets, propagateCopies } from './propagate.ts';
 import { addFiles, openProject, type SourceSet } from './source.ts';
 import type { MemType } from './types.ts';
 
@@ -61,6 +62,7 @@ interface FunctionState {
 export const passes = [
   { name: 'simplify', run: (s: FunctionState) => simplify(s.fn) },
   { name: 'check-packet-pointers', run: (s: FunctionState) => void s.diags.push(...checkPacketPointers(s.fn, s.moving)) },
+  { name: 'propagate', run: (s: FunctionState) => propagate(s.fn) },
   { name: 'expand-calls', run: (s: FunctionState) => expandCalls(s.fn) },
   { name: 'allocate-registers', run: (s: FunctionState) => void allocateRegisters(s.fn) },
   { name: 'layout-frame', run: (s: FunctionState) => void ((s.frame = layoutFrame(s.fn)), s.diags.push(...checkFrame(s.fn, s.frame))) },
@@ -68,6 +70,15 @@ export const passes = [
 ] as const;
 
 export type PassName = (typeof passes)[number]['name'];
+
+/** Copies and constant offsets, until nothing changes (each round can expose more). */
+function propagate(fn: IrFunction): void {
+  for (let i = 0; i < 8; i++) {
+    const changed = propagateCopies(fn) || foldOffsets(fn);
+    if (!changed) return;
+    simplify(fn);
+  }
+}
 
 export function compileFiles(paths: string[], opts: CompileOptions = {}): CompileResult {
   const set = openProject();

@@ -41,7 +41,6 @@ export function frontend(set: SourceSet, entries: SourceFile[], opts: FrontendOp
   c.diags.addAll(typeScriptDiagnostics(set, entries));
   const userFiles = set.project.getSourceFiles().filter((f) => !isDeclarationFile(f));
   for (const f of userFiles) checkTopLevel(c, f);
-  const callCounts = countCalls(userFiles);
 
   const programs: FrontendProgram[] = [];
   const units = new Map<string, ProgramUnit>();
@@ -62,7 +61,8 @@ export function frontend(set: SourceSet, entries: SourceFile[], opts: FrontendOp
         c.report(codes.SY3060, `program ${name} must be exported`, decl.getNameNode() ?? decl);
         continue;
       }
-      const unit = units.get(info.ctx) ?? units.set(info.ctx, new ProgramUnit(c, info.ctx, callCounts, names)).get(info.ctx)!;
+      const unit = units.get(info.ctx) ?? units.set(info.ctx, new ProgramUnit(c, info.ctx, names)).get(info.ctx)!;
+      unit.callCounts = countCalls(decl);
       const main = lowerProgram(unit, decl, section);
       if (main) programs.push({ ir: { main, subprograms: subprogramsOf(unit, main) }, section, info });
     }
@@ -76,15 +76,24 @@ export function frontend(set: SourceSet, entries: SourceFile[], opts: FrontendOp
   return { programs, maps: [...c.maps.values()], diagnostics: c.diags.sorted(), movingSubprograms: movingSubprograms(units.values()) };
 }
 
-/** How often each user function is called, anywhere in the sources (for the inlining policy). */
-function countCalls(files: SourceFile[]): Map<FunctionDeclaration, number> {
+/**
+ * How often each user function is called in the code a program reaches (each body counted once):
+ * a function called once per program gains nothing from being a subprogram, since the kernel
+ * gives every program its own copy of the subprograms it calls.
+ */
+function countCalls(program: FunctionDeclaration): Map<FunctionDeclaration, number> {
   const counts = new Map<FunctionDeclaration, number>();
-  for (const f of files) {
+  const seen = new Set<FunctionDeclaration>([program]);
+  const work = [program];
+  while (work.length) {
+    const f = work.pop()!;
     for (const call of f.getDescendantsOfKind(SyntaxKind.CallExpression)) {
       const callee = call.getExpression();
       if (!Node.isIdentifier(callee)) continue;
       const decl = declarationOf(callee);
-      if (decl && Node.isFunctionDeclaration(decl)) counts.set(decl, (counts.get(decl) ?? 0) + 1);
+      if (!decl || !Node.isFunctionDeclaration(decl) || isDeclarationFile(decl.getSourceFile())) continue;
+      counts.set(decl, (counts.get(decl) ?? 0) + 1);
+      if (!seen.has(decl)) seen.add(decl), work.push(decl);
     }
   }
   return counts;

@@ -385,8 +385,9 @@ function conditional(lx: Lowerer, node: Node & { getCondition(): Expression; get
   const bEnd = lx.b.cur;
   if (!a || !b) return undefined;
   if (isScalarVal(a) && isScalarVal(b)) {
-    const t = commonType(a, b, '==', (code, msg) => lx.report(code, msg, node));
+    let t = commonType(a, b, '==', (code, msg) => lx.report(code, msg, node));
     if (!t) return undefined;
+    if (t.kind === 'untyped' && expected && (expected.kind === 'int' || expected.kind === 'bool')) t = expected;
     if (t.kind === 'untyped') {
       lx.report(codes.SY3027, 'give the branches of ?: a type, e.g. u32(1)', node);
       return undefined;

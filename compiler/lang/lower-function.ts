@@ -13,12 +13,13 @@ import { describe, expr } from './lower-expr.ts';
 import { Lowerer } from './lowerer.ts';
 import { pointerOf } from './memory.ts';
 import { statements } from './lower-stmt.ts';
+import { simplify } from './simplify.ts';
 import { declarationOf } from './resolve-type.ts';
 import { isScalar, typeName, type ContextKind, type Type } from './types.ts';
 import type { Val } from './values.ts';
 
-/** Functions bigger than this (in syntax nodes) and called more than once become subprograms. */
-export const INLINE_LIMIT = 150;
+/** Instructions a subprogram must save before it is preferred: inlined code runs faster. */
+export const INLINE_BIAS = 4;
 
 /**
  * The subprograms of the programs of one context type, each lowered once for that type. A
@@ -26,10 +27,12 @@ export const INLINE_LIMIT = 150;
  */
 export class ProgramUnit {
   readonly subprograms = new Map<FunctionDeclaration, { fn?: IrFunction; movesPacket: boolean }>();
+  /** Call sites of each function in the code of the program being lowered (set per program). */
+  callCounts: ReadonlyMap<FunctionDeclaration, number> = new Map();
+
   constructor(
     readonly c: Compilation,
     readonly ctxKind: ContextKind,
-    readonly callCounts: ReadonlyMap<FunctionDeclaration, number>,
     private readonly names: Map<FunctionDeclaration, ContextKind>,
   ) {}
 
@@ -64,7 +67,7 @@ export function lowerProgram(unit: ProgramUnit, decl: FunctionDeclaration, secti
     lx.bind(params[0]!, { k: 'val', val: { k: 'ctx', v: ctx, ctx: info.ctx } });
   });
   body(lx, decl);
-  return b.finish();
+  return b.finish(c.diags.hasErrors);
 }
 
 function body(lx: Lowerer, decl: FunctionDeclaration): void {
@@ -119,14 +122,31 @@ function tag(decl: FunctionDeclaration, name: string): boolean {
   return decl.getJsDocs().some((d) => d.getTags().some((t) => t.getTagName() === name));
 }
 
+/**
+ * Inline, or a BPF-to-BPF call? Tags decide first. Otherwise the function is lowered once as a
+ * subprogram to learn its size N (in IR instructions, after clean-up), and the cheaper wins:
+ * `calls` inlined copies of its body, or one body plus a call and argument moves per site.
+ */
 function shouldInline(unit: ProgramUnit, decl: FunctionDeclaration, ret: Type): boolean {
   if (tag(decl, 'inline')) return true;
   // References returned from a subprogram could point into its own (dead) frame.
   if (ret.kind === 'ref' || ret.kind === 'struct' || ret.kind === 'array') return true;
   if (decl.getParameters().length > 5) return true;
   if (tag(decl, 'noinline')) return false;
-  const size = decl.getBody()?.getDescendants().length ?? 0;
-  return (unit.callCounts.get(decl) ?? 0) <= 1 || size < INLINE_LIMIT;
+  const calls = unit.callCounts.get(decl) ?? 0;
+  if (calls <= 1) return true;
+  const known = unit.subprograms.get(decl);
+  if (known && !known.fn) return true; // being lowered: recursion, reported by the caller
+  const reported = unit.c.diags.items.length;
+  const entry = ensureSubprogram(unit, decl);
+  if (!entry?.fn) return true;
+  const params = decl.getParameters().length;
+  const n = entry.fn.blocks.reduce((k, b) => k + b.insts.length + 1, 0);
+  const body = Math.max(n - params - 1, 1);
+  const inline = calls * body < n + calls * (1 + params) + INLINE_BIAS;
+  // Its diagnostics come again from each inlined copy: keep one set.
+  if (inline) unit.c.diags.items.length = reported;
+  return inline;
 }
 
 /** A call to a user function: inlined, or a BPF-to-BPF call. */
@@ -277,7 +297,8 @@ function ensureSubprogram(unit: ProgramUnit, decl: FunctionDeclaration): { fn?: 
   );
   if (!ok) return undefined;
   body(lx, decl);
-  entry.fn = b.finish();
+  entry.fn = b.finish(c.diags.hasErrors);
+  simplify(entry.fn);
   entry.movesPacket = lx.movesPacket;
   return entry;
 }

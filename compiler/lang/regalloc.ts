@@ -96,11 +96,62 @@ function costs(fn: IrFunction, unspillable: ReadonlySet<VReg>): Map<VReg, number
   return cost;
 }
 
+/**
+ * Conservative coalescing (Briggs for two virtual registers, George against a physical one):
+ * move-related registers that do not interfere share one node, and the move disappears, as
+ * long as the merged node stays colourable. Returns each register's representative.
+ */
+function coalesce(g: Graph): Map<VReg, VReg> {
+  const alias = new Map<VReg, VReg>();
+  const find = (v: VReg): VReg => {
+    while (alias.has(v)) v = alias.get(v)!;
+    return v;
+  };
+  const degree = (n: VReg) => (isPhys(n) ? Infinity : g.adj.get(n)!.size);
+  const pairs: [VReg, VReg][] = [];
+  for (const [a, bs] of g.moves) for (const b of bs) if (a < b) pairs.push([a, b]);
+  let merged = true;
+  while (merged) {
+    merged = false;
+    for (const [a0, b0] of pairs) {
+      let x = find(a0);
+      let y = find(b0);
+      if (x === y || (isPhys(x) && isPhys(y)) || x === R10 || y === R10) continue;
+      if (isPhys(x)) [x, y] = [y, x];
+      const ax = g.adj.get(x)!;
+      if (ax.has(y)) continue;
+      let ok: boolean;
+      if (isPhys(y)) {
+        ok = [...ax].every((t) => isPhys(t) || degree(t) < COLORS || g.adj.get(t)!.has(y));
+      } else {
+        const both = new Set([...ax, ...g.adj.get(y)!]);
+        ok = [...both].filter((n) => degree(n) >= COLORS).length < COLORS;
+      }
+      if (!ok) continue;
+      for (const n of ax) {
+        g.adj.get(n)!.delete(x);
+        if (n !== y) g.edge(n, y);
+      }
+      g.adj.delete(x);
+      for (const p of g.moves.get(x) ?? []) g.move(y, p === x ? y : p);
+      alias.set(x, y);
+      merged = true;
+    }
+  }
+  return new Map([...alias.keys()].map((v) => [v, find(v)]));
+}
+
 function colour(fn: IrFunction, g: Graph, unspillable: ReadonlySet<VReg>): { colour: Map<VReg, number>; spilled: VReg[] } {
-  const cost = costs(fn, unspillable);
+  const single = costs(fn, unspillable);
+  const alias = coalesce(g);
+  const rep = (v: VReg) => alias.get(v) ?? v;
+  const members = new Map<VReg, VReg[]>();
+  for (const v of single.keys()) if (!isPhys(v)) (members.get(rep(v)) ?? members.set(rep(v), []).get(rep(v))!).push(v);
+  const cost = new Map<VReg, number>();
+  for (const [r, ms] of members) cost.set(r, ms.reduce((n, m) => n + (single.get(m) ?? 0), 0));
+
   const virt = [...g.adj.keys()].filter((v) => !isPhys(v)).sort((a, b) => a - b);
   const degree = new Map(virt.map((v) => [v, g.adj.get(v)!.size]));
-  const removed = new Set<VReg>();
   const stack: VReg[] = [];
   const remaining = new Set(virt);
   while (remaining.size) {
@@ -114,12 +165,11 @@ function colour(fn: IrFunction, g: Graph, unspillable: ReadonlySet<VReg>): { col
     if (pick === undefined) {
       let best = Infinity;
       for (const v of remaining) {
-        const c = cost.get(v)! / Math.max(degree.get(v)!, 1);
+        const c = (cost.get(v) ?? 0) / Math.max(degree.get(v)!, 1);
         if (c < best || pick === undefined) [best, pick] = [c, v];
       }
     }
     remaining.delete(pick!);
-    removed.add(pick!);
     stack.push(pick!);
     for (const n of g.adj.get(pick!)!) if (degree.has(n)) degree.set(n, degree.get(n)! - 1);
   }
@@ -135,16 +185,24 @@ function colour(fn: IrFunction, g: Graph, unspillable: ReadonlySet<VReg>): { col
     }
     const free = Array.from({ length: COLORS }, (_, r) => r).filter((r) => !taken.has(r));
     if (free.length === 0) {
-      spilled.push(v);
+      spilled.push(...(members.get(v) ?? [v]));
       continue;
     }
-    // Prefer a move partner's register (the move disappears), then a register no partner
-    // still needs, then the lowest caller-saved register.
+    // Prefer a move partner's register (the move disappears); avoid registers that an uncoloured
+    // neighbour's partners hold (its move could still disappear); else the lowest free one.
     const partners = [...(g.moves.get(v) ?? [])];
     const biased = partners.map((p) => col.get(p)).find((c) => c !== undefined && free.includes(c));
-    const pending = new Set(partners.filter((p) => !col.has(p)).flatMap((p) => [...(g.moves.get(p) ?? [])].map((q) => col.get(q)).filter((c): c is number => c !== undefined)));
-    col.set(v, biased ?? free.find((r) => pending.has(r)) ?? free[0]!);
+    const wanted = new Set<number>();
+    for (const n of g.adj.get(v)!) {
+      if (col.has(n)) continue;
+      for (const p of g.moves.get(n) ?? []) {
+        const c = col.get(p);
+        if (c !== undefined) wanted.add(c);
+      }
+    }
+    col.set(v, biased ?? free.find((r) => !wanted.has(r)) ?? free[0]!);
   }
+  for (const [v, r] of alias) if (col.has(r)) col.set(v, col.get(r)!);
   return { colour: col, spilled };
 }
 

@@ -55,7 +55,9 @@ export function selectInstructions(fn: IrFunction, frame: Frame): Item[] {
     for (const i of b.insts) emit(i.loc, ...inst(i));
     emit(b.term.loc, ...term(b.term, next));
   });
-  return items;
+  // Labels nothing jumps to (fall-through blocks) only clutter the listing.
+  const used = new Set(items.flatMap((i) => (i.kind === 'insn' && i.target !== undefined ? [i.target] : [])));
+  return items.filter((i) => i.kind !== 'label' || used.has(i.name));
 
   function inst(i: Inst): Insn[] {
     switch (i.op) {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Diagnostics, type Diagnostic } from './diagnostics.ts';
 import { renderArtifacts, type ArtifactSet } from './emit/artifacts.ts';
-import { readPreviousLock } from './emit/write-output.ts';
+import { readPreviousLock, recoverInterrupted } from './emit/write-output.ts';
 import { buildModel } from './model/build.ts';
 import type { Model } from './model/types.ts';
 import { planCluster } from './plan/build.ts';
@@ -59,6 +59,9 @@ export const pipeline: readonly Stage[] = [
         ctx.lock ??= emptyLock();
         return [];
       }
+      // A write killed between its two renames left the previous output under a side name:
+      // put it back first, so the lock and `--check` see it (the only write before emit).
+      recoverInterrupted(ctx.outRoot, ctx.spec!.cluster.name);
       const r = readPreviousLock(ctx.outRoot, ctx.spec!.cluster.name);
       ctx.lock = r.lock;
       return r.diagnostics;

@@ -66,10 +66,12 @@ With --check nothing is written either: the exit code is 1 when DIR is stale, 0 
       return EXIT.negative;
     }
 
+    // For tests: die by SIGKILL right after the named step, as a crash or kill -9 would.
     const interrupt = io.env.SWITCHYARD_INTERRUPT_AT as InterruptPoint | undefined;
+    const atStep = interrupt ? (step: InterruptPoint) => void (step === interrupt && process.kill(process.pid, 'SIGKILL')) : undefined;
     for (const c of outcome.compiles) {
       const set = c.ctx.artifacts!;
-      const w = writeArtifacts(outRoot, set, interrupt);
+      const w = writeArtifacts(outRoot, set, atStep);
       const f = planFigures(c.ctx.plan!);
       io.stdout.write(
         `${w.changed ? 'wrote' : 'unchanged'} ${outRoot}/${set.cluster}: ${f.services} services, ${f.frontends} frontends, ` +

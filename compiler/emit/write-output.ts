@@ -11,7 +11,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { emptyLock, LOCK_FILE, parseLock, type Lock } from '../plan/lock.ts';
 import type { ArtifactSet } from './artifacts.ts';
 
-/** Steps at which tests (and SWITCHYARD_INTERRUPT_AT) can stop a write dead. */
+/** Steps after which tests (and SWITCHYARD_INTERRUPT_AT) can stop a write dead. */
 export type InterruptPoint = 'temp-written' | 'old-retired';
 
 const tempName = (cluster: string): string => `.${cluster}.tmp-${process.pid}`;
@@ -71,7 +71,11 @@ export interface WriteResult {
   bytes: number;
 }
 
-export function writeArtifacts(outRoot: string, set: ArtifactSet, interruptAt?: InterruptPoint): WriteResult {
+/**
+ * `atStep` hears each step as it completes; tests stop a write dead there (a throw, or the CLI's
+ * SWITCHYARD_INTERRUPT_AT, which kills the process with SIGKILL) to prove nothing is lost.
+ */
+export function writeArtifacts(outRoot: string, set: ArtifactSet, atStep?: (point: InterruptPoint) => void): WriteResult {
   recoverInterrupted(outRoot, set.cluster);
   const dir = join(outRoot, set.cluster);
   let bytes = 0;
@@ -91,20 +95,27 @@ export function writeArtifacts(outRoot: string, set: ArtifactSet, interruptAt?: 
     }
     writeFileSync(p, data);
   }
-  if (interruptAt === 'temp-written') throw new InterruptedWrite(interruptAt);
+  atStep?.('temp-written');
   const old = join(outRoot, `${oldPrefix(set.cluster)}${process.pid}`);
   const hadOld = existsSync(dir);
   if (hadOld) renameSync(dir, old);
-  if (interruptAt === 'old-retired') throw new InterruptedWrite(interruptAt);
+  atStep?.('old-retired');
   renameSync(temp, dir);
   if (hadOld) rmSync(old, { recursive: true, force: true });
   return { dir, changed: true, bytes };
 }
 
-/** Thrown only where a test asked a write to stop at a given step. */
+/** Thrown by tests' `atStep` hooks to stop a write at a given step. */
 export class InterruptedWrite extends Error {
   constructor(readonly point: InterruptPoint) {
     super(`write interrupted at ${point} (test hook)`);
     this.name = 'InterruptedWrite';
   }
+}
+
+/** A hook that stops the write at `point` by throwing InterruptedWrite. */
+export function interruptAt(point: InterruptPoint): (step: InterruptPoint) => void {
+  return (step) => {
+    if (step === point) throw new InterruptedWrite(point);
+  };
 }

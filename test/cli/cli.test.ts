@@ -1,6 +1,6 @@
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commands } from '../../compiler/cli/commands.ts';
@@ -104,17 +104,26 @@ test('errors: every diagnostic printed sorted, exit 2, nothing written', async (
   t.deepEqual(readFileSync(join(out, 'small', 'manifest.json')), before);
 });
 
-test('a write interrupted mid-way leaves the old output whole (SWITCHYARD_INTERRUPT_AT)', async (t) => {
+test('a compile killed (SIGKILL) mid-write leaves the old output whole; the next run recovers', async (t) => {
   const out = temp(t);
   t.is((await run(['compile', SMALL, '-o', out])).code, 0);
   const before = readFileSync(join(out, 'small', 'services.txt'));
   const changed = join(temp(t), 'small');
   cpSync(SMALL, changed, { recursive: true });
   writeFileSync(join(changed, 'cluster.yaml'), readFileSync(join(changed, 'cluster.yaml'), 'utf8').replace('port: 8080', 'port: 8081'));
-  const r = await run(['compile', changed, '-o', out], { SWITCHYARD_INTERRUPT_AT: 'temp-written' });
-  t.is(r.code, 2);
-  t.deepEqual(readFileSync(join(out, 'small', 'services.txt')), before);
-  t.is((await run(['compile', SMALL, '-o', out, '--check'])).code, 0, 'the old output still checks clean');
+  for (const point of ['temp-written', 'old-retired']) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'compiler/cli/main.ts', 'compile', changed, '-o', out], {
+      encoding: 'utf8',
+      env: { ...process.env, SWITCHYARD_INTERRUPT_AT: point },
+    });
+    t.is(r.signal, 'SIGKILL', `killed after ${point}`);
+    // Whatever the moment, the next run sees the old output, whole.
+    t.is((await run(['compile', SMALL, '-o', out, '--check'])).code, 0, `after a kill at ${point}`);
+    t.deepEqual(readFileSync(join(out, 'small', 'services.txt')), before);
+  }
+  t.is((await run(['compile', changed, '-o', out])).code, 0);
+  t.notDeepEqual(readFileSync(join(out, 'small', 'services.txt')), before);
+  t.deepEqual(readdirSync(out), ['small'], 'no temp or side directories left');
 });
 
 test('diff summarises services, addresses and backends', async (t) => {

@@ -2,7 +2,7 @@ import test from 'ava';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InterruptedWrite, readPreviousLock, recoverInterrupted, staleFiles, writeArtifacts } from '../../compiler/emit/write-output.ts';
+import { interruptAt, InterruptedWrite, readPreviousLock, recoverInterrupted, staleFiles, writeArtifacts } from '../../compiler/emit/write-output.ts';
 import { backend, service, talkSpec } from '../plan/helpers.ts';
 import { compileSpec } from './helpers.ts';
 
@@ -32,7 +32,7 @@ test('interrupted after the temp directory is written: the old output stays whol
   const root = tempRoot(t);
   writeArtifacts(root, v1());
   const before = readFileSync(join(root, 'talk', 'services.txt'));
-  t.throws(() => writeArtifacts(root, v2(), 'temp-written'), { instanceOf: InterruptedWrite });
+  t.throws(() => writeArtifacts(root, v2(), interruptAt('temp-written')), { instanceOf: InterruptedWrite });
   t.deepEqual(readFileSync(join(root, 'talk', 'services.txt')), before);
   t.deepEqual(staleFiles(root, v1()), [], 'every old file is intact');
   writeArtifacts(root, v2());
@@ -43,7 +43,7 @@ test('interrupted after the temp directory is written: the old output stays whol
 test('interrupted between the two renames: the next run puts the old output back', (t) => {
   const root = tempRoot(t);
   writeArtifacts(root, v1());
-  t.throws(() => writeArtifacts(root, v2(), 'old-retired'), { instanceOf: InterruptedWrite });
+  t.throws(() => writeArtifacts(root, v2(), interruptAt('old-retired')), { instanceOf: InterruptedWrite });
   t.false(existsSync(join(root, 'talk')), 'the moment the swap was cut short');
   t.true(readPreviousLock(root, 'talk').lock.ids.backend.size > 0, 'the lock is still found under the side name');
   recoverInterrupted(root, 'talk');

@@ -47,6 +47,12 @@ declare function i8(x: number | bool): i8;
 declare function i16(x: number | bool): i16;
 declare function i32(x: number | bool): i32;
 declare function i64(x: number | bool): i64;
+/**
+ * Gives back the network-order type that TypeScript loses in `a & b`, `a | b`, `a ^ b` on be16
+ * or be32 values: `be32(addr & mask)`. Host integers are refused (convert them with htonl).
+ */
+declare function be16(x: number): be16;
+declare function be32(x: number): be32;
 
 // --- Byte order -----------------------------------------------------------------------------
 declare function htons(x: u16): be16;

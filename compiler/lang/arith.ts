@@ -199,6 +199,10 @@ export function implicitConvert(lx: Lowerer, v: Scalar, t: IntType | BoolType, n
 /** An explicit cast `u8(x)`: truncates or extends as C does; be types only to themselves. */
 export function explicitCast(lx: Lowerer, v: Scalar, t: IntType, node: Node): Scalar | undefined {
   const from = v.type;
+  if (t.be && (from.kind !== 'int' || !from.be) && !(v.k === 'const' && v.value === 0n)) {
+    lx.report(codes.SY3025, `${t.name}(x) keeps network order on bitwise results of ${t.name} values; a ${typeName(from)} needs ${t.bits === 16 ? 'htons' : 'htonl'}`, node);
+    return undefined;
+  }
   if (from.kind === 'untyped' || (v.k === 'const' && from.kind !== 'bool')) {
     return { k: 'const', type: t, value: wrap((v as { value: bigint }).value, t) };
   }

@@ -11,7 +11,7 @@ import {
 } from './opcode';
 import { prog } from './program';
 import {
-  Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_PACKET_END, PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, S64_MIN,
+  Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET_END, PTR_TO_STACK, PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, S64_MIN,
   isOrNull, isPacket, isPointer, typeName,
 } from './reg';
 import { scalarAlu } from './scalar-alu';
@@ -219,10 +219,14 @@ function pointerAlu(i: i32, dst: Reg, dno: i32, src: Reg, op: u8, is64: bool): b
     T.copyFrom(dst);
   }
   const t = T.type;
-  if (isOrNull(t)) return fail(i, R(dno) + ' pointer arithmetic on ' + typeName(t) + ' prohibited, null-check it first');
+  // Map lookups may be offset before their null check (observed); other nullable pointers not.
+  if (isOrNull(t) && t != PTR_TO_MAP_VALUE_OR_NULL) {
+    return fail(i, R(dno) + ' pointer arithmetic on ' + typeName(t) + ' prohibited, null-check it first');
+  }
   if (t == CONST_PTR_TO_MAP || t == PTR_TO_PACKET_END || t == PTR_TO_SOCKET || t == PTR_TO_SOCK_COMMON) {
     return fail(i, R(dno) + ' pointer arithmetic on ' + typeName(t) + ' prohibited');
   }
+  if (t == PTR_TO_STACK && op == ALU_SUB) return fail(i, R(dno) + ' subtraction from stack pointer prohibited');
   if (!saneOffset(i, K, t) || !saneOffset(i, T, t)) return false;
   if (K.isConst()) {
     const c = <i64>K.v;

@@ -5,7 +5,7 @@ import { zext32 } from './bounds';
 import { fail, R, UNSUPPORTED } from './errors';
 import { checkAlignment } from './align';
 import { checkRegion } from './memory';
-import { frameOf, stackHelperAccess, stackOffset, stackRead } from './stack';
+import { BAD_OFFSET, frameOf, stackOffset, stackRead, stackTouch } from './stack';
 import { ATOMIC_CMPXCHG, ATOMIC_FETCH, ATOMIC_XCHG, SZ_DW, SZ_W } from './opcode';
 import { prog } from './program';
 import { NOT_INIT, PTR_TO_MAP_VALUE, PTR_TO_STACK, Reg, isPointer, typeName } from './reg';
@@ -43,13 +43,14 @@ export function checkAtomic(st: State, i: i32): bool {
   }
   if (!checkAlignment(i, base, off, bytes)) return false;
   if (base.type == PTR_TO_STACK) {
+    if (!base.isConst()) return fail(i, 'variable-offset atomic stack access is not modelled by this verifier', UNSUPPORTED);
     const total = stackOffset(i, d, base, off, bytes, 'write to');
-    if (total == i32.MIN_VALUE) return false;
+    if (total == BAD_OFFSET) return false;
     const f = frameOf(st, base);
     if (!stackRead(i, f, total, bytes, scratch)) return false;
     if (isPointer(scratch.type)) return fail(i, 'atomic operations on spilled pointers are not modelled by this verifier', UNSUPPORTED);
     // Whatever was there, it is now some number.
-    stackHelperAccess(f, total, bytes, true);
+    stackTouch(f, total, total + bytes, true);
   } else if (!checkRegion(i, d, base, off, bytes, prog.maps[base.map].valueSize, 'map value')) {
     return false;
   }

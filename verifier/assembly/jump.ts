@@ -66,11 +66,12 @@ function operand(st: State, i: i32, x: bool, is32: bool): Reg {
 
 function outcome(a: Reg, b: Reg, op: u8, is32: bool): i32 {
   if (a.type == SCALAR && b.type == SCALAR) return is32 ? taken32(a, b, op) : taken64(a, b, op);
-  // A pointer that cannot be null compared with zero.
+  // A checked map value compared with zero: this kernel decides that branch (observed), but
+  // not for context, stack or packet pointers, so neither do we.
   if (!is32 && (op == JMP_JEQ || op == JMP_JNE)) {
     const p = isPointer(a.type) ? a : b;
     const z = isPointer(a.type) ? b : a;
-    if (isPointer(p.type) && !isOrNull(p.type) && z.isZero()) return op == JMP_JEQ ? 0 : 1;
+    if (p.type == PTR_TO_MAP_VALUE && p.off == 0 && p.isConst() && p.v == 0 && z.isZero()) return op == JMP_JEQ ? 0 : 1;
   }
   return -1;
 }
@@ -91,9 +92,10 @@ export function learnFromJump(st: State, i: i32, taken: bool): void {
     return;
   }
   if (is32) return;
-  if ((op == JMP_JEQ || op == JMP_JNE) && (b.isZero() || a.isZero())) {
-    const p = a.isZero() ? b : a;
-    if (isOrNull(p.type) && p.id != 0) settleNull(st, p.id, op == JMP_JEQ);
+  // Only a comparison with the immediate zero is a null check (a register holding zero is
+  // not, on this kernel: observed).
+  if ((op == JMP_JEQ || op == JMP_JNE) && !x && unchecked(prog.imm[i]) == 0) {
+    if (isOrNull(a.type) && a.id != 0) settleNull(st, a.id, op == JMP_JEQ);
     return;
   }
   if (op == JSET_NOT) return;

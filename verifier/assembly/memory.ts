@@ -9,9 +9,10 @@ import { truncateTo, syncBounds } from './bounds';
 import { prog } from './program';
 import {
   Reg, NOT_INIT, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_STACK, PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, SCALAR, isPacket, typeName,
-  S64_MIN, PTR_TO_MAP_KEY,
+  S64_MIN, PTR_TO_MAP_KEY, isPointer, isOrNull,
 } from './reg';
-import { stackOffset, stackRead, stackWrite, stackHelperAccess, frameOf } from './stack';
+import { newId } from './ids';
+import { BAD_OFFSET, frameOf, rangeHi, stackOffset, stackRange, stackRead, stackReadVar, stackTouch, stackWrite } from './stack';
 import { State } from './state';
 
 /** Variable offsets past this are "unbounded" (the kernel's BPF_MAX_VAR_OFF). */
@@ -103,10 +104,16 @@ export function checkLoad(st: State, insn: i32, dstno: i32, baseno: i32, off: i3
   const dst = st.reg(dstno);
   const t = base.type;
   if (t == PTR_TO_STACK) {
-    const total = stackOffset(insn, baseno, base, off, size, 'read from');
-    if (total == i32.MIN_VALUE) return false;
     // The load may overwrite the base register: read into a scratch first.
-    if (!stackRead(insn, frameOf(st, base), total, size, loadTmp)) return false;
+    if (base.isConst()) {
+      const total = stackOffset(insn, baseno, base, off, size, 'read from');
+      if (total == BAD_OFFSET) return false;
+      if (!stackRead(insn, frameOf(st, base), total, size, loadTmp)) return false;
+    } else {
+      const lo = stackRange(insn, baseno, base, off, size, 'read from');
+      if (lo == BAD_OFFSET) return false;
+      if (!stackReadVar(insn, frameOf(st, base), lo, rangeHi, size, loadTmp)) return false;
+    }
     if (signExtend && loadTmp.type == SCALAR) {
       if (!loadTmp.isConst() || size >= 8) loadedScalar(loadTmp, size, true);
       else loadTmp.markConst(<u64>signExtendValue(loadTmp.v, size));
@@ -136,7 +143,10 @@ export function checkLoad(st: State, insn: i32, dstno: i32, baseno: i32, off: i3
     if (!checkCtx(insn, baseno, base, off, size, ACC_LOAD)) return false;
     const lt = ctxLoadType(off);
     if (lt == SCALAR) loadedScalar(dst, size, false);
-    else dst.markPointer(lt);
+    else {
+      dst.markPointer(lt);
+      if (isOrNull(lt)) dst.id = newId();
+    }
     return true;
   }
   if (t == PTR_TO_SOCKET || t == PTR_TO_SOCK_COMMON) {
@@ -176,9 +186,18 @@ export function checkStore(st: State, insn: i32, baseno: i32, off: i32, size: i3
   if (!checkAlignment(insn, base, off, size)) return false;
   const t = base.type;
   if (t == PTR_TO_STACK) {
-    const total = stackOffset(insn, baseno, base, off, size, 'write to');
-    if (total == i32.MIN_VALUE) return false;
-    return stackWrite(insn, frameOf(st, base), total, size, value, <i64>imm);
+    if (base.isConst()) {
+      const total = stackOffset(insn, baseno, base, off, size, 'write to');
+      if (total == BAD_OFFSET) return false;
+      return stackWrite(insn, frameOf(st, base), total, size, value, <i64>imm);
+    }
+    const lo = stackRange(insn, baseno, base, off, size, 'write to');
+    if (lo == BAD_OFFSET) return false;
+    if (value && isPointer(value.type)) {
+      return fail(insn, 'variable-offset spill of a pointer is not modelled by this verifier', UNSUPPORTED);
+    }
+    stackTouch(frameOf(st, base), lo, rangeHi, true);
+    return true;
   }
   if (t == PTR_TO_MAP_VALUE) {
     const m = prog.maps[base.map];
@@ -199,9 +218,16 @@ export function checkHelperMem(st: State, insn: i32, regno: i32, size: i32, writ
   const t = reg.type;
   if (size == 0) return true;
   if (t == PTR_TO_STACK) {
-    const total = stackOffset(insn, regno, reg, 0, size, write ? 'indirect write to' : 'indirect read from');
-    if (total == i32.MIN_VALUE) return false;
-    stackHelperAccess(frameOf(st, reg), total, size, write);
+    const what = write ? 'indirect write to' : 'indirect read from';
+    if (reg.isConst()) {
+      const total = stackOffset(insn, regno, reg, 0, size, what);
+      if (total == BAD_OFFSET) return false;
+      stackTouch(frameOf(st, reg), total, total + size, write);
+      return true;
+    }
+    const lo = stackRange(insn, regno, reg, 0, size, what);
+    if (lo == BAD_OFFSET) return false;
+    stackTouch(frameOf(st, reg), lo, rangeHi, write);
     return true;
   }
   if (t == PTR_TO_MAP_VALUE) return checkRegion(insn, regno, reg, 0, size, prog.maps[reg.map].valueSize, 'map value');

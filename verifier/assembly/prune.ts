@@ -9,7 +9,7 @@ import {
   Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_STACK, isOrNull, isPacket, PTR_TO_PACKET_END,
   PTR_TO_MAP_KEY,
 } from './reg';
-import { Frame, State, STACK_INVALID, STACK_MISC, STACK_SIZE, STACK_SPILL, STACK_ZERO, cloneState } from './state';
+import { Frame, State, STACK_SIZE, STACK_SPILL, STACK_ZERO, cloneState } from './state';
 import { tnumIn } from './tnum';
 
 /** States kept per instruction at most; later ones are not kept (only compared against). */
@@ -161,34 +161,31 @@ function stackSafe(o: Frame, c: Frame, exact: bool): bool {
     const base = slot * 8;
     const os = unchecked(o.spill[slot]);
     const cs = unchecked(c.spill[slot]);
+    const on = unchecked(o.spillSize[slot]);
+    const cn = unchecked(c.spillSize[slot]);
     if (exact) {
       for (let b = base; b < base + 8; b++) if (unchecked(o.slot[b]) != unchecked(c.slot[b])) return false;
-      if ((os != null) != (cs != null)) return false;
+      if ((os != null) != (cs != null) || on != cn) return false;
       if (os && cs && !regSafe(os, cs, true)) return false;
       continue;
     }
-    if (os && unchecked(o.slot[base]) == STACK_SPILL) {
-      if (cs && unchecked(c.slot[base]) == STACK_SPILL) {
+    let oldCovers = 0;
+    if (os) {
+      if (cs && on == cn) {
         if (!regSafe(os, cs, false)) return false;
-        continue;
-      }
-      // An unknown scalar spilled in the old state says no more than plain data.
-      if (os.type != SCALAR || os.id != 0 || !isUnbounded(os)) return false;
-    }
-    for (let b = base; b < base + 8; b++) {
-      const ot = unchecked(o.slot[b]);
-      const ct = unchecked(c.slot[b]);
-      if (ot == STACK_INVALID || ot == STACK_MISC || ot == STACK_SPILL) {
-        // Data (or an unknown scalar) covers data, but not a spilled pointer: a pointer loads
-        // as a pointer, and narrower loads of it are refused.
-        if (ct == STACK_SPILL && cs && cs.type != SCALAR) return false;
-        continue;
-      }
-      if (ot == STACK_ZERO) {
-        if (ct == STACK_ZERO) continue;
-        if (ct == STACK_SPILL && cs && cs.isZero()) continue;
+        oldCovers = on;
+      } else if (os.type != SCALAR || os.id != 0 || !isUnbounded(os)) {
+        // A spill says more than plain data, unless it is an unknown number.
         return false;
       }
+    }
+    for (let b = base + oldCovers; b < base + 8; b++) {
+      const ot = unchecked(o.slot[b]);
+      const ct = unchecked(c.slot[b]);
+      if (ot == STACK_ZERO && ct != STACK_ZERO) return false;
+      // Data (or an unknown number) covers data, but not a spilled pointer: a pointer loads as
+      // a pointer, and narrower loads of it are refused.
+      if (ct == STACK_SPILL && cs && cs.type != SCALAR) return false;
     }
   }
   return true;

@@ -1,34 +1,49 @@
-// The 512-byte stack of each frame, byte by byte: uninitialised, scalar data, known zero, or
-// part of a spilled register. Full 8-byte stores spill a register (pointers keep their type);
-// narrower stores of pointers are refused; loads fill registers back or give scalars.
+// The 512-byte stack of each frame, byte by byte: uninitialised, scalar data, or part of a
+// spilled register. An 8-byte store spills a register whole (pointers keep their type); a
+// narrower store of a scalar at the start of an 8-byte slot spills its truncated value, and a
+// load of at most that size from there gets it back; everything else reads as an unknown
+// number (privileged loaders may read bytes never written). All as observed on this kernel.
 
-import { fail, UNSUPPORTED } from './errors';
+import { fail } from './errors';
 import { truncateTo } from './bounds';
 import { Reg, isPointer } from './reg';
-import { Frame, STACK_MISC, STACK_SIZE, STACK_SPILL, STACK_ZERO, State } from './state';
+import { Frame, STACK_MISC, STACK_SIZE, STACK_SPILL, State } from './state';
+
+/** Returned by stackOffset/stackRange for an access already reported as refused. */
+export const BAD_OFFSET: i32 = i32.MIN_VALUE;
 
 /**
- * The fixed offset from the frame pointer that reg + off designates, or i32.MIN_VALUE (after
- * reporting) when it is out of the stack or variable.
+ * The fixed offset from the frame pointer that reg + off designates, or BAD_OFFSET (after
+ * reporting) when it is outside the stack. `reg` must have a constant variable part.
  */
 export function stackOffset(insn: i32, regno: i32, reg: Reg, off: i32, size: i32, what: string): i32 {
-  if (!reg.isConst()) {
-    fail(insn, 'variable-offset stack access by R' + regno.toString() + ' is not modelled by this verifier', UNSUPPORTED);
-    return i32.MIN_VALUE;
-  }
-  const total = <i64>reg.off + <i64>(<i64>reg.v) + <i64>off;
+  const total = <i64>reg.off + <i64>reg.v + <i64>off;
   if (total < -<i64>STACK_SIZE || total + <i64>size > 0 || size <= 0) {
     fail(insn, 'invalid ' + what + ' stack R' + regno.toString() + ' off=' + total.toString() + ' size=' + size.toString());
-    return i32.MIN_VALUE;
+    return BAD_OFFSET;
   }
   return <i32>total;
+}
+
+/** For a variable offset: the lowest byte offset touched, with `rangeHi` the highest + 1. */
+export let rangeHi: i32 = 0;
+
+export function stackRange(insn: i32, regno: i32, reg: Reg, off: i32, size: i32, what: string): i32 {
+  const lo = <i64>reg.off + reg.smin + <i64>off;
+  const hi = <i64>reg.off + reg.smax + <i64>off + <i64>size;
+  if (reg.smin < -<i64>STACK_SIZE || reg.smax > <i64>STACK_SIZE || lo < -<i64>STACK_SIZE || hi > 0 || size <= 0) {
+    fail(insn, 'invalid variable-offset ' + what + ' stack R' + regno.toString() + ' off=' + off.toString() + ' size=' + size.toString());
+    return BAD_OFFSET;
+  }
+  rangeHi = <i32>hi;
+  return <i32>lo;
 }
 
 function noteDepth(f: Frame, total: i32): void {
   if (total < f.depth) f.depth = total;
 }
 
-/** Turns a spilled slot touched partially into plain data, as a partial overwrite does. */
+/** Turns a spilled slot touched by a store into plain data, as a partial overwrite does. */
 function scrubSlot(f: Frame, slot: i32): void {
   if (!unchecked(f.spill[slot])) return;
   for (let b = slot * 8; b < slot * 8 + 8; b++) {
@@ -42,17 +57,21 @@ export function stackWrite(insn: i32, f: Frame, total: i32, size: i32, value: Re
   noteDepth(f, total);
   const k = STACK_SIZE + total;
   const slot = k >> 3;
-  if (size == 8) {
+  if (value && size < 8 && isPointer(value.type)) return fail(insn, 'invalid size of register spill');
+  scrubSlot(f, slot);
+  if (size == 8 || (k & 7) == 0) {
     const s = f.spillAt(slot);
     if (value) s.copyFrom(value);
     else s.markConst(<u64>imm);
-    for (let b = k; b < k + 8; b++) unchecked((f.slot[b] = STACK_SPILL));
+    if (size < 8) {
+      truncateTo(s, size);
+      s.id = 0;
+    }
+    unchecked((f.spillSize[slot] = <u8>size));
+    for (let b = k; b < k + size; b++) unchecked((f.slot[b] = STACK_SPILL));
     return true;
   }
-  if (value && isPointer(value.type)) return fail(insn, 'invalid size of register spill');
-  scrubSlot(f, slot);
-  const zero = value ? value.isZero() : imm == 0;
-  for (let b = k; b < k + size; b++) unchecked((f.slot[b] = zero ? STACK_ZERO : STACK_MISC));
+  for (let b = k; b < k + size; b++) unchecked((f.slot[b] = STACK_MISC));
   return true;
 }
 
@@ -62,44 +81,59 @@ export function stackRead(insn: i32, f: Frame, total: i32, size: i32, dst: Reg):
   const k = STACK_SIZE + total;
   const slot = k >> 3;
   const spilled = unchecked(f.spill[slot]);
-  if (spilled && unchecked(f.slot[k]) == STACK_SPILL) {
-    if (size == 8) {
-      dst.copyFrom(spilled);
-      return true;
+  if (spilled) {
+    const base = slot * 8;
+    const n = <i32>unchecked(f.spillSize[slot]);
+    if (k + size <= base + n) {
+      if (isPointer(spilled.type)) {
+        if (size != 8) return fail(insn, 'invalid size of register fill');
+        dst.copyFrom(spilled);
+        return true;
+      }
+      if (k == base && (size == n || spilled.umax < (<u64>1 << (<u64>size * 8)))) {
+        dst.copyFrom(spilled);
+        if (size != n) dst.id = 0;
+        return true;
+      }
+    } else if (isPointer(spilled.type)) {
+      return fail(insn, 'invalid size of register fill');
     }
-    if (isPointer(spilled.type)) return fail(insn, 'invalid size of register fill');
-    dst.markUnknown();
-    truncateTo(dst, size);
-    return true;
   }
-  let zeros = true;
-  for (let b = k; b < k + size; b++) {
-    if (unchecked(f.slot[b]) != STACK_ZERO) zeros = false;
+  dst.markUnknown();
+  truncateTo(dst, size);
+  return true;
+}
+
+/** A load at a variable offset [lo, hi): some number, unless a spilled pointer lies there. */
+export function stackReadVar(insn: i32, f: Frame, lo: i32, hi: i32, size: i32, dst: Reg): bool {
+  noteDepth(f, lo);
+  for (let slot = (STACK_SIZE + lo) >> 3; slot <= (STACK_SIZE + hi - 1) >> 3; slot++) {
+    const s = unchecked(f.spill[slot]);
+    if (s && isPointer(s.type)) {
+      return fail(insn, 'variable-offset read of a spilled pointer is not modelled by this verifier', 4);
+    }
   }
-  if (zeros) {
-    dst.markConst(0);
-    return true;
-  }
-  // Uninitialised bytes read as unknown data: the kernel lets privileged loaders read them.
   dst.markUnknown();
   truncateTo(dst, size);
   return true;
 }
 
 /**
- * Memory a helper reads (read) and/or writes (write) on the stack, [total, total + size).
- * Written bytes become scalar data; spilled registers there are lost.
+ * Memory a helper (or a variable-offset store) touches on the stack, [lo, hi). Bytes written
+ * become scalar data; spilled registers there are lost.
  */
-export function stackHelperAccess(f: Frame, total: i32, size: i32, write: bool): void {
-  if (size <= 0) return;
-  noteDepth(f, total);
-  const k = STACK_SIZE + total;
+export function stackTouch(f: Frame, lo: i32, hi: i32, write: bool): void {
+  if (hi <= lo) return;
+  noteDepth(f, lo);
   if (!write) return;
-  for (let slot = k >> 3; slot <= (k + size - 1) >> 3; slot++) scrubSlot(f, slot);
-  for (let b = k; b < k + size; b++) unchecked((f.slot[b] = STACK_MISC));
+  const k = STACK_SIZE + lo;
+  const e = STACK_SIZE + hi;
+  for (let slot = k >> 3; slot <= (e - 1) >> 3; slot++) scrubSlot(f, slot);
+  for (let b = k; b < e; b++) unchecked((f.slot[b] = STACK_MISC));
 }
 
 /** The frame a stack pointer points into. */
 export function frameOf(st: State, reg: Reg): Frame {
   return st.frame(reg.frame);
 }
+

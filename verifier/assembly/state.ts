@@ -19,6 +19,8 @@ export class Frame {
   slot: StaticArray<u8> = new StaticArray<u8>(STACK_SIZE);
   /** A spilled register per 8-byte slot (index (512 + offset) / 8), or null. */
   spill: StaticArray<Reg | null> = new StaticArray<Reg | null>(STACK_SIZE / 8);
+  /** Bytes the spill covers from the slot's start: 8, or 1/2/4 for a narrow scalar store. */
+  spillSize: StaticArray<u8> = new StaticArray<u8>(STACK_SIZE / 8);
   /** Instruction index of the call that made this frame; -1 for the main program. */
   callsite: i32 = -1;
   /** Index of the subprogram this frame runs. */
@@ -38,6 +40,7 @@ export class Frame {
     r10.markPointer(PTR_TO_STACK);
     r10.frame = frameno;
     memory.fill(changetype<usize>(this.slot), 0, STACK_SIZE);
+    memory.fill(changetype<usize>(this.spillSize), 0, STACK_SIZE / 8);
     for (let i = 0; i < STACK_SIZE / 8; i++) {
       const s = unchecked(this.spill[i]);
       if (s) {
@@ -54,6 +57,7 @@ export class Frame {
   copyFrom(o: Frame): void {
     for (let i = 0; i < 11; i++) unchecked(this.regs[i]).copyFrom(unchecked(o.regs[i]));
     memory.copy(changetype<usize>(this.slot), changetype<usize>(o.slot), STACK_SIZE);
+    memory.copy(changetype<usize>(this.spillSize), changetype<usize>(o.spillSize), STACK_SIZE / 8);
     for (let i = 0; i < STACK_SIZE / 8; i++) {
       const theirs = unchecked(o.spill[i]);
       let mine = unchecked(this.spill[i]);
@@ -86,6 +90,7 @@ export class Frame {
 
   dropSpill(k: i32): void {
     const s = unchecked(this.spill[k]);
+    unchecked((this.spillSize[k] = 0));
     if (s) {
       freeReg(s);
       unchecked((this.spill[k] = null));

@@ -15,5 +15,11 @@ export function lockNodeDir(dir: string, node: string): NodeLock {
     closeSync(fd);
     throw new Error(`node ${node}: another switchyard-node apply or remove holds ${dir}; wait for it to finish and run again`);
   }
-  return { release: () => closeSync(fd) };
+  let held = true;
+  return {
+    release: () => {
+      if (held) closeSync(fd);
+      held = false;
+    },
+  };
 }

@@ -12,6 +12,10 @@ import { kernelTest } from '../helpers/kernel.ts';
 import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
 import { createCgroup } from '../helpers/cgroup.ts';
 import { socklbArtifacts } from './socklb-artifacts.ts';
+import { runNodeCli } from './cli-runner.ts';
+import { wantedLinks } from '../../runtime/link-sync.ts';
+import { lockNodeDir } from '../../runtime/node-lock.ts';
+import { PinLayout } from '../../runtime/pins.ts';
 
 test('a bpf(2) errno becomes the command, the object and what to do', (t) => {
   const eperm = explain(new SyscallError('BPF_MAP_CREATE lb4_backends', constants.errno.EPERM), 'map lb4_backends') as SyscallError;
@@ -58,4 +62,34 @@ kernelTest('without CAP_BPF and CAP_SYS_ADMIN, apply names the missing capabilit
   t.is(r.status, 1, r.stdout + r.stderr);
   t.regex(r.stderr, /EPERM: not permitted: switchyard-node needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN/);
   t.regex(r.stderr, /nothing was changed on node n1/);
+});
+
+test('programs for devices or cgroups without --device or --cgroup are refused up front', (t) => {
+  const progs = [{ name: 'xdp_lb', section: 'xdp' }, { name: 'sock4_connect', section: 'cgroup/connect4' }];
+  t.throws(() => wantedLinks(progs, { devices: [], cgroupDir: '/sys/fs/cgroup/x' }), {
+    message: 'program xdp_lb (section xdp) attaches to network devices; pass --device IFNAME (once per device)',
+  });
+  t.throws(() => wantedLinks(progs, { devices: ['eth0'] }), { message: 'program sock4_connect (section cgroup/connect4) attaches to a cgroup; pass --cgroup' });
+  t.deepEqual(
+    wantedLinks(progs, { devices: ['eth0', 'eth1.100'], cgroupDir: '/sys/fs/cgroup/x' }).map((w) => w.pinName),
+    ['xdp_lb@eth0', 'xdp_lb@eth1%2e100', 'sock4_connect@cgroup'],
+    'one link per device, dots escaped for bpffs',
+  );
+  t.throws(() => wantedLinks([{ name: 'p', section: 'kprobe/foo' }], { devices: [] }), { message: /section "kprobe\/foo" is not one switchyard-node can load; use one of xdp, / });
+});
+
+kernelTest('a second apply on the same node while one runs is refused, not interleaved', (t) => {
+  const bpffs = mountBpffs(t);
+  const work = tempDir(t);
+  const cg = createCgroup(t);
+  socklbArtifacts(join(work, 'gen'), 'n1', [{ vip: '192.0.2.1', port: 80, backends: [1] }], [{ id: 1, addr: '127.0.0.1', port: 8001 }], { SOCK_ONLY: 1 });
+  const pins = new PinLayout(bpffs, 'n1');
+  pins.ensureDirs();
+  const held = lockNodeDir(pins.nodeDir, 'n1');
+  t.teardown(() => held.release());
+  const r = runNodeCli(['apply', join(work, 'gen'), '--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state'), '--cgroup', cg.relative]);
+  t.is(r.status, 1);
+  t.regex(r.stderr, /node n1: another switchyard-node apply or remove holds .*; wait for it to finish and run again/);
+  held.release();
+  t.is(runNodeCli(['apply', join(work, 'gen'), '--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state'), '--cgroup', cg.relative]).status, 0);
 });

@@ -77,7 +77,14 @@ export function attachLinks(wanted: WantedLink[], programs: Map<string, LoadedPr
       }
       let change: LinkChange;
       if (existing && stillOnTarget(existing.info, w.target)) {
-        change = { wanted: w, action: 'updated', link: existing, oldProgFd: swapProgram(existing, prog, w.pinName) };
+        let oldProgFd: number;
+        try {
+          oldProgFd = swapProgram(existing, prog, w.pinName);
+        } catch (e) {
+          closeFd(existing.fd);
+          throw e;
+        }
+        change = { wanted: w, action: 'updated', link: existing, oldProgFd };
       } else {
         const fd = createLink(prog, w.target);
         change = { wanted: w, action: 'created', link: { fd } };

@@ -86,7 +86,13 @@ export function attachLinks(wanted: WantedLink[], programs: Map<string, LoadedPr
         }
         change = { wanted: w, action: 'updated', link: existing, oldProgFd };
       } else {
-        const fd = createLink(prog, w.target);
+        let fd: number;
+        try {
+          fd = createLink(prog, w.target);
+        } catch (e) {
+          if (existing) closeFd(existing.fd);
+          throw e;
+        }
         change = { wanted: w, action: 'created', link: { fd } };
         if (existing) {
           // The pin holds a link on another hook (its device was recreated, --cgroup changed):

@@ -1,7 +1,7 @@
 // `switchyard start` (what `npm start` runs): compiles the demo spec into generated/demo, runs
 // every check that exists so far on the written files, and prints a short summary.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_FILE, parseManifest } from '../../runtime/format/manifest.ts';
 import { writeArtifacts } from '../emit/write-output.ts';
@@ -26,6 +26,10 @@ prints what the demo holds. Run it from the repository root (npm start does).`,
   run(args, io) {
     const spec = userPath(io.cwd, DEMO_SPEC);
     const outRoot = userPath(io.cwd, typeof args.options.out === 'string' ? args.options.out : DEFAULT_OUT);
+    if (!existsSync(spec)) {
+      io.stderr.write(`switchyard start: ${spec} not found; run it from the repository root (npm start does), or compile your own spec with 'switchyard compile SPEC'\n`);
+      return EXIT.error;
+    }
     const outcome = compileGroups([[spec]], outRoot, io);
     if (printDiagnostics(io, outcome.diagnostics)) return EXIT.error;
     const { ctx } = outcome.compiles[0]!;

@@ -153,6 +153,10 @@ test('start compiles the demo, checks it and prints a summary', async (t) => {
   t.regex(r.stdout, /services \d+, frontends \d+, backends \d+, nodes \d+/);
   t.regex(r.stdout, /check manifest: ok/);
   t.regex(r.stdout, /check map contents: ok/);
+  let stderr = '';
+  const elsewhere = await main(['start'], { stdout: { write: () => true }, stderr: { write: (x: string) => (stderr += x) }, cwd: out, env: {} });
+  t.is(elsewhere, 2);
+  t.regex(stderr, /not found; run it from the repository root/);
 });
 
 test('the entry point runs as a program and sets the exit code', (t) => {

@@ -3,6 +3,7 @@
 // the program inside the link atomically: no packet or connect() ever sees the hook empty.
 
 import { openSync, closeSync } from 'node:fs';
+import { release } from 'node:os';
 import { explain } from './sys/bpf-error.ts';
 import { linkCreate, linkDetach, linkUpdate } from './sys/bpf-link.ts';
 import { fdById, linkInfo, objGet, objPin, type LinkInfo } from './sys/bpf-obj.ts';
@@ -28,6 +29,14 @@ export function cgroupTarget(dir: string): HookTarget {
   return { kind: 'cgroup', label: 'cgroup', cgroupDir: dir };
 }
 
+/** The first Linux release with bpf_link support for each hook, named when the kernel refuses one. */
+const LINK_SINCE: Record<HookTarget['kind'], string> = { cgroup: '5.7', xdp: '5.9', tcx: '6.6' };
+
+function oldKernelHint(kind: HookTarget['kind'], code: string | undefined): string | undefined {
+  if (code !== 'EINVAL' && code !== 'EOPNOTSUPP' && code !== 'errno 524') return undefined;
+  return `the kernel refused the link; ${kind} links need Linux ${LINK_SINCE[kind]} or newer (this is ${release()})`;
+}
+
 function what(prog: LoadedProgram, t: HookTarget): string {
   return `link ${prog.name} → ${t.kind === 'cgroup' ? `cgroup ${t.cgroupDir}` : `${prog.kind.hookName} on ${t.device}`}`;
 }
@@ -39,7 +48,7 @@ export function createLink(prog: LoadedProgram, t: HookTarget): number {
     try {
       return linkCreate({ progFd: prog.fd, target: dirFd, attachType: prog.kind.attachType });
     } catch (e) {
-      throw explain(e, what(prog, t));
+      throw explain(e, what(prog, t), oldKernelHint('cgroup', (e as { code?: string }).code));
     } finally {
       closeSync(dirFd);
     }
@@ -51,10 +60,11 @@ export function createLink(prog: LoadedProgram, t: HookTarget): number {
   try {
     return linkCreate({ progFd: prog.fd, target: ifindex, attachType: prog.kind.attachType });
   } catch (e) {
+    const code = (e as { code?: string }).code;
     const hint =
-      t.kind === 'xdp' && (e as { code?: string }).code === 'EBUSY'
+      t.kind === 'xdp' && code === 'EBUSY'
         ? `another XDP program is attached to ${t.device}; detach it (ip link set dev ${t.device} xdp off) and apply again`
-        : undefined;
+        : oldKernelHint(t.kind, code);
     throw explain(e, what(prog, t), hint);
   }
 }

@@ -14,6 +14,8 @@ import { decodeMapContentsPacked } from '../../runtime/format/map-contents.ts';
 import { formatManifest, listArtifactFiles, MANIFEST_FILE, parseManifest, sha256Hex } from '../../runtime/format/manifest.ts';
 import { apply } from '../../runtime/apply.ts';
 import { LiveMap } from '../../runtime/map.ts';
+import { dumpMaps } from '../../runtime/dump.ts';
+import { PinLayout } from '../../runtime/pins.ts';
 import { mergeLayers } from '../../runtime/records.ts';
 import { kernelTest } from '../helpers/kernel.ts';
 import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
@@ -77,5 +79,7 @@ kernelTest('generated/demo applies node by node, node contents layered over the 
       if (files.length > 1) t.true(want.count <= files.reduce((n, p) => n + p.count, 0), `${map} layered`);
     }
     t.regex(apply({ dir, node, bpffs, stateDir: join(work, 'state', node), devices: [] }).lines.join('\n'), /map lb4_services: unchanged/);
+    // The stand-in declares sizes only (no key/value types): dump falls back to hex.
+    t.regex(dumpMaps(new PinLayout(bpffs, node), 'lb4_backends').join('\n'), /^map lb4_backends \(hash key 4 B, value 8 B, max \d+\): \d+ entries, no BTF: hex\n  ([0-9a-f]{2} ){3}[0-9a-f]{2} → ([0-9a-f]{2} ){7}[0-9a-f]{2}$/m);
   }
 });

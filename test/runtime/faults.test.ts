@@ -9,6 +9,7 @@ import { kernelTest } from '../helpers/kernel.ts';
 import { createCgroup } from '../helpers/cgroup.ts';
 import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
 import { runNodeCli } from './cli-runner.ts';
+import { createNetns, vethBetween } from '../helpers/netns.ts';
 import { socklbArtifacts, type Backend, type Service } from './socklb-artifacts.ts';
 
 const be = (n: number): Backend[] => Array.from({ length: n }, (_, i) => ({ id: i + 1, addr: '127.0.0.1', port: 8000 + i }));
@@ -93,4 +94,24 @@ kernelTest('tampered or stale artifacts are refused before the kernel sees them'
   t.false(existsSync(join(s.bpffs, s.node)), 'nothing was created');
   const unknownNode = s.cli('apply', s.good, ...s.args.map((a) => (a === 'n1' ? 'nope' : a)));
   t.regex(unknownNode.stderr, /refusing to load|node nope is not in/);
+});
+
+kernelTest('a hook taken by another program: the error says so, and every link made so far is undone', (t) => {
+  const s = setup(t);
+  const a = createNetns(t, 'syf');
+  const b = createNetns(t, 'syf');
+  const { devB } = vethBetween(a, b, '10.202.0.1/24', '10.202.0.2/24');
+  const argsFor = (node: string) => ['--node', node, '--bpffs', s.bpffs, '--state', join(s.work, 'state'), '--cgroup', s.cg.relative, '--device', devB];
+  socklbArtifacts(join(s.work, 'first'), 'first', svc(1, [1]), be(1));
+  t.is(runNodeCli(['apply', join(s.work, 'first'), ...argsFor('first')], { netns: b }).status, 0);
+
+  // A second node directory on the same device: its XDP link cannot go where the first one is.
+  socklbArtifacts(join(s.work, 'second'), 'second', svc(1, [1]), be(1));
+  const r = runNodeCli(['apply', join(s.work, 'second'), ...argsFor('second')], { netns: b });
+  t.is(r.status, 1);
+  t.regex(r.stderr, new RegExp(`BPF_LINK_CREATE link xdp_count → xdp on ${devB}: EBUSY: another XDP program is attached to ${devB}; detach it`));
+  t.regex(r.stderr, /nothing was changed on node second/);
+  t.deepEqual(readdirSync(join(s.bpffs, 'second', 'links')), [], 'the cgroup link made before the failure is gone again');
+  t.deepEqual(readdirSync(join(s.bpffs, 'second', 'maps')), []);
+  t.is(runNodeCli(['status', ...argsFor('first').slice(0, 6)]).status, 0, 'the first node is untouched');
 });

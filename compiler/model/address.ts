@@ -121,7 +121,8 @@ export function addressFromBytes(bytes: Uint8Array): Address {
 /** Parses IPv4, IPv6 or IPv4-mapped IPv6 text; undefined when it is none of them. */
 export function parseAddress(text: string): Address | undefined {
   const v4 = parseV4Bytes(text);
-  if (v4) return { family: 4, bytes: v4, text: formatAddress(v4) };
+  // Accepted dotted quads are canonical already (no leading zeros): keep the caller's string.
+  if (v4) return { family: 4, bytes: v4, text };
   const v6 = text.includes(':') ? parseV6Bytes(text) : undefined;
   return v6 ? addressFromBytes(v6) : undefined;
 }

@@ -1,3 +1,6 @@
+// The switchyard CLI in-process (and as a program where exit codes and signals matter): help,
+// usage errors, compile/--check, errors writing nothing, SIGKILL mid-write, diff, start.
+
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

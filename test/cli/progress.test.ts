@@ -1,3 +1,5 @@
+// The progress bar: drawn only on a terminal and only for long compiles, cut to the width, cleared.
+
 import test from 'ava';
 import { ProgressBar } from '../../compiler/cli/progress.ts';
 

@@ -1,3 +1,5 @@
+// Determinism: the same spec, in any order and from any file order, gives byte-identical output.
+
 import test from 'ava';
 import { runPipeline } from '../../compiler/pipeline.ts';
 import type { Spec } from '../../compiler/spec/types.ts';

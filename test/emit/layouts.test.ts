@@ -1,3 +1,6 @@
+// Map layouts as C would lay them out, and encoded entries that decode to what the plan says,
+// in the byte order the datapath expects.
+
 import test from 'ava';
 import { decodeMapContents } from '../../runtime/format/map-contents.ts';
 import { LB4_KEY, LB_SERVICE, mapLayouts, offsets, SERVICE_FLAGS, SERVICE_KIND, struct } from '../../compiler/emit/map-layouts.ts';

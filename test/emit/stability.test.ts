@@ -1,3 +1,6 @@
+// ID stability and output growth: one backend changes only its own lines; the output grows with
+// services + nodes, not services × nodes.
+
 import test from 'ava';
 import type { Spec } from '../../compiler/spec/types.ts';
 import { backend, node, service, spec } from '../plan/helpers.ts';

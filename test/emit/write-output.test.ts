@@ -1,3 +1,6 @@
+// Atomic output: a write stopped at any step leaves the old directory whole, and the next one
+// recovers; staleFiles names what differs.
+
 import test from 'ava';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,5 @@
+// Address parsing: one canonical form per address (v4-mapped IPv6 becomes IPv4), bad text refused.
+
 import test from 'ava';
 import { cidrContains, formatAddress, parseAddress, parseCidr } from '../../compiler/model/address.ts';
 

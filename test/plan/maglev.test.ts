@@ -1,3 +1,6 @@
+// Maglev tables: equal shares within 1%, about 1/N of the slots moved when one of N backends
+// goes, independence from spec order and IDs, prime sizes only.
+
 import test from 'ava';
 import { isPrime, maglevPopulate, maglevTable } from '../../compiler/plan/maglev.ts';
 

@@ -1,3 +1,6 @@
+// The plan's behaviour per Kubernetes feature: LoadBalancer expansion, traffic policies and
+// scopes, HostPorts, terminating backends, named ports, dual-stack, allocation and ID stability.
+
 import test from 'ava';
 import { buildModel } from '../../compiler/model/build.ts';
 import { planCluster } from '../../compiler/plan/build.ts';

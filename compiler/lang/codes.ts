@@ -32,7 +32,7 @@ export const codes = defineCodes({
   SY3040: { severity: 'error', title: 'pointer may be null here' },
   SY3041: { severity: 'error', title: 'packet pointer used after packet data may have moved' },
   SY3042: { severity: 'error', title: 'array index out of bounds' },
-  SY3043: { severity: 'error', title: 'packet arrays take constant indices only' },
+  SY3043: { severity: 'error', title: 'array index not known at compile time' },
   SY3044: { severity: 'error', title: 'write to a read-only location' },
   SY3045: { severity: 'error', title: 'stack frame larger than the 512 bytes BPF allows' },
   SY3046: { severity: 'error', title: 'value needs a compile-time constant' },

@@ -34,6 +34,8 @@ export function bindConfig(call: CallExpression, values: ConfigValues, env: Conf
     const given = values[name];
     if (given === undefined) {
       env.report(codes.SY3064, `configuration ${decl.getName()}.${name} has no value; the compiler's config must set it`, p);
+      // A stand-in, so that each use does not report the same problem again.
+      fields.set(name, { k: 'const', type: type.kind === 'bool' || type.kind === 'int' ? type : { kind: 'untyped' }, value: 0n });
       continue;
     }
     if (type.kind === 'bool') {

@@ -55,7 +55,8 @@ export function checkCallChain(
     return best;
   };
   const d = depth(program.name, []);
-  if (d.bytes <= STACK_SIZE) return [];
+  // A chain of one frame is checkFrame's to report.
+  if (d.bytes <= STACK_SIZE || d.chain.length < 2) return [];
   return [{
     code: codes.SY3068.code,
     severity: 'error',

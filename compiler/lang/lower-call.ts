@@ -310,7 +310,7 @@ function helperCall(lx: Lowerer, name: string, decl: FunctionDeclaration, args: 
   for (let i = 0; i < params.length; i++) {
     const kind = paramKind(params[i]!.getTypeNodeOrThrow().getText());
     const a = args[i]!;
-    const v = kind?.k === 'int' ? scalarExpr(lx, a, kind.type) : expr(lx, a);
+    const v = expr(lx, a, kind?.k === 'int' ? kind.type : undefined);
     if (!v || !kind) return undefined;
     const bad = () => lx.report(codes.SY3062, `${name}: argument ${params[i]!.getName()} takes ${params[i]!.getTypeNodeOrThrow().getText()}, got ${describe(v)}`, a);
     if (kind.k === 'int') {

@@ -184,6 +184,7 @@ function identifier(lx: Lowerer, node: Node): Val | undefined {
         lx.report(codes.SY3010, `${node.getText()} is not available here`, node);
         return undefined;
       }
+      if (b.k === 'poison') return undefined;
       if (b.k === 'val') return b.val;
       if (b.k === 'var') return { k: 'reg', type: b.type, v: b.v, dirty: false, shared: true };
       return { k: 'ref', type: b.type, ref: { base: { v: b.v }, off: 0, region: b.region }, nullable: true };
@@ -211,6 +212,7 @@ export function place(lx: Lowerer, node: Expression): Place | undefined {
     const b = ent.k === 'local' ? lx.env.get(ent.decl) : undefined;
     if (b?.k === 'var') return { k: 'var', v: b.v, type: b.type, name: node.getText() };
     if (b?.k === 'ptrvar') return { k: 'ptrvar', v: b.v, type: b.type, region: b.region, name: node.getText() };
+    if (b?.k === 'poison') return undefined;
     lx.report(codes.SY3044, `${node.getText()} cannot be assigned (a const, a parameter bound to its argument, or not a variable)`, node);
     return undefined;
   }
@@ -225,7 +227,7 @@ export function place(lx: Lowerer, node: Expression): Place | undefined {
     const idx = idxNode && scalarExpr(lx, idxNode);
     if (!idx) return undefined;
     if (idx.k !== 'const') {
-      lx.report(codes.SY3042, 'an array index must be a compile-time constant (or the variable of a for loop, which is then unrolled)', idxNode!);
+      lx.report(codes.SY3043, 'an array index must be a compile-time constant (or the variable of a for loop, which is then unrolled)', idxNode!);
       return undefined;
     }
     if (base.k === 'ctx') {

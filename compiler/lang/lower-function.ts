@@ -131,8 +131,8 @@ function shouldInline(unit: ProgramUnit, decl: FunctionDeclaration, ret: Type): 
   if (tag(decl, 'inline')) return true;
   // References returned from a subprogram could point into its own (dead) frame.
   if (ret.kind === 'ref' || ret.kind === 'struct' || ret.kind === 'array') return true;
-  if (decl.getParameters().length > 5) return true;
   if (tag(decl, 'noinline')) return false;
+  if (decl.getParameters().length > 5) return true;
   const calls = unit.callCounts.get(decl) ?? 0;
   if (calls <= 1) return true;
   const known = unit.subprograms.get(decl);

@@ -78,23 +78,25 @@ function declaration(lx: Lowerer, d: VariableDeclaration, isConst: boolean): voi
     return;
   }
   const t = declaredType(lx, d);
-  if (t === null) return;
+  const poison = () => lx.bind(d, { k: 'poison' });
+  if (t === null) return poison();
   const init = d.getInitializer();
   const name = d.getName();
   if (!init) {
-    if (isConst) return;
+    if (isConst) return poison();
     if (!t) {
       lx.report(codes.SY3027, `let ${name} needs a type`, d);
-      return;
+      return poison();
     }
     newVariable(lx, d, t, undefined, d);
     return;
   }
   const v = expr(lx, init, t);
-  if (!v) return;
+  if (!v) return poison();
   if (isConst) {
     const bound = convertTo(lx, v, t, init);
-    if (!bound) return;
+    if (!bound) return poison();
+    if (bound.k === 'ref' && !('slot' in bound.ref.base)) lx.b.fn.vregs[bound.ref.base.v]!.name = name;
     // A const that names a variable's register copies it: the variable may change later.
     if (bound.k === 'reg' && bound.shared) {
       lx.bind(d, { k: 'val', val: { k: 'reg', type: bound.type, v: lx.b.mov(bound.v, { name }), dirty: false } });
@@ -110,7 +112,7 @@ function declaration(lx: Lowerer, d: VariableDeclaration, isConst: boolean): voi
   const type = t ?? valueType(v);
   if (!type) {
     lx.report(codes.SY3027, `let ${name} needs a type: ${describe(v)} has none of its own (e.g. let ${name}: u32 = ...)`, d);
-    return;
+    return poison();
   }
   newVariable(lx, d, type, v, init);
 }
@@ -302,12 +304,11 @@ export function returnStatement(lx: Lowerer, e: Expression | undefined, node: No
   let value: Val | undefined = { k: 'void' };
   if (e) {
     const v = expr(lx, e, t);
-    if (!v) return;
-    value = convertTo(lx, v, t.kind === 'void' ? undefined : t, e);
-    if (!value) return;
+    // After an error, still end the path here: "can end without returning" would only repeat it.
+    value = v && convertTo(lx, v, t.kind === 'void' ? undefined : t, e);
   } else if (t.kind !== 'void') {
     lx.report(codes.SY3065, `return needs a ${typeName(t)} value`, node);
-    return;
+    value = undefined;
   }
   const operand = () => {
     if (!value || value.k === 'void' || value.k === 'null') return { imm: 0n };

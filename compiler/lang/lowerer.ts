@@ -19,7 +19,9 @@ export type Binding =
   /** A mutable scalar variable in its own register. */
   | { readonly k: 'var'; readonly v: VReg; readonly type: IntType | BoolType }
   /** A mutable reference variable (`let p: T | null`) in its own register. */
-  | { readonly k: 'ptrvar'; readonly v: VReg; readonly type: StructType | ArrayType; readonly region: Region };
+  | { readonly k: 'ptrvar'; readonly v: VReg; readonly type: StructType | ArrayType; readonly region: Region }
+  /** A declaration whose initializer had an error (already reported): its uses stay quiet. */
+  | { readonly k: 'poison' };
 
 export interface ControlFrame {
   readonly kind: 'loop' | 'switch';

@@ -164,7 +164,9 @@ export class TypeResolver {
 
 /** The declaration a name refers to, through imports. */
 export function declarationOf(name: Node): Node | undefined {
-  let sym = name.getSymbol();
+  const parent = name.getParent();
+  // `{ port }` names the variable `port`, not the property being written.
+  let sym = parent && Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === name ? parent.getValueSymbol() : name.getSymbol();
   if (!sym) return undefined;
   if (sym.isAlias()) sym = sym.getAliasedSymbol() ?? sym;
   return sym.getDeclarations()[0];

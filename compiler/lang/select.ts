@@ -35,9 +35,40 @@ function isExit(b: Block): boolean {
   return b.term.op === 'ret' && b.insts.length <= 1 && b.insts.every((i) => i.op === 'mov' && isImm(i.src));
 }
 
+/**
+ * Traces: from each unplaced block, keep placing the successor control falls into, so that most
+ * jumps vanish. A branch prefers a successor that is not an early exit, then one reached only
+ * from here, then its false side. Exits come last, where every early return shares them.
+ */
 export function layoutOrder(fn: IrFunction): Block[] {
-  const [entry, ...rest] = fn.blocks;
-  return [entry!, ...rest.filter((b) => !isExit(b)), ...rest.filter(isExit)];
+  const byId = new Map(fn.blocks.map((b) => [b.id, b]));
+  const preds = new Map<number, number>();
+  for (const b of fn.blocks) for (const s of successorsOf(b)) preds.set(s, (preds.get(s) ?? 0) + 1);
+  const placed = new Set<number>();
+  const order: Block[] = [];
+  const next = (b: Block): Block | undefined => {
+    const cands = successorsOf(b).map((id) => byId.get(id)!).filter((c) => !placed.has(c.id) && !isExit(c));
+    if (cands.length < 2) return cands[0];
+    const [t, f] = cands as [Block, Block];
+    const single = (c: Block) => preds.get(c.id) === 1;
+    if (single(f) !== single(t)) return single(f) ? f : t;
+    return f;
+  };
+  for (const start of fn.blocks) {
+    let b: Block | undefined = start;
+    if (b.id !== 0 && (placed.has(b.id) || isExit(b))) continue;
+    while (b && !placed.has(b.id)) {
+      placed.add(b.id);
+      order.push(b);
+      b = next(b);
+    }
+  }
+  return [...order, ...fn.blocks.filter((b) => !placed.has(b.id))];
+}
+
+function successorsOf(b: Block): number[] {
+  const t = b.term;
+  return t.op === 'br' ? [t.f, t.t] : t.op === 'jmp' ? [t.target] : [];
 }
 
 export function selectInstructions(fn: IrFunction, frame: Frame): Item[] {

@@ -55,10 +55,9 @@ export function servicesTable(plan: Plan): string {
 
 /** The backend's protocol is its service port's, already in the line's first column. */
 function backendLine(u: LbUnit, b: UnitBackend): string {
-  const parts = [u.key, formatHostPort(b.backend.address, b.backend.port), `id=${b.backend.id}`];
-  if (b.node !== undefined) parts.push(`node=${b.node}`);
-  if (b.terminating) parts.push('terminating');
-  return parts.join(' ');
+  const key = b.backend.key;
+  const address = key.slice(0, key.lastIndexOf('/'));
+  return `${u.key} ${address} id=${b.backend.id}${b.node !== undefined ? ` node=${b.node}` : ''}${b.terminating ? ' terminating' : ''}`;
 }
 
 /** One line per backend of each service port (and HostPort). */

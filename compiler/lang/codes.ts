@@ -48,4 +48,5 @@ export const codes = defineCodes({
   SY3067: { severity: 'error', title: 'loop runs too many iterations for the verifier' },
   SY3068: { severity: 'error', title: 'combined stack of a call chain larger than 512 bytes' },
   SY3069: { severity: 'error', title: 'name used twice' },
+  SY3070: { severity: 'error', title: 'the kernel verifier refused a program' },
 });

@@ -31,32 +31,32 @@ export function bindConfig(call: CallExpression, values: ConfigValues, env: Conf
     const typeNode = p.getTypeNode();
     const type = typeNode && env.types.fromNode(typeNode);
     if (!type) continue;
-    const given = values[name];
-    if (given === undefined) {
-      env.report(codes.SY3064, `configuration ${decl.getName()}.${name} has no value; the compiler's config must set it`, p);
+    const bad = (message: string) => {
+      env.report(codes.SY3064, message, p);
       // A stand-in, so that each use does not report the same problem again.
       fields.set(name, { k: 'const', type: type.kind === 'bool' || type.kind === 'int' ? type : { kind: 'untyped' }, value: 0n });
+    };
+    const given = values[name];
+    if (given === undefined) {
+      bad(`configuration ${decl.getName()}.${name} has no value; the compiler's config must set it`);
       continue;
     }
     if (type.kind === 'bool') {
-      if (typeof given !== 'boolean') {
-        env.report(codes.SY3064, `configuration ${name} is a bool, got ${typeof given} ${String(given)}`, p);
-        continue;
-      }
-      fields.set(name, { k: 'const', type, value: given ? 1n : 0n });
+      if (typeof given !== 'boolean') bad(`configuration ${name} is a bool, got ${typeof given} ${String(given)}`);
+      else fields.set(name, { k: 'const', type, value: given ? 1n : 0n });
       continue;
     }
     if (type.kind !== 'int') {
-      env.report(codes.SY3064, `configuration ${name}: fields are integers, be16/be32 or bool`, p);
+      bad(`configuration ${name}: fields are integers, be16/be32 or bool`);
       continue;
     }
     if (typeof given === 'boolean' || (typeof given === 'number' && !Number.isInteger(given))) {
-      env.report(codes.SY3064, `configuration ${name} is ${type.name}, got ${String(given)}`, p);
+      bad(`configuration ${name} is ${type.name}, got ${String(given)}`);
       continue;
     }
     const host = BigInt(given);
     if (!fits(host, { ...type, be: false } as IntType)) {
-      env.report(codes.SY3064, `configuration ${name} = ${String(given)} does not fit ${type.name}`, p);
+      bad(`configuration ${name} = ${String(given)} does not fit ${type.name}`);
       continue;
     }
     // A be16/be32 register holds the bytes in network order: the host value, swapped.

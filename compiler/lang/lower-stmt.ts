@@ -300,6 +300,18 @@ function ifStatement(lx: Lowerer, s: Node & { getExpression(): Expression; getTh
 }
 
 export function returnStatement(lx: Lowerer, e: Expression | undefined, node: Node): void {
+  // `return c ? a : b` is `if (c) return a; return b;`: each side returns its own constant, and
+  // returns of the same constant share one exit.
+  if (e && Node.isConditionalExpression(e) && foldCondition(lx, e.getCondition()) === undefined) {
+    const yes = lx.b.newBlock();
+    const no = lx.b.newBlock();
+    condition(lx, e.getCondition(), yes, no);
+    lx.b.setBlock(yes);
+    returnStatement(lx, e.getWhenTrue(), node);
+    lx.b.setBlock(no);
+    returnStatement(lx, e.getWhenFalse(), node);
+    return;
+  }
   const t = lx.returnType;
   let value: Val | undefined = { k: 'void' };
   if (e) {

@@ -3,7 +3,8 @@
 // layout (conditions are inverted so the likely path falls through; returns go last).
 
 import * as a from '../bpf/asm.ts';
-import { withSource, type Insn, type Item } from '../bpf/insn.ts';
+import { isExit, withSource, type Insn, type Item } from '../bpf/insn.ts';
+import { Class, JmpOp } from '../bpf/opcode.ts';
 import { reg, R10, type Reg } from '../bpf/register.ts';
 import type { Frame } from './frame.ts';
 import { isImm, isSlotAddr, negate, type Addr, type AluOp, type Block, type Cond, type Inst, type IrFunction, type Operand, type Terminator } from './ir.ts';
@@ -30,8 +31,10 @@ const jmp32: Record<Cond, Jump> = {
   eq: a.jeq32, ne: a.jne32, gt: a.jgt32, ge: a.jge32, lt: a.jlt32, le: a.jle32, sgt: a.jsgt32, sge: a.jsge32, slt: a.jslt32, sle: a.jsle32, set: a.jset32,
 };
 
+const JA = Class.JMP | JmpOp.JA;
+
 /** A block that only returns (a constant): laid out last, shared by every early return. */
-function isExit(b: Block): boolean {
+function isExitBlock(b: Block): boolean {
   return b.term.op === 'ret' && b.insts.length <= 1 && b.insts.every((i) => i.op === 'mov' && isImm(i.src));
 }
 
@@ -47,7 +50,7 @@ export function layoutOrder(fn: IrFunction): Block[] {
   const placed = new Set<number>();
   const order: Block[] = [];
   const next = (b: Block): Block | undefined => {
-    const cands = successorsOf(b).map((id) => byId.get(id)!).filter((c) => !placed.has(c.id) && !isExit(c));
+    const cands = successorsOf(b).map((id) => byId.get(id)!).filter((c) => !placed.has(c.id) && !isExitBlock(c));
     if (cands.length < 2) return cands[0];
     const [t, f] = cands as [Block, Block];
     const single = (c: Block) => preds.get(c.id) === 1;
@@ -56,7 +59,7 @@ export function layoutOrder(fn: IrFunction): Block[] {
   };
   for (const start of fn.blocks) {
     let b: Block | undefined = start;
-    if (b.id !== 0 && (placed.has(b.id) || isExit(b))) continue;
+    if (b.id !== 0 && (placed.has(b.id) || isExitBlock(b))) continue;
     while (b && !placed.has(b.id)) {
       placed.add(b.id);
       order.push(b);
@@ -86,9 +89,22 @@ export function selectInstructions(fn: IrFunction, frame: Frame): Item[] {
     for (const i of b.insts) emit(i.loc, ...inst(i));
     emit(b.term.loc, ...term(b.term, next));
   });
-  // Labels nothing jumps to (fall-through blocks) only clutter the listing.
+  // Labels nothing jumps to (fall-through blocks) only clutter the listing; code after an exit
+  // or a goto that no label leads to is dead (a block every jump now exits from directly), and
+  // the verifier refuses unreachable instructions.
   const used = new Set(items.flatMap((i) => (i.kind === 'insn' && i.target !== undefined ? [i.target] : [])));
-  return items.filter((i) => i.kind !== 'label' || used.has(i.name));
+  const out: Item[] = [];
+  let dead = false;
+  for (const i of items) {
+    if (i.kind === 'label') {
+      if (!used.has(i.name)) continue;
+      dead = false;
+    }
+    if (dead) continue;
+    out.push(i);
+    if (i.kind === 'insn' && (isExit(i) || i.op === JA)) dead = true;
+  }
+  return out;
 
   function inst(i: Inst): Insn[] {
     switch (i.op) {
@@ -146,8 +162,13 @@ export function selectInstructions(fn: IrFunction, frame: Frame): Item[] {
     switch (t.op) {
       case 'ret':
         return [a.exit()];
-      case 'jmp':
-        return next?.id === t.target ? [] : [a.ja(blockLabel(fn, t.target))];
+      case 'jmp': {
+        if (next?.id === t.target) return [];
+        // A jump to a bare exit is the exit itself, one instruction either way.
+        const target = fn.blocks.find((x) => x.id === t.target)!;
+        if (target.insts.length === 0 && target.term.op === 'ret') return [a.exit()];
+        return [a.ja(blockLabel(fn, t.target))];
+      }
       case 'br': {
         const table = t.w === 64 ? jmp64 : jmp32;
         const b = operand(t.b);

@@ -20,6 +20,8 @@ import { allocateRegisters } from './regalloc.ts';
 import { selectInstructions } from './select.ts';
 import { simplify } from './simplify.ts';
 import { foldOffsets, propagateCopies } from './propagate.ts';
+import { eliminateCommonSubexpressions } from './cse.ts';
+import { dropUselessMasks } from './ranges.ts';
 import { addFiles, openProject, type SourceSet } from './source.ts';
 import type { MemType } from './types.ts';
 
@@ -74,7 +76,10 @@ export type PassName = (typeof passes)[number]['name'];
 /** Copies and constant offsets, until nothing changes (each round can expose more). */
 function propagate(fn: IrFunction): void {
   for (let i = 0; i < 8; i++) {
-    const changed = propagateCopies(fn) || foldOffsets(fn);
+    let changed = eliminateCommonSubexpressions(fn);
+    changed = dropUselessMasks(fn) || changed;
+    changed = propagateCopies(fn) || changed;
+    changed = foldOffsets(fn) || changed;
     if (!changed) return;
     simplify(fn);
   }

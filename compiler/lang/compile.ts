@@ -22,6 +22,7 @@ import { simplify } from './simplify.ts';
 import { foldOffsets, propagateCopies } from './propagate.ts';
 import { eliminateCommonSubexpressions } from './cse.ts';
 import { dropUselessMasks } from './ranges.ts';
+import { shareSlots } from './share-slots.ts';
 import { addFiles, openProject, type SourceSet } from './source.ts';
 import type { MemType } from './types.ts';
 
@@ -65,6 +66,7 @@ export const passes = [
   { name: 'simplify', run: (s: FunctionState) => simplify(s.fn) },
   { name: 'check-packet-pointers', run: (s: FunctionState) => void s.diags.push(...checkPacketPointers(s.fn, s.moving)) },
   { name: 'propagate', run: (s: FunctionState) => propagate(s.fn) },
+  { name: 'share-slots', run: (s: FunctionState) => shareSlots(s.fn) },
   { name: 'expand-calls', run: (s: FunctionState) => expandCalls(s.fn) },
   { name: 'allocate-registers', run: (s: FunctionState) => void allocateRegisters(s.fn) },
   { name: 'layout-frame', run: (s: FunctionState) => void ((s.frame = layoutFrame(s.fn)), s.diags.push(...checkFrame(s.fn, s.frame))) },

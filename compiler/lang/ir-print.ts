@@ -40,6 +40,8 @@ export function printFunction(fn: IrFunction, opts: PrintOptions = {}): string {
         return `${reg(i.dst)} = &s${i.slot}${i.off ? ` + ${i.off}` : ''}`;
       case 'map':
         return `${reg(i.dst)} = map ${i.map}`;
+      case 'slotdef':
+        return `slotdef s${i.slot}`;
       case 'call':
       case 'calllocal': {
         const callee = i.op === 'call' ? i.name : `@${i.fn}`;

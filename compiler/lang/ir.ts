@@ -60,7 +60,9 @@ export type Inst =
    */
   | (At & { op: 'call'; helper: number; name: string; args: Operand[]; argCount: number; dst?: VReg; movesPacket: boolean })
   /** A BPF-to-BPF call to a subprogram of the same object; arguments as for `call`. */
-  | (At & { op: 'calllocal'; fn: string; args: Operand[]; argCount: number; dst?: VReg });
+  | (At & { op: 'calllocal'; fn: string; args: Operand[]; argCount: number; dst?: VReg })
+  /** A stack slot's life starts here (its bytes are about to be written): emits nothing. */
+  | (At & { op: 'slotdef'; slot: number });
 
 export type Terminator =
   | (At & { op: 'br'; cond: Cond; a: VReg; b: Operand; w: Width; t: number; f: number })
@@ -146,6 +148,7 @@ export function uses(i: Inst | Terminator): VReg[] {
       return [...addrRegs(i.addr), ...regOf(i.src)];
     case 'addr':
     case 'map':
+    case 'slotdef':
       return [];
     case 'call':
     case 'calllocal':

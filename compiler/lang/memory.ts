@@ -101,6 +101,7 @@ export function equalMem(lx: Lowerer, a: Ref, b: Ref, size: number, t: Block, f:
 /** A fresh stack object for a value of type t (object literals, scalar map keys, temporaries). */
 export function stackObject(lx: Lowerer, t: MemType, name: string): Ref {
   const slot = lx.b.slot(sizeOf(t), Math.max(alignOf(t), BASE_ALIGN), name);
+  lx.b.emit({ op: 'slotdef', slot });
   return { base: { slot }, off: 0, region: 'stack' };
 }
 

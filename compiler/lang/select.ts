@@ -155,6 +155,8 @@ export function selectInstructions(fn: IrFunction, frame: Frame): Item[] {
         return [a.call(i.helper)];
       case 'calllocal':
         return [a.callLocal(i.fn)];
+      case 'slotdef':
+        return [];
     }
   }
 

@@ -144,3 +144,22 @@ test('tsc type-checks the BPF-TS declarations, headers and golden programs', (t)
   execFileSync('npx', ['tsc', '-p', 'test/lang/fixtures'], { stdio: 'pipe' });
   t.pass();
 });
+
+test('stack slots whose lives do not overlap share space; overlapping ones do not', (t) => {
+  const lookups = Array.from({ length: 12 }, (_, k) => `  if (m.lookup({ ...zeroed<Key>(), a: u64(${k}) + u64(ctx.ingress_ifindex) })) n += 1;`).join('\n');
+  const r = compile(`
+interface Key { a: u64; b: FixedArray<u64, 4> }
+interface Val { v: u64 }
+export const m = map<Key, Val>({ type: 'hash', maxEntries: 8 });
+/** @section xdp */
+export function f(ctx: XdpMd): u32 {
+  let n: u32 = 0;
+${lookups}
+  const k1: Key = { ...zeroed<Key>(), a: 1 };
+  const k2: Key = { ...zeroed<Key>(), a: 2 };
+  if (m.lookup(k1) && m.lookup(k2)) n += 100;
+  return n;
+}`);
+  t.deepEqual(r.diagnostics, []);
+  t.is(r.programs[0]!.stackSize, 2 * 40, 'the 12 sequential keys share a slot (with k1, born after them); k2, alive with k1, takes another');
+});

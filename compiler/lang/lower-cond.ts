@@ -6,9 +6,10 @@ import { Node, SyntaxKind, type Expression } from 'ts-morph';
 import { commonType, isScalarVal, reg, widthOf, type CmpOp } from './arith.ts';
 import { NotConstant } from './builder.ts';
 import { codes } from './codes.ts';
-import { evalCond, swapCond, type Cond } from './ir.ts';
+import { swapCond, type Cond } from './ir.ts';
 import type { Block } from './ir.ts';
 import { compareKinds, describe, expr } from './lower-expr.ts';
+import { equalBranch } from './lower-call.ts';
 import type { Lowerer } from './lowerer.ts';
 import { isSlotBase, type Val } from './values.ts';
 
@@ -117,6 +118,14 @@ function conditionAt(lx: Lowerer, node: Expression, t: Block, f: Block): void {
     }
     if (compareKinds.has(kind)) return compare(lx, cmpOps[kind]!, node.getLeft(), node.getRight(), t, f, node);
   }
+  // equal(a, b) branches on its word compares directly, without a 0/1 in between.
+  if (Node.isCallExpression(node) && Node.isIdentifier(node.getExpression())) {
+    const ent = lx.c.entity(node.getExpression());
+    if (ent.k === 'intrinsic' && ent.name === 'equal') {
+      if (!equalBranch(lx, node, t, f)) lx.b.terminate({ op: 'jmp', target: f.id });
+      return;
+    }
+  }
   const v = expr(lx, node);
   if (v) truthy(lx, v, t, f, node);
 }
@@ -193,5 +202,3 @@ export function truthy(lx: Lowerer, v: Val, t: Block, f: Block, node: Node): voi
       lx.report(codes.SY3026, `${describe(v)} is not a condition`, node);
   }
 }
-
-export { evalCond };

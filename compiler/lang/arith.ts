@@ -7,11 +7,10 @@ import { evalAlu, type AluOp, type VReg, type Width } from './ir.ts';
 import { codes } from './codes.ts';
 import type { Lowerer } from './lowerer.ts';
 import { fits, ints, typeName, wrap, type BoolType, type IntType, type UntypedIntType } from './types.ts';
-import type { Val } from './values.ts';
+import type { Scalar, Val } from './values.ts';
 
 export type BinOp = '+' | '-' | '*' | '/' | '%' | '&' | '|' | '^' | '<<' | '>>' | '>>>';
 export type CmpOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
-type Scalar = Extract<Val, { k: 'const' } | { k: 'reg' }>;
 type Report = (code: (typeof codes)[keyof typeof codes], message: string) => void;
 
 export const isScalarVal = (v: Val): v is Scalar => v.k === 'const' || v.k === 'reg';

@@ -10,9 +10,7 @@ import type { VReg } from './ir.ts';
 import type { Lowerer } from './lowerer.ts';
 import { header } from './packet.ts';
 import { ints } from './types.ts';
-import type { Val } from './values.ts';
-
-type Scalar = Extract<Val, { k: 'const' } | { k: 'reg' }>;
+import type { Scalar, Val } from './values.ts';
 
 const BPF_F_MARK_MANGLED_0 = 0x20n;
 const EFAULT = 14n;

@@ -19,7 +19,7 @@ import type { MapDecl } from './maps.ts';
 import type { Ref, Val } from './values.ts';
 import { contexts } from './context.ts';
 
-export function lowerCall(lx: Lowerer, node: CallExpression, expected?: Type): Val | undefined {
+export function lowerCall(lx: Lowerer, node: CallExpression): Val | undefined {
   const callee = node.getExpression();
   const args = node.getArguments() as Expression[];
   if (Node.isPropertyAccessExpression(callee)) {
@@ -38,7 +38,7 @@ export function lowerCall(lx: Lowerer, node: CallExpression, expected?: Type): V
   const ent = lx.c.entity(callee);
   switch (ent.k) {
     case 'intrinsic':
-      return intrinsic(lx, ent.name, node, args, expected);
+      return intrinsic(lx, ent.name, node, args);
     case 'helper':
       return helperCall(lx, ent.name, ent.decl, args, node);
     case 'function':
@@ -75,7 +75,7 @@ function typeArg(lx: Lowerer, node: CallExpression): MemType | undefined {
   return lx.c.memType(t);
 }
 
-function intrinsic(lx: Lowerer, name: string, node: CallExpression, args: Expression[], expected?: Type): Val | undefined {
+function intrinsic(lx: Lowerer, name: string, node: CallExpression, args: Expression[]): Val | undefined {
   if (isIntName(name)) {
     if (!argCount(lx, args, 1, name, node)) return undefined;
     const v = scalarExpr(lx, args[0]!);
@@ -155,7 +155,6 @@ function intrinsic(lx: Lowerer, name: string, node: CallExpression, args: Expres
       lx.report(codes.SY3002, `${name}() declares something: call it at the top level of a file, \`export const x = ${name}(...)\``, node);
       return undefined;
   }
-  void expected;
   lx.report(codes.SY3010, `${name} is declared but the compiler does not implement it`, node);
   return undefined;
 }

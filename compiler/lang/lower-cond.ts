@@ -11,9 +11,7 @@ import type { Block } from './ir.ts';
 import { compareKinds, describe, expr } from './lower-expr.ts';
 import { equalBranch } from './lower-call.ts';
 import type { Lowerer } from './lowerer.ts';
-import { isSlotBase, type Val } from './values.ts';
-
-type Scalar = Extract<Val, { k: 'const' } | { k: 'reg' }>;
+import { isSlotBase, type Scalar, type Val } from './values.ts';
 
 const cmpOps: Partial<Record<SyntaxKind, CmpOp>> = {
   [SyntaxKind.EqualsEqualsEqualsToken]: '==',

@@ -177,12 +177,12 @@ export function callFunction(lx: Lowerer, decl: FunctionDeclaration, argNodes: E
     if (!a) return undefined;
     args.push(a);
   }
-  if (shouldInline(unit, decl, ret)) return inline(lx, decl, args, ret, node);
+  if (shouldInline(unit, decl, ret)) return inline(lx, decl, args, ret);
   if (decl.getParameters().length > 5) {
     lx.report(codes.SY3066, `${decl.getName()} has ${params.length} parameters; a BPF-to-BPF call passes at most five`, node);
     return undefined;
   }
-  return subprogramCall(lx, unit, decl, args, ret, node);
+  return subprogramCall(lx, unit, decl, args, ret);
 }
 
 function convertArg(lx: Lowerer, v: Val, t: Type, node: Node): Val | undefined {
@@ -195,7 +195,7 @@ function convertArg(lx: Lowerer, v: Val, t: Type, node: Node): Val | undefined {
   return undefined;
 }
 
-function inline(lx: Lowerer, decl: FunctionDeclaration, args: Val[], ret: Type, node: Node): Val | undefined {
+function inline(lx: Lowerer, decl: FunctionDeclaration, args: Val[], ret: Type): Val | undefined {
   const params = decl.getParameters();
   const saved = { control: lx.control, inlineReturn: lx.inlineReturn, returnType: lx.returnType };
   params.forEach((p, i) => {
@@ -231,7 +231,6 @@ function inline(lx: Lowerer, decl: FunctionDeclaration, args: Val[], ret: Type, 
   lx.inlineStack.pop();
   Object.assign(lx, saved);
   lx.b.setBlock(exit);
-  void node;
   if (v === undefined) return { k: 'void' };
   if (ret.kind === 'int' || ret.kind === 'bool') return { k: 'reg', type: ret, v, dirty: false };
   const to = ret.kind === 'ref' ? ret.to : ret;
@@ -239,7 +238,7 @@ function inline(lx: Lowerer, decl: FunctionDeclaration, args: Val[], ret: Type, 
   return { k: 'ref', type: to, ref: { base: { v }, off: 0, region: 'unknown' }, nullable: ret.kind === 'ref' && ret.nullable };
 }
 
-function subprogramCall(lx: Lowerer, unit: ProgramUnit, decl: FunctionDeclaration, args: Val[], ret: Type, node: Node): Val | undefined {
+function subprogramCall(lx: Lowerer, unit: ProgramUnit, decl: FunctionDeclaration, args: Val[], ret: Type): Val | undefined {
   const entry = ensureSubprogram(unit, decl);
   if (!entry?.fn) return undefined;
   const argv: Operand[] = args.map((a) => {
@@ -254,7 +253,6 @@ function subprogramCall(lx: Lowerer, unit: ProgramUnit, decl: FunctionDeclaratio
   lx.calls.add(name);
   lx.b.emit({ op: 'calllocal', fn: name, args: argv, argCount: 0, dst });
   if (entry.movesPacket) lx.reloadPacket();
-  void node;
   if (ret.kind === 'int' || ret.kind === 'bool') return { k: 'reg', type: ret, v: dst, dirty: false };
   return { k: 'void' };
 }

@@ -11,7 +11,7 @@ import { reg } from './arith.ts';
 import type { Lowerer } from './lowerer.ts';
 import { statement } from './lower-stmt.ts';
 import { ints, wrap, type IntType } from './types.ts';
-import type { Val } from './values.ts';
+import type { Scalar } from './values.ts';
 import { declarationOf } from './resolve-type.ts';
 
 /** More iterations than this would exhaust the verifier's budget long before it finishes. */
@@ -42,7 +42,7 @@ export function forStatement(lx: Lowerer, s: ForStatement): void {
   }
   if (values.length === 0) return;
   if (indexesArrays(s, shape.decl)) unrolled(lx, s, shape, values);
-  else rotated(lx, s, shape, values.length);
+  else rotated(lx, s, shape);
 }
 
 function holds(op: CmpOp, a: bigint, b: bigint): boolean {
@@ -154,7 +154,8 @@ function unrolled(lx: Lowerer, s: ForStatement, shape: LoopShape, values: bigint
   lx.b.setBlock(exit);
 }
 
-function rotated(lx: Lowerer, s: ForStatement, shape: LoopShape, trips: number): void {
+/** The trip count is at least one here: the first check is known to pass, so the loop starts in its body. */
+function rotated(lx: Lowerer, s: ForStatement, shape: LoopShape): void {
   const iv = lx.b.vreg({ name: shape.decl.getName() });
   lx.b.movConst(iv, shape.start);
   lx.bind(shape.decl, { k: 'var', v: iv, type: shape.type });
@@ -167,14 +168,12 @@ function rotated(lx: Lowerer, s: ForStatement, shape: LoopShape, trips: number):
   lx.control.pop();
   if (lx.b.cur) lx.b.terminate({ op: 'jmp', target: latch.id });
   lx.b.setBlock(latch);
-  const cur: Val = { k: 'reg', type: shape.type, v: iv, dirty: false };
-  const step: Val = { k: 'const', type: { kind: 'untyped' }, value: shape.step < 0n ? -shape.step : shape.step };
-  const next = arith(lx, shape.step < 0n ? '-' : '+', cur as never, step as never, s);
+  const cur: Scalar = { k: 'reg', type: shape.type, v: iv, dirty: false };
+  const step: Scalar = { k: 'const', type: { kind: 'untyped' }, value: shape.step < 0n ? -shape.step : shape.step };
+  const next = arith(lx, shape.step < 0n ? '-' : '+', cur, step, s);
   if (!next) return;
   lx.b.emit({ op: 'mov', dst: iv, src: reg(lx, next), w: 64 });
-  const bound: Val = { k: 'const', type: shape.type, value: shape.bound };
-  const op = shape.op === '!=' ? '!=' : shape.op;
-  emitCompare(lx, op, { k: 'reg', type: shape.type, v: iv, dirty: false }, bound as never, body, exit, s);
+  const bound: Scalar = { k: 'const', type: shape.type, value: shape.bound };
+  emitCompare(lx, shape.op, cur, bound, body, exit, s);
   lx.b.setBlock(exit);
-  void trips;
 }

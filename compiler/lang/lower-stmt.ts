@@ -7,7 +7,8 @@ import { codes } from './codes.ts';
 import { cleanVal, implicitConvert, isScalarVal, reg, type BinOp } from './arith.ts';
 import type { Block } from './ir.ts';
 import { foldCondition, condition, constantOf, emitCompare } from './lower-cond.ts';
-import { arith, binOpOf, describe, expr, place, readPlace, scalarExpr } from './lower-expr.ts';
+import { arith, describe, expr, scalarExpr } from './lower-expr.ts';
+import { place, readPlace } from './lower-place.ts';
 import { forStatement } from './lower-loop.ts';
 import type { Lowerer } from './lowerer.ts';
 import { copyMem, pointerOf, storeScalar } from './memory.ts';
@@ -222,7 +223,7 @@ function assign(lx: Lowerer, target: Expression, op: BinOp | undefined, rhs: Exp
   const type: Type = p.k === 'ptrvar' ? { kind: 'ref', to: p.type, nullable: true } : p.type;
   let value: Val | undefined;
   if (op) {
-    const cur = readPlace(lx, p, target);
+    const cur = readPlace(lx, p);
     const by = rhs ? scalarExpr(lx, rhs, isScalar(type) ? type : undefined) : { k: 'const' as const, type: { kind: 'untyped' as const }, value: 1n };
     if (!cur || !by || !isScalarVal(cur)) {
       if (cur && !isScalarVal(cur)) lx.report(codes.SY3026, `\`${op}=\` on ${describe(cur)}`, node);

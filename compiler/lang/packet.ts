@@ -11,9 +11,7 @@ import { reg } from './arith.ts';
 import type { VReg } from './ir.ts';
 import type { Lowerer } from './lowerer.ts';
 import { sizeOf, type ArrayType, type StructType } from './types.ts';
-import type { Val } from './values.ts';
-
-type Scalar = Extract<Val, { k: 'const' } | { k: 'reg' }>;
+import type { Scalar, Val } from './values.ts';
 
 /** The largest packet offset the verifier tracks (MAX_PACKET_OFF). */
 export const MAX_PACKET_OFF = 0xffff;

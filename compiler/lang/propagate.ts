@@ -4,7 +4,7 @@
 // The verifier accepts this: a pointer plus a constant shares the original's id, and a bounds
 // check on one gives the range to all of them.
 
-import { defs, isImm, isPhys, isSlotAddr, uses, type Inst, type IrFunction, type Terminator, type VReg } from './ir.ts';
+import { defs, isImm, isPhys, isSlotAddr, type Inst, type IrFunction, type Terminator, type VReg, type Addr } from './ir.ts';
 
 const fitsOff = (n: number) => n >= -0x8000 && n <= 0x7fff;
 const fitsImm = (n: number) => n >= -0x80000000 && n <= 0x7fffffff;
@@ -21,7 +21,7 @@ function mapUses<T extends Inst | Terminator>(i: T, f: (v: VReg) => VReg): T {
   for (const k of ['src', 'a', 'b']) if (k in x && x[k] !== undefined) x[k] = m(x[k]);
   if ('value' in x && x.value !== undefined) x.value = m(x.value);
   if ('args' in x) x.args = (x.args as unknown[]).map(m);
-  if ('addr' in x && !isSlotAddr(x.addr as never)) {
+  if ('addr' in x && !isSlotAddr(x.addr as Addr)) {
     const a = x.addr as { base: VReg; off: number };
     x.addr = { ...a, base: f(a.base) };
   }
@@ -92,6 +92,5 @@ export function foldOffsets(fn: IrFunction): boolean {
       return i;
     });
   }
-  void uses;
   return changed;
 }

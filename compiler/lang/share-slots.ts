@@ -4,7 +4,7 @@
 // into it (the pointer a lookup takes, a reference variable); liveness of those uses, backwards
 // from each to the birth, decides which slots may overlap.
 
-import { defs, isImm, isSlotAddr, successors, uses, type Inst, type IrFunction, type Slot, type VReg } from './ir.ts';
+import { isImm, isSlotAddr, successors, uses, type Inst, type IrFunction, type Slot, type VReg } from './ir.ts';
 
 /** Registers that may point into each slot, through copies and pointer arithmetic. */
 function pointersInto(fn: IrFunction): Map<VReg, Set<number>> {
@@ -65,7 +65,6 @@ export function shareSlots(fn: IrFunction): void {
           if (record) for (const y of live) edge(x, y);
           live.add(x);
         }
-        void defs;
       }
       const before = liveIn.get(b.id)!;
       if (live.size !== before.size || [...live].some((x) => !before.has(x))) {

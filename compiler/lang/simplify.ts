@@ -2,7 +2,7 @@
 // (`header()` and its `if (!h)` become one bounds check), remove dead instructions, skip empty
 // blocks, merge straight-line blocks, and share identical return blocks.
 
-import { isCallInst, hasSideEffect, successors, defs, evalCond, isImm, type Block, type Inst, type IrFunction, type VReg } from './ir.ts';
+import { isCallInst, hasSideEffect, defs, evalCond, isImm, type Block, type Inst, type IrFunction, type VReg } from './ir.ts';
 import { predecessors, redirectJumps, removeUnreachable, reorder } from './cfg.ts';
 import { liveness, walkBackward } from './liveness.ts';
 
@@ -136,6 +136,5 @@ function mergeStraightLines(fn: IrFunction): boolean {
     b.term = c.term;
     reorder(fn, fn.blocks.filter((x) => x !== c).map((x) => x.id));
     changed = true;
-    void successors;
   }
 }

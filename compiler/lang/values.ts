@@ -38,6 +38,9 @@ export type Val =
 
 export const voidVal: Val = { k: 'void' };
 
+/** A value that lives in a register or is a constant: integers and bools. */
+export type Scalar = Extract<Val, { k: 'const' } | { k: 'reg' }>;
+
 export function constVal(type: IntType | BoolType | UntypedIntType, value: bigint): Val {
   return { k: 'const', type, value };
 }
@@ -55,8 +58,8 @@ export function typeOfVal(v: Val): Type | 'null' {
     case 'ctx':
       return { kind: 'ctx', ctx: v.ctx };
     case 'map':
-    case 'config':
       return { kind: 'map' };
+    case 'config':
     case 'void':
       return { kind: 'void' };
   }

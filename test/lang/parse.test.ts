@@ -4,7 +4,7 @@
 
 import { kernelTest } from '../helpers/kernel.ts';
 import { compileOk, load } from './helpers.ts';
-import { ethernet, ipv4Header, ipv4Tcp, ipv4Udp, ipv6Udp, tcp, udp } from './packets.ts';
+import { ethernet, ipv4Header, ipv4Tcp, ipv4Udp, ipv6Udp, tcp } from './packets.ts';
 
 const parser = (l4Tag: string) => `
 import { EthHdr, Ipv4Hdr, Ipv6Hdr, TcpHdr, UdpHdr, ETH_P_IP, ETH_P_IPV6, ETH_HLEN, IPPROTO_TCP, IPPROTO_UDP, IP_MF, IP_OFFSET } from '../headers.ts';

@@ -78,6 +78,12 @@ declare function sizeof<T>(): u32;
 /** A fresh struct or array on the stack, every byte zero: `{ ...zeroed<T>(), field: x }`. */
 declare function zeroed<T extends object>(): T;
 
+/**
+ * Adds n to a u32/u64 field of a map value (or stack object) with BPF's atomic add: counters that
+ * several CPUs update at once. `atomicAdd(stats, 'packets', 1)`.
+ */
+declare function atomicAdd<T extends object, K extends keyof T>(obj: T, field: K, n: number): void;
+
 /** Copies sizeof<T>() bytes with word-sized moves (never byte by byte on packet or map memory). */
 declare function copy<T extends object>(dst: T, src: T): void;
 /** Zeroes sizeof<T>() bytes with word-sized stores. */

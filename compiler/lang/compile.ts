@@ -21,7 +21,7 @@ import { selectInstructions } from './select.ts';
 import { simplify } from './simplify.ts';
 import { foldOffsets, propagateCopies } from './propagate.ts';
 import { eliminateCommonSubexpressions } from './cse.ts';
-import { dropUselessMasks } from './ranges.ts';
+import { dropUselessMasks, foldBoundedBranches } from './ranges.ts';
 import { shareSlots } from './share-slots.ts';
 import { addFiles, openProject, type SourceSet } from './source.ts';
 import type { MemType } from './types.ts';
@@ -80,6 +80,7 @@ function propagate(fn: IrFunction): void {
   for (let i = 0; i < 8; i++) {
     let changed = eliminateCommonSubexpressions(fn);
     changed = dropUselessMasks(fn) || changed;
+    changed = foldBoundedBranches(fn) || changed;
     changed = propagateCopies(fn) || changed;
     changed = foldOffsets(fn) || changed;
     if (!changed) return;

@@ -18,7 +18,7 @@ interface Avail {
   mem?: { region: string; base: string; off: number; size: number };
 }
 
-function regionOf(fn: IrFunction, i: Extract<Inst, { op: 'load' | 'store' }>): { region: string; base: string } {
+function regionOf(fn: IrFunction, i: Extract<Inst, { op: 'load' | 'store' | 'atomic' }>): { region: string; base: string } {
   if (isSlotAddr(i.addr)) return { region: `slot${i.addr.slot}`, base: `s${i.addr.slot}` };
   return { region: fn.vregs[i.addr.base]?.ptr ?? 'unknown', base: `r${i.addr.base}` };
 }
@@ -63,7 +63,7 @@ export function eliminateCommonSubexpressions(fn: IrFunction): boolean {
         result = { op: 'mov', dst: i.dst, src: hit.value, w: 64, loc: i.loc };
         changed = true;
       }
-      if (i.op === 'store') {
+      if (i.op === 'store' || i.op === 'atomic') {
         const r = regionOf(fn, i);
         const m = { ...r, off: i.addr.off, size: i.size };
         avail = avail.filter((a) => !a.mem || !mayAlias(a.mem, m));

@@ -40,6 +40,8 @@ export function printFunction(fn: IrFunction, opts: PrintOptions = {}): string {
         return `${reg(i.dst)} = &s${i.slot}${i.off ? ` + ${i.off}` : ''}`;
       case 'map':
         return `${reg(i.dst)} = map ${i.map}`;
+      case 'atomic':
+        return `atomic ${i.aop} ${sz(i.size)} ${addr(i.addr)}, ${reg(i.src)}`;
       case 'slotdef':
         return `slotdef s${i.slot}`;
       case 'call':

@@ -61,6 +61,8 @@ export type Inst =
   | (At & { op: 'call'; helper: number; name: string; args: Operand[]; argCount: number; dst?: VReg; movesPacket: boolean })
   /** A BPF-to-BPF call to a subprogram of the same object; arguments as for `call`. */
   | (At & { op: 'calllocal'; fn: string; args: Operand[]; argCount: number; dst?: VReg })
+  /** An atomic read-modify-write of memory (BPF_ATOMIC): `*addr += src`. */
+  | (At & { op: 'atomic'; aop: 'add'; addr: Addr; size: 4 | 8; src: VReg })
   /** A stack slot's life starts here (its bytes are about to be written): emits nothing. */
   | (At & { op: 'slotdef'; slot: number });
 
@@ -146,6 +148,8 @@ export function uses(i: Inst | Terminator): VReg[] {
       return addrRegs(i.addr);
     case 'store':
       return [...addrRegs(i.addr), ...regOf(i.src)];
+    case 'atomic':
+      return [...addrRegs(i.addr), i.src];
     case 'addr':
     case 'map':
     case 'slotdef':
@@ -191,7 +195,7 @@ export function isCallInst(i: Inst): boolean {
 
 /** Instructions with an effect beyond their result: never removed as dead code. */
 export function hasSideEffect(i: Inst): boolean {
-  return i.op === 'store' || i.op === 'call' || i.op === 'calllocal';
+  return i.op === 'store' || i.op === 'atomic' || i.op === 'call' || i.op === 'calllocal';
 }
 
 export const commutative: ReadonlySet<AluOp> = new Set(['add', 'mul', 'and', 'or', 'xor']);

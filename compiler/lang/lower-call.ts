@@ -12,7 +12,7 @@ import type { Block, Operand, VReg } from './ir.ts';
 import { describe, expr, scalarExpr } from './lower-expr.ts';
 import { callFunction } from './lower-function.ts';
 import type { Lowerer } from './lowerer.ts';
-import { copyMem, equalMem, pointerOf, stackObject, zeroMem } from './memory.ts';
+import { addrOf, copyMem, equalMem, pointerOf, stackObject, zeroMem } from './memory.ts';
 import { header } from './packet.ts';
 import { boolType, byteSwap, ints, isIntName, sizeOf, typeName, untypedInt, type IntType, type MemType, type Type } from './types.ts';
 import type { MapDecl } from './maps.ts';
@@ -144,6 +144,8 @@ function intrinsic(lx: Lowerer, name: string, node: CallExpression, args: Expres
       lx.b.setBlock(join);
       return { k: 'reg', type: boolType, v: dst, dirty: false };
     }
+    case 'atomicAdd':
+      return atomicAdd(lx, node, args);
     case 'csumReplace': {
       if (!argCount(lx, args, 3, name, node)) return undefined;
       const [c, f, t] = args.map((a) => scalarExpr(lx, a));
@@ -172,6 +174,33 @@ export function equalBranch(lx: Lowerer, node: CallExpression, t: Block, f: Bloc
   }
   equalMem(lx, a.ref, b.ref, sizeOf(a.type), t, f);
   return true;
+}
+
+/** atomicAdd(obj, 'field', n): BPF_ATOMIC add on a u32/u64 field of a map value or stack object. */
+function atomicAdd(lx: Lowerer, node: CallExpression, args: Expression[]): Val | undefined {
+  if (!argCount(lx, args, 3, 'atomicAdd', node)) return undefined;
+  const obj = refArg(lx, args[0]!);
+  const nameNode = args[1]!;
+  if (!obj) return undefined;
+  if (!Node.isStringLiteral(nameNode) || obj.type.kind !== 'struct') {
+    lx.report(codes.SY3062, "atomicAdd(obj, 'field', n): a struct and the name of one of its fields", nameNode);
+    return undefined;
+  }
+  const f = obj.type.fields.find((x) => x.name === nameNode.getLiteralValue());
+  if (!f || f.type.kind !== 'int' || f.type.bits < 32 || f.type.be) {
+    lx.report(codes.SY3062, `atomicAdd: ${obj.type.name}.${nameNode.getLiteralValue()} is not a u32/u64/i32/i64 field`, nameNode);
+    return undefined;
+  }
+  if (obj.ref.region === 'packet' || obj.ref.region === 'ctx') {
+    lx.report(codes.SY3062, 'atomicAdd works on map values and stack objects (the verifier refuses atomics on packet or context memory)', node);
+    return undefined;
+  }
+  const n = scalarExpr(lx, args[2]!, f.type);
+  const c = n && implicitConvert(lx, n, f.type, args[2]!);
+  if (!c) return undefined;
+  const src = c.k === 'const' ? lx.b.constant(c.value) : reg(lx, c);
+  lx.b.emit({ op: 'atomic', aop: 'add', addr: addrOf(obj.ref, f.offset), size: f.type.bits === 64 ? 8 : 4, src });
+  return { k: 'void' };
 }
 
 // --- Maps ---------------------------------------------------------------------------------------

@@ -36,13 +36,12 @@ export function header(lx: Lowerer, off: Scalar, t: StructType | ArrayType, node
     p = off.value === 0n ? data : lx.b.alu('add', data, { imm: off.value }, 64, { ptr: 'packet', nonNull: true });
   } else {
     const o = reg(lx, off, 64);
-    const it = off.type.kind === 'int' ? off.type : undefined;
-    if (!it || it.bits > 16 || it.signed) {
-      // Wider or signed offsets: prove the range first (a negative one fails as a huge unsigned).
-      const inRange = lx.b.newBlock();
-      lx.b.branch('gt', o, { imm: BigInt(MAX_PACKET_OFF - size) }, 64, none, inRange);
-      lx.b.setBlock(inRange);
-    }
+    // The verifier tracks a packet range only while offset + size stays below 64 KiB: check that
+    // first (a negative offset fails as a huge unsigned one). Where the offset's computation
+    // bounds it already (an IHL times 4), ranges.ts folds the check away.
+    const inRange = lx.b.newBlock();
+    lx.b.branch('gt', o, { imm: BigInt(MAX_PACKET_OFF - size) }, 64, none, inRange);
+    lx.b.setBlock(inRange);
     p = lx.b.alu('add', data, o, 64, { ptr: 'packet', nonNull: true });
   }
   const e = lx.b.alu('add', p, { imm: BigInt(size) }, 64, { ptr: 'packet' });

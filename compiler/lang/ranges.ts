@@ -1,6 +1,7 @@
 // Value ranges of registers defined once, from how they are computed (a u8 load is at most 255,
-// `x & 15` at most 15, ...), used to drop masks that cannot change a value: the `& 0xffff` that
-// normalises a u16 whose computation never exceeds it. Only upper bounds of unsigned values.
+// `x & 15` at most 15, ...), used to drop masks that cannot change a value (the `& 0xffff` that
+// normalises a u16 whose computation never exceeds it) and branches that cannot be taken (the
+// 64 KiB check before a packet offset computed from an IHL). Only upper bounds of unsigned values.
 
 import { defs, isImm, type Inst, type IrFunction, type VReg } from './ir.ts';
 
@@ -78,6 +79,23 @@ export function dropUselessMasks(fn: IrFunction): boolean {
       changed = true;
       return { op: 'mov', dst: i.dst, src: i.a, w: 64, loc: i.loc };
     });
+  }
+  return changed;
+}
+
+/** `if x > k` (unsigned) where x never exceeds k: the branch is never taken. */
+export function foldBoundedBranches(fn: IrFunction): boolean {
+  const max = upperBounds(fn);
+  let changed = false;
+  for (const b of fn.blocks) {
+    const t = b.term;
+    if (t.op !== 'br' || !isImm(t.b) || t.b.imm < 0n) continue;
+    const m = max.get(t.a) ?? U64;
+    const never = (t.cond === 'gt' && m <= t.b.imm) || (t.cond === 'ge' && m < t.b.imm);
+    const always = (t.cond === 'le' && m <= t.b.imm) || (t.cond === 'lt' && m < t.b.imm);
+    if (!never && !always) continue;
+    b.term = { op: 'jmp', target: never ? t.f : t.t, loc: t.loc };
+    changed = true;
   }
   return changed;
 }

@@ -155,6 +155,10 @@ export function selectInstructions(fn: IrFunction, frame: Frame): Item[] {
         return [a.call(i.helper)];
       case 'calllocal':
         return [a.callLocal(i.fn)];
+      case 'atomic': {
+        const [base, off] = mem(i.addr);
+        return [a.atomic(i.aop, i.size === 8 ? 'u64' : 'u32', base, off, r(i.src))];
+      }
       case 'slotdef':
         return [];
     }

@@ -31,7 +31,7 @@ function pointersInto(fn: IrFunction): Map<VReg, Set<number>> {
 
 function slotUses(i: Inst | IrFunction['blocks'][number]['term'], into: Map<VReg, Set<number>>): number[] {
   const out: number[] = [];
-  if ((i.op === 'load' || i.op === 'store') && isSlotAddr(i.addr)) out.push(i.addr.slot);
+  if ((i.op === 'load' || i.op === 'store' || i.op === 'atomic') && isSlotAddr(i.addr)) out.push(i.addr.slot);
   for (const u of uses(i)) for (const s of into.get(u) ?? []) out.push(s);
   return out;
 }
@@ -100,7 +100,7 @@ export function shareSlots(fn: IrFunction): void {
   const remap = (slot: number) => groupOf.get(slot)!;
   for (const b of fn.blocks) {
     b.insts = b.insts.map((i): Inst => {
-      if ((i.op === 'load' || i.op === 'store') && isSlotAddr(i.addr)) return { ...i, addr: { slot: remap(i.addr.slot), off: i.addr.off } };
+      if ((i.op === 'load' || i.op === 'store' || i.op === 'atomic') && isSlotAddr(i.addr)) return { ...i, addr: { slot: remap(i.addr.slot), off: i.addr.off } };
       if (i.op === 'addr' || i.op === 'slotdef') return { ...i, slot: remap(i.slot) };
       return i;
     });

@@ -75,10 +75,20 @@ function loadBpfTs(): Contender & { compileMs: number } {
 
 function loadClang(dir: string, mcpu: string): Contender {
   const obj = join(dir, `lb-${mcpu}.o`);
+  const args = ['-O2', '-target', 'bpf', `-mcpu=${mcpu}`, '-g', '-c', SOURCE_C, '-o', obj];
+  const clang = ['clang-14', 'clang'].find((c) => {
+    try {
+      execFileSync(c, ['--version'], { stdio: 'pipe' });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!clang) throw new Error(`compile ${SOURCE_C}: neither clang-14 nor clang is installed; apt-get install clang`);
   try {
-    execFileSync('clang-14', ['-O2', '-target', 'bpf', `-mcpu=${mcpu}`, '-g', '-c', SOURCE_C, '-o', obj], { stdio: 'pipe' });
+    execFileSync(clang, args, { stdio: 'pipe' });
   } catch (e) {
-    throw new Error(`compile ${SOURCE_C} with clang-14: ${(e as Error).message}; install Debian's clang-14 (apt-get install clang)`);
+    throw new Error(`compile ${SOURCE_C} with ${clang}: ${(e as Error).message}`);
   }
   const o = readBpfObject(new Uint8Array(readFileSync(obj)), obj);
   const prog = o.programs.find((p) => p.name === 'bench_lb')!;
@@ -91,7 +101,7 @@ function loadClang(dir: string, mcpu: string): Contender {
     new DataView(insns.buffer).setInt32(r.insn * 8 + 4, mapFd, true);
   }
   const res = progLoad({ type: ProgType.XDP, insns, license: 'GPL', name: `bench_lb_${mcpu}` });
-  return { label: `clang-14 -O2 -mcpu=${mcpu}`, fd: res.fd, slots: insns.length / 8, processed: processedOf(res.log), mapFd, ns: [] };
+  return { label: `${clang} -O2 -mcpu=${mcpu}`, fd: res.fd, slots: insns.length / 8, processed: processedOf(res.log), mapFd, ns: [] };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -5,7 +5,7 @@
 import { kernelTest } from '../helpers/kernel.ts';
 import { loadVerifier } from '../../verifier/verifier.ts';
 import { loadCorpus } from './corpus.ts';
-import { kernelVerify } from './kernel-oracle.ts';
+import { kernelVerify } from '../../verifier/kernel.ts';
 import { classify, count, newTally, summary } from './differential.ts';
 
 const cases = loadCorpus();

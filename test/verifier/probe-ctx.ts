@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAsm } from './text-asm.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
-import { kernelVerify } from './kernel-oracle.ts';
+import { kernelVerify } from '../../verifier/kernel.ts';
 import { attachTypes, progTypes } from '../../verifier/names.ts';
 
 interface Kind {

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { release } from 'node:os';
-import { kernelVerify } from './kernel-oracle.ts';
+import { kernelVerify } from '../../verifier/kernel.ts';
 import { attachTypes, progTypes } from '../../verifier/names.ts';
 
 interface Kind {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseCases } from './corpus.ts';
-import { kernelVerify } from './kernel-oracle.ts';
+import { kernelVerify } from '../../verifier/kernel.ts';
 
 const args = process.argv.slice(2);
 const level2 = args.includes('--log2');

@@ -1,4 +1,4 @@
-// ALU and ALU64 instructions: reserved fields, moves (copies keep pointer types and link
+// ALU and ALU64 instructions (encodings checked by encoding.ts): moves (copies keep pointer types and link
 // scalar copies), scalar arithmetic (scalar-alu.ts), and the pointer arithmetic the kernel
 // allows: adding or subtracting scalars to most pointers, subtracting pointers to get scalars.
 
@@ -11,7 +11,7 @@ import {
 } from './opcode';
 import { prog } from './program';
 import {
-  Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET_END, PTR_TO_STACK, PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, S64_MIN,
+  Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_PACKET_END, PTR_TO_STACK, PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, S64_MIN,
   isOrNull, isPacket, isPointer, typeName,
 } from './reg';
 import { scalarAlu } from './scalar-alu';
@@ -44,43 +44,12 @@ function opName(op: u8): string {
   return '?';
 }
 
-/** Reserved fields and operand ranges; reports the kernel's wording. */
-function checkEncoding(i: i32, op: u8, x: bool, is64: bool): bool {
-  const src = <i32>unchecked(prog.src[i]);
-  const off = <i32>unchecked(prog.off[i]);
-  const imm = unchecked(prog.imm[i]);
-  if (op > ALU_END) return fail(i, 'invalid BPF_ALU opcode ' + op.toString(16));
-  if (op == ALU_NEG) {
-    if (x || src != 0 || off != 0 || imm != 0) return fail(i, 'BPF_NEG uses reserved fields');
-  } else if (op == ALU_END) {
-    if (src != 0 || off != 0 || (imm != 16 && imm != 32 && imm != 64) || (is64 && x)) {
-      return fail(i, 'BPF_END uses reserved fields');
-    }
-  } else if (op == ALU_MOV) {
-    if (x) {
-      if (imm != 0 || (off != 0 && off != 8 && off != 16 && !(off == 32 && is64))) return fail(i, 'BPF_MOV uses reserved fields');
-    } else if (src != 0 || off != 0) return fail(i, 'BPF_MOV uses reserved fields');
-  } else {
-    const signedOk = op == ALU_DIV || op == ALU_MOD;
-    if (off != 0 && !(signedOk && off == 1)) return fail(i, 'BPF_ALU uses reserved fields');
-    if (x ? imm != 0 : src != 0) return fail(i, 'BPF_ALU uses reserved fields');
-  }
-  if (<i32>unchecked(prog.dst[i]) > 10 || (x && src > 10)) return fail(i, 'R' + (x && src > 10 ? src : <i32>unchecked(prog.dst[i])).toString() + ' is invalid');
-  if (!x) {
-    const width = is64 ? 64 : 32;
-    if ((op == ALU_LSH || op == ALU_RSH || op == ALU_ARSH) && (imm < 0 || imm >= width)) return fail(i, 'invalid shift ' + imm.toString());
-    if ((op == ALU_DIV || op == ALU_MOD) && imm == 0) return fail(i, 'div by zero');
-  }
-  return true;
-}
-
 /** Executes the ALU instruction at i on the state; false after reporting an error. */
 export function doAlu(st: State, i: i32): bool {
   const code = unchecked(prog.code[i]);
   const is64 = classOf(code) == CLS_ALU64;
   const op = opOf(code);
   const x = srcOf(code) == SRC_X;
-  if (!checkEncoding(i, op, x, is64)) return false;
   const dno = <i32>unchecked(prog.dst[i]);
   const sno = <i32>unchecked(prog.src[i]);
   const off = <i32>unchecked(prog.off[i]);
@@ -219,10 +188,7 @@ function pointerAlu(i: i32, dst: Reg, dno: i32, src: Reg, op: u8, is64: bool): b
     T.copyFrom(dst);
   }
   const t = T.type;
-  // Map lookups may be offset before their null check (observed); other nullable pointers not.
-  if (isOrNull(t) && t != PTR_TO_MAP_VALUE_OR_NULL) {
-    return fail(i, R(dno) + ' pointer arithmetic on ' + typeName(t) + ' prohibited, null-check it first');
-  }
+  if (isOrNull(t)) return fail(i, R(dno) + ' pointer arithmetic on ' + typeName(t) + ' prohibited, null-check it first');
   if (t == CONST_PTR_TO_MAP || t == PTR_TO_PACKET_END || t == PTR_TO_SOCKET || t == PTR_TO_SOCK_COMMON) {
     return fail(i, R(dno) + ' pointer arithmetic on ' + typeName(t) + ' prohibited');
   }

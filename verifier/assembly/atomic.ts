@@ -17,11 +17,6 @@ export function initAtomic(): void {
   scratch = new Reg();
 }
 
-function validOp(imm: i32): bool {
-  const base = imm & ~ATOMIC_FETCH;
-  return imm == ATOMIC_XCHG || imm == ATOMIC_CMPXCHG || base == 0x00 || base == 0x40 || base == 0x50 || base == 0xa0;
-}
-
 export function checkAtomic(st: State, i: i32): bool {
   const code = unchecked(prog.code[i]);
   const size = code & 0x18;
@@ -29,8 +24,6 @@ export function checkAtomic(st: State, i: i32): bool {
   const d = <i32>unchecked(prog.dst[i]);
   const s = <i32>unchecked(prog.src[i]);
   const off = <i32>unchecked(prog.off[i]);
-  if ((size != SZ_W && size != SZ_DW) || !validOp(imm)) return fail(i, 'BPF_ATOMIC uses invalid atomic opcode ' + imm.toString(16));
-  if (d > 10 || s > 10) return fail(i, 'R' + (d > 10 ? d : s).toString() + ' is invalid');
   const bytes = size == SZ_DW ? 8 : 4;
   const src = st.reg(s);
   if (src.type == NOT_INIT) return fail(i, R(s) + ' !read_ok');

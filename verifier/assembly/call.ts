@@ -6,11 +6,34 @@ import { A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, 
   A_SIZE_OR_ZERO, A_VALUE, RET_MAP_VALUE_OR_NULL, RET_VOID, helperAvailable, proto } from './helpers';
 import { newId } from './ids';
 import { MAX_VAR_OFF, checkHelperMem } from './memory';
-import { prog } from './program';
-import { Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_CTX, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_STACK, isPacket, PTR_TO_PACKET_END, typeName } from './reg';
+import { prog, MAP_ARRAY, MAP_PERCPU_ARRAY } from './program';
+import { Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_STACK, isPacket, PTR_TO_PACKET_END, typeName } from './reg';
 import { checkReturn } from './returns';
-import { MAX_FRAMES, State } from './state';
+import { MAX_FRAMES, STACK_SIZE, STACK_ZERO, State } from './state';
 import { tnumText } from './align';
+
+/**
+ * Whether a lookup cannot miss: an array (or per-CPU array) looked up with a key that is a
+ * 4-byte constant spilled at the start of a stack slot, or four known-zero stack bytes, below
+ * max_entries. This kernel then returns a plain map value rather than one to null-check
+ * (observed; other key shapes, such as the low half of an 8-byte spill, not).
+ */
+function constArrayKey(st: State, key: Reg, map: i32): bool {
+  const m = prog.maps[map];
+  if (m.type != MAP_ARRAY && m.type != MAP_PERCPU_ARRAY) return false;
+  if (key.type != PTR_TO_STACK || !key.isConst()) return false;
+  const total = <i64>key.off + <i64>key.v;
+  if (total < -<i64>STACK_SIZE || total + 4 > 0) return false;
+  const k = STACK_SIZE + <i32>total;
+  const f = st.frame(key.frame);
+  let zeros = true;
+  for (let b = k; b < k + 4; b++) if (unchecked(f.slot[b]) != STACK_ZERO) zeros = false;
+  if (zeros) return m.maxEntries > 0;
+  if ((k & 7) != 0) return false;
+  const spilled = unchecked(f.spill[k >> 3]);
+  if (!spilled || unchecked(f.spillSize[k >> 3]) != 4 || spilled.type != SCALAR || !spilled.isConst()) return false;
+  return spilled.v < <u64>(<u32>m.maxEntries);
+}
 
 function helperName(id: i32): string {
   const p = proto(id);
@@ -49,6 +72,7 @@ export function doHelperCall(st: State, i: i32): bool {
   const p = proto(id);
   if (!p) return fail(i, 'helper #' + id.toString() + ' is not modelled by this verifier', UNSUPPORTED);
   let map: i32 = -1;
+  let knownPresent = false;
   let memReg: i32 = 0;
   let memKind: u8 = A_NONE;
   for (let n = 1; n <= 5; n++) {
@@ -71,6 +95,7 @@ export function doHelperCall(st: State, i: i32): bool {
     } else if (kind == A_KEY || kind == A_VALUE) {
       if (map < 0) return fail(i, 'invalid map_ptr to access map->key', UNSUPPORTED);
       const m = prog.maps[map];
+      if (kind == A_KEY) knownPresent = constArrayKey(st, r, map);
       if (!checkHelperMem(st, i, n, kind == A_KEY ? m.keySize : m.valueSize, false)) return false;
     } else if (kind == A_MEM_RO || kind == A_MEM_RO_OR_NULL || kind == A_MEM_UNINIT || kind == A_MEM_RW) {
       memReg = n;
@@ -86,9 +111,9 @@ export function doHelperCall(st: State, i: i32): bool {
   const r0 = st.reg(0);
   if (p.ret == RET_VOID) r0.markNotInit();
   else if (p.ret == RET_MAP_VALUE_OR_NULL) {
-    r0.markPointer(PTR_TO_MAP_VALUE_OR_NULL);
+    r0.markPointer(knownPresent ? PTR_TO_MAP_VALUE : PTR_TO_MAP_VALUE_OR_NULL);
     r0.map = map;
-    r0.id = newId();
+    if (!knownPresent) r0.id = newId();
   } else r0.markUnknown();
   for (let n = 1; n <= 5; n++) st.reg(n).markNotInit();
   return true;

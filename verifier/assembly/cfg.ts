@@ -2,6 +2,7 @@
 // subprograms (BPF-to-BPF call targets), jumps that leave the program or their function, code
 // that is never reached, and the points where explored states are kept for pruning.
 
+import { checkEncoding } from './encoding';
 import { fail, MALFORMED, TOO_COMPLEX } from './errors';
 import {
   CALL_LOCAL, CLS_JMP, CLS_JMP32, JMP_CALL, JMP_EXIT, JMP_JA, LD_IMM64, PSEUDO_FUNC, classOf, opOf,
@@ -81,9 +82,10 @@ export function buildCfg(): Cfg | null {
   const cfg = new Cfg(n);
   cfg.subprogStart.push(0);
 
-  // Pass 1: LD_IMM64 pairs and subprogram starts.
+  // Pass 1: LD_IMM64 pairs, encodings, and subprogram starts.
   for (let i = 0; i < n; i++) {
     const code = unchecked(prog.code[i]);
+    if (!checkEncoding(i)) return null;
     if (code == LD_IMM64) {
       if (i + 1 >= n) {
         fail(i, 'invalid bpf_ld_imm64 insn', MALFORMED);

@@ -11,7 +11,7 @@ import { resetIds } from './ids';
 import { initJump } from './jump';
 import { initMemory } from './memory';
 import { MapInfo, Program, setProgram } from './program';
-import { initIdMap, peakStates, totalStates } from './prune';
+import { initIdMap, peakStates, resetPruneStats, totalStates } from './prune';
 import { initScalarAlu } from './scalar-alu';
 import { initPools } from './state';
 import { processed, run, subprogDepth } from './verify';
@@ -34,6 +34,7 @@ export function begin(): void {
   initMemory();
   initHelpers();
   initIdMap();
+  resetPruneStats();
   resetIds();
   resetErrors();
 }
@@ -55,9 +56,6 @@ export function verify(insns: Uint8Array, maps: Int32Array, progType: i32, attac
     p.maps.push(m);
   }
   setProgram(p);
-  if (insns.length % 8 != 0) {
-    resetErrors();
-  }
   run();
   return verdict;
 }

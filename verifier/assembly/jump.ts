@@ -1,4 +1,4 @@
-// Conditional jumps: encodings, which side(s) a path can take, and what each side learns —
+// Conditional jumps: which side(s) a path can take, and what each side learns —
 // scalar bounds (branch.ts, shared with linked copies), null checks on _or_null pointers, and
 // packet ranges from comparing packet pointers with data_end (or data, for metadata).
 
@@ -34,15 +34,6 @@ export function decideJump(st: State, i: i32): i32 {
   const is32 = classOf(code) == CLS_JMP32;
   const dno = <i32>unchecked(prog.dst[i]);
   const sno = <i32>unchecked(prog.src[i]);
-  if (op > 0xd0) return fail(i, 'invalid BPF_JMP/JMP32 opcode ' + op.toString(16)) ? GO_ERROR : GO_ERROR;
-  if (x ? unchecked(prog.imm[i]) != 0 : sno != 0) {
-    fail(i, 'BPF_JMP/JMP32 uses reserved fields');
-    return GO_ERROR;
-  }
-  if (dno > 10 || (x && sno > 10)) {
-    fail(i, 'R' + (dno > 10 ? dno : sno).toString() + ' is invalid');
-    return GO_ERROR;
-  }
   const a = st.reg(dno);
   if (a.type == NOT_INIT) {
     fail(i, R(dno) + ' !read_ok');
@@ -66,12 +57,12 @@ function operand(st: State, i: i32, x: bool, is32: bool): Reg {
 
 function outcome(a: Reg, b: Reg, op: u8, is32: bool): i32 {
   if (a.type == SCALAR && b.type == SCALAR) return is32 ? taken32(a, b, op) : taken64(a, b, op);
-  // A checked map value compared with zero: this kernel decides that branch (observed), but
-  // not for context, stack or packet pointers, so neither do we.
+  // A map value (never null) compared with zero: this kernel decides that branch, whatever the
+  // offset (observed), but not for context, stack or packet pointers, so neither do we.
   if (!is32 && (op == JMP_JEQ || op == JMP_JNE)) {
     const p = isPointer(a.type) ? a : b;
     const z = isPointer(a.type) ? b : a;
-    if (p.type == PTR_TO_MAP_VALUE && p.off == 0 && p.isConst() && p.v == 0 && z.isZero()) return op == JMP_JEQ ? 0 : 1;
+    if (p.type == PTR_TO_MAP_VALUE && z.isZero()) return op == JMP_JEQ ? 0 : 1;
   }
   return -1;
 }

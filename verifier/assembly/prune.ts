@@ -27,6 +27,11 @@ let explored: StaticArray<Array<Explored> | null> = changetype<StaticArray<Array
 let liveIn: StaticArray<u16> = changetype<StaticArray<u16>>(0);
 let cfgRef: Cfg = changetype<Cfg>(0);
 export let totalStates: i32 = 0;
+
+export function resetPruneStats(): void {
+  totalStates = 0;
+  peakStates = 0;
+}
 export let peakStates: i32 = 0;
 
 export function initPrune(cfg: Cfg, live: StaticArray<u16>): void {

@@ -1,13 +1,15 @@
-// The 512-byte stack of each frame, byte by byte: uninitialised, scalar data, or part of a
-// spilled register. An 8-byte store spills a register whole (pointers keep their type); a
-// narrower store of a scalar at the start of an 8-byte slot spills its truncated value, and a
-// load of at most that size from there gets it back; everything else reads as an unknown
-// number (privileged loaders may read bytes never written). All as observed on this kernel.
+// The 512-byte stack of each frame, byte by byte: uninitialised, scalar data, known zero, or
+// part of a spilled register. An 8-byte store spills a register whole (pointers keep their
+// type); a narrower store of a scalar at the start of an 8-byte slot spills its truncated value,
+// and a load of at most that size from there gets it back; a narrower store of zero elsewhere
+// makes zero bytes, which read back as zero when a load covers only them; everything else reads
+// as an unknown number (privileged loaders may read bytes never written). All as observed on
+// this kernel.
 
 import { fail } from './errors';
 import { truncateTo } from './bounds';
 import { Reg, isPointer } from './reg';
-import { Frame, STACK_MISC, STACK_SIZE, STACK_SPILL, State } from './state';
+import { Frame, STACK_MISC, STACK_SIZE, STACK_SPILL, STACK_ZERO, State } from './state';
 
 /** Returned by stackOffset/stackRange for an access already reported as refused. */
 export const BAD_OFFSET: i32 = i32.MIN_VALUE;
@@ -71,7 +73,8 @@ export function stackWrite(insn: i32, f: Frame, total: i32, size: i32, value: Re
     for (let b = k; b < k + size; b++) unchecked((f.slot[b] = STACK_SPILL));
     return true;
   }
-  for (let b = k; b < k + size; b++) unchecked((f.slot[b] = STACK_MISC));
+  const zero = value ? value.isZero() : imm == 0;
+  for (let b = k; b < k + size; b++) unchecked((f.slot[b] = zero ? STACK_ZERO : STACK_MISC));
   return true;
 }
 
@@ -95,9 +98,19 @@ export function stackRead(insn: i32, f: Frame, total: i32, size: i32, dst: Reg):
         if (size != n) dst.id = 0;
         return true;
       }
+      if (spilled.isZero()) {
+        dst.markConst(0);
+        return true;
+      }
     } else if (isPointer(spilled.type)) {
       return fail(insn, 'invalid size of register fill');
     }
+  }
+  let zeros = true;
+  for (let b = k; b < k + size; b++) if (unchecked(f.slot[b]) != STACK_ZERO) zeros = false;
+  if (zeros) {
+    dst.markConst(0);
+    return true;
   }
   dst.markUnknown();
   truncateTo(dst, size);

@@ -3,6 +3,7 @@
 // at an exit or one breaks a rule. Counts what the kernel counts: processed insns and states.
 
 import { doAlu } from './alu';
+import { registersValid } from './encoding';
 import { buildCfg, Cfg, jumpTarget } from './cfg';
 import { doExit, doHelperCall, doLocalCall, EXIT_ERROR, EXIT_PROGRAM_DONE } from './call';
 import { selectCtx } from './ctx';
@@ -37,6 +38,7 @@ let pending: Array<State> = changetype<Array<State>>(0);
 /** Verifies `prog`; the outcome is in errors.ts (verdict, message, instruction). */
 export function run(): void {
   processed = 0;
+  subprogDepth = new StaticArray<i32>(0);
   if (!selectCtx()) {
     fail(0, 'program type ' + prog.progType.toString() + ' (attach type ' + prog.attachType.toString() +
       ') is not modelled by this verifier', UNSUPPORTED);
@@ -126,6 +128,7 @@ function maxChain(sp: i32, above: i32, calls: i32): void {
 }
 
 function step(st: State, i: i32): i32 {
+  if (!registersValid(i)) return STEP_ERROR;
   const code = unchecked(prog.code[i]);
   const cls = classOf(code);
   if (cls == CLS_ALU || cls == CLS_ALU64) {
@@ -135,14 +138,8 @@ function step(st: State, i: i32): i32 {
   }
   if (cls == CLS_LDX) {
     const mode = modeOf(code);
-    if ((mode != MODE_MEM && mode != MODE_MEMSX) || (mode == MODE_MEMSX && (code & 0x18) == SZ_DW)) {
-      fail(i, 'unknown opcode ' + code.toString(16));
-      return STEP_ERROR;
-    }
-    if (unchecked(prog.imm[i]) != 0) return err(i, 'BPF_LDX uses reserved fields');
     const d = <i32>unchecked(prog.dst[i]);
     const s = <i32>unchecked(prog.src[i]);
-    if (d > 10 || s > 10) return err(i, 'R' + (d > 10 ? d : s).toString() + ' is invalid');
     if (d == 10) return err(i, 'frame pointer is read only');
     if (!checkLoad(st, i, d, s, <i32>unchecked(prog.off[i]), sizeBytes(code), mode == MODE_MEMSX)) return STEP_ERROR;
     st.pc = i + 1;
@@ -157,11 +154,6 @@ function step(st: State, i: i32): i32 {
       st.pc = i + 1;
       return STEP_NEXT;
     }
-    if (mode != MODE_MEM) return err(i, 'unknown opcode ' + code.toString(16));
-    if (cls == CLS_ST ? s != 0 : unchecked(prog.imm[i]) != 0) {
-      return err(i, cls == CLS_ST ? 'BPF_ST uses reserved fields' : 'BPF_STX uses reserved fields');
-    }
-    if (d > 10 || s > 10) return err(i, 'R' + (d > 10 ? d : s).toString() + ' is invalid');
     const srcno = cls == CLS_STX ? s : -1;
     if (!checkStore(st, i, d, <i32>unchecked(prog.off[i]), sizeBytes(code), srcno, unchecked(prog.imm[i]))) return STEP_ERROR;
     st.pc = i + 1;
@@ -188,7 +180,6 @@ function doLdImm64(st: State, i: i32): bool {
   const d = <i32>unchecked(prog.dst[i]);
   const src = unchecked(prog.src[i]);
   if (unchecked(prog.off[i]) != 0) return fail(i, 'invalid bpf_ld_imm64 insn', MALFORMED);
-  if (d > 10) return fail(i, 'R' + d.toString() + ' is invalid');
   if (d == 10) return fail(i, 'frame pointer is read only');
   const r = st.reg(d);
   if (src == 0) {
@@ -228,21 +219,17 @@ function doJmp(st: State, i: i32, cls: u8): i32 {
   const off = unchecked(prog.off[i]);
   const imm = unchecked(prog.imm[i]);
   if (op == JMP_JA) {
-    if (cls == CLS_JMP ? d != 0 || s != 0 || imm != 0 : d != 0 || s != 0 || off != 0) return err(i, 'BPF_JA uses reserved fields');
     st.pc = jumpTarget(i);
     return STEP_NEXT;
   }
   if (op == JMP_CALL || op == JMP_EXIT) {
-    if (cls == CLS_JMP32) return err(i, 'unknown opcode ' + code.toString(16));
     if (op == JMP_EXIT) {
-      if (d != 0 || s != 0 || off != 0 || imm != 0) return err(i, 'BPF_EXIT uses reserved fields');
       const f = st.depth - 1;
       noteFrameDepth(st, f);
       const r = doExit(st, i);
       if (r == EXIT_ERROR) return STEP_ERROR;
       return r == EXIT_PROGRAM_DONE ? STEP_END : STEP_NEXT;
     }
-    if (d != 0 || off != 0) return err(i, 'BPF_CALL uses reserved fields');
     if (s == CALL_HELPER) {
       if (!doHelperCall(st, i)) return STEP_ERROR;
       st.pc = i + 1;

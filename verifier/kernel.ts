@@ -1,9 +1,10 @@
 // The kernel as the oracle: loads a VerifyInput with BPF_PROG_LOAD (creating its maps first)
 // and reports the verdict, the log and the kernel's own figures, closing every fd it opened.
+// For `switchyard verify --kernel`, the differential tests and the benchmark; needs CAP_BPF.
 
-import { mapCreate, progLoad, BPF_F_STRICT_ALIGNMENT, VerifierError } from '../../runtime/sys/bpf.ts';
-import { closeFd, SyscallError } from '../../runtime/sys/syscall.ts';
-import type { VerifyInput } from '../../verifier/input.ts';
+import { mapCreate, progLoad, BPF_F_STRICT_ALIGNMENT, VerifierError } from '../runtime/sys/bpf.ts';
+import { closeFd, SyscallError } from '../runtime/sys/syscall.ts';
+import type { VerifyInput } from './input.ts';
 
 export interface KernelVerdict {
   accepted: boolean;

@@ -1,0 +1,110 @@
+// From a BPF ELF object (ours or clang's, read by runtime/format/elf-read.ts) to one verifier
+// input per entry program: subprograms appended after the program as libbpf does, map and data
+// references turned into indexes of the map table, line info kept for messages.
+
+import { readBpfObject } from '../runtime/format/elf-read.ts';
+import type { BpfObject, BpfProgram } from '../runtime/format/bpf-object.ts';
+import type { LineInfo, MapDesc, VerifyInput } from './input.ts';
+
+const MAP_ARRAY = 2;
+const PSEUDO_MAP_FD = 1;
+const PSEUDO_MAP_VALUE = 2;
+const PSEUDO_FUNC = 4;
+
+export class ObjectInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ObjectInputError';
+  }
+}
+
+/** The object's map table: its maps (inner templates after their outer map), then its data sections. */
+function mapTable(obj: BpfObject): { maps: MapDesc[]; mapIndex: Map<string, number>; dataIndex: Map<string, number> } {
+  const maps: MapDesc[] = [];
+  const mapIndex = new Map<string, number>();
+  for (const m of obj.maps) {
+    let inner: number | undefined;
+    if (m.inner) {
+      inner = maps.length;
+      maps.push({ name: m.inner.name, type: m.inner.type, keySize: m.inner.keySize, valueSize: m.inner.valueSize, maxEntries: m.inner.maxEntries, flags: m.inner.flags });
+    }
+    mapIndex.set(m.name, maps.length);
+    maps.push({ name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, ...(inner !== undefined ? { inner } : {}) });
+  }
+  const dataIndex = new Map<string, number>();
+  for (const d of obj.data) {
+    if (d.size === 0) continue;
+    dataIndex.set(d.name, maps.length);
+    // libbpf makes each global data section a one-element array map.
+    maps.push({ name: d.name, type: MAP_ARRAY, keySize: 4, valueSize: d.size, maxEntries: 1 });
+  }
+  return { maps, mapIndex, dataIndex };
+}
+
+/** One input per entry program of the object. `strictAlignment` applies to all of them. */
+export function inputsFromObject(obj: BpfObject, strictAlignment: boolean): VerifyInput[] {
+  const { maps, mapIndex, dataIndex } = mapTable(obj);
+  const byName = new Map(obj.programs.map((p) => [p.name, p]));
+  return obj.programs
+    .filter((p) => p.role === 'entry')
+    .map((entry) => {
+      if (!entry.kind) {
+        throw new ObjectInputError(`${obj.source}: program ${entry.name}: section ${entry.section} names no program type libbpf knows`);
+      }
+      const order: BpfProgram[] = [entry];
+      const start = new Map<string, number>([[entry.name, 0]]);
+      let slots = entry.insns.length / 8;
+      for (let i = 0; i < order.length; i++) {
+        for (const r of order[i]!.relocations) {
+          if (r.kind === 'extern') throw new ObjectInputError(`${obj.source}: program ${entry.name}: extern symbol ${r.symbol} cannot be resolved`);
+          if ((r.kind === 'call' || r.kind === 'func') && !start.has(r.function)) {
+            const fn = byName.get(r.function);
+            if (!fn) throw new ObjectInputError(`${obj.source}: program ${entry.name} calls ${r.function}, which the object does not define`);
+            start.set(fn.name, slots);
+            slots += fn.insns.length / 8;
+            order.push(fn);
+          }
+        }
+      }
+      const insns = new Uint8Array(slots * 8);
+      const view = new DataView(insns.buffer);
+      const lineInfo: LineInfo[] = [];
+      for (const p of order) {
+        const base = start.get(p.name)!;
+        insns.set(p.insns, base * 8);
+        for (const r of p.relocations) {
+          const at = (base + r.insn) * 8;
+          if (r.kind === 'map') {
+            const idx = mapIndex.get(r.map);
+            if (idx === undefined) throw new ObjectInputError(`${obj.source}: program ${entry.name}: map ${r.map} is not in .maps`);
+            insns[at + 1] = (insns[at + 1]! & 0x0f) | (PSEUDO_MAP_FD << 4);
+            view.setInt32(at + 4, idx, true);
+          } else if (r.kind === 'data') {
+            const idx = dataIndex.get(r.section);
+            if (idx === undefined) throw new ObjectInputError(`${obj.source}: program ${entry.name}: data section ${r.section} is empty or missing`);
+            insns[at + 1] = (insns[at + 1]! & 0x0f) | (PSEUDO_MAP_VALUE << 4);
+            view.setInt32(at + 4, idx, true);
+            view.setInt32(at + 12, r.offset, true);
+          } else if (r.kind === 'call' || r.kind === 'func') {
+            view.setInt32(at + 4, start.get(r.function)! + r.functionInsn - (base + r.insn + 1), true);
+            if (r.kind === 'func') insns[at + 1] = (insns[at + 1]! & 0x0f) | (PSEUDO_FUNC << 4);
+          }
+        }
+        for (const l of p.lineInfo) lineInfo.push({ insn: base + l.insn, file: l.file, line: l.line, col: l.col, text: l.text });
+      }
+      return {
+        name: `${entry.section}/${entry.name}`,
+        progType: entry.kind.progType,
+        attachType: entry.kind.attachType,
+        insns,
+        maps,
+        strictAlignment,
+        lineInfo,
+      };
+    });
+}
+
+/** Reads an ELF object's bytes and returns its programs as verifier inputs. */
+export function inputsFromElf(bytes: Uint8Array, source: string, strictAlignment: boolean): VerifyInput[] {
+  return inputsFromObject(readBpfObject(bytes, source), strictAlignment);
+}

@@ -85,6 +85,8 @@ export interface VRegInfo {
   ptr?: Region | 'packet_end' | 'map_handle';
   /** Never 0 (a packet pointer computed from data, a stack address): null checks on it fold. */
   nonNull?: boolean;
+  /** The packet's data register: redefined only right after helpers that move packet data. */
+  packetData?: boolean;
 }
 
 export interface Slot {

@@ -93,7 +93,7 @@ export class Lowerer {
     if (this.packetRegs) return this.packetRegs;
     const info = this.ctxKind ? contexts[this.ctxKind].packet : undefined;
     if (!info || this.ctxReg === undefined) throw new Error('packet access outside an XDP/tc context');
-    const data = this.b.vreg({ name: 'data', ptr: 'packet', nonNull: true });
+    const data = this.b.vreg({ name: 'data', ptr: 'packet', nonNull: true, packetData: true });
     const end = this.b.vreg({ name: 'data_end', ptr: 'packet_end' });
     // Loaded once, at entry (just after the context is saved), like clang does; the allocator
     // keeps them in callee-saved registers or spills them (8-byte slots keep their type).

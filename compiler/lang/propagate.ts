@@ -59,7 +59,8 @@ export function propagateCopies(fn: IrFunction): boolean {
 /**
  * Folds `p = q + k` into p's address uses and into further `+ k2`. q must keep its value while p
  * lives: defined once, or the packet's data register (redefined only after a helper that moves
- * packet data, after which p itself may no longer be used: check-packet.ts reports that).
+ * packet data, after which p itself may no longer be used: check-packet.ts reports that). Other
+ * registers defined more than once (pointer variables) are left alone.
  */
 export function foldOffsets(fn: IrFunction): boolean {
   const count = defCounts(fn);
@@ -67,7 +68,7 @@ export function foldOffsets(fn: IrFunction): boolean {
   for (const b of fn.blocks) {
     for (const i of b.insts) {
       if (i.op !== 'alu' || i.aop !== 'add' || i.w !== 64 || !isImm(i.b) || isPhys(i.dst) || count.get(i.dst) !== 1) continue;
-      const stable = count.get(i.a) === 1 || fn.vregs[i.a]?.ptr === 'packet';
+      const stable = count.get(i.a) === 1 || fn.vregs[i.a]?.packetData === true;
       if (stable && !isPhys(i.a)) sum.set(i.dst, { base: i.a, k: Number(i.b.imm) });
     }
   }

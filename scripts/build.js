@@ -83,6 +83,10 @@ function copyKoffiBeside(outfile) {
       throw new Error(`build: the verifier (asc --target ${target}) failed: ${error.message}`);
     }
   }
-  console.log('build: verifier/build/verifier.wasm, verifier/build/verifier.debug.wasm');
+  // The bundled CLI finds the verifier beside itself.
+  const { copyFileSync, mkdirSync } = await import('node:fs');
+  mkdirSync('dist', { recursive: true });
+  copyFileSync('verifier/build/verifier.wasm', 'dist/verifier.wasm');
+  console.log('build: verifier/build/verifier.wasm, verifier/build/verifier.debug.wasm, dist/verifier.wasm');
 }
 // --- end verifier ----------------------------------------------------------------------------

@@ -11,6 +11,15 @@ export const buildDir = join(here, 'build');
 export const wasmPath = join(buildDir, 'verifier.wasm');
 export const debugWasmPath = join(buildDir, 'verifier.debug.wasm');
 
+/**
+ * Where the release build is: verifier/build/ in the repository, or beside the bundle
+ * (dist/verifier.wasm, which scripts/build.js copies there) once bundled.
+ */
+export function builtWasmPath(): string {
+  for (const p of [wasmPath, join(here, 'verifier.wasm')]) if (existsSync(p)) return p;
+  throw new Error(`load the WebAssembly verifier: ${wasmPath} is missing; run npm run build`);
+}
+
 function newestSource(): number {
   let t = statSync(join(here, 'asconfig.json')).mtimeMs;
   for (const f of readdirSync(sourceDir)) if (f.endsWith('.ts')) t = Math.max(t, statSync(join(sourceDir, f)).mtimeMs);

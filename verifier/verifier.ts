@@ -4,7 +4,7 @@
 
 import { instantiateSync, type ASUtil } from '@assemblyscript/loader';
 import { readFileSync } from 'node:fs';
-import { ensureBuilt, wasmPath, debugWasmPath } from './build.ts';
+import { builtWasmPath, ensureBuilt, debugWasmPath } from './build.ts';
 import type { VerifyInput } from './input.ts';
 import { lineAt, VerdictCode, type Verdict } from './verdict.ts';
 
@@ -72,10 +72,18 @@ function fail(_input: VerifyInput, kind: Verdict['kind'], message: string): Verd
 }
 
 /**
+ * The release build, already built (npm run build; or shipped beside a bundle as verifier.wasm),
+ * for callers that cannot wait: artifact checks and the node runtime.
+ */
+export function loadVerifierSync(): WasmVerifier {
+  return WasmVerifier.fromBytes(readFileSync(builtWasmPath()));
+}
+
+/**
  * The verifier from verifier/build/verifier.wasm, built first when the sources are newer.
  * `debug` loads the unoptimised build with bounds checks (tests compare both).
  */
 export async function loadVerifier(options: { debug?: boolean } = {}): Promise<WasmVerifier> {
   await ensureBuilt();
-  return WasmVerifier.fromBytes(readFileSync(options.debug ? debugWasmPath : wasmPath));
+  return WasmVerifier.fromBytes(readFileSync(options.debug ? debugWasmPath : builtWasmPath()));
 }

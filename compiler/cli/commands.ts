@@ -5,9 +5,11 @@ import type { Command } from './command.ts';
 import { compileCommand } from './compile.ts';
 import { diffCommand } from './diff.ts';
 import { startCommand } from './start.ts';
+import { verifyCommand } from './verify.ts';
 
 export const commands: readonly Command[] = [
   compileCommand,
   diffCommand,
   startCommand,
+  verifyCommand,
 ];

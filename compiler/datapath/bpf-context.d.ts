@@ -100,6 +100,13 @@ interface Sock {
   readonly rx_queue_mapping: i32;
 }
 
+/**
+ * Whether the program being compiled is XDP: a compile-time constant, so context-generic code
+ * (`ctx: XdpMd | SkBuff`) keeps one layer per context and the other branch vanishes. TypeScript
+ * narrows `ctx` to XdpMd in the true branch and to SkBuff in the false one.
+ */
+declare function isXdp(ctx: XdpMd | SkBuff): ctx is XdpMd;
+
 // Return codes.
 declare const XDP_ABORTED: 0;
 declare const XDP_DROP: 1;

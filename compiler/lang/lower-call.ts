@@ -146,6 +146,18 @@ function intrinsic(lx: Lowerer, name: string, node: CallExpression, args: Expres
     }
     case 'atomicAdd':
       return atomicAdd(lx, node, args);
+    case 'isXdp': {
+      // Context-generic code picks its context's layer at compile time: the branch for the
+      // other context is never lowered (it may use helpers this program type lacks).
+      if (!argCount(lx, args, 1, name, node)) return undefined;
+      const v = expr(lx, args[0]!);
+      if (!v) return undefined;
+      if (v.k !== 'ctx') {
+        lx.report(codes.SY3062, `isXdp(ctx) takes the program's context, got ${describe(v)}`, node);
+        return undefined;
+      }
+      return { k: 'const', type: boolType, value: v.ctx === 'xdp' ? 1n : 0n };
+    }
     case 'csumReplace': {
       if (!argCount(lx, args, 3, name, node)) return undefined;
       const [c, f, t] = args.map((a) => scalarExpr(lx, a));

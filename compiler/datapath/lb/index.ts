@@ -1,0 +1,29 @@
+// The load-balancing core that the socket LB (compiler/datapath/sock/) and the north-south path
+// (compiler/datapath/nodeport/) share: the maps of compiler/emit/map-layouts.ts, service lookup
+// with scopes and the NodePort wildcard, backend choice, session affinity and counters.
+//
+// Usage (IPv4; the 6 variants take lb6_key and in6 addresses):
+//
+//   import { lookupService4, pickSlot, backendIdAt4, backend4, statsOf } from '../lb/index.ts';
+//   const key: lb4_key = { address: daddr, port: dport, protocol: IPPROTO_TCP, scope: 0, slot: 0, pad: 0 };
+//   const svc = lookupService4(key, false);      // false: north-south (scope 0); true: in-cluster
+//   if (!svc) return PASS;                       // not a service (key now names the entry found)
+//   const id = backendIdAt4(key, pickSlot(svc, hash));  // active backends, else terminating ones
+//   const be = backend4(id);                     // null: no backend at all (svc.count and
+//   if (!be) return DROP;                        //   svc.terminating both 0), e.g. ETP Local here
+//   const st = statsOf(svc.service_id); if (st) st.packets += 1;
+//
+// Entry flags (SVC_*, KIND_*) are in flags.ts; svc.rev_nat_id names the frontend replies must
+// come from (lb4_reverse_nat). Affinity: affinityBackend4/rememberAffinity4 with a key from
+// netnsAffinityKey4 (socket LB) or built from the client address with netns = 0 (tc/XDP).
+// The node's own addresses (node_config map, written per node) are behind isNodeAddress4/6.
+
+export * from './flags.ts';
+export * from './structs.ts';
+export * from './maps.ts';
+export * from './node.ts';
+export * from './service.ts';
+export * from './select.ts';
+export * from './affinity.ts';
+export * from './stats.ts';
+export { MAGLEV_TABLE_SIZE, lb_maglev_table } from './maglev-table.ts';

@@ -19,8 +19,29 @@
 // The node's own addresses (node_config map, written per node) are behind isNodeAddress4/6.
 
 export * from './flags.ts';
+// Six maps share their value struct's name (lb4_reverse_nat, lb6_reverse_nat, lb4_sock_reverse_nat,
+// lb6_sock_reverse_nat, lb_stats, node_config): here the names are the maps; import those struct
+// types from './structs.ts'.
 export * from './structs.ts';
-export * from './maps.ts';
+export {
+  lb4_services,
+  lb6_services,
+  lb4_backends,
+  lb6_backends,
+  lb4_reverse_nat,
+  lb6_reverse_nat,
+  lb4_source_ranges,
+  lb6_source_ranges,
+  lb_maglev,
+  lb4_affinity,
+  lb6_affinity,
+  ct4,
+  ct6,
+  lb4_sock_reverse_nat,
+  lb6_sock_reverse_nat,
+  lb_stats,
+  node_config,
+} from './maps.ts';
 export * from './node.ts';
 export * from './service.ts';
 export * from './select.ts';

@@ -45,8 +45,20 @@ function lastReason(log: string): string {
   return lines.findLast((l) => !/^processed \d+ insns|^verification time|^stack depth/.test(l)) ?? '';
 }
 
-/** Loads the program into this kernel; never throws for a refusal, only for setup failures. */
+/**
+ * Loads the program into this kernel; never throws for a refusal, only for setup failures.
+ * A load that fails only because the log overflowed (ENOSPC: the kernel logs every branch at
+ * level 1, and long loops fill any buffer) is retried with statistics only, for the verdict.
+ */
 export function kernelVerify(input: VerifyInput, logLevel = 1 | 4): KernelVerdict {
+  const first = kernelVerifyOnce(input, logLevel);
+  if (first.errno !== 'ENOSPC' || logLevel === 4) return first;
+  const quiet = kernelVerifyOnce(input, 4);
+  if (quiet.accepted) return quiet;
+  return { ...quiet, log: first.log, reason: lastReason(first.log) || quiet.reason };
+}
+
+function kernelVerifyOnce(input: VerifyInput, logLevel: number): KernelVerdict {
   const fds: number[] = [];
   try {
     for (const m of input.maps) {

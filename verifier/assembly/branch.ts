@@ -237,13 +237,18 @@ export function refine32(a: Reg, b: Reg, op: u8): void {
   }
 }
 
-/** The bits `bits` of r become known, with the values in `values`. */
+/**
+ * The bits `bits` of r become known, with the values in `values`. The ranges learnt before are
+ * dropped and rebuilt from the tnum alone: that is what this kernel does on a bit test
+ * (observed: `if r >= 44` then `if r & 39` loses the 44), and knowing more would be unsound.
+ */
 function setKnownBits(r: Reg, bits: u64, values: u64): void {
   const v = (r.v & ~bits) | (values & bits);
   const m = r.m & ~bits;
   if (((r.v ^ values) & bits & ~r.m) != 0) return; // contradiction: leave for the caller's check
   r.v = v & ~m;
   r.m = m;
+  r.setFullBounds();
 }
 
 function excludeEnds64(r: Reg, c: u64): void {

@@ -11,6 +11,7 @@ import {
 } from './reg';
 import { Frame, State, STACK_SIZE, STACK_SPILL, STACK_ZERO, cloneState } from './state';
 import { tnumIn } from './tnum';
+import { ALL_SLOTS, precRegs, precSlots } from './precision';
 
 /** States kept per instruction at most; later ones are not kept (only compared against). */
 const MAX_STATES_PER_INSN: i32 = 64;
@@ -136,8 +137,11 @@ function valueEqual(o: Reg, c: Reg): bool {
     o.s32min == c.s32min && o.s32max == c.s32max && o.u32min == c.u32min && o.u32max == c.u32max;
 }
 
-/** Whether everything `c` may hold, `o` may hold too (exact: they are the same). */
-function regSafe(o: Reg, c: Reg, exact: bool): bool {
+/**
+ * Whether everything `c` may hold, `o` may hold too (exact: they are the same). `precise`:
+ * whether a scalar's value can still matter (precision.ts); when not, any scalar will do.
+ */
+function regSafe(o: Reg, c: Reg, exact: bool, precise: bool = true): bool {
   if (exact) {
     return o.type == c.type && o.off == c.off && o.range == c.range && o.map == c.map && o.frame == c.frame &&
       valueEqual(o, c) && idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
@@ -145,6 +149,7 @@ function regSafe(o: Reg, c: Reg, exact: bool): bool {
   if (o.type == NOT_INIT) return true;
   if (c.type != o.type) return false;
   if (o.type == SCALAR) {
+    if (!precise) return true;
     if (!valueWithin(o, c)) return false;
     if (o.id != 0) return c.id != 0 && idsMatch(o.id, c.id);
     return true;
@@ -161,8 +166,9 @@ function regSafe(o: Reg, c: Reg, exact: bool): bool {
   return idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
 }
 
-function stackSafe(o: Frame, c: Frame, exact: bool): bool {
+function stackSafe(o: Frame, c: Frame, exact: bool, preciseSlots: u64): bool {
   for (let slot = 0; slot < STACK_SIZE / 8; slot++) {
+    if (!exact && (preciseSlots & (<u64>1 << <u64>slot)) == 0 && dataOnly(o, slot) && dataOnly(c, slot)) continue;
     const base = slot * 8;
     const os = unchecked(o.spill[slot]);
     const cs = unchecked(c.spill[slot]);
@@ -196,6 +202,12 @@ function stackSafe(o: Frame, c: Frame, exact: bool): bool {
   return true;
 }
 
+/** Whether a stack slot holds no pointer: uninitialised bytes, data, zeros or a spilled scalar. */
+function dataOnly(f: Frame, slot: i32): bool {
+  const s = unchecked(f.spill[slot]);
+  return !s || s.type == SCALAR;
+}
+
 /** Registers live in frame `f` of `st` at `insn` (callers: what they read after the call). */
 function liveMask(st: State, f: i32, insn: i32): u16 {
   if (f == st.depth - 1) return unchecked(liveIn[insn]);
@@ -218,11 +230,14 @@ export function statesSafe(old: State, cur: State, insn: i32, exact: bool): bool
     const ofr = old.frame(f);
     const cf = cur.frame(f);
     const live = liveMask(cur, f, insn);
+    // Precision is known for the running frame only; callers' values all count.
+    const top = f == cur.depth - 1;
+    const precise = top ? <i32>unchecked(precRegs[insn]) : 0x3ff;
     for (let r = 0; r < 10; r++) {
       if ((<i32>live & (1 << r)) == 0) continue;
-      if (!regSafe(unchecked(ofr.regs[r]), unchecked(cf.regs[r]), exact)) return false;
+      if (!regSafe(unchecked(ofr.regs[r]), unchecked(cf.regs[r]), exact, (precise & (1 << r)) != 0)) return false;
     }
-    if (!stackSafe(ofr, cf, exact)) return false;
+    if (!stackSafe(ofr, cf, exact, top ? unchecked(precSlots[insn]) : ALL_SLOTS)) return false;
   }
   return true;
 }

@@ -40,6 +40,11 @@ function range(): bool {
   return false;
 }
 
+/** Whether the program type bounds its return value at all. */
+export function hasReturnRange(): bool {
+  return range();
+}
+
 /** Checks r0 at the main program's exit. */
 export function checkReturn(insn: i32, r0: Reg): bool {
   if (r0.type == NOT_INIT) return fail(insn, R(0) + ' !read_ok');

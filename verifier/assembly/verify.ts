@@ -10,6 +10,7 @@ import { selectCtx } from './ctx';
 import { fail, failed, MALFORMED, TOO_COMPLEX, UNSUPPORTED } from './errors';
 import { decideJump, GO_BOTH, GO_ERROR, GO_TAKEN, learnFromJump } from './jump';
 import { computeLiveness } from './liveness';
+import { computePrecision } from './precision';
 import { checkLoad, checkStore } from './memory';
 import { checkAtomic } from './atomic';
 import {
@@ -48,6 +49,7 @@ export function run(): void {
   if (!c) return;
   cfg = c;
   subprogDepth = new StaticArray<i32>(cfg.subprogStart.length);
+  computePrecision(cfg);
   initPrune(cfg, computeLiveness(cfg));
   pending = new Array<State>();
   let st = allocState();
@@ -186,10 +188,14 @@ function doLdImm64(st: State, i: i32): bool {
     r.markConst(prog.imm64(i));
     return true;
   }
-  if (src == PSEUDO_MAP_FD || src == PSEUDO_MAP_IDX || src == PSEUDO_MAP_VALUE || src == PSEUDO_MAP_IDX_VALUE) {
+  if (src == PSEUDO_MAP_IDX || src == PSEUDO_MAP_IDX_VALUE) {
+    // Map indexes into fd_array: the loader passes none (maps come as fds).
+    return fail(i, 'fd_idx without fd_array is invalid', MALFORMED);
+  }
+  if (src == PSEUDO_MAP_FD || src == PSEUDO_MAP_VALUE) {
     const idx = unchecked(prog.imm[i]);
     if (idx < 0 || idx >= prog.maps.length) return fail(i, 'fd ' + idx.toString() + ' is not pointing to valid bpf_map', MALFORMED);
-    if (src == PSEUDO_MAP_FD || src == PSEUDO_MAP_IDX) {
+    if (src == PSEUDO_MAP_FD) {
       if (unchecked(prog.immHi[i]) != 0) return fail(i, 'invalid bpf_ld_imm64 insn', MALFORMED);
       r.markPointer(CONST_PTR_TO_MAP);
       r.map = idx;

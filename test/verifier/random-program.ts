@@ -276,6 +276,21 @@ export function plausibleProgram(r: Rng, index: number): VerifyInput {
         break;
       }
       case 7: {
+        if (r.chance(0.5)) {
+          // A linked copy, moved and checked, then the original used as an index.
+          const a = scalarReg();
+          if (a < 0 || regs[6] !== 'val') break;
+          const b = r.pick([2, 3, 4, 5].filter((k) => k !== a));
+          emit([r.chance(0.8) ? 0xbf : 0xbc, b, a, 0, 0]);
+          regs[b] = 's';
+          if (r.chance(0.7)) emit([r.pick([0x07, 0x07, 0x17, 0x04]), b, 0, 0, r.pick([1, 5, -5, 64, -64, 100])]);
+          if (r.chance(0.2)) emit([0x07, b, 0, 0, 3]);
+          out.push([r.pick([0x25, 0x35, 0xa5, 0xb5, 0x65, 0xc5, 0x26, 0x55]), b, 0, 0, r.pick([15, 20, 63, 69, 0])], 'to-out');
+          emit([0xbf, 5, 6, 0, 0], [0x0f, 5, a, 0, 0], [0x71, 0, 5, 0, 0]);
+          regs[5] = 'u';
+          regs[0] = 's';
+          break;
+        }
         emit([0x85, 0, 0, 0, r.pick([5, 7, 8])]);
         for (const k of [1, 2, 3, 4, 5]) regs[k] = 'u';
         regs[0] = 's';

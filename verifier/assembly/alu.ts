@@ -22,6 +22,13 @@ import { MAX_VAR_OFF } from './memory';
 let K: Reg = changetype<Reg>(0);
 let T: Reg = changetype<Reg>(0);
 
+/**
+ * Linked copies (this kernel, observed): `r2 = r1` links two scalars; one `r2 += K` or `-= K`
+ * keeps the link with an offset; a second one, a 32-bit operation, or copying the offset copy
+ * breaks it; a 32-bit move links when the value fits in 32 bits. Offsets stay small here.
+ */
+const MAX_LINK_DELTA: i64 = 1 << 29;
+
 export function initAlu(): void {
   K = new Reg();
   T = new Reg();
@@ -78,12 +85,20 @@ export function doAlu(st: State, i: i32): bool {
   else K.markConst(is64 ? <u64>(<i64>imm) : <u64>(<u32>imm));
   if (!isPointer(dst.type) && !isPointer(K.type)) {
     if ((op == ALU_DIV || op == ALU_MOD) && off == 1) {
-      // Signed division and modulo: not modelled beyond "some scalar".
+      // Signed division and modulo: some number, even in 32 bits (as this kernel has it).
       dst.markUnknown();
-      if (!is64) zext32(dst);
       return true;
     }
+    // A copy moved by a constant stays linked to the value it was copied from (once).
+    const linkId = is64 && (op == ALU_ADD || op == ALU_SUB) && K.isConst() && dst.id != 0 && dst.delta == 0 ? dst.id : 0;
     scalarAlu(op, is64, dst, K);
+    if (linkId != 0) {
+      const d = op == ALU_ADD ? <i64>K.v : -<i64>K.v;
+      if (d > -MAX_LINK_DELTA && d < MAX_LINK_DELTA) {
+        dst.id = linkId;
+        dst.delta = <i32>d;
+      }
+    }
     return true;
   }
   return pointerAlu(i, dst, dno, K, op, is64);
@@ -109,6 +124,12 @@ function doMov(st: State, i: i32, dst: Reg, src: Reg | null, imm: i32, off: i32,
     return true;
   }
   if (is64) {
+    if (src.type == SCALAR && src.delta != 0) {
+      dst.copyFrom(src);
+      dst.id = 0;
+      dst.delta = 0;
+      return true;
+    }
     if (src.type == SCALAR && src.id == 0 && !src.isConst()) src.id = newId();
     dst.copyFrom(src);
     return true;
@@ -119,9 +140,15 @@ function doMov(st: State, i: i32, dst: Reg, src: Reg | null, imm: i32, off: i32,
     zext32(dst);
     return true;
   }
+  // A value that fits in 32 bits is its own zero extension: the copy stays linked.
+  const link = src.type == SCALAR && src.delta == 0 && !src.isConst() && src.umax <= 0xffffffff;
+  if (link && src.id == 0) src.id = newId();
   T.copyFrom(src);
   dst.copyFrom(T);
-  dst.id = 0;
+  if (!link) {
+    dst.id = 0;
+    dst.delta = 0;
+  }
   zext32(dst);
   return true;
 }

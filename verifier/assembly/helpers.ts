@@ -105,6 +105,9 @@ export function initHelpers(): void {
   def(new Proto(122, 'bpf_get_netns_cookie', RET_INT, A_CTX_OR_NULL));
   def(new Proto(152, 'bpf_redirect_neigh', RET_INT, A_ANY, A_MEM_RO_OR_NULL, A_SIZE_OR_ZERO, A_ANY));
   def(new Proto(155, 'bpf_redirect_peer', RET_INT, A_ANY, A_ANY));
+  // cgroup hooks: the errno a refused call returns (the socket LB's ECONNREFUSED, EADDRINUSE).
+  def(new Proto(186, 'bpf_get_retval', RET_INT));
+  def(new Proto(187, 'bpf_set_retval', RET_INT, A_ANY));
 }
 
 /** The prototype of helper `id`, or null when it is not modelled. */

@@ -11,6 +11,8 @@ import {
   PTR_TO_MAP_VALUE, isOrNull, isPointer, nonNull,
 } from './reg';
 import { State } from './state';
+import { scalarAlu } from './scalar-alu';
+import { ALU_ADD } from './opcode';
 
 const MAX_PACKET_OFF: i64 = 0xffff;
 
@@ -21,9 +23,13 @@ export const GO_BOTH: i32 = 2;
 export const GO_ERROR: i32 = -1;
 
 let K: Reg = changetype<Reg>(0);
+let Tmp: Reg = changetype<Reg>(0);
+let Shift: Reg = changetype<Reg>(0);
 
 export function initJump(): void {
   K = new Reg();
+  Tmp = new Reg();
+  Shift = new Reg();
 }
 
 /** Checks the encoding and operands; decides which sides the state can take. */
@@ -78,8 +84,8 @@ export function learnFromJump(st: State, i: i32, taken: bool): void {
   const b = operand(st, i, x, is32);
   if (a.type == SCALAR && b.type == SCALAR) {
     refineScalars(a, b, op, is32);
-    if (a.id != 0) shareBounds(st, a);
-    if (x && b.id != 0) shareBounds(st, b);
+    if (a.id != 0) shareBounds(st, a, is32);
+    if (x && b.id != 0) shareBounds(st, b, is32);
     return;
   }
   if (is32) return;
@@ -93,17 +99,37 @@ export function learnFromJump(st: State, i: i32, taken: bool): void {
   packetCompare(st, a, b, op);
 }
 
+/** One linked copy learns the narrowed value, moved by the difference of their offsets. */
+function shareOne(reg: Reg, src: Reg, is32: bool): void {
+  if (reg == src || reg.type != SCALAR || reg.id != src.id) return;
+  const shift = <i64>reg.delta - <i64>src.delta;
+  if (shift == 0) {
+    const delta = reg.delta;
+    reg.copyFrom(src);
+    reg.delta = delta;
+    return;
+  }
+  // 32-bit comparisons teach offset copies nothing on this kernel (observed).
+  if (is32) return;
+  // The copy is the value plus the shift modulo 2^64: a 64-bit add describes it exactly.
+  Shift.markConst(<u64>shift);
+  Tmp.copyFrom(src);
+  scalarAlu(ALU_ADD, true, Tmp, Shift);
+  const id = reg.id;
+  const delta = reg.delta;
+  reg.copyFrom(Tmp);
+  reg.id = id;
+  reg.delta = delta;
+}
+
 /** Copies a scalar's (just narrowed) value to every register and spill linked with it. */
-function shareBounds(st: State, src: Reg): void {
+function shareBounds(st: State, src: Reg, is32: bool): void {
   for (let f = 0; f < st.depth; f++) {
     const fr = st.frame(f);
-    for (let r = 0; r < 10; r++) {
-      const reg = unchecked(fr.regs[r]);
-      if (reg != src && reg.type == SCALAR && reg.id == src.id) reg.copyFrom(src);
-    }
+    for (let r = 0; r < 10; r++) shareOne(unchecked(fr.regs[r]), src, is32);
     for (let s = 0; s < 64; s++) {
       const sp = unchecked(fr.spill[s]);
-      if (sp && sp != src && sp.type == SCALAR && sp.id == src.id) sp.copyFrom(src);
+      if (sp) shareOne(sp, src, is32);
     }
   }
 }

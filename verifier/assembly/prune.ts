@@ -143,7 +143,7 @@ function valueEqual(o: Reg, c: Reg): bool {
  */
 function regSafe(o: Reg, c: Reg, exact: bool, precise: bool = true): bool {
   if (exact) {
-    return o.type == c.type && o.off == c.off && o.range == c.range && o.map == c.map && o.frame == c.frame &&
+    return o.type == c.type && o.off == c.off && o.range == c.range && o.map == c.map && o.frame == c.frame && o.delta == c.delta &&
       valueEqual(o, c) && idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
   }
   if (o.type == NOT_INIT) return true;
@@ -151,7 +151,7 @@ function regSafe(o: Reg, c: Reg, exact: bool, precise: bool = true): bool {
   if (o.type == SCALAR) {
     if (!precise) return true;
     if (!valueWithin(o, c)) return false;
-    if (o.id != 0) return c.id != 0 && idsMatch(o.id, c.id);
+    if (o.id != 0) return c.id != 0 && o.delta == c.delta && idsMatch(o.id, c.id);
     return true;
   }
   if (o.off != c.off || o.map != c.map || o.frame != c.frame) return false;

@@ -80,6 +80,8 @@ export class Reg {
   id: u32 = 0;
   /** Acquired references (sockets): the reference this pointer must release. */
   refId: u32 = 0;
+  /** Linked scalars (same id): this value minus `delta` is the value they share. */
+  delta: i32 = 0;
   /** Map pointers and values: index into the program's map table. */
   map: i32 = -1;
   /** Stack pointers: the call frame whose stack they point into. */
@@ -102,6 +104,7 @@ export class Reg {
     this.range = o.range;
     this.id = o.id;
     this.refId = o.refId;
+    this.delta = o.delta;
     this.map = o.map;
     this.frame = o.frame;
     this.v = o.v;
@@ -160,6 +163,7 @@ export class Reg {
     this.off = 0;
     this.range = 0;
     this.id = 0;
+    this.delta = 0;
     this.refId = 0;
     this.map = -1;
     this.frame = 0;

@@ -270,8 +270,9 @@ export function scalarAlu(op: u8, is64: bool, dst: Reg, src: Reg): void {
     return;
   }
   if (!op32(op, A, B, LOW)) {
+    // Not zero-extended: for 32-bit divisions, modulos and shifts by a register this kernel
+    // forgets the upper half too (observed), and knowing it would be more than it knows.
     dst.setUnknownValue();
-    zext32(dst);
     return;
   }
   dst.v = LOW.v;

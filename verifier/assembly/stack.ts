@@ -95,7 +95,11 @@ export function stackRead(insn: i32, f: Frame, total: i32, size: i32, dst: Reg):
       }
       if (k == base && (size == n || spilled.umax < (<u64>1 << (<u64>size * 8)))) {
         dst.copyFrom(spilled);
-        if (size != n) dst.id = 0;
+        // A fill keeps a plain link, not one with an offset (observed).
+        if (size != n || dst.delta != 0) {
+          dst.id = 0;
+          dst.delta = 0;
+        }
         return true;
       }
       if (spilled.isZero()) {

@@ -1,11 +1,13 @@
 // The compiler's pipeline, declared as data (peggy's lesson): stages in order, each a name, what
 // it does, and one function over a shared context that returns the stage's diagnostics. The
-// driver stops after the first stage with an error. Later stages (datapath, lang, bpf, verify)
-// join by adding entries here, between plan and emit.
+// driver stops after the first stage with an error. The datapath stage compiles BPF-TS (lang,
+// bpf) into objects; verify checks them before emit puts anything on disk.
 
 import { readFileSync } from 'node:fs';
 import { Diagnostics, type Diagnostic } from './diagnostics.ts';
 import { renderArtifacts, type ArtifactSet } from './emit/artifacts.ts';
+import { buildDatapathObjects, type DatapathObject } from './emit/datapath-objects.ts';
+import { verifyObjects } from './emit/verify-objects.ts';
 import { readPreviousLock, recoverInterrupted } from './emit/write-output.ts';
 import { buildModel } from './model/build.ts';
 import type { Model } from './model/types.ts';
@@ -27,6 +29,8 @@ export interface CompileContext {
   spec?: Spec;
   model?: Model;
   plan?: Plan;
+  /** The BPF objects of the datapath, one per feature set of the nodes. */
+  objects?: DatapathObject[];
   artifacts?: ArtifactSet;
 }
 
@@ -85,10 +89,24 @@ export const pipeline: readonly Stage[] = [
     },
   },
   {
+    name: 'datapath',
+    does: 'compile the BPF-TS datapath into one BPF object per feature set',
+    run: (ctx) => {
+      const r = buildDatapathObjects(ctx.plan!);
+      ctx.objects = r.objects;
+      return r.diagnostics;
+    },
+  },
+  {
+    name: 'verify',
+    does: 'check every BPF object with the WebAssembly verifier before it is written',
+    run: (ctx) => verifyObjects(ctx.objects!),
+  },
+  {
     name: 'emit',
     does: 'encode map contents, tables, lock and manifest',
     run: (ctx) => {
-      const r = renderArtifacts(ctx.plan!, ctx.spec!.inputs);
+      const r = renderArtifacts(ctx.plan!, ctx.spec!.inputs, ctx.objects);
       ctx.artifacts = r.artifacts;
       return r.diagnostics;
     },

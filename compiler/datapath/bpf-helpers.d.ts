@@ -14,6 +14,16 @@ declare function bpf_get_socket_cookie(ctx: SockAddr | Sock | SkBuff): u64;
 declare function bpf_get_netns_cookie(ctx: SockAddr | Sock | SkBuff | null): u64;
 declare function bpf_get_hash_recalc(skb: SkBuff): u32;
 
+// --- cgroup programs --------------------------------------------------------------------------
+/**
+ * The errno a refused socket call returns instead of EPERM (Linux 5.18): `bpf_set_retval(-111)`
+ * then `return SK_DROP` fails connect() with ECONNREFUSED. Returns 0, or -EINVAL for a value
+ * that is neither 0 nor a negative errno. Not offered to recvmsg/getpeername/getsockname hooks.
+ */
+declare function bpf_set_retval(retval: i32): i64;
+/** The errno the hook currently leaves for the call (0: none). */
+declare function bpf_get_retval(): i32;
+
 // --- Forwarding ---------------------------------------------------------------------------------
 declare function bpf_redirect(ifindex: u32, flags: u64): i64;
 declare function bpf_redirect_neigh(ifindex: u32, params: BpfRedirNeigh | null, plen: i32, flags: u64): i64;

@@ -9,6 +9,8 @@ import { formatLock, LOCK_FILE } from '../plan/lock.ts';
 import type { Plan } from '../plan/types.ts';
 import type { Spec } from '../spec/types.ts';
 import { checkCapacity } from './check-capacity.ts';
+import { checkNodeConfig } from './check-node-config.ts';
+import { listingPath, objectPath, type DatapathObject } from './datapath-objects.ts';
 import { encodeMaps } from './encode-maps.ts';
 import { MAP } from './map-layouts.ts';
 import type { RecordBuffer } from './record-buffer.ts';
@@ -30,9 +32,10 @@ export function inputHash(inputs: Spec['inputs']): string {
   return sha256Hex(inputs.map((i) => i.sha256).sort().join('\n'));
 }
 
-export function renderArtifacts(plan: Plan, inputs: Spec['inputs']): { artifacts?: ArtifactSet; diagnostics: Diagnostic[] } {
+/** `objects`: the datapath build's; without them (tests of the tables alone) nodes name no object. */
+export function renderArtifacts(plan: Plan, inputs: Spec['inputs'], objects: readonly DatapathObject[] = []): { artifacts?: ArtifactSet; diagnostics: Diagnostic[] } {
   const encoded = encodeMaps(plan);
-  const diagnostics = checkCapacity(encoded, plan.cluster);
+  const diagnostics = [...checkCapacity(encoded, plan.cluster), ...checkNodeConfig(plan.model.nodes)];
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
   const files = new Map<string, Uint8Array>();
@@ -53,6 +56,12 @@ export function renderArtifacts(plan: Plan, inputs: Spec['inputs']): { artifacts
     files.set(path, mapFile(c));
     clusterMaps.push(path);
   }
+  const objectOf = new Map<string, string>();
+  for (const o of objects) {
+    files.set(objectPath(o), o.elf);
+    text(listingPath(o), o.listing);
+    for (const n of o.nodes) objectOf.set(n, objectPath(o));
+  }
   const nodes: Manifest['nodes'] = {};
   const configs = new Map(plan.nodeConfigs.map((c) => [c.name, c]));
   for (const t of plan.nodes) {
@@ -67,7 +76,8 @@ export function renderArtifacts(plan: Plan, inputs: Spec['inputs']): { artifacts
       files.set(path, mapFile(c));
       own.push(path);
     }
-    nodes[name] = { maps: [...clusterMaps, ...own] };
+    const object = objectOf.get(name);
+    nodes[name] = { ...(object ? { object } : {}), maps: [...clusterMaps, ...own] };
   }
 
   const hashes: Record<string, string> = {};

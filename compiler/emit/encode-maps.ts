@@ -3,7 +3,7 @@
 // their Maglev tables). A node-file entry replaces the cluster-wide entry with the same key.
 
 import type { Frontend } from '../model/frontends.ts';
-import type { MaglevTable, Plan, ServiceEntry, UnitBackend } from '../plan/types.ts';
+import type { MaglevTable, NodeConfig, Plan, ServiceEntry, UnitBackend } from '../plan/types.ts';
 import { activeCount, clusterEntryBackends } from '../plan/types.ts';
 import {
   BACKEND_FLAGS,
@@ -20,6 +20,8 @@ import {
   MAGLEV_KEY,
   MAP,
   mapLayouts,
+  NODE_CONFIG,
+  NODE_CONFIG_LIMITS,
   offsets,
   PROTOCOL,
   SCOPE,
@@ -40,6 +42,7 @@ const R6 = offsets(LB6_REVERSE_NAT);
 const S4 = offsets(LB4_SRC_RANGE_KEY);
 const S6 = offsets(LB6_SRC_RANGE_KEY);
 const MK = offsets(MAGLEV_KEY);
+const NC = offsets(NODE_CONFIG);
 
 /** Host order on the nodes we target (x86-64, arm64). */
 const LE = true;
@@ -93,6 +96,33 @@ function maglevEntry(r: RecordBuffer, m: MaglevTable): void {
   r.bytes[off + MK.family!] = m.family;
   const v = off + r.keySize;
   for (let i = 0; i < m.table.length; i++) r.view.setUint32(v + i * 4, m.table[i]!, LE);
+}
+
+/**
+ * The node's one node_config entry: its ID, addresses and pod CIDRs (the first of each family).
+ * Addresses beyond the slots are left out here; check-node-config.ts refuses such a spec first.
+ */
+function nodeConfigEntry(r: RecordBuffer, c: NodeConfig, nodeId: number): void {
+  const off = r.add();
+  r.view.setUint32(off, 0, LE);
+  const v = off + r.keySize;
+  r.view.setUint32(v + NC.node_id!, nodeId, LE);
+  const v4 = c.addresses.filter((a) => a.family === 4).slice(0, NODE_CONFIG_LIMITS.ipv4);
+  const v6 = c.addresses.filter((a) => a.family === 6).slice(0, NODE_CONFIG_LIMITS.ipv6);
+  r.bytes[v + NC.ipv4_count!] = v4.length;
+  r.bytes[v + NC.ipv6_count!] = v6.length;
+  v4.forEach((a, i) => r.bytes.set(a.bytes, v + NC.ipv4! + 4 * i));
+  v6.forEach((a, i) => r.bytes.set(a.bytes, v + NC.ipv6! + 16 * i));
+  const pod4 = c.podCIDRs.find((p) => p.family === 4);
+  const pod6 = c.podCIDRs.find((p) => p.family === 6);
+  if (pod4) {
+    r.bytes[v + NC.pod_prefix4!] = pod4.prefix;
+    r.bytes.set(pod4.network.bytes, v + NC.pod_cidr4!);
+  }
+  if (pod6) {
+    r.bytes[v + NC.pod_prefix6!] = pod6.prefix;
+    r.bytes.set(pod6.network.bytes, v + NC.pod_cidr6!);
+  }
 }
 
 export interface EncodedMaps {
@@ -154,6 +184,7 @@ export function encodeMaps(plan: Plan): EncodedMaps {
   for (const r of maps.values()) r.sort();
 
   const nodes = new Map<string, RecordBuffer[]>();
+  const configs = new Map(plan.nodeConfigs.map((c, i) => [c.name, { c, id: i + 1 }]));
   for (const t of plan.nodes) {
     const own = new Map<string, RecordBuffer>();
     const add = (name: string): RecordBuffer => {
@@ -163,6 +194,8 @@ export function encodeMaps(plan: Plan): EncodedMaps {
     };
     for (const ne of t.entries) serviceEntries(add(ne.entry.frontend.address.family === 6 ? MAP.services6 : MAP.services4), ne.entry, ne.backends);
     for (const m of t.maglev) maglevEntry(add(MAP.maglev), m);
+    const cfg = configs.get(t.node.name);
+    if (cfg) nodeConfigEntry(add(MAP.nodeConfig), cfg.c, cfg.id);
     if (own.size) {
       for (const r of own.values()) r.sort();
       nodes.set(t.node.name, layouts.filter((l) => own.has(l.name)).map((l) => own.get(l.name)!));

@@ -7,7 +7,7 @@
 import type { MapSizes } from '../spec/types.ts';
 
 /** `be*` and `in6`/`in4` are network order; `u*` are host order; `pad` must be zero. */
-export type FieldType = 'u8' | 'u16' | 'u32' | 'u64' | 'be16' | 'be32' | 'in6' | 'pad' | 'u32[]';
+export type FieldType = 'u8' | 'u16' | 'u32' | 'u64' | 'be16' | 'be32' | 'in6' | 'pad' | 'u32[]' | 'be32[]' | 'in6[]';
 
 export interface FieldLayout {
   name: string;
@@ -25,7 +25,7 @@ export interface StructLayout {
   fields: FieldLayout[];
 }
 
-export type BpfMapType = 'BPF_MAP_TYPE_HASH' | 'BPF_MAP_TYPE_LRU_HASH' | 'BPF_MAP_TYPE_LPM_TRIE';
+export type BpfMapType = 'BPF_MAP_TYPE_HASH' | 'BPF_MAP_TYPE_LRU_HASH' | 'BPF_MAP_TYPE_LPM_TRIE' | 'BPF_MAP_TYPE_PERCPU_HASH' | 'BPF_MAP_TYPE_ARRAY';
 
 export interface MapLayout {
   /** The map's name in the object's `.maps` section and in map-contents files. */
@@ -37,14 +37,19 @@ export interface MapLayout {
   /** The spec field to raise when the map is full. */
   maxEntriesField: string;
   mapFlags: string[];
-  /** `compiled`: the compiler writes its contents; `runtime`: the datapath fills it (geometry only). */
-  contents: 'compiled' | 'runtime';
+  /**
+   * `compiled`: the compiler writes its contents (cluster-wide, plus what nodes add); `node`: only
+   * per-node contents (nodes/<node>/maps/); `runtime`: the datapath fills it (geometry only).
+   */
+  contents: 'compiled' | 'node' | 'runtime';
   doc: string;
 }
 
-type FieldDecl = [name: string, type: FieldType, doc?: string] | [name: string, type: 'pad' | 'u32[]', doc: string | undefined, size: number];
+type ArrayType = 'pad' | 'u32[]' | 'be32[]' | 'in6[]';
+type FieldDecl = [name: string, type: FieldType, doc?: string] | [name: string, type: ArrayType, doc: string | undefined, size: number];
 
-const SIZES: Record<Exclude<FieldType, 'pad' | 'u32[]'>, number> = { u8: 1, u16: 2, u32: 4, u64: 8, be16: 2, be32: 4, in6: 16 };
+const SIZES: Record<Exclude<FieldType, ArrayType>, number> = { u8: 1, u16: 2, u32: 4, u64: 8, be16: 2, be32: 4, in6: 16 };
+const isArrayType = (t: FieldType): t is ArrayType => t === 'pad' || t.endsWith('[]');
 
 /** Sequential layout; every field must sit at its natural alignment, as in a C struct. */
 export function struct(name: string, decls: FieldDecl[]): StructLayout {
@@ -52,9 +57,9 @@ export function struct(name: string, decls: FieldDecl[]): StructLayout {
   let align = 1;
   const fields = decls.map((d) => {
     const [fname, type, doc] = d;
-    const size = type === 'pad' || type === 'u32[]' ? (d[3] as number) : SIZES[type];
-    // struct in6_addr is 4-byte aligned (its widest member is __be32[4]).
-    const natural = type === 'pad' ? 1 : type === 'in6' || type === 'u32[]' ? 4 : size;
+    const size = isArrayType(type) ? (d[3] as number) : SIZES[type];
+    // struct in6_addr is 4-byte aligned (its widest member is __be32[4]); so are the arrays here.
+    const natural = type === 'pad' ? 1 : type === 'in6' || isArrayType(type) ? 4 : size;
     if (offset % natural !== 0) throw new Error(`struct ${name}: field ${fname} at offset ${offset} is not ${natural}-byte aligned`);
     align = Math.max(align, natural);
     const f: FieldLayout = {
@@ -62,7 +67,7 @@ export function struct(name: string, decls: FieldDecl[]): StructLayout {
       type,
       offset,
       size,
-      byteOrder: type === 'be16' || type === 'be32' || type === 'in6' ? 'network' : type === 'pad' || type === 'u8' ? 'none' : 'host',
+      byteOrder: type === 'be16' || type === 'be32' || type === 'in6' || type === 'be32[]' || type === 'in6[]' ? 'network' : type === 'pad' || type === 'u8' ? 'none' : 'host',
       ...(doc ? { doc } : {}),
     };
     offset += size;
@@ -204,7 +209,7 @@ export const LB6_AFFINITY_KEY = struct('lb6_affinity_key', [
 ]);
 
 export const AFFINITY_VALUE = struct('lb_affinity_value', [
-  ['last_used', 'u64', 'jiffies'],
+  ['last_used', 'u64', 'bpf_ktime_get_ns() of the last connection that used it'],
   ['backend_id', 'u32'],
   ['pad', 'pad', undefined, 4],
 ]);
@@ -262,6 +267,32 @@ export const SOCK6_VALUE = struct('lb6_sock_reverse_nat', [
   ['rev_nat_id', 'u16'],
 ]);
 
+export const STATS_KEY = struct('lb_stats_key', [['service_id', 'u32', 'the service port (lb_service.service_id)']]);
+
+export const STATS_VALUE = struct('lb_stats', [
+  ['translations', 'u64', 'connections (socket LB: connect/sendmsg) or flows (tc/XDP) sent to a backend'],
+  ['no_backend', 'u64', 'refused: the service had no backend to offer'],
+  ['packets', 'u64', 'north-south packets forwarded'],
+  ['bytes', 'u64', 'north-south bytes forwarded'],
+]);
+
+/** Node addresses and pod CIDRs one node's object is told (objects are shared by nodes). */
+export const NODE_CONFIG_LIMITS = { ipv4: 4, ipv6: 4 } as const;
+
+export const NODE_CONFIG_KEY = struct('node_config_key', [['index', 'u32', 'always 0 (an array of one)']]);
+
+export const NODE_CONFIG = struct('node_config', [
+  ['node_id', 'u32', 'the node\'s position in the spec, from 1'],
+  ['ipv4_count', 'u8', 'addresses used in ipv4'],
+  ['ipv6_count', 'u8', 'addresses used in ipv6'],
+  ['pod_prefix4', 'u8', 'pod_cidr4 prefix length; 0: none'],
+  ['pod_prefix6', 'u8', 'pod_cidr6 prefix length; 0: none'],
+  ['ipv4', 'be32[]', `the node's IPv4 addresses, ${NODE_CONFIG_LIMITS.ipv4} slots, unused ones 0`, 4 * NODE_CONFIG_LIMITS.ipv4],
+  ['ipv6', 'in6[]', `the node's IPv6 addresses, ${NODE_CONFIG_LIMITS.ipv6} slots, unused ones ::`, 16 * NODE_CONFIG_LIMITS.ipv6],
+  ['pod_cidr4', 'be32', 'the node\'s IPv4 pod CIDR (network address)'],
+  ['pod_cidr6', 'in6', 'the node\'s IPv6 pod CIDR (network address)'],
+]);
+
 // --- Maps ------------------------------------------------------------------------------------
 
 export const MAP = {
@@ -280,6 +311,8 @@ export const MAP = {
   conntrack6: 'ct6',
   sock4: 'lb4_sock_reverse_nat',
   sock6: 'lb6_sock_reverse_nat',
+  stats: 'lb_stats',
+  nodeConfig: 'node_config',
 } as const;
 
 /** Every map, in a fixed order; sizes from the spec's `cluster.maps`. */
@@ -289,11 +322,21 @@ export function mapLayouts(maps: MapSizes, maglevTableSize: number): MapLayout[]
     type: BpfMapType,
     key: StructLayout,
     value: StructLayout,
-    sizeField: keyof MapSizes,
+    sizeField: keyof MapSizes | 1,
     contents: MapLayout['contents'],
     doc: string,
     mapFlags: string[] = [],
-  ): MapLayout => ({ name, type, key, value, maxEntries: maps[sizeField], maxEntriesField: `cluster.maps.${sizeField}`, mapFlags, contents, doc });
+  ): MapLayout => ({
+    name,
+    type,
+    key,
+    value,
+    maxEntries: sizeField === 1 ? 1 : maps[sizeField],
+    maxEntriesField: sizeField === 1 ? '1 (fixed)' : `cluster.maps.${sizeField}`,
+    mapFlags,
+    contents,
+    doc,
+  });
   const services = 'frontend × scope × slot → slot 0: the entry; slots 1..n: backend IDs';
   return [
     m(MAP.services4, 'BPF_MAP_TYPE_HASH', LB4_KEY, LB_SERVICE, 'services', 'compiled', services),
@@ -311,5 +354,7 @@ export function mapLayouts(maps: MapSizes, maglevTableSize: number): MapLayout[]
     m(MAP.conntrack6, 'BPF_MAP_TYPE_LRU_HASH', CT6_KEY, CT_VALUE, 'conntrack', 'runtime', 'north-south connection tracking'),
     m(MAP.sock4, 'BPF_MAP_TYPE_LRU_HASH', SOCK4_KEY, SOCK4_VALUE, 'sockReverseNat', 'runtime', 'socket LB: cookie + backend → original frontend'),
     m(MAP.sock6, 'BPF_MAP_TYPE_LRU_HASH', SOCK6_KEY, SOCK6_VALUE, 'sockReverseNat', 'runtime', 'socket LB: cookie + backend → original frontend'),
+    m(MAP.stats, 'BPF_MAP_TYPE_PERCPU_HASH', STATS_KEY, STATS_VALUE, 'reverseNat', 'runtime', 'counters per service port and CPU; switchyard-node dump sums the CPUs', ['BPF_F_NO_PREALLOC']),
+    m(MAP.nodeConfig, 'BPF_MAP_TYPE_ARRAY', NODE_CONFIG_KEY, NODE_CONFIG, 1, 'node', 'the node\'s own addresses and pod CIDRs: one object serves every node'),
   ];
 }

@@ -21,6 +21,9 @@ export const helperRules: Readonly<Record<string, HelperRule>> = {
   bpf_get_socket_cookie: rule(['skb', 'sock_addr', 'sock']),
   bpf_get_netns_cookie: rule(['skb', 'sock_addr', 'sock']),
   bpf_get_hash_recalc: rule(['skb']),
+  // cgroup hooks only (the kernel also leaves them out of recvmsg/getpeername/getsockname).
+  bpf_set_retval: rule(['sock_addr', 'sock']),
+  bpf_get_retval: rule(['sock_addr', 'sock']),
   bpf_redirect: rule(['xdp', 'skb']),
   bpf_redirect_neigh: rule(['skb']),
   bpf_redirect_peer: rule(['skb']),

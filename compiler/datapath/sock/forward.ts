@@ -1,0 +1,99 @@
+// Forward translation at connect() and sendmsg(): a service address becomes one backend's,
+// before any packet exists (the talk: no packet NAT, no extra hop). TCP picks at random per
+// connect; UDP by the socket cookie, so one socket keeps talking to one backend. ClientIP
+// affinity pins a network namespace to its backend. The socket's cookie and the backend key the
+// reverse entry that recvmsg and getpeername translate back with.
+
+import {
+  affinityBackend4,
+  affinityBackend6,
+  backend4,
+  backend6,
+  backendIdAt4,
+  backendIdAt6,
+  lb4_key,
+  lb4_sock_reverse_nat,
+  lb6_key,
+  lb6_sock_reverse_nat,
+  lookupService4,
+  lookupService6,
+  netnsAffinityKey4,
+  netnsAffinityKey6,
+  pickSlot,
+  rememberAffinity4,
+  rememberAffinity6,
+  statsOf,
+  SVC_NOT_IN_CLUSTER,
+  wantsAffinity,
+} from '../lb/index.ts';
+import { lbProtocol, sock_addr4, sock_addr6 } from './address.ts';
+
+/** What forward translation did. */
+export const NOT_A_SERVICE = 0;
+export const TRANSLATED = 1;
+export const NO_BACKEND = 2;
+
+/** Random per TCP connection, the socket's own cookie for UDP (stable per socket). */
+function choice(ctx: SockAddr, protocol: u8, cookie: u64): u32 {
+  if (protocol === 17) return u32(cookie ^ (cookie >> 32));
+  return bpf_get_prandom_u32();
+}
+
+/** Translates `dst` (an IPv4 destination) in place when it is a service frontend. */
+export function forward4(ctx: SockAddr, dst: sock_addr4): u32 {
+  const protocol = lbProtocol(ctx.protocol);
+  if (protocol === 0) return NOT_A_SERVICE;
+  const key: lb4_key = { address: dst.address, port: dst.port, protocol, scope: 0, slot: 0, pad: 0 };
+  const svc = lookupService4(key, true);
+  if (!svc || (svc.flags & SVC_NOT_IN_CLUSTER) !== 0) return NOT_A_SERVICE;
+  const cookie = bpf_get_socket_cookie(ctx);
+  const affinity = wantsAffinity(svc);
+  const now = bpf_ktime_get_ns();
+  const client = netnsAffinityKey4(bpf_get_netns_cookie(ctx), svc.service_id);
+  let id: u32 = 0;
+  if (affinity) id = affinityBackend4(client, svc, now);
+  if (id === 0) id = backendIdAt4(key, pickSlot(svc, choice(ctx, protocol, cookie)));
+  const be = id !== 0 ? backend4(id) : null;
+  const st = statsOf(svc.service_id);
+  if (!be) {
+    if (st) st.no_backend += 1;
+    return NO_BACKEND;
+  }
+  if (st) st.translations += 1;
+  if (affinity) rememberAffinity4(client, id, now);
+  lb4_sock_reverse_nat.update({ cookie, address: be.address, port: be.port, pad: 0 }, { address: dst.address, port: dst.port, rev_nat_id: svc.rev_nat_id });
+  dst.address = be.address;
+  dst.port = be.port;
+  return TRANSLATED;
+}
+
+/** Translates `dst` (an IPv6 destination, not v4-mapped) in place when it is a service frontend. */
+export function forward6(ctx: SockAddr, dst: sock_addr6): u32 {
+  const protocol = lbProtocol(ctx.protocol);
+  if (protocol === 0) return NOT_A_SERVICE;
+  const key: lb6_key = { address: [dst.address[0], dst.address[1], dst.address[2], dst.address[3]], port: dst.port, protocol, scope: 0, slot: 0, pad: 0 };
+  const svc = lookupService6(key, true);
+  if (!svc || (svc.flags & SVC_NOT_IN_CLUSTER) !== 0) return NOT_A_SERVICE;
+  const cookie = bpf_get_socket_cookie(ctx);
+  const affinity = wantsAffinity(svc);
+  const now = bpf_ktime_get_ns();
+  const client = netnsAffinityKey6(bpf_get_netns_cookie(ctx), svc.service_id);
+  let id: u32 = 0;
+  if (affinity) id = affinityBackend6(client, svc, now);
+  if (id === 0) id = backendIdAt6(key, pickSlot(svc, choice(ctx, protocol, cookie)));
+  const be = id !== 0 ? backend6(id) : null;
+  const st = statsOf(svc.service_id);
+  if (!be) {
+    if (st) st.no_backend += 1;
+    return NO_BACKEND;
+  }
+  if (st) st.translations += 1;
+  if (affinity) rememberAffinity6(client, id, now);
+  lb6_sock_reverse_nat.update(
+    { cookie, address: [be.address[0], be.address[1], be.address[2], be.address[3]], port: be.port, pad: [0, 0, 0, 0, 0, 0] },
+    { address: [dst.address[0], dst.address[1], dst.address[2], dst.address[3]], port: dst.port, rev_nat_id: svc.rev_nat_id },
+  );
+  copy(dst.address, be.address);
+  dst.port = be.port;
+  return TRANSLATED;
+}

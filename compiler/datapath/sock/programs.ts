@@ -1,0 +1,172 @@
+// The socket LB (the talk's east-west path): cgroup hooks on every socket of the node's cgroup.
+// connect/sendmsg translate a service address to a backend's, recvmsg/getpeername translate
+// back, bind refuses service ports, sock_release forgets the socket's reverse entry. IPv4,
+// IPv6, and IPv4 peers of IPv6 sockets (::ffff:a.b.c.d) through the IPv4 tables.
+
+import { lb4_sock_reverse_nat, lb6_sock_reverse_nat } from '../lb/index.ts';
+import { isV4Mapped, lbProtocol, sock_addr4, sock_addr6 } from './address.ts';
+import { bindTaken4, bindTaken6 } from './bind.ts';
+import { EADDRINUSE, ECONNREFUSED } from './errno.ts';
+import { forward4, forward6, NO_BACKEND, TRANSLATED } from './forward.ts';
+import { reverse4, reverse6 } from './reverse.ts';
+
+/** Forward translation of the IPv4 destination; refuses the call when the service has no backend. */
+function forwardIp4(ctx: SockAddr): i32 {
+  const dst: sock_addr4 = { address: ctx.user_ip4, port: ctx.user_port, pad: 0 };
+  const r = forward4(ctx, dst);
+  if (r === NO_BACKEND) {
+    bpf_set_retval(-ECONNREFUSED);
+    return SK_DROP;
+  }
+  if (r === TRANSLATED) {
+    ctx.user_ip4 = dst.address;
+    ctx.user_port = dst.port;
+  }
+  return SK_PASS;
+}
+
+/** The same for an IPv6 socket, whose destination may be an IPv4 address in v4-mapped form. */
+function forwardIp6(ctx: SockAddr): i32 {
+  let r: u32 = 0;
+  if (isV4Mapped(ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2])) {
+    const dst4: sock_addr4 = { address: ctx.user_ip6[3], port: ctx.user_port, pad: 0 };
+    r = forward4(ctx, dst4);
+    if (r === TRANSLATED) {
+      ctx.user_ip6[3] = dst4.address;
+      ctx.user_port = dst4.port;
+    }
+  } else {
+    const dst: sock_addr6 = { address: [ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2], ctx.user_ip6[3]], port: ctx.user_port, pad: 0 };
+    r = forward6(ctx, dst);
+    if (r === TRANSLATED) {
+      ctx.user_ip6[0] = dst.address[0];
+      ctx.user_ip6[1] = dst.address[1];
+      ctx.user_ip6[2] = dst.address[2];
+      ctx.user_ip6[3] = dst.address[3];
+      ctx.user_port = dst.port;
+    }
+  }
+  if (r === NO_BACKEND) {
+    bpf_set_retval(-ECONNREFUSED);
+    return SK_DROP;
+  }
+  return SK_PASS;
+}
+
+/** Reverse translation of the peer address the call reports. */
+function reverseIp4(ctx: SockAddr): i32 {
+  const peer: sock_addr4 = { address: ctx.user_ip4, port: ctx.user_port, pad: 0 };
+  if (reverse4(ctx, peer)) {
+    ctx.user_ip4 = peer.address;
+    ctx.user_port = peer.port;
+  }
+  return SK_PASS;
+}
+
+function reverseIp6(ctx: SockAddr): i32 {
+  if (isV4Mapped(ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2])) {
+    const peer4: sock_addr4 = { address: ctx.user_ip6[3], port: ctx.user_port, pad: 0 };
+    if (reverse4(ctx, peer4)) {
+      ctx.user_ip6[3] = peer4.address;
+      ctx.user_port = peer4.port;
+    }
+    return SK_PASS;
+  }
+  const peer: sock_addr6 = { address: [ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2], ctx.user_ip6[3]], port: ctx.user_port, pad: 0 };
+  if (reverse6(ctx, peer)) {
+    ctx.user_ip6[0] = peer.address[0];
+    ctx.user_ip6[1] = peer.address[1];
+    ctx.user_ip6[2] = peer.address[2];
+    ctx.user_ip6[3] = peer.address[3];
+    ctx.user_port = peer.port;
+  }
+  return SK_PASS;
+}
+
+/** @section cgroup/connect4 */
+export function connect4(ctx: SockAddr): i32 {
+  return forwardIp4(ctx);
+}
+
+/** @section cgroup/connect6 */
+export function connect6(ctx: SockAddr): i32 {
+  return forwardIp6(ctx);
+}
+
+/** @section cgroup/sendmsg4 */
+export function sendmsg4(ctx: SockAddr): i32 {
+  return forwardIp4(ctx);
+}
+
+/** @section cgroup/sendmsg6 */
+export function sendmsg6(ctx: SockAddr): i32 {
+  return forwardIp6(ctx);
+}
+
+/** @section cgroup/recvmsg4 */
+export function recvmsg4(ctx: SockAddr): i32 {
+  return reverseIp4(ctx);
+}
+
+/** @section cgroup/recvmsg6 */
+export function recvmsg6(ctx: SockAddr): i32 {
+  return reverseIp6(ctx);
+}
+
+/** @section cgroup/getpeername4 */
+export function getpeername4(ctx: SockAddr): i32 {
+  return reverseIp4(ctx);
+}
+
+/** @section cgroup/getpeername6 */
+export function getpeername6(ctx: SockAddr): i32 {
+  return reverseIp6(ctx);
+}
+
+/** @section cgroup/bind4 */
+export function bind4(ctx: SockAddr): i32 {
+  if (!bindTaken4(ctx.user_ip4, ctx.user_port, lbProtocol(ctx.protocol))) return SK_PASS;
+  bpf_set_retval(-EADDRINUSE);
+  return SK_DROP;
+}
+
+/** @section cgroup/bind6 */
+export function bind6(ctx: SockAddr): i32 {
+  const protocol = lbProtocol(ctx.protocol);
+  const local: sock_addr6 = { address: [ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2], ctx.user_ip6[3]], port: ctx.user_port, pad: 0 };
+  const addr = local.address;
+  let taken = false;
+  if (isV4Mapped(addr[0], addr[1], addr[2])) taken = bindTaken4(addr[3], ctx.user_port, protocol);
+  else {
+    taken = bindTaken6(addr, ctx.user_port, protocol);
+    // [::] on a dual-stack socket takes the IPv4 port as well.
+    if (!taken && (addr[0] | addr[1] | addr[2] | addr[3]) === be32(0)) taken = bindTaken4(be32(0), ctx.user_port, protocol);
+  }
+  if (!taken) return SK_PASS;
+  bpf_set_retval(-EADDRINUSE);
+  return SK_DROP;
+}
+
+/**
+ * A connected socket's reverse entry goes with it (its peer is the backend); entries of
+ * unconnected UDP sockets age out of the LRU map.
+ * @section cgroup/sock_release
+ */
+export function sock_release(ctx: Sock): i32 {
+  const cookie = bpf_get_socket_cookie(ctx);
+  if (ctx.family === AF_INET) {
+    lb4_sock_reverse_nat.delete({ cookie, address: ctx.dst_ip4, port: ctx.dst_port, pad: 0 });
+  } else if (ctx.family === AF_INET6) {
+    if (isV4Mapped(ctx.dst_ip6[0], ctx.dst_ip6[1], ctx.dst_ip6[2])) {
+      lb4_sock_reverse_nat.delete({ cookie, address: ctx.dst_ip6[3], port: ctx.dst_port, pad: 0 });
+    } else {
+      lb6_sock_reverse_nat.delete({
+        cookie,
+        address: [ctx.dst_ip6[0], ctx.dst_ip6[1], ctx.dst_ip6[2], ctx.dst_ip6[3]],
+        port: ctx.dst_port,
+        pad: [0, 0, 0, 0, 0, 0],
+      });
+    }
+  }
+  return SK_PASS;
+}

@@ -10,6 +10,8 @@ import { btfBytes, fdById } from './sys/bpf-obj.ts';
 import { closeFd } from './sys/syscall.ts';
 import { formatBtfValue, hex } from './btf-format.ts';
 import { describeMapDef } from './object.ts';
+import { sumOverCpus } from './percpu-sum.ts';
+import { MapType } from './sys/bpf.ts';
 
 function mapBtf(m: LiveMap): Btf | undefined {
   if (!m.info.btfId || !m.info.btfKeyTypeId || !m.info.btfValueTypeId) return undefined;
@@ -41,10 +43,13 @@ export function dumpMaps(pins: PinLayout, only?: string): string[] {
       const value = (i: number) => all.values.subarray(i * m.valueSize, (i + 1) * m.valueSize);
       order.sort((a, b) => compareBytes(key(a), key(b)));
       const shown = m.isArray ? order.filter((i) => value(i).some((b) => b !== 0)) : order;
-      lines.push(`map ${name} (${describeMapDef(m.info)}): ${shown.length} entries${btf ? '' : ', no BTF: hex'}`);
+      // Per-CPU counters mean something only summed over the CPUs.
+      const perCpu = btf && (m.info.type === MapType.PERCPU_HASH || m.info.type === MapType.PERCPU_ARRAY || m.info.type === MapType.LRU_PERCPU_HASH);
+      const summed = (i: number): Uint8Array => (perCpu && sumOverCpus(m, btf, m.info.btfValueTypeId, key(i))) || value(i);
+      lines.push(`map ${name} (${describeMapDef(m.info)}): ${shown.length} entries${btf ? '' : ', no BTF: hex'}${perCpu ? ', values summed over the CPUs' : ''}`);
       for (const i of shown) {
         const k = btf ? formatBtfValue(btf, m.info.btfKeyTypeId, key(i)) : hex(key(i));
-        const v = btf ? formatBtfValue(btf, m.info.btfValueTypeId, value(i)) : hex(value(i));
+        const v = btf ? formatBtfValue(btf, m.info.btfValueTypeId, summed(i)) : hex(value(i));
         lines.push(`  ${k} → ${v}`);
       }
     } finally {

@@ -290,3 +290,8 @@ export class LiveMap {
     return { keys: Buffer.concat(keys), values: Buffer.concat(values), count: keys.length };
   }
 }
+
+/** The number of values a per-CPU map holds per key (possible CPUs), for readers that sum them. */
+export function possibleCpuCount(): number {
+  return cpuCount();
+}

@@ -39,7 +39,11 @@ function choice(ctx: SockAddr, protocol: u8, cookie: u64): u32 {
   return bpf_get_prandom_u32();
 }
 
-/** Translates `dst` (an IPv4 destination) in place when it is a service frontend. */
+/**
+ * Translates `dst` (an IPv4 destination) in place when it is a service frontend. A subprogram:
+ * connect and sendmsg, v4 and v4-in-v6, share one copy.
+ * @noinline
+ */
 export function forward4(ctx: SockAddr, dst: sock_addr4): u32 {
   const protocol = lbProtocol(ctx.protocol);
   if (protocol === 0) return NOT_A_SERVICE;
@@ -67,7 +71,10 @@ export function forward4(ctx: SockAddr, dst: sock_addr4): u32 {
   return TRANSLATED;
 }
 
-/** Translates `dst` (an IPv6 destination, not v4-mapped) in place when it is a service frontend. */
+/**
+ * Translates `dst` (an IPv6 destination, not v4-mapped) in place when it is a service frontend.
+ * @noinline
+ */
 export function forward6(ctx: SockAddr, dst: sock_addr6): u32 {
   const protocol = lbProtocol(ctx.protocol);
   if (protocol === 0) return NOT_A_SERVICE;

@@ -1,0 +1,178 @@
+// The socket LB's end-to-end harness: the talk's topology (test/helpers/topology.ts), a spec
+// for it compiled by the real pipeline into generated-style output, backend servers in the pod
+// namespaces, `switchyard-node apply` per node (a separate process inside the node's namespace),
+// and clients run inside a node's cgroup, from the node's namespace or a pod's.
+
+import type { ExecutionContext } from 'ava';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatDiagnostic } from '../../compiler/diagnostics.ts';
+import { writeArtifacts } from '../../compiler/emit/write-output.ts';
+import { runPipeline } from '../../compiler/pipeline.ts';
+import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
+import type { Netns } from '../helpers/netns.ts';
+import { buildTopology, TALK_SHAPE, type Topology, type TopologyNode } from '../helpers/topology.ts';
+import { runNodeCli, type CliResult } from '../runtime/cli-runner.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CLIENT = join(here, 'socket-client.mjs');
+const BACKEND = join(here, 'socket-backend.mjs');
+
+/**
+ * The cluster and nodes of the talk's topology as spec YAML; services are the test's. The nodes
+ * list no devices: these tests are about the socket LB, so the north-south programs stay out.
+ */
+export function clusterYaml(name: string, datapath = ''): string {
+  const nodes = TALK_SHAPE.map(
+    (n) => `  - name: ${n.name}\n    addresses: [${n.v4}, ${n.v6}]\n    podCIDRs: [${n.podCidr4}, ${n.podCidr6}]`,
+  ).join('\n');
+  return `cluster:
+  name: ${name}
+  serviceCIDRs: { v4: 10.5.0.0/16, v6: 'fd00:10:5::/108' }
+  loadBalancerPools:
+    - { name: onprem, addresses: [10.3.0.0/24, 'fd00:10:3::/120'], default: true }
+  datapath:
+    devices: []
+${datapath}
+nodes:
+${nodes}
+`;
+}
+
+export interface SocketCluster {
+  topo: Topology;
+  /** generated/<cluster>/ of the last compile. */
+  dir: string;
+  /** Compiles `servicesYaml` (the `services:`/`hostPorts:` documents), and a new cluster document if given, into the same output root. */
+  compile(servicesYaml: string, clusterSpec?: string): void;
+  /** switchyard-node apply on one node; fails the test on a non-zero exit. */
+  apply(node: string): CliResult;
+  applyAll(): void;
+  /** switchyard-node with any arguments, in the node's namespace, with this cluster's bpffs and state. */
+  nodeCli(node: string, args: string[]): CliResult;
+  /** Runs socket-client.mjs inside `node`'s cgroup, in the node's namespace or in pod `from`'s. */
+  client<T>(node: string, cmd: object, from?: string): T;
+  /** Stops a pod's backend server, as a terminated pod's would stop. */
+  stopBackend(pod: string): void;
+  /** The same, without waiting: resolves with the result when the client exits. */
+  clientAsync<T>(node: string, cmd: object, from?: string): Promise<T>;
+}
+
+export async function socketCluster(t: ExecutionContext, name: string, clusterSpec: string, servicesYaml: string): Promise<SocketCluster> {
+  const work = tempDir(t, 'sy-socklb-');
+  const bpffs = mountBpffs(t);
+  const topo = buildTopology(t);
+  const specDir = join(work, 'spec');
+  const outRoot = join(work, 'out');
+  mkdirSync(specDir);
+  writeFileSync(join(specDir, 'cluster.yaml'), clusterSpec);
+
+  const compile = (services: string, cluster?: string): void => {
+    if (cluster !== undefined) writeFileSync(join(specDir, 'cluster.yaml'), cluster);
+    writeFileSync(join(specDir, 'services.yaml'), services);
+    const r = runPipeline({ paths: [specDir], outRoot });
+    if (!r.ok) throw new Error(`compile failed:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
+    writeArtifacts(outRoot, r.ctx.artifacts!);
+  };
+  compile(servicesYaml);
+  const dir = join(outRoot, name);
+
+  const nodeCli = (node: string, args: string[]): CliResult => {
+    const n = topo.node(node);
+    return runNodeCli([...args, '--node', node, '--bpffs', bpffs, '--state', join(work, 'state')], { netns: n.ns });
+  };
+  const apply = (node: string): CliResult => {
+    const n = topo.node(node);
+    const r = nodeCli(node, ['apply', dir, '--cgroup', n.cgroup.relative, '--device', n.device]);
+    if (r.status !== 0) throw new Error(`apply on ${node} failed (${r.status}):\n${r.stderr}${r.stdout}`);
+    return r;
+  };
+  t.teardown(() => {
+    for (const n of topo.nodes) nodeCli(n.name, ['remove']);
+  });
+
+  const servers = await startBackends(t, topo);
+  const argv = (node: string, cmd: object, from?: string): string[] => clientArgv(topo.node(node), from ? topo.pod(from).ns : topo.node(node).ns, cmd);
+  return {
+    topo,
+    dir,
+    compile,
+    apply,
+    applyAll: () => topo.nodes.forEach((n) => apply(n.name)),
+    stopBackend: (pod) => void servers.get(pod)?.kill('SIGKILL'),
+    nodeCli,
+    client: <T>(node: string, cmd: object, from?: string): T => {
+      const a = argv(node, cmd, from);
+      const r = spawnSync(a[0]!, a.slice(1), { encoding: 'utf8', timeout: 120_000 });
+      if (r.status !== 0) throw new Error(`client ${JSON.stringify(cmd)} on ${node}: exit ${r.status}: ${r.stderr}`);
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+    },
+    clientAsync: <T>(node: string, cmd: object, from?: string): Promise<T> =>
+      new Promise((resolve, reject) => {
+        const a = argv(node, cmd, from);
+        const p = spawn(a[0]!, a.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        p.stdout.on('data', (d) => (out += d));
+        p.stderr.on('data', (d) => (err += d));
+        p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as T) : reject(new Error(`client ${JSON.stringify(cmd)}: exit ${code}: ${err}`))));
+      }),
+  };
+}
+
+/** nsenter into `ns`, join the node's cgroup, exec the client: the socket LB sees its sockets. */
+function clientArgv(node: TopologyNode, ns: Netns, cmd: object): string[] {
+  const json = JSON.stringify(cmd).replaceAll("'", "'\\''");
+  return [...ns.enter, 'sh', '-c', `${node.cgroup.joinScript} ${process.execPath} ${CLIENT} '${json}'`];
+}
+
+/** One backend server per pod: TCP 80 and 8080, UDP 53, named after the pod; killed in teardown. */
+async function startBackends(t: ExecutionContext, topo: Topology): Promise<Map<string, ChildProcess>> {
+  const procs = new Map<string, ChildProcess>();
+  t.teardown(() => {
+    for (const p of procs.values()) p.kill('SIGKILL');
+  });
+  await Promise.all(
+    topo.pods.map(
+      (pod) =>
+        new Promise<void>((resolve, reject) => {
+          const p = spawn(pod.ns.enter[0]!, [...pod.ns.enter.slice(1), process.execPath, BACKEND, pod.name, '80,8080', '53'], { stdio: ['ignore', 'pipe', 'pipe'] });
+          procs.set(pod.name, p);
+          let out = '';
+          const timer = setTimeout(() => reject(new Error(`backend ${pod.name} did not start: ${out}`)), 20_000);
+          p.stdout.on('data', (d) => {
+            out += d;
+            if (out.includes('ready')) {
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+          p.on('exit', (code) => reject(new Error(`backend ${pod.name} exited ${code}: ${out}`)));
+        }),
+    ),
+  );
+  return procs;
+}
+
+/** Counts of each value. */
+export function tally(values: Iterable<string | undefined>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v ?? '(none)'] = (out[v ?? '(none)'] ?? 0) + 1;
+  return out;
+}
+
+export interface TcpResult {
+  backend?: string;
+  serverSaw?: string;
+  peer?: string;
+  error?: string;
+  ms: number;
+}
+
+export interface UdpResult {
+  backend?: string;
+  from?: string;
+  error?: string;
+}

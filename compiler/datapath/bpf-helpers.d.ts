@@ -96,6 +96,13 @@ interface BpfFibLookup {
   tbid: u32;
   smac: FixedArray<u8, 6>;
   dmac: FixedArray<u8, 6>;
+  /**
+   * The MACs as 16-bit words, for copying them into a packet where the Ethernet header sits at
+   * NET_IP_ALIGN (2 bytes into a word): wider accesses there are misaligned.
+   * @offset 52
+   */
+  smac16: FixedArray<u16, 3>;
+  dmac16: FixedArray<u16, 3>;
 }
 
 /** struct bpf_redir_neigh (20 bytes). */

@@ -16,4 +16,8 @@ export interface DatapathFeature {
 export const datapathFeatures: readonly DatapathFeature[] = [
   // East-west: every node translates service addresses at the socket (cgroup hooks).
   { name: 'socket-lb', entries: ['sock/programs.ts'], enabled: () => true },
+  // North-south: the node's devices, ingress on tc or XDP as the cluster says, egress on tc
+  // (replies of local and DSR backends); a node that lists no devices has none.
+  { name: 'nodeport-tc', entries: ['nodeport/tc.ts', 'nodeport/egress.ts'], enabled: (n) => n.devices.length > 0 && n.datapath.northSouthHook === 'tc' },
+  { name: 'nodeport-xdp', entries: ['nodeport/xdp.ts', 'nodeport/egress.ts'], enabled: (n) => n.devices.length > 0 && n.datapath.northSouthHook === 'xdp' },
 ];

@@ -234,12 +234,49 @@ export const CT6_KEY = struct('ct6_key', [
   ['pad', 'pad', undefined, 2],
 ]);
 
-export const CT_VALUE = struct('ct_value', [
-  ['lifetime', 'u64', 'jiffies when the entry expires'],
+const ctFlagsDoc = 'CT_* in compiler/datapath/nodeport/constants.ts: SNAT, DSR, LOCAL, CLOSING, EGRESS';
+
+/** How to translate the key's packets: the whole new 4-tuple. */
+export const CT4_VALUE = struct('ct4_value', [
+  ['lifetime', 'u64', 'bpf_jiffies64() when the entry expires'],
   ['backend_id', 'u32'],
   ['rev_nat_id', 'u16'],
-  ['flags', 'u16'],
+  ['flags', 'u16', ctFlagsDoc],
+  ['src_addr', 'be32', 'new source: the node (SNAT), or the frontend (replies)'],
+  ['dst_addr', 'be32', 'new destination: the backend, or the client (SNAT replies)'],
+  ['src_port', 'be16'],
+  ['dst_port', 'be16'],
+  ['pad', 'pad', undefined, 4],
 ]);
+
+export const CT6_VALUE = struct('ct6_value', [
+  ['lifetime', 'u64', 'bpf_jiffies64() when the entry expires'],
+  ['backend_id', 'u32'],
+  ['rev_nat_id', 'u16'],
+  ['flags', 'u16', ctFlagsDoc],
+  ['src_addr', 'in6'],
+  ['dst_addr', 'in6'],
+  ['src_port', 'be16'],
+  ['dst_port', 'be16'],
+  ['pad', 'pad', undefined, 4],
+]);
+
+/** What every fragment of one IPv4 datagram shares. */
+export const FRAG4_KEY = struct('frag4_key', [
+  ['saddr', 'be32'],
+  ['daddr', 'be32'],
+  ['id', 'be16', 'the IPv4 identification field'],
+  ['protocol', 'u8'],
+  ['pad', 'pad', undefined, 1],
+]);
+
+export const FRAG4_VALUE = struct('frag4_ports', [
+  ['sport', 'be16', 'the ports the first fragment carried'],
+  ['dport', 'be16'],
+]);
+
+/** Datagrams whose later fragments may be in flight at once (a fixed size: they live briefly). */
+export const FRAG4_ENTRIES = 8192;
 
 export const SOCK4_KEY = struct('lb4_sock_key', [
   ['cookie', 'u64', 'socket cookie'],
@@ -309,6 +346,7 @@ export const MAP = {
   affinity6: 'lb6_affinity',
   conntrack4: 'ct4',
   conntrack6: 'ct6',
+  fragments4: 'frag4',
   sock4: 'lb4_sock_reverse_nat',
   sock6: 'lb6_sock_reverse_nat',
   stats: 'lb_stats',
@@ -322,7 +360,7 @@ export function mapLayouts(maps: MapSizes, maglevTableSize: number): MapLayout[]
     type: BpfMapType,
     key: StructLayout,
     value: StructLayout,
-    sizeField: keyof MapSizes | 1,
+    sizeField: keyof MapSizes | number,
     contents: MapLayout['contents'],
     doc: string,
     mapFlags: string[] = [],
@@ -331,8 +369,8 @@ export function mapLayouts(maps: MapSizes, maglevTableSize: number): MapLayout[]
     type,
     key,
     value,
-    maxEntries: sizeField === 1 ? 1 : maps[sizeField],
-    maxEntriesField: sizeField === 1 ? '1 (fixed)' : `cluster.maps.${sizeField}`,
+    maxEntries: typeof sizeField === 'number' ? sizeField : maps[sizeField],
+    maxEntriesField: typeof sizeField === 'number' ? `${sizeField} (fixed)` : `cluster.maps.${sizeField}`,
     mapFlags,
     contents,
     doc,
@@ -350,8 +388,9 @@ export function mapLayouts(maps: MapSizes, maglevTableSize: number): MapLayout[]
     m(MAP.maglev, 'BPF_MAP_TYPE_HASH', MAGLEV_KEY, maglevValue(maglevTableSize), 'reverseNat', 'compiled', 'Maglev table per service port and backend set; empty unless algorithm is maglev', ['BPF_F_NO_PREALLOC']),
     m(MAP.affinity4, 'BPF_MAP_TYPE_LRU_HASH', LB4_AFFINITY_KEY, AFFINITY_VALUE, 'affinity', 'runtime', 'sessionAffinity: client → backend'),
     m(MAP.affinity6, 'BPF_MAP_TYPE_LRU_HASH', LB6_AFFINITY_KEY, AFFINITY_VALUE, 'affinity', 'runtime', 'sessionAffinity: client → backend'),
-    m(MAP.conntrack4, 'BPF_MAP_TYPE_LRU_HASH', CT4_KEY, CT_VALUE, 'conntrack', 'runtime', 'north-south connection tracking'),
-    m(MAP.conntrack6, 'BPF_MAP_TYPE_LRU_HASH', CT6_KEY, CT_VALUE, 'conntrack', 'runtime', 'north-south connection tracking'),
+    m(MAP.conntrack4, 'BPF_MAP_TYPE_LRU_HASH', CT4_KEY, CT4_VALUE, 'conntrack', 'runtime', 'north-south connection tracking: service and reply entries'),
+    m(MAP.conntrack6, 'BPF_MAP_TYPE_LRU_HASH', CT6_KEY, CT6_VALUE, 'conntrack', 'runtime', 'north-south connection tracking: service and reply entries'),
+    m(MAP.fragments4, 'BPF_MAP_TYPE_LRU_HASH', FRAG4_KEY, FRAG4_VALUE, FRAG4_ENTRIES, 'runtime', 'ports of fragmented IPv4 datagrams, for their later fragments'),
     m(MAP.sock4, 'BPF_MAP_TYPE_LRU_HASH', SOCK4_KEY, SOCK4_VALUE, 'sockReverseNat', 'runtime', 'socket LB: cookie + backend → original frontend'),
     m(MAP.sock6, 'BPF_MAP_TYPE_LRU_HASH', SOCK6_KEY, SOCK6_VALUE, 'sockReverseNat', 'runtime', 'socket LB: cookie + backend → original frontend'),
     m(MAP.stats, 'BPF_MAP_TYPE_PERCPU_HASH', STATS_KEY, STATS_VALUE, 'reverseNat', 'runtime', 'counters per service port and CPU; switchyard-node dump sums the CPUs', ['BPF_F_NO_PREALLOC']),

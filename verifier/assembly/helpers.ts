@@ -97,6 +97,7 @@ export function initHelpers(): void {
   def(new Proto(39, 'bpf_skb_pull_data', RET_INT, A_CTX, A_ANY, A_NONE, A_NONE, A_NONE, true));
   def(new Proto(44, 'bpf_xdp_adjust_head', RET_INT, A_CTX, A_ANY, A_NONE, A_NONE, A_NONE, true));
   def(new Proto(46, 'bpf_get_socket_cookie', RET_INT, A_CTX));
+  def(new Proto(50, 'bpf_skb_adjust_room', RET_INT, A_CTX, A_ANY, A_ANY, A_ANY, A_NONE, true));
   def(new Proto(51, 'bpf_redirect_map', RET_INT, A_MAP, A_ANY, A_ANY, A_NONE, A_NONE, false, REDIRECT_MAPS));
   def(new Proto(54, 'bpf_xdp_adjust_meta', RET_INT, A_CTX, A_ANY, A_NONE, A_NONE, A_NONE, true));
   def(new Proto(65, 'bpf_xdp_adjust_tail', RET_INT, A_CTX, A_ANY, A_NONE, A_NONE, A_NONE, true));

@@ -29,8 +29,8 @@ export const lb6_source_ranges = map<s.lb6_src_range_key, s.lb_src_range_value>(
 export const lb_maglev = map<s.lb_maglev_key, lb_maglev_table>({ type: 'hash', maxEntries: sizes.mapReverseNat, flags: BPF_F_NO_PREALLOC });
 export const lb4_affinity = map<s.lb4_affinity_key, s.lb_affinity_value>({ type: 'lru_hash', maxEntries: sizes.mapAffinity });
 export const lb6_affinity = map<s.lb6_affinity_key, s.lb_affinity_value>({ type: 'lru_hash', maxEntries: sizes.mapAffinity });
-export const ct4 = map<s.ct4_key, s.ct_value>({ type: 'lru_hash', maxEntries: sizes.mapConntrack });
-export const ct6 = map<s.ct6_key, s.ct_value>({ type: 'lru_hash', maxEntries: sizes.mapConntrack });
+export const ct4 = map<s.ct4_key, s.ct4_value>({ type: 'lru_hash', maxEntries: sizes.mapConntrack });
+export const ct6 = map<s.ct6_key, s.ct6_value>({ type: 'lru_hash', maxEntries: sizes.mapConntrack });
 export const lb4_sock_reverse_nat = map<s.lb4_sock_key, s.lb4_sock_reverse_nat>({ type: 'lru_hash', maxEntries: sizes.mapSockReverseNat });
 export const lb6_sock_reverse_nat = map<s.lb6_sock_key, s.lb6_sock_reverse_nat>({ type: 'lru_hash', maxEntries: sizes.mapSockReverseNat });
 /** Counters per service port and CPU; entries appear on first use (no preallocation). */

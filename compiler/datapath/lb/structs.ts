@@ -132,11 +132,32 @@ export interface ct6_key {
   pad: u16;
 }
 
-export interface ct_value {
+/**
+ * North-south conntrack (compiler/datapath/nodeport/conntrack4.ts): how to translate the packets
+ * of the key's direction, as the whole new source and destination.
+ */
+export interface ct4_value {
   lifetime: u64;
   backend_id: u32;
   rev_nat_id: u16;
   flags: u16;
+  src_addr: be32;
+  dst_addr: be32;
+  src_port: be16;
+  dst_port: be16;
+  pad: u32;
+}
+
+export interface ct6_value {
+  lifetime: u64;
+  backend_id: u32;
+  rev_nat_id: u16;
+  flags: u16;
+  src_addr: FixedArray<be32, 4>;
+  dst_addr: FixedArray<be32, 4>;
+  src_port: be16;
+  dst_port: be16;
+  pad: u32;
 }
 
 /** The socket LB's reverse translation: socket cookie + the backend it was sent to. */

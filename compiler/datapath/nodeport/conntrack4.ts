@@ -1,0 +1,64 @@
+// IPv4 connection tracking for the north-south path, in the LRU map ct4 (../lb/maps.ts). Two
+// entries per translated flow at most: the service entry (client → frontend, as it arrives:
+// which backend, how to translate) and the reply entry (the reply's tuple: how to translate it
+// back). The talk's lessons: a packet of a known flow only looks its entry up (no update, so no
+// bucket lock in the fast path), and the lifetime is written back rarely; the clock is
+// bpf_jiffies64, the cheap one.
+
+import { IPPROTO_TCP, TCP_FLAG_ACK, TCP_FLAG_FIN, TCP_FLAG_RST, TCP_FLAG_SYN } from '../headers.ts';
+import { ct4, ct4_key, ct4_value } from '../lb/index.ts';
+import { CT_CLOSING, LIFETIME_REFRESH, LIFETIME_TCP, LIFETIME_TCP_CLOSING, LIFETIME_TCP_SYN, LIFETIME_UDP } from './constants.ts';
+import { Flow4 } from './flow.ts';
+
+/** The key of `f`'s own direction: CT_SERVICE for what arrives at a frontend, CT_REPLY for replies. */
+export function ctKey4(f: Flow4, dir: u8): ct4_key {
+  return { saddr: f.saddr, daddr: f.daddr, sport: f.sport, dport: f.dport, protocol: f.protocol, flags: dir, pad: 0 };
+}
+
+/** How long an entry lives after a packet with these flags (TCP) or of this protocol. */
+export function lifetimeOf(f: Flow4): u64 {
+  if (f.protocol !== IPPROTO_TCP) return LIFETIME_UDP;
+  if ((f.tcpFlags & (TCP_FLAG_FIN | TCP_FLAG_RST)) !== 0) return LIFETIME_TCP_CLOSING;
+  if ((f.tcpFlags & TCP_FLAG_ACK) === 0) return LIFETIME_TCP_SYN;
+  return LIFETIME_TCP;
+}
+
+/** A TCP SYN without ACK: a client opening a connection (a new flow even on a known tuple). */
+export function isSyn(f: Flow4): bool {
+  return f.protocol === IPPROTO_TCP && (f.tcpFlags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) === TCP_FLAG_SYN;
+}
+
+/**
+ * The entry of a live flow, or null: absent, expired, or closed and opened again (a SYN on a
+ * closing entry: the client reuses the tuple, and the new connection chooses afresh).
+ */
+export function ctLive4(key: ct4_key, f: Flow4, now: u64): ct4_value | null {
+  const e = ct4.lookup(key);
+  if (!e) return null;
+  if (e.lifetime < now) return null;
+  if ((e.flags & CT_CLOSING) !== 0 && isSyn(f)) return null;
+  return e;
+}
+
+/**
+ * Keeps a live entry alive: FIN or RST mark it closing (short lifetime); otherwise the lifetime
+ * moves on, written only when it moved by more than LIFETIME_REFRESH (a write dirties the cache
+ * line every CPU reading the entry shares).
+ */
+export function ctTouch4(e: ct4_value, f: Flow4, now: u64): void {
+  if (f.protocol === IPPROTO_TCP && (f.tcpFlags & (TCP_FLAG_FIN | TCP_FLAG_RST)) !== 0) {
+    if ((e.flags & CT_CLOSING) === 0) {
+      e.flags = e.flags | CT_CLOSING;
+      e.lifetime = now + LIFETIME_TCP_CLOSING;
+    }
+    return;
+  }
+  if ((e.flags & CT_CLOSING) !== 0) return;
+  const until = now + lifetimeOf(f);
+  if (until > e.lifetime && until - e.lifetime > LIFETIME_REFRESH) e.lifetime = until;
+}
+
+/** A new entry; 0 or a negative errno (the map refuses nothing but memory: it is an LRU). */
+export function ctCreate4(key: ct4_key, value: ct4_value): i64 {
+  return ct4.update(key, value, BPF_ANY);
+}

@@ -1,0 +1,63 @@
+// Values the north-south datapath agrees on with itself and with its tests: conntrack flags and
+// lifetimes, the SNAT port range, the DSR option's encoding, and the verdicts the core returns
+// before a context layer turns them into XDP_* or TC_ACT_* codes.
+
+/** ct4_key.flags / ct6_key.flags: which way the tuple points. */
+export const CT_SERVICE = 0; // client → frontend, as it arrives at the load-balancing node
+export const CT_REPLY = 1; // backend → client (or → node, SNAT), as the reply travels
+
+/** ct4_value.flags / ct6_value.flags. */
+export const CT_SNAT = 0x0001; // source translated to the node (service) / destination back to the client (reply)
+export const CT_DSR = 0x0002; // forwarded with the DSR option / reply entry made from one at the backend's node
+export const CT_LOCAL = 0x0004; // the backend runs on this node
+export const CT_CLOSING = 0x0008; // FIN or RST seen: the short lifetime applies
+export const CT_EGRESS = 0x0010; // reply entry translated on the way out (tcx/egress), not at ingress
+
+/**
+ * Lifetimes in jiffies. HZ is a kernel build option (100 to 1000) that an ahead-of-time compiler
+ * cannot know, so seconds are counted at the fastest clock: an entry lives at least as long as
+ * stated (4x longer at this machine's HZ 250). Entries are in LRU maps, so an idle flow's entry
+ * goes when space is needed whatever its lifetime; the lifetime matters for reuse of a 5-tuple.
+ */
+export const JIFFIES_PER_SECOND = 1000;
+export const LIFETIME_TCP_SYN = 60 * JIFFIES_PER_SECOND;
+export const LIFETIME_TCP = 21600 * JIFFIES_PER_SECOND;
+export const LIFETIME_TCP_CLOSING = 10 * JIFFIES_PER_SECOND;
+export const LIFETIME_UDP = 60 * JIFFIES_PER_SECOND;
+/** A live entry's lifetime is written back at most this often (each write dirties a shared line). */
+export const LIFETIME_REFRESH = 5 * JIFFIES_PER_SECOND;
+
+/**
+ * SNAT source ports, above the kernel's default ip_local_port_range (32768-60999) and the
+ * NodePort range, so a translated flow never takes a port the node's own sockets may use.
+ */
+export const SNAT_PORT_MIN = 61000;
+export const SNAT_PORT_COUNT = 4536; // 61000..65535
+/** Ports tried per new flow before it is dropped (the 5-tuples of one backend are full). */
+export const SNAT_TRIES = 16;
+
+/**
+ * DSR, IPv4: an 8-byte IP option right after the fixed header carries the frontend the client
+ * used: type, length 8, port, address. Type 0x9e is RFC 4727's experimental option (number 30)
+ * with the copied bit set, so every fragment carries it too. IPv6: a Destination Options header
+ * with option 0x1e (experimental; the top bits 00 say "skip if unknown"), length 18: port and
+ * address, padded with PadN to 24 bytes.
+ */
+export const DSR_OPT4_TYPE = 0x9e;
+export const DSR_OPT4_LEN = 8;
+export const DSR_OPT6_TYPE = 0x1e;
+export const DSR_OPT6_LEN = 18;
+export const DSR_EXT6_LEN = 24;
+export const IPPROTO_DSTOPTS = 60;
+
+/** parse4/parse6 results. */
+export const PARSE_OK = 0; // TCP or UDP with ports (a later fragment's come from the fragment map)
+export const PARSE_PASS = 1; // not ours to translate: other protocols, unknown fragments, short packets
+
+/** Flow4.fragment / Flow6.fragment */
+export const FRAG_NONE = 0;
+export const FRAG_FIRST = 1; // offset 0, more to come: carries the L4 header
+export const FRAG_LATER = 2; // no L4 header: translated by addresses only
+
+/** bpf_skb_adjust_room modes. */
+export const BPF_ADJ_ROOM_NET = 0;

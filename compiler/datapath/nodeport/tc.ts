@@ -1,0 +1,11 @@
+// North-south load balancing on tc (northSouthHook: tc): the node's devices' ingress. Replies
+// of local and DSR backends are translated by the egress program (egress.ts), on both hooks.
+
+import { ETH_P_IP } from '../headers.ts';
+import { ingress4 } from './lb4.ts';
+
+/** @section tcx/ingress */
+export function nodeport_ingress(ctx: SkBuff): i32 {
+  if (ctx.protocol === htons(ETH_P_IP)) return ingress4(ctx);
+  return TC_ACT_OK;
+}

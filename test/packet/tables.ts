@@ -1,0 +1,133 @@
+// Map contents for the packet tests, encoded from the layouts of compiler/emit/map-layouts.ts
+// (the contract the emitter writes by), so a test's service table is exactly what a node would
+// load: service entries with their backend slots, backends, the node's own addresses, source
+// ranges. Conntrack entries are read back through the same layouts.
+
+import { mapLookup, mapNextKey, mapUpdate } from '../../runtime/sys/bpf-map.ts';
+import * as L from '../../compiler/emit/map-layouts.ts';
+import type { StructLayout } from '../../compiler/emit/map-layouts.ts';
+import { ip4 } from './frames.ts';
+import type { Datapath } from './harness.ts';
+
+type FieldValue = number | bigint | string | number[];
+
+/** Encodes `values` (by field name; absent fields are zero) into the struct's bytes. */
+export function encodeStruct(layout: StructLayout, values: Record<string, FieldValue>): Uint8Array {
+  const out = new Uint8Array(layout.size);
+  const dv = new DataView(out.buffer);
+  for (const f of layout.fields) {
+    const v = values[f.name];
+    if (v === undefined) continue;
+    switch (f.type) {
+      case 'u8': dv.setUint8(f.offset, Number(v)); break;
+      case 'u16': dv.setUint16(f.offset, Number(v), true); break;
+      case 'u32': dv.setUint32(f.offset, Number(v), true); break;
+      case 'u64': dv.setBigUint64(f.offset, BigInt(v as number | bigint), true); break;
+      case 'be16': dv.setUint16(f.offset, Number(v), false); break;
+      case 'be32': out.set(typeof v === 'string' ? ip4(v) : (v as number[]), f.offset); break;
+      default: out.set(v as number[], f.offset);
+    }
+  }
+  return out;
+}
+
+export function decodeStruct(layout: StructLayout, bytes: Uint8Array): Record<string, number | bigint | string> {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: Record<string, number | bigint | string> = {};
+  for (const f of layout.fields) {
+    switch (f.type) {
+      case 'u8': out[f.name] = dv.getUint8(f.offset); break;
+      case 'u16': out[f.name] = dv.getUint16(f.offset, true); break;
+      case 'u32': out[f.name] = dv.getUint32(f.offset, true); break;
+      case 'u64': out[f.name] = dv.getBigUint64(f.offset, true); break;
+      case 'be16': out[f.name] = dv.getUint16(f.offset, false); break;
+      case 'be32': out[f.name] = [...bytes.subarray(f.offset, f.offset + 4)].join('.'); break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+function put(dp: Datapath, map: string, key: Uint8Array, value: Uint8Array): void {
+  const fd = dp.maps.get(map);
+  if (fd === undefined) throw new Error(`no map ${map} in the object`);
+  mapUpdate(fd, key, value);
+}
+
+export interface Backend4 {
+  id: number;
+  address: string;
+  port: number;
+  terminating?: boolean;
+}
+
+export interface Service4 {
+  /** Frontend; '0.0.0.0' with WILDCARD for NodePorts. */
+  address: string;
+  port: number;
+  protocol?: number;
+  kind: keyof typeof L.SERVICE_KIND;
+  flags?: (keyof typeof L.SERVICE_FLAGS)[];
+  backends: Backend4[];
+  revNatId: number;
+  serviceId: number;
+  /** sessionAffinity timeout in seconds (with the AFFINITY flag). */
+  affinity?: number;
+}
+
+/** A service entry (slot 0 and its backend slots) and its backends, as the emitter writes them. */
+export function putService4(dp: Datapath, s: Service4): void {
+  const protocol = s.protocol ?? 6;
+  const flags = (s.flags ?? []).reduce((a, f) => a | L.SERVICE_FLAGS[f].bit, 0) | (L.SERVICE_KIND[s.kind] << L.SERVICE_KIND_SHIFT);
+  const key = (slot: number) => encodeStruct(L.LB4_KEY, { address: s.address, port: s.port, protocol, scope: 0, slot });
+  const active = s.backends.filter((b) => !b.terminating);
+  put(dp, 'lb4_services', key(0), encodeStruct(L.LB_SERVICE, {
+    backend_id: s.affinity ?? 0,
+    count: active.length,
+    terminating: s.backends.length - active.length,
+    rev_nat_id: s.revNatId,
+    service_id: s.serviceId,
+    flags,
+  }));
+  [...active, ...s.backends.filter((b) => b.terminating)].forEach((b, i) => {
+    put(dp, 'lb4_services', key(i + 1), encodeStruct(L.LB_SERVICE, { backend_id: b.id }));
+    put(dp, 'lb4_backends', encodeStruct(L.BACKEND_ID, { backend_id: b.id }), encodeStruct(L.LB4_BACKEND, { address: b.address, port: b.port, protocol, flags: b.terminating ? 1 : 0 }));
+  });
+  put(dp, 'lb4_reverse_nat', encodeStruct(L.REV_NAT_ID, { rev_nat_id: s.revNatId }), encodeStruct(L.LB4_REVERSE_NAT, { address: s.flags?.includes('WILDCARD') ? '0.0.0.0' : s.address, port: s.port }));
+}
+
+/** A loadBalancerSourceRanges CIDR of a frontend. */
+export function putSourceRange4(dp: Datapath, revNatId: number, cidr: string): void {
+  const [addr, len] = cidr.split('/');
+  put(dp, 'lb4_source_ranges', encodeStruct(L.LB4_SRC_RANGE_KEY, { prefixlen: 32 + Number(len), rev_nat_id: revNatId, address: addr! }), new Uint8Array([1]));
+}
+
+/** The node_config entry (compiler/datapath/lb/structs.ts node_config): addresses and pod CIDR. */
+export function putNodeConfig(dp: Datapath, o: { ipv4: string[]; podCidr4: string }): void {
+  const v = new Uint8Array(108);
+  v[4] = o.ipv4.length;
+  const [cidr, len] = o.podCidr4.split('/');
+  v[6] = Number(len);
+  o.ipv4.forEach((a, i) => v.set(ip4(a), 8 + 4 * i));
+  v.set(ip4(cidr!), 88);
+  put(dp, 'node_config', new Uint8Array(4), v);
+}
+
+export interface CtEntry {
+  key: Record<string, number | bigint | string>;
+  value: Record<string, number | bigint | string>;
+}
+
+/** Every ct4 entry, decoded. */
+export function conntrack4(dp: Datapath): CtEntry[] {
+  const fd = dp.maps.get('ct4')!;
+  const out: CtEntry[] = [];
+  let prev: Uint8Array | null = null;
+  const key = new Uint8Array(L.CT4_KEY.size);
+  const value = new Uint8Array(L.CT4_VALUE.size);
+  while (mapNextKey(fd, prev, key)) {
+    if (mapLookup(fd, key, value)) out.push({ key: decodeStruct(L.CT4_KEY, key), value: decodeStruct(L.CT4_VALUE, value) });
+    prev = key.slice();
+  }
+  return out;
+}

@@ -12,8 +12,7 @@ import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { writeArtifacts } from '../../compiler/emit/write-output.ts';
 import { runPipeline } from '../../compiler/pipeline.ts';
 import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
-import type { Netns } from '../helpers/netns.ts';
-import { buildTopology, TALK_SHAPE, type Topology, type TopologyNode } from '../helpers/topology.ts';
+import { buildTopology, talkClusterYaml, type Netns, type Topology, type TopologyNode } from '../helpers/topology.ts';
 import { runNodeCli, type CliResult } from '../runtime/cli-runner.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,22 +23,7 @@ const BACKEND = join(here, 'socket-backend.mjs');
  * The cluster and nodes of the talk's topology as spec YAML; services are the test's. The nodes
  * list no devices: these tests are about the socket LB, so the north-south programs stay out.
  */
-export function clusterYaml(name: string, datapath = ''): string {
-  const nodes = TALK_SHAPE.map(
-    (n) => `  - name: ${n.name}\n    addresses: [${n.v4}, ${n.v6}]\n    podCIDRs: [${n.podCidr4}, ${n.podCidr6}]`,
-  ).join('\n');
-  return `cluster:
-  name: ${name}
-  serviceCIDRs: { v4: 10.5.0.0/16, v6: 'fd00:10:5::/108' }
-  loadBalancerPools:
-    - { name: onprem, addresses: [10.3.0.0/24, 'fd00:10:3::/120'], default: true }
-  datapath:
-    devices: []
-${datapath}
-nodes:
-${nodes}
-`;
-}
+export const clusterYaml = talkClusterYaml;
 
 export interface SocketCluster {
   topo: Topology;

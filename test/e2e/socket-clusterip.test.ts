@@ -4,8 +4,8 @@
 // 1,000 connects use every backend, none above twice its share; a UDP socket keeps its backend;
 // `switchyard-node dump lb_stats` counts the translations.
 
-import { kernelTest } from '../helpers/kernel.ts';
 import { clusterYaml, socketCluster, tally, type TcpResult, type UdpResult } from './socket-cluster.ts';
+import { socketLbTest } from './socket-features.ts';
 
 const services = `
 services:
@@ -33,7 +33,7 @@ services:
 
 const ALL4 = ['pod1', 'pod2', 'pod3', 'pod4'];
 
-kernelTest('ClusterIP through the socket LB: TCP and UDP, IPv4, IPv6 and v4-in-v6, from a node and from a pod', async (t) => {
+socketLbTest('ClusterIP through the socket LB: TCP and UDP, IPv4, IPv6 and v4-in-v6, from a node and from a pod', async (t) => {
   const c = await socketCluster(t, 'socklb', clusterYaml('socklb'), services);
   c.applyAll();
 

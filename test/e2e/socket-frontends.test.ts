@@ -5,8 +5,8 @@
 // backends only when nothing else is left; a service without backends refused at once with
 // ECONNREFUSED (TCP connect and UDP sendmsg); ClientIP affinity within its timeout.
 
-import { kernelTest } from '../helpers/kernel.ts';
 import { clusterYaml, socketCluster, tally, type TcpResult, type UdpResult } from './socket-cluster.ts';
+import { socketLbTest } from './socket-features.ts';
 
 const services = `
 services:
@@ -77,7 +77,7 @@ hostPorts:
 const backends = (rs: TcpResult[]): string[] => Object.keys(tally(rs.map((r) => r.backend ?? r.error))).sort();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-kernelTest('socket LB frontends: NodePort wildcard, LB IP, ExternalIP, HostPort, bind refusal, ITP Local, terminating, no backend, affinity', async (t) => {
+socketLbTest('socket LB frontends: NodePort wildcard, LB IP, ExternalIP, HostPort, bind refusal, ITP Local, terminating, no backend, affinity', async (t) => {
   const c = await socketCluster(t, 'frontends', clusterYaml('frontends'), services);
   c.applyAll();
   const tcp = (node: string, host: string, port: number, count = 30, from?: string) => c.client<TcpResult[]>(node, { op: 'tcp', host, port, count }, from);

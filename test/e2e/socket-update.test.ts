@@ -4,8 +4,8 @@
 // used, the removed one is not chosen after the apply (its server is then stopped, as a
 // terminated pod's would be), and every established connection keeps echoing.
 
-import { kernelTest } from '../helpers/kernel.ts';
 import { clusterYaml, socketCluster, tally, type TcpResult } from './socket-cluster.ts';
+import { socketLbTest } from './socket-features.ts';
 
 const spec = (backends: string[]) => `
 services:
@@ -32,7 +32,7 @@ interface HoldResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-kernelTest('update under load: one backend removed, one added, no failed connect, established connections survive', async (t) => {
+socketLbTest('update under load: one backend removed, one added, no failed connect, established connections survive', async (t) => {
   const before = ['10.1.0.1', '10.1.0.2', '10.2.0.1'];
   const after = ['10.1.0.1', '10.2.0.1', '10.2.0.2'];
   const c = await socketCluster(t, 'update', clusterYaml('update'), spec(before));

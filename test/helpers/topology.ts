@@ -3,11 +3,33 @@
 // namespaces behind veths (node1: 10.1.0.0/24, node2: 10.2.0.0/24, and fd00:10:1::/64,
 // fd00:10:2::/64), routes between the nodes, and a cgroup per node that holds the processes the
 // node's socket LB applies to. Everything is created under unique names and removed in teardown.
+// Free of ava (benches build it too): it takes anything with a `teardown`, as ava's `t` has.
 
-import type { ExecutionContext } from 'ava';
-import { createCgroup, type TestCgroup } from './cgroup.ts';
-import { uniqueName } from './kernel.ts';
-import { createNetns, type Netns } from './netns.ts';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Where cleanups go: ava's ExecutionContext, or a bench's own list. */
+export interface Teardown {
+  teardown(fn: () => void): void;
+}
+
+/** A network namespace as test/helpers/netns.ts describes one. */
+export interface Netns {
+  name: string;
+  path: string;
+  /** argv prefix that runs a command inside the namespace (nsenter --net only). */
+  enter: string[];
+  run(cmd: string[], opts?: SpawnSyncOptions): string;
+}
+
+export interface NodeCgroup {
+  path: string;
+  /** Relative to the cgroup2 mount, as switchyard-node's --cgroup takes it. */
+  relative: string;
+  /** Shell prefix that moves the shell into the cgroup before exec'ing the rest. */
+  joinScript: string;
+}
 
 export interface Pod {
   name: string;
@@ -24,7 +46,7 @@ export interface TopologyNode {
   v6: string;
   /** The uplink to the other node, as the spec's default `devices: [eth0]` names it. */
   device: string;
-  cgroup: TestCgroup;
+  cgroup: NodeCgroup;
   pods: Pod[];
 }
 
@@ -86,7 +108,7 @@ function forwarding(ns: Netns): void {
 }
 
 /** Builds the topology; `shape` defaults to the talk's two nodes with two pods each. */
-export function buildTopology(t: ExecutionContext, shape: readonly NodeShape[] = TALK_SHAPE): Topology {
+export function buildTopology(t: Teardown, shape: readonly NodeShape[] = TALK_SHAPE): Topology {
   if (shape.length !== 2) throw new Error('buildTopology: the node link joins exactly two nodes');
   const nodes: TopologyNode[] = shape.map((s) => {
     const ns = createNetns(t, `sy-${s.name}`);
@@ -122,7 +144,7 @@ export function buildTopology(t: ExecutionContext, shape: readonly NodeShape[] =
 }
 
 /** A pod: its own namespace, eth0 with /32 and /128 addresses, default routes to the node. */
-function addPod(t: ExecutionContext, node: TopologyNode, s: NodeShape, p: PodShape): Pod {
+function addPod(t: Teardown, node: TopologyNode, s: NodeShape, p: PodShape): Pod {
   const ns = createNetns(t, `sy-${p.name}`);
   const hostSide = uniqueName('syp');
   const gw4 = gateway4(s.podCidr4);
@@ -145,4 +167,69 @@ function addPod(t: ExecutionContext, node: TopologyNode, s: NodeShape, p: PodSha
 
 function fail(message: string): never {
   throw new Error(`topology: ${message}`);
+}
+
+/** The talk's cluster and nodes as spec YAML (`datapath` lines indented by four), for tests' services. */
+export function talkClusterYaml(name: string, datapath = ''): string {
+  const nodes = TALK_SHAPE.map((n) => `  - name: ${n.name}\n    addresses: [${n.v4}, ${n.v6}]\n    podCIDRs: [${n.podCidr4}, ${n.podCidr6}]`).join('\n');
+  return `cluster:
+  name: ${name}
+  serviceCIDRs: { v4: 10.5.0.0/16, v6: 'fd00:10:5::/108' }
+  loadBalancerPools:
+    - { name: onprem, addresses: [10.3.0.0/24, 'fd00:10:3::/120'], default: true }
+  datapath:
+    devices: []
+${datapath}
+nodes:
+${nodes}
+`;
+}
+
+// --- Namespaces and cgroups (as netns.ts and cgroup.ts make them, without ava) ----------------
+
+let counter = 0;
+/** Unique per process and call, at most 15 bytes (an interface name): tests run in parallel. */
+function uniqueName(prefix: string): string {
+  const id = `${(process.pid % 46656).toString(36)}${(counter++).toString(36)}t`;
+  return `${prefix.slice(0, 15 - id.length - 1)}-${id}`.slice(0, 15);
+}
+
+function sh(cmd: string[], opts: SpawnSyncOptions = {}): string {
+  const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd.join(' ')}: exit ${r.status}: ${r.stderr}${r.stdout}`);
+  return String(r.stdout);
+}
+
+function createNetns(t: Teardown, prefix: string): Netns {
+  const name = uniqueName(prefix);
+  sh(['ip', 'netns', 'add', name]);
+  t.teardown(() => void spawnSync('ip', ['netns', 'del', name]));
+  const path = `/run/netns/${name}`;
+  const enter = ['nsenter', `--net=${path}`];
+  const ns: Netns = { name, path, enter, run: (cmd, opts) => sh([...enter, ...cmd], opts) };
+  ns.run(['ip', 'link', 'set', 'lo', 'up']);
+  return ns;
+}
+
+function cgroup2Root(): string {
+  const line = readFileSync('/proc/mounts', 'utf8').split('\n').find((l) => l.split(' ')[2] === 'cgroup2');
+  if (!line) throw new Error('topology: no cgroup2 mount in /proc/mounts');
+  return line.split(' ')[1]!;
+}
+
+/** A cgroup under the cgroup2 mount (never its root); emptied and removed in teardown. */
+function createCgroup(t: Teardown, prefix: string): NodeCgroup {
+  const root = cgroup2Root();
+  const relative = uniqueName(prefix);
+  const path = join(root, relative);
+  mkdirSync(path);
+  t.teardown(() => {
+    try {
+      for (const pid of readFileSync(join(path, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) writeFileSync(join(root, 'cgroup.procs'), pid);
+      rmdirSync(path);
+    } catch {
+      // gone already, or a process still in it: leave the empty cgroup rather than fail
+    }
+  });
+  return { path, relative, joinScript: `echo $$ > ${join(path, 'cgroup.procs')} && exec` };
 }

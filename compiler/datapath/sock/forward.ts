@@ -26,6 +26,7 @@ import {
   SVC_NOT_IN_CLUSTER,
   wantsAffinity,
 } from '../lb/index.ts';
+import { lb_service } from '../lb/structs.ts';
 import { lbProtocol, sock_addr4, sock_addr6 } from './address.ts';
 
 /** What forward translation did. */
@@ -40,6 +41,28 @@ function choice(ctx: SockAddr, protocol: u8, cookie: u64): u32 {
 }
 
 /**
+ * ClientIP affinity: the backend the client's network namespace used last, while within the
+ * entry's timeout, else a new pick; either way remembered from now on. 0: no backend at all.
+ */
+function stickyBackend4(ctx: SockAddr, key: lb4_key, svc: lb_service, hash: u32): u32 {
+  const now = bpf_ktime_get_ns();
+  const client = netnsAffinityKey4(bpf_get_netns_cookie(ctx), svc.service_id);
+  let id = affinityBackend4(client, svc, now);
+  if (id === 0) id = backendIdAt4(key, pickSlot(svc, hash));
+  if (id !== 0) rememberAffinity4(client, id, now);
+  return id;
+}
+
+function stickyBackend6(ctx: SockAddr, key: lb6_key, svc: lb_service, hash: u32): u32 {
+  const now = bpf_ktime_get_ns();
+  const client = netnsAffinityKey6(bpf_get_netns_cookie(ctx), svc.service_id);
+  let id = affinityBackend6(client, svc, now);
+  if (id === 0) id = backendIdAt6(key, pickSlot(svc, hash));
+  if (id !== 0) rememberAffinity6(client, id, now);
+  return id;
+}
+
+/**
  * Translates `dst` (an IPv4 destination) in place when it is a service frontend. A subprogram:
  * connect and sendmsg, v4 and v4-in-v6, share one copy.
  * @noinline
@@ -51,12 +74,8 @@ export function forward4(ctx: SockAddr, dst: sock_addr4): u32 {
   const svc = lookupService4(key, true);
   if (!svc || (svc.flags & SVC_NOT_IN_CLUSTER) !== 0) return NOT_A_SERVICE;
   const cookie = bpf_get_socket_cookie(ctx);
-  const affinity = wantsAffinity(svc);
-  const now = bpf_ktime_get_ns();
-  const client = netnsAffinityKey4(bpf_get_netns_cookie(ctx), svc.service_id);
-  let id: u32 = 0;
-  if (affinity) id = affinityBackend4(client, svc, now);
-  if (id === 0) id = backendIdAt4(key, pickSlot(svc, choice(ctx, protocol, cookie)));
+  const hash = choice(ctx, protocol, cookie);
+  const id = wantsAffinity(svc) ? stickyBackend4(ctx, key, svc, hash) : backendIdAt4(key, pickSlot(svc, hash));
   const be = id !== 0 ? backend4(id) : null;
   const st = statsOf(svc.service_id);
   if (!be) {
@@ -64,7 +83,6 @@ export function forward4(ctx: SockAddr, dst: sock_addr4): u32 {
     return NO_BACKEND;
   }
   if (st) st.translations += 1;
-  if (affinity) rememberAffinity4(client, id, now);
   lb4_sock_reverse_nat.update({ cookie, address: be.address, port: be.port, pad: 0 }, { address: dst.address, port: dst.port, rev_nat_id: svc.rev_nat_id });
   dst.address = be.address;
   dst.port = be.port;
@@ -82,12 +100,8 @@ export function forward6(ctx: SockAddr, dst: sock_addr6): u32 {
   const svc = lookupService6(key, true);
   if (!svc || (svc.flags & SVC_NOT_IN_CLUSTER) !== 0) return NOT_A_SERVICE;
   const cookie = bpf_get_socket_cookie(ctx);
-  const affinity = wantsAffinity(svc);
-  const now = bpf_ktime_get_ns();
-  const client = netnsAffinityKey6(bpf_get_netns_cookie(ctx), svc.service_id);
-  let id: u32 = 0;
-  if (affinity) id = affinityBackend6(client, svc, now);
-  if (id === 0) id = backendIdAt6(key, pickSlot(svc, choice(ctx, protocol, cookie)));
+  const hash = choice(ctx, protocol, cookie);
+  const id = wantsAffinity(svc) ? stickyBackend6(ctx, key, svc, hash) : backendIdAt6(key, pickSlot(svc, hash));
   const be = id !== 0 ? backend6(id) : null;
   const st = statsOf(svc.service_id);
   if (!be) {
@@ -95,7 +109,6 @@ export function forward6(ctx: SockAddr, dst: sock_addr6): u32 {
     return NO_BACKEND;
   }
   if (st) st.translations += 1;
-  if (affinity) rememberAffinity6(client, id, now);
   lb6_sock_reverse_nat.update(
     { cookie, address: [be.address[0], be.address[1], be.address[2], be.address[3]], port: be.port, pad: [0, 0, 0, 0, 0, 0] },
     { address: [dst.address[0], dst.address[1], dst.address[2], dst.address[3]], port: dst.port, rev_nat_id: svc.rev_nat_id },

@@ -1,7 +1,8 @@
 // The datapath build: each distinct feature set of the cluster's nodes (datapath-programs.ts)
 // compiled from BPF-TS into one BPF object and its review listing, specialised with the
 // cluster-wide configuration (datapath-config.ts). Objects are per feature set, not per node:
-// a node's own facts reach its object through the node_config map instead.
+// a node's own facts reach its object through the node_config map instead. Objects come from the
+// machine's build cache (datapath-cache.ts) when nothing they depend on changed.
 
 import { join, resolve } from 'node:path';
 import { buildObject } from '../bpf/object.ts';
@@ -11,6 +12,7 @@ import { compileSources, type CompiledProgram } from '../lang/compile.ts';
 import { addFiles, addSource, DATAPATH_DIR, openProject } from '../lang/source.ts';
 import { GENERATED_HEADER } from '../plan/lock.ts';
 import type { Plan } from '../plan/types.ts';
+import { DatapathCache } from './datapath-cache.ts';
 import { datapathConfig } from './datapath-config.ts';
 import { datapathFeatures, type DatapathFeature } from './datapath-programs.ts';
 
@@ -58,12 +60,27 @@ export interface lb_maglev_table {
 `;
 }
 
-function compileFeatureSet(name: string, features: DatapathFeature[], plan: Plan): { object?: Omit<DatapathObject, 'nodes'>; diagnostics: Diagnostic[] } {
-  const set = openProject(REPO_ROOT);
+type FeatureSetResult = { object?: Omit<DatapathObject, 'nodes'>; diagnostics: Diagnostic[] };
+
+/** One feature set's object: from the build cache when the same inputs were compiled before. */
+function compileFeatureSet(name: string, features: DatapathFeature[], plan: Plan, cache: DatapathCache): FeatureSetResult {
+  const entries = [...new Set(features.flatMap((f) => f.entries))];
+  const config = datapathConfig(plan.cluster);
   const size = plan.cluster.datapath.maglevTableSize;
+  const key = cache.key({ name, features: features.map((f) => f.name), entries, config, size });
+  const featureNames = features.map((f) => f.name);
+  const hit = cache.get(key);
+  if (hit) return { object: { name, features: featureNames, elf: hit.elf, listing: hit.listing, programs: hit.programs }, diagnostics: hit.diagnostics };
+  const r = compileNow(name, features, entries, config, size);
+  if (r.object) cache.put(key, { elf: r.object.elf, listing: r.object.listing, programs: r.object.programs, diagnostics: r.diagnostics });
+  return r;
+}
+
+function compileNow(name: string, features: DatapathFeature[], entryFiles: string[], config: ReturnType<typeof datapathConfig>, size: number): FeatureSetResult {
+  const set = openProject(REPO_ROOT);
   if (size !== MAGLEV_DEFAULT) addSource(set, MAGLEV_FILE, maglevOverlay(size));
-  const entries = addFiles(set, [...new Set(features.flatMap((f) => f.entries))].map((e) => join(DATAPATH_DIR, e)));
-  const r = compileSources(set, entries, { config: datapathConfig(plan.cluster) });
+  const entries = addFiles(set, entryFiles.map((e) => join(DATAPATH_DIR, e)));
+  const r = compileSources(set, entries, { config });
   if (r.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: r.diagnostics };
   try {
     const built = buildObject(r.object);
@@ -82,8 +99,9 @@ function compileFeatureSet(name: string, features: DatapathFeature[], plan: Plan
 export function buildDatapathObjects(plan: Plan): { objects: DatapathObject[]; diagnostics: Diagnostic[] } {
   const objects: DatapathObject[] = [];
   const diagnostics: Diagnostic[] = [];
+  const cache = new DatapathCache(REPO_ROOT);
   for (const [name, s] of [...featureSets(plan)].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const r = compileFeatureSet(name, s.features, plan);
+    const r = compileFeatureSet(name, s.features, plan, cache);
     diagnostics.push(...r.diagnostics);
     if (r.object) objects.push({ ...r.object, nodes: s.nodes });
   }

@@ -17,7 +17,9 @@ export const datapathFeatures: readonly DatapathFeature[] = [
   // East-west: every node translates service addresses at the socket (cgroup hooks).
   { name: 'socket-lb', entries: ['sock/programs.ts'], enabled: () => true },
   // North-south: the node's devices, ingress on tc or XDP as the cluster says, egress on tc
-  // (replies of local and DSR backends); a node that lists no devices has none.
+  // (replies of local and DSR backends); a node that lists no devices has none. On XDP the tc
+  // ingress program is there too: XDP passes up, untranslated, what only tc can send (a next hop
+  // whose neighbour is not resolved yet).
   { name: 'nodeport-tc', entries: ['nodeport/tc.ts', 'nodeport/egress.ts'], enabled: (n) => n.devices.length > 0 && n.datapath.northSouthHook === 'tc' },
-  { name: 'nodeport-xdp', entries: ['nodeport/xdp.ts', 'nodeport/egress.ts'], enabled: (n) => n.devices.length > 0 && n.datapath.northSouthHook === 'xdp' },
+  { name: 'nodeport-xdp', entries: ['nodeport/xdp.ts', 'nodeport/tc.ts', 'nodeport/egress.ts'], enabled: (n) => n.devices.length > 0 && n.datapath.northSouthHook === 'xdp' },
 ];

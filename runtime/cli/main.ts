@@ -10,6 +10,7 @@ import { DEFAULT_BPFFS } from '../mounts.ts';
 import { fromPinSafe, PinLayout } from '../pins.ts';
 import { ProgramRefusedError } from '../program.ts';
 import { removeNode } from '../remove.ts';
+import { serveHealth } from '../health.ts';
 import { StateDir } from '../state.ts';
 import { nodeStatus } from '../status.ts';
 import { DEFAULT_STATE, usage, type Command } from './usage.ts';
@@ -25,6 +26,7 @@ const options = {
   'dry-run': { type: 'boolean' },
   reconcile: { type: 'boolean' },
   verbose: { type: 'boolean' },
+  address: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -95,6 +97,22 @@ function run(argv: string[]): number {
       if (positionals.length > 1) throw new UsageError(`dump takes at most one MAP\n\n${usage.dump}`);
       const node = nodeName(v.node, bpffs);
       say(dumpMaps(new PinLayout(bpffs, node), positionals[0]));
+      return 0;
+    }
+    case 'health': {
+      if (positionals.length !== 1) throw new UsageError(`health takes one DIR\n\n${usage.health}`);
+      if (!v.node) throw new UsageError(`health needs --node NAME\n\n${usage.health}`);
+      // Runs until stopped: the listening servers keep the process alive.
+      serveHealth(positionals[0]!, v.node, v.address).then(
+        (h) => {
+          say(h.lines);
+          console.log(`health: ready, ${h.lines.length} port(s) served for node ${v.node}`);
+        },
+        (e: Error) => {
+          console.error(`switchyard-node: error: ${e.message}`);
+          process.exit(1);
+        },
+      );
       return 0;
     }
     case 'remove': {

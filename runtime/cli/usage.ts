@@ -13,6 +13,7 @@ commands:
   status                  what is applied, and whether the live maps drifted from it
   dump [MAP]              the live map entries as text, decoded with the object's BTF
   remove                  detach the programs and drop the node's maps and pins
+  health DIR --node NAME  serve the healthCheckNodePorts of externalTrafficPolicy: Local services
 
 Run 'switchyard-node <command> --help' for a command's options.`,
 
@@ -51,6 +52,18 @@ maps were created with; maps without BTF print as hex.`,
 
 Detaches the node's programs (links first), unpins its maps and forgets its journal and
 snapshot. Safe to run again.`,
+
+  health: `usage: switchyard-node health DIR --node NAME [--address ADDR]
+
+Serves, until stopped, the healthCheckNodePort of every service with externalTrafficPolicy:
+Local in DIR (the generated/<cluster> directory applied on this node), as kube-proxy does for
+external load balancers: HTTP 200 with the node's number of local endpoints in a JSON body, or
+503 when the node has none (its datapath drops the service's traffic). The counts are read from
+DIR on every request, so apply new artifacts there and the answers follow.
+
+options:
+  --node NAME        the node whose endpoints count (required)
+  --address ADDR     listen on this address only (default: every address)`,
 } as const;
 
 export type Command = Exclude<keyof typeof usage, 'main'>;

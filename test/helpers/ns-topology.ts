@@ -245,7 +245,7 @@ export function startIn(t: ExecutionContext, ns: Netns, argv: string[]): Promise
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`${argv.join(' ')}: not ready after 10 s: ${err}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`${argv.join(' ')}: not ready after 30 s: ${err}`)), 30_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes('ready')) {

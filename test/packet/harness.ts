@@ -82,7 +82,7 @@ export function compileNodeport(v: Variant): CompileResult {
   const id = `${v.hook}/${!!v.dsr}/${!!v.hairpin}`;
   const known = compiled.get(id);
   if (known) return known;
-  const files = [v.hook === 'tc' ? 'compiler/datapath/nodeport/tc.ts' : 'compiler/datapath/nodeport/xdp.ts', 'compiler/datapath/nodeport/egress.ts'];
+  const files = [...(v.hook === 'xdp' ? ['compiler/datapath/nodeport/xdp.ts'] : []), 'compiler/datapath/nodeport/tc.ts', 'compiler/datapath/nodeport/egress.ts'];
   const r = compileFiles(files, {
     config: {
       mapServices: 1024,
@@ -107,10 +107,12 @@ export function compileNodeport(v: Variant): CompileResult {
 
 export interface Datapath {
   maps: Map<string, number>;
-  /** Program fds by name: nodeport_ingress / nodeport_xdp, nodeport_egress. */
+  /** Program fds by name: nodeport_xdp (XDP variant), nodeport_ingress, nodeport_egress. */
   programs: Map<string, number>;
   ingress(frame: Uint8Array, o?: { ifindex?: number }): TestRunResult;
   egress(frame: Uint8Array, o?: { ifindex?: number }): TestRunResult;
+  /** The tc ingress program, also in the XDP variant (what XDP passes up). */
+  tcIngress(frame: Uint8Array, o?: { ifindex?: number }): TestRunResult;
 }
 
 /** Fresh maps, every program loaded against them; closed in teardown. */
@@ -137,6 +139,7 @@ export function loadNodeport(t: ExecutionContext, v: Variant, devices: PacketNet
     programs,
     ingress: (frame, o = {}) => run(ingressName, frame, o.ifindex ?? devices.eth0, v.hook === 'xdp'),
     egress: (frame, o = {}) => run('nodeport_egress', frame, o.ifindex ?? devices.eth0, false),
+    tcIngress: (frame, o = {}) => run('nodeport_ingress', frame, o.ifindex ?? devices.eth0, false),
   };
 }
 

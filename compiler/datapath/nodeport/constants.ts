@@ -59,5 +59,8 @@ export const FRAG_NONE = 0;
 export const FRAG_FIRST = 1; // offset 0, more to come: carries the L4 header
 export const FRAG_LATER = 2; // no L4 header: translated by addresses only
 
+/** route4's answer when hairpin mode leaves the FIB out: back where the frame came from. */
+export const ROUTE_HAIRPIN = -100;
+
 /** bpf_skb_adjust_room modes. */
 export const BPF_ADJ_ROOM_NET = 0;

@@ -3,8 +3,10 @@
 // tc layer (ctx-tc.ts) or the XDP layer (ctx-xdp.ts). isXdp(ctx) is a compile-time constant, so
 // each program holds only its own layer.
 
-import { growIpv4HeaderTc, toLocal4Tc, toRemote4Tc } from './ctx-tc.ts';
-import { growIpv4HeaderXdp, toLocal4Xdp, toRemote4Xdp } from './ctx-xdp.ts';
+import { ROUTE_HAIRPIN } from './constants.ts';
+import { features } from './config.ts';
+import { emit4Tc, growIpv4HeaderTc } from './ctx-tc.ts';
+import { emit4Xdp, growIpv4HeaderXdp } from './ctx-xdp.ts';
 
 /** On to the kernel's stack. */
 export function pass(ctx: XdpMd | SkBuff): i32 {
@@ -17,16 +19,36 @@ export function drop(ctx: XdpMd | SkBuff): i32 {
   return TC_ACT_SHOT;
 }
 
-/** The translated packet, to a backend on this node. */
-export function toLocal4(ctx: XdpMd | SkBuff, saddr: be32, daddr: be32): i32 {
-  if (isXdp(ctx)) return i32(toLocal4Xdp(ctx, saddr, daddr));
-  return toLocal4Tc(ctx, saddr, daddr);
+/**
+ * Where the translated packet (`saddr` → `daddr`) goes: the FIB's answer (fib filled in), or
+ * ROUTE_HAIRPIN when hairpin mode compiled the lookup out for remote destinations: back out of
+ * the ingress device to the MAC the frame came from. Asked before translating, so that XDP can
+ * still hand an untouched packet to tc when the answer is one only tc can act on.
+ */
+export function route4(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: be32, daddr: be32, local: bool): i64 {
+  if (features.hairpin && !local) return ROUTE_HAIRPIN;
+  fib.family = AF_INET;
+  fib.ifindex = ctx.ingress_ifindex;
+  fib.ipv4_src = saddr;
+  fib.ipv4_dst = daddr;
+  return bpf_fib_lookup(ctx, fib, i32(sizeof<BpfFibLookup>()), 0);
 }
 
-/** The translated packet, out to another host: a remote backend, or the client of a reply. */
-export function toRemote4(ctx: XdpMd | SkBuff, saddr: be32, daddr: be32): i32 {
-  if (isXdp(ctx)) return i32(toRemote4Xdp(ctx, saddr, daddr));
-  return toRemote4Tc(ctx, saddr, daddr);
+/**
+ * Whether this context can send what route4 answered. XDP cannot wait for a neighbour to be
+ * resolved, and must not pass a translated packet up (its source may be this node's own
+ * address, which the stack drops as martian): such packets go up untranslated, and the tc
+ * program on the same device finishes them with bpf_redirect_neigh.
+ */
+export function canSend(ctx: XdpMd | SkBuff, rc: i64): bool {
+  if (isXdp(ctx)) return rc === BPF_FIB_LKUP_RET_SUCCESS || rc === ROUTE_HAIRPIN;
+  return true;
+}
+
+/** Sends the translated packet as route4 said; `local`: into a pod of this node. */
+export function emit4(ctx: XdpMd | SkBuff, fib: BpfFibLookup, rc: i64, local: bool): i32 {
+  if (isXdp(ctx)) return i32(emit4Xdp(ctx, fib, rc));
+  return emit4Tc(ctx, fib, rc, local);
 }
 
 /** Room for the DSR option after the IPv4 header; 0 or negative. */

@@ -1,29 +1,19 @@
-// The XDP layer of the north-south path: what only XDP does. Frames leave by XDP_TX when the FIB
-// says they go back out of the device they came in on (hairpin), by bpf_redirect to another
-// device otherwise; whatever the FIB cannot resolve (no neighbour yet) goes up to the stack,
-// already translated. Room for the DSR option comes from bpf_xdp_adjust_head and moving the
-// Ethernet and IPv4 headers forward: XDP has no helper that opens the packet in the middle.
+// The XDP layer of the north-south path: what only XDP does. Frames leave by XDP_TX when they go
+// back out of the device they came in on (hairpin), by bpf_redirect to another device (a pod's
+// veth, another uplink) otherwise. Room for the DSR option comes from bpf_xdp_adjust_head and
+// moving the Ethernet and IPv4 headers forward: XDP has no helper that opens a packet in the
+// middle. What the FIB cannot resolve here never reaches this layer: context.ts passes it up
+// untranslated, to the tc program that finishes the job (tc.ts, attached on the XDP hook too).
 
-import { DSR_OPT4_LEN } from './constants.ts';
-import { features } from './config.ts';
+import { DSR_OPT4_LEN, ROUTE_HAIRPIN } from './constants.ts';
 import { setMacs, swapMacs } from './ethernet.ts';
 
-/** Into the pod that owns `daddr` (its veth's peer must run XDP to take the frame), else up. */
-export function toLocal4Xdp(ctx: XdpMd, saddr: be32, daddr: be32): u32 {
-  const fib: BpfFibLookup = { ...zeroed<BpfFibLookup>(), family: AF_INET, ifindex: ctx.ingress_ifindex, ipv4_src: saddr, ipv4_dst: daddr };
-  if (bpf_fib_lookup(ctx, fib, i32(sizeof<BpfFibLookup>()), 0) !== BPF_FIB_LKUP_RET_SUCCESS) return XDP_PASS;
-  setMacs(ctx, fib);
-  return u32(bpf_redirect(fib.ifindex, 0));
-}
-
-/** Out towards `daddr` (a remote backend, or a client for a reply). */
-export function toRemote4Xdp(ctx: XdpMd, saddr: be32, daddr: be32): u32 {
-  if (features.hairpin) {
+/** Sends the translated frame where route4 said (`rc` is SUCCESS or ROUTE_HAIRPIN here). */
+export function emit4Xdp(ctx: XdpMd, fib: BpfFibLookup, rc: i64): u32 {
+  if (rc === ROUTE_HAIRPIN) {
     swapMacs(ctx);
     return XDP_TX;
   }
-  const fib: BpfFibLookup = { ...zeroed<BpfFibLookup>(), family: AF_INET, ifindex: ctx.ingress_ifindex, ipv4_src: saddr, ipv4_dst: daddr };
-  if (bpf_fib_lookup(ctx, fib, i32(sizeof<BpfFibLookup>()), 0) !== BPF_FIB_LKUP_RET_SUCCESS) return XDP_PASS;
   setMacs(ctx, fib);
   if (fib.ifindex === ctx.ingress_ifindex) return XDP_TX;
   return u32(bpf_redirect(fib.ifindex, 0));
@@ -49,5 +39,3 @@ export function growIpv4HeaderXdp(ctx: XdpMd): i64 {
   for (let i = 0; i < 17; i++) moved.w[i] = saved.w[i];
   return 0;
 }
-
-

@@ -31,7 +31,7 @@ import {
 import { features } from './config.ts';
 import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, PARSE_OK, SNAT_PORT_MIN } from './constants.ts';
 import { ctCreate4, ctKey4, ctLive4, ctTouch4, lifetimeOf } from './conntrack4.ts';
-import { drop, pass, toLocal4, toRemote4 } from './context.ts';
+import { canSend, drop, emit4, pass, route4 } from './context.ts';
 import { pushDsr4, readDsr4 } from './dsr4.ts';
 import { Flow4 } from './flow.ts';
 import { decrementTtl4, nat4, Nat4 } from './nat4.ts';
@@ -100,15 +100,19 @@ function fromEntry4(t: Translation4, e: ct4_value): bool {
 
 /** The packet translated as `t` says and sent on: to a local pod, or out (SNAT, DSR, replies). */
 function send4(ctx: XdpMd | SkBuff, f: Flow4, t: Translation4): i32 {
+  const local = (t.flags & CT_LOCAL) !== 0;
+  const fib = zeroed<BpfFibLookup>();
+  const rc = route4(ctx, fib, t.saddr, t.daddr, local);
+  if (!canSend(ctx, rc)) return pass(ctx);
   const frontend = f.daddr;
   const frontendPort = f.dport;
-  const flags = t.flags;
   const to: Nat4 = { saddr: t.saddr, daddr: t.daddr, sport: t.sport, dport: t.dport };
   if (nat4(ctx, f, to) !== 0) return drop(ctx);
-  if ((flags & CT_LOCAL) !== 0) return toLocal4(ctx, f.saddr, f.daddr);
-  if ((flags & CT_DSR) !== 0 && carriesDsrOption(f) && pushDsr4(ctx, frontend, frontendPort) < 0) return drop(ctx);
-  if (decrementTtl4(ctx) !== 0) return pass(ctx);
-  return toRemote4(ctx, f.saddr, f.daddr);
+  if (!local) {
+    if ((t.flags & CT_DSR) !== 0 && carriesDsrOption(f) && pushDsr4(ctx, frontend, frontendPort) < 0) return drop(ctx);
+    if (decrementTtl4(ctx) !== 0) return drop(ctx);
+  }
+  return emit4(ctx, fib, rc, local);
 }
 
 /**
@@ -186,7 +190,11 @@ function acceptDsr4(ctx: XdpMd | SkBuff, f: Flow4, addr: be32, port: be16, now: 
   const known = ctLive4(key, f, now);
   if (known && known.src_addr === addr && known.src_port === port) ctTouch4(known, f, now);
   else ctCreate4(key, { lifetime: now + lifetimeOf(f), backend_id: 0, rev_nat_id: 0, flags: CT_DSR | CT_EGRESS, src_addr: addr, dst_addr: f.saddr, src_port: port, dst_port: f.sport, pad: 0 });
-  return toLocal4(ctx, f.saddr, f.daddr);
+  // Delivered as it is (option and all: Linux ignores options it does not know).
+  const fib = zeroed<BpfFibLookup>();
+  const rc = route4(ctx, fib, f.saddr, f.daddr, true);
+  if (!canSend(ctx, rc)) return pass(ctx);
+  return emit4(ctx, fib, rc, true);
 }
 
 /** Replies leaving the node: those of local backends (and DSR backends) take the frontend's source. */

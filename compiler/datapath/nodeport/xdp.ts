@@ -1,6 +1,7 @@
 // North-south load balancing on XDP (northSouthHook: xdp): before the kernel builds an skb. The
-// same core as tc.ts; replies of local and DSR backends are translated by the tc egress program
-// (egress.ts), since XDP sees only what arrives.
+// same core as tc.ts, whose program is attached beside it: what XDP cannot send itself (a next
+// hop without a resolved neighbour) it passes up untranslated, and tc finishes it. Replies of
+// local and DSR backends are translated by the tc egress program (egress.ts).
 
 import { EthHdr, ETH_P_IP } from '../headers.ts';
 import { ingress4 } from './lb4.ts';

@@ -1,0 +1,159 @@
+// The north-south scenarios, run once on tc and once on XDP (nodeport-tc.test.ts,
+// nodeport-xdp.test.ts): real clients outside the cluster, real servers in pods, the datapath
+// compiled from a spec and applied by switchyard-node on both nodes.
+
+import type { ExecutionContext } from 'ava';
+import { request, hold, parseReply } from './nodeport-peers.ts';
+import { nodeportCluster } from './nodeport-cluster.ts';
+import { sh } from '../helpers/netns.ts';
+
+const CLIENT = '198.51.100.1';
+const OUTSIDER = '192.0.2.1';
+
+const pods = [
+  { node: 0, address: '10.1.0.1', name: 'pod1' },
+  { node: 1, address: '10.2.0.1', name: 'pod2' },
+  { node: 1, address: '10.2.0.2', name: 'pod3' },
+];
+
+/** The services of the SNAT scenario; `extra` adds backends to `remote` (the apply-under-load step). */
+function snatServices(extra = ''): string {
+  return `services:
+  - name: remote
+    type: NodePort
+    ports:
+      - { name: http, port: 80, targetPort: 8080, nodePort: 30001 }
+      - { name: udp, protocol: UDP, port: 80, targetPort: 8080, nodePort: 30001 }
+    backends:
+      - { address: 10.2.0.1, node: node2 }${extra}
+  - name: local
+    type: NodePort
+    ports:
+      - { name: http, port: 80, targetPort: 8080, nodePort: 30002 }
+      - { name: udp, protocol: UDP, port: 80, targetPort: 8080, nodePort: 30002 }
+    backends:
+      - { address: 10.1.0.1, node: node1 }
+  - name: lb
+    type: LoadBalancer
+    loadBalancerIPs: [10.3.0.1]
+    loadBalancerSourceRanges: [198.51.100.0/24]
+    ports: [{ name: http, port: 80, targetPort: 8080, nodePort: 30004 }]
+    backends:
+      - { address: 10.1.0.1, node: node1 }
+      - { address: 10.2.0.1, node: node2 }
+  - name: ext
+    type: ClusterIP
+    externalIPs: [203.0.113.10]
+    ports: [{ name: http, port: 8080, targetPort: 8080 }]
+    backends:
+      - { address: 10.2.0.1, node: node2 }
+  - name: etp
+    type: LoadBalancer
+    loadBalancerIPs: [10.3.0.2]
+    externalTrafficPolicy: Local
+    healthCheckNodePort: 30100
+    ports: [{ name: http, port: 80, targetPort: 8080, nodePort: 30003 }]
+    backends:
+      - { address: 10.2.0.2, node: node2 }
+hostPorts:
+  - node: node1
+    hostPort: 10000
+    podAddress: 10.1.0.1
+    podPort: 8080
+    pod: default/pod1
+`;
+}
+
+/** Who answered and which source address the backend saw, for one request. */
+function ask(t: ExecutionContext, c: { scripts: Parameters<typeof request>[0] }, ns: Parameters<typeof request>[1], mode: 'tcp' | 'udp', host: string, port: number) {
+  const r = request(c.scripts, ns, mode, host, port);
+  t.deepEqual(r.errors, [], `${mode} ${host}:${port}`);
+  return parseReply(r.replies[0] ?? '');
+}
+
+function unanswered(t: ExecutionContext, c: { scripts: Parameters<typeof request>[0] }, ns: Parameters<typeof request>[1], mode: 'tcp' | 'udp', host: string, port: number, why: string) {
+  const r = request(c.scripts, ns, mode, host, port, 1, 800);
+  t.deepEqual(r.replies, [], `${mode} ${host}:${port}: ${why}`);
+  return r.errors[0];
+}
+
+export async function snatScenario(t: ExecutionContext, hook: 'tc' | 'xdp'): Promise<void> {
+  const c = await nodeportCluster(t, { hook, forwarding: 'snat', pods, routes: { '10.3.0.0/24': 0, '203.0.113.10/32': 0 }, services: snatServices() });
+  const client = c.topo.client;
+
+  // NodePort on node 1, backend on node 2: SNAT, the backend sees node 1.
+  for (const mode of ['tcp', 'udp'] as const) t.deepEqual(ask(t, c, client, mode, '10.0.0.1', 30001), { pod: 'pod2', address: '10.0.0.1' }, `${mode} NodePort, remote backend`);
+  // NodePort with a backend on the node itself: the fast local path, the client's address kept.
+  for (const mode of ['tcp', 'udp'] as const) t.deepEqual(ask(t, c, client, mode, '10.0.0.1', 30002), { pod: 'pod1', address: CLIENT }, `${mode} NodePort, local backend`);
+  // The same NodePort through node 2: now the backend is remote, SNAT to node 2.
+  t.deepEqual(ask(t, c, client, 'tcp', '10.0.0.2', 30002), { pod: 'pod1', address: '10.0.0.2' });
+  // LoadBalancer IP (routed to node 1), from inside its source ranges: both backends serve it.
+  const seen = new Set<string>();
+  for (let i = 0; i < 16 && seen.size < 2; i++) seen.add(ask(t, c, client, 'tcp', '10.3.0.1', 80).pod);
+  t.deepEqual([...seen].sort(), ['pod1', 'pod2'], 'LB IP spreads over its backends');
+  // ... and from outside them: dropped. Its NodePort has no source ranges.
+  unanswered(t, c, c.topo.outsider, 'tcp', '10.3.0.1', 80, 'outside loadBalancerSourceRanges');
+  t.is(ask(t, c, c.topo.outsider, 'tcp', '10.0.0.1', 30004).address !== '', true);
+  // ExternalIP, routed to node 1, backend on node 2.
+  t.deepEqual(ask(t, c, client, 'tcp', '203.0.113.10', 8080), { pod: 'pod2', address: '10.0.0.1' });
+  // HostPort: node 1 only, 1:1 to its pod, client address kept; node 2 refuses the port.
+  t.deepEqual(ask(t, c, client, 'tcp', '10.0.0.1', 10000), { pod: 'pod1', address: CLIENT });
+  t.is(unanswered(t, c, client, 'tcp', '10.0.0.2', 10000, 'HostPort of node 1 on node 2'), 'ECONNREFUSED');
+
+  // externalTrafficPolicy: Local: node 2 has the backend and keeps the client's address; node 1
+  // has none and drops, and its health check says so.
+  t.deepEqual(ask(t, c, client, 'tcp', '10.0.0.2', 30003), { pod: 'pod3', address: CLIENT });
+  unanswered(t, c, client, 'tcp', '10.0.0.1', 30003, 'ETP Local on a node without a local backend');
+  unanswered(t, c, client, 'tcp', '10.3.0.2', 80, 'ETP Local LB IP routed to a node without a local backend');
+  await c.health(0);
+  await c.health(1);
+  const health = (addr: string) => sh([...client.enter, 'curl', '-s', '-w', ' %{http_code}', '--max-time', '3', `http://${addr}:30100/`]);
+  t.regex(health('10.0.0.1'), /"localEndpoints":0,[^]* 503$/);
+  t.regex(health('10.0.0.2'), /"localEndpoints":1,[^]* 200$/);
+
+  // A long-lived connection through SNAT survives an apply that adds backends to its service.
+  const held = hold(c.scripts, client, '10.0.0.1', 30001, 30, 100);
+  await held.connected;
+  c.compile(snatServices(`
+      - { address: 10.2.0.2, node: node2 }
+      - { address: 10.1.0.1, node: node1 }`));
+  c.apply(0);
+  c.apply(1);
+  const r = await held.result;
+  t.deepEqual(r.errors, []);
+  t.is(r.replies.length, 30, 'every request on the held connection answered');
+  t.true(r.replies.every((l) => parseReply(l).pod === 'pod2'), 'the connection stays on its backend');
+  const after = new Set<string>();
+  for (let i = 0; i < 24 && after.size < 3; i++) after.add(ask(t, c, client, 'tcp', '10.0.0.1', 30001).pod);
+  t.deepEqual([...after].sort(), ['pod1', 'pod2', 'pod3'], 'new connections use the added backends');
+}
+
+export async function dsrScenario(t: ExecutionContext, hook: 'tc' | 'xdp'): Promise<void> {
+  const services = `services:
+  - name: remote
+    type: NodePort
+    ports:
+      - { name: http, port: 80, targetPort: 8080, nodePort: 30001 }
+      - { name: udp, protocol: UDP, port: 80, targetPort: 8080, nodePort: 30001 }
+    backends:
+      - { address: 10.2.0.1, node: node2 }
+  - name: local
+    type: NodePort
+    ports:
+      - { name: http, port: 80, targetPort: 8080, nodePort: 30002 }
+      - { name: udp, protocol: UDP, port: 80, targetPort: 8080, nodePort: 30002 }
+    backends:
+      - { address: 10.1.0.1, node: node1 }
+`;
+  const c = await nodeportCluster(t, { hook, forwarding: 'dsr', pods: pods.slice(0, 2), services });
+  const client = c.topo.client;
+  // The backend on node 2 sees the client's own address, and its replies (from the NodePort)
+  // reach the client without node 1: node 1 holds no reply entry, node 2 holds the DSR one
+  // (flags DSR | EGRESS, and CLOSING once the connection ended).
+  for (const mode of ['tcp', 'udp'] as const) t.deepEqual(ask(t, c, client, mode, '10.0.0.1', 30001), { pod: 'pod2', address: CLIENT }, `${mode} NodePort, DSR`);
+  const ct = (node: number) => c.nodeCli(node, ['dump', 'ct4']).stdout;
+  t.regex(ct(1), /saddr = 10\.2\.0\.1, daddr = 198\.51\.100\.1, sport = 8080, dport = \d+, protocol = 6, flags = 1.*flags = (18|26), src_addr = 10\.0\.0\.1/);
+  t.notRegex(ct(0), /saddr = 10\.2\.0\.1/);
+  // Local backends are unaffected by DSR.
+  t.deepEqual(ask(t, c, client, 'tcp', '10.0.0.1', 30002), { pod: 'pod1', address: CLIENT });
+}

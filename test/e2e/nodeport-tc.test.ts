@@ -1,0 +1,10 @@
+// North-south load balancing on tc, end to end: NodePort (remote backend by SNAT, local backend
+// by bpf_redirect_peer), LoadBalancer IP with source ranges, ExternalIP, HostPort on its node
+// only, externalTrafficPolicy Local with the health endpoint, a long-lived connection across an
+// apply that adds backends, and DSR. The scenarios are in nodeport-scenarios.ts.
+
+import { kernelTest } from '../helpers/kernel.ts';
+import { dsrScenario, snatScenario } from './nodeport-scenarios.ts';
+
+kernelTest('tc: every frontend type from outside the cluster, SNAT to remote backends', (t) => snatScenario(t, 'tc'));
+kernelTest('tc: DSR: the backend sees the client, replies bypass the load-balancing node', (t) => dsrScenario(t, 'tc'));

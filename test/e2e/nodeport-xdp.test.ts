@@ -1,0 +1,10 @@
+// North-south load balancing on XDP, end to end: NodePort (remote backend by SNAT and XDP_TX,
+// local backend by redirect into its veth), LoadBalancer IP with source ranges, ExternalIP, HostPort on its node
+// only, externalTrafficPolicy Local with the health endpoint, a long-lived connection across an
+// apply that adds backends, and DSR. The scenarios are in nodeport-scenarios.ts.
+
+import { kernelTest } from '../helpers/kernel.ts';
+import { dsrScenario, snatScenario } from './nodeport-scenarios.ts';
+
+kernelTest('xdp: every frontend type from outside the cluster, SNAT to remote backends', (t) => snatScenario(t, 'xdp'));
+kernelTest('xdp: DSR: the backend sees the client, replies bypass the load-balancing node', (t) => dsrScenario(t, 'xdp'));

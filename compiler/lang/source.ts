@@ -1,6 +1,7 @@
 // Loading BPF-TS sources into a ts-morph project with the datapath's compiler options and the
 // bpf*.d.ts declarations, and turning TypeScript's own errors into SY3001 diagnostics.
 
+import { existsSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Node, Project, ts, type SourceFile } from 'ts-morph';
@@ -8,8 +9,13 @@ import type { Diagnostic, SourceRange } from '../diagnostics.ts';
 import type { SourceLoc } from '../bpf/insn.ts';
 import { codes } from './codes.ts';
 
-/** compiler/datapath/: the declarations, the shared headers, the datapath programs. */
-export const DATAPATH_DIR = fileURLToPath(new URL('../datapath/', import.meta.url));
+/**
+ * compiler/datapath/: the declarations, the shared headers, the datapath programs. Seen from
+ * this file in the sources, or from dist/switchyard.js when the CLI runs as esbuild's bundle.
+ */
+export const DATAPATH_DIR = [new URL('../datapath/', import.meta.url), new URL('../compiler/datapath/', import.meta.url)]
+  .map((u) => fileURLToPath(u))
+  .find((d) => existsSync(resolve(d, 'bpf.d.ts'))) ?? fileURLToPath(new URL('../datapath/', import.meta.url));
 export const DECLARATION_FILES = ['bpf.d.ts', 'bpf-context.d.ts', 'bpf-helpers.d.ts'];
 
 /** The same options as compiler/datapath/tsconfig.json. */

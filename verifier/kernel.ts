@@ -1,5 +1,5 @@
-// The kernel as the oracle: loads a VerifyInput with BPF_PROG_LOAD (creating its maps first)
-// and reports the verdict, the log and the kernel's own figures, closing every fd it opened.
+// The kernel as the oracle: loads a VerifyInput with BPF_PROG_LOAD (creating its maps first,
+// once per map table) and reports the verdict, the log and the kernel's own figures.
 // For `switchyard verify --kernel`, the differential tests and the benchmark; needs CAP_BPF.
 
 import { mapCreate, progLoad, BPF_F_STRICT_ALIGNMENT, VerifierError } from '../runtime/sys/bpf.ts';
@@ -58,21 +58,58 @@ export function kernelVerify(input: VerifyInput, logLevel = 1 | 4): KernelVerdic
   return { ...quiet, log: first.log, reason: lastReason(first.log) || quiet.reason };
 }
 
-function kernelVerifyOnce(input: VerifyInput, logLevel: number): KernelVerdict {
-  const fds: number[] = [];
-  try {
-    for (const m of input.maps) {
-      fds.push(
-        mapCreate({
-          type: m.type,
-          keySize: m.keySize,
-          valueSize: m.valueSize,
-          maxEntries: m.maxEntries,
-          flags: m.flags,
-          innerMapFd: m.inner !== undefined ? fds[m.inner] : undefined,
-        }),
-      );
+/**
+ * Only the verdict and statistics, as fast as the kernel gives them: no per-instruction log
+ * (level 1 logging costs as much as verifying on programs with long loops). `reason` is empty.
+ */
+export function kernelVerdict(input: VerifyInput): KernelVerdict {
+  return kernelVerifyOnce(input, 4);
+}
+
+/**
+ * Maps by their definition, made once and kept for the life of the process: creating a large
+ * preallocated hash for every load would cost more than verifying (and the kernel frees them
+ * asynchronously). The verifier only looks at a map's definition, never at its contents.
+ */
+const mapCache = new Map<string, number[]>();
+
+function mapsFor(input: VerifyInput): number[] {
+  const key = JSON.stringify(input.maps.map((m) => [m.type, m.keySize, m.valueSize, m.maxEntries, m.flags ?? 0, m.inner ?? -1]));
+  let fds = mapCache.get(key);
+  if (!fds) {
+    const made: number[] = [];
+    try {
+      for (const m of input.maps) {
+        made.push(
+          mapCreate({
+            type: m.type,
+            keySize: m.keySize,
+            valueSize: m.valueSize,
+            maxEntries: m.maxEntries,
+            flags: m.flags,
+            innerMapFd: m.inner !== undefined ? made[m.inner] : undefined,
+          }),
+        );
+      }
+    } catch (e) {
+      for (const fd of made) closeFd(fd);
+      throw e;
     }
+    fds = made;
+    mapCache.set(key, fds);
+  }
+  return fds;
+}
+
+/** Closes the cached maps (for long-running callers; tests let process exit do it). */
+export function closeKernelMaps(): void {
+  for (const fds of mapCache.values()) for (const fd of fds) closeFd(fd);
+  mapCache.clear();
+}
+
+function kernelVerifyOnce(input: VerifyInput, logLevel: number): KernelVerdict {
+  const fds = mapsFor(input);
+  {
     const insns = patchMapFds(input.insns, fds);
     let log: string;
     let accepted: boolean;
@@ -109,7 +146,5 @@ function kernelVerifyOnce(input: VerifyInput, logLevel: number): KernelVerdict {
       processed: processed ? Number(processed[1]) : undefined,
       errno,
     };
-  } finally {
-    for (const fd of fds) closeFd(fd);
   }
 }

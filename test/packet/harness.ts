@@ -5,6 +5,7 @@
 //
 //   eth0 10.0.0.1/24 (02:00:00:00:00:01)   default via 10.0.0.254 (02:00:00:00:00:fe)
 //                                          10.2.0.0/24 via 10.0.0.2 (02:00:00:00:00:02)
+//                                          10.9.0.0/24 via 10.0.0.9 (no neighbour: NO_NEIGH)
 //   lxc0 (02:00:00:00:01:fe)               10.1.0.1 dev lxc0 (pod, 02:00:00:00:01:01)
 
 import type { ExecutionContext } from 'ava';
@@ -51,6 +52,7 @@ export function enterPacketNetns(t: ExecutionContext): PacketNetns {
   ip('neigh', 'replace', '10.0.0.2', 'lladdr', '02:00:00:00:00:02', 'dev', 'eth0', 'nud', 'permanent');
   ip('route', 'add', 'default', 'via', '10.0.0.254');
   ip('route', 'add', '10.2.0.0/24', 'via', '10.0.0.2');
+  ip('route', 'add', '10.9.0.0/24', 'via', '10.0.0.9'); // a next hop without a neighbour entry
   ip('route', 'add', '10.1.0.1/32', 'dev', 'lxc0');
   ip('neigh', 'replace', '10.1.0.1', 'lladdr', '02:00:00:00:01:01', 'dev', 'lxc0', 'nud', 'permanent');
   sh(['ip', 'netns', 'exec', name, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);

@@ -1,6 +1,7 @@
 // Places: what an access expression names, for reading and writing. A variable's register, a
-// pointer variable, bytes in memory (struct fields, array elements at constant indices), or a
-// context field, which must be reached at its exact offset from the context register.
+// pointer variable, bytes in memory (struct fields, array elements at constant indices, or at a
+// self-bounded run-time index: lower-index.ts), or a context field, which must be reached at its
+// exact offset from the context register.
 
 import { Node, type Expression } from 'ts-morph';
 import { codes } from './codes.ts';
@@ -8,6 +9,7 @@ import { contexts } from './context.ts';
 import { fieldOf } from './layout.ts';
 import { describe, expr, scalarExpr } from './lower-expr.ts';
 import type { Lowerer } from './lowerer.ts';
+import { variableElementPlace } from './lower-index.ts';
 import { loadScalar, offsetRef } from './memory.ts';
 import { sizeOf, type MemType } from './types.ts';
 import type { Place, Ref, Val } from './values.ts';
@@ -34,6 +36,9 @@ export function place(lx: Lowerer, node: Expression): Place | undefined {
     const idxNode = node.getArgumentExpression();
     const idx = idxNode && scalarExpr(lx, idxNode);
     if (!idx) return undefined;
+    if (idx.k !== 'const' && base.k === 'ref' && base.type.kind === 'array') {
+      return variableElementPlace(lx, base.ref, base.type.elem, base.type.length, idx, idxNode!);
+    }
     if (idx.k !== 'const') {
       lx.report(codes.SY3043, 'an array index must be a compile-time constant (or the variable of a for loop, which is then unrolled)', idxNode!);
       return undefined;

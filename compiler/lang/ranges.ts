@@ -51,8 +51,9 @@ function bound(i: Inst, max: (v: VReg) => bigint): bigint {
         case 'mul': r = a * b; break;
         case 'rsh': r = isImm(i.b) ? a >> i.b.imm : a; break;
         case 'lsh': r = isImm(i.b) ? a << i.b.imm : limit; break;
-        case 'div': r = a; break;
-        case 'mod': r = isImm(i.b) && i.b.imm > 0n ? i.b.imm - 1n : a; break;
+        // The kernel verifier leaves quotients and remainders unbounded: a branch that bounds one
+        // is its only proof, so it must stay (a Maglev slot is `hash % size`, then compared).
+        case 'div': case 'mod': r = limit; break;
         case 'or': case 'xor': { let m = 1n; while (m <= a || m <= b) m <<= 1n; r = m - 1n; break; }
         default: r = limit;
       }

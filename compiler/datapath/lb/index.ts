@@ -13,6 +13,8 @@
 //   if (!be) return DROP;                        //   svc.terminating both 0), e.g. ETP Local here
 //   const st = statsOf(svc.service_id); if (st) st.packets += 1;
 //
+// Maglev (algorithm: maglev): maglevBackend(svc.service_id, maglevSet(svc), 4, flowHash) in place
+// of backendIdAt4(key, pickSlot(...)); 0 means no table (no backend).
 // Entry flags (SVC_*, KIND_*) are in flags.ts; svc.rev_nat_id names the frontend replies must
 // come from (lb4_reverse_nat). Affinity: affinityBackend4/rememberAffinity4 with a key from
 // netnsAffinityKey4 (socket LB) or built from the client address with netns = 0 (tc/XDP).
@@ -47,4 +49,5 @@ export * from './service.ts';
 export * from './select.ts';
 export * from './affinity.ts';
 export * from './stats.ts';
+export * from './maglev.ts';
 export { MAGLEV_TABLE_SIZE, lb_maglev_table } from './maglev-table.ts';

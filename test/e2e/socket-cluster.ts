@@ -20,8 +20,9 @@ const CLIENT = join(here, 'socket-client.mjs');
 const BACKEND = join(here, 'socket-backend.mjs');
 
 /**
- * The cluster and nodes of the talk's topology as spec YAML; services are the test's. The nodes
- * list no devices: these tests are about the socket LB, so the north-south programs stay out.
+ * The cluster and nodes of the talk's topology as spec YAML; services are the test's. By default
+ * the nodes list no devices, so the object is the socket LB's alone; with devices [eth0] it is
+ * the whole datapath a node runs (the north-south programs on the node link too).
  */
 export const clusterYaml = talkClusterYaml;
 

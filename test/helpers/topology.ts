@@ -169,8 +169,11 @@ function fail(message: string): never {
   throw new Error(`topology: ${message}`);
 }
 
-/** The talk's cluster and nodes as spec YAML (`datapath` lines indented by four), for tests' services. */
-export function talkClusterYaml(name: string, datapath = ''): string {
+/**
+ * The talk's cluster and nodes as spec YAML (`datapath` lines indented by four), for tests'
+ * services. `devices` (default none: socket LB only) puts the north-south programs on eth0.
+ */
+export function talkClusterYaml(name: string, datapath = '', devices: string[] = []): string {
   const nodes = TALK_SHAPE.map((n) => `  - name: ${n.name}\n    addresses: [${n.v4}, ${n.v6}]\n    podCIDRs: [${n.podCidr4}, ${n.podCidr6}]`).join('\n');
   return `cluster:
   name: ${name}
@@ -178,7 +181,7 @@ export function talkClusterYaml(name: string, datapath = ''): string {
   loadBalancerPools:
     - { name: onprem, addresses: [10.3.0.0/24, 'fd00:10:3::/120'], default: true }
   datapath:
-    devices: []
+    devices: [${devices.join(', ')}]
 ${datapath}
 nodes:
 ${nodes}

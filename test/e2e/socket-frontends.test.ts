@@ -1,7 +1,7 @@
 // Every frontend kind the socket LB serves, end to end on the talk's two nodes: NodePort on a
 // node address, on 127.0.0.1 and on [::1] (the wildcard lookup); a LoadBalancer IP; ExternalIPs
 // left alone unless cluster.datapath.externalIPsInCluster; a HostPort on its own node only;
-// bind() to service ports refused with EADDRINUSE; internalTrafficPolicy Local; terminating
+// bind() to service ports refused with EADDRINUSE; LB IPs with source ranges left to packets; internalTrafficPolicy Local; terminating
 // backends only when nothing else is left; a service without backends refused at once with
 // ECONNREFUSED (TCP connect and UDP sendmsg); ClientIP affinity within its timeout.
 
@@ -27,6 +27,14 @@ services:
     backends:
       - { address: 10.1.0.2, node: node1 }
       - { address: 10.2.0.2, node: node2 }
+  - name: guarded
+    type: LoadBalancer
+    clusterIPs: [10.5.0.11]
+    loadBalancerIPs: [10.3.0.2]
+    loadBalancerSourceRanges: [192.0.2.0/24]
+    ports: [{ name: http, port: 80, nodePort: 30004 }]
+    backends:
+      - { address: 10.1.0.1, node: node1 }
   - name: external
     clusterIPs: [10.5.0.4]
     externalIPs: [203.0.113.10]
@@ -97,6 +105,10 @@ socketLbTest('socket LB frontends: NodePort wildcard, LB IP, ExternalIP, HostPor
   // LoadBalancer IP: in-cluster traffic takes the internal scope (all backends), although
   // externalTrafficPolicy Local limits north-south traffic to each node's own.
   t.deepEqual(backends(tcp('node1', '10.3.0.1', 80)), ['pod2', 'pod4'], 'LB IP 10.3.0.1:80 with ETP Local: in-cluster sees every backend');
+
+  // An LB IP with source ranges is left to the packet path, which knows the client's address.
+  t.truthy(tcp('node1', '10.3.0.2', 80, 1)[0]!.error, 'LB IP with loadBalancerSourceRanges: not translated at the socket');
+  t.deepEqual(backends(tcp('node1', '10.5.0.11', 80, 5)), ['pod1'], 'its ClusterIP is');
 
   // ExternalIPs: not translated for in-cluster clients by default (the talk: spoofing).
   const ext = tcp('node1', '203.0.113.10', 8080, 1);

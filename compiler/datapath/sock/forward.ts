@@ -24,10 +24,18 @@ import {
   rememberAffinity6,
   statsOf,
   SVC_NOT_IN_CLUSTER,
+  SVC_SOURCE_RANGES,
   wantsAffinity,
 } from '../lb/index.ts';
 import { lb_service } from '../lb/structs.ts';
 import { lbProtocol, sock_addr4, sock_addr6 } from './address.ts';
+
+/**
+ * Frontends the socket LB leaves to the packet path: ExternalIPs (no in-cluster access unless
+ * the cluster allows it), and LoadBalancer IPs with source ranges, whose check needs the
+ * client's source address, which a socket has not chosen yet at connect().
+ */
+const LEFT_TO_PACKETS = SVC_NOT_IN_CLUSTER | SVC_SOURCE_RANGES;
 
 /** What forward translation did. */
 export const NOT_A_SERVICE = 0;
@@ -72,7 +80,7 @@ export function forward4(ctx: SockAddr, dst: sock_addr4): u32 {
   if (protocol === 0) return NOT_A_SERVICE;
   const key: lb4_key = { address: dst.address, port: dst.port, protocol, scope: 0, slot: 0, pad: 0 };
   const svc = lookupService4(key, true);
-  if (!svc || (svc.flags & SVC_NOT_IN_CLUSTER) !== 0) return NOT_A_SERVICE;
+  if (!svc || (svc.flags & LEFT_TO_PACKETS) !== 0) return NOT_A_SERVICE;
   const cookie = bpf_get_socket_cookie(ctx);
   const hash = choice(ctx, protocol, cookie);
   const id = wantsAffinity(svc) ? stickyBackend4(ctx, key, svc, hash) : backendIdAt4(key, pickSlot(svc, hash));
@@ -98,7 +106,7 @@ export function forward6(ctx: SockAddr, dst: sock_addr6): u32 {
   if (protocol === 0) return NOT_A_SERVICE;
   const key: lb6_key = { address: [dst.address[0], dst.address[1], dst.address[2], dst.address[3]], port: dst.port, protocol, scope: 0, slot: 0, pad: 0 };
   const svc = lookupService6(key, true);
-  if (!svc || (svc.flags & SVC_NOT_IN_CLUSTER) !== 0) return NOT_A_SERVICE;
+  if (!svc || (svc.flags & LEFT_TO_PACKETS) !== 0) return NOT_A_SERVICE;
   const cookie = bpf_get_socket_cookie(ctx);
   const hash = choice(ctx, protocol, cookie);
   const id = wantsAffinity(svc) ? stickyBackend6(ctx, key, svc, hash) : backendIdAt6(key, pickSlot(svc, hash));

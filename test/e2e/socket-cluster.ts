@@ -45,7 +45,11 @@ export interface SocketCluster {
   clientAsync<T>(node: string, cmd: object, from?: string): Promise<T>;
 }
 
-export async function socketCluster(t: ExecutionContext, name: string, clusterSpec: string, servicesYaml: string): Promise<SocketCluster> {
+/**
+ * The topology with backends running, and `name`'s output compiled from the given spec; or, with
+ * `prebuilt`, an existing generated/<cluster> directory (the demo) applied as it is.
+ */
+export async function socketCluster(t: ExecutionContext, name: string, clusterSpec: string, servicesYaml: string, prebuilt?: string): Promise<SocketCluster> {
   const work = tempDir(t, 'sy-socklb-');
   const bpffs = mountBpffs(t);
   const topo = buildTopology(t);
@@ -61,8 +65,8 @@ export async function socketCluster(t: ExecutionContext, name: string, clusterSp
     if (!r.ok) throw new Error(`compile failed:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
     writeArtifacts(outRoot, r.ctx.artifacts!);
   };
-  compile(servicesYaml);
-  const dir = join(outRoot, name);
+  if (!prebuilt) compile(servicesYaml);
+  const dir = prebuilt ?? join(outRoot, name);
 
   const nodeCli = (node: string, args: string[]): CliResult => {
     const n = topo.node(node);

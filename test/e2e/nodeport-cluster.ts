@@ -14,6 +14,7 @@ import { createCgroup, type TestCgroup } from '../helpers/cgroup.ts';
 import { buildTopology, startIn, type PodSpec, type Topology } from '../helpers/ns-topology.ts';
 import { runNodeCli, type CliResult } from '../runtime/cli-runner.ts';
 import { startServer, writeScripts, type Scripts } from './nodeport-peers.ts';
+import { clusterYaml } from './nodeport-spec.ts';
 
 export const SERVER_PORT = 8080;
 
@@ -37,31 +38,6 @@ export interface NodeportCluster {
   nodeCli(node: number, args: string[]): CliResult;
   /** `switchyard-node health` in node `node`'s namespace, until the test ends. */
   health(node: number): Promise<void>;
-}
-
-export function clusterYaml(o: Pick<ClusterOptions, 'hook' | 'forwarding'>): string {
-  return `cluster:
-  name: ns
-  serviceCIDRs:
-    v4: 10.5.0.0/16
-  nodePortRange: 30000-32767
-  loadBalancerPools:
-    - name: onprem
-      addresses: [10.3.0.0/24]
-      default: true
-  datapath:
-    forwarding: ${o.forwarding}
-    algorithm: random
-    northSouthHook: ${o.hook}
-    devices: [eth0]
-nodes:
-  - name: node1
-    addresses: [10.0.0.1]
-    podCIDRs: [10.1.0.0/24]
-  - name: node2
-    addresses: [10.0.0.2]
-    podCIDRs: [10.2.0.0/24]
-`;
 }
 
 export async function nodeportCluster(t: ExecutionContext, o: ClusterOptions): Promise<NodeportCluster> {

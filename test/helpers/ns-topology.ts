@@ -14,7 +14,6 @@
 // peer that XDP frames may land on (the router's ports of the node links, the pods' ends) a
 // one-instruction XDP_PASS program, attached by iproute2 from an object our backend writes.
 
-import type { ExecutionContext } from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,9 +21,8 @@ import { fileURLToPath } from 'node:url';
 import * as asm from '../../compiler/bpf/asm.ts';
 import { buildObject } from '../../compiler/bpf/object.ts';
 import { R0 } from '../../compiler/bpf/register.ts';
-import { tempDir } from './bpffs.ts';
-import { uniqueName } from './kernel.ts';
-import { createNetns, type Netns } from './netns.ts';
+import { makeNetns, makeTempDir, shortName, type Cleanup } from './ns-lite.ts';
+import type { Netns } from './netns.ts';
 
 // Checksum offload on veth: a sender's kernel leaves TCP/UDP checksums partial (CHECKSUM_PARTIAL,
 // only the pseudo-header sum in the packet) and veth hands the skb on with that promise intact.
@@ -106,10 +104,10 @@ export interface Topology {
 
 const sysctl = (ns: Netns, kv: string[]) => ns.run(['sysctl', '-q', '-w', ...kv]);
 
-export function buildTopology(t: ExecutionContext, o: TopologyOptions): Topology {
-  const router = createNetns(t, 'syr');
-  const client = createNetns(t, 'syc');
-  const outsider = createNetns(t, 'syo');
+export function buildTopology(t: Cleanup, o: TopologyOptions): Topology {
+  const router = makeNetns(t, 'syr');
+  const client = makeNetns(t, 'syc');
+  const outsider = makeNetns(t, 'syo');
   const v6 = !!o.ipv6;
   sysctl(router, ['net.ipv4.ip_forward=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.default.send_redirects=0']);
   if (v6) sysctl(router, ['net.ipv6.conf.all.forwarding=1']);
@@ -120,7 +118,7 @@ export function buildTopology(t: ExecutionContext, o: TopologyOptions): Topology
   router.run(['ip', 'link', 'set', 'br0', 'up']);
 
   const external = (ns: Netns, addr: string, gw: string, addr6?: string, gw6?: string) => {
-    const port = uniqueName('rx');
+    const port = shortName('rx');
     ns.run(['ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', port, 'netns', router.name]);
     ns.run(['ip', 'addr', 'add', addr, 'dev', 'eth0']);
     ns.run(['ip', 'link', 'set', 'eth0', 'up']);
@@ -138,9 +136,9 @@ export function buildTopology(t: ExecutionContext, o: TopologyOptions): Topology
   external(outsider, '192.0.2.1/24', '192.0.2.254');
 
   const nodes: TopoNode[] = [0, 1].map((i) => {
-    const ns = createNetns(t, `syn${i + 1}`);
+    const ns = makeNetns(t, `syn${i + 1}`);
     const address = `10.0.0.${i + 1}`;
-    const routerPort = uniqueName(`rn${i + 1}`);
+    const routerPort = shortName(`rn${i + 1}`);
     sysctl(ns, ['net.ipv4.ip_forward=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0']);
     if (v6) sysctl(ns, ['net.ipv6.conf.all.forwarding=1']);
     ns.run(['ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', routerPort, 'netns', router.name]);
@@ -196,9 +194,9 @@ export function buildTopology(t: ExecutionContext, o: TopologyOptions): Topology
  * A pod: its own namespace, `eth0` with a /32 (and a v6 /128), a default route through a
  * link-local gateway that the node's end of the veth answers for, and the node's route to it.
  */
-function addPod(t: ExecutionContext, node: TopoNode, p: PodSpec, k: number, v6: boolean): TopoPod {
-  const ns = createNetns(t, 'syp');
-  const hostDevice = uniqueName('lxc');
+function addPod(t: Cleanup, node: TopoNode, p: PodSpec, k: number, v6: boolean): TopoPod {
+  const ns = makeNetns(t, 'syp');
+  const hostDevice = shortName('lxc');
   ns.run(['ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', hostDevice, 'netns', node.ns.name]);
   ns.run(['ip', 'addr', 'add', `${p.address}/32`, 'dev', 'eth0']);
   ns.run(['ip', 'link', 'set', 'eth0', 'up']);
@@ -225,8 +223,8 @@ function nodeIndex(n: TopoNode): number {
 }
 
 /** An ELF with one program, `xdp_pass` (return XDP_PASS), for iproute2 to attach. */
-function xdpPassObject(t: ExecutionContext): string {
-  const dir = tempDir(t, 'sy-xdp-pass-');
+function xdpPassObject(t: Cleanup): string {
+  const dir = makeTempDir(t, 'sy-xdp-pass-');
   const path = join(dir, 'pass.o');
   const o = buildObject({ maps: [], functions: [], programs: [{ name: 'xdp_pass', section: 'xdp', items: [asm.mov64(R0, 2), asm.exit()] }] });
   writeFileSync(path, o.elf);
@@ -237,7 +235,7 @@ function xdpPassObject(t: ExecutionContext): string {
  * A long-running process inside a namespace (a server), killed by its own pid in teardown.
  * Resolves once the process printed `ready` on stdout.
  */
-export function startIn(t: ExecutionContext, ns: Netns, argv: string[]): Promise<ChildProcess> {
+export function startIn(t: Cleanup, ns: Netns, argv: string[]): Promise<ChildProcess> {
   const child = spawn(ns.enter[0]!, [...ns.enter.slice(1), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL');

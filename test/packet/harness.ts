@@ -8,7 +8,6 @@
 //                                          10.9.0.0/24 via 10.0.0.9 (no neighbour: NO_NEIGH)
 //   lxc0 (02:00:00:00:01:fe)               10.1.0.1 dev lxc0 (pod, 02:00:00:00:01:01)
 
-import type { ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import koffi from 'koffi';
@@ -18,8 +17,7 @@ import { linkProgram } from '../../compiler/bpf/link.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { mapCreate, progLoad, progTestRun, type TestRunResult } from '../../runtime/sys/bpf.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
-import { uniqueName } from '../helpers/kernel.ts';
-import { sh } from '../helpers/netns.ts';
+import { run as sh, shortName, type Cleanup } from '../helpers/ns-lite.ts';
 
 const libc = koffi.load('libc.so.6');
 const setns = libc.func('int setns(int fd, int nstype)');
@@ -39,8 +37,8 @@ export interface PacketNetns {
 }
 
 /** Joins a fresh namespace laid out as above, for the rest of this test file's process. */
-export function enterPacketNetns(t: ExecutionContext): PacketNetns {
-  const name = uniqueName('sypk');
+export function enterPacketNetns(t: Cleanup): PacketNetns {
+  const name = shortName('sypk');
   sh(['ip', 'netns', 'add', name]);
   const ip = (...args: string[]) => sh(['ip', '-n', name, ...args]);
   ip('link', 'set', 'lo', 'up');
@@ -76,22 +74,25 @@ export interface Variant {
   hook: 'tc' | 'xdp';
   dsr?: boolean;
   hairpin?: boolean;
+  /** Entries of the service, backend and conntrack maps (default: a few thousand). */
+  scale?: number;
 }
 
 const compiled = new Map<string, CompileResult>();
 
 export function compileNodeport(v: Variant): CompileResult {
-  const id = `${v.hook}/${!!v.dsr}/${!!v.hairpin}`;
+  const id = `${v.hook}/${!!v.dsr}/${!!v.hairpin}/${v.scale ?? 0}`;
+  const n = v.scale ?? 1024;
   const known = compiled.get(id);
   if (known) return known;
   const files = [...(v.hook === 'xdp' ? ['compiler/datapath/nodeport/xdp.ts'] : []), 'compiler/datapath/nodeport/tc.ts', 'compiler/datapath/nodeport/egress.ts'];
   const r = compileFiles(files, {
     config: {
-      mapServices: 1024,
-      mapBackends: 1024,
-      mapReverseNat: 1024,
+      mapServices: n,
+      mapBackends: n,
+      mapReverseNat: n,
       mapAffinity: 1024,
-      mapConntrack: 4096,
+      mapConntrack: 4 * n,
       mapSockReverseNat: 1024,
       mapSourceRanges: 64,
       maglevTableSize: 251,
@@ -107,18 +108,25 @@ export function compileNodeport(v: Variant): CompileResult {
   return r;
 }
 
+export interface RunOptions {
+  /** The device the frame arrives on (default eth0). */
+  ifindex?: number;
+  /** Runs of the same frame; the result's durationNs is their mean (the bench). */
+  repeat?: number;
+}
+
 export interface Datapath {
   maps: Map<string, number>;
   /** Program fds by name: nodeport_xdp (XDP variant), nodeport_ingress, nodeport_egress. */
   programs: Map<string, number>;
-  ingress(frame: Uint8Array, o?: { ifindex?: number }): TestRunResult;
-  egress(frame: Uint8Array, o?: { ifindex?: number }): TestRunResult;
+  ingress(frame: Uint8Array, o?: RunOptions): TestRunResult;
+  egress(frame: Uint8Array, o?: RunOptions): TestRunResult;
   /** The tc ingress program, also in the XDP variant (what XDP passes up). */
-  tcIngress(frame: Uint8Array, o?: { ifindex?: number }): TestRunResult;
+  tcIngress(frame: Uint8Array, o?: RunOptions): TestRunResult;
 }
 
 /** Fresh maps, every program loaded against them; closed in teardown. */
-export function loadNodeport(t: ExecutionContext, v: Variant, devices: PacketNetns): Datapath {
+export function loadNodeport(t: Cleanup, v: Variant, devices: PacketNetns): Datapath {
   const r = compileNodeport(v);
   const maps = new Map<string, number>();
   for (const m of r.maps) {
@@ -134,14 +142,16 @@ export function loadNodeport(t: ExecutionContext, v: Variant, devices: PacketNet
     t.teardown(() => closeFd(res.fd));
   }
   const ingressName = v.hook === 'tc' ? 'nodeport_ingress' : 'nodeport_xdp';
-  const run = (name: string, frame: Uint8Array, ifindex: number, xdp: boolean) =>
-    progTestRun(programs.get(name)!, { data: frame, ctx: xdp ? xdpMd(ifindex, frame.length) : skbCtx(ifindex) });
+  const run = (name: string, frame: Uint8Array, o: RunOptions, xdp: boolean) => {
+    const ifindex = o.ifindex ?? devices.eth0;
+    return progTestRun(programs.get(name)!, { data: frame, ctx: xdp ? xdpMd(ifindex, frame.length) : skbCtx(ifindex), repeat: o.repeat ?? 1 });
+  };
   return {
     maps,
     programs,
-    ingress: (frame, o = {}) => run(ingressName, frame, o.ifindex ?? devices.eth0, v.hook === 'xdp'),
-    egress: (frame, o = {}) => run('nodeport_egress', frame, o.ifindex ?? devices.eth0, false),
-    tcIngress: (frame, o = {}) => run('nodeport_ingress', frame, o.ifindex ?? devices.eth0, false),
+    ingress: (frame, o = {}) => run(ingressName, frame, o, v.hook === 'xdp'),
+    egress: (frame, o = {}) => run('nodeport_egress', frame, o, false),
+    tcIngress: (frame, o = {}) => run('nodeport_ingress', frame, o, false),
   };
 }
 

@@ -1,0 +1,282 @@
+// The north-south datapath's cost, side by side in one run (the machine is shared: ratios count).
+//
+// 1. ns/packet from BPF_PROG_TEST_RUN, in a namespace whose FIB resolves (test/packet/harness.ts),
+//    with 10,000 services × 10 backends loaded: a trivial XDP program that returns XDP_TX (the
+//    floor), the XDP LB (FIB lookup, and hairpin mode without it) and the tc LB, for a flow's
+//    first packet (backend choice, conntrack and SNAT port claimed) and for an established flow.
+// 2. iperf3 through a NodePort (client → node 1 → backend pod on node 2, SNAT) in the test
+//    topology: Switchyard on XDP, Switchyard on tc, and kube-proxy-style iptables DNAT+SNAT for
+//    the same service, each in a fresh topology; the client straight to the pod as reference.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchResult, BenchRow } from './run.ts';
+import * as asm from '../../compiler/bpf/asm.ts';
+import { encode } from '../../compiler/bpf/encode.ts';
+import * as regs from '../../compiler/bpf/register.ts';
+import { R0 } from '../../compiler/bpf/register.ts';
+import { formatDiagnostic } from '../../compiler/diagnostics.ts';
+import { writeArtifacts } from '../../compiler/emit/write-output.ts';
+import { runPipeline } from '../../compiler/pipeline.ts';
+import { progLoad, progTestRun, ProgType } from '../../runtime/sys/bpf.ts';
+import { closeFd } from '../../runtime/sys/syscall.ts';
+import { cgroup2Mount } from '../../runtime/mounts.ts';
+import { makeTempDir, run, shortName, type Cleanup } from '../helpers/ns-lite.ts';
+import { buildTopology, type Topology } from '../helpers/ns-topology.ts';
+import { enterPacketNetns, loadNodeport, type Datapath } from '../packet/harness.ts';
+import { packet } from '../packet/scene.ts';
+import { putNodeConfig, putService4 } from '../packet/tables.ts';
+import { runNodeCli } from '../runtime/cli-runner.ts';
+import { clusterYaml } from '../e2e/nodeport-spec.ts';
+
+const SERVICES = 10_000;
+const BACKENDS = 10;
+const REPEAT = 200_000;
+const FIRST = 2_000;
+const ROUNDS = 5;
+const IPERF_SECONDS = 4;
+
+class Cleanups implements Cleanup {
+  private fns: (() => void)[] = [];
+  teardown(fn: () => void): void {
+    this.fns.push(fn);
+  }
+  run(): void {
+    for (const fn of this.fns.reverse()) {
+      try {
+        fn();
+      } catch {
+        // best effort: the rest still runs
+      }
+    }
+    this.fns = [];
+  }
+}
+
+// --- 1. ns/packet -------------------------------------------------------------------------------
+
+/** 10,000 LoadBalancer IPs 10.3.x.y:80, 10 remote backends each (10.2.x.y:8080). */
+function loadServices(dp: Datapath): void {
+  putNodeConfig(dp, { ipv4: ['10.0.0.1'], podCidr4: '10.1.0.0/24' });
+  for (let s = 0; s < SERVICES; s++) {
+    const backends = Array.from({ length: BACKENDS }, (_, b) => ({ id: s * BACKENDS + b + 1, address: `10.2.${(s * BACKENDS + b) >> 8 & 255}.${(s * BACKENDS + b) & 255}`, port: 8080 }));
+    putService4(dp, { address: `10.3.${s >> 8}.${s & 255}`, port: 80, kind: 'LoadBalancer', flags: ['ROUTABLE'], backends, revNatId: s + 1, serviceId: s + 1 });
+  }
+}
+
+interface PacketRow {
+  label: string;
+  first?: number;
+  established: number;
+}
+
+function best(xs: number[]): number {
+  return Math.min(...xs);
+}
+
+function floorProgram(): number {
+  const insns = encode([asm.mov64(R0, 3), asm.exit()]).bytes;
+  return progLoad({ type: ProgType.XDP, insns, license: 'GPL', name: 'xdp_tx_floor' }).fd;
+}
+
+/** A minimal forwarder: Ethernet and IPv4 checked, MACs swapped, XDP_TX (hand-assembled). */
+function reflectorProgram(): number {
+  const { R1, R2, R3, R4, R5 } = regs;
+  const insns = encode([
+    asm.ldx('u32', R2, R1, 0), // data
+    asm.ldx('u32', R3, R1, 4), // data_end
+    asm.mov64(R4, R2),
+    asm.add64(R4, 34),
+    asm.jgt(R4, R3, 'pass'),
+    asm.ldx('u16', R5, R2, 12),
+    asm.jne(R5, 8, 'pass'),
+    asm.ldx('u16', R4, R2, 0),
+    asm.ldx('u16', R5, R2, 6),
+    asm.stx('u16', R2, 0, R5),
+    asm.stx('u16', R2, 6, R4),
+    asm.ldx('u16', R4, R2, 2),
+    asm.ldx('u16', R5, R2, 8),
+    asm.stx('u16', R2, 2, R5),
+    asm.stx('u16', R2, 8, R4),
+    asm.ldx('u16', R4, R2, 4),
+    asm.ldx('u16', R5, R2, 10),
+    asm.stx('u16', R2, 4, R5),
+    asm.stx('u16', R2, 10, R4),
+    asm.mov64(R0, 3),
+    asm.exit(),
+    asm.label('pass'),
+    asm.mov64(R0, 2),
+    asm.exit(),
+  ]).bytes;
+  return progLoad({ type: ProgType.XDP, insns, license: 'GPL', name: 'xdp_l2_reflect' }).fd;
+}
+
+/** First packets: FIRST new flows (client ports differ), one run each; the kernel's own ns. */
+function firstPacket(run1: (frame: Uint8Array) => number, base: number): number {
+  let total = 0;
+  for (let i = 0; i < FIRST; i++) {
+    const service = (base + i * 7919) % SERVICES;
+    total += run1(packet({ src: '198.51.100.1', dst: `10.3.${service >> 8}.${service & 255}`, sport: 1024 + ((base + i) % 60000), dport: 80 }));
+  }
+  return total / FIRST;
+}
+
+function packetBench(): { rows: PacketRow[]; notes: string[] } {
+  const c = new Cleanups();
+  try {
+    const devices = enterPacketNetns(c);
+    const floor = floorProgram();
+    c.teardown(() => closeFd(floor));
+    const variants = [
+      { label: 'XDP LB (FIB lookup)', v: { hook: 'xdp' as const, scale: 131072 } },
+      { label: 'XDP LB (hairpin, no FIB)', v: { hook: 'xdp' as const, hairpin: true, scale: 131072 } },
+      { label: 'tc LB (FIB lookup)', v: { hook: 'tc' as const, scale: 131072 } },
+    ].map((x) => {
+      const dp = loadNodeport(c, x.v, devices);
+      loadServices(dp);
+      // One flow per service first: a service's first flow also creates its per-CPU counters
+      // (lb_stats allocates on first use), which is not what a new flow of a live service pays.
+      for (let s = 0; s < SERVICES; s++) dp.ingress(packet({ src: '198.51.100.2', dst: `10.3.${s >> 8}.${s & 255}`, sport: 1000, dport: 80 }));
+      return { ...x, dp, first: [] as number[], established: [] as number[] };
+    });
+    const established = packet({ src: '198.51.100.1', dst: '10.3.0.7', sport: 33333, dport: 80, flags: 0x10 });
+    const floorNs: number[] = [];
+    const floorOnce: number[] = [];
+    const l2 = reflectorProgram();
+    c.teardown(() => closeFd(l2));
+    const l2Ns: number[] = [];
+    const xdpCtx = Buffer.alloc(24);
+    xdpCtx.writeUInt32LE(established.length, 4);
+    xdpCtx.writeUInt32LE(devices.eth0, 12);
+    for (let round = 0; round < ROUNDS; round++) {
+      floorNs.push(progTestRun(floor, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
+      l2Ns.push(progTestRun(l2, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
+      let once = 0;
+      for (let i = 0; i < FIRST; i++) once += progTestRun(floor, { data: established, ctx: xdpCtx, repeat: 1 }).durationNs;
+      floorOnce.push(once / FIRST);
+      for (const x of variants) {
+        x.dp.ingress(established);
+        x.established.push(x.dp.ingress(established, { repeat: REPEAT }).durationNs);
+        x.first.push(firstPacket((f) => x.dp.ingress(f).durationNs, round * FIRST));
+      }
+    }
+    const floorBest = best(floorNs);
+    const rows: PacketRow[] = [
+      { label: 'floor: XDP_TX and nothing else', first: best(floorOnce), established: floorBest },
+      { label: 'L2 reflector: parse, swap MACs, XDP_TX', established: best(l2Ns) },
+      ...variants.map((x) => ({ label: x.label, first: best(x.first), established: best(x.established) })),
+    ];
+    const xdp = rows[2]!.established / floorBest;
+    const hairpin = rows[3]!.established / floorBest;
+    return {
+      rows,
+      notes: [
+        `target XDP LB ≤ 2× the floor (established flow): ${xdp <= 2 ? 'met' : 'not met'} with the FIB lookup (${xdp.toFixed(2)}×), ${hairpin <= 2 ? 'met' : 'not met'} in hairpin mode (${hairpin.toFixed(2)}×)`,
+        `${SERVICES} services × ${BACKENDS} backends loaded; best of ${ROUNDS} rounds; established: the mean of ${REPEAT} runs of one packet (warm caches); first packet: ${FIRST} new flows to live services, one run each, so it includes the kernel's per-run overhead (the floor's column shows it) and cold caches`,
+      ],
+    };
+  } finally {
+    c.run();
+  }
+}
+
+// --- 2. iperf3 ------------------------------------------------------------------------------------
+
+const services = `services:
+  - name: iperf
+    type: NodePort
+    ports: [{ name: iperf, port: 5201, targetPort: 5201, nodePort: 30001 }]
+    backends:
+      - { address: 10.2.0.1, node: node2 }
+`;
+
+function cgroupFor(c: Cleanup): string {
+  const rel = shortName('sy-npb');
+  const path = join(cgroup2Mount(), rel);
+  mkdirSync(path);
+  c.teardown(() => rmdirSync(path));
+  return rel;
+}
+
+function bpffs(c: Cleanup): string {
+  const dir = makeTempDir(c, 'sy-npb-bpffs-');
+  run(['mount', '-t', 'bpf', 'bpf', dir]);
+  c.teardown(() => spawnSync('umount', ['-l', dir]));
+  return dir;
+}
+
+/** Compiles the one-service spec for `hook` and applies it on both nodes. */
+function switchyard(c: Cleanup, topo: Topology, hook: 'tc' | 'xdp'): void {
+  const work = makeTempDir(c, 'sy-npb-');
+  mkdirSync(join(work, 'spec'));
+  writeFileSync(join(work, 'spec', 'cluster.yaml'), clusterYaml({ hook, forwarding: 'snat' }));
+  writeFileSync(join(work, 'spec', 'services.yaml'), services);
+  const r = runPipeline({ paths: [join(work, 'spec')], outRoot: join(work, 'out') });
+  if (!r.ok) throw new Error(`compile: ${r.diagnostics.map(formatDiagnostic).join('\n')}`);
+  writeArtifacts(join(work, 'out'), r.ctx.artifacts!);
+  const fs = bpffs(c);
+  topo.nodes.forEach((n) => {
+    const args = ['--node', n.name, '--bpffs', fs, '--state', join(work, 'state')];
+    const a = runNodeCli(['apply', join(work, 'out', 'ns'), ...args, '--cgroup', cgroupFor(c), '--device', n.device], { netns: n.ns });
+    if (a.status !== 0) throw new Error(`apply on ${n.name}: ${a.stderr}${a.stdout}`);
+    c.teardown(() => runNodeCli(['remove', ...args], { netns: n.ns }));
+  });
+}
+
+/** kube-proxy's shape for a NodePort: DNAT in PREROUTING, masquerade of what was DNATed. */
+function iptables(topo: Topology): void {
+  const n1 = topo.nodes[0]!.ns;
+  n1.run(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-p', 'tcp', '--dport', '30001', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'DNAT', '--to-destination', '10.2.0.1:5201']);
+  n1.run(['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-p', 'tcp', '-d', '10.2.0.1', '--dport', '5201', '-m', 'conntrack', '--ctstate', 'DNAT', '-j', 'MASQUERADE']);
+}
+
+async function iperf(topo: Topology, host: string, port: number): Promise<number> {
+  const out = run([...topo.client.enter, 'iperf3', '-c', host, '-p', String(port), '-t', String(IPERF_SECONDS), '-J'], { timeout: (IPERF_SECONDS + 20) * 1000 });
+  const j = JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } };
+  return j.end.sum_received.bits_per_second;
+}
+
+async function iperfBench(): Promise<BenchRow[]> {
+  const contenders: { label: string; setup: (c: Cleanup, t: Topology) => void; host: string; port: number }[] = [
+    { label: 'Switchyard XDP (NodePort, SNAT)', setup: (c, t) => { t.receiveXdp(); switchyard(c, t, 'xdp'); }, host: '10.0.0.1', port: 30001 },
+    { label: 'Switchyard tc (NodePort, SNAT)', setup: (c, t) => switchyard(c, t, 'tc'), host: '10.0.0.1', port: 30001 },
+    { label: 'iptables DNAT+SNAT (kube-proxy)', setup: (_c, t) => iptables(t), host: '10.0.0.1', port: 30001 },
+    { label: 'direct to the pod (no LB)', setup: () => {}, host: '10.2.0.1', port: 5201 },
+  ];
+  const rows: BenchRow[] = [];
+  let reference = 0;
+  for (const x of contenders) {
+    const c = new Cleanups();
+    try {
+      const topo = buildTopology(c, { pods: [{ node: 1, address: '10.2.0.1', name: 'iperf' }] });
+      const server = spawn(topo.pods[0]!.ns.enter[0]!, [...topo.pods[0]!.ns.enter.slice(1), 'iperf3', '-s', '-p', '5201'], { stdio: 'ignore' });
+      c.teardown(() => server.kill('SIGKILL'));
+      x.setup(c, topo);
+      await new Promise((r) => setTimeout(r, 500));
+      const bps = await iperf(topo, x.host, x.port);
+      if (x.label.startsWith('iptables')) reference = bps;
+      rows.push({ label: x.label, figures: { 'iperf3 Gbit/s': (bps / 1e9).toFixed(2) } });
+    } finally {
+      c.run();
+    }
+  }
+  for (const r of rows) r.figures['vs iptables'] = reference ? `${(Number(r.figures['iperf3 Gbit/s']) / (reference / 1e9)).toFixed(2)}×` : '';
+  return rows;
+}
+
+export default async function nodeportBench(): Promise<BenchResult> {
+  const p = packetBench();
+  const floor = p.rows[0]!.established;
+  const rows: BenchRow[] = p.rows.map((r) => ({
+    label: r.label,
+    figures: {
+      'first packet ns': r.first !== undefined ? r.first.toFixed(1) : '',
+      'established ns': r.established.toFixed(1),
+      'vs floor': `${(r.established / floor).toFixed(2)}×`,
+    },
+  }));
+  rows.push(...(await iperfBench()));
+  return { title: 'north-south LB: ns/packet (BPF_PROG_TEST_RUN) and iperf3 through a NodePort', rows, notes: p.notes };
+}
+

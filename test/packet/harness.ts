@@ -76,12 +76,13 @@ export interface Variant {
   hairpin?: boolean;
   /** Entries of the service, backend and conntrack maps (default: a few thousand). */
   scale?: number;
+  maglev?: boolean;
 }
 
 const compiled = new Map<string, CompileResult>();
 
 export function compileNodeport(v: Variant): CompileResult {
-  const id = `${v.hook}/${!!v.dsr}/${!!v.hairpin}/${v.scale ?? 0}`;
+  const id = `${v.hook}/${!!v.dsr}/${!!v.hairpin}/${v.scale ?? 0}/${!!v.maglev}`;
   const n = v.scale ?? 1024;
   const known = compiled.get(id);
   if (known) return known;
@@ -96,7 +97,7 @@ export function compileNodeport(v: Variant): CompileResult {
       mapSockReverseNat: 1024,
       mapSourceRanges: 64,
       maglevTableSize: 251,
-      algorithmMaglev: false,
+      algorithmMaglev: !!v.maglev,
       forwardingDsr: !!v.dsr,
       hookXdp: v.hook === 'xdp',
       hairpin: !!v.hairpin,

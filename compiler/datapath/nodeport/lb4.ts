@@ -20,6 +20,8 @@ import {
   lb4_key,
   lb4_source_ranges,
   lookupService4,
+  maglevBackend,
+  maglevSet,
   node_config,
   pickSlot,
   rememberAffinity4,
@@ -142,7 +144,12 @@ function newFlow4(f: Flow4, now: u64, t: Translation4): i32 {
   const client: lb4_affinity_key = { client: u64(ntohl(f.saddr)), service_id: svc.service_id, netns: 0, pad: [0, 0, 0, 0, 0] };
   let id: u32 = 0;
   if (affinity) id = affinityBackend4(client, svc, clock);
-  if (id === 0) id = backendIdAt4(key, pickSlot(svc, bpf_get_prandom_u32()));
+  if (id === 0) {
+    // Maglev: the same flow picks the same backend on every node (packets of one flow may reach
+    // any node an external balancer chooses); random otherwise, the flow kept by conntrack.
+    if (features.algorithmMaglev) id = maglevBackend(svc.service_id, maglevSet(svc), 4, flowHash4(f));
+    else id = backendIdAt4(key, pickSlot(svc, bpf_get_prandom_u32()));
+  }
   const be = id !== 0 ? backend4(id) : null;
   const st = statsOf(svc.service_id);
   if (!be) {
@@ -208,6 +215,19 @@ export function egress4(ctx: SkBuff): i32 {
   const to: Nat4 = { saddr: e.src_addr, daddr: e.dst_addr, sport: e.src_port, dport: e.dst_port };
   nat4(ctx, f, to);
   return TC_ACT_OK;
+}
+
+/** A hash of the 5-tuple, the same on every node (MurmurHash3's mixing steps). */
+function flowHash4(f: Flow4): u32 {
+  let h: u32 = ntohl(f.saddr) * 0xcc9e2d51;
+  h = ((h << 15) | (h >> 17)) * 0x1b873593;
+  h = h ^ ntohl(f.daddr);
+  h = ((h << 13) | (h >> 19)) * 5 + 0xe6546b64;
+  h = h ^ ((u32(ntohs(f.sport)) << 16) | u32(ntohs(f.dport)));
+  h = h ^ u32(f.protocol);
+  h = (h ^ (h >> 16)) * 0x85ebca6b;
+  h = (h ^ (h >> 13)) * 0xc2b2ae35;
+  return h ^ (h >> 16);
 }
 
 /** Whether `addr` is in this node's pod CIDR (node_config): a local backend. */

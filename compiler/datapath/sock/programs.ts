@@ -4,6 +4,7 @@
 // IPv6, and IPv4 peers of IPv6 sockets (::ffff:a.b.c.d) through the IPv4 tables.
 
 import { lb4_sock_reverse_nat, lb6_sock_reverse_nat } from '../lb/index.ts';
+import { lb4_sock_key, lb6_sock_key } from '../lb/structs.ts';
 import { isV4Mapped, lbProtocol, sock_addr4, sock_addr6 } from './address.ts';
 import { bindTaken4, bindTaken6 } from './bind.ts';
 import { EADDRINUSE, ECONNREFUSED } from './errno.ts';
@@ -149,24 +150,32 @@ export function bind6(ctx: SockAddr): i32 {
 
 /**
  * A connected socket's reverse entry goes with it (its peer is the backend); entries of
- * unconnected UDP sockets age out of the LRU map.
+ * unconnected UDP sockets age out of the LRU map. Most sockets never had an entry: a lock-free
+ * lookup first keeps them off the bucket lock a delete takes (the talk's lesson on updates).
  * @section cgroup/sock_release
  */
 export function sock_release(ctx: Sock): i32 {
+  if (ctx.dst_port === be16(0)) return SK_PASS;
   const cookie = bpf_get_socket_cookie(ctx);
   if (ctx.family === AF_INET) {
-    lb4_sock_reverse_nat.delete({ cookie, address: ctx.dst_ip4, port: ctx.dst_port, pad: 0 });
+    forget4(cookie, ctx.dst_ip4, ctx.dst_port);
   } else if (ctx.family === AF_INET6) {
     if (isV4Mapped(ctx.dst_ip6[0], ctx.dst_ip6[1], ctx.dst_ip6[2])) {
-      lb4_sock_reverse_nat.delete({ cookie, address: ctx.dst_ip6[3], port: ctx.dst_port, pad: 0 });
+      forget4(cookie, ctx.dst_ip6[3], ctx.dst_port);
     } else {
-      lb6_sock_reverse_nat.delete({
+      const key: lb6_sock_key = {
         cookie,
         address: [ctx.dst_ip6[0], ctx.dst_ip6[1], ctx.dst_ip6[2], ctx.dst_ip6[3]],
         port: ctx.dst_port,
         pad: [0, 0, 0, 0, 0, 0],
-      });
+      };
+      if (lb6_sock_reverse_nat.lookup(key)) lb6_sock_reverse_nat.delete(key);
     }
   }
   return SK_PASS;
+}
+
+function forget4(cookie: u64, address: be32, port: be16): void {
+  const key: lb4_sock_key = { cookie, address, port, pad: 0 };
+  if (lb4_sock_reverse_nat.lookup(key)) lb4_sock_reverse_nat.delete(key);
 }

@@ -116,6 +116,34 @@ function clientRun(bin: string, ns: Netns, addr: string, cgroupJoin?: string): R
   return { perSecond: (ok * 1000) / RUN_MS, failed: failed!, cpuUs: cpu! / (ok + failed!) };
 }
 
+/**
+ * Nanoseconds per run of the socket LB's programs while `run` goes, from the kernel's own BPF
+ * statistics (kernel.bpf_stats_enabled, switched on for the measurement only): the LB's cost
+ * without the noise of the rest of the connect.
+ */
+function bpfNsPerRun(programIds: Map<string, number>, run: () => void): Map<string, number> {
+  const read = (): Map<number, { ns: number; cnt: number }> => {
+    const all = JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show'], { encoding: 'utf8' })) as Array<{ id: number; run_time_ns?: number; run_cnt?: number }>;
+    return new Map(all.map((p) => [p.id, { ns: p.run_time_ns ?? 0, cnt: p.run_cnt ?? 0 }]));
+  };
+  const before = spawnSync('sysctl', ['-n', 'kernel.bpf_stats_enabled'], { encoding: 'utf8' }).stdout.trim() || '0';
+  execFileSync('sysctl', ['-qw', 'kernel.bpf_stats_enabled=1']);
+  try {
+    const a = read();
+    run();
+    const b = read();
+    const out = new Map<string, number>();
+    for (const [name, id] of programIds) {
+      const x = a.get(id);
+      const y = b.get(id);
+      if (x && y && y.cnt > x.cnt) out.set(name, (y.ns - x.ns) / (y.cnt - x.cnt));
+    }
+    return out;
+  } finally {
+    execFileSync('sysctl', ['-qw', `kernel.bpf_stats_enabled=${before}`]);
+  }
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rate = (x: number): string => `${Math.round(x).toLocaleString('en-US')}/s`;
 
@@ -195,6 +223,15 @@ export default async function bench(): Promise<BenchResult> {
     const med = samples.map(median);
     const cpuMed = cpu.map(median);
     const [sock, direct, , ipt1, iptMany] = best as [number, number, number, number, number];
+
+    const status = cli(['status']).stdout;
+    const ids = new Map(['connect4', 'sock_release'].flatMap((n) => {
+      const m = new RegExp(`program ${n} id (\\d+)`).exec(status);
+      return m ? [[n, Number(m[1])] as const] : [];
+    }));
+    const bpf = (n: number | undefined) => (n === undefined ? '?' : `${Math.round(n)} ns`);
+    const withService = bpfNsPerRun(ids, () => contenders[0]!.run());
+    const withoutService = bpfNsPerRun(ids, () => contenders[2]!.run());
     return {
       title: `socket LB: TCP connects/s to one ClusterIP (${ROUNDS} rounds of ${RUN_MS} ms, contenders in turns)`,
       rows: contenders.map((c, i) => ({
@@ -213,6 +250,7 @@ export default async function bench(): Promise<BenchResult> {
         `target ≥ 1.5× iptables DNAT (1 service): ${sock / ipt1 >= 1.5 ? 'met' : 'NOT met'} (${(sock / ipt1).toFixed(2)}×); behind ${OTHER_SERVICES} other services: ${(sock / iptMany).toFixed(2)}×`,
         'one client, one server, both C, closing with a reset (no TIME_WAIT); the backend is a pod behind a veth on the same node',
         'ratios compare each contender\'s best run (the least disturbed by other work on the machine); client CPU is the median per connect',
+        `BPF time per call (kernel bpf_stats): to the service, connect4 ${bpf(withService.get('connect4'))} + sock_release ${bpf(withService.get('sock_release'))}; to a non-service address, connect4 ${bpf(withoutService.get('connect4'))} + sock_release ${bpf(withoutService.get('sock_release'))}`,
       ],
     };
   } finally {

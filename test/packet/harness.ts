@@ -7,6 +7,8 @@
 //                                          10.2.0.0/24 via 10.0.0.2 (02:00:00:00:00:02)
 //                                          10.9.0.0/24 via 10.0.0.9 (no neighbour: NO_NEIGH)
 //   lxc0 (02:00:00:00:01:fe)               10.1.0.1 dev lxc0 (pod, 02:00:00:00:01:01)
+//   IPv6: eth0 fd00:10::1/64, default via fd00:10::fe, fd00:10:2::/64 via fd00:10::2,
+//         fd00:10:1::1 dev lxc0 (the same MACs)
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
@@ -53,7 +55,14 @@ export function enterPacketNetns(t: Cleanup): PacketNetns {
   ip('route', 'add', '10.9.0.0/24', 'via', '10.0.0.9'); // a next hop without a neighbour entry
   ip('route', 'add', '10.1.0.1/32', 'dev', 'lxc0');
   ip('neigh', 'replace', '10.1.0.1', 'lladdr', '02:00:00:00:01:01', 'dev', 'lxc0', 'nud', 'permanent');
-  sh(['ip', 'netns', 'exec', name, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
+  ip('-6', 'addr', 'add', 'fd00:10::1/64', 'dev', 'eth0', 'nodad');
+  ip('-6', 'neigh', 'replace', 'fd00:10::fe', 'lladdr', '02:00:00:00:00:fe', 'dev', 'eth0', 'nud', 'permanent');
+  ip('-6', 'neigh', 'replace', 'fd00:10::2', 'lladdr', '02:00:00:00:00:02', 'dev', 'eth0', 'nud', 'permanent');
+  ip('-6', 'route', 'add', 'default', 'via', 'fd00:10::fe');
+  ip('-6', 'route', 'add', 'fd00:10:2::/64', 'via', 'fd00:10::2');
+  ip('-6', 'route', 'add', 'fd00:10:1::1/128', 'dev', 'lxc0');
+  ip('-6', 'neigh', 'replace', 'fd00:10:1::1', 'lladdr', '02:00:00:00:01:01', 'dev', 'lxc0', 'nud', 'permanent');
+  sh(['ip', 'netns', 'exec', name, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
   const index = (dev: string) => Number(/^(\d+):/.exec(ip('-o', 'link', 'show', dev))![1]);
   const devices = { eth0: index('eth0'), lxc0: index('lxc0') };
 

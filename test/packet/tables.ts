@@ -6,7 +6,7 @@
 import { mapLookup, mapNextKey, mapUpdate } from '../../runtime/sys/bpf-map.ts';
 import * as L from '../../compiler/emit/map-layouts.ts';
 import type { StructLayout } from '../../compiler/emit/map-layouts.ts';
-import { ip4 } from './frames.ts';
+import { ip4, ip6 } from './frames.ts';
 import type { Datapath } from './harness.ts';
 
 type FieldValue = number | bigint | string | number[];
@@ -102,15 +102,39 @@ export function putSourceRange4(dp: Datapath, revNatId: number, cidr: string): v
   put(dp, 'lb4_source_ranges', encodeStruct(L.LB4_SRC_RANGE_KEY, { prefixlen: 32 + Number(len), rev_nat_id: revNatId, address: addr! }), new Uint8Array([1]));
 }
 
-/** The node_config entry (compiler/datapath/lb/structs.ts node_config): addresses and pod CIDR. */
-export function putNodeConfig(dp: Datapath, o: { ipv4: string[]; podCidr4: string }): void {
-  const v = new Uint8Array(108);
-  v[4] = o.ipv4.length;
+/** The node_config entry (map-layouts.ts NODE_CONFIG): the node's addresses and pod CIDRs. */
+export function putNodeConfig(dp: Datapath, o: { ipv4: string[]; podCidr4: string; ipv6?: string[]; podCidr6?: string }): void {
+  const v = new Uint8Array(L.NODE_CONFIG.size);
+  const at = L.offsets(L.NODE_CONFIG);
+  v[at.ipv4_count!] = o.ipv4.length;
   const [cidr, len] = o.podCidr4.split('/');
-  v[6] = Number(len);
-  o.ipv4.forEach((a, i) => v.set(ip4(a), 8 + 4 * i));
-  v.set(ip4(cidr!), 88);
+  v[at.pod_prefix4!] = Number(len);
+  o.ipv4.forEach((a, i) => v.set(ip4(a), at.ipv4! + 4 * i));
+  v.set(ip4(cidr!), at.pod_cidr4!);
+  if (o.ipv6 && o.podCidr6) {
+    v[at.ipv6_count!] = o.ipv6.length;
+    const [cidr6, len6] = o.podCidr6.split('/');
+    v[at.pod_prefix6!] = Number(len6);
+    o.ipv6.forEach((a, i) => v.set(ip6(a), at.ipv6! + 16 * i));
+    v.set(ip6(cidr6!), at.pod_cidr6!);
+  }
   put(dp, 'node_config', new Uint8Array(4), v);
+}
+
+export interface Service6 extends Omit<Service4, 'backends'> {
+  backends: { id: number; address: string; port: number }[];
+}
+
+/** An IPv6 service entry with its backend slots and backends. */
+export function putService6(dp: Datapath, s: Service6): void {
+  const protocol = s.protocol ?? 6;
+  const flags = (s.flags ?? []).reduce((a, f) => a | L.SERVICE_FLAGS[f].bit, 0) | (L.SERVICE_KIND[s.kind] << L.SERVICE_KIND_SHIFT);
+  const key = (slot: number) => encodeStruct(L.LB6_KEY, { address: ip6(s.address), port: s.port, protocol, scope: 0, slot });
+  put(dp, 'lb6_services', key(0), encodeStruct(L.LB_SERVICE, { backend_id: s.affinity ?? 0, count: s.backends.length, rev_nat_id: s.revNatId, service_id: s.serviceId, flags }));
+  s.backends.forEach((b, i) => {
+    put(dp, 'lb6_services', key(i + 1), encodeStruct(L.LB_SERVICE, { backend_id: b.id }));
+    put(dp, 'lb6_backends', encodeStruct(L.BACKEND_ID, { backend_id: b.id }), encodeStruct(L.LB6_BACKEND, { address: ip6(b.address), port: b.port, protocol }));
+  });
 }
 
 export interface CtEntry {

@@ -40,8 +40,8 @@ export const SNAT_TRIES = 16;
  * DSR, IPv4: an 8-byte IP option right after the fixed header carries the frontend the client
  * used: type, length 8, port, address. Type 0x9e is RFC 4727's experimental option (number 30)
  * with the copied bit set, so every fragment carries it too. IPv6: a Destination Options header
- * with option 0x1e (experimental; the top bits 00 say "skip if unknown"), length 18: port and
- * address, padded with PadN to 24 bytes.
+ * of 24 bytes: PadN (so the address lands word-aligned), then option 0x1e (experimental; the top
+ * bits 00 say "skip if unknown"), length 18: port and address.
  */
 export const DSR_OPT4_TYPE = 0x9e;
 export const DSR_OPT4_LEN = 8;
@@ -58,6 +58,11 @@ export const PARSE_PASS = 1; // not ours to translate: other protocols, unknown 
 export const FRAG_NONE = 0;
 export const FRAG_FIRST = 1; // offset 0, more to come: carries the L4 header
 export const FRAG_LATER = 2; // no L4 header: translated by addresses only
+
+/** What a new flow's lookup decided (newFlow4/newFlow6). */
+export const NEW_TRANSLATE = 0;
+export const NEW_PASS = 1; // not a routable frontend
+export const NEW_DROP = 2;
 
 /** route4's answer when hairpin mode leaves the FIB out: back where the frame came from. */
 export const ROUTE_HAIRPIN = -100;

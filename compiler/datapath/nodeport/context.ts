@@ -5,8 +5,8 @@
 
 import { ROUTE_HAIRPIN } from './constants.ts';
 import { features } from './config.ts';
-import { emit4Tc, growIpv4HeaderTc } from './ctx-tc.ts';
-import { emit4Xdp, growIpv4HeaderXdp } from './ctx-xdp.ts';
+import { emitTc, growIpv4HeaderTc, growIpv6HeaderTc } from './ctx-tc.ts';
+import { emitXdp, growIpv4HeaderXdp, growIpv6HeaderXdp } from './ctx-xdp.ts';
 
 /** On to the kernel's stack. */
 export function pass(ctx: XdpMd | SkBuff): i32 {
@@ -47,6 +47,28 @@ function fibLookup4(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: be32, daddr: 
   return bpf_fib_lookup(ctx, fib, i32(sizeof<BpfFibLookup>()), 0);
 }
 
+/** As route4, for IPv6. */
+export function route6(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: FixedArray<be32, 4>, daddr: FixedArray<be32, 4>, local: bool): i64 {
+  if (local) return fibLookup6(ctx, fib, saddr, daddr);
+  return routeRemote6(ctx, fib, saddr, daddr);
+}
+
+function routeRemote6(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: FixedArray<be32, 4>, daddr: FixedArray<be32, 4>): i64 {
+  if (features.hairpin) return ROUTE_HAIRPIN;
+  return fibLookup6(ctx, fib, saddr, daddr);
+}
+
+/** @inline */
+function fibLookup6(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: FixedArray<be32, 4>, daddr: FixedArray<be32, 4>): i64 {
+  fib.family = AF_INET6;
+  fib.ifindex = ctx.ingress_ifindex;
+  for (let i = 0; i < 4; i++) {
+    fib.ipv6_src[i] = saddr[i];
+    fib.ipv6_dst[i] = daddr[i];
+  }
+  return bpf_fib_lookup(ctx, fib, i32(sizeof<BpfFibLookup>()), 0);
+}
+
 /**
  * Whether this context can send what route4 answered. XDP cannot wait for a neighbour to be
  * resolved, and must not pass a translated packet up (its source may be this node's own
@@ -60,12 +82,24 @@ export function canSend(ctx: XdpMd | SkBuff, rc: i64): bool {
 
 /** Sends the translated packet as route4 said; `local`: into a pod of this node. */
 export function emit4(ctx: XdpMd | SkBuff, fib: BpfFibLookup, rc: i64, local: bool): i32 {
-  if (isXdp(ctx)) return i32(emit4Xdp(ctx, fib, rc));
-  return emit4Tc(ctx, fib, rc, local);
+  if (isXdp(ctx)) return i32(emitXdp(ctx, fib, rc));
+  return emitTc(ctx, fib, rc, local, AF_INET);
+}
+
+/** Sends the translated packet as route6 said. */
+export function emit6(ctx: XdpMd | SkBuff, fib: BpfFibLookup, rc: i64, local: bool): i32 {
+  if (isXdp(ctx)) return i32(emitXdp(ctx, fib, rc));
+  return emitTc(ctx, fib, rc, local, AF_INET6);
 }
 
 /** Room for the DSR option after the IPv4 header; 0 or negative. */
 export function growIpv4Header(ctx: XdpMd | SkBuff): i64 {
   if (isXdp(ctx)) return growIpv4HeaderXdp(ctx);
   return growIpv4HeaderTc(ctx);
+}
+
+/** Room for the DSR Destination Options header after the IPv6 header; 0 or negative. */
+export function growIpv6Header(ctx: XdpMd | SkBuff): i64 {
+  if (isXdp(ctx)) return growIpv6HeaderXdp(ctx);
+  return growIpv6HeaderTc(ctx);
 }

@@ -5,11 +5,11 @@
 // middle. What the FIB cannot resolve here never reaches this layer: context.ts passes it up
 // untranslated, to the tc program that finishes the job (tc.ts, attached on the XDP hook too).
 
-import { DSR_OPT4_LEN, ROUTE_HAIRPIN } from './constants.ts';
+import { DSR_EXT6_LEN, DSR_OPT4_LEN, ROUTE_HAIRPIN } from './constants.ts';
 import { setMacs, swapMacs } from './ethernet.ts';
 
-/** Sends the translated frame where route4 said (`rc` is SUCCESS or ROUTE_HAIRPIN here). */
-export function emit4Xdp(ctx: XdpMd, fib: BpfFibLookup, rc: i64): u32 {
+/** Sends the translated frame where route4/route6 said (`rc` is SUCCESS or ROUTE_HAIRPIN here). */
+export function emitXdp(ctx: XdpMd, fib: BpfFibLookup, rc: i64): u32 {
   if (rc === ROUTE_HAIRPIN) {
     swapMacs(ctx);
     return XDP_TX;
@@ -37,5 +37,23 @@ export function growIpv4HeaderXdp(ctx: XdpMd): i64 {
   const moved = ctx.header<EthIpv4Words>(0);
   if (!moved) return -1;
   for (let i = 0; i < 17; i++) moved.w[i] = saved.w[i];
+  return 0;
+}
+
+/** The Ethernet and IPv6 headers, 54 bytes, as aligned 16-bit words. */
+interface EthIpv6Words {
+  w: FixedArray<u16, 27>;
+}
+
+/** As growIpv4HeaderXdp, DSR_EXT6_LEN bytes after the IPv6 header. */
+export function growIpv6HeaderXdp(ctx: XdpMd): i64 {
+  const old = ctx.header<EthIpv6Words>(0);
+  if (!old) return -1;
+  const saved = zeroed<EthIpv6Words>();
+  for (let i = 0; i < 27; i++) saved.w[i] = old.w[i];
+  if (bpf_xdp_adjust_head(ctx, -DSR_EXT6_LEN) !== 0) return -1;
+  const moved = ctx.header<EthIpv6Words>(0);
+  if (!moved) return -1;
+  for (let i = 0; i < 27; i++) moved.w[i] = saved.w[i];
   return 0;
 }

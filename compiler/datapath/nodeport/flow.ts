@@ -26,7 +26,10 @@ export function l4Offset(f: Flow4): u16 {
   return 14 + u16(f.ihl & 0x0f) * 4;
 }
 
-/** An IPv6 packet's flow (no extension headers but a leading DSR Destination Options header). */
+/**
+ * An IPv6 packet's flow. Extension headers are not walked: the only one the path knows is the
+ * DSR Destination Options header it writes itself (ext = its 24 bytes).
+ */
 export interface Flow6 {
   saddr: FixedArray<be32, 4>;
   daddr: FixedArray<be32, 4>;
@@ -34,10 +37,14 @@ export interface Flow6 {
   dport: be16;
   protocol: u8;
   tcpFlags: u8;
-  l4: u16;
-  /** Offset of the DSR option's data (port, address), 0 when the packet has none. */
-  dsr: u16;
-  pad: u16;
+  /** Bytes of the DSR Destination Options header between the IPv6 and L4 headers: 0 or 24. */
+  ext: u8;
+  pad: u8;
+}
+
+/** Where the L4 header starts: 14 + 40 (+ 24 behind a DSR header), visibly to the verifier. */
+export function l4Offset6(f: Flow6): u16 {
+  return 54 + u16(f.ext & 24);
 }
 
 /** frag4 key: what every fragment of one datagram shares. */

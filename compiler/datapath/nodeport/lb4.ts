@@ -31,7 +31,7 @@ import {
   wantsAffinity,
 } from '../lb/index.ts';
 import { features } from './config.ts';
-import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, PARSE_OK, SNAT_PORT_MIN } from './constants.ts';
+import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_OK, SNAT_PORT_MIN } from './constants.ts';
 import { ctCreate4, ctKey4, ctLive4, ctTouch4, lifetimeOf } from './conntrack4.ts';
 import { canSend, drop, emit4, pass, route4 } from './context.ts';
 import { pushDsr4, readDsr4 } from './dsr4.ts';
@@ -50,11 +50,11 @@ interface Translation4 {
   pad: u16;
 }
 
-/** newFlow4's outcomes. */
-const NEW_TRANSLATE = 0;
-const NEW_PASS = 1;
-const NEW_DROP = 2;
-
+/**
+ * A BPF-to-BPF call of its own: each family's stack frame is separate (both inline would
+ * need more than the 512 bytes a program may use).
+ * @noinline
+ */
 export function ingress4(ctx: XdpMd | SkBuff): i32 {
   const f = zeroed<Flow4>();
   if (parse4(ctx, f) !== PARSE_OK) return pass(ctx);
@@ -204,7 +204,12 @@ function acceptDsr4(ctx: XdpMd | SkBuff, f: Flow4, addr: be32, port: be16, now: 
   return emit4(ctx, fib, rc, true);
 }
 
-/** Replies leaving the node: those of local backends (and DSR backends) take the frontend's source. */
+/**
+ * Replies leaving the node: those of local backends (and DSR backends) take the frontend's source.
+ * A BPF-to-BPF call of its own: each family's stack frame is separate (both inline would
+ * need more than the 512 bytes a program may use).
+ * @noinline
+ */
 export function egress4(ctx: SkBuff): i32 {
   const f = zeroed<Flow4>();
   if (parse4(ctx, f) !== PARSE_OK) return TC_ACT_OK;

@@ -1,11 +1,13 @@
 // North-south load balancing on tc (northSouthHook: tc): the node's devices' ingress. Replies
 // of local and DSR backends are translated by the egress program (egress.ts), on both hooks.
 
-import { ETH_P_IP } from '../headers.ts';
+import { ETH_P_IP, ETH_P_IPV6 } from '../headers.ts';
 import { ingress4 } from './lb4.ts';
+import { ingress6 } from './lb6.ts';
 
 /** @section tcx/ingress */
 export function nodeport_ingress(ctx: SkBuff): i32 {
   if (ctx.protocol === htons(ETH_P_IP)) return ingress4(ctx);
+  if (ctx.protocol === htons(ETH_P_IPV6)) return ingress6(ctx);
   return TC_ACT_OK;
 }

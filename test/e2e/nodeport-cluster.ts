@@ -26,6 +26,8 @@ export interface ClusterOptions {
   routes?: Record<string, number>;
   /** The `services:` and `hostPorts:` documents. */
   services: string;
+  /** IPv6 too: node, pod and client addresses of both families (ns-topology.ts). */
+  ipv6?: boolean;
 }
 
 export interface NodeportCluster {
@@ -43,7 +45,7 @@ export interface NodeportCluster {
 export async function nodeportCluster(t: ExecutionContext, o: ClusterOptions): Promise<NodeportCluster> {
   const work = tempDir(t, 'sy-np-');
   const bpffs = mountBpffs(t);
-  const topo = buildTopology(t, { pods: o.pods, routes: o.routes ?? {} });
+  const topo = buildTopology(t, { pods: o.pods, routes: o.routes ?? {}, ipv6: !!o.ipv6 });
   if (o.hook === 'xdp') topo.receiveXdp();
   const cgroups: TestCgroup[] = topo.nodes.map(() => createCgroup(t, 'sy-np'));
   const specDir = join(work, 'spec');

@@ -157,3 +157,28 @@ export async function dsrScenario(t: ExecutionContext, hook: 'tc' | 'xdp'): Prom
   // Local backends are unaffected by DSR.
   t.deepEqual(ask(t, c, client, 'tcp', '10.0.0.1', 30002), { pod: 'pod1', address: CLIENT });
 }
+
+export async function ipv6Scenario(t: ExecutionContext, hook: 'tc' | 'xdp'): Promise<void> {
+  const services = `services:
+  - name: remote
+    type: NodePort
+    clusterIPs: [10.5.0.2, fd00:10:5::2]
+    ports: [{ name: http, port: 80, targetPort: 8080, nodePort: 30001 }]
+    backends:
+      - { address: 10.2.0.1, node: node2 }
+      - { address: fd00:10:2::1, node: node2 }
+  - name: local
+    type: NodePort
+    clusterIPs: [10.5.0.3, fd00:10:5::3]
+    ports: [{ name: http, port: 80, targetPort: 8080, nodePort: 30002 }]
+    backends:
+      - { address: fd00:10:1::1, node: node1 }
+`;
+  const c = await nodeportCluster(t, { hook, forwarding: 'snat', pods: pods.slice(0, 2), services, ipv6: true });
+  const client = c.topo.client;
+  // Over IPv6: a remote backend by SNAT to node 1's IPv6 address, a local one with the client's.
+  t.deepEqual(ask(t, c, client, 'tcp', 'fd00:10::1', 30001), { pod: 'pod2', address: 'fd00:10::1' });
+  t.deepEqual(ask(t, c, client, 'tcp', 'fd00:10::1', 30002), { pod: 'pod1', address: c.topo.clientAddress6! });
+  // The same service over IPv4 still has its IPv4 backend.
+  t.deepEqual(ask(t, c, client, 'tcp', '10.0.0.1', 30001), { pod: 'pod2', address: '10.0.0.1' });
+}

@@ -4,11 +4,12 @@
 
 import type { ClusterOptions } from './nodeport-cluster.ts';
 
-export function clusterYaml(o: Pick<ClusterOptions, 'hook' | 'forwarding'>): string {
+export function clusterYaml(o: Pick<ClusterOptions, 'hook' | 'forwarding' | 'ipv6'>): string {
+  const v6 = !!o.ipv6;
   return `cluster:
   name: ns
   serviceCIDRs:
-    v4: 10.5.0.0/16
+    v4: 10.5.0.0/16${v6 ? '\n    v6: fd00:10:5::/108' : ''}
   nodePortRange: 30000-32767
   loadBalancerPools:
     - name: onprem
@@ -21,11 +22,11 @@ export function clusterYaml(o: Pick<ClusterOptions, 'hook' | 'forwarding'>): str
     devices: [eth0]
 nodes:
   - name: node1
-    addresses: [10.0.0.1]
-    podCIDRs: [10.1.0.0/24]
+    addresses: [10.0.0.1${v6 ? ', fd00:10::1' : ''}]
+    podCIDRs: [10.1.0.0/24${v6 ? ', fd00:10:1::/64' : ''}]
   - name: node2
-    addresses: [10.0.0.2]
-    podCIDRs: [10.2.0.0/24]
+    addresses: [10.0.0.2${v6 ? ', fd00:10::2' : ''}]
+    podCIDRs: [10.2.0.0/24${v6 ? ', fd00:10:2::/64' : ''}]
 `;
 }
 

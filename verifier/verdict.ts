@@ -34,6 +34,10 @@ export interface Verdict {
   peakStates: number;
   /** Deepest stack use of the main program, bytes. */
   stackDepth: number;
+  /** Walks over the program: one more each time branches decided by value were found. */
+  walks: number;
+  /** Branches whose operands counted as uses of precision in the last walk. */
+  decidedBranches: number;
   /** The source line of the failing instruction, when line info was given. */
   line?: LineInfo;
 }

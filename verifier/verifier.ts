@@ -25,6 +25,8 @@ interface Exports extends Record<string, unknown> {
   resultStates(): number;
   resultPeakStates(): number;
   resultStackDepth(): number;
+  resultWalks(): number;
+  resultDecidedBranches(): number;
 }
 
 export class WasmVerifier {
@@ -60,6 +62,8 @@ export class WasmVerifier {
       states: x.resultStates(),
       peakStates: x.resultPeakStates(),
       stackDepth: x.resultStackDepth(),
+      walks: x.resultWalks(),
+      decidedBranches: x.resultDecidedBranches(),
     };
     const line = lineAt(input.lineInfo, insn);
     if (!verdict.ok && line) verdict.line = line;
@@ -68,7 +72,7 @@ export class WasmVerifier {
 }
 
 function fail(_input: VerifyInput, kind: Verdict['kind'], message: string): Verdict {
-  return { ok: false, kind, message, insn: 0, processed: 0, states: 0, peakStates: 0, stackDepth: 0 };
+  return { ok: false, kind, message, insn: 0, processed: 0, states: 0, peakStates: 0, stackDepth: 0, walks: 0, decidedBranches: 0 };
 }
 
 /**

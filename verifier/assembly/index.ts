@@ -14,7 +14,7 @@ import { MapInfo, Program, setProgram } from './program';
 import { initIdMap, peakStates, resetPruneStats, totalStates } from './prune';
 import { initScalarAlu } from './scalar-alu';
 import { initPools } from './state';
-import { processed, run, subprogDepth } from './verify';
+import { processed, run, sinkCount, subprogDepth, walks } from './verify';
 
 export const Uint8Array_ID = idof<Uint8Array>();
 export const Int32Array_ID = idof<Int32Array>();
@@ -83,4 +83,14 @@ export function resultPeakStates(): i32 {
 /** Deepest stack use of the main program, in bytes. */
 export function resultStackDepth(): i32 {
   return subprogDepth.length ? subprogDepth[0] : 0;
+}
+
+/** Walks over the program (more than one when branches decided by value were found). */
+export function resultWalks(): i32 {
+  return walks;
+}
+
+/** Branches whose operands counted as uses of precision in the last walk. */
+export function resultDecidedBranches(): i32 {
+  return sinkCount;
 }

@@ -51,7 +51,27 @@ export function decideJump(st: State, i: i32): i32 {
     return GO_ERROR;
   }
   const t = outcome(a, b, op, is32);
+  if (t >= 0 && (a.type == SCALAR || b.type == SCALAR)) unchecked((decided[i] = true));
   return t == 1 ? GO_TAKEN : t == 0 ? GO_FALL : GO_BOTH;
+}
+
+/** Branches a walk decided from scalar values (precision.ts takes them as uses of the values). */
+let decided: StaticArray<bool> = changetype<StaticArray<bool>>(0);
+
+export function resetDecided(n: i32): void {
+  decided = new StaticArray<bool>(n);
+}
+
+/** Adds this walk's decided branches to `sinks`; whether any was new. */
+export function addDecided(sinks: StaticArray<bool>): bool {
+  let added = false;
+  for (let i = 0; i < decided.length; i++) {
+    if (unchecked(decided[i]) && !unchecked(sinks[i])) {
+      unchecked((sinks[i] = true));
+      added = true;
+    }
+  }
+  return added;
 }
 
 function operand(st: State, i: i32, x: bool, is32: bool): Reg {

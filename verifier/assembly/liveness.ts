@@ -4,10 +4,13 @@
 
 import { Cfg, jumpTarget, NO_JUMP } from './cfg';
 import {
-  ALU_END, ALU_MOV, ALU_NEG, ATOMIC_CMPXCHG, ATOMIC_FETCH, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD,
-  CLS_LDX, CLS_ST, CLS_STX, JMP_CALL, JMP_EXIT, JMP_JA, LD_IMM64, MODE_ATOMIC, MODE_IND, SRC_X, classOf, modeOf, opOf, srcOf,
+  ALU_END, ALU_MOV, ALU_NEG, ATOMIC_CMPXCHG, ATOMIC_FETCH, CALL_HELPER, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD,
+  CLS_LDX, CLS_ST, CLS_STX, JMP_CALL, JMP_EXIT, JMP_JA, LD_IMM64, MODE_ATOMIC, MODE_IND, SRC_X, classOf, modeOf, opOf, sizeBytes, srcOf,
 } from './opcode';
 import { prog } from './program';
+import { A_KEY, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_VALUE, proto } from './helpers';
+import { ALL_SLOTS, exactlyOne, touched } from './precision';
+import { argSlots, callSlots, largestMapOperand } from './stack-refs';
 
 const ARGS: u16 = 0b111110; // r1-r5
 const CALLER_SAVED: u16 = 0b111111; // r0-r5
@@ -102,6 +105,64 @@ export function computeLiveness(cfg: Cfg): StaticArray<u16> {
       const v = <u16>(unchecked(use[i]) | (out & ~unchecked(def[i])));
       if (v != unchecked(live[i])) {
         unchecked((live[i] = v));
+        changed = true;
+      }
+    }
+  }
+  return live;
+}
+
+/**
+ * Which stack slots of the running frame may be read before being replaced, before each
+ * instruction: loads, atomics and helpers reading memory through pointers into the frame
+ * (stack-refs.ts says where they point); a called function may read any. Dead slots do not
+ * matter to pruning, whatever they hold.
+ */
+export function computeSlotLiveness(cfg: Cfg): StaticArray<u64> {
+  const n = prog.count;
+  const live = new StaticArray<u64>(n);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let i = n - 1; i >= 0; i--) {
+      if (unchecked(cfg.isImmHi[i])) continue;
+      const code = unchecked(prog.code[i]);
+      const cls = classOf(code);
+      const isJmp = cls == CLS_JMP || cls == CLS_JMP32;
+      const op = opOf(code);
+      let m: u64 = 0;
+      if (!(isJmp && op == JMP_EXIT)) {
+        const next = code == LD_IMM64 ? i + 2 : i + 1;
+        if (!(isJmp && op == JMP_JA) && next < n) m |= unchecked(live[next]);
+        const t = jumpTarget(i);
+        if (t != NO_JUMP && t >= 0 && t < n) m |= unchecked(live[t]);
+      }
+      const d = <i32>unchecked(prog.dst[i]);
+      const s = <i32>unchecked(prog.src[i]);
+      const off = <i32>unchecked(prog.off[i]);
+      if (cls == CLS_LDX) {
+        if (s <= 10) m |= touched(i, s, off, sizeBytes(code));
+      } else if ((cls == CLS_ST || cls == CLS_STX) && d <= 10) {
+        const t = touched(i, d, off, sizeBytes(code));
+        if (cls == CLS_STX && modeOf(code) == MODE_ATOMIC) m |= t;
+        else if (sizeBytes(code) == 8 && exactlyOne(t)) m &= ~t;
+      } else if (isJmp && op == JMP_CALL) {
+        if (s == CALL_HELPER) {
+          const p = proto(unchecked(prog.imm[i]));
+          if (!p) m = ALL_SLOTS;
+          else {
+            for (let k = 1; k <= 5; k++) {
+              const a = p.arg(k);
+              if (a == A_KEY || a == A_VALUE) m |= argSlots(i, k, largestMapOperand());
+              else if (a == A_MEM_RO || a == A_MEM_RO_OR_NULL || a == A_MEM_RW) m |= argSlots(i, k, -1);
+            }
+          }
+        } else {
+          m |= callSlots(i, unchecked(cfg.subprogOf[i + unchecked(prog.imm[i]) + 1]));
+        }
+      }
+      if (m != unchecked(live[i])) {
+        unchecked((live[i] = m));
         changed = true;
       }
     }

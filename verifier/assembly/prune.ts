@@ -35,9 +35,12 @@ export function resetPruneStats(): void {
 }
 export let peakStates: i32 = 0;
 
-export function initPrune(cfg: Cfg, live: StaticArray<u16>): void {
+let liveSlots: StaticArray<u64> = changetype<StaticArray<u64>>(0);
+
+export function initPrune(cfg: Cfg, live: StaticArray<u16>, slots: StaticArray<u64>): void {
   explored = new StaticArray<Array<Explored> | null>(live.length);
   liveIn = live;
+  liveSlots = slots;
   cfgRef = cfg;
   totalStates = 0;
   peakStates = 0;
@@ -166,9 +169,11 @@ function regSafe(o: Reg, c: Reg, exact: bool, precise: bool = true): bool {
   return idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
 }
 
-function stackSafe(o: Frame, c: Frame, exact: bool, preciseSlots: u64): bool {
+function stackSafe(o: Frame, c: Frame, exact: bool, preciseSlots: u64, live: u64): bool {
   for (let slot = 0; slot < STACK_SIZE / 8; slot++) {
-    if (!exact && (preciseSlots & (<u64>1 << <u64>slot)) == 0 && dataOnly(o, slot) && dataOnly(c, slot)) continue;
+    const bit = <u64>1 << <u64>slot;
+    if (!exact && (live & bit) == 0) continue;
+    if (!exact && (preciseSlots & bit) == 0 && dataOnly(o, slot) && dataOnly(c, slot)) continue;
     const base = slot * 8;
     const os = unchecked(o.spill[slot]);
     const cs = unchecked(c.spill[slot]);
@@ -237,7 +242,7 @@ export function statesSafe(old: State, cur: State, insn: i32, exact: bool): bool
       if ((<i32>live & (1 << r)) == 0) continue;
       if (!regSafe(unchecked(ofr.regs[r]), unchecked(cf.regs[r]), exact, (precise & (1 << r)) != 0)) return false;
     }
-    if (!stackSafe(ofr, cf, exact, top ? unchecked(precSlots[insn]) : ALL_SLOTS)) return false;
+    if (!stackSafe(ofr, cf, exact, top ? unchecked(precSlots[insn]) : ALL_SLOTS, top ? unchecked(liveSlots[insn]) : ALL_SLOTS)) return false;
   }
   return true;
 }

@@ -8,8 +8,10 @@ import { buildCfg, Cfg, jumpTarget } from './cfg';
 import { doExit, doHelperCall, doLocalCall, EXIT_ERROR, EXIT_PROGRAM_DONE } from './call';
 import { selectCtx } from './ctx';
 import { fail, failed, MALFORMED, TOO_COMPLEX, UNSUPPORTED } from './errors';
-import { decideJump, GO_BOTH, GO_ERROR, GO_TAKEN, learnFromJump } from './jump';
-import { computeLiveness } from './liveness';
+import { addDecided, decideJump, GO_BOTH, GO_ERROR, GO_TAKEN, learnFromJump, resetDecided } from './jump';
+import { computeLiveness, computeSlotLiveness } from './liveness';
+import { computeStackRefs } from './stack-refs';
+import { computeArgPointers } from './arg-pointers';
 import { computePrecision } from './precision';
 import { checkLoad, checkStore } from './memory';
 import { checkAtomic } from './atomic';
@@ -26,6 +28,9 @@ import { STACK_SIZE, State, allocState, cloneState, freeState } from './state';
 export const INSN_LIMIT: i32 = 1000000;
 
 export let processed: i32 = 0;
+/** Walks made (see run) and branches taken as uses of precision in the last one. */
+export let walks: i32 = 0;
+export let sinkCount: i32 = 0;
 /** Deepest stack use of each subprogram, in bytes (positive). */
 export let subprogDepth: StaticArray<i32> = changetype<StaticArray<i32>>(0);
 
@@ -39,6 +44,8 @@ let pending: Array<State> = changetype<Array<State>>(0);
 /** Verifies `prog`; the outcome is in errors.ts (verdict, message, instruction). */
 export function run(): void {
   processed = 0;
+  walks = 0;
+  sinkCount = 0;
   subprogDepth = new StaticArray<i32>(0);
   if (!selectCtx()) {
     fail(0, 'program type ' + prog.progType.toString() + ' (attach type ' + prog.attachType.toString() +
@@ -48,9 +55,36 @@ export function run(): void {
   const c = buildCfg();
   if (!c) return;
   cfg = c;
-  subprogDepth = new StaticArray<i32>(cfg.subprogStart.length);
-  computePrecision(cfg);
-  initPrune(cfg, computeLiveness(cfg));
+  computeArgPointers(cfg);
+  computeStackRefs(cfg);
+  const live = computeLiveness(cfg);
+  const liveSlots = computeSlotLiveness(cfg);
+  // Branches count as uses of a value's precision only where some walk decided them by value
+  // (the kernel's rule, found path by path there): walk, collect the branches decided, and walk
+  // again with those as uses until no new one appears. Errors found on any walk are real.
+  const sinks = new StaticArray<bool>(prog.count);
+  walks = 0;
+  for (let attempt = 0; ; attempt++) {
+    walks++;
+    if (attempt == MAX_ATTEMPTS) for (let i = 0; i < prog.count; i++) unchecked((sinks[i] = true));
+    resetDecided(prog.count);
+    computePrecision(cfg, sinks);
+    initPrune(cfg, live, liveSlots);
+    subprogDepth = new StaticArray<i32>(cfg.subprogStart.length);
+    processed = 0;
+    if (!explore()) return;
+    if (attempt == MAX_ATTEMPTS || !addDecided(sinks)) break;
+    sinkCount = 0;
+    for (let i = 0; i < prog.count; i++) if (unchecked(sinks[i])) sinkCount++;
+  }
+  checkStackDepth();
+}
+
+/** Walks the attempts' limit before every branch is taken as a use. */
+const MAX_ATTEMPTS: i32 = 6;
+
+/** One walk over every path; false after an error. */
+function explore(): bool {
   pending = new Array<State>();
   let st = allocState();
   st.pushFrame(-1, 0);
@@ -60,11 +94,11 @@ export function run(): void {
     const pc = st.pc;
     if (unchecked(cfg.prunePoint[pc])) {
       const v = visitPrunePoint(st, pc);
-      if (v == VISIT_LOOP) return;
+      if (v == VISIT_LOOP) return false;
       if (v == VISIT_PRUNED) {
         notePathEnd(st);
         freeState(st);
-        if (!pending.length) break;
+        if (!pending.length) return true;
         st = pending.pop();
         continue;
       }
@@ -72,19 +106,19 @@ export function run(): void {
     processed++;
     if (processed > INSN_LIMIT) {
       fail(pc, 'BPF program is too large. Processed ' + processed.toString() + ' insn', TOO_COMPLEX);
-      return;
+      return false;
     }
     const r = step(st, pc);
-    if (r == STEP_ERROR) return;
+    if (r == STEP_ERROR) return false;
     if (r == STEP_END) {
       recordDepths(st);
       notePathEnd(st);
       freeState(st);
-      if (!pending.length) break;
+      if (!pending.length) return true;
       st = pending.pop();
     }
   }
-  checkStackDepth();
+  return true;
 }
 
 function recordDepths(st: State): void {

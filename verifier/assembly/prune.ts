@@ -21,6 +21,9 @@ const MAX_ANCESTOR_WALK: i32 = 100000;
 export class Explored {
   /** Paths still running below this state (its own continuation and the branches it forked). */
   pending: i32 = 1;
+  /** Prunes it allowed and comparisons it failed: states that rarely help are dropped. */
+  hits: i32 = 0;
+  misses: i32 = 0;
   constructor(public state: State, public parent: Explored | null, public insn: i32) {}
 }
 
@@ -28,6 +31,35 @@ let explored: StaticArray<Array<Explored> | null> = changetype<StaticArray<Array
 let liveIn: StaticArray<u16> = changetype<StaticArray<u16>>(0);
 let cfgRef: Cfg = changetype<Cfg>(0);
 export let totalStates: i32 = 0;
+/**
+ * Values some prune of this walk ignored: (instruction << 7) | register, or | 64 + slot for a
+ * stack slot. verify.ts walks again only if later-found branches make one of them matter.
+ */
+export let relaxed: Array<i32> = changetype<Array<i32>>(0);
+/** More were ignored than recorded: assume any may matter. */
+export let relaxedOverflow: bool = false;
+const MAX_RELAXED: i32 = 1 << 16;
+// Ignored while comparing one pair of states; kept only if the prune happens.
+let pendingRelaxed: StaticArray<i32> = changetype<StaticArray<i32>>(0);
+let pendingCount: i32 = 0;
+let pendingOverflow: bool = false;
+let lastRelaxed: bool = false;
+
+function notePending(v: i32): void {
+  if (pendingCount < pendingRelaxed.length) unchecked((pendingRelaxed[pendingCount++] = v));
+  else pendingOverflow = true;
+}
+
+function commitPending(): void {
+  for (let k = 0; k < pendingCount; k++) {
+    if (relaxed.length >= MAX_RELAXED) {
+      relaxedOverflow = true;
+      break;
+    }
+    relaxed.push(unchecked(pendingRelaxed[k]));
+  }
+  if (pendingOverflow) relaxedOverflow = true;
+}
 
 export function resetPruneStats(): void {
   totalStates = 0;
@@ -38,6 +70,10 @@ export let peakStates: i32 = 0;
 let liveSlots: StaticArray<u64> = changetype<StaticArray<u64>>(0);
 
 export function initPrune(cfg: Cfg, live: StaticArray<u16>, slots: StaticArray<u64>): void {
+  relaxed = new Array<i32>();
+  sinceStore = STORE_EVERY;
+  relaxedOverflow = false;
+  pendingRelaxed = new StaticArray<i32>(256);
   explored = new StaticArray<Array<Explored> | null>(live.length);
   liveIn = live;
   liveSlots = slots;
@@ -67,6 +103,14 @@ export function notePathEnd(st: State): void {
   }
 }
 
+/** Instructions processed since a state was last kept (verify.ts counts them). */
+export let sinceStore: i32 = 0;
+const STORE_EVERY: i32 = 8;
+
+export function countProcessed(): void {
+  sinceStore++;
+}
+
 export const VISIT_CONTINUE: i32 = 0;
 export const VISIT_PRUNED: i32 = 1;
 export const VISIT_LOOP: i32 = 2;
@@ -78,7 +122,20 @@ export function visitPrunePoint(st: State, insn: i32): i32 {
     for (let k = 0; k < list.length; k++) {
       const e = unchecked(list[k]);
       if (e.pending == 0) {
-        if (statesSafe(e.state, st, insn, false)) return VISIT_PRUNED;
+        pendingCount = 0;
+        pendingOverflow = false;
+        if (statesSafe(e.state, st, insn, false)) {
+          commitPending();
+          e.hits++;
+          return VISIT_PRUNED;
+        }
+        // A finished state that keeps failing is not worth comparing against any more.
+        if (++e.misses > e.hits * 3 + 3) {
+          unchecked((list[k] = list[list.length - 1]));
+          list.pop();
+          k--;
+          continue;
+        }
       } else if (unchecked(cfgRef.loopHead[insn]) && statesSafe(e.state, st, insn, true) && isAncestor(e, st)) {
         fail(insn, 'infinite loop detected at insn ' + insn.toString());
         return VISIT_LOOP;
@@ -88,7 +145,10 @@ export function visitPrunePoint(st: State, insn: i32): i32 {
     list = new Array<Explored>();
     unchecked((explored[insn] = list));
   }
-  if (list.length < MAX_STATES_PER_INSN) {
+  // Like the kernel, keep a new state only every few instructions (but always at loop heads,
+  // where loops are caught): fewer copies and shorter lists cost less than the prunes they miss.
+  if (list.length < MAX_STATES_PER_INSN && (sinceStore >= STORE_EVERY || unchecked(cfgRef.loopHead[insn]))) {
+    sinceStore = 0;
     const e = new Explored(cloneState(st), checkpointOf(st), insn);
     list.push(e);
     st.checkpoint = changetype<usize>(e);
@@ -152,7 +212,10 @@ function regSafe(o: Reg, c: Reg, exact: bool, precise: bool = true): bool {
   if (o.type == NOT_INIT) return true;
   if (c.type != o.type) return false;
   if (o.type == SCALAR) {
-    if (!precise) return true;
+    if (!precise) {
+      if (!valueWithin(o, c) || (o.id != 0 && (c.id == 0 || o.delta != c.delta))) lastRelaxed = true;
+      return true;
+    }
     if (!valueWithin(o, c)) return false;
     if (o.id != 0) return c.id != 0 && o.delta == c.delta && idsMatch(o.id, c.id);
     return true;
@@ -172,37 +235,61 @@ function regSafe(o: Reg, c: Reg, exact: bool, precise: bool = true): bool {
 function stackSafe(o: Frame, c: Frame, exact: bool, preciseSlots: u64, live: u64): bool {
   for (let slot = 0; slot < STACK_SIZE / 8; slot++) {
     const bit = <u64>1 << <u64>slot;
-    if (!exact && (live & bit) == 0) continue;
-    if (!exact && (preciseSlots & bit) == 0 && dataOnly(o, slot) && dataOnly(c, slot)) continue;
-    const base = slot * 8;
-    const os = unchecked(o.spill[slot]);
-    const cs = unchecked(c.spill[slot]);
-    const on = unchecked(o.spillSize[slot]);
-    const cn = unchecked(c.spillSize[slot]);
     if (exact) {
-      for (let b = base; b < base + 8; b++) if (unchecked(o.slot[b]) != unchecked(c.slot[b])) return false;
-      if ((os != null) != (cs != null) || on != cn) return false;
-      if (os && cs && !regSafe(os, cs, true)) return false;
+      if (!slotEqual(o, c, slot)) return false;
       continue;
     }
-    let oldCovers = 0;
-    if (os) {
-      if (cs && on == cn) {
-        if (!regSafe(os, cs, false)) return false;
-        oldCovers = on;
-      } else if (os.type != SCALAR || os.id != 0 || !isUnbounded(os)) {
-        // A spill says more than plain data, unless it is an unknown number.
-        return false;
-      }
+    if ((live & bit) == 0) continue;
+    if ((preciseSlots & bit) == 0 && dataOnly(o, slot) && dataOnly(c, slot)) {
+      // Ignored: noted unless plainly the same (a difference the values would not show is
+      // noted too, which only costs a walk).
+      if (!sameBytes(o, c, slot) || unchecked(o.spill[slot]) || unchecked(c.spill[slot])) notePending((insnNow << 7) | (64 + slot));
+      continue;
     }
-    for (let b = base + oldCovers; b < base + 8; b++) {
-      const ot = unchecked(o.slot[b]);
-      const ct = unchecked(c.slot[b]);
-      if (ot == STACK_ZERO && ct != STACK_ZERO) return false;
-      // Data (or an unknown number) covers data, but not a spilled pointer: a pointer loads as
-      // a pointer, and narrower loads of it are refused.
-      if (ct == STACK_SPILL && cs && cs.type != SCALAR) return false;
+    if (!slotSafe(o, c, slot)) return false;
+  }
+  return true;
+}
+
+function slotEqual(o: Frame, c: Frame, slot: i32): bool {
+  const base = slot * 8;
+  for (let b = base; b < base + 8; b++) if (unchecked(o.slot[b]) != unchecked(c.slot[b])) return false;
+  const os = unchecked(o.spill[slot]);
+  const cs = unchecked(c.spill[slot]);
+  if ((os != null) != (cs != null) || unchecked(o.spillSize[slot]) != unchecked(c.spillSize[slot])) return false;
+  return !os || !cs || regSafe(os, cs, true);
+}
+
+// @ts-ignore: decorator
+@inline function sameBytes(o: Frame, c: Frame, slot: i32): bool {
+  return load<u64>(changetype<usize>(o.slot) + (<usize>slot << 3)) == load<u64>(changetype<usize>(c.slot) + (<usize>slot << 3));
+}
+
+/** Whether slot `slot` of `c` is covered by that of `o`, values compared. */
+function slotSafe(o: Frame, c: Frame, slot: i32): bool {
+  if (sameBytes(o, c, slot) && !unchecked(o.spill[slot]) && !unchecked(c.spill[slot])) return true;
+  const base = slot * 8;
+  const os = unchecked(o.spill[slot]);
+  const cs = unchecked(c.spill[slot]);
+  const on = unchecked(o.spillSize[slot]);
+  const cn = unchecked(c.spillSize[slot]);
+  let oldCovers = 0;
+  if (os) {
+    if (cs && on == cn) {
+      if (!regSafe(os, cs, false)) return false;
+      oldCovers = on;
+    } else if (os.type != SCALAR || os.id != 0 || !isUnbounded(os)) {
+      // A spill says more than plain data, unless it is an unknown number.
+      return false;
     }
+  }
+  for (let b = base + oldCovers; b < base + 8; b++) {
+    const ot = unchecked(o.slot[b]);
+    const ct = unchecked(c.slot[b]);
+    if (ot == STACK_ZERO && ct != STACK_ZERO) return false;
+    // Data (or an unknown number) covers data, but not a spilled pointer: a pointer loads as
+    // a pointer, and narrower loads of it are refused.
+    if (ct == STACK_SPILL && cs && cs.type != SCALAR) return false;
   }
   return true;
 }
@@ -221,7 +308,10 @@ function liveMask(st: State, f: i32, insn: i32): u16 {
 }
 
 /** Whether `cur` at `insn` is covered by `old` (or, exact, identical to it where it matters). */
+let insnNow: i32 = 0;
+
 export function statesSafe(old: State, cur: State, insn: i32, exact: bool): bool {
+  insnNow = insn;
   if (old.depth != cur.depth) return false;
   for (let f = 0; f < old.depth; f++) {
     const ofr = old.frame(f);
@@ -240,7 +330,9 @@ export function statesSafe(old: State, cur: State, insn: i32, exact: bool): bool
     const precise = top ? <i32>unchecked(precRegs[insn]) : 0x3ff;
     for (let r = 0; r < 10; r++) {
       if ((<i32>live & (1 << r)) == 0) continue;
+      lastRelaxed = false;
       if (!regSafe(unchecked(ofr.regs[r]), unchecked(cf.regs[r]), exact, (precise & (1 << r)) != 0)) return false;
+      if (lastRelaxed) notePending((insn << 7) | r);
     }
     if (!stackSafe(ofr, cf, exact, top ? unchecked(precSlots[insn]) : ALL_SLOTS, top ? unchecked(liveSlots[insn]) : ALL_SLOTS)) return false;
   }

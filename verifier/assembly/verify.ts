@@ -12,7 +12,8 @@ import { addDecided, decideJump, GO_BOTH, GO_ERROR, GO_TAKEN, learnFromJump, res
 import { computeLiveness, computeSlotLiveness } from './liveness';
 import { computeStackRefs } from './stack-refs';
 import { computeArgPointers } from './arg-pointers';
-import { computePrecision } from './precision';
+import { seedSinks } from './const-hints';
+import { computePrecision, precRegs, precSlots } from './precision';
 import { checkLoad, checkStore } from './memory';
 import { checkAtomic } from './atomic';
 import {
@@ -21,7 +22,7 @@ import {
   PSEUDO_MAP_VALUE, SZ_DW, classOf, modeOf, opOf, sizeBytes,
 } from './opcode';
 import { prog, MAP_ARRAY } from './program';
-import { initPrune, noteFork, notePathEnd, visitPrunePoint, VISIT_LOOP, VISIT_PRUNED } from './prune';
+import { countProcessed, initPrune, noteFork, notePathEnd, relaxed, relaxedOverflow, visitPrunePoint, VISIT_LOOP, VISIT_PRUNED } from './prune';
 import { CONST_PTR_TO_MAP, PTR_TO_CTX, PTR_TO_MAP_VALUE } from './reg';
 import { STACK_SIZE, State, allocState, cloneState, freeState } from './state';
 
@@ -63,6 +64,7 @@ export function run(): void {
   // (the kernel's rule, found path by path there): walk, collect the branches decided, and walk
   // again with those as uses until no new one appears. Errors found on any walk are real.
   const sinks = new StaticArray<bool>(prog.count);
+  seedSinks(cfg, sinks);
   walks = 0;
   for (let attempt = 0; ; attempt++) {
     walks++;
@@ -73,11 +75,30 @@ export function run(): void {
     subprogDepth = new StaticArray<i32>(cfg.subprogStart.length);
     processed = 0;
     if (!explore()) return;
-    if (attempt == MAX_ATTEMPTS || !addDecided(sinks)) break;
+    // A walk stands when the branches it decided were already counted, or when no value its
+    // prunes ignored matters once they are.
+    if (attempt == MAX_ATTEMPTS || (relaxed.length == 0 && !relaxedOverflow) || !addDecided(sinks)) break;
+    if (!relaxedOverflow) {
+      computePrecision(cfg, sinks);
+      if (!ignoredNowMatter()) break;
+    }
     sinkCount = 0;
     for (let i = 0; i < prog.count; i++) if (unchecked(sinks[i])) sinkCount++;
   }
   checkStackDepth();
+}
+
+/** Whether a value some prune of the last walk ignored is precise under the new sinks. */
+function ignoredNowMatter(): bool {
+  for (let k = 0; k < relaxed.length; k++) {
+    const v = unchecked(relaxed[k]);
+    const insn = v >> 7;
+    const item = v & 127;
+    if (item < 64) {
+      if ((<i32>unchecked(precRegs[insn]) & (1 << item)) != 0) return true;
+    } else if ((unchecked(precSlots[insn]) & (<u64>1 << <u64>(item - 64))) != 0) return true;
+  }
+  return false;
 }
 
 /** Walks the attempts' limit before every branch is taken as a use. */
@@ -104,6 +125,7 @@ function explore(): bool {
       }
     }
     processed++;
+    countProcessed();
     if (processed > INSN_LIMIT) {
       fail(pc, 'BPF program is too large. Processed ' + processed.toString() + ' insn', TOO_COMPLEX);
       return false;

@@ -15,6 +15,11 @@ import { ALL_SLOTS, precRegs, precSlots } from './precision';
 
 /** States kept per instruction at most; later ones are not kept (only compared against). */
 const MAX_STATES_PER_INSN: i32 = 64;
+/**
+ * Loop heads compare with their latest few running states only: a loop that repeats a state
+ * shows it within an iteration or two, and any other runs into the instruction limit anyway.
+ */
+const LOOP_CHECKS: i32 = 4;
 /** How far up a path the infinite-loop check looks for the state it matched. */
 const MAX_ANCESTOR_WALK: i32 = 100000;
 
@@ -136,7 +141,7 @@ export function visitPrunePoint(st: State, insn: i32): i32 {
           k--;
           continue;
         }
-      } else if (unchecked(cfgRef.loopHead[insn]) && statesSafe(e.state, st, insn, true) && isAncestor(e, st)) {
+      } else if (unchecked(cfgRef.loopHead[insn]) && k >= list.length - LOOP_CHECKS && statesSafe(e.state, st, insn, true) && isAncestor(e, st)) {
         fail(insn, 'infinite loop detected at insn ' + insn.toString());
         return VISIT_LOOP;
       }

@@ -10,7 +10,7 @@
 // apply trusts no snapshot, diffs the live maps and converges.
 
 import { closeFd } from './sys/syscall.ts';
-import { readNodeArtifacts, type NodeArtifactSet } from './artifacts.ts';
+import { readNodeArtifacts, refuseUnverified, type NodeArtifactSet } from './artifacts.ts';
 import { reached } from './crash-points.ts';
 import { attachLinks, closeLinkChanges, pinnedLinkPrograms, removeLinksExcept, rollBackLinks, stillOnTarget, wantedLinks, type Hooks, type LinkChange, type WantedLink } from './link-sync.ts';
 import { loadObjectBtf, loadPrograms, type LoadedPrograms, type ObjectBtf } from './load-programs.ts';
@@ -36,6 +36,8 @@ export interface ApplyOptions {
    *  The way back after status reported drift (someone changed the maps or hooks). */
   reconcile?: boolean;
   verbose?: boolean;
+  /** --no-verify: skip the WebAssembly verifier's pre-check; the kernel verifier still decides. */
+  noVerify?: boolean;
   /** Progress and report lines (default: none). */
   log?: (line: string) => void;
 }
@@ -84,6 +86,7 @@ export function apply(o: ApplyOptions): ApplyResult {
   const state = new StateDir(o.stateDir);
 
   if (o.dryRun) {
+    if (!o.noVerify) refuseUnverified(artifacts);
     const plans = prepareMaps(artifacts.maps, pins, undefined, state, { dryRun: true });
     try {
       const lines = describePlan(artifacts, plans, wanted, pins, true);
@@ -122,6 +125,7 @@ export function apply(o: ApplyOptions): ApplyResult {
       step('maps-prepared');
       const maps = new Map<string, LiveMap>(plans.map((p) => [p.want.def.name, p.live!]));
       reuse = programsCurrent(snapshot, artifacts, wanted, pins, plans);
+      if (!reuse && !o.noVerify) refuseUnverified(artifacts);
       if (!reuse) loaded = loadPrograms(artifacts.object, maps, { ...(btf.fd !== undefined ? { btfFd: btf.fd } : {}), verbose: !!o.verbose });
       step('programs-loaded');
       writeAdditions(plans, (p) => reached(`map-written:${p.want.def.name}`));

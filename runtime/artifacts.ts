@@ -38,6 +38,8 @@ export interface NodeArtifactSet {
   node: string;
   objectPath: string;
   objectHash: string;
+  /** The object file's bytes, for the WebAssembly verifier's check before loading. */
+  objectElf: Uint8Array;
   object: LoadableObject;
   /**
    * Every map of the object, in write order: maps with contents first, in the manifest's
@@ -80,11 +82,6 @@ export function readNodeArtifacts(dir: string, node: string): NodeArtifactSet {
   } catch (e) {
     throw new ArtifactError(`read BPF object ${entry.object}: ${(e as Error).message}`);
   }
-  const verifierProblems = verifyPrograms(object);
-  if (verifierProblems.length) {
-    throw new ArtifactError(`the WebAssembly verifier refused ${entry.object}:\n${verifierProblems.map((p) => `  ${p}`).join('\n')}`);
-  }
-
   const defs = new Map(object.maps.map((m) => [m.name, m]));
   const layers = new Map<string, Records[]>();
   const files = new Map<string, { bytes: Uint8Array; hash: string }>();
@@ -122,6 +119,7 @@ export function readNodeArtifacts(dir: string, node: string): NodeArtifactSet {
     node,
     objectPath,
     objectHash: manifest.files[entry.object] ?? sha256Hex(objectBytes),
+    objectElf: objectBytes,
     object,
     maps,
   };
@@ -135,4 +133,18 @@ export function writeOrder(withContents: string[], mapOrder: string[] | undefine
   if (!mapOrder) return withContents;
   const known = mapOrder.filter((m) => withContents.includes(m));
   return [...known, ...withContents.filter((m) => !known.includes(m))];
+}
+
+/**
+ * Refuses an object the WebAssembly verifier rejects. Called just before programs are loaded,
+ * so an object already applied (same bytes, verified then) is not checked again on every update.
+ */
+export function refuseUnverified(a: NodeArtifactSet): void {
+  const problems = verifyPrograms(a.objectElf, a.manifest.nodes[a.node]!.object!);
+  if (problems.length === 0) return;
+  throw new ArtifactError(
+    `the WebAssembly verifier refused ${a.manifest.nodes[a.node]!.object}:\n${problems.map((p) => `  ${p}`).join('\n')}\n` +
+      'nothing was changed on this node; compile the spec again with this switchyard version (switchyard compile), ' +
+      'or, where this is a false alarm of the WebAssembly verifier, apply --no-verify and let the kernel decide',
+  );
 }

@@ -1,15 +1,24 @@
 // The pre-load check of the WebAssembly verifier: the one place where switchyard-node asks it
-// about a node's programs before the kernel sees them.
+// about a node's programs before the kernel sees them. The same verifier.wasm that
+// `switchyard compile` ran; here it guards against artifacts from another compiler version or
+// edited by hand past their manifest, and turns a would-be kernel refusal into a message that
+// names the datapath source line, before anything on the node changes.
 
-import type { LoadableObject } from './object.ts';
+import { inputsFromElf } from '../verifier/object-input.ts';
+import { formatVerdict } from '../verifier/verdict.ts';
+import { loadVerifierSync, type WasmVerifier } from '../verifier/verifier.ts';
+
+let shared: WasmVerifier | undefined;
 
 /**
- * Problems the WebAssembly verifier finds in the object's programs (empty: none found).
- * Not wired yet: the verifier (verifier/, its own issue) lands separately; when it does, it is
- * called here, and apply refuses the object on any problem, exactly like a manifest mismatch.
- * Until then the kernel verifier at load time is the only check, and a refusal there still
- * leaves the node as it was.
+ * Problems the WebAssembly verifier finds in the object's programs (empty: none found), each
+ * `program: insn N (file:line): reason`. Strict alignment, as the compiler checks Switchyard's
+ * own objects, so a node on an architecture without efficient unaligned access is safe too.
  */
-export function verifyPrograms(_object: LoadableObject): string[] {
-  return [];
+export function verifyPrograms(elf: Uint8Array, label: string): string[] {
+  shared ??= loadVerifierSync();
+  return inputsFromElf(elf, label, true).flatMap((input) => {
+    const v = shared!.verify(input);
+    return v.ok ? [] : [`${input.name}: ${formatVerdict(v)}`];
+  });
 }

@@ -83,10 +83,11 @@ function copyKoffiBeside(outfile) {
       throw new Error(`build: the verifier (asc --target ${target}) failed: ${error.message}`);
     }
   }
-  // The bundled CLI finds the verifier beside itself.
+  // Both bundled CLIs find the verifier beside themselves (switchyard-node checks before loading).
   const { copyFileSync, mkdirSync } = await import('node:fs');
-  mkdirSync('dist', { recursive: true });
-  copyFileSync('verifier/build/verifier.wasm', 'dist/verifier.wasm');
-  console.log('build: verifier/build/verifier.wasm, verifier/build/verifier.debug.wasm, dist/verifier.wasm');
+  const dist = outdir ?? 'dist';
+  mkdirSync(dist, { recursive: true });
+  copyFileSync('verifier/build/verifier.wasm', join(dist, 'verifier.wasm'));
+  console.log(`build: verifier/build/verifier.wasm, verifier/build/verifier.debug.wasm, ${join(dist, 'verifier.wasm')}`);
 }
 // --- end verifier ----------------------------------------------------------------------------

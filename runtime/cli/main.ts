@@ -26,6 +26,7 @@ const options = {
   'dry-run': { type: 'boolean' },
   reconcile: { type: 'boolean' },
   verbose: { type: 'boolean' },
+  'no-verify': { type: 'boolean' },
   address: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -80,6 +81,7 @@ function run(argv: string[]): number {
         dryRun: !!v['dry-run'],
         reconcile: !!v.reconcile,
         verbose: !!v.verbose,
+        noVerify: !!v['no-verify'],
         log: (l) => console.log(l),
       });
       say(r.lines);

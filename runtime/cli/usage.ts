@@ -19,8 +19,8 @@ Run 'switchyard-node <command> --help' for a command's options.`,
 
   apply: `usage: switchyard-node apply DIR --node NAME [options]
 
-Checks DIR (a generated/<cluster> directory) against its manifest's sha256 sums, then creates
-or updates the node's maps, loads its programs and attaches them with pinned bpf_links. Run it
+Checks DIR (a generated/<cluster> directory) against its manifest's sha256 sums, checks every
+program with the WebAssembly verifier (as switchyard compile did), then creates or updates the node's maps, loads its programs and attaches them with pinned bpf_links. Run it
 again with new artifacts to update in place: new entries before the entries that point to them,
 programs swapped atomically (BPF_LINK_UPDATE), stale entries removed last. A failure leaves the
 node as it was; an apply killed half way is finished by the next apply.
@@ -35,6 +35,8 @@ options:
   --dry-run          print what would change; change nothing
   --reconcile        trust no snapshot of the last apply: compare every map with the kernel's
                      copy and re-attach the programs (after status reported drift)
+  --no-verify        skip the WebAssembly verifier's check of the programs before loading (for
+                     its false alarms); the kernel verifier still refuses what it must
   --verbose          the whole verifier log on a refusal, and timings`,
 
   status: `usage: switchyard-node status [--node NAME] [--bpffs DIR] [--state DIR]

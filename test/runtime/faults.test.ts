@@ -31,7 +31,21 @@ function setup(t: ExecutionContext) {
   return { bpffs, work, cg, node, args, good, bad, cli, snapshot };
 }
 
-kernelTest('a program the kernel verifier refuses: nothing changes, and the reason is shown', (t) => {
+kernelTest('a program the WebAssembly verifier refuses is stopped before the kernel sees it: nothing changes', (t) => {
+  const s = setup(t);
+  socklbArtifacts(s.good, s.node, svc(1, [1]), be(1), { SOCK_ONLY: 1 });
+  t.is(s.cli('apply', s.good, ...s.args).status, 0);
+  const before = s.snapshot();
+  socklbArtifacts(s.bad, s.node, svc(2, [1, 2]), be(2), { SOCK_ONLY: 1, BROKEN: 1 });
+  const r = s.cli('apply', s.bad, ...s.args);
+  t.is(r.status, 1);
+  t.regex(r.stderr, /the WebAssembly verifier refused nodes\/n1\.o:\n {2}\S*connect4\S*: insn \d+ \(\S*socklb\.c:\d+\): R\d invalid mem access 'map_value_or_null'/);
+  t.regex(r.stderr, /nothing was changed on this node/);
+  t.notRegex(r.stderr, /the kernel verifier refused/, 'refused before any program load');
+  t.deepEqual(s.snapshot(), before, 'maps, links, journal and snapshot as they were');
+});
+
+kernelTest('a program the kernel verifier refuses (--no-verify): nothing changes, and the reason is shown', (t) => {
   const s = setup(t);
   socklbArtifacts(s.good, s.node, svc(1, [1]), be(1), { SOCK_ONLY: 1 });
   t.is(s.cli('apply', s.good, ...s.args).status, 0);
@@ -40,7 +54,7 @@ kernelTest('a program the kernel verifier refuses: nothing changes, and the reas
 
   // Bad artifacts also change the maps: none of that may reach the kernel.
   socklbArtifacts(s.bad, s.node, svc(2, [1, 2]), be(2), { SOCK_ONLY: 1, BROKEN: 1 });
-  const r = s.cli('apply', s.bad, ...s.args);
+  const r = s.cli('apply', s.bad, ...s.args, '--no-verify');
   t.is(r.status, 1);
   t.regex(r.stderr, /load program sock4_connect \(section cgroup\/connect4\): the kernel verifier refused it \(EACCES\): R\d invalid mem access 'map_value_or_null'/);
   t.regex(r.stderr, /source .*socklb\.c:\d+ .*svc->backend/, 'the summary names the source line');
@@ -48,13 +62,13 @@ kernelTest('a program the kernel verifier refuses: nothing changes, and the reas
   t.notRegex(r.stderr, /processed \d+ insns/, 'the whole log only with --verbose');
   t.deepEqual(s.snapshot(), before, 'maps, links, journal and snapshot as they were');
 
-  const verbose = s.cli('apply', s.bad, ...s.args, '--verbose');
+  const verbose = s.cli('apply', s.bad, ...s.args, '--verbose', '--no-verify');
   t.regex(verbose.stderr, /verifier log of sock4_connect:\n(.|\n)*processed \d+ insns/);
 
   // On a fresh node, a refused object leaves no pins behind at all.
   const fresh = s.args.map((a) => (a === 'n1' ? 'n2' : a));
   socklbArtifacts(join(s.work, 'bad2'), 'n2', svc(1, [1]), be(1), { SOCK_ONLY: 1, BROKEN: 1 });
-  const r2 = s.cli('apply', join(s.work, 'bad2'), ...fresh);
+  const r2 = s.cli('apply', join(s.work, 'bad2'), ...fresh, '--no-verify');
   t.regex(r2.stderr, /the kernel verifier refused it/);
   t.deepEqual(readdirSync(join(s.bpffs, 'n2', 'maps')), []);
   t.deepEqual(readdirSync(join(s.bpffs, 'n2', 'links')), []);

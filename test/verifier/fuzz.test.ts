@@ -1,5 +1,6 @@
 // Fuzzing: random and byte-flipped programs must never crash or hang the verifier; each gets a
-// verdict. A fixed seed in the suite; SWITCHYARD_FUZZ=N runs N programs (and a different seed
+// verdict within the kernel's processed-instruction limit (a count, not a clock: the machine is
+// shared, so speed is the bench's business). A fixed seed in the suite; SWITCHYARD_FUZZ=N runs N programs (and a different seed
 // with SWITCHYARD_FUZZ_SEED) for a longer search.
 
 import test from 'ava';
@@ -9,8 +10,10 @@ import { flipBytes, randomProgram, Rng } from './random-program.ts';
 
 const count = Number(process.env.SWITCHYARD_FUZZ ?? 3000);
 const seed = Number(process.env.SWITCHYARD_FUZZ_SEED ?? 7);
+/** The kernel's BPF_COMPLEXITY_LIMIT_INSNS: a verifier that goes past it would never stop on a loop. */
+const LIMIT = 1_000_000;
 
-test(`${count} random and byte-flipped programs get a verdict, none takes over a second`, async (t) => {
+test(`${count} random and byte-flipped programs get a verdict within the 1M-instruction limit`, async (t) => {
   const v = await loadVerifier();
   const corpus = loadCorpus().filter((c) => c.input.insns.length < 800);
   const r = new Rng(seed);
@@ -23,6 +26,7 @@ test(`${count} random and byte-flipped programs get a verdict, none takes over a
     try {
       const verdict = v.verify(input);
       kind = verdict.kind;
+      if (verdict.processed > LIMIT) t.fail(`${input.name} (seed ${seed}) processed ${verdict.processed} instructions, over the limit of ${LIMIT}`);
       if (!verdict.ok && verdict.message === '') t.fail(`${input.name}: refused without a message`);
     } catch (e) {
       t.fail(`${input.name} (seed ${seed}) crashed the verifier: ${(e as Error).message}`);
@@ -30,7 +34,6 @@ test(`${count} random and byte-flipped programs get a verdict, none takes over a
     }
     const ms = performance.now() - t0;
     slowest = Math.max(slowest, ms);
-    if (ms > 1000) t.fail(`${input.name} (seed ${seed}) took ${ms.toFixed(0)} ms`);
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
   t.log(`verdicts: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}; slowest ${slowest.toFixed(1)} ms`);

@@ -145,7 +145,9 @@ socketLbTest('socket LB frontends: NodePort wildcard, LB IP, ExternalIP, HostPor
   // No backend: refused at once with ECONNREFUSED, for TCP and for UDP.
   const none = tcp('node1', '10.5.0.8', 80, 5);
   t.true(none.every((r) => r.error === 'ECONNREFUSED'), `no backend: ${JSON.stringify(none.map((r) => r.error))}`);
-  t.true(none.every((r) => r.ms < 200), `refused at once: ${none.map((r) => r.ms.toFixed(1)).join(', ')} ms`);
+  // At once means before TCP's first SYN retransmission (1 s): the connect never reached the
+  // network. A tighter bound would only measure how busy the machine is.
+  t.true(none.every((r) => r.ms < 900), `refused at once: ${none.map((r) => r.ms.toFixed(1)).join(', ')} ms`);
   const udp = c.client<UdpResult[][]>('node1', { op: 'udp', host: '10.5.0.8', port: 53, sockets: 1, count: 1 });
   t.is(udp[0]![0]!.error, 'ECONNREFUSED', 'UDP sendmsg to a service without backends');
 

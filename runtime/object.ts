@@ -2,6 +2,8 @@
 // programs with their map references, license and BTF. Built from the ELF reader's output
 // (object-from-elf.ts) or directly by tests; only maps.ts/program.ts turn it into kernel objects.
 
+import { mapTypes, uapiName } from './format/bpf-uapi.ts';
+
 export interface MapDef {
   /** The map's name in `.maps`; also its pin name. */
   name: string;
@@ -61,19 +63,8 @@ export function describeMapDef(m: Pick<MapDef, 'type' | 'keySize' | 'valueSize' 
   return `${mapTypeName(m.type)} key ${m.keySize} B, value ${m.valueSize} B, max ${m.maxEntries}${m.flags ? `, flags 0x${m.flags.toString(16)}` : ''}`;
 }
 
-const mapTypeNames: Record<number, string> = {
-  1: 'hash',
-  2: 'array',
-  3: 'prog_array',
-  5: 'percpu_hash',
-  6: 'percpu_array',
-  9: 'lru_hash',
-  10: 'lru_percpu_hash',
-  11: 'lpm_trie',
-  12: 'array_of_maps',
-  13: 'hash_of_maps',
-};
 
 export function mapTypeName(type: number): string {
-  return mapTypeNames[type] ?? `map type ${type}`;
+  const name = uapiName(mapTypes, type);
+  return name.startsWith('#') ? `map type ${type}` : name;
 }

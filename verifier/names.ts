@@ -1,17 +1,10 @@
 // Program, attach and map types by name (enum bpf_prog_type, bpf_attach_type, bpf_map_type in
-// the uapi header), for the corpus, the CLI and messages. Only the types the verifier models.
+// the uapi header), for the corpus, the CLI and messages. Program and map types are the shared
+// uapi tables; attach types go by the short names of libbpf's section names.
 
-export const progTypes: Readonly<Record<string, number>> = Object.freeze({
-  socket_filter: 1,
-  sched_cls: 3,
-  sched_act: 4,
-  xdp: 6,
-  cgroup_skb: 8,
-  cgroup_sock: 9,
-  sock_ops: 13,
-  cgroup_sock_addr: 18,
-  sk_lookup: 30,
-});
+import { mapTypes as uapiMapTypes, progTypes as uapiProgTypes } from '../runtime/format/bpf-uapi.ts';
+
+export const progTypes: Readonly<Record<string, number>> = uapiProgTypes;
 
 /** Attach types by the short names libbpf's section names use (`cgroup/connect4`, `tcx/ingress`). */
 export const attachTypes: Readonly<Record<string, number>> = Object.freeze({
@@ -41,28 +34,7 @@ export const attachTypes: Readonly<Record<string, number>> = Object.freeze({
   tcx_egress: 47,
 });
 
-export const mapTypes: Readonly<Record<string, number>> = Object.freeze({
-  hash: 1,
-  array: 2,
-  prog_array: 3,
-  perf_event_array: 4,
-  percpu_hash: 5,
-  percpu_array: 6,
-  lru_hash: 9,
-  lru_percpu_hash: 10,
-  lpm_trie: 11,
-  array_of_maps: 12,
-  hash_of_maps: 13,
-  devmap: 14,
-  sockmap: 15,
-  cpumap: 16,
-  xskmap: 17,
-  sockhash: 18,
-  queue: 22,
-  stack: 23,
-  devmap_hash: 25,
-  ringbuf: 27,
-});
+export const mapTypes: Readonly<Record<string, number>> = uapiMapTypes;
 
 function nameOf(table: Readonly<Record<string, number>>, n: number): string {
   return Object.entries(table).find(([, v]) => v === n)?.[0] ?? `#${n}`;

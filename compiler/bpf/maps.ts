@@ -4,29 +4,12 @@
 import type { BtfBuilder } from './btf-write.ts';
 import { sizeOf, typeName, type CType } from './ctype.ts';
 import { BtfLinkage } from '../../runtime/format/bpf-object-btf.ts';
+import { mapTypes, type MapTypeName } from '../../runtime/format/bpf-uapi.ts';
 
-/** enum bpf_map_type. */
-export const MapType = {
-  hash: 1,
-  array: 2,
-  prog_array: 3,
-  perf_event_array: 4,
-  percpu_hash: 5,
-  percpu_array: 6,
-  lru_hash: 9,
-  lru_percpu_hash: 10,
-  lpm_trie: 11,
-  array_of_maps: 12,
-  hash_of_maps: 13,
-  devmap: 14,
-  sockmap: 15,
-  cpumap: 16,
-  sockhash: 18,
-  devmap_hash: 25,
-  ringbuf: 27,
-} as const;
+/** enum bpf_map_type, by the names map definitions use. */
+export const MapType = mapTypes;
 
-export type MapTypeName = keyof typeof MapType;
+export type { MapTypeName };
 
 export const BPF_F_NO_PREALLOC = 1 << 0;
 /** libbpf's pinning attribute: LIBBPF_PIN_BY_NAME. */

@@ -6,20 +6,12 @@ import { Node, type CallExpression, type VariableDeclaration } from 'ts-morph';
 import type { SourceRange } from '../diagnostics.ts';
 import { codes } from './codes.ts';
 import { sizeOf, type MemType } from './types.ts';
+import { mapTypes } from '../../runtime/format/bpf-uapi.ts';
 
 export type MapKind = 'hash' | 'array' | 'percpu_hash' | 'percpu_array' | 'lru_hash' | 'lru_percpu_hash' | 'lpm_trie' | 'prog_array';
 
 /** enum bpf_map_type */
-export const mapTypeNumbers: Readonly<Record<MapKind, number>> = {
-  hash: 1,
-  array: 2,
-  prog_array: 3,
-  percpu_hash: 5,
-  percpu_array: 6,
-  lru_hash: 9,
-  lru_percpu_hash: 10,
-  lpm_trie: 11,
-};
+export const mapTypeNumbers: Readonly<Record<MapKind, number>> = mapTypes;
 
 export interface MapDecl {
   readonly name: string;

@@ -2,6 +2,7 @@
 // map creation and test runs here; element, object and link commands in bpf-map.ts, bpf-obj.ts
 // and bpf-link.ts. Attribute layouts follow the kernel's union bpf_attr (include/uapi/linux/bpf.h).
 
+import { attachTypes, mapTypes, progTypes, upperKeys } from '../format/bpf-uapi.ts';
 import { addressOf, bpfSyscall, SyscallError } from './syscall.ts';
 
 export const BpfCmd = {
@@ -29,55 +30,12 @@ export const BpfCmd = {
   LINK_DETACH: 34,
 } as const;
 
-export const ProgType = {
-  SOCKET_FILTER: 1,
-  SCHED_CLS: 3,
-  XDP: 6,
-  CGROUP_SKB: 8,
-  CGROUP_SOCK: 9,
-  CGROUP_SOCK_ADDR: 18,
-} as const;
+export const ProgType = upperKeys(progTypes);
 
-/**
- * enum bpf_attach_type, the values the datapath uses. Checked against include/uapi/linux/bpf.h
- * (6.1 headers compiled here; TCX_* from 6.6 headers): every value below matches.
- */
-export const AttachType = {
-  CGROUP_INET_INGRESS: 0,
-  CGROUP_INET_EGRESS: 1,
-  CGROUP_INET_SOCK_CREATE: 2,
-  CGROUP_INET4_BIND: 8,
-  CGROUP_INET6_BIND: 9,
-  CGROUP_INET4_CONNECT: 10,
-  CGROUP_INET6_CONNECT: 11,
-  CGROUP_INET4_POST_BIND: 12,
-  CGROUP_INET6_POST_BIND: 13,
-  CGROUP_UDP4_SENDMSG: 14,
-  CGROUP_UDP6_SENDMSG: 15,
-  CGROUP_UDP4_RECVMSG: 19,
-  CGROUP_UDP6_RECVMSG: 20,
-  CGROUP_INET4_GETPEERNAME: 29,
-  CGROUP_INET6_GETPEERNAME: 30,
-  CGROUP_INET4_GETSOCKNAME: 31,
-  CGROUP_INET6_GETSOCKNAME: 32,
-  CGROUP_INET_SOCK_RELEASE: 34,
-  XDP: 37,
-  TCX_INGRESS: 46,
-  TCX_EGRESS: 47,
-} as const;
+/** enum bpf_attach_type, in the uapi's spelling (CGROUP_INET4_CONNECT, TCX_INGRESS). */
+export const AttachType = upperKeys(attachTypes);
 
-export const MapType = {
-  HASH: 1,
-  ARRAY: 2,
-  PROG_ARRAY: 3,
-  PERCPU_HASH: 5,
-  PERCPU_ARRAY: 6,
-  LRU_HASH: 9,
-  LRU_PERCPU_HASH: 10,
-  LPM_TRIE: 11,
-  ARRAY_OF_MAPS: 12,
-  HASH_OF_MAPS: 13,
-} as const;
+export const MapType = upperKeys(mapTypes);
 
 /** enum bpf_link_type, as BPF_OBJ_GET_INFO_BY_FD reports it. */
 export const LinkType = {

@@ -1,6 +1,6 @@
 // Refuses nodes whose facts do not fit the node_config map entry the datapath reads: more
-// addresses per family than its slots, or more than one pod CIDR per family (Kubernetes gives a
-// node at most one per family). Reported at the node in the spec.
+// addresses per family than its slots. (One pod CIDR per family, the entry's other limit, is
+// already the spec's rule, SY1042.) Reported at the node in the spec.
 
 import { Diagnostics, type Diagnostic } from '../diagnostics.ts';
 import type { ModelNode } from '../model/types.ts';
@@ -17,12 +17,6 @@ export function checkNodeConfig(nodes: readonly ModelNode[]): Diagnostic[] {
       if (count > limit) {
         diags.report(planCodes.SY2017, `node ${n.name}: ${count} IPv${family} addresses, the datapath's node_config holds ${limit}`, rangeOf(n.spec, 'addresses'), [
           `list the addresses services should answer on (NodePorts answer on every one of them), at most ${limit} per family`,
-        ]);
-      }
-      const pods = n.podCIDRs.filter((c) => c.family === family).length;
-      if (pods > 1) {
-        diags.report(planCodes.SY2017, `node ${n.name}: ${pods} IPv${family} pod CIDRs, the datapath holds one per family`, rangeOf(n.spec, 'podCIDRs'), [
-          'give the node one pod CIDR per family, as Kubernetes allocates them',
         ]);
       }
     }

@@ -19,5 +19,5 @@ export const planCodes = defineCodes({
   SY2013: { severity: 'warning', title: 'LoadBalancer service without a pool: no LoadBalancer IP' },
   SY2014: { severity: 'error', title: 'ID space exhausted' },
   SY2016: { severity: 'error', title: 'two spec groups in one compile define the same cluster' },
-  SY2017: { severity: 'error', title: 'a node has more addresses or pod CIDRs than the datapath holds' },
+  SY2017: { severity: 'error', title: 'a node has more addresses than the datapath holds' },
 });

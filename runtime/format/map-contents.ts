@@ -28,52 +28,30 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+/** The file for a list of entries: sorted by key here; a key twice or a wrong size is refused. */
 export function encodeMapContents(c: MapContents): Uint8Array {
-  const name = new TextEncoder().encode(c.map);
-  const namePadded = (name.length + 3) & ~3;
   const entries = [...c.entries].sort((a, b) => compareBytes(a.key, b.key));
-  const out = new Uint8Array(20 + namePadded + entries.length * (c.keySize + c.valueSize));
-  const view = new DataView(out.buffer);
-  out.set(new TextEncoder().encode(MAP_CONTENTS_MAGIC), 0);
-  view.setUint16(4, MAP_CONTENTS_VERSION, true);
-  view.setUint16(6, name.length, true);
-  view.setUint32(8, c.keySize, true);
-  view.setUint32(12, c.valueSize, true);
-  view.setUint32(16, entries.length, true);
-  out.set(name, 20);
-  let off = 20 + namePadded;
+  const size = c.keySize + c.valueSize;
+  const records = new Uint8Array(entries.length * size);
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     if (e.key.length !== c.keySize || e.value.length !== c.valueSize) {
       throw new Error(`map ${c.map}: entry ${i} has ${e.key.length}/${e.value.length} bytes, expected ${c.keySize}/${c.valueSize}`);
     }
     if (i > 0 && compareBytes(entries[i - 1]!.key, e.key) === 0) throw new Error(`map ${c.map}: key ${i} appears twice`);
-    out.set(e.key, off);
-    out.set(e.value, off + c.keySize);
-    off += c.keySize + c.valueSize;
+    records.set(e.key, i * size);
+    records.set(e.value, i * size + c.keySize);
   }
-  return out;
+  return encodeMapContentsPacked({ map: c.map, keySize: c.keySize, valueSize: c.valueSize, count: entries.length, records });
 }
 
+/** The file's entries, each copied out (see decodeMapContentsPacked for the zero-copy form). */
 export function decodeMapContents(bytes: Uint8Array, source = 'map contents'): MapContents {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 20 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAP_CONTENTS_MAGIC) {
-    throw new Error(`${source}: not a map-contents file (bad magic)`);
-  }
-  const version = view.getUint16(4, true);
-  if (version !== MAP_CONTENTS_VERSION) throw new Error(`${source}: version ${version}, expected ${MAP_CONTENTS_VERSION}`);
-  const nameLen = view.getUint16(6, true);
-  const keySize = view.getUint32(8, true);
-  const valueSize = view.getUint32(12, true);
-  const count = view.getUint32(16, true);
-  const start = 20 + ((nameLen + 3) & ~3);
-  if (bytes.length !== start + count * (keySize + valueSize)) {
-    throw new Error(`${source}: ${bytes.length} bytes, expected ${start + count * (keySize + valueSize)} for ${count} entries`);
-  }
-  const map = new TextDecoder().decode(bytes.subarray(20, 20 + nameLen));
+  const { map, keySize, valueSize, count, records } = decodeMapContentsPacked(bytes, source);
+  const size = keySize + valueSize;
   const entries: MapEntry[] = [];
-  for (let i = 0, off = start; i < count; i++, off += keySize + valueSize) {
-    entries.push({ key: bytes.slice(off, off + keySize), value: bytes.slice(off + keySize, off + keySize + valueSize) });
+  for (let off = 0; off < count * size; off += size) {
+    entries.push({ key: records.slice(off, off + keySize), value: records.slice(off + keySize, off + size) });
   }
   return { map, keySize, valueSize, entries };
 }

@@ -23,8 +23,7 @@ export function datapathConfig(cluster: ClusterSpec): ConfigValues {
     algorithmMaglev: d.algorithm === 'maglev',
     forwardingDsr: d.forwarding === 'dsr',
     hookXdp: d.northSouthHook === 'xdp',
-    // compiler/datapath/nodeport/config.ts: no spec field asks for hairpin mode (FIB lookup
-    // compiled out) yet; the bench compiles both.
-    hairpin: false,
+    // compiler/datapath/nodeport/config.ts: the remote path's FIB lookup compiled out.
+    hairpin: d.hairpin,
   };
 }

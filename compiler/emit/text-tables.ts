@@ -103,6 +103,7 @@ export function nodeConfigText(c: NodeConfig): string {
     `algorithm ${d.algorithm}`,
     `maglevTableSize ${d.maglevTableSize}`,
     `northSouthHook ${d.northSouthHook}`,
+    `hairpin ${d.hairpin}`,
     `nodePortRange ${c.nodePortRange.min}-${c.nodePortRange.max}`,
     `affinityTimeoutSeconds ${d.affinityTimeoutSeconds}`,
     `externalIPsInCluster ${d.externalIPsInCluster}`,

@@ -3,6 +3,7 @@
 
 import type { Diagnostics } from '../diagnostics.ts';
 import { reportDuplicateNames } from './report-duplicate-names.ts';
+import { reportHairpinDevices } from './report-hairpin-devices.ts';
 import { reportNodeReferences } from './report-node-references.ts';
 import { reportOverlappingRanges } from './report-overlapping-ranges.ts';
 import { reportServiceAddresses } from './report-service-addresses.ts';
@@ -22,6 +23,7 @@ export const specChecks: SpecCheck[] = [
   reportServiceAddresses,
   reportServiceSettings,
   reportNodeReferences,
+  reportHairpinDevices,
 ];
 
 export function runSpecChecks(spec: Spec, diags: Diagnostics, ctx: CheckContext): void {

@@ -50,6 +50,7 @@ export const codes = defineCodes({
   SY1051: { severity: 'error', title: 'overlapping address ranges' },
   SY1052: { severity: 'error', title: 'named targetPort without backend ports' },
   SY1053: { severity: 'error', title: 'hostIP not an address of its node' },
+  SY1054: { severity: 'error', title: 'hairpin mode on a node with several devices' },
 
   // Kubernetes manifests.
   SY1060: { severity: 'error', title: 'manifest kind or apiVersion not read' },

@@ -47,6 +47,12 @@ export interface CompactDatapath {
   maglevTableSize?: number;
   /** Where north-south traffic is balanced: `tc` (default) or `xdp`. */
   northSouthHook?: 'tc' | 'xdp';
+  /**
+   * Hairpin mode: remote traffic goes back out of the device it came in on, to the MAC it came
+   * from, with the FIB lookup compiled out (nodes with one device behind a gateway that routes
+   * pod CIDRs); default false.
+   */
+  hairpin?: boolean;
   /** sessionAffinity: ClientIP timeout for services that name none; default 10800. */
   affinityTimeoutSeconds?: number;
   /** Whether pods may reach ExternalIPs of services (the talk: off, against spoofing); default false. */

@@ -14,6 +14,7 @@ export const DEFAULT_DATAPATH: Readonly<DatapathOptions> = {
   // Prime, and above 100 x 100 backends so Maglev stays within about 1% of an equal share.
   maglevTableSize: 16381,
   northSouthHook: 'tc',
+  hairpin: false,
   // Kubernetes' default for sessionAffinityConfig.clientIP.timeoutSeconds.
   affinityTimeoutSeconds: 10800,
   externalIPsInCluster: false,

@@ -101,6 +101,7 @@ function readDatapath(m: MapReader): DatapathOptions {
     algorithm: m.oneOf('algorithm', ['random', 'maglev']) ?? d.algorithm,
     maglevTableSize: maglevTableSize ?? d.maglevTableSize,
     northSouthHook: m.oneOf('northSouthHook', ['tc', 'xdp']) ?? d.northSouthHook,
+    hairpin: m.boolean('hairpin') ?? d.hairpin,
     affinityTimeoutSeconds: m.integer('affinityTimeoutSeconds', 1, MAX_AFFINITY_TIMEOUT) ?? d.affinityTimeoutSeconds,
     externalIPsInCluster: m.boolean('externalIPsInCluster') ?? d.externalIPsInCluster,
   };

@@ -47,6 +47,11 @@ export interface DatapathOptions {
   /** Maglev lookup table size per service; must be prime. */
   maglevTableSize: number;
   northSouthHook: NorthSouthHook;
+  /**
+   * Remote traffic leaves by the device it came in on, to the MAC it came from: the remote path's
+   * FIB lookup is compiled out (the talk's hairpin LB). Needs one device per node (SY1054).
+   */
+  hairpin: boolean;
   /** sessionAffinity: ClientIP timeout when a service names none (Kubernetes: 10800 s). */
   affinityTimeoutSeconds: number;
   /** The talk: ExternalIPs are not reachable from inside the cluster by default (spoofing). */

@@ -28,6 +28,8 @@ export interface ClusterOptions {
   services: string;
   /** IPv6 too: node, pod and client addresses of both families (ns-topology.ts). */
   ipv6?: boolean;
+  /** cluster.datapath.hairpin: remote traffic back out where it came in, no FIB lookup. */
+  hairpin?: boolean;
 }
 
 export interface NodeportCluster {

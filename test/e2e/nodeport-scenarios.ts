@@ -3,6 +3,8 @@
 // compiled from a spec and applied by switchyard-node on both nodes.
 
 import type { ExecutionContext } from 'ava';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { request, hold, parseReply } from './nodeport-peers.ts';
 import { nodeportCluster } from './nodeport-cluster.ts';
 import { sh } from '../helpers/netns.ts';
@@ -181,4 +183,38 @@ export async function ipv6Scenario(t: ExecutionContext, hook: 'tc' | 'xdp'): Pro
   t.deepEqual(ask(t, c, client, 'tcp', 'fd00:10::1', 30002), { pod: 'pod1', address: c.topo.clientAddress6! });
   // The same service over IPv4 still has its IPv4 backend.
   t.deepEqual(ask(t, c, client, 'tcp', '10.0.0.1', 30001), { pod: 'pod2', address: '10.0.0.1' });
+}
+
+/**
+ * Hairpin mode (cluster.datapath.hairpin): node 1 sends traffic for a remote backend back to the
+ * MAC it came from, the router, instead of asking the FIB (which would say: node 2, directly on
+ * the segment). The router's FORWARD counter for node 1 → pod 2 proves which way it went; the
+ * backend still sees node 1 (SNAT), replies still reach the client (node 1 hairpins them back to
+ * node 2, the MAC they came from, which routes them on), and local backends keep their FIB path.
+ */
+export async function hairpinScenario(t: ExecutionContext, hook: 'tc' | 'xdp'): Promise<void> {
+  const services = `services:
+  - name: remote
+    type: NodePort
+    ports:
+      - { name: http, port: 80, targetPort: 8080, nodePort: 30001 }
+      - { name: udp, protocol: UDP, port: 80, targetPort: 8080, nodePort: 30001 }
+    backends:
+      - { address: 10.2.0.1, node: node2 }
+  - name: local
+    type: NodePort
+    ports: [{ name: http, port: 80, targetPort: 8080, nodePort: 30002 }]
+    backends:
+      - { address: 10.1.0.1, node: node1 }
+`;
+  const c = await nodeportCluster(t, { hook, forwarding: 'snat', hairpin: true, pods: pods.slice(0, 2), services });
+  const client = c.topo.client;
+  const router = c.topo.router;
+  router.run(['iptables', '-A', 'FORWARD', '-s', '10.0.0.1', '-d', '10.2.0.1', '-j', 'ACCEPT']);
+  const routed = () => Number(/^\s*(\d+)/m.exec(router.run(['iptables', '-L', 'FORWARD', '-v', '-n', '-x']).split('\n').slice(2).join('\n'))?.[1] ?? NaN);
+  t.is(routed(), 0);
+  for (const mode of ['tcp', 'udp'] as const) t.deepEqual(ask(t, c, client, mode, '10.0.0.1', 30001), { pod: 'pod2', address: '10.0.0.1' }, `${mode} NodePort, remote backend, hairpin`);
+  t.true(routed() >= 4, `the router forwarded ${routed()} packets from node 1 to pod 2 (a TCP exchange and a datagram at least)`);
+  t.deepEqual(ask(t, c, client, 'tcp', '10.0.0.1', 30002), { pod: 'pod1', address: CLIENT }, 'local backend');
+  t.regex(readFileSync(join(c.dir, 'nodes', 'node1', 'config.txt'), 'utf8'), /^hairpin true$/m);
 }

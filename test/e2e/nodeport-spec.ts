@@ -4,7 +4,7 @@
 
 import type { ClusterOptions } from './nodeport-cluster.ts';
 
-export function clusterYaml(o: Pick<ClusterOptions, 'hook' | 'forwarding' | 'ipv6'>): string {
+export function clusterYaml(o: Pick<ClusterOptions, 'hook' | 'forwarding' | 'ipv6' | 'hairpin'>): string {
   const v6 = !!o.ipv6;
   return `cluster:
   name: ns
@@ -19,6 +19,7 @@ export function clusterYaml(o: Pick<ClusterOptions, 'hook' | 'forwarding' | 'ipv
     forwarding: ${o.forwarding}
     algorithm: random
     northSouthHook: ${o.hook}
+    hairpin: ${!!o.hairpin}
     devices: [eth0]
 nodes:
   - name: node1

@@ -18,6 +18,10 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(r.retval, v.tx);
     const port = word(r.data, 34);
     t.is(diffBytes(r.data, packet({ src: NODE, dst: REMOTE, sport: port, dport: 80, srcMac: MAC.eth0, dstMac: MAC.gateway, ip: { ttl: 63 } })), '');
+    // The backend's reply, straight from node 2 on the segment, goes back to node 2's MAC too.
+    const back = dp.ingress(packet({ src: REMOTE, dst: NODE, sport: 80, dport: port, flags: 0x12, srcMac: MAC.node2 }));
+    t.is(back.retval, v.tx);
+    t.is(diffBytes(back.data, packet({ src: NODE, dst: CLIENT, sport: 30001, dport: 44000, flags: 0x12, srcMac: MAC.eth0, dstMac: MAC.node2, ip: { ttl: 63 } })), '');
     // The remote path's lookup is gone from the object; the local path (into a pod) keeps one.
     const fibCalls = (hairpin: boolean) => (listObject(buildObject(compileNodeport({ hook, hairpin }).object)).match(/; bpf_fib_lookup/g) ?? []).length;
     t.true(fibCalls(true) < fibCalls(false), `${fibCalls(true)} FIB lookups in hairpin mode, ${fibCalls(false)} without`);

@@ -99,3 +99,13 @@ for (const hook of ['tc', 'xdp'] as const) {
     }
   });
 }
+
+for (const hook of ['tc', 'xdp'] as const) {
+  kernelTestSerial(`${hook}: IPv6 hairpin mode: SNAT to a remote backend back out to the MAC it came from`, (t) => {
+    const dp = setup(t, { hook, hairpin: true });
+    const r = dp.ingress(seg({ src: CLIENT6, dst: NODE6, sport: 47003, dport: 30001 }));
+    t.is(r.retval, verdicts[hook].tx);
+    const port = word(r.data, 54);
+    t.is(diffBytes(r.data, seg({ src: NODE6, dst: REMOTE6, sport: port, dport: 80, hops: 63, dstMac: MAC.gateway, srcMac: MAC.eth0 })), '');
+  });
+}

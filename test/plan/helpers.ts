@@ -30,6 +30,7 @@ export function cluster(over: Partial<ClusterSpec> = {}): ClusterSpec {
       algorithm: 'random',
       maglevTableSize: 16381,
       northSouthHook: 'tc',
+      hairpin: false,
       affinityTimeoutSeconds: 10800,
       externalIPsInCluster: false,
     },

@@ -146,3 +146,20 @@ export function diffBytes(got: Uint8Array, want: Uint8Array): string {
 export function word(frame: Uint8Array, off: number): number {
   return (frame[off]! << 8) | frame[off + 1]!;
 }
+
+/**
+ * An ICMP error (type, code, the 4 bytes after the checksum, e.g. the MTU of "fragmentation
+ * needed") quoting `quote`, with its checksum computed here.
+ */
+export function icmpError(type: number, code: number, rest: number[], quote: number[]): number[] {
+  const m = [type, code, 0, 0, ...rest, ...quote];
+  const c = checksum(m);
+  m[2] = c >> 8;
+  m[3] = c & 0xff;
+  return m;
+}
+
+/** An IPv4 packet as an ICMP error quotes it: header (options included) and L4 bytes. */
+export function quote4(o: Ip4, l4: number[]): number[] {
+  return [...ipv4Header(o, l4.length), ...l4];
+}

@@ -53,11 +53,27 @@ export const IPPROTO_DSTOPTS = 60;
 /** parse4/parse6 results. */
 export const PARSE_OK = 0; // TCP or UDP with ports (a later fragment's come from the fragment map)
 export const PARSE_PASS = 1; // not ours to translate: other protocols, unknown fragments, short packets
+export const PARSE_ICMP = 2; // ICMP / ICMPv6 (not a fragment): maybe an error about a translated flow
+
+/** ICMP error types whose quoted packet may belong to a translated flow. */
+export const ICMP_DEST_UNREACH = 3; // fragmentation needed is its code 4
+export const ICMP_TIME_EXCEEDED = 11;
+export const ICMP_PARAMETERPROB = 12;
+export const ICMPV6_DEST_UNREACH = 1;
+export const ICMPV6_PKT_TOOBIG = 2;
+export const ICMPV6_TIME_EXCEED = 3;
+export const ICMPV6_PARAMPROB = 4;
 
 /** Flow4.fragment / Flow6.fragment */
 export const FRAG_NONE = 0;
 export const FRAG_FIRST = 1; // offset 0, more to come: carries the L4 header
 export const FRAG_LATER = 2; // no L4 header: translated by addresses only
+
+/**
+ * ingress4/ingress6's answer for ICMP: neither an XDP nor a tc verdict, so the program's entry
+ * (ingress.ts) knows to call the ICMP error path itself, with a stack frame of its own.
+ */
+export const VERDICT_ICMP = 0x1c3;
 
 /** What a new flow's lookup decided (newFlow4/newFlow6). */
 export const NEW_TRANSLATE = 0;

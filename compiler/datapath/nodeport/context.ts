@@ -22,7 +22,9 @@ export function drop(ctx: XdpMd | SkBuff): i32 {
 /**
  * Where the translated packet (`saddr` → `daddr`) goes: the FIB's answer, fib filled in. Asked
  * before translating, so that XDP can still hand an untouched packet to tc when the answer is
- * one only tc can act on. `local`: the destination is a pod of this node.
+ * one only tc can act on. `local`: the destination is a pod of this node. Inlined, so that each
+ * call site keeps only the lookups it can make (none on the remote path in hairpin mode).
+ * @inline
  */
 export function route4(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: be32, daddr: be32, local: bool): i64 {
   if (local) return fibLookup4(ctx, fib, saddr, daddr);
@@ -47,7 +49,10 @@ function fibLookup4(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: be32, daddr: 
   return bpf_fib_lookup(ctx, fib, i32(sizeof<BpfFibLookup>()), 0);
 }
 
-/** As route4, for IPv6. */
+/**
+ * As route4, for IPv6.
+ * @inline
+ */
 export function route6(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: FixedArray<be32, 4>, daddr: FixedArray<be32, 4>, local: bool): i64 {
   if (local) return fibLookup6(ctx, fib, saddr, daddr);
   return routeRemote6(ctx, fib, saddr, daddr);

@@ -21,6 +21,7 @@ export interface Flow4 {
  * Where the L4 header starts. Computed from the IHL each time rather than kept: the verifier
  * then knows the offset is 14 + 4k, so 2-byte accesses to the ports and the checksum are aligned
  * (a stored offset would be any u16 to it, and strict-alignment checks would refuse them).
+ * @inline
  */
 export function l4Offset(f: Flow4): u16 {
   return 14 + u16(f.ihl & 0x0f) * 4;

@@ -6,6 +6,7 @@
 //            a new flow to a routable frontend → source ranges, backend choice (the LB core),
 //              conntrack, then DNAT to a local backend, or SNAT / DSR to a remote one
 //   egress:  replies of local backends (and DSR backends) → their source back to the frontend
+//   ICMP errors quoting a translated packet, both ways: icmp-error4.ts
 //
 // Everything else goes on to the kernel's stack untouched.
 
@@ -31,11 +32,12 @@ import {
   wantsAffinity,
 } from '../lb/index.ts';
 import { features } from './config.ts';
-import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_OK, SNAT_PORT_MIN } from './constants.ts';
+import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_ICMP, PARSE_OK, SNAT_PORT_MIN, VERDICT_ICMP } from './constants.ts';
 import { ctCreate4, ctKey4, ctLive4, ctTouch4, lifetimeOf } from './conntrack4.ts';
 import { canSend, drop, emit4, pass, route4 } from './context.ts';
 import { pushDsr4, readDsr4 } from './dsr4.ts';
 import { Flow4 } from './flow.ts';
+import { icmpEgress4 } from './icmp-error4.ts';
 import { decrementTtl4, nat4, Nat4 } from './nat4.ts';
 import { parse4 } from './parse4.ts';
 import { allocateSnatPort4 } from './snat4.ts';
@@ -57,7 +59,11 @@ interface Translation4 {
  */
 export function ingress4(ctx: XdpMd | SkBuff): i32 {
   const f = zeroed<Flow4>();
-  if (parse4(ctx, f) !== PARSE_OK) return pass(ctx);
+  const parsed = parse4(ctx, f);
+  // ICMP is the caller's to hand to icmpIngress4: called from here, that function's frame
+  // would sit on top of this one's, and the two with a sending path's exceed 512 bytes.
+  if (parsed === PARSE_ICMP) return VERDICT_ICMP;
+  if (parsed !== PARSE_OK) return pass(ctx);
   const now = bpf_jiffies64();
   const t = zeroed<Translation4>();
   if (!knownFlow4(f, now, t)) {
@@ -212,7 +218,9 @@ function acceptDsr4(ctx: XdpMd | SkBuff, f: Flow4, addr: be32, port: be16, now: 
  */
 export function egress4(ctx: SkBuff): i32 {
   const f = zeroed<Flow4>();
-  if (parse4(ctx, f) !== PARSE_OK) return TC_ACT_OK;
+  const parsed = parse4(ctx, f);
+  if (parsed === PARSE_ICMP) return icmpEgress4(ctx, f);
+  if (parsed !== PARSE_OK) return TC_ACT_OK;
   const now = bpf_jiffies64();
   const e = ctLive4(ctKey4(f, CT_REPLY), f, now);
   if (!e || (e.flags & CT_EGRESS) === 0) return TC_ACT_OK;

@@ -89,7 +89,8 @@ function udpChecksumTc(ctx: SkBuff, off: u16, f: Flow4, sport: be16, dport: be16
 /**
  * A forwarded packet's TTL goes down by one, as a router's would (bpf_redirect* bypasses
  * ip_forward, which would have done it). 0, or -1 when the TTL is spent: the kernel's stack
- * then answers with ICMP time exceeded.
+ * then answers with ICMP time exceeded. Inlined: it is on every forwarded packet's path.
+ * @inline
  */
 export function decrementTtl4(ctx: XdpMd | SkBuff): i32 {
   const ip = ctx.header<Ipv4Hdr>(ETH_HLEN);

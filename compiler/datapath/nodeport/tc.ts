@@ -2,12 +2,12 @@
 // of local and DSR backends are translated by the egress program (egress.ts), on both hooks.
 
 import { ETH_P_IP, ETH_P_IPV6 } from '../headers.ts';
-import { ingress4 } from './lb4.ts';
+import { ingressIpv4 } from './ingress.ts';
 import { ingress6 } from './lb6.ts';
 
 /** @section tcx/ingress */
 export function nodeport_ingress(ctx: SkBuff): i32 {
-  if (ctx.protocol === htons(ETH_P_IP)) return ingress4(ctx);
+  if (ctx.protocol === htons(ETH_P_IP)) return ingressIpv4(ctx);
   if (ctx.protocol === htons(ETH_P_IPV6)) return ingress6(ctx);
   return TC_ACT_OK;
 }

@@ -1,0 +1,14 @@
+// The per-family entry of the ingress programs (tc.ts, xdp.ts): the core, then the ICMP error
+// path when the core answers VERDICT_ICMP. Called from here, the error path's stack frame
+// replaces the core's instead of adding to it.
+
+import { VERDICT_ICMP } from './constants.ts';
+import { icmpIngress4 } from './icmp-error4.ts';
+import { ingress4 } from './lb4.ts';
+
+/** @inline */
+export function ingressIpv4(ctx: XdpMd | SkBuff): i32 {
+  const verdict = ingress4(ctx);
+  if (verdict === VERDICT_ICMP) return icmpIngress4(ctx);
+  return verdict;
+}

@@ -278,6 +278,15 @@ export const FRAG4_VALUE = struct('frag4_ports', [
 /** Datagrams whose later fragments may be in flight at once (a fixed size: they live briefly). */
 export const FRAG4_ENTRIES = 8192;
 
+/** What every fragment of one IPv6 datagram shares (its value is frag4_ports too). */
+export const FRAG6_KEY = struct('frag6_key', [
+  ['saddr', 'in6'],
+  ['daddr', 'in6'],
+  ['id', 'be32', 'the fragment header\'s identification'],
+  ['protocol', 'u8'],
+  ['pad', 'pad', undefined, 3],
+]);
+
 export const SOCK4_KEY = struct('lb4_sock_key', [
   ['cookie', 'u64', 'socket cookie'],
   ['address', 'be32', 'backend address'],
@@ -347,6 +356,7 @@ export const MAP = {
   conntrack4: 'ct4',
   conntrack6: 'ct6',
   fragments4: 'frag4',
+  fragments6: 'frag6',
   sock4: 'lb4_sock_reverse_nat',
   sock6: 'lb6_sock_reverse_nat',
   stats: 'lb_stats',
@@ -391,6 +401,7 @@ export function mapLayouts(maps: MapSizes, maglevTableSize: number): MapLayout[]
     m(MAP.conntrack4, 'BPF_MAP_TYPE_LRU_HASH', CT4_KEY, CT4_VALUE, 'conntrack', 'runtime', 'north-south connection tracking: service and reply entries'),
     m(MAP.conntrack6, 'BPF_MAP_TYPE_LRU_HASH', CT6_KEY, CT6_VALUE, 'conntrack', 'runtime', 'north-south connection tracking: service and reply entries'),
     m(MAP.fragments4, 'BPF_MAP_TYPE_LRU_HASH', FRAG4_KEY, FRAG4_VALUE, FRAG4_ENTRIES, 'runtime', 'ports of fragmented IPv4 datagrams, for their later fragments'),
+    m(MAP.fragments6, 'BPF_MAP_TYPE_LRU_HASH', FRAG6_KEY, FRAG4_VALUE, FRAG4_ENTRIES, 'runtime', 'ports of fragmented IPv6 datagrams, for their later fragments'),
     m(MAP.sock4, 'BPF_MAP_TYPE_LRU_HASH', SOCK4_KEY, SOCK4_VALUE, 'sockReverseNat', 'runtime', 'socket LB: cookie + backend → original frontend'),
     m(MAP.sock6, 'BPF_MAP_TYPE_LRU_HASH', SOCK6_KEY, SOCK6_VALUE, 'sockReverseNat', 'runtime', 'socket LB: cookie + backend → original frontend'),
     m(MAP.stats, 'BPF_MAP_TYPE_PERCPU_HASH', STATS_KEY, STATS_VALUE, 'reverseNat', 'runtime', 'counters per service port and CPU; switchyard-node dump sums the CPUs', ['BPF_F_NO_PREALLOC']),

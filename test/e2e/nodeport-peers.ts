@@ -39,7 +39,9 @@ for (const type of ['udp4', 'udp6']) {
 `;
 
 // Modes: `tcp` (one connection per request), `udp`, `hold` (one connection, a request every
-// interval for the duration: proves that a long-lived connection survives).
+// interval for the duration: proves that a long-lived connection survives), `big` (as tcp, with
+// a 20,000-byte request: full-size segments, for path MTU discovery), `cudp` (a connected UDP
+// socket, which reports an ICMP port unreachable as ECONNREFUSED).
 const clientScript = `
 const net = require('node:net');
 const dgram = require('node:dgram');
@@ -48,6 +50,14 @@ const replies = [];
 const errors = [];
 const done = () => { console.log(JSON.stringify({ replies, errors })); process.exit(0); };
 const once = (i) => new Promise((resolve) => {
+  if (mode === 'cudp') {
+    const s = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    const timer = setTimeout(() => { errors.push('timeout'); s.close(); resolve(); }, timeoutMs);
+    s.on('message', (m) => { clearTimeout(timer); replies.push(m.toString().trim()); s.close(); resolve(); });
+    s.on('error', (e) => { clearTimeout(timer); errors.push(e.code || e.message); s.close(); resolve(); });
+    s.connect(port, host, () => s.send('hello ' + i + '\\n'));
+    return;
+  }
   if (mode === 'udp') {
     const s = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
     const timer = setTimeout(() => { errors.push('timeout'); s.close(); resolve(); }, timeoutMs);
@@ -57,7 +67,7 @@ const once = (i) => new Promise((resolve) => {
   }
   const s = net.connect({ host, port });
   const timer = setTimeout(() => { errors.push('timeout'); s.destroy(); resolve(); }, timeoutMs);
-  s.on('connect', () => s.write('hello ' + i + '\\n'));
+  s.on('connect', () => s.write((mode === 'big' ? 'x'.repeat(20000) : 'hello ' + i) + '\\n'));
   s.on('data', (d) => { clearTimeout(timer); replies.push(d.toString().trim()); s.end(); resolve(); });
   s.on('error', (e) => { clearTimeout(timer); errors.push(e.code || e.message); resolve(); });
 });
@@ -111,7 +121,7 @@ export interface ClientResult {
 }
 
 /** Requests from inside `ns`: `count` of them, one connection (or datagram) each. */
-export function request(s: Scripts, ns: Netns, mode: 'tcp' | 'udp', host: string, port: number, count = 1, timeoutMs = 1500): ClientResult {
+export function request(s: Scripts, ns: Netns, mode: 'tcp' | 'udp' | 'big' | 'cudp', host: string, port: number, count = 1, timeoutMs = 1500): ClientResult {
   const r = spawnSync(ns.enter[0]!, [...ns.enter.slice(1), process.execPath, s.client, mode, host, String(port), String(count), '0', String(timeoutMs)], {
     encoding: 'utf8',
     timeout: 30_000 + count * timeoutMs,

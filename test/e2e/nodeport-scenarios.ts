@@ -218,3 +218,40 @@ export async function hairpinScenario(t: ExecutionContext, hook: 'tc' | 'xdp'): 
   t.deepEqual(ask(t, c, client, 'tcp', '10.0.0.1', 30002), { pod: 'pod1', address: CLIENT }, 'local backend');
   t.regex(readFileSync(join(c.dir, 'nodes', 'node1', 'config.txt'), 'utf8'), /^hairpin true$/m);
 }
+
+/**
+ * ICMP errors through the load balancer, with real stacks on both sides: a connected UDP socket
+ * learns ECONNREFUSED from a backend whose port is closed (remote by SNAT, and local), and path
+ * MTU discovery works through SNAT: node 2's link to its pod has MTU 1280, node 2 answers the
+ * client's full-size segments with "fragmentation needed" addressed to node 1's SNAT port, and
+ * only the translated error tells the client to send smaller ones (without it the 20,000-byte
+ * request would never arrive).
+ */
+export async function icmpScenario(t: ExecutionContext, hook: 'tc' | 'xdp'): Promise<void> {
+  const services = `services:
+  - name: remote
+    type: NodePort
+    ports:
+      - { name: http, port: 80, targetPort: 8080, nodePort: 30001 }
+      - { name: closed, protocol: UDP, port: 81, targetPort: 9999, nodePort: 30011 }
+    backends:
+      - { address: 10.2.0.1, node: node2 }
+  - name: local
+    type: NodePort
+    ports: [{ name: closed, protocol: UDP, port: 81, targetPort: 9999, nodePort: 30012 }]
+    backends:
+      - { address: 10.1.0.1, node: node1 }
+`;
+  const c = await nodeportCluster(t, { hook, forwarding: 'snat', pods: pods.slice(0, 2), services });
+  const client = c.topo.client;
+  for (const port of [30011, 30012]) {
+    const r = request(c.scripts, client, 'cudp', '10.0.0.1', port, 1, 3000);
+    t.deepEqual(r, { replies: [], errors: ['ECONNREFUSED'] }, `UDP NodePort ${port}: the backend's port unreachable, translated back`);
+  }
+  const pod2 = c.topo.pods[1]!;
+  c.topo.nodes[1]!.ns.run(['ip', 'link', 'set', 'dev', pod2.hostDevice, 'mtu', '1280']);
+  const big = request(c.scripts, client, 'big', '10.0.0.1', 30001, 1, 8000);
+  t.deepEqual(big.errors, [], 'a 20,000-byte request through SNAT into a 1280-byte link');
+  t.deepEqual(parseReply(big.replies[0] ?? ''), { pod: 'pod2', address: '10.0.0.1' });
+  t.regex(client.run(['ip', 'route', 'get', '10.0.0.1']), /mtu 1280/, 'the client learnt the path MTU');
+}

@@ -163,3 +163,32 @@ export function icmpError(type: number, code: number, rest: number[], quote: num
 export function quote4(o: Ip4, l4: number[]): number[] {
   return [...ipv4Header(o, l4.length), ...l4];
 }
+
+/** An ICMPv6 error quoting `quote`, its checksum over the pseudo header of `src` and `dst`. */
+export function icmp6Error(src: string, dst: string, type: number, code: number, rest: number[], quote: number[]): number[] {
+  const m = [type, code, 0, 0, ...rest, ...quote];
+  const c = checksum(m, pseudo6(src, dst, 58, m.length));
+  m[2] = c >> 8;
+  m[3] = c & 0xff;
+  return m;
+}
+
+/** An IPv6 extension header: its type, and its bytes from the second on (the first, next header, is filled in by chain6). */
+export interface Ext6 {
+  type: number;
+  bytes: number[];
+}
+
+/** The IPv6 header, extension headers chained to the upper-layer protocol, and the L4 bytes, as a quote or payload. */
+export function packet6(o: { src: string; dst: string; hopLimit?: number; exts?: Ext6[]; proto: number; l4: number[] }): number[] {
+  const exts = o.exts ?? [];
+  const chain = exts.flatMap((e, i) => [i + 1 < exts.length ? exts[i + 1]!.type : o.proto, ...e.bytes]);
+  const payload = [...chain, ...o.l4];
+  return [0x60, 0, 0, 0, ...be16(payload.length), exts.length ? exts[0]!.type : o.proto, o.hopLimit ?? 64, ...ip6(o.src), ...ip6(o.dst), ...payload];
+}
+
+/** A fragment header's bytes after the next-header byte: offset in 8-byte units, more to come, identification. */
+export function fragmentHeader(offset8: number, more: boolean, id: number): Ext6 {
+  const fo = (offset8 << 3) | (more ? 1 : 0);
+  return { type: 44, bytes: [0, ...be16(fo), ...be16(id >>> 16), ...be16(id & 0xffff)] };
+}

@@ -1,7 +1,8 @@
 // IPv6 north-south translation on tc and XDP, byte for byte: a NodePort to a remote backend by
 // SNAT (the node's IPv6 address and a claimed port, hop limit down by one), a LoadBalancer IP
 // with a local backend and its reply at egress, DSR with the frontend in a Destination Options
-// header at both ends, and what is left to the stack (ICMPv6, other extension headers).
+// header at both ends, and what is left to the stack (ICMPv6 echo, AH); ext6.test.ts walks
+// extension headers and fragments, icmp6.test.ts translates ICMPv6 errors.
 
 import type { ExecutionContext } from 'ava';
 import { kernelTestSerial } from '../helpers/kernel.ts';
@@ -88,11 +89,13 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(reply.data, seg({ src: 'fd00:10::7', dst: CLIENT6, sport: 30001, dport: 47002, flags: 0x12 })), '');
   });
 
-  kernelTestSerial(`${hook}: ICMPv6 and other extension headers go to the stack untouched`, (t) => {
+  kernelTestSerial(`${hook}: ICMPv6 echo and AH-authenticated packets go to the stack untouched`, (t) => {
     const dp = setup(t, { hook });
     const ping = frame6({ src: CLIENT6, dst: NODE6, nextHeader: 58, dstMac: MAC.eth0, srcMac: MAC.gateway, payload: [128, 0, 0, 0, ...icmpEcho(1, 1).slice(4)] });
-    const hopByHop = frame6({ src: CLIENT6, dst: NODE6, nextHeader: 0, dstMac: MAC.eth0, srcMac: MAC.gateway, payload: [6, 0, 1, 4, 0, 0, 0, 0, ...tcpSegment({ src: CLIENT6, dst: NODE6, sport: 1, dport: 30001 })] });
-    for (const frame of [ping, hopByHop]) {
+    // Translating would break the authentication AH covers the addresses with.
+    const ah = [6, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, ...new Array(12).fill(0xab)];
+    const authenticated = frame6({ src: CLIENT6, dst: NODE6, nextHeader: 51, dstMac: MAC.eth0, srcMac: MAC.gateway, payload: [...ah, ...tcpSegment({ src: CLIENT6, dst: NODE6, sport: 1, dport: 30001 })] });
+    for (const frame of [ping, authenticated]) {
       const r = dp.ingress(frame);
       t.is(r.retval, v.pass);
       t.is(diffBytes(r.data, frame), '');

@@ -27,10 +27,7 @@ export function l4Offset(f: Flow4): u16 {
   return 14 + u16(f.ihl & 0x0f) * 4;
 }
 
-/**
- * An IPv6 packet's flow. Extension headers are not walked: the only one the path knows is the
- * DSR Destination Options header it writes itself (ext = its 24 bytes).
- */
+/** An IPv6 packet's flow, with what its extension headers (ext6.ts) said. */
 export interface Flow6 {
   saddr: FixedArray<be32, 4>;
   daddr: FixedArray<be32, 4>;
@@ -38,14 +35,34 @@ export interface Flow6 {
   dport: be16;
   protocol: u8;
   tcpFlags: u8;
-  /** Bytes of the DSR Destination Options header between the IPv6 and L4 headers: 0 or 24. */
+  /** Extension headers between the IPv6 and L4 headers, in 8-byte units. */
   ext: u8;
+  /** FRAG_NONE, FRAG_FIRST or FRAG_LATER. */
+  fragment: u8;
+  /** The fragment header's identification (FRAG_FIRST, FRAG_LATER). */
+  fragId: be32;
+  /** 1: the first extension header is the DSR Destination Options header (dsr6.ts). */
+  dsr: u8;
   pad: u8;
+  pad2: u16;
 }
 
-/** Where the L4 header starts: 14 + 40 (+ 24 behind a DSR header), visibly to the verifier. */
+/**
+ * Where the L4 header starts: 14 + 40 + 8k, visibly to the verifier (8-byte aligned within the
+ * packet's word-aligned IPv6 header).
+ * @inline
+ */
 export function l4Offset6(f: Flow6): u16 {
-  return 54 + u16(f.ext & 24);
+  return 54 + u16(f.ext) * 8;
+}
+
+/** frag6 key: what every fragment of one IPv6 datagram shares. */
+export interface frag6_key {
+  saddr: FixedArray<be32, 4>;
+  daddr: FixedArray<be32, 4>;
+  id: be32;
+  protocol: u8;
+  pad: FixedArray<u8, 3>;
 }
 
 /** frag4 key: what every fragment of one datagram shares. */

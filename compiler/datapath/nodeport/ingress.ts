@@ -4,11 +4,20 @@
 
 import { VERDICT_ICMP } from './constants.ts';
 import { icmpIngress4 } from './icmp-error4.ts';
+import { icmpIngress6 } from './icmp-error6.ts';
 import { ingress4 } from './lb4.ts';
+import { ingress6 } from './lb6.ts';
 
 /** @inline */
 export function ingressIpv4(ctx: XdpMd | SkBuff): i32 {
   const verdict = ingress4(ctx);
   if (verdict === VERDICT_ICMP) return icmpIngress4(ctx);
+  return verdict;
+}
+
+/** @inline */
+export function ingressIpv6(ctx: XdpMd | SkBuff): i32 {
+  const verdict = ingress6(ctx);
+  if (verdict === VERDICT_ICMP) return icmpIngress6(ctx);
   return verdict;
 }

@@ -1,7 +1,8 @@
 // The IPv6 north-south core: lb4.ts's paths with 128-bit addresses. Known flows by their service
 // entry, SNAT replies by their reply entry, DSR arrivals by their Destination Options header,
 // new flows through the LB core; egress gives replies of local and DSR backends the frontend as
-// source. No header checksum, a hop limit instead of a TTL, no fragments (they go to the stack).
+// source; ICMPv6 errors quoting a translated packet in icmp-error6.ts. No header checksum, a hop
+// limit instead of a TTL; extension headers walked and fragments followed (parse6.ts).
 
 import { IPPROTO_TCP, TCP_FLAG_SYN } from '../headers.ts';
 import {
@@ -26,11 +27,12 @@ import {
   wantsAffinity,
 } from '../lb/index.ts';
 import { features } from './config.ts';
-import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_OK, SNAT_PORT_MIN } from './constants.ts';
+import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_ICMP, PARSE_OK, SNAT_PORT_MIN, VERDICT_ICMP } from './constants.ts';
 import { ctCreate6, ctKey6, ctLive6, ctTouch6, lifetimeOf6 } from './conntrack6.ts';
 import { canSend, drop, emit6, pass, route6 } from './context.ts';
 import { pushDsr6, readDsr6 } from './dsr6.ts';
 import { Flow6 } from './flow.ts';
+import { icmpEgress6 } from './icmp-error6.ts';
 import { decrementHopLimit6, nat6, Nat6 } from './nat6.ts';
 import { parse6 } from './parse6.ts';
 import { allocateSnatPort6 } from './snat6.ts';
@@ -49,9 +51,12 @@ interface Translation6 {
  */
 export function ingress6(ctx: XdpMd | SkBuff): i32 {
   const f = zeroed<Flow6>();
-  if (parse6(ctx, f) !== PARSE_OK) return pass(ctx);
+  const parsed = parse6(ctx, f);
+  // As ingress4: the program's entry calls the ICMP error path (ingress.ts).
+  if (parsed === PARSE_ICMP) return VERDICT_ICMP;
+  if (parsed !== PARSE_OK) return pass(ctx);
   const now = bpf_jiffies64();
-  if (f.ext !== 0) return acceptDsr6(ctx, f, now);
+  if (f.dsr !== 0) return acceptDsr6(ctx, f, now);
   const t = zeroed<Translation6>();
   if (!knownFlow6(f, now, t)) {
     const r = newFlow6(f, now, t);
@@ -97,7 +102,10 @@ function send6(ctx: XdpMd | SkBuff, f: Flow6, t: Translation6): i32 {
   const frontendPort = f.dport;
   if (nat6(ctx, f, t.to) !== 0) return drop(ctx);
   if (!local) {
-    const opens = f.protocol !== IPPROTO_TCP || (f.tcpFlags & TCP_FLAG_SYN) !== 0;
+    // The option goes right behind the IPv6 header, so only on packets without extension
+    // headers (a hop-by-hop header must stay first); a flow that opened without them has its
+    // entry at the backend's node already.
+    const opens = f.ext === 0 && (f.protocol !== IPPROTO_TCP || (f.tcpFlags & TCP_FLAG_SYN) !== 0);
     if ((t.flags & CT_DSR) !== 0 && opens && pushDsr6(ctx, frontend, frontendPort) < 0) return drop(ctx);
     if (decrementHopLimit6(ctx) !== 0) return drop(ctx);
   }
@@ -110,6 +118,8 @@ function newFlow6(f: Flow6, now: u64, t: Translation6): i32 {
   const svc = lookupService6(key, false);
   if (!svc || (svc.flags & SVC_ROUTABLE) === 0) return NEW_PASS;
   if ((svc.flags & SVC_SOURCE_RANGES) !== 0 && !sourceAllowed6(svc.rev_nat_id, f.saddr)) return NEW_DROP;
+  // A later fragment of a flow nobody saw the first fragment of cannot be placed.
+  if (f.fragment === FRAG_LATER) return NEW_DROP;
 
   const affinity = wantsAffinity(svc);
   const clock = affinity ? bpf_ktime_get_ns() : 0;
@@ -142,7 +152,8 @@ function newFlow6(f: Flow6, now: u64, t: Translation6): i32 {
     e.flags = CT_LOCAL;
     reply.flags = CT_LOCAL | CT_EGRESS;
     ctCreate6(replyKey, reply);
-  } else if (features.forwardingDsr) {
+  } else if (features.forwardingDsr && f.ext === 0) {
+    // With extension headers the flow goes by SNAT, as IPv4 packets with options do.
     e.flags = CT_DSR;
   } else {
     const node = node_config.lookup(0);
@@ -190,7 +201,9 @@ function acceptDsr6(ctx: XdpMd | SkBuff, f: Flow6, now: u64): i32 {
  */
 export function egress6(ctx: SkBuff): i32 {
   const f = zeroed<Flow6>();
-  if (parse6(ctx, f) !== PARSE_OK) return TC_ACT_OK;
+  const parsed = parse6(ctx, f);
+  if (parsed === PARSE_ICMP) return icmpEgress6(ctx, f);
+  if (parsed !== PARSE_OK) return TC_ACT_OK;
   const now = bpf_jiffies64();
   const e = ctLive6(ctKey6(f, CT_REPLY), f, now);
   if (!e || (e.flags & CT_EGRESS) === 0) return TC_ACT_OK;

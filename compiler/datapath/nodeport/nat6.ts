@@ -5,6 +5,7 @@
 // skb->csum and partial checksums right), the ports with one call each.
 
 import { ETH_HLEN, IPPROTO_TCP, Ipv6Hdr, TCP_CSUM_OFF, TcpHdr, UDP_CSUM_OFF, UdpHdr } from '../headers.ts';
+import { FRAG_LATER } from './constants.ts';
 import { Flow6, l4Offset6 } from './flow.ts';
 
 /** The new source and destination, all four given. */
@@ -21,6 +22,8 @@ interface AddrPair6 {
 }
 
 export function nat6(ctx: XdpMd | SkBuff, f: Flow6, to: Nat6): i32 {
+  // A later fragment has no L4 header: the first fragment's checksum covered the whole datagram.
+  if (f.fragment === FRAG_LATER) return natAddresses6(ctx, f, to);
   const ip = ctx.header<Ipv6Hdr>(ETH_HLEN);
   if (!ip) return -1;
   for (let i = 0; i < 4; i++) {
@@ -46,6 +49,35 @@ export function nat6(ctx: XdpMd | SkBuff, f: Flow6, to: Nat6): i32 {
       udp.check = check === be16(0) ? htons(0xffff) : check;
     } else checksumsTc(ctx, l4 + UDP_CSUM_OFF, f, to, true);
   }
+  return setFlow6(f, to);
+}
+
+/**
+ * The addresses alone (a later fragment). On tc through bpf_skb_store_bytes with
+ * BPF_F_RECOMPUTE_CSUM: no L4 checksum change balances the header's, and a CHECKSUM_COMPLETE
+ * skb's sum must follow the new bytes.
+ */
+function natAddresses6(ctx: XdpMd | SkBuff, f: Flow6, to: Nat6): i32 {
+  if (isXdp(ctx)) {
+    const ip = ctx.header<Ipv6Hdr>(ETH_HLEN);
+    if (!ip) return -1;
+    for (let i = 0; i < 4; i++) {
+      ip.saddr[i] = to.saddr[i];
+      ip.daddr[i] = to.daddr[i];
+    }
+  } else {
+    const after = zeroed<AddrPair6>();
+    for (let i = 0; i < 4; i++) {
+      after.w[i] = to.saddr[i];
+      after.w[4 + i] = to.daddr[i];
+    }
+    if (bpf_skb_store_bytes(ctx, ETH_HLEN + 8, after, 32, BPF_F_RECOMPUTE_CSUM) !== 0) return -1;
+  }
+  return setFlow6(f, to);
+}
+
+/** @inline */
+function setFlow6(f: Flow6, to: Nat6): i32 {
   for (let i = 0; i < 4; i++) {
     f.saddr[i] = to.saddr[i];
     f.daddr[i] = to.daddr[i];

@@ -4,14 +4,13 @@
 // local and DSR backends are translated by the tc egress program (egress.ts).
 
 import { EthHdr, ETH_P_IP, ETH_P_IPV6 } from '../headers.ts';
-import { ingressIpv4 } from './ingress.ts';
-import { ingress6 } from './lb6.ts';
+import { ingressIpv4, ingressIpv6 } from './ingress.ts';
 
 /** @section xdp */
 export function nodeport_xdp(ctx: XdpMd): u32 {
   const eth = ctx.header<EthHdr>(0);
   if (!eth) return XDP_PASS;
   if (eth.h_proto === htons(ETH_P_IP)) return u32(ingressIpv4(ctx));
-  if (eth.h_proto === htons(ETH_P_IPV6)) return u32(ingress6(ctx));
+  if (eth.h_proto === htons(ETH_P_IPV6)) return u32(ingressIpv6(ctx));
   return XDP_PASS;
 }

@@ -4,7 +4,7 @@
 
 import { Cfg, jumpTarget, NO_JUMP } from './cfg';
 import {
-  ALU_END, ALU_MOV, ALU_NEG, ATOMIC_CMPXCHG, ATOMIC_FETCH, CALL_HELPER, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD,
+  ALU_END, ALU_MOV, ALU_NEG, ATOMIC_CMPXCHG, ATOMIC_FETCH, CALL_HELPER, CALL_LOCAL, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD,
   CLS_LDX, CLS_ST, CLS_STX, JMP_CALL, JMP_EXIT, JMP_JA, LD_IMM64, MODE_ATOMIC, MODE_IND, SRC_X, classOf, modeOf, opOf, sizeBytes, srcOf,
 } from './opcode';
 import { prog } from './program';
@@ -157,8 +157,10 @@ export function computeSlotLiveness(cfg: Cfg): StaticArray<u64> {
               else if (a == A_MEM_RO || a == A_MEM_RO_OR_NULL || a == A_MEM_RW) m |= argSlots(i, k, -1);
             }
           }
-        } else {
+        } else if (s == CALL_LOCAL) {
           m |= callSlots(i, unchecked(cfg.subprogOf[i + unchecked(prog.imm[i]) + 1]));
+        } else {
+          m = ALL_SLOTS;
         }
       }
       if (m != unchecked(live[i])) {

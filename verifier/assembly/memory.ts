@@ -186,6 +186,11 @@ export function checkStore(st: State, insn: i32, baseno: i32, off: i32, size: i3
   if (!checkAlignment(insn, base, off, size)) return false;
   const t = base.type;
   if (t == PTR_TO_STACK) {
+    // A frame's stack pointers never reach another frame's stack: the kernel keeps a callee's
+    // from outliving it, and its caller's where only the caller's own accesses see them.
+    if (value && value.type == PTR_TO_STACK && base.frame != st.depth - 1) {
+      return fail(insn, 'cannot spill pointers to stack into stack frame of the caller');
+    }
     if (base.isConst()) {
       const total = stackOffset(insn, baseno, base, off, size, 'write to');
       if (total == BAD_OFFSET) return false;

@@ -8,11 +8,12 @@
 import { Cfg, jumpTarget, NO_JUMP } from './cfg';
 import { A_CTX_OR_NULL, A_MEM_RO_OR_NULL, A_SIZE, A_SIZE_OR_ZERO, proto } from './helpers';
 import {
-  ALU_ADD, ALU_MOV, ALU_SUB, CALL_HELPER, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD, CLS_LDX, CLS_ST, CLS_STX,
+  ALU_ADD, ALU_MOV, ALU_SUB, CALL_HELPER, CALL_LOCAL, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD, CLS_LDX, CLS_ST, CLS_STX,
   JMP_CALL, JMP_EXIT, JMP_JA, LD_IMM64, MODE_ATOMIC, PSEUDO_MAP_FD, SRC_X, classOf, modeOf, opOf, sizeBytes, srcOf,
 } from './opcode';
 import { prog, MAP_ARRAY, MAP_PERCPU_ARRAY } from './program';
 import { hasReturnRange } from './returns';
+import { mayPointToCaller } from './caller-pointers';
 import { ANYWHERE, NOWHERE, argSlots, callSlots, largestMapOperand, slotMask, stackRef } from './stack-refs';
 
 /** Every stack slot precise: what a load through an unknown pointer, or a call, needs. */
@@ -65,10 +66,11 @@ function transfer(i: i32, outRegs: u16, outSlots: u64): void {
     if (modeOf(code) == MODE_ATOMIC) {
       r |= rbit(s) | rbit(0);
       m |= t;
-    } else if (t != 0) {
-      // A store into a slot that matters makes the value matter. Values stored into maps,
-      // packets or the context are never checked by value.
-      if ((m & t) != 0) r |= rbit(s);
+    } else {
+      // A store into a slot that matters makes the value matter; so does one into a caller's
+      // stack, which outlives this function. Values stored into maps, packets or the context
+      // are never checked by value.
+      if ((m & t) != 0 || mayPointToCaller(i, d)) r |= rbit(s);
       if (sizeBytes(code) == 8 && exactlyOne(t)) m &= ~t;
     }
   } else if (cls == CLS_ALU || cls == CLS_ALU64) {
@@ -104,10 +106,13 @@ function transfer(i: i32, outRegs: u16, outSlots: u64): void {
         } else r |= 0x3e;
         // A constant key decides whether an array lookup can miss; other maps' keys are data.
         if (id == 1 && mayBeArray(i)) m |= argSlots(i, 2, largestMapOperand());
-      } else {
+      } else if (s == CALL_LOCAL) {
         // A function may read and branch on anything its arguments point to.
         r |= 0x3e;
         m |= callSlots(i, unchecked(cfgRef.subprogOf[i + unchecked(prog.imm[i]) + 1]));
+      } else {
+        r |= 0x3e;
+        m = ALL_SLOTS;
       }
     } else if (op != JMP_JA && unchecked(jumpSinks[i])) {
       r |= rbit(d);

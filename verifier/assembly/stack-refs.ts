@@ -5,7 +5,7 @@
 
 import { Cfg, jumpTarget, NO_JUMP } from './cfg';
 import {
-  ALU_ADD, ALU_MOV, ALU_SUB, CALL_HELPER, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD, CLS_LDX, CLS_ST, CLS_STX, JMP_CALL,
+  ALU_ADD, ALU_MOV, ALU_SUB, CALL_LOCAL, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD, CLS_LDX, CLS_ST, CLS_STX, JMP_CALL,
   JMP_EXIT, JMP_JA, LD_IMM64, MODE_ATOMIC, SRC_X, classOf, modeOf, opOf, srcOf,
 } from './opcode';
 import { prog } from './program';
@@ -103,7 +103,7 @@ function step(i: i32): void {
     // through a pointer it was given; a helper writes only data.
     let passes = false;
     let unruly = false;
-    const callee = s == CALL_HELPER ? -1 : unchecked(cfgRef.subprogOf[i + imm + 1]);
+    const callee = s == CALL_LOCAL ? unchecked(cfgRef.subprogOf[i + imm + 1]) : -1;
     for (let r = 1; r <= 5; r++) {
       if (!isStack(unchecked(cur[r]))) continue;
       passes = true;
@@ -207,7 +207,9 @@ export function argSlots(i: i32, r: i32, size: i32): u64 {
 
 /**
  * Slots of this frame a BPF-to-BPF call at i may read or depend on: from each pointer argument
- * into the frame up to its top when the callee uses it forward only, else every slot.
+ * into the frame up to its top when the callee uses it forward only, else every slot; and,
+ * since the callee may load a pointer spilled there and follow it, from every pointer into
+ * this frame spilled in those slots up to the top as well.
  */
 export function callSlots(i: i32, callee: i32): u64 {
   let m: u64 = 0;
@@ -216,6 +218,16 @@ export function callSlots(i: i32, callee: i32): u64 {
     if (v == NOWHERE) continue;
     if (v == ANYWHERE || !argForwardOnly(callee, r)) return u64.MAX_VALUE;
     m |= slotMask(v, 0);
+  }
+  if (m == 0) return 0;
+  if (!analysed) return u64.MAX_VALUE;
+  // Regions only grow downwards, towards the frame's bottom: one pass from the top suffices.
+  for (let k = 63; k >= 0; k--) {
+    if ((m & (<u64>1 << <u64>k)) == 0) continue;
+    const p = unchecked(refs[i * W + 11 + k]);
+    if (p == NOWHERE) continue;
+    if (p == ANYWHERE) return u64.MAX_VALUE;
+    m |= slotMask(p, 0);
   }
   return m;
 }

@@ -45,11 +45,16 @@ function noteDepth(f: Frame, total: i32): void {
   if (total < f.depth) f.depth = total;
 }
 
-/** Turns a spilled slot touched by a store into plain data, as a partial overwrite does. */
-function scrubSlot(f: Frame, slot: i32): void {
+/**
+ * Drops the register spilled in a slot a store touches. A new spill at the slot's start keeps
+ * the other bytes as they were (only the old spill's become data); any other store, or a
+ * helper's, makes every written byte of the slot data, known zeros too (this kernel, observed).
+ */
+function scrubSlot(f: Frame, slot: i32, zeros: bool): void {
   if (!unchecked(f.spill[slot])) return;
   for (let b = slot * 8; b < slot * 8 + 8; b++) {
-    if (unchecked(f.slot[b]) == STACK_SPILL) unchecked((f.slot[b] = STACK_MISC));
+    const t = unchecked(f.slot[b]);
+    if (t == STACK_SPILL || (t == STACK_ZERO && !zeros)) unchecked((f.slot[b] = STACK_MISC));
   }
   f.dropSpill(slot);
 }
@@ -60,8 +65,9 @@ export function stackWrite(insn: i32, f: Frame, total: i32, size: i32, value: Re
   const k = STACK_SIZE + total;
   const slot = k >> 3;
   if (value && size < 8 && isPointer(value.type)) return fail(insn, 'invalid size of register spill');
-  scrubSlot(f, slot);
-  if (size == 8 || (k & 7) == 0) {
+  const spills = size == 8 || (k & 7) == 0;
+  scrubSlot(f, slot, spills);
+  if (spills) {
     const s = f.spillAt(slot);
     if (value) s.copyFrom(value);
     else s.markConst(<u64>imm);
@@ -145,7 +151,7 @@ export function stackTouch(f: Frame, lo: i32, hi: i32, write: bool): void {
   if (!write) return;
   const k = STACK_SIZE + lo;
   const e = STACK_SIZE + hi;
-  for (let slot = k >> 3; slot <= (e - 1) >> 3; slot++) scrubSlot(f, slot);
+  for (let slot = k >> 3; slot <= (e - 1) >> 3; slot++) scrubSlot(f, slot, false);
   for (let b = k; b < e; b++) unchecked((f.slot[b] = STACK_MISC));
 }
 

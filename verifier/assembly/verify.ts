@@ -11,6 +11,7 @@ import { fail, failed, MALFORMED, TOO_COMPLEX, UNSUPPORTED } from './errors';
 import { addDecided, decideJump, GO_BOTH, GO_ERROR, GO_TAKEN, learnFromJump, resetDecided } from './jump';
 import { computeLiveness, computeSlotLiveness } from './liveness';
 import { computeStackRefs } from './stack-refs';
+import { computeCallerPointers } from './caller-pointers';
 import { computeArgPointers } from './arg-pointers';
 import { seedSinks } from './const-hints';
 import { computePrecision, precRegs, precSlots } from './precision';
@@ -58,6 +59,7 @@ export function run(): void {
   cfg = c;
   computeArgPointers(cfg);
   computeStackRefs(cfg);
+  computeCallerPointers(cfg);
   const live = computeLiveness(cfg);
   const liveSlots = computeSlotLiveness(cfg);
   // Branches count as uses of a value's precision only where some walk decided them by value

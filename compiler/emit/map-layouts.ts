@@ -6,8 +6,11 @@
 
 import type { MapSizes } from '../spec/types.ts';
 
-/** `be*` and `in6`/`in4` are network order; `u*` are host order; `pad` must be zero. */
-export type FieldType = 'u8' | 'u16' | 'u32' | 'u64' | 'be16' | 'be32' | 'in6' | 'pad' | 'u32[]' | 'be32[]' | 'in6[]';
+/**
+ * `be*` and `in6`/`in4` are network order; `u*` are host order; `pad` must be zero; `mac` is a
+ * MAC address as the Ethernet header holds it (6 bytes, 2-byte aligned).
+ */
+export type FieldType = 'u8' | 'u16' | 'u32' | 'u64' | 'be16' | 'be32' | 'in6' | 'mac' | 'pad' | 'u32[]' | 'be32[]' | 'in6[]';
 
 export interface FieldLayout {
   name: string;
@@ -48,7 +51,7 @@ export interface MapLayout {
 type ArrayType = 'pad' | 'u32[]' | 'be32[]' | 'in6[]';
 type FieldDecl = [name: string, type: FieldType, doc?: string] | [name: string, type: ArrayType, doc: string | undefined, size: number];
 
-const SIZES: Record<Exclude<FieldType, ArrayType>, number> = { u8: 1, u16: 2, u32: 4, u64: 8, be16: 2, be32: 4, in6: 16 };
+const SIZES: Record<Exclude<FieldType, ArrayType>, number> = { u8: 1, u16: 2, u32: 4, u64: 8, be16: 2, be32: 4, in6: 16, mac: 6 };
 const isArrayType = (t: FieldType): t is ArrayType => t === 'pad' || t.endsWith('[]');
 
 /** Sequential layout; every field must sit at its natural alignment, as in a C struct. */
@@ -59,7 +62,7 @@ export function struct(name: string, decls: FieldDecl[]): StructLayout {
     const [fname, type, doc] = d;
     const size = isArrayType(type) ? (d[3] as number) : SIZES[type];
     // struct in6_addr is 4-byte aligned (its widest member is __be32[4]); so are the arrays here.
-    const natural = type === 'pad' ? 1 : type === 'in6' || isArrayType(type) ? 4 : size;
+    const natural = type === 'pad' ? 1 : type === 'mac' ? 2 : type === 'in6' || isArrayType(type) ? 4 : size;
     if (offset % natural !== 0) throw new Error(`struct ${name}: field ${fname} at offset ${offset} is not ${natural}-byte aligned`);
     align = Math.max(align, natural);
     const f: FieldLayout = {
@@ -67,7 +70,7 @@ export function struct(name: string, decls: FieldDecl[]): StructLayout {
       type,
       offset,
       size,
-      byteOrder: type === 'be16' || type === 'be32' || type === 'in6' || type === 'be32[]' || type === 'in6[]' ? 'network' : type === 'pad' || type === 'u8' ? 'none' : 'host',
+      byteOrder: type === 'be16' || type === 'be32' || type === 'in6' || type === 'be32[]' || type === 'in6[]' ? 'network' : type === 'pad' || type === 'u8' || type === 'mac' ? 'none' : 'host',
       ...(doc ? { doc } : {}),
     };
     offset += size;
@@ -236,7 +239,19 @@ export const CT6_KEY = struct('ct6_key', [
 
 const ctFlagsDoc = 'CT_* in compiler/datapath/nodeport/constants.ts: SNAT, DSR, LOCAL, CLOSING, EGRESS';
 
-/** How to translate the key's packets: the whole new 4-tuple. */
+/**
+ * The next hop a flow's packets leave by, cached from bpf_fib_lookup by the flow's second packet
+ * (compiler/datapath/nodeport/route-cache.ts) so that later ones skip the lookup; 0: none yet, or
+ * dropped when the lifetime is written back, so the route is asked again every few seconds.
+ */
+const cachedHopFields: FieldDecl[] = [
+  ['ifindex', 'u32', 'cached egress device; 0: ask the FIB'],
+  ['dmac', 'mac', 'cached next hop\'s MAC'],
+  ['smac', 'mac', 'cached egress device\'s MAC'],
+  ['pad', 'pad', undefined, 4],
+];
+
+/** How to translate the key's packets: the whole new 4-tuple, and the cached next hop. */
 export const CT4_VALUE = struct('ct4_value', [
   ['lifetime', 'u64', 'bpf_jiffies64() when the entry expires'],
   ['backend_id', 'u32'],
@@ -246,7 +261,7 @@ export const CT4_VALUE = struct('ct4_value', [
   ['dst_addr', 'be32', 'new destination: the backend, or the client (SNAT replies)'],
   ['src_port', 'be16'],
   ['dst_port', 'be16'],
-  ['pad', 'pad', undefined, 4],
+  ...cachedHopFields,
 ]);
 
 export const CT6_VALUE = struct('ct6_value', [
@@ -258,7 +273,7 @@ export const CT6_VALUE = struct('ct6_value', [
   ['dst_addr', 'in6'],
   ['src_port', 'be16'],
   ['dst_port', 'be16'],
-  ['pad', 'pad', undefined, 4],
+  ...cachedHopFields,
 ]);
 
 /** What every fragment of one IPv4 datagram shares. */

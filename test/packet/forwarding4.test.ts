@@ -1,15 +1,20 @@
 // How translated packets leave, on tc and XDP: hairpin mode (the FIB lookup compiled out: MACs
 // swapped, back out of the ingress device), a next hop whose neighbour is not resolved yet (XDP
 // passes the packet up untouched, and the tc program beside it translates it and hands it to
-// bpf_redirect_neigh), and a spent TTL (dropped, never forwarded).
+// bpf_redirect_neigh), a spent TTL (dropped, never forwarded), and the next hop cached in the
+// flow's entry (route-cache.ts).
 
 import { kernelTestSerial } from '../helpers/kernel.ts';
-import { diffBytes, word } from './frames.ts';
+import { diffBytes, word, TCP_ACK } from './frames.ts';
 import { MAC } from './harness.ts';
 import { CLIENT, NODE, packet, REMOTE, scene, verdicts } from './scene.ts';
 import { compileNodeport } from './harness.ts';
 import { buildObject } from '../../compiler/bpf/object.ts';
 import { listObject } from '../../compiler/bpf/listing.ts';
+import * as L from '../../compiler/emit/map-layouts.ts';
+import { mapLookup, mapUpdate } from '../../runtime/sys/bpf-map.ts';
+import { run } from '../helpers/ns-lite.ts';
+import { decodeStruct, encodeStruct } from './tables.ts';
 
 for (const hook of ['tc', 'xdp'] as const) {
   kernelTestSerial(`${hook}: hairpin mode sends remote traffic back where it came from, without a FIB lookup`, (t) => {
@@ -45,5 +50,40 @@ for (const hook of ['tc', 'xdp'] as const) {
   kernelTestSerial(`${hook}: a packet whose TTL is spent is not forwarded`, (t) => {
     const { dp, v } = scene(t, { hook });
     t.is(dp.ingress(packet({ src: CLIENT, dst: NODE, sport: 44002, dport: 30001, ip: { ttl: 1 } })).retval, v.drop);
+  });
+}
+
+for (const hook of ['tc', 'xdp'] as const) {
+  kernelTestSerial(`${hook}: a flow's next hop is cached in its entry by its second packet, and asked again when the lifetime is written back`, (t) => {
+    const { dp, v, devices } = scene(t, { hook });
+    const key = encodeStruct(L.CT4_KEY, { saddr: CLIENT, daddr: NODE, sport: 44100, dport: 30001, protocol: 6, flags: 0 });
+    const entry = () => {
+      const value = new Uint8Array(L.CT4_VALUE.size);
+      t.true(mapLookup(dp.maps.get('ct4')!, key, value));
+      return value;
+    };
+    const hop = () => {
+      const e = decodeStruct(L.CT4_VALUE, entry());
+      return { ifindex: e.ifindex, dmac: e.dmac, smac: e.smac };
+    };
+    const syn = dp.ingress(packet({ src: CLIENT, dst: NODE, sport: 44100, dport: 30001 }));
+    t.is(syn.retval, v.tx);
+    t.deepEqual(hop(), { ifindex: 0, dmac: '00:00:00:00:00:00', smac: '00:00:00:00:00:00' }, 'a new flow asks the FIB and keeps nothing');
+    const ack = () => dp.ingress(packet({ src: CLIENT, dst: NODE, sport: 44100, dport: 30001, flags: TCP_ACK }));
+    t.deepEqual([...ack().data.subarray(0, 6)], MAC.node2);
+    t.deepEqual(hop(), { ifindex: devices.eth0, dmac: '02:00:00:00:00:02', smac: '02:00:00:00:00:01' }, 'the second packet keeps the FIB\'s answer');
+    // Node 2 answers from another MAC now: the flow keeps the cached one ...
+    run(['ip', 'neigh', 'replace', '10.0.0.2', 'lladdr', '02:00:00:00:00:22', 'dev', 'eth0', 'nud', 'permanent']);
+    const cached = ack();
+    t.is(cached.retval, v.tx);
+    t.deepEqual([...cached.data.subarray(0, 6)], MAC.node2, 'the cache, not the FIB');
+    // ... until its lifetime is written back (every LIFETIME_REFRESH of activity): made due here.
+    const value = entry();
+    const dv = new DataView(value.buffer);
+    dv.setBigUint64(0, dv.getBigUint64(0, true) - 6000n, true);
+    mapUpdate(dp.maps.get('ct4')!, key, value);
+    const asked = ack();
+    t.deepEqual([...asked.data.subarray(0, 6)], [2, 0, 0, 0, 0, 0x22], 'the FIB again, and its new answer');
+    t.is(hop().dmac, '02:00:00:00:00:22');
   });
 }

@@ -42,6 +42,7 @@ export function decodeStruct(layout: StructLayout, bytes: Uint8Array): Record<st
       case 'u64': out[f.name] = dv.getBigUint64(f.offset, true); break;
       case 'be16': out[f.name] = dv.getUint16(f.offset, false); break;
       case 'be32': out[f.name] = [...bytes.subarray(f.offset, f.offset + 4)].join('.'); break;
+      case 'mac': out[f.name] = [...bytes.subarray(f.offset, f.offset + 6)].map((b) => b.toString(16).padStart(2, '0')).join(':'); break;
       default: break;
     }
   }

@@ -145,6 +145,11 @@ export interface ct4_value {
   dst_addr: be32;
   src_port: be16;
   dst_port: be16;
+  /** The cached next hop (nodeport/route-cache.ts); 0: ask the FIB. */
+  ifindex: u32;
+  /** MACs as 16-bit words, as the Ethernet header at NET_IP_ALIGN takes them. */
+  dmac: FixedArray<u16, 3>;
+  smac: FixedArray<u16, 3>;
   pad: u32;
 }
 
@@ -157,6 +162,10 @@ export interface ct6_value {
   dst_addr: FixedArray<be32, 4>;
   src_port: be16;
   dst_port: be16;
+  /** The cached next hop (nodeport/route-cache.ts); 0: ask the FIB. */
+  ifindex: u32;
+  dmac: FixedArray<u16, 3>;
+  smac: FixedArray<u16, 3>;
   pad: u32;
 }
 

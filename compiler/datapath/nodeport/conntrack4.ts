@@ -15,7 +15,10 @@ export function ctKey4(f: Flow4, dir: u8): ct4_key {
   return { saddr: f.saddr, daddr: f.daddr, sport: f.sport, dport: f.dport, protocol: f.protocol, flags: dir, pad: 0 };
 }
 
-/** How long an entry lives after a packet with these flags (TCP) or of this protocol. */
+/**
+ * How long an entry lives after a packet with these flags (TCP) or of this protocol.
+ * @inline
+ */
 export function lifetimeOf(f: Flow4): u64 {
   if (f.protocol !== IPPROTO_TCP) return LIFETIME_UDP;
   if ((f.tcpFlags & (TCP_FLAG_FIN | TCP_FLAG_RST)) !== 0) return LIFETIME_TCP_CLOSING;
@@ -43,7 +46,9 @@ export function ctLive4(key: ct4_key, f: Flow4, now: u64): ct4_value | null {
 /**
  * Keeps a live entry alive: FIN or RST mark it closing (short lifetime); otherwise the lifetime
  * moves on, written only when it moved by more than LIFETIME_REFRESH (a write dirties the cache
- * line every CPU reading the entry shares).
+ * line every CPU reading the entry shares). That write also drops the cached next hop
+ * (route-cache.ts): the FIB is asked again, at most once per LIFETIME_REFRESH.
+ * @inline
  */
 export function ctTouch4(e: ct4_value, f: Flow4, now: u64): void {
   if (f.protocol === IPPROTO_TCP && (f.tcpFlags & (TCP_FLAG_FIN | TCP_FLAG_RST)) !== 0) {
@@ -55,7 +60,10 @@ export function ctTouch4(e: ct4_value, f: Flow4, now: u64): void {
   }
   if ((e.flags & CT_CLOSING) !== 0) return;
   const until = now + lifetimeOf(f);
-  if (until > e.lifetime && until - e.lifetime > LIFETIME_REFRESH) e.lifetime = until;
+  if (until > e.lifetime && until - e.lifetime > LIFETIME_REFRESH) {
+    e.lifetime = until;
+    e.ifindex = 0;
+  }
 }
 
 /** A new entry; 0 or a negative errno (the map refuses nothing but memory: it is an LRU). */

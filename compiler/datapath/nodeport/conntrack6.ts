@@ -42,7 +42,8 @@ export function ctLive6(key: ct6_key, f: Flow6, now: u64): ct6_value | null {
 }
 
 /**
- * FIN or RST mark the entry closing; otherwise its lifetime moves on, written rarely.
+ * FIN or RST mark the entry closing; otherwise its lifetime moves on, written rarely, and the
+ * cached next hop is dropped with that write (route-cache.ts).
  * @inline
  */
 export function ctTouch6(e: ct6_value, f: Flow6, now: u64): void {
@@ -55,7 +56,10 @@ export function ctTouch6(e: ct6_value, f: Flow6, now: u64): void {
   }
   if ((e.flags & CT_CLOSING) !== 0) return;
   const until = now + lifetimeOf6(f);
-  if (until > e.lifetime && until - e.lifetime > LIFETIME_REFRESH) e.lifetime = until;
+  if (until > e.lifetime && until - e.lifetime > LIFETIME_REFRESH) {
+    e.lifetime = until;
+    e.ifindex = 0;
+  }
 }
 
 export function ctCreate6(key: ct6_key, value: ct6_value): i64 {

@@ -79,19 +79,28 @@ function fibLookup6(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: FixedArray<be
  * resolved, and must not pass a translated packet up (its source may be this node's own
  * address, which the stack drops as martian): such packets go up untranslated, and the tc
  * program on the same device finishes them with bpf_redirect_neigh.
+ * @inline
  */
 export function canSend(ctx: XdpMd | SkBuff, rc: i64): bool {
   if (isXdp(ctx)) return rc === BPF_FIB_LKUP_RET_SUCCESS || rc === ROUTE_HAIRPIN;
   return true;
 }
 
-/** Sends the translated packet as route4 said; `local`: into a pod of this node. */
+/**
+ * Sends the translated packet as route4 said; `local`: into a pod of this node. This and the
+ * small helpers of the sending path are inlined: each BPF-to-BPF call on an established flow's
+ * path costs about a nanosecond (docs/datapath.md).
+ * @inline
+ */
 export function emit4(ctx: XdpMd | SkBuff, fib: BpfFibLookup, rc: i64, local: bool): i32 {
   if (isXdp(ctx)) return i32(emitXdp(ctx, fib, rc));
   return emitTc(ctx, fib, rc, local, AF_INET);
 }
 
-/** Sends the translated packet as route6 said. */
+/**
+ * Sends the translated packet as route6 said.
+ * @inline
+ */
 export function emit6(ctx: XdpMd | SkBuff, fib: BpfFibLookup, rc: i64, local: bool): i32 {
   if (isXdp(ctx)) return i32(emitXdp(ctx, fib, rc));
   return emitTc(ctx, fib, rc, local, AF_INET6);

@@ -10,6 +10,7 @@ import { setMacs, swapMacs } from './ethernet.ts';
 /**
  * Sends the translated packet where route4/route6 said (`rc`); `local`: into a pod of this node.
  * `family` is AF_INET or AF_INET6 (the next hop's address family for bpf_redirect_neigh).
+ * @inline
  */
 export function emitTc(ctx: SkBuff, fib: BpfFibLookup, rc: i64, local: bool, family: u32): i32 {
   if (rc === ROUTE_HAIRPIN) {

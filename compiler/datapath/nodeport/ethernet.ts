@@ -10,7 +10,10 @@ export interface EthWords {
   proto: be16;
 }
 
-/** The MACs the FIB lookup found: the next hop's as destination, the egress device's as source. */
+/**
+ * The MACs the FIB lookup found: the next hop's as destination, the egress device's as source.
+ * @inline
+ */
 export function setMacs(ctx: XdpMd | SkBuff, fib: BpfFibLookup): void {
   const eth = ctx.header<EthWords>(0);
   if (!eth) return;
@@ -20,7 +23,10 @@ export function setMacs(ctx: XdpMd | SkBuff, fib: BpfFibLookup): void {
   }
 }
 
-/** Back to where the frame came from (hairpin): the two MACs change places. */
+/**
+ * Back to where the frame came from (hairpin): the two MACs change places.
+ * @inline
+ */
 export function swapMacs(ctx: XdpMd | SkBuff): void {
   const eth = ctx.header<EthWords>(0);
   if (!eth) return;

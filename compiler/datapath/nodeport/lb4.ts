@@ -37,6 +37,7 @@ import { ctCreate4, ctKey4, ctLive4, ctTouch4, lifetimeOf } from './conntrack4.t
 import { canSend, drop, emit4, pass, route4 } from './context.ts';
 import { pushDsr4, readDsr4 } from './dsr4.ts';
 import { Flow4 } from './flow.ts';
+import { cachedHop4, cacheHop4 } from './route-cache.ts';
 import { icmpEgress4 } from './icmp-error4.ts';
 import { decrementTtl4, nat4, Nat4 } from './nat4.ts';
 import { parse4 } from './parse4.ts';
@@ -66,7 +67,8 @@ export function ingress4(ctx: XdpMd | SkBuff): i32 {
   if (parsed !== PARSE_OK) return pass(ctx);
   const now = bpf_jiffies64();
   const t = zeroed<Translation4>();
-  if (!knownFlow4(f, now, t)) {
+  const known = knownFlow4(f, now, t);
+  if (!known) {
     if (f.ihl > 5) {
       const opt = readDsr4(ctx);
       if (opt) return acceptDsr4(ctx, f, opt.addr, opt.port, now);
@@ -77,26 +79,30 @@ export function ingress4(ctx: XdpMd | SkBuff): i32 {
   }
   // One place translates and sends, whichever way the translation was found: the verifier
   // walks it once per distinct state, not once per path that led here.
-  return send4(ctx, f, t);
+  return send4(ctx, f, t, known);
 }
 
 /**
  * The translation of a known flow: its service entry, or for a reply to a SNAT port the reply
- * entry. Only lookups (and a rare lifetime write): a known flow's packets take no lock.
+ * entry (returned, for the route cache). Only lookups (and a rare lifetime write): a known flow's
+ * packets take no lock.
  */
-function knownFlow4(f: Flow4, now: u64, t: Translation4): bool {
+function knownFlow4(f: Flow4, now: u64, t: Translation4): ct4_value | null {
   const known = ctLive4(ctKey4(f, CT_SERVICE), f, now);
   if (known) {
     ctTouch4(known, f, now);
-    return fromEntry4(t, known);
+    fromEntry4(t, known);
+    return known;
   }
-  if (ntohs(f.dport) < SNAT_PORT_MIN) return false;
+  if (ntohs(f.dport) < SNAT_PORT_MIN) return null;
   const reply = ctLive4(ctKey4(f, CT_REPLY), f, now);
-  if (!reply || (reply.flags & (CT_SNAT | CT_EGRESS)) !== CT_SNAT) return false;
+  if (!reply || (reply.flags & (CT_SNAT | CT_EGRESS)) !== CT_SNAT) return null;
   ctTouch4(reply, f, now);
-  return fromEntry4(t, reply);
+  fromEntry4(t, reply);
+  return reply;
 }
 
+/** @inline */
 function fromEntry4(t: Translation4, e: ct4_value): bool {
   t.saddr = e.src_addr;
   t.daddr = e.dst_addr;
@@ -106,11 +112,18 @@ function fromEntry4(t: Translation4, e: ct4_value): bool {
   return true;
 }
 
-/** The packet translated as `t` says and sent on: to a local pod, or out (SNAT, DSR, replies). */
-function send4(ctx: XdpMd | SkBuff, f: Flow4, t: Translation4): i32 {
+/**
+ * The packet translated as `t` says and sent on: to a local pod, or out (SNAT, DSR, replies).
+ * `known`: the flow's entry, whose cached next hop spares the FIB lookup (a new flow has none).
+ */
+function send4(ctx: XdpMd | SkBuff, f: Flow4, t: Translation4, known: ct4_value | null): i32 {
   const local = (t.flags & CT_LOCAL) !== 0;
   const fib = zeroed<BpfFibLookup>();
-  const rc = route4(ctx, fib, t.saddr, t.daddr, local);
+  let rc: i64 = BPF_FIB_LKUP_RET_SUCCESS;
+  if (!known || !cachedHop4(known, fib)) {
+    rc = route4(ctx, fib, t.saddr, t.daddr, local);
+    if (known && rc === BPF_FIB_LKUP_RET_SUCCESS) cacheHop4(known, fib);
+  }
   if (!canSend(ctx, rc)) return pass(ctx);
   const frontend = f.daddr;
   const frontendPort = f.dport;
@@ -166,10 +179,10 @@ function newFlow4(f: Flow4, now: u64, t: Translation4): i32 {
   if (affinity) rememberAffinity4(client, id, clock);
 
   // Entries hold the whole translated 4-tuple, so translating is straight-line code.
-  const e: ct4_value = { lifetime: now + lifetimeOf(f), backend_id: id, rev_nat_id: svc.rev_nat_id, flags: 0, src_addr: f.saddr, dst_addr: be.address, src_port: f.sport, dst_port: be.port, pad: 0 };
+  const e: ct4_value = { ...zeroed<ct4_value>(), lifetime: now + lifetimeOf(f), backend_id: id, rev_nat_id: svc.rev_nat_id, src_addr: f.saddr, dst_addr: be.address, src_port: f.sport, dst_port: be.port };
   // The reply's tuple and how to turn it back: its source becomes the frontend the client used.
   const replyKey: ct4_key = { saddr: be.address, daddr: f.saddr, sport: be.port, dport: f.sport, protocol: f.protocol, flags: CT_REPLY, pad: 0 };
-  const reply: ct4_value = { lifetime: e.lifetime, backend_id: id, rev_nat_id: svc.rev_nat_id, flags: 0, src_addr: f.daddr, dst_addr: f.saddr, src_port: f.dport, dst_port: f.sport, pad: 0 };
+  const reply: ct4_value = { ...zeroed<ct4_value>(), lifetime: e.lifetime, backend_id: id, rev_nat_id: svc.rev_nat_id, src_addr: f.daddr, dst_addr: f.saddr, src_port: f.dport, dst_port: f.sport };
   if (isLocal4(be.address)) {
     e.flags = CT_LOCAL;
     reply.flags = CT_LOCAL | CT_EGRESS;
@@ -202,7 +215,7 @@ function acceptDsr4(ctx: XdpMd | SkBuff, f: Flow4, addr: be32, port: be16, now: 
   const key: ct4_key = { saddr: f.daddr, daddr: f.saddr, sport: f.dport, dport: f.sport, protocol: f.protocol, flags: CT_REPLY, pad: 0 };
   const known = ctLive4(key, f, now);
   if (known && known.src_addr === addr && known.src_port === port) ctTouch4(known, f, now);
-  else ctCreate4(key, { lifetime: now + lifetimeOf(f), backend_id: 0, rev_nat_id: 0, flags: CT_DSR | CT_EGRESS, src_addr: addr, dst_addr: f.saddr, src_port: port, dst_port: f.sport, pad: 0 });
+  else ctCreate4(key, { ...zeroed<ct4_value>(), lifetime: now + lifetimeOf(f), flags: CT_DSR | CT_EGRESS, src_addr: addr, dst_addr: f.saddr, src_port: port, dst_port: f.sport });
   // Delivered as it is (option and all: Linux ignores options it does not know).
   const fib = zeroed<BpfFibLookup>();
   const rc = route4(ctx, fib, f.saddr, f.daddr, true);

@@ -32,6 +32,7 @@ import { ctCreate6, ctKey6, ctLive6, ctTouch6, lifetimeOf6 } from './conntrack6.
 import { canSend, drop, emit6, pass, route6 } from './context.ts';
 import { pushDsr6, readDsr6 } from './dsr6.ts';
 import { Flow6 } from './flow.ts';
+import { cachedHop6, cacheHop6 } from './route-cache.ts';
 import { icmpEgress6 } from './icmp-error6.ts';
 import { decrementHopLimit6, nat6, Nat6 } from './nat6.ts';
 import { parse6 } from './parse6.ts';
@@ -58,27 +59,32 @@ export function ingress6(ctx: XdpMd | SkBuff): i32 {
   const now = bpf_jiffies64();
   if (f.dsr !== 0) return acceptDsr6(ctx, f, now);
   const t = zeroed<Translation6>();
-  if (!knownFlow6(f, now, t)) {
+  const known = knownFlow6(f, now, t);
+  if (!known) {
     const r = newFlow6(f, now, t);
     if (r === NEW_DROP) return drop(ctx);
     if (r === NEW_PASS) return pass(ctx);
   }
-  return send6(ctx, f, t);
+  return send6(ctx, f, t, known);
 }
 
-function knownFlow6(f: Flow6, now: u64, t: Translation6): bool {
+/** The known flow's entry (service, or SNAT reply), `t` filled from it; null for a new flow. */
+function knownFlow6(f: Flow6, now: u64, t: Translation6): ct6_value | null {
   const known = ctLive6(ctKey6(f, CT_SERVICE), f, now);
   if (known) {
     ctTouch6(known, f, now);
-    return fromEntry6(t, known);
+    fromEntry6(t, known);
+    return known;
   }
-  if (ntohs(f.dport) < SNAT_PORT_MIN) return false;
+  if (ntohs(f.dport) < SNAT_PORT_MIN) return null;
   const reply = ctLive6(ctKey6(f, CT_REPLY), f, now);
-  if (!reply || (reply.flags & (CT_SNAT | CT_EGRESS)) !== CT_SNAT) return false;
+  if (!reply || (reply.flags & (CT_SNAT | CT_EGRESS)) !== CT_SNAT) return null;
   ctTouch6(reply, f, now);
-  return fromEntry6(t, reply);
+  fromEntry6(t, reply);
+  return reply;
 }
 
+/** @inline */
 function fromEntry6(t: Translation6, e: ct6_value): bool {
   copy(t.to.saddr, e.src_addr);
   copy(t.to.daddr, e.dst_addr);
@@ -91,11 +97,18 @@ function fromEntry6(t: Translation6, e: ct6_value): bool {
 // newFlow6, send6 and acceptDsr6 are calls of their own: called one after the other, their
 // frames never add up on the stack, which the IPv6 keys and values would otherwise overflow.
 
-/** @noinline */
-function send6(ctx: XdpMd | SkBuff, f: Flow6, t: Translation6): i32 {
+/**
+ * `known`: the flow's entry, whose cached next hop spares the FIB lookup (route-cache.ts).
+ * @noinline
+ */
+function send6(ctx: XdpMd | SkBuff, f: Flow6, t: Translation6, known: ct6_value | null): i32 {
   const local = (t.flags & CT_LOCAL) !== 0;
   const fib = zeroed<BpfFibLookup>();
-  const rc = route6(ctx, fib, t.to.saddr, t.to.daddr, local);
+  let rc: i64 = BPF_FIB_LKUP_RET_SUCCESS;
+  if (!known || !cachedHop6(known, fib)) {
+    rc = route6(ctx, fib, t.to.saddr, t.to.daddr, local);
+    if (known && rc === BPF_FIB_LKUP_RET_SUCCESS) cacheHop6(known, fib);
+  }
   if (!canSend(ctx, rc)) return pass(ctx);
   const frontend = zeroed<FixedArray<be32, 4>>();
   copy(frontend, f.daddr);

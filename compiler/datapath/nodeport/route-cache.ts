@@ -1,10 +1,10 @@
 // A flow's next hop, cached in its conntrack entry. bpf_fib_lookup is the dearest step of an
-// established flow's packet (on XDP about 24 of its 62 ns, warm: docs/datapath.md), and a
-// flow's route rarely changes: the flow's second packet keeps what the FIB answered (device and
-// both MACs), later packets take it from the entry they have just looked up. ctTouch4/6 drop it
-// whenever they write the lifetime back (every LIFETIME_REFRESH of activity), so the FIB is asked
-// again every few seconds and a changed route or neighbour is followed within that time. Only a
-// SUCCESS answer is kept: XDP's hand-over to tc and bpf_redirect_neigh stay per packet.
+// established flow's packet after its lookup (the XDP LB's took 66 ns without this cache, 39 with
+// it; tc's 100 and 68: docs/datapath.md). A flow's route rarely changes: its second packet keeps
+// what the FIB answered (device, both MACs), later packets take it from the entry they have just
+// looked up. ctTouch4/6 drop it whenever they write the lifetime back (every LIFETIME_REFRESH of
+// activity), so the FIB is asked again every few seconds and a changed route or neighbour is
+// followed within that time. Only SUCCESS is kept: XDP's hand-over to tc and redirect_neigh stay.
 
 import { ct4_value, ct6_value } from '../lb/index.ts';
 

@@ -100,6 +100,12 @@ export interface Topology {
   pods: TopoPod[];
   /** Lets XDP_TX / XDP_REDIRECT frames arrive at the router's ports and the pods (see top). */
   receiveXdp(): void;
+  /**
+   * An XDP_PASS program on node `i`'s uplink, where Switchyard's XDP program would sit: the
+   * link's conditions without its work (attaching XDP to a veth turns TSO off on its peer, so
+   * TCP crosses it in MTU-sized frames). For benches that compare tc or iptables with XDP.
+   */
+  xdpPassOnNode(i: number): void;
 }
 
 const sysctl = (ns: Netns, kv: string[]) => ns.run(['sysctl', '-q', '-w', ...kv]);
@@ -186,6 +192,10 @@ export function buildTopology(t: Cleanup, o: TopologyOptions): Topology {
       const obj = xdpPassObject(t);
       for (const n of nodes) router.run(['ip', 'link', 'set', 'dev', n.routerPort, 'xdp', 'obj', obj, 'sec', 'xdp']);
       for (const p of pods) p.ns.run(['ip', 'link', 'set', 'dev', p.device, 'xdp', 'obj', obj, 'sec', 'xdp']);
+    },
+    xdpPassOnNode(i) {
+      const n = nodes[i]!;
+      n.ns.run(['ip', 'link', 'set', 'dev', n.device, 'xdp', 'obj', xdpPassObject(t), 'sec', 'xdp']);
     },
   };
 }

@@ -18,7 +18,8 @@ export interface Outcome {
 function mapLine(p: MapPlan, dry: boolean): string {
   const name = p.want.def.name;
   const made = p.origin === 'created' ? (dry ? ', would be created' : ', created') : p.origin === 'staged' ? `, ${dry ? 'would be ' : ''}replaced (${p.replaces})` : '';
-  if (!p.want.records) return `map ${name}: contents not managed (no contents file)${made}`;
+  const carried = p.migrated !== undefined ? `; ${p.migrated} entries carried over from the replaced map` : p.notMigrated ? `; entries not carried over: ${p.notMigrated}` : '';
+  if (!p.want.records) return `map ${name}: contents not managed (no contents file)${made}${carried}`;
   if (p.diffSource === 'unchanged' || !p.diff) return `map ${name}: unchanged, ${p.finalCount} entries${made}`;
   const d = p.diff;
   const verb = dry ? 'would add' : 'added';

@@ -14,13 +14,15 @@ import { readNodeArtifacts, refuseUnverified, type NodeArtifactSet } from './art
 import { reached } from './crash-points.ts';
 import { attachLinks, closeLinkChanges, pinnedLinkPrograms, removeLinksExcept, rollBackLinks, stillOnTarget, wantedLinks, type Hooks, type LinkChange, type WantedLink } from './link-sync.ts';
 import { loadObjectBtf, loadPrograms, type LoadedPrograms, type ObjectBtf } from './load-programs.ts';
-import { abandonMaps, commitMaps, deleteStale, prepareMaps, rollBackAdditions, writeAdditions, type MapPlan } from './map-sync.ts';
+import { abandonMaps, commitMaps, deleteStale, migrateStaged, prepareMaps, rollBackAdditions, writeAdditions, type MapPlan } from './map-sync.ts';
 import { ensureBpffs, resolveCgroup } from './mounts.ts';
 import { lockNodeDir } from './node-lock.ts';
 import { PinLayout } from './pins.ts';
 import { readJournal, StateDir, writeJournal, type JournalRecord, type SnapshotIndex } from './state.ts';
 import type { LiveMap } from './map.ts';
 import { describePlan } from './apply-report.ts';
+import { parseBtf } from './format/btf-read.ts';
+import type { Btf } from './format/bpf-object-btf.ts';
 
 export interface ApplyOptions {
   /** The generated/<cluster> directory (with manifest.json). */
@@ -48,6 +50,11 @@ export interface ApplyResult {
   /** Whether anything in the kernel changed. */
   changed: boolean;
   ms: number;
+}
+
+/** The new object's BTF, parsed, for carrying entries over to replaced maps (map-migrate.ts). */
+function objectBtf(a: NodeArtifactSet): Btf | undefined {
+  return a.object.btf ? parseBtf(a.object.btf) : undefined;
 }
 
 function hooksFor(a: NodeArtifactSet, o: ApplyOptions): Hooks {
@@ -130,6 +137,8 @@ export function apply(o: ApplyOptions): ApplyResult {
       step('programs-loaded');
       writeAdditions(plans, (p) => reached(`map-written:${p.want.def.name}`));
       step('maps-written');
+      migrateStaged(plans, pins, objectBtf(artifacts));
+      step('maps-migrated');
       if (loaded) {
         const byName = new Map(loaded.programs.map((p) => [p.name, p]));
         links = attachLinks(wanted, byName, pins, (c) => reached(`link:${c.wanted.pinName}`));

@@ -4,7 +4,7 @@
 export const DIE_AT_ENV = 'SWITCHYARD_DIE_AT';
 
 /** Every point apply passes, in order (maps and links also report `map-written:<name>`, `link:<pin>`). */
-export const APPLY_STEPS = ['journal-written', 'maps-prepared', 'programs-loaded', 'maps-written', 'links-attached', 'stale-removed', 'snapshot-written'] as const;
+export const APPLY_STEPS = ['journal-written', 'maps-prepared', 'programs-loaded', 'maps-written', 'maps-migrated', 'links-attached', 'stale-removed', 'snapshot-written'] as const;
 
 export function reached(step: string): void {
   if (process.env[DIE_AT_ENV] === step) process.kill(process.pid, 'SIGKILL');

@@ -9,6 +9,8 @@ import { LiveMap } from './map.ts';
 import { MapType } from './sys/bpf.ts';
 import { diffLive, diffRecords, emptyRecords, type RecordDiff } from './records.ts';
 import type { DesiredMap } from './artifacts.ts';
+import type { Btf } from './format/bpf-object-btf.ts';
+import { migrateEntries, planMigration } from './map-migrate.ts';
 import type { SnapshotIndex, StateDir } from './state.ts';
 
 export interface MapPlan {
@@ -28,6 +30,10 @@ export interface MapPlan {
   finalCount?: number;
   /** Additions written so far (for rollback), and whether stale entries were deleted. */
   written: boolean;
+  /** A staged map the datapath fills: entries carried over from the map it replaces ... */
+  migrated?: number;
+  /** ... or why they could not be. */
+  notMigrated?: string;
 }
 
 const LRU = new Set<number>([MapType.LRU_HASH, MapType.LRU_PERCPU_HASH]);
@@ -161,6 +167,27 @@ export function writeAdditions(plans: MapPlan[], after?: (p: MapPlan) => void): 
       p.live!.writeMany(keys, values, list.count);
     }
     after?.(p);
+  }
+}
+
+/**
+ * Staged maps without contents files (the datapath's own: conntrack, affinity) get the entries
+ * of the maps they replace, converted field by field (map-migrate.ts). Called just before the
+ * links switch, so that little is written to the old maps after the copy. Nothing to undo: a
+ * staged map goes away with a failed apply.
+ */
+export function migrateStaged(plans: MapPlan[], pins: PinLayout, btf: Btf | undefined): void {
+  for (const p of plans) {
+    if (p.origin !== 'staged' || p.want.records || !p.live) continue;
+    const old = LiveMap.openPinnedIfExists(pins.map(p.want.def.name), p.want.def.name);
+    if (!old) continue;
+    try {
+      const m = planMigration(old, p.want.def, btf);
+      if (typeof m === 'string') p.notMigrated = m;
+      else p.migrated = migrateEntries(old, p.live, m, p.want.def.maxEntries);
+    } finally {
+      old.close();
+    }
   }
 }
 

@@ -26,6 +26,7 @@ const steps = [
   'programs-loaded',
   'map-written:backends',
   'maps-written',
+  'maps-migrated',
   'link:sock4_connect@cgroup',
   'links-attached',
   'stale-removed',

@@ -181,7 +181,12 @@ export interface TestRunOptions {
   ctxOutSize?: number;
   repeat?: number;
   flags?: number;
+  /** With BPF_F_TEST_XDP_LIVE_FRAMES: frames per batch (the kernel's default is 64). */
+  batchSize?: number;
 }
+
+/** BPF_PROG_TEST_RUN flag: XDP_TX and XDP_REDIRECT send the frames for real (a traffic generator). */
+export const BPF_F_TEST_XDP_LIVE_FRAMES = 1 << 1;
 
 export interface TestRunResult {
   retval: number;
@@ -209,6 +214,7 @@ export function progTestRun(progFd: number, o: TestRunOptions = {}): TestRunResu
   if (ctxIn.length) attr.writeBigUInt64LE(addressOf(ctxIn), 48);
   if (ctxOut.length) attr.writeBigUInt64LE(addressOf(ctxOut), 56);
   attr.writeUInt32LE(o.flags ?? 0, 64);
+  attr.writeUInt32LE(o.batchSize ?? 0, 72);
   bpfSyscall('BPF_PROG_TEST_RUN', BpfCmd.PROG_TEST_RUN, attr);
   const dataOutLen = attr.readUInt32LE(12);
   const ctxOutLen = attr.readUInt32LE(44);

@@ -15,8 +15,7 @@
 //    the same service, each in a fresh topology; the client straight to the pod as reference.
 //    tc and iptables once more under the XDP row's link conditions (TSO off, frames copied).
 
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { BenchResult, BenchRow } from './run.ts';
 import * as asm from '../../compiler/bpf/asm.ts';
@@ -24,12 +23,10 @@ import { encode } from '../../compiler/bpf/encode.ts';
 import * as regs from '../../compiler/bpf/register.ts';
 import { R0 } from '../../compiler/bpf/register.ts';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
-import { writeArtifacts } from '../../compiler/emit/write-output.ts';
-import { runPipeline } from '../../compiler/pipeline.ts';
 import { progLoad, progTestRun, ProgType } from '../../runtime/sys/bpf.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
-import { cgroup2Mount } from '../../runtime/mounts.ts';
-import { makeTempDir, run, shortName, type Cleanup } from '../helpers/ns-lite.ts';
+import { run, type Cleanup } from '../helpers/ns-lite.ts';
+import { Cleanups, iptables, switchyard } from './nodeport-setup.ts';
 import { buildTopology, type Topology } from '../helpers/ns-topology.ts';
 import { enterPacketNetns, loadNodeport, type Datapath } from '../packet/harness.ts';
 import { packet } from '../packet/scene.ts';
@@ -39,8 +36,6 @@ import { mapUpdate } from '../../runtime/sys/bpf-map.ts';
 import { mapCreate } from '../../runtime/sys/bpf.ts';
 import { compileFiles } from '../../compiler/lang/compile.ts';
 import { linkProgram } from '../../compiler/bpf/link.ts';
-import { runNodeCli } from '../runtime/cli-runner.ts';
-import { clusterYaml } from '../e2e/nodeport-spec.ts';
 
 const SERVICES = 10_000;
 const BACKENDS = 10;
@@ -53,23 +48,6 @@ const CYCLE_CALLS = 400;
 /** One-run calls of an established packet per round (the same per-run overhead as FIRST). */
 const ALONE = 2_000;
 const IPERF_SECONDS = 4;
-
-class Cleanups implements Cleanup {
-  private fns: (() => void)[] = [];
-  teardown(fn: () => void): void {
-    this.fns.push(fn);
-  }
-  run(): void {
-    for (const fn of this.fns.reverse()) {
-      try {
-        fn();
-      } catch {
-        // best effort: the rest still runs
-      }
-    }
-    this.fns = [];
-  }
-}
 
 // --- 1. ns/packet -------------------------------------------------------------------------------
 
@@ -263,46 +241,6 @@ const services = `services:
       - { address: 10.2.0.1, node: node2 }
 `;
 
-function cgroupFor(c: Cleanup): string {
-  const rel = shortName('sy-npb');
-  const path = join(cgroup2Mount(), rel);
-  mkdirSync(path);
-  c.teardown(() => rmdirSync(path));
-  return rel;
-}
-
-function bpffs(c: Cleanup): string {
-  const dir = makeTempDir(c, 'sy-npb-bpffs-');
-  run(['mount', '-t', 'bpf', 'bpf', dir]);
-  c.teardown(() => spawnSync('umount', ['-l', dir]));
-  return dir;
-}
-
-/** Compiles the one-service spec for `hook` and applies it on both nodes. */
-function switchyard(c: Cleanup, topo: Topology, hook: 'tc' | 'xdp'): void {
-  const work = makeTempDir(c, 'sy-npb-');
-  mkdirSync(join(work, 'spec'));
-  writeFileSync(join(work, 'spec', 'cluster.yaml'), clusterYaml({ hook, forwarding: 'snat' }));
-  writeFileSync(join(work, 'spec', 'services.yaml'), services);
-  const r = runPipeline({ paths: [join(work, 'spec')], outRoot: join(work, 'out') });
-  if (!r.ok) throw new Error(`compile: ${r.diagnostics.map(formatDiagnostic).join('\n')}`);
-  writeArtifacts(join(work, 'out'), r.ctx.artifacts!);
-  const fs = bpffs(c);
-  topo.nodes.forEach((n) => {
-    const args = ['--node', n.name, '--bpffs', fs, '--state', join(work, 'state')];
-    const a = runNodeCli(['apply', join(work, 'out', 'ns'), ...args, '--cgroup', cgroupFor(c), '--device', n.device], { netns: n.ns });
-    if (a.status !== 0) throw new Error(`apply on ${n.name}: ${a.stderr}${a.stdout}`);
-    c.teardown(() => runNodeCli(['remove', ...args], { netns: n.ns }));
-  });
-}
-
-/** kube-proxy's shape for a NodePort: DNAT in PREROUTING, masquerade of what was DNATed. */
-function iptables(topo: Topology): void {
-  const n1 = topo.nodes[0]!.ns;
-  n1.run(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-p', 'tcp', '--dport', '30001', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'DNAT', '--to-destination', '10.2.0.1:5201']);
-  n1.run(['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-p', 'tcp', '-d', '10.2.0.1', '--dport', '5201', '-m', 'conntrack', '--ctstate', 'DNAT', '-j', 'MASQUERADE']);
-}
-
 async function iperf(topo: Topology, host: string, port: number): Promise<number> {
   const out = run([...topo.client.enter, 'iperf3', '-c', host, '-p', String(port), '-t', String(IPERF_SECONDS), '-J'], { timeout: (IPERF_SECONDS + 20) * 1000 });
   const j = JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } };
@@ -311,13 +249,13 @@ async function iperf(topo: Topology, host: string, port: number): Promise<number
 
 async function iperfBench(): Promise<{ rows: BenchRow[]; notes: string[] }> {
   const contenders: { label: string; setup: (c: Cleanup, t: Topology) => void; host: string; port: number }[] = [
-    { label: 'Switchyard XDP (NodePort, SNAT)', setup: (c, t) => { t.receiveXdp(); switchyard(c, t, 'xdp'); }, host: '10.0.0.1', port: 30001 },
-    { label: 'Switchyard tc (NodePort, SNAT)', setup: (c, t) => switchyard(c, t, 'tc'), host: '10.0.0.1', port: 30001 },
+    { label: 'Switchyard XDP (NodePort, SNAT)', setup: (c, t) => { t.receiveXdp(); switchyard(c, t, 'xdp', services); }, host: '10.0.0.1', port: 30001 },
+    { label: 'Switchyard tc (NodePort, SNAT)', setup: (c, t) => switchyard(c, t, 'tc', services), host: '10.0.0.1', port: 30001 },
     { label: 'iptables DNAT+SNAT (kube-proxy)', setup: (_c, t) => iptables(t), host: '10.0.0.1', port: 30001 },
     // The XDP row's link conditions for the others: XDP on a veth turns TSO off on its peer, so
     // TCP reaches node 1 in MTU-sized frames, each copied into an XDP buffer; tc and iptables
     // otherwise see 64 KB GSO packets. An XDP_PASS where Switchyard's XDP program sits.
-    { label: 'Switchyard tc, XDP link conditions', setup: (c, t) => { t.receiveXdp(); t.xdpPassOnNode(0); switchyard(c, t, 'tc'); }, host: '10.0.0.1', port: 30001 },
+    { label: 'Switchyard tc, XDP link conditions', setup: (c, t) => { t.receiveXdp(); t.xdpPassOnNode(0); switchyard(c, t, 'tc', services); }, host: '10.0.0.1', port: 30001 },
     { label: 'iptables, XDP link conditions', setup: (_c, t) => { t.receiveXdp(); t.xdpPassOnNode(0); iptables(t); }, host: '10.0.0.1', port: 30001 },
     { label: 'direct to the pod (no LB)', setup: () => {}, host: '10.2.0.1', port: 5201 },
   ];

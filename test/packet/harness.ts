@@ -66,16 +66,27 @@ export function enterPacketNetns(t: Cleanup): PacketNetns {
   const index = (dev: string) => Number(/^(\d+):/.exec(ip('-o', 'link', 'show', dev))![1]);
   const devices = { eth0: index('eth0'), lxc0: index('lxc0') };
 
+  t.teardown(() => spawnSync('ip', ['netns', 'del', name]));
+  joinNetns(t, name);
+  return devices;
+}
+
+/** This thread (every bpf(2) call of the process) joins the named namespace until teardown. */
+export function joinNetns(t: Cleanup, name: string): void {
   const home = openSync('/proc/thread-self/ns/net', 'r');
   const target = openSync(`/run/netns/${name}`, 'r');
-  if (setns(target, CLONE_NEWNET) !== 0) throw new Error(`setns into ${name}: errno ${koffi.errno()}`);
-  closeSync(target);
+  try {
+    if (setns(target, CLONE_NEWNET) !== 0) throw new Error(`setns into ${name}: errno ${koffi.errno()}`);
+  } catch (e) {
+    closeSync(home);
+    throw e;
+  } finally {
+    closeSync(target);
+  }
   t.teardown(() => {
     setns(home, CLONE_NEWNET);
     closeSync(home);
-    spawnSync('ip', ['netns', 'del', name]);
   });
-  return devices;
 }
 
 /** Configuration of the north-south objects under test (compiler/emit/datapath-config.ts). */

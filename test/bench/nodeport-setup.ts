@@ -1,0 +1,74 @@
+// What the north-south benches share: cleanups run in reverse (outside ava), Switchyard
+// compiled from a spec and applied on the topology's nodes, and kube-proxy's iptables rules for a
+// NodePort.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatDiagnostic } from '../../compiler/diagnostics.ts';
+import { writeArtifacts } from '../../compiler/emit/write-output.ts';
+import { runPipeline } from '../../compiler/pipeline.ts';
+import { cgroup2Mount } from '../../runtime/mounts.ts';
+import { makeTempDir, run, shortName, type Cleanup } from '../helpers/ns-lite.ts';
+import type { Topology } from '../helpers/ns-topology.ts';
+import { runNodeCli } from '../runtime/cli-runner.ts';
+import { clusterYaml } from '../e2e/nodeport-spec.ts';
+
+export class Cleanups implements Cleanup {
+  private fns: (() => void)[] = [];
+  teardown(fn: () => void): void {
+    this.fns.push(fn);
+  }
+  run(): void {
+    for (const fn of this.fns.reverse()) {
+      try {
+        fn();
+      } catch {
+        // best effort: the rest still runs
+      }
+    }
+    this.fns = [];
+  }
+}
+
+function cgroupFor(c: Cleanup): string {
+  const rel = shortName('sy-npb');
+  const path = join(cgroup2Mount(), rel);
+  mkdirSync(path);
+  c.teardown(() => rmdirSync(path));
+  return rel;
+}
+
+function bpffs(c: Cleanup): string {
+  const dir = makeTempDir(c, 'sy-npb-bpffs-');
+  run(['mount', '-t', 'bpf', 'bpf', dir]);
+  c.teardown(() => spawnSync('umount', ['-l', dir]));
+  return dir;
+}
+
+/** Compiles `services` for `hook` and applies them on both nodes. */
+export function switchyard(c: Cleanup, topo: Topology, hook: 'tc' | 'xdp', services: string, hairpin = false): void {
+  const work = makeTempDir(c, 'sy-npb-');
+  mkdirSync(join(work, 'spec'));
+  writeFileSync(join(work, 'spec', 'cluster.yaml'), clusterYaml({ hook, forwarding: 'snat', hairpin }));
+  writeFileSync(join(work, 'spec', 'services.yaml'), services);
+  const r = runPipeline({ paths: [join(work, 'spec')], outRoot: join(work, 'out') });
+  if (!r.ok) throw new Error(`compile: ${r.diagnostics.map(formatDiagnostic).join('\n')}`);
+  writeArtifacts(join(work, 'out'), r.ctx.artifacts!);
+  const fs = bpffs(c);
+  topo.nodes.forEach((n) => {
+    const args = ['--node', n.name, '--bpffs', fs, '--state', join(work, 'state')];
+    const a = runNodeCli(['apply', join(work, 'out', 'ns'), ...args, '--cgroup', cgroupFor(c), '--device', n.device], { netns: n.ns });
+    if (a.status !== 0) throw new Error(`apply on ${n.name}: ${a.stderr}${a.stdout}`);
+    c.teardown(() => runNodeCli(['remove', ...args], { netns: n.ns }));
+  });
+}
+
+/** kube-proxy's shape for a NodePort: DNAT in PREROUTING, masquerade of what was DNATed. */
+export function iptables(topo: Topology, proto: 'tcp' | 'udp' = 'tcp', nodePort = 30001, backend = '10.2.0.1:5201'): void {
+  const n1 = topo.nodes[0]!.ns;
+  const [addr, port] = backend.split(':') as [string, string];
+  n1.run(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-p', proto, '--dport', String(nodePort), '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'DNAT', '--to-destination', backend]);
+  n1.run(['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-p', proto, '-d', addr, '--dport', port, '-m', 'conntrack', '--ctstate', 'DNAT', '-j', 'MASQUERADE']);
+}
+

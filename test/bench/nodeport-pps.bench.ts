@@ -14,10 +14,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchResult, BenchRow } from './run.ts';
-import * as asm from '../../compiler/bpf/asm.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { linkProgram } from '../../compiler/bpf/link.ts';
-import * as regs from '../../compiler/bpf/register.ts';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { compileFiles } from '../../compiler/lang/compile.ts';
 import { attachTypes } from '../../runtime/format/bpf-uapi.ts';
@@ -30,7 +28,7 @@ import type { Cleanup } from '../helpers/ns-lite.ts';
 import { buildTopology, type Topology } from '../helpers/ns-topology.ts';
 import { joinNetns } from '../packet/harness.ts';
 import { packet } from '../packet/scene.ts';
-import { Cleanups, iptables, switchyard } from './nodeport-setup.ts';
+import { Cleanups, iptables, reflectorProgram, switchyard } from './nodeport-setup.ts';
 
 /** Frames per measured call, and calls per contender (the best one counts). */
 const FRAMES = 2_000_000;
@@ -65,26 +63,6 @@ function loadFixture(c: Cleanup, file: string, program: string): Loaded {
   return { fd, maps };
 }
 
-/** Swap MACs and XDP_TX: node 1 sending every frame straight back, the loop's ceiling. */
-function reflector(c: Cleanup): number {
-  const { R1, R2, R3, R4, R5, R0 } = regs;
-  const insns = encode([
-    asm.ldx('u32', R2, R1, 0),
-    asm.ldx('u32', R3, R1, 4),
-    asm.mov64(R4, R2),
-    asm.add64(R4, 14),
-    asm.jgt(R4, R3, 'pass'),
-    ...[0, 2, 4].flatMap((o) => [asm.ldx('u16', R4, R2, o), asm.ldx('u16', R5, R2, o + 6), asm.stx('u16', R2, o, R5), asm.stx('u16', R2, o + 6, R4)]),
-    asm.mov64(R0, 3),
-    asm.exit(),
-    asm.label('pass'),
-    asm.mov64(R0, 2),
-    asm.exit(),
-  ]).bytes;
-  const fd = progLoad({ type: ProgType.XDP, insns, license: 'GPL', name: 'xdp_reflect' }).fd;
-  c.teardown(() => closeFd(fd));
-  return fd;
-}
 
 type Where = 'router' | 'node1' | 'node2';
 const nsOf = (t: Topology, w: Where) => (w === 'router' ? t.router : t.nodes[w === 'node1' ? 0 : 1]!.ns);
@@ -181,7 +159,7 @@ export default async function nodeportPpsBench(): Promise<BenchResult> {
   const contenders: Contender[] = [
     {
       label: 'L2 reflector on node 1 (the loop\'s ceiling)',
-      setup: (c, t) => onNode1(t, () => attachXdp(c, reflector(c), ifindex(t, 'node1', 'eth0'))),
+      setup: (c, t) => onNode1(t, () => { const fd = reflectorProgram(); c.teardown(() => closeFd(fd)); attachXdp(c, fd, ifindex(t, 'node1', 'eth0')); }),
     },
     { label: 'Switchyard XDP (FIB lookup, route cached)', setup: (c, t) => switchyard(c, t, 'xdp', services) },
     { label: 'Switchyard XDP (hairpin, no FIB)', setup: (c, t) => switchyard(c, t, 'xdp', services, true) },

@@ -1,6 +1,6 @@
 // What the north-south benches share: cleanups run in reverse (outside ava), Switchyard
-// compiled from a spec and applied on the topology's nodes, and kube-proxy's iptables rules for a
-// NodePort.
+// compiled from a spec and applied on the topology's nodes, kube-proxy's iptables rules for a
+// NodePort, and the L2 reflector (the packet benches' ceiling).
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,10 @@ import { cgroup2Mount } from '../../runtime/mounts.ts';
 import { makeTempDir, run, shortName, type Cleanup } from '../helpers/ns-lite.ts';
 import type { Topology } from '../helpers/ns-topology.ts';
 import { runNodeCli } from '../runtime/cli-runner.ts';
+import * as asm from '../../compiler/bpf/asm.ts';
+import { encode } from '../../compiler/bpf/encode.ts';
+import * as regs from '../../compiler/bpf/register.ts';
+import { progLoad, ProgType } from '../../runtime/sys/bpf.ts';
 import { clusterYaml } from '../e2e/nodeport-spec.ts';
 
 export class Cleanups implements Cleanup {
@@ -72,3 +76,34 @@ export function iptables(topo: Topology, proto: 'tcp' | 'udp' = 'tcp', nodePort 
   n1.run(['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-p', proto, '-d', addr, '--dport', port, '-m', 'conntrack', '--ctstate', 'DNAT', '-j', 'MASQUERADE']);
 }
 
+/** A minimal forwarder: Ethernet and IPv4 checked, MACs swapped, XDP_TX (hand-assembled). */
+export function reflectorProgram(): number {
+  const { R0, R1, R2, R3, R4, R5 } = regs;
+  const insns = encode([
+    asm.ldx('u32', R2, R1, 0), // data
+    asm.ldx('u32', R3, R1, 4), // data_end
+    asm.mov64(R4, R2),
+    asm.add64(R4, 34),
+    asm.jgt(R4, R3, 'pass'),
+    asm.ldx('u16', R5, R2, 12),
+    asm.jne(R5, 8, 'pass'),
+    asm.ldx('u16', R4, R2, 0),
+    asm.ldx('u16', R5, R2, 6),
+    asm.stx('u16', R2, 0, R5),
+    asm.stx('u16', R2, 6, R4),
+    asm.ldx('u16', R4, R2, 2),
+    asm.ldx('u16', R5, R2, 8),
+    asm.stx('u16', R2, 2, R5),
+    asm.stx('u16', R2, 8, R4),
+    asm.ldx('u16', R4, R2, 4),
+    asm.ldx('u16', R5, R2, 10),
+    asm.stx('u16', R2, 4, R5),
+    asm.stx('u16', R2, 10, R4),
+    asm.mov64(R0, 3),
+    asm.exit(),
+    asm.label('pass'),
+    asm.mov64(R0, 2),
+    asm.exit(),
+  ]).bytes;
+  return progLoad({ type: ProgType.XDP, insns, license: 'GPL', name: 'xdp_l2_reflect' }).fd;
+}

@@ -20,13 +20,12 @@ import { join } from 'node:path';
 import type { BenchResult, BenchRow } from './run.ts';
 import * as asm from '../../compiler/bpf/asm.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
-import * as regs from '../../compiler/bpf/register.ts';
 import { R0 } from '../../compiler/bpf/register.ts';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { progLoad, progTestRun, ProgType } from '../../runtime/sys/bpf.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
 import { run, type Cleanup } from '../helpers/ns-lite.ts';
-import { Cleanups, iptables, switchyard } from './nodeport-setup.ts';
+import { Cleanups, iptables, reflectorProgram, switchyard } from './nodeport-setup.ts';
 import { buildTopology, type Topology } from '../helpers/ns-topology.ts';
 import { enterPacketNetns, loadNodeport, type Datapath } from '../packet/harness.ts';
 import { packet } from '../packet/scene.ts';
@@ -120,37 +119,6 @@ function ctFloorProgram(c: Cleanup): number {
   return fd;
 }
 
-/** A minimal forwarder: Ethernet and IPv4 checked, MACs swapped, XDP_TX (hand-assembled). */
-function reflectorProgram(): number {
-  const { R1, R2, R3, R4, R5 } = regs;
-  const insns = encode([
-    asm.ldx('u32', R2, R1, 0), // data
-    asm.ldx('u32', R3, R1, 4), // data_end
-    asm.mov64(R4, R2),
-    asm.add64(R4, 34),
-    asm.jgt(R4, R3, 'pass'),
-    asm.ldx('u16', R5, R2, 12),
-    asm.jne(R5, 8, 'pass'),
-    asm.ldx('u16', R4, R2, 0),
-    asm.ldx('u16', R5, R2, 6),
-    asm.stx('u16', R2, 0, R5),
-    asm.stx('u16', R2, 6, R4),
-    asm.ldx('u16', R4, R2, 2),
-    asm.ldx('u16', R5, R2, 8),
-    asm.stx('u16', R2, 2, R5),
-    asm.stx('u16', R2, 8, R4),
-    asm.ldx('u16', R4, R2, 4),
-    asm.ldx('u16', R5, R2, 10),
-    asm.stx('u16', R2, 4, R5),
-    asm.stx('u16', R2, 10, R4),
-    asm.mov64(R0, 3),
-    asm.exit(),
-    asm.label('pass'),
-    asm.mov64(R0, 2),
-    asm.exit(),
-  ]).bytes;
-  return progLoad({ type: ProgType.XDP, insns, license: 'GPL', name: 'xdp_l2_reflect' }).fd;
-}
 
 /** First packets: FIRST new flows (client ports differ), one run each; the kernel's own ns. */
 function firstPacket(run1: (frame: Uint8Array) => number, base: number): number {

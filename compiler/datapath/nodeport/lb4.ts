@@ -37,7 +37,7 @@ import { ctCreate4, ctKey4, ctLive4, ctTouch4, lifetimeOf } from './conntrack4.t
 import { canSend, drop, emit4, pass, route4 } from './context.ts';
 import { pushDsr4, readDsr4 } from './dsr4.ts';
 import { Flow4 } from './flow.ts';
-import { cachedHop4, cacheHop4 } from './route-cache.ts';
+import { cachedHop, cacheMacs } from './route-cache.ts';
 import { icmpEgress4 } from './icmp-error4.ts';
 import { decrementTtl4, nat4, Nat4 } from './nat4.ts';
 import { parse4 } from './parse4.ts';
@@ -120,9 +120,12 @@ function send4(ctx: XdpMd | SkBuff, f: Flow4, t: Translation4, known: ct4_value 
   const local = (t.flags & CT_LOCAL) !== 0;
   const fib = zeroed<BpfFibLookup>();
   let rc: i64 = BPF_FIB_LKUP_RET_SUCCESS;
-  if (!known || !cachedHop4(known, fib)) {
+  if (!known || !cachedHop(known.ifindex, known.dmac, known.smac, fib)) {
     rc = route4(ctx, fib, t.saddr, t.daddr, local);
-    if (known && rc === BPF_FIB_LKUP_RET_SUCCESS) cacheHop4(known, fib);
+    if (known && rc === BPF_FIB_LKUP_RET_SUCCESS) {
+      cacheMacs(fib, known.dmac, known.smac);
+      known.ifindex = fib.ifindex;
+    }
   }
   if (!canSend(ctx, rc)) return pass(ctx);
   const frontend = f.daddr;

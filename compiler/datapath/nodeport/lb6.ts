@@ -32,7 +32,7 @@ import { ctCreate6, ctKey6, ctLive6, ctTouch6, lifetimeOf6 } from './conntrack6.
 import { canSend, drop, emit6, pass, route6 } from './context.ts';
 import { pushDsr6, readDsr6 } from './dsr6.ts';
 import { Flow6 } from './flow.ts';
-import { cachedHop6, cacheHop6 } from './route-cache.ts';
+import { cachedHop, cacheMacs } from './route-cache.ts';
 import { icmpEgress6 } from './icmp-error6.ts';
 import { decrementHopLimit6, nat6, Nat6 } from './nat6.ts';
 import { parse6 } from './parse6.ts';
@@ -105,9 +105,12 @@ function send6(ctx: XdpMd | SkBuff, f: Flow6, t: Translation6, known: ct6_value 
   const local = (t.flags & CT_LOCAL) !== 0;
   const fib = zeroed<BpfFibLookup>();
   let rc: i64 = BPF_FIB_LKUP_RET_SUCCESS;
-  if (!known || !cachedHop6(known, fib)) {
+  if (!known || !cachedHop(known.ifindex, known.dmac, known.smac, fib)) {
     rc = route6(ctx, fib, t.to.saddr, t.to.daddr, local);
-    if (known && rc === BPF_FIB_LKUP_RET_SUCCESS) cacheHop6(known, fib);
+    if (known && rc === BPF_FIB_LKUP_RET_SUCCESS) {
+      cacheMacs(fib, known.dmac, known.smac);
+      known.ifindex = fib.ifindex;
+    }
   }
   if (!canSend(ctx, rc)) return pass(ctx);
   const frontend = zeroed<FixedArray<be32, 4>>();

@@ -6,50 +6,28 @@
 // activity), so the FIB is asked again every few seconds and a changed route or neighbour is
 // followed within that time. Only SUCCESS is kept: XDP's hand-over to tc and redirect_neigh stay.
 
-import { ct4_value, ct6_value } from '../lb/index.ts';
-
-/** Fills `fib` from the entry's cached hop; false when there is none. @inline */
-export function cachedHop4(e: ct4_value, fib: BpfFibLookup): bool {
-  const ifindex = e.ifindex;
+/**
+ * Fills `fib` from an entry's cached hop (its ifindex and MACs); false when there is none.
+ * @inline
+ */
+export function cachedHop(ifindex: u32, dmac: FixedArray<u16, 3>, smac: FixedArray<u16, 3>, fib: BpfFibLookup): bool {
   if (ifindex === 0) return false;
   fib.ifindex = ifindex;
   for (let i = 0; i < 3; i++) {
-    fib.dmac16[i] = e.dmac[i];
-    fib.smac16[i] = e.smac[i];
+    fib.dmac16[i] = dmac[i];
+    fib.smac16[i] = smac[i];
   }
   return true;
 }
 
 /**
- * Keeps the FIB's SUCCESS answer in the entry: the MACs first and the device last, so that a
- * reader that sees the device (on x86's ordered stores) sees the MACs too.
+ * Keeps the FIB's MACs in an entry. The caller writes the device after this, so that a reader
+ * that sees the device (on x86's ordered stores) sees the MACs too.
  * @inline
  */
-export function cacheHop4(e: ct4_value, fib: BpfFibLookup): void {
+export function cacheMacs(fib: BpfFibLookup, dmac: FixedArray<u16, 3>, smac: FixedArray<u16, 3>): void {
   for (let i = 0; i < 3; i++) {
-    e.dmac[i] = fib.dmac16[i];
-    e.smac[i] = fib.smac16[i];
+    dmac[i] = fib.dmac16[i];
+    smac[i] = fib.smac16[i];
   }
-  e.ifindex = fib.ifindex;
-}
-
-/** @inline */
-export function cachedHop6(e: ct6_value, fib: BpfFibLookup): bool {
-  const ifindex = e.ifindex;
-  if (ifindex === 0) return false;
-  fib.ifindex = ifindex;
-  for (let i = 0; i < 3; i++) {
-    fib.dmac16[i] = e.dmac[i];
-    fib.smac16[i] = e.smac[i];
-  }
-  return true;
-}
-
-/** @inline */
-export function cacheHop6(e: ct6_value, fib: BpfFibLookup): void {
-  for (let i = 0; i < 3; i++) {
-    e.dmac[i] = fib.dmac16[i];
-    e.smac[i] = fib.smac16[i];
-  }
-  e.ifindex = fib.ifindex;
 }

@@ -29,6 +29,8 @@ export function nat4(ctx: XdpMd | SkBuff, f: Flow4, to: Nat4): i32 {
   ip.daddr = daddr;
   const sport = to.sport;
   const dport = to.dport;
+  // tc: the addresses' change, for the pseudo header and the IP header (checksumsTc4).
+  const addrs: u64 = isXdp(ctx) ? 0 : csumDiff(u64(~ntohl(oldSaddr)) + u64(ntohl(saddr)) + u64(~ntohl(oldDaddr)) + u64(ntohl(daddr)));
   if (f.fragment !== FRAG_LATER) {
     const l4 = l4Offset(f);
     if (f.protocol === IPPROTO_TCP) {
@@ -37,7 +39,7 @@ export function nat4(ctx: XdpMd | SkBuff, f: Flow4, to: Nat4): i32 {
       tcp.source = sport;
       tcp.dest = dport;
       if (isXdp(ctx)) tcp.check = csumReplace(csumReplace(csumReplace(csumReplace(tcp.check, f.sport, sport), f.dport, dport), oldSaddr, saddr), oldDaddr, daddr);
-      else tcpChecksumTc(ctx, l4 + TCP_CSUM_OFF, f, sport, dport, oldSaddr, saddr, oldDaddr, daddr);
+      else checksumsTc4(ctx, l4 + TCP_CSUM_OFF, f, sport, dport, addrs, false);
     } else {
       const udp = ctx.header<UdpHdr>(l4);
       if (!udp) return -1;
@@ -49,17 +51,14 @@ export function nat4(ctx: XdpMd | SkBuff, f: Flow4, to: Nat4): i32 {
           const check = csumReplace(csumReplace(csumReplace(csumReplace(udp.check, f.sport, sport), f.dport, dport), oldSaddr, saddr), oldDaddr, daddr);
           udp.check = check === be16(0) ? htons(0xffff) : check;
         }
-      } else udpChecksumTc(ctx, l4 + UDP_CSUM_OFF, f, sport, dport, oldSaddr, saddr, oldDaddr, daddr);
+      } else checksumsTc4(ctx, l4 + UDP_CSUM_OFF, f, sport, dport, addrs, true);
     }
   }
   if (isXdp(ctx)) {
     const ip2 = ctx.header<Ipv4Hdr>(ETH_HLEN);
     if (!ip2) return -1;
     ip2.check = csumReplace(csumReplace(ip2.check, oldSaddr, saddr), oldDaddr, daddr);
-  } else {
-    if (saddr !== oldSaddr) ctx.l3CsumReplace(ETH_HLEN + IPV4_CSUM_OFF, oldSaddr, saddr, 4);
-    if (daddr !== oldDaddr) ctx.l3CsumReplace(ETH_HLEN + IPV4_CSUM_OFF, oldDaddr, daddr, 4);
-  }
+  } else bpf_l3_csum_replace(ctx, ETH_HLEN + IPV4_CSUM_OFF, 0, addrs, 0);
   f.saddr = saddr;
   f.daddr = daddr;
   f.sport = sport;
@@ -69,21 +68,28 @@ export function nat4(ctx: XdpMd | SkBuff, f: Flow4, to: Nat4): i32 {
 
 /**
  * tc: the kernel's helpers, which also keep a CHECKSUM_PARTIAL skb right (its checksum field then
- * holds only the pseudo header's sum, and port changes must leave it alone); only what changed is
- * folded in, as each update is a helper call.
+ * holds only the pseudo header's sum, and port changes must leave it alone) and skb->csum of a
+ * CHECKSUM_COMPLETE one. Each change is summed here (RFC 1624) and handed over in the helpers'
+ * size-0 form: one call for the ports and one for the addresses in the pseudo header (nat4 makes
+ * the third, for the IP header), instead of one call per changed field.
+ * @inline
  */
-function tcpChecksumTc(ctx: SkBuff, off: u16, f: Flow4, sport: be16, dport: be16, oldSaddr: be32, saddr: be32, oldDaddr: be32, daddr: be32): void {
-  if (sport !== f.sport) ctx.l4CsumReplace(off, f.sport, sport, 2);
-  if (dport !== f.dport) ctx.l4CsumReplace(off, f.dport, dport, 2);
-  if (saddr !== oldSaddr) ctx.l4CsumReplace(off, oldSaddr, saddr, BPF_F_PSEUDO_HDR | 4);
-  if (daddr !== oldDaddr) ctx.l4CsumReplace(off, oldDaddr, daddr, BPF_F_PSEUDO_HDR | 4);
+function checksumsTc4(ctx: SkBuff, off: u16, f: Flow4, sport: be16, dport: be16, addrs: u64, udp: bool): void {
+  const mangled: u64 = udp ? BPF_F_MARK_MANGLED_0 : 0;
+  bpf_l4_csum_replace(ctx, u32(off), 0, csumDiff(u64(~ntohs(f.sport)) + u64(ntohs(sport)) + u64(~ntohs(f.dport)) + u64(ntohs(dport))), mangled);
+  bpf_l4_csum_replace(ctx, u32(off), 0, addrs, BPF_F_PSEUDO_HDR | mangled);
 }
 
-function udpChecksumTc(ctx: SkBuff, off: u16, f: Flow4, sport: be16, dport: be16, oldSaddr: be32, saddr: be32, oldDaddr: be32, daddr: be32): void {
-  if (sport !== f.sport) ctx.l4CsumReplace(off, f.sport, sport, BPF_F_MARK_MANGLED_0 | 2);
-  if (dport !== f.dport) ctx.l4CsumReplace(off, f.dport, dport, BPF_F_MARK_MANGLED_0 | 2);
-  if (saddr !== oldSaddr) ctx.l4CsumReplace(off, oldSaddr, saddr, BPF_F_PSEUDO_HDR | BPF_F_MARK_MANGLED_0 | 4);
-  if (daddr !== oldDaddr) ctx.l4CsumReplace(off, oldDaddr, daddr, BPF_F_PSEUDO_HDR | BPF_F_MARK_MANGLED_0 | 4);
+/**
+ * A sum of host-order 16- and 32-bit values folded to a 16-bit ones'-complement difference, in
+ * the byte order the kernel's checksum helpers read from memory.
+ * @inline
+ */
+function csumDiff(sum: u64): u64 {
+  let s = (sum & 0xffff) + (sum >> 16);
+  s = (s & 0xffff) + (s >> 16);
+  s = (s & 0xffff) + (s >> 16);
+  return u64(bswap16(u16(s)));
 }
 
 /**

@@ -1,9 +1,9 @@
 // IPv4 address and port translation with every checksum kept right: the IP header's, and the
 // TCP/UDP checksum, which covers the ports and, through the pseudo header, both addresses. A
 // later fragment has no L4 header: only its addresses change (the first fragment's L4 checksum
-// already accounts for them). XDP folds every change into each checksum in one branch-free
-// chain of RFC 1624 updates; tc uses the kernel's helpers, which also know about skb->csum and
-// partial checksums.
+// already accounts for them). The changes are summed once as RFC 1624 differences; XDP adds them
+// to each checksum itself, tc hands them to the kernel's helpers, which also know about
+// skb->csum and partial checksums.
 
 import { ETH_HLEN, IPPROTO_TCP, IPV4_CSUM_OFF, Ipv4Hdr, TCP_CSUM_OFF, TcpHdr, UDP_CSUM_OFF, UdpHdr } from '../headers.ts';
 import { FRAG_LATER } from './constants.ts';
@@ -29,8 +29,9 @@ export function nat4(ctx: XdpMd | SkBuff, f: Flow4, to: Nat4): i32 {
   ip.daddr = daddr;
   const sport = to.sport;
   const dport = to.dport;
-  // tc: the addresses' change, for the pseudo header and the IP header (checksumsTc4).
-  const addrs: u64 = isXdp(ctx) ? 0 : csumDiff(u64(~ntohl(oldSaddr)) + u64(ntohl(saddr)) + u64(~ntohl(oldDaddr)) + u64(ntohl(daddr)));
+  // The changes as ones'-complement differences (RFC 1624), summed once: the addresses' goes
+  // into the IP header's checksum and, through the pseudo header, into the TCP/UDP one.
+  const addrs = foldSum(u64(~ntohl(oldSaddr)) + u64(ntohl(saddr)) + u64(~ntohl(oldDaddr)) + u64(ntohl(daddr)));
   if (f.fragment !== FRAG_LATER) {
     const l4 = l4Offset(f);
     if (f.protocol === IPPROTO_TCP) {
@@ -38,7 +39,7 @@ export function nat4(ctx: XdpMd | SkBuff, f: Flow4, to: Nat4): i32 {
       if (!tcp) return -1;
       tcp.source = sport;
       tcp.dest = dport;
-      if (isXdp(ctx)) tcp.check = csumReplace(csumReplace(csumReplace(csumReplace(tcp.check, f.sport, sport), f.dport, dport), oldSaddr, saddr), oldDaddr, daddr);
+      if (isXdp(ctx)) tcp.check = addToCheck(tcp.check, addrs + portsDiff(f, sport, dport));
       else checksumsTc4(ctx, l4 + TCP_CSUM_OFF, f, sport, dport, addrs, false);
     } else {
       const udp = ctx.header<UdpHdr>(l4);
@@ -48,7 +49,7 @@ export function nat4(ctx: XdpMd | SkBuff, f: Flow4, to: Nat4): i32 {
       if (isXdp(ctx)) {
         // 0: the sender computed no checksum, and none is made up; a computed 0 is sent as 0xffff.
         if (udp.check !== be16(0)) {
-          const check = csumReplace(csumReplace(csumReplace(csumReplace(udp.check, f.sport, sport), f.dport, dport), oldSaddr, saddr), oldDaddr, daddr);
+          const check = addToCheck(udp.check, addrs + portsDiff(f, sport, dport));
           udp.check = check === be16(0) ? htons(0xffff) : check;
         }
       } else checksumsTc4(ctx, l4 + UDP_CSUM_OFF, f, sport, dport, addrs, true);
@@ -57,8 +58,8 @@ export function nat4(ctx: XdpMd | SkBuff, f: Flow4, to: Nat4): i32 {
   if (isXdp(ctx)) {
     const ip2 = ctx.header<Ipv4Hdr>(ETH_HLEN);
     if (!ip2) return -1;
-    ip2.check = csumReplace(csumReplace(ip2.check, oldSaddr, saddr), oldDaddr, daddr);
-  } else bpf_l3_csum_replace(ctx, ETH_HLEN + IPV4_CSUM_OFF, 0, addrs, 0);
+    ip2.check = addToCheck(ip2.check, addrs);
+  } else bpf_l3_csum_replace(ctx, ETH_HLEN + IPV4_CSUM_OFF, 0, forHelpers(addrs), 0);
   f.saddr = saddr;
   f.daddr = daddr;
   f.sport = sport;
@@ -76,20 +77,45 @@ export function nat4(ctx: XdpMd | SkBuff, f: Flow4, to: Nat4): i32 {
  */
 function checksumsTc4(ctx: SkBuff, off: u16, f: Flow4, sport: be16, dport: be16, addrs: u64, udp: bool): void {
   const mangled: u64 = udp ? BPF_F_MARK_MANGLED_0 : 0;
-  bpf_l4_csum_replace(ctx, u32(off), 0, csumDiff(u64(~ntohs(f.sport)) + u64(ntohs(sport)) + u64(~ntohs(f.dport)) + u64(ntohs(dport))), mangled);
-  bpf_l4_csum_replace(ctx, u32(off), 0, addrs, BPF_F_PSEUDO_HDR | mangled);
+  bpf_l4_csum_replace(ctx, u32(off), 0, forHelpers(portsDiff(f, sport, dport)), mangled);
+  bpf_l4_csum_replace(ctx, u32(off), 0, forHelpers(addrs), BPF_F_PSEUDO_HDR | mangled);
 }
 
 /**
- * A sum of host-order 16- and 32-bit values folded to a 16-bit ones'-complement difference, in
- * the byte order the kernel's checksum helpers read from memory.
+ * The ports' change as a ones'-complement difference (host order, 16 bits).
  * @inline
  */
-function csumDiff(sum: u64): u64 {
+function portsDiff(f: Flow4, sport: be16, dport: be16): u64 {
+  return foldSum(u64(~ntohs(f.sport)) + u64(ntohs(sport)) + u64(~ntohs(f.dport)) + u64(ntohs(dport)));
+}
+
+/**
+ * A sum of host-order 16- and 32-bit values folded to 16 bits, ones'-complement (its carries
+ * wrap around: 2^16 counts as 1).
+ * @inline
+ */
+function foldSum(sum: u64): u64 {
   let s = (sum & 0xffff) + (sum >> 16);
   s = (s & 0xffff) + (s >> 16);
-  s = (s & 0xffff) + (s >> 16);
-  return u64(bswap16(u16(s)));
+  return (s & 0xffff) + (s >> 16);
+}
+
+/**
+ * A checksum field with a difference (host order, up to 17 bits) added: RFC 1624's
+ * HC' = ~(~HC + m' + ~m), the m's already summed in `diff`.
+ * @inline
+ */
+function addToCheck(check: be16, diff: u64): be16 {
+  return htons(~u16(foldSum(u64(~ntohs(check)) + diff)));
+}
+
+/**
+ * A difference as the kernel's checksum helpers take it in their size-0 form: a sum in the byte
+ * order they read from memory.
+ * @inline
+ */
+function forHelpers(diff: u64): u64 {
+  return u64(bswap16(u16(diff)));
 }
 
 /**

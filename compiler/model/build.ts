@@ -94,7 +94,9 @@ export function buildModel(spec: Spec): Model {
       affinityTimeout: s.sessionAffinity === 'ClientIP' ? s.affinityTimeoutSeconds : undefined,
       sourceRanges: s.loadBalancerSourceRanges.map((c) => mustParseCidr(c)),
       healthCheckNodePort: s.healthCheckNodePort,
-      needsHealthCheck: hasNodePorts && s.externalTrafficPolicy === 'Local',
+      // The API server allocates a healthCheckNodePort to LoadBalancer services only (a NodePort
+      // service with the Local policy has none, so kube-proxy serves none for it).
+      needsHealthCheck: s.type === 'LoadBalancer' && s.externalTrafficPolicy === 'Local',
       spec: s,
     };
   });

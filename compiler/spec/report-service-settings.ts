@@ -1,7 +1,8 @@
 // Settings that only mean something on some services: load-balancer fields on a LoadBalancer,
 // nodePorts on NodePort and LoadBalancer services, externalTrafficPolicy: Local (an error on a
 // ClusterIP service, as the brief and Kubernetes' API validation have it) and a
-// healthCheckNodePort only with that policy. Elsewhere they are ignored, with a warning.
+// healthCheckNodePort only where the API server would allocate one: a LoadBalancer with that
+// policy. Elsewhere they are ignored, with a warning.
 
 import { codes } from './codes.ts';
 import type { SpecCheck } from './checks.ts';
@@ -31,8 +32,8 @@ export const reportServiceSettings: SpecCheck = (spec, diags) => {
         ]);
       }
     }
-    if (s.healthCheckNodePort !== undefined && (s.type === 'ClusterIP' || s.externalTrafficPolicy !== 'Local')) {
-      ignored('healthCheckNodePort', 'only serves externalTrafficPolicy: Local on a NodePort or LoadBalancer service', 'remove it, or set externalTrafficPolicy: Local');
+    if (s.healthCheckNodePort !== undefined && (s.type !== 'LoadBalancer' || s.externalTrafficPolicy !== 'Local')) {
+      ignored('healthCheckNodePort', 'only serves externalTrafficPolicy: Local on a LoadBalancer service', 'remove it, or make the service a LoadBalancer with externalTrafficPolicy: Local');
     }
   }
 };

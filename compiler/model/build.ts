@@ -1,7 +1,7 @@
 // Builds the service model from a validated Spec: addresses parsed once, backend ports resolved
 // per service port, backend readiness reduced to serving/terminating, output sorted by key.
 
-import type { BackendSpec, Spec } from '../spec/types.ts';
+import { serviceFamilies, type BackendSpec, type Spec } from '../spec/types.ts';
 import { formatHostPort, mustParseAddress, mustParseCidr, wildcardAddress, type Address, type Family } from './address.ts';
 import { resolveBackendPort } from './backend-port.ts';
 import type { Model, ModelBackend, ModelHostPort, ModelNode, ModelService, ModelServicePort } from './types.ts';
@@ -45,9 +45,10 @@ export function buildModel(spec: Spec): Model {
   const services: ModelService[] = spec.services.map((s) => {
     const key = `${s.namespace}/${s.name}`;
     const clusterIPs = s.clusterIPs.map(addr);
-    const families: Family[] = clusterIPs.length
-      ? clusterIPs.map((a) => a.family)
-      : s.ipFamilies.map((f) => (f === 'IPv6' ? 6 : 4));
+    const families: Family[] = serviceFamilies(s);
+    // An address of a family the service has no endpoints in answers nothing in kube-proxy
+    // either (each family's proxier ignores the other's); the spec warns about it (SY1049).
+    const ofItsFamilies = (a: Address): boolean => families.includes(a.family);
     const ports: ModelServicePort[] = s.ports.map((p) => {
       const backends: ModelBackend[] = [];
       for (const b of s.backends) {
@@ -83,9 +84,9 @@ export function buildModel(spec: Spec): Model {
       name: s.name,
       type: s.type,
       clusterIPs,
-      families: [...new Set(families)].sort(),
-      externalIPs: s.externalIPs.map(addr),
-      loadBalancerIPs: s.type === 'LoadBalancer' ? s.loadBalancerIPs.map(addr) : [],
+      families,
+      externalIPs: s.externalIPs.map(addr).filter(ofItsFamilies),
+      loadBalancerIPs: s.type === 'LoadBalancer' ? s.loadBalancerIPs.map(addr).filter(ofItsFamilies) : [],
       pool: s.loadBalancerPool,
       ports,
       hasNodePorts,

@@ -9,7 +9,7 @@ import { kernelTest } from '../helpers/kernel.ts';
 import { createCgroup } from '../helpers/cgroup.ts';
 import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
 import { runNodeCli } from './cli-runner.ts';
-import { createNetns, vethBetween } from '../helpers/netns.ts';
+import { createNetns, NETNS_TOOLS, vethBetween } from '../helpers/netns.ts';
 import { socklbArtifacts, type Backend, type Service } from './socklb-artifacts.ts';
 
 const be = (n: number): Backend[] => Array.from({ length: n }, (_, i) => ({ id: i + 1, addr: '127.0.0.1', port: 8000 + i }));
@@ -128,4 +128,4 @@ kernelTest('a hook taken by another program: the error says so, and every link m
   t.deepEqual(readdirSync(join(s.bpffs, 'second', 'links')), [], 'the cgroup link made before the failure is gone again');
   t.deepEqual(readdirSync(join(s.bpffs, 'second', 'maps')), []);
   t.is(runNodeCli(['status', ...argsFor('first').slice(0, 6)]).status, 0, 'the first node is untouched');
-});
+}, NETNS_TOOLS);

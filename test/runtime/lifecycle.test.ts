@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelTestSerial } from '../helpers/kernel.ts';
-import { createNetns, vethBetween, type Netns } from '../helpers/netns.ts';
+import { createNetns, NETNS_TOOLS, vethBetween, type Netns } from '../helpers/netns.ts';
 import { createCgroup, type TestCgroup } from '../helpers/cgroup.ts';
 import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
 import { runNodeCli, type CliResult } from './cli-runner.ts';
@@ -138,4 +138,4 @@ kernelTestSerial('apply, status, dump, traffic, apply changed artifacts, remove'
   t.false(existsSync(join(state, name)), 'the snapshot is gone too');
   t.regex(connectFromCgroup(node, cg, '192.0.2.10', 80), /^error /, 'no socket LB after remove');
   t.notRegex(node.run(['ip', 'link', 'show', devB]), /xdp/);
-});
+}, NETNS_TOOLS);

@@ -52,7 +52,7 @@ kernelTest('without CAP_BPF and CAP_SYS_ADMIN, apply names the missing capabilit
   const bpffs = mountBpffs(t);
   const work = tempDir(t);
   const cg = createCgroup(t);
-  socklbArtifacts(join(work, 'gen'), 'n1', [{ vip: '192.0.2.1', port: 80, backends: [1] }], [{ id: 1, addr: '127.0.0.1', port: 8001 }], { SOCK_ONLY: 1 });
+  socklbArtifacts(join(work, 'gen'), 'n1', [{ vip: '192.0.2.1', port: 80, backends: [1] }], [{ id: 1, addr: '127.0.0.1', port: 8001 }], { sockOnly: true });
   const main = join(process.cwd(), 'runtime', 'cli', 'main.ts');
   const r = spawnSync(
     'setpriv',
@@ -82,7 +82,7 @@ kernelTest('a second apply on the same node while one runs is refused, not inter
   const bpffs = mountBpffs(t);
   const work = tempDir(t);
   const cg = createCgroup(t);
-  socklbArtifacts(join(work, 'gen'), 'n1', [{ vip: '192.0.2.1', port: 80, backends: [1] }], [{ id: 1, addr: '127.0.0.1', port: 8001 }], { SOCK_ONLY: 1 });
+  socklbArtifacts(join(work, 'gen'), 'n1', [{ vip: '192.0.2.1', port: 80, backends: [1] }], [{ id: 1, addr: '127.0.0.1', port: 8001 }], { sockOnly: true });
   const pins = new PinLayout(bpffs, 'n1');
   pins.ensureDirs();
   const held = lockNodeDir(pins.nodeDir, 'n1');

@@ -19,7 +19,6 @@ export const DEBIAN_PACKAGE = {
   iperf3: 'iperf3',
   ip: 'iproute2',
   sysctl: 'procps',
-  cc: 'gcc',
 } as const;
 
 export type Tool = keyof typeof DEBIAN_PACKAGE;

@@ -126,6 +126,15 @@ function run(argv: string[]): number {
   }
 }
 
+/**
+ * A JavaScript engine error (TypeError, RangeError, ...) is a bug in switchyard-node, and its stack
+ * is what a report needs. Every other error already names the operation, the object and the next
+ * step; a stack after it only hides the message.
+ */
+function isBug(e: unknown): boolean {
+  return !(e instanceof Error) || e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError;
+}
+
 function main(): void {
   const verbose = process.argv.includes('--verbose');
   try {
@@ -138,7 +147,7 @@ function main(): void {
     }
     console.error(`switchyard-node: error: ${(e as Error).message}`);
     if (verbose && e instanceof ProgramRefusedError) console.error(`\nverifier log of ${e.program}:\n${e.log}`);
-    else if (verbose) console.error((e as Error).stack);
+    else if (isBug(e)) console.error(verbose ? String((e as Error).stack ?? e) : '(a bug in switchyard-node: run again with --verbose for the stack, and report it)');
     process.exitCode = 1;
   }
 }

@@ -93,3 +93,13 @@ kernelTest('a second apply on the same node while one runs is refused, not inter
   held.release();
   t.is(runNodeCli(['apply', join(work, 'gen'), '--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state'), '--cgroup', cg.relative]).status, 0);
 });
+
+kernelTest('--verbose with a bad --cgroup: the clear message, and no JavaScript stack after it', (t) => {
+  const bpffs = mountBpffs(t);
+  const work = tempDir(t);
+  socklbArtifacts(join(work, 'gen'), 'n1', [{ vip: '192.0.2.1', port: 80, backends: [1] }], [{ id: 1, addr: '127.0.0.1', port: 8001 }], { sockOnly: true });
+  const r = runNodeCli(['apply', join(work, 'gen'), '--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state'), '--cgroup', 'surely-not-a-cgroup-here', '--verbose']);
+  t.is(r.status, 1);
+  t.regex(r.stderr, /^switchyard-node: error: cgroup \S+surely-not-a-cgroup-here: no such cgroup v2 directory; create it .* or fix --cgroup\n$/);
+  t.notRegex(r.stderr, /\n\s+at /, 'no stack frames');
+});

@@ -68,6 +68,10 @@ kernelTest('without root or CAP_BPF, every command names the missing capabilitie
 
   // Another user, on a node root has applied: the pins are root's, and the capabilities missing.
   t.is(runNodeCli(['apply', join(work, 'gen'), ...common, '--cgroup', cg.relative]).status, 0);
+  // Root without CAP_SYS_ADMIN reads the entries, not their BTF: dump says why they are hex.
+  const dump = withPrivileges(['--bounding-set=-bpf,-sys_admin,-perfmon', '--inh-caps=-all'], ['dump', 'services', ...common]);
+  t.is(dump.status, 0, dump.stderr);
+  t.regex(dump.stdout, /^map services \(.*\): 2 entries, BTF not readable \(EPERM: opening BTF by id needs CAP_SYS_ADMIN; run as root\): hex$/m);
   for (const command of ['status', 'dump', 'remove']) {
     const u = withPrivileges(['--reuid=65534', '--regid=65534', '--clear-groups'], [command, ...common]);
     t.is(u.status, 1, `${command}: ${u.stdout}${u.stderr}`);

@@ -20,6 +20,8 @@ import type { Spec } from './spec/types.ts';
 export interface CompileContext {
   /** Spec files and directories. */
   paths: string[];
+  /** Spec inputs given as text (standard input), under the name diagnostics show for them. */
+  texts?: { file: string; text: string }[];
   /** Where generated/<cluster>/ lives: the previous lock is read from there. Undefined: no lock. */
   outRoot?: string;
   /** A lock to use instead of reading one (tests, diff). */
@@ -45,7 +47,7 @@ export const pipeline: readonly Stage[] = [
     name: 'spec',
     does: 'read and validate the YAML inputs',
     run: (ctx) => {
-      const r = loadSpec(ctx.paths);
+      const r = loadSpec(ctx.paths, ctx.texts);
       ctx.spec = r.spec;
       return r.diagnostics;
     },

@@ -1,8 +1,8 @@
 // The filesystems switchyard-node depends on, found from /proc/mounts rather than assumed:
 // the bpf filesystem that holds the pins (mounted when missing) and the cgroup v2 hierarchy.
 
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { mountFs } from './sys/syscall.ts';
 
 export interface MountEntry {
@@ -27,9 +27,21 @@ function under(path: string, mountPoint: string): boolean {
   return path === mountPoint || path.startsWith(mountPoint.endsWith(sep) ? mountPoint : mountPoint + sep);
 }
 
+/**
+ * `path` with every symbolic link resolved, as /proc/mounts names mount points. The part that
+ * does not exist yet is kept as given (apply creates it): the deepest existing ancestor decides.
+ */
+export function physicalPath(path: string): string {
+  const abs = resolve(path);
+  if (existsSync(abs)) return realpathSync(abs);
+  const parent = dirname(abs);
+  return parent === abs ? abs : join(physicalPath(parent), basename(abs));
+}
+
 /** The mount point of the filesystem of type `fstype` that `path` lies in (deepest match), if any. */
 export function mountCovering(path: string, fstype: string, mounts = readMounts()): string | undefined {
-  const abs = resolve(path);
+  // A symlink to a mount point is not the mount point's path: compare the resolved path.
+  const abs = physicalPath(path);
   // The deepest mount over the path decides its filesystem, whatever its type.
   const over = mounts.filter((m) => under(abs, m.target)).sort((a, b) => b.target.length - a.target.length)[0];
   return over && over.fstype === fstype ? over.target : undefined;
@@ -43,7 +55,7 @@ const WELL_KNOWN_BPFFS = '/sys/fs/bpf';
  * paths under it (where bpftool and others expect it), at `dir` itself otherwise. Returns what it did.
  */
 export function ensureBpffs(dir: string): string | undefined {
-  const abs = resolve(dir);
+  const abs = physicalPath(dir);
   if (mountCovering(abs, 'bpf')) {
     mkdirSync(abs, { recursive: true, mode: 0o700 });
     return undefined;

@@ -23,6 +23,8 @@ export interface CliIO {
   stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   cwd: string;
   env: Record<string, string | undefined>;
+  /** All of standard input, read when a command is given `-` as a spec. */
+  readStdin?(): string;
 }
 
 export interface Command {

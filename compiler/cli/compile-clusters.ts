@@ -7,6 +7,7 @@ import { planCodes } from '../plan/codes.ts';
 import type { Plan } from '../plan/types.ts';
 import type { CliIO } from './command.ts';
 import { ProgressBar } from './progress.ts';
+import { STDIN_ARG, STDIN_FILE } from './spec-paths.ts';
 
 export interface ClusterCompile {
   inputs: string[];
@@ -24,8 +25,12 @@ export function compileGroups(groups: readonly string[][], outRoot: string | und
   const compiles: ClusterCompile[] = [];
   const bar = new ProgressBar(io.stderr, 'compile');
   const steps = groups.length * pipeline.length;
+  let stdin: string | undefined;
   groups.forEach((inputs, g) => {
-    const r = runPipeline({ paths: inputs, outRoot }, (stage, i) =>
+    const paths = inputs.filter((p) => p !== STDIN_ARG);
+    if (inputs.includes(STDIN_ARG)) stdin ??= io.readStdin?.() ?? '';
+    const texts = inputs.includes(STDIN_ARG) ? [{ file: STDIN_FILE, text: stdin! }] : [];
+    const r = runPipeline({ paths, texts, outRoot }, (stage, i) =>
       bar.update((g * pipeline.length + i) / steps, `${stage.name}: ${stage.does} (${inputs.join(' ')})`),
     );
     diags.addAll(r.diagnostics);

@@ -31,6 +31,8 @@ SPEC is a spec file or a directory of *.yaml files; together they make one clust
 without YAML files of its own but with subdirectories that have some (the default, specs/) is a
 collection: each subdirectory compiles as its own cluster. Output goes to DIR/<cluster>/,
 written atomically; IDs and allocations are read back from DIR/<cluster>/switchyard.lock.
+SPEC - reads one more file of the cluster from standard input, named <stdin> in diagnostics:
+kubectl get nodes,services,endpointslices,pods -A -o yaml | switchyard compile - cluster.yaml
 Every problem is printed, sorted by place; on any error nothing is written and the exit code is 2.
 With --check nothing is written either: the exit code is 1 when DIR is stale, 0 when it is not.`,
   options: [

@@ -1,7 +1,7 @@
 // `switchyard`: the compiler's command line. Finds the command in the registry, parses its
 // options, prints help where asked, and turns exceptions into one clear line and exit code 2.
 
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { VERSION } from '../emit/version.ts';
 import { commandHelp, parseArgs, UsageError } from './args.ts';
@@ -36,7 +36,7 @@ function closest(name: string): string | undefined {
 }
 
 export function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, readStdin: () => readFileSync(0, 'utf8') };
 }
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {

@@ -1,11 +1,17 @@
 // Turns SPEC arguments into clusters to compile. Files and directories holding YAML make one
 // cluster together (loadSpec's inputs); a directory without YAML of its own but with
 // subdirectories that have some is a collection, each subdirectory its own cluster (specs/).
+// `-` is standard input (`kubectl get … -o yaml | switchyard compile - cluster.yaml`), one more
+// file of the cluster given together.
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 
 const isYaml = (name: string): boolean => /\.ya?ml$/i.test(name);
+
+/** The SPEC argument that means standard input, and the file name its diagnostics carry. */
+export const STDIN_ARG = '-';
+export const STDIN_FILE = '<stdin>';
 
 function hasYaml(dir: string): boolean {
   return readdirSync(dir).some((n) => isYaml(n) && statSync(join(dir, n)).isFile());
@@ -32,6 +38,11 @@ export function specGroups(cwd: string, args: readonly string[]): SpecGroups {
   const groups: string[][] = [];
   const errors: string[] = [];
   for (const arg of args) {
+    if (arg === STDIN_ARG) {
+      if (!together.includes(STDIN_ARG)) together.push(STDIN_ARG);
+      onlyCollections = false;
+      continue;
+    }
     const p = userPath(cwd, arg);
     if (!existsSync(p)) {
       errors.push(`spec path ${arg} does not exist`);

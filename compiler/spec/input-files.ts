@@ -1,5 +1,6 @@
 // Which files a list of spec paths names: files as given, directories as their *.yaml / *.yml
-// files (not recursive). Sorted and de-duplicated, so the order of the paths never matters.
+// files (not recursive), plus inputs given as text (standard input, named `<stdin>`). Sorted and
+// de-duplicated, so the order of the paths never matters.
 
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -15,7 +16,9 @@ export interface InputFile {
 
 const SPEC_FILE = /\.ya?ml$/;
 
-export function readInputFiles(paths: string[], diags: Diagnostics): InputFile[] {
+const hashed = (file: string, bytes: Buffer): InputFile => ({ file, text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') });
+
+export function readInputFiles(paths: string[], diags: Diagnostics, texts: readonly { file: string; text: string }[] = []): InputFile[] {
   const files = new Set<string>();
   for (const path of paths) {
     const at = { file: path, line: 1, col: 1 };
@@ -39,16 +42,15 @@ export function readInputFiles(paths: string[], diags: Diagnostics): InputFile[]
     }
     for (const f of entries) files.add(f);
   }
-  const out: InputFile[] = [];
+  const out: InputFile[] = texts.map((t) => hashed(t.file, Buffer.from(t.text, 'utf8')));
   for (const file of [...files].sort()) {
     try {
-      const bytes = readFileSync(file);
-      out.push({ file, text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') });
+      out.push(hashed(file, readFileSync(file)));
     } catch (e) {
       diags.report(codes.SY1002, `reading spec file ${file}: ${reason(e)}`, { file, line: 1, col: 1 });
     }
   }
-  return out;
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 function isFile(path: string): boolean {

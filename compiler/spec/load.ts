@@ -18,9 +18,9 @@ import type { YMap } from './yaml-tree.ts';
  * Reads spec files (directories: every *.yaml / *.yml in them, by name, not recursive); the two
  * formats may be mixed. `spec` is undefined when any diagnostic is an error; warnings come either way.
  */
-export function loadSpec(paths: string[]): { spec?: Spec; diagnostics: Diagnostic[] } {
+export function loadSpec(paths: string[], texts: readonly { file: string; text: string }[] = []): { spec?: Spec; diagnostics: Diagnostic[] } {
   const diags = new Diagnostics();
-  const files = readInputFiles(paths, diags);
+  const files = readInputFiles(paths, diags, texts);
   const collected = new Collected();
   for (const f of files) {
     const src = new YamlSource(f.file, f.text, diags);

@@ -1,5 +1,6 @@
-// switchyard-node: the node runtime's command line (apply, status, dump, remove). Bundled by
-// esbuild into dist/switchyard-node.js, which needs nothing of the repository but koffi beside it.
+// switchyard-node: the node runtime's command line (apply, status, dump, remove, health).
+// Bundled by esbuild into dist/switchyard-node.js, which needs nothing of the repository but
+// koffi beside it.
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { ProgramRefusedError } from '../program.ts';
 import { removeNode } from '../remove.ts';
 import { serveHealth } from '../health.ts';
 import { StateDir } from '../state.ts';
+import { privilegeHint } from '../sys/capabilities.ts';
 import { nodeStatus } from '../status.ts';
 import { DEFAULT_STATE, usage, type Command } from './usage.ts';
 
@@ -112,6 +114,8 @@ function run(argv: string[]): number {
         },
         (e: Error) => {
           console.error(`switchyard-node: error: ${e.message}`);
+          const hint = privilegeHint(e, cmd);
+          if (hint) console.error(`switchyard-node ${hint}`);
           process.exit(1);
         },
       );
@@ -126,6 +130,15 @@ function run(argv: string[]): number {
   }
 }
 
+/**
+ * A JavaScript engine error (TypeError, RangeError, ...) is a bug in switchyard-node, and its stack
+ * is what a report needs. Every other error already names the operation, the object and the next
+ * step; a stack after it only hides the message.
+ */
+function isBug(e: unknown): boolean {
+  return !(e instanceof Error) || e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError;
+}
+
 function main(): void {
   const verbose = process.argv.includes('--verbose');
   try {
@@ -137,8 +150,10 @@ function main(): void {
       return;
     }
     console.error(`switchyard-node: error: ${(e as Error).message}`);
+    const hint = privilegeHint(e, process.argv[2] ?? '');
+    if (hint) console.error(`switchyard-node ${hint}`);
     if (verbose && e instanceof ProgramRefusedError) console.error(`\nverifier log of ${e.program}:\n${e.log}`);
-    else if (verbose) console.error((e as Error).stack);
+    else if (isBug(e)) console.error(verbose ? String((e as Error).stack ?? e) : '(a bug in switchyard-node: run again with --verbose for the stack, and report it)');
     process.exitCode = 1;
   }
 }

@@ -47,11 +47,11 @@ export default async (): Promise<BenchResult> => {
   const cg = join(cgroup2Mount(), `sy-bench-${process.pid}`);
   mkdirSync(cg);
   try {
-    const defines = { SOCK_ONLY: 1, MAX_SERVICES: 262144 };
+    const variant = { sockOnly: true, maxServices: 262144 };
     const a1 = join(work, 'v1');
     const a2 = join(work, 'v2');
-    socklbArtifacts(a1, 'bench', ...cluster(false), defines);
-    socklbArtifacts(a2, 'bench', ...cluster(true), defines);
+    socklbArtifacts(a1, 'bench', ...cluster(false), variant);
+    socklbArtifacts(a2, 'bench', ...cluster(true), variant);
     const o = (dir: string): ApplyOptions => ({ dir, node: 'bench', bpffs, stateDir: join(work, 'state'), cgroup: cg, devices: [], verbose: !!process.env.BENCH_VERBOSE });
     const entries = (lines: string[]) =>
       lines.reduce((n, l) => n + [...l.matchAll(/(?:added|changed|removed) (\d+)/g)].reduce((m, x) => m + Number(x[1]), 0), 0);

@@ -46,7 +46,7 @@ kernelTest('bpftool prog loadall loads every program of our object', (t) => {
   const show = JSON.parse(bpftool(['-j', 'prog', 'show', 'pinned', join(fs, 'progs', 'xdp_lb')]).out);
   t.is(show.type, 'xdp');
   t.true(show.map_ids.length === 1, 'the services map was created and relocated');
-});
+}, ['bpftool']);
 
 kernelTest('bpftool prog dump xlated shows our line info', (t) => {
   const fs = bpffs(t);
@@ -57,7 +57,7 @@ kernelTest('bpftool prog dump xlated shows our line info', (t) => {
   t.regex(out, /; const svc = services\.lookup\(key\); \[file:datapath\/lb\.ts line_num:11 line_col:3\]/);
   t.regex(out, /unsigned long long pick\(unsigned long long a1\):/, 'the BPF-to-BPF function and its BTF prototype');
   t.regex(out, /; return svc\.id; \[file:datapath\/lb\.ts line_num:21 line_col:3\]/);
-});
+}, ['bpftool']);
 
 kernelTest('tcx/* sections: libbpf 1.1 cannot guess their type; with type tc they load', (t) => {
   const fs = bpffs(t);
@@ -73,4 +73,4 @@ kernelTest('tcx/* sections: libbpf 1.1 cannot guess their type; with type tc the
   const typed = bpftool(['prog', 'loadall', obj, join(fs, 'typed'), 'type', 'tc']);
   t.is(typed.status, 0, typed.out);
   t.deepEqual(readdirSync(join(fs, 'typed')).sort(), ['tcx_in', 'tcx_out']);
-});
+}, ['bpftool']);

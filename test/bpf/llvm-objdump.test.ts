@@ -2,7 +2,7 @@
 // it prints, instruction by instruction. Where LLVM 14 prints something else, the difference is
 // one of the rules in `asLlvm14` below, each a known limit of LLVM 14, nothing else.
 
-import test from 'ava';
+import type { ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,14 +13,12 @@ import { formatInsn } from '../../compiler/bpf/syntax.ts';
 import { readBpfObject } from '../../runtime/format/elf-read.ts';
 import { everyInsn } from './every-insn.ts';
 import { sampleObject } from './fixtures/sample-object.ts';
+import { gatedTest } from '../helpers/kernel.ts';
+import { onPath, toolsUnavailableReason } from '../helpers/tools.ts';
 
-const OBJDUMP = ['llvm-objdump-14', 'llvm-objdump'].find((tool) => {
-  try {
-    return /LLVM version 14\./.test(execFileSync(tool, ['--version'], { encoding: 'utf8' }));
-  } catch {
-    return false;
-  }
-});
+const OBJDUMP = ['llvm-objdump-14', 'llvm-objdump'].find((tool) => onPath(tool) && /LLVM version 14\./.test(execFileSync(tool, ['--version'], { encoding: 'utf8' })));
+// Debian's llvm package is LLVM 14 on bookworm; another release needs llvm-14 beside it.
+const why = toolsUnavailableReason(['llvm-objdump']) ?? (OBJDUMP ? undefined : "needs LLVM 14's llvm-objdump (Debian package llvm-14)");
 
 /**
  * What LLVM 14 prints for the instruction we print as `ours`:
@@ -65,8 +63,7 @@ function objdump(path: string): Map<string, Line[]> {
   return sections;
 }
 
-const withTool = OBJDUMP ? test : test.skip;
-if (!OBJDUMP) process.stderr.write('skip: llvm-objdump 14 not found (install llvm-14; .ci/run does)\n');
+const withTool = (title: string, impl: (t: ExecutionContext) => void) => gatedTest(title, impl, 'tools', why);
 
 function tempFile(t: { teardown: (f: () => void) => void }, name: string, bytes: Uint8Array): string {
   const dir = mkdtempSync(join(tmpdir(), 'sy-objdump-'));

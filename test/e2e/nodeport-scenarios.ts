@@ -8,6 +8,12 @@ import { join } from 'node:path';
 import { request, hold, parseReply } from './nodeport-peers.ts';
 import { nodeportCluster } from './nodeport-cluster.ts';
 import { sh } from '../helpers/netns.ts';
+import { NS_TOPOLOGY_TOOLS } from '../helpers/ns-topology.ts';
+import type { Tool } from '../helpers/tools.ts';
+
+/** The tools every scenario spawns (the topology's); hairpin also counts with iptables. */
+export const SCENARIO_TOOLS: readonly Tool[] = NS_TOPOLOGY_TOOLS;
+export const HAIRPIN_TOOLS: readonly Tool[] = [...NS_TOPOLOGY_TOOLS, 'iptables'];
 
 const CLIENT = '198.51.100.1';
 const OUTSIDER = '192.0.2.1';

@@ -4,10 +4,10 @@
 // apply that adds backends, and DSR. The scenarios are in nodeport-scenarios.ts.
 
 import { kernelTest } from '../helpers/kernel.ts';
-import { dsrScenario, hairpinScenario, icmpScenario, ipv6Scenario, snatScenario } from './nodeport-scenarios.ts';
+import { dsrScenario, HAIRPIN_TOOLS, hairpinScenario, icmpScenario, ipv6Scenario, SCENARIO_TOOLS, snatScenario } from './nodeport-scenarios.ts';
 
-kernelTest('tc: every frontend type from outside the cluster, SNAT to remote backends', (t) => snatScenario(t, 'tc'));
-kernelTest('tc: DSR: the backend sees the client, replies bypass the load-balancing node', (t) => dsrScenario(t, 'tc'));
-kernelTest('tc: IPv6 NodePort: a remote backend by SNAT, a local one with the client\'s address', (t) => ipv6Scenario(t, 'tc'));
-kernelTest('tc: hairpin mode: remote traffic goes back to the router it came from, without a FIB lookup', (t) => hairpinScenario(t, 'tc'));
-kernelTest('tc: ICMP errors through SNAT and from a local backend: ECONNREFUSED, path MTU discovery', (t) => icmpScenario(t, 'tc'));
+kernelTest('tc: every frontend type from outside the cluster, SNAT to remote backends', (t) => snatScenario(t, 'tc'), SCENARIO_TOOLS);
+kernelTest('tc: DSR: the backend sees the client, replies bypass the load-balancing node', (t) => dsrScenario(t, 'tc'), SCENARIO_TOOLS);
+kernelTest('tc: IPv6 NodePort: a remote backend by SNAT, a local one with the client\'s address', (t) => ipv6Scenario(t, 'tc'), SCENARIO_TOOLS);
+kernelTest('tc: hairpin mode: remote traffic goes back to the router it came from, without a FIB lookup', (t) => hairpinScenario(t, 'tc'), HAIRPIN_TOOLS);
+kernelTest('tc: ICMP errors through SNAT and from a local backend: ECONNREFUSED, path MTU discovery', (t) => icmpScenario(t, 'tc'), SCENARIO_TOOLS);

@@ -9,7 +9,7 @@ import { compile } from '../lang/helpers.ts';
 import { buildObject } from '../../compiler/bpf/object.ts';
 import { tempDir } from '../helpers/bpffs.ts';
 import { kernelTest } from '../helpers/kernel.ts';
-import { buildTopology } from '../helpers/ns-topology.ts';
+import { buildTopology, NS_TOPOLOGY_TOOLS } from '../helpers/ns-topology.ts';
 import { parseReply, request, startServer, writeScripts } from './nodeport-peers.ts';
 
 kernelTest('the client reaches pods on both nodes through the router, with its own address', async (t) => {
@@ -25,7 +25,7 @@ kernelTest('the client reaches pods on both nodes through the router, with its o
   }
   // Node to node across the segment, and a pod of node 1 to a pod of node 2.
   t.is(parseReply(request(s, topo.pods[0]!.ns, 'tcp', '10.2.0.1', 8080).replies[0]!).address, '10.1.0.1');
-});
+}, NS_TOPOLOGY_TOOLS);
 
 const reflector = `
 import { EthHdr, Ipv4Hdr, UdpHdr, ETH_HLEN, ETH_P_IP, IPPROTO_UDP } from '../headers.ts';
@@ -73,4 +73,4 @@ kernelTest('XDP_TX on a veth reaches the peer only when the peer runs an XDP pro
   const after = request(s, topo.client, 'udp', node1.address, 7, 1, 1500);
   t.deepEqual(after.errors, []);
   t.regex(after.replies[0] ?? '', /^hello 0/);
-});
+}, NS_TOPOLOGY_TOOLS);

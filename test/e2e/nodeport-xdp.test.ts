@@ -4,10 +4,10 @@
 // apply that adds backends, and DSR. The scenarios are in nodeport-scenarios.ts.
 
 import { kernelTest } from '../helpers/kernel.ts';
-import { dsrScenario, hairpinScenario, icmpScenario, ipv6Scenario, snatScenario } from './nodeport-scenarios.ts';
+import { dsrScenario, HAIRPIN_TOOLS, hairpinScenario, icmpScenario, ipv6Scenario, SCENARIO_TOOLS, snatScenario } from './nodeport-scenarios.ts';
 
-kernelTest('xdp: every frontend type from outside the cluster, SNAT to remote backends', (t) => snatScenario(t, 'xdp'));
-kernelTest('xdp: DSR: the backend sees the client, replies bypass the load-balancing node', (t) => dsrScenario(t, 'xdp'));
-kernelTest('xdp: IPv6 NodePort: a remote backend by SNAT, a local one with the client\'s address', (t) => ipv6Scenario(t, 'xdp'));
-kernelTest('xdp: hairpin mode: remote traffic goes back to the router it came from, XDP_TX without a FIB lookup', (t) => hairpinScenario(t, 'xdp'));
-kernelTest('xdp: ICMP errors through SNAT and from a local backend: ECONNREFUSED, path MTU discovery', (t) => icmpScenario(t, 'xdp'));
+kernelTest('xdp: every frontend type from outside the cluster, SNAT to remote backends', (t) => snatScenario(t, 'xdp'), SCENARIO_TOOLS);
+kernelTest('xdp: DSR: the backend sees the client, replies bypass the load-balancing node', (t) => dsrScenario(t, 'xdp'), SCENARIO_TOOLS);
+kernelTest('xdp: IPv6 NodePort: a remote backend by SNAT, a local one with the client\'s address', (t) => ipv6Scenario(t, 'xdp'), SCENARIO_TOOLS);
+kernelTest('xdp: hairpin mode: remote traffic goes back to the router it came from, XDP_TX without a FIB lookup', (t) => hairpinScenario(t, 'xdp'), HAIRPIN_TOOLS);
+kernelTest('xdp: ICMP errors through SNAT and from a local backend: ECONNREFUSED, path MTU discovery', (t) => icmpScenario(t, 'xdp'), SCENARIO_TOOLS);

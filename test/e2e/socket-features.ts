@@ -11,7 +11,8 @@ import type { Item } from '../../compiler/bpf/insn.ts';
 import { R0, R1 } from '../../compiler/bpf/register.ts';
 import { progLoad } from '../../runtime/sys/bpf.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
-import { kernelUnavailableReason, requireKernel } from '../helpers/kernel.ts';
+import { kernelAndToolsReason, kernelTest, kernelUnavailableReason } from '../helpers/kernel.ts';
+import { TOPOLOGY_TOOLS } from '../helpers/topology.ts';
 
 /** BPF_PROG_TYPE_* */
 const PROG = { CGROUP_SOCK: 9, CGROUP_SOCK_ADDR: 18 } as const;
@@ -63,16 +64,13 @@ export function missingSocketLbFeatures(): Feature[] {
 
 /**
  * A socket LB kernel test: skipped with the missing features named on a kernel older than they
- * are, failed where the kernel should have them, run otherwise (kernelTest's rules apply first).
+ * are, failed where the kernel should have them, run otherwise (kernelTest's rules apply first,
+ * with the tools that build the talk's topology).
  */
 export function socketLbTest(title: string, impl: (t: ExecutionContext) => Promise<void>): void {
-  const cannot = kernelUnavailableReason();
+  const cannot = kernelAndToolsReason(TOPOLOGY_TOOLS);
   if (cannot) {
-    if (requireKernel) test(title, (t) => t.fail(`kernel test cannot run: ${cannot}; SWITCHYARD_REQUIRE_KERNEL=1 forbids skipping`));
-    else {
-      process.stderr.write(`skip (kernel): ${title}: ${cannot}\n`);
-      test.skip(title, impl);
-    }
+    kernelTest(title, impl, TOPOLOGY_TOOLS); // skipped or failed, with the reason
     return;
   }
   const missing = missingSocketLbFeatures();

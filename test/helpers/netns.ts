@@ -6,6 +6,8 @@ import type { ExecutionContext } from 'ava';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { uniqueName } from './kernel.ts';
 
+export { NETNS_TOOLS } from './ns-lite.ts';
+
 export function sh(cmd: string[], opts: SpawnSyncOptions = {}): string {
   const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', ...opts });
   if (r.status !== 0) throw new Error(`${cmd.join(' ')}: exit ${r.status}${r.signal ? ` (${r.signal})` : ''}: ${r.stderr}${r.stdout}`);

@@ -7,6 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Netns } from './netns.ts';
+import type { Tool } from './tools.ts';
+
+/** What makeNetns (and netns.ts's createNetns) spawn besides nsenter: iproute2's ip. */
+export const NETNS_TOOLS: readonly Tool[] = ['ip'];
 
 export interface Cleanup {
   teardown(fn: () => void): void;

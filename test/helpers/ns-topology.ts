@@ -21,8 +21,12 @@ import { fileURLToPath } from 'node:url';
 import * as asm from '../../compiler/bpf/asm.ts';
 import { buildObject } from '../../compiler/bpf/object.ts';
 import { R0 } from '../../compiler/bpf/register.ts';
-import { makeNetns, makeTempDir, shortName, type Cleanup } from './ns-lite.ts';
+import { makeNetns, makeTempDir, NETNS_TOOLS, shortName, type Cleanup } from './ns-lite.ts';
 import type { Netns } from './netns.ts';
+import type { Tool } from './tools.ts';
+
+/** The tools buildTopology spawns: ip, and sysctl for forwarding. */
+export const NS_TOPOLOGY_TOOLS: readonly Tool[] = [...NETNS_TOOLS, 'sysctl'];
 
 // Checksum offload on veth: a sender's kernel leaves TCP/UDP checksums partial (CHECKSUM_PARTIAL,
 // only the pseudo-header sum in the packet) and veth hands the skb on with that promise intact.

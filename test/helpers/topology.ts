@@ -8,6 +8,11 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NETNS_TOOLS } from './ns-lite.ts';
+import type { Tool } from './tools.ts';
+
+/** The tools buildTopology spawns: ip, and sysctl for forwarding. */
+export const TOPOLOGY_TOOLS: readonly Tool[] = [...NETNS_TOOLS, 'sysctl'];
 
 /** Where cleanups go: ava's ExecutionContext, or a bench's own list. */
 export interface Teardown {

@@ -3,7 +3,7 @@
 // from the service's table by a hash of the 5-tuple, so two nodes (two datapaths with the same
 // tables) send the same flow to the same backend, and every backend of the table gets flows.
 
-import { kernelTestSerial } from '../helpers/kernel.ts';
+import { packetTest } from './packet-test.ts';
 import * as L from '../../compiler/emit/map-layouts.ts';
 import { mapUpdate } from '../../runtime/sys/bpf-map.ts';
 import { enterPacketNetns, loadNodeport, type Datapath } from './harness.ts';
@@ -14,7 +14,7 @@ const backends = Array.from({ length: 10 }, (_, i) => ({ id: 100 + i, address: `
 const dstOf = (frame: Uint8Array) => [...frame.subarray(30, 34)].join('.');
 
 for (const hook of ['tc', 'xdp'] as const) {
-  kernelTestSerial(`${hook}: sessionAffinity ClientIP keeps a client's new flows on one backend`, (t) => {
+  packetTest(`${hook}: sessionAffinity ClientIP keeps a client's new flows on one backend`, (t) => {
     const { dp } = scene(t, { hook });
     putService4(dp, { address: '10.3.0.4', port: 80, kind: 'LoadBalancer', flags: ['ROUTABLE', 'AFFINITY'], affinity: 600, backends, revNatId: 20, serviceId: 20 });
     const chosen = new Set<string>();
@@ -23,7 +23,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.true(backends.some((b) => b.address === [...chosen][0]));
   });
 
-  kernelTestSerial(`${hook}: Maglev: a flow gets the same backend on two nodes, and every backend gets flows`, (t) => {
+  packetTest(`${hook}: Maglev: a flow gets the same backend on two nodes, and every backend gets flows`, (t) => {
     const devices = enterPacketNetns(t);
     const nodes: Datapath[] = [0, 1].map(() => loadNodeport(t, { hook, maglev: true }, devices));
     const table = new Uint8Array(4 * 16381);

@@ -4,7 +4,7 @@
 // options goes by SNAT instead. At the backend's node: a packet with the option is delivered to
 // the pod as it came, and the pod's reply leaves (egress) with the frontend as its source.
 
-import { kernelTestSerial } from '../helpers/kernel.ts';
+import { packetTest } from './packet-test.ts';
 import { diffBytes, word, TCP_ACK } from './frames.ts';
 import { MAC } from './harness.ts';
 import { CLIENT, LOCAL, NODE, packet, REMOTE, scene } from './scene.ts';
@@ -13,7 +13,7 @@ import { conntrack4 } from './tables.ts';
 const option = (port: number, addr: string) => [0x9e, 8, port >> 8, port & 0xff, ...addr.split('.').map(Number)];
 
 for (const hook of ['tc', 'xdp'] as const) {
-  kernelTestSerial(`${hook}: the frontend travels in an IPv4 option on the SYN, the client's address is kept`, (t) => {
+  packetTest(`${hook}: the frontend travels in an IPv4 option on the SYN, the client's address is kept`, (t) => {
     const { dp, v } = scene(t, { hook, dsr: true });
     const r = dp.ingress(packet({ src: CLIENT, dst: NODE, sport: 43000, dport: 30001 }));
     t.is(r.retval, v.tx);
@@ -25,7 +25,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(conntrack4(dp).length, 1, 'no reply entry on the load-balancing node');
   });
 
-  kernelTestSerial(`${hook}: every UDP datagram carries the option; a packet with options of its own goes by SNAT`, (t) => {
+  packetTest(`${hook}: every UDP datagram carries the option; a packet with options of its own goes by SNAT`, (t) => {
     const { dp, v } = scene(t, { hook, dsr: true });
     for (let i = 0; i < 2; i++) {
       const r = dp.ingress(packet({ src: CLIENT, dst: NODE, sport: 43001, dport: 30001, proto: 'udp' }));
@@ -39,7 +39,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(r.data, packet({ src: NODE, dst: REMOTE, sport: port, dport: 80, srcMac: MAC.eth0, dstMac: MAC.node2, ip: { ttl: 63, options: ra } })), '');
   });
 
-  kernelTestSerial(`${hook}: at the backend's node the option's frontend becomes the source of the pod's replies`, (t) => {
+  packetTest(`${hook}: at the backend's node the option's frontend becomes the source of the pod's replies`, (t) => {
     const { dp, v } = scene(t, { hook, dsr: true });
     // A DSR packet from another node (10.0.0.7 balanced the client's connection to its NodePort).
     const arriving = packet({ src: CLIENT, dst: LOCAL, sport: 43003, dport: 8080, srcMac: MAC.node2, ip: { ttl: 63, options: option(30001, '10.0.0.7') } });

@@ -5,7 +5,7 @@
 // (the first translated with its ports, which frag6 remembers; later ones by addresses; a later
 // one whose first was not seen passes); DSR falls back to SNAT behind extension headers.
 
-import { kernelTestSerial } from '../helpers/kernel.ts';
+import { packetTest } from './packet-test.ts';
 import { diffBytes, ip6, udpDatagram, word, fragmentHeader, type Ext6 } from './frames.ts';
 import { MAC } from './harness.ts';
 import { verdicts } from './scene.ts';
@@ -19,7 +19,7 @@ const routingOn: Ext6 = { type: 43, bytes: [2, 4, 1, 0, 0, 0, 0, ...ip6('fd00:10
 for (const hook of ['tc', 'xdp'] as const) {
   const v = verdicts[hook];
 
-  kernelTestSerial(`${hook}: IPv6 extension headers are walked to the L4 header and kept through SNAT`, (t) => {
+  packetTest(`${hook}: IPv6 extension headers are walked to the L4 header and kept through SNAT`, (t) => {
     const dp = scene6(t, { hook });
     const exts = [hopByHop, destOpts, routingDone];
     const r = dp.ingress(frame6x({ src: CLIENT6, dst: NODE6, sport: 47100, dport: 30001, exts }));
@@ -33,7 +33,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(back.data, frame6x({ src: NODE6, dst: CLIENT6, sport: 30001, dport: 47100, flags: 0x12, hops: 63, exts: [destOpts], dstMac: MAC.gateway, srcMac: MAC.eth0 })), '');
   });
 
-  kernelTestSerial(`${hook}: IPv6 chains the path does not translate go to the stack untouched`, (t) => {
+  packetTest(`${hook}: IPv6 chains the path does not translate go to the stack untouched`, (t) => {
     const dp = scene6(t, { hook });
     const seven = new Array(7).fill({ type: 60, bytes: [0, 1, 4, 0, 0, 0, 0] });
     const cutShort = frame6x({ src: CLIENT6, dst: NODE6, sport: 47101, dport: 30001, exts: [{ type: 60, bytes: [8, 1, 4, 0, 0, 0, 0] }] });
@@ -52,7 +52,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(six.retval, v.tx);
   });
 
-  kernelTestSerial(`${hook}: IPv6 fragments: the first with its ports, later ones by the fragment map`, (t) => {
+  packetTest(`${hook}: IPv6 fragments: the first with its ports, later ones by the fragment map`, (t) => {
     const dp = scene6(t, { hook });
     const payload = Array.from({ length: 40 }, (_, i) => i);
     const split = (src: string, dst: string, sport: number, dport: number, hops: number, dstMac: number[], srcMac: number[]) => {
@@ -74,7 +74,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(r2.data, want2!), '', 'later fragment: addresses only');
   });
 
-  kernelTestSerial(`${hook}: IPv6 DSR goes by SNAT behind extension headers (the option must follow the IPv6 header)`, (t) => {
+  packetTest(`${hook}: IPv6 DSR goes by SNAT behind extension headers (the option must follow the IPv6 header)`, (t) => {
     const dp = scene6(t, { hook, dsr: true });
     const r = dp.ingress(frame6x({ src: CLIENT6, dst: NODE6, sport: 47103, dport: 30001, exts: [hopByHop] }));
     t.is(r.retval, v.tx);

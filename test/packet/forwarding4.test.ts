@@ -4,7 +4,7 @@
 // bpf_redirect_neigh), a spent TTL (dropped, never forwarded), and the next hop cached in the
 // flow's entry (route-cache.ts).
 
-import { kernelTestSerial } from '../helpers/kernel.ts';
+import { packetTest } from './packet-test.ts';
 import { diffBytes, word, TCP_ACK } from './frames.ts';
 import { MAC } from './harness.ts';
 import { CLIENT, NODE, packet, REMOTE, scene, verdicts } from './scene.ts';
@@ -17,7 +17,7 @@ import { run } from '../helpers/ns-lite.ts';
 import { decodeStruct, encodeStruct } from './tables.ts';
 
 for (const hook of ['tc', 'xdp'] as const) {
-  kernelTestSerial(`${hook}: hairpin mode sends remote traffic back where it came from, without a FIB lookup`, (t) => {
+  packetTest(`${hook}: hairpin mode sends remote traffic back where it came from, without a FIB lookup`, (t) => {
     const { dp, v } = scene(t, { hook, hairpin: true });
     const r = dp.ingress(packet({ src: CLIENT, dst: NODE, sport: 44000, dport: 30001 }));
     t.is(r.retval, v.tx);
@@ -32,7 +32,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.true(fibCalls(true) < fibCalls(false), `${fibCalls(true)} FIB lookups in hairpin mode, ${fibCalls(false)} without`);
   });
 
-  kernelTestSerial(`${hook}: a next hop without a resolved neighbour`, (t) => {
+  packetTest(`${hook}: a next hop without a resolved neighbour`, (t) => {
     const { dp, v } = scene(t, { hook });
     const frame = packet({ src: CLIENT, dst: NODE, sport: 44001, dport: 30005 });
     if (hook === 'xdp') {
@@ -47,14 +47,14 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(r.data, packet({ src: NODE, dst: '10.9.0.1', sport: port, dport: 80, ip: { ttl: 63 } })), '', 'MACs are the neighbour subsystem\'s to fill');
   });
 
-  kernelTestSerial(`${hook}: a packet whose TTL is spent is not forwarded`, (t) => {
+  packetTest(`${hook}: a packet whose TTL is spent is not forwarded`, (t) => {
     const { dp, v } = scene(t, { hook });
     t.is(dp.ingress(packet({ src: CLIENT, dst: NODE, sport: 44002, dport: 30001, ip: { ttl: 1 } })).retval, v.drop);
   });
 }
 
 for (const hook of ['tc', 'xdp'] as const) {
-  kernelTestSerial(`${hook}: a flow's next hop is cached in its entry by its second packet, and asked again when the lifetime is written back`, (t) => {
+  packetTest(`${hook}: a flow's next hop is cached in its entry by its second packet, and asked again when the lifetime is written back`, (t) => {
     const { dp, v, devices } = scene(t, { hook });
     const key = encodeStruct(L.CT4_KEY, { saddr: CLIENT, daddr: NODE, sport: 44100, dport: 30001, protocol: 6, flags: 0 });
     const entry = () => {

@@ -19,7 +19,8 @@ import { linkProgram } from '../../compiler/bpf/link.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { mapCreate, progLoad, progTestRun, type TestRunResult } from '../../runtime/sys/bpf.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
-import { run as sh, shortName, type Cleanup } from '../helpers/ns-lite.ts';
+import { NETNS_TOOLS, run as sh, shortName, type Cleanup } from '../helpers/ns-lite.ts';
+import type { Tool } from '../helpers/tools.ts';
 
 const libc = koffi.load('libc.so.6');
 const setns = libc.func('int setns(int fd, int nstype)');
@@ -32,6 +33,9 @@ export const MAC = {
   lxc0: [2, 0, 0, 0, 1, 0xfe],
   pod: [2, 0, 0, 0, 1, 1],
 };
+
+/** The tools enterPacketNetns spawns: ip, and sysctl for forwarding. */
+export const PACKET_NETNS_TOOLS: readonly Tool[] = [...NETNS_TOOLS, 'sysctl'];
 
 export interface PacketNetns {
   eth0: number;

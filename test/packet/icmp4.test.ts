@@ -5,7 +5,7 @@
 // "fragmentation needed" for the client; and for the server about its reply), a local backend
 // both ways (ingress and egress), and a DSR backend's error whose quote carries the DSR option.
 
-import { kernelTestSerial } from '../helpers/kernel.ts';
+import { packetTest } from './packet-test.ts';
 import { diffBytes, frame4, icmpError, quote4, tcpSegment, udpDatagram, TCP_ACK, TCP_SYN, word } from './frames.ts';
 import { MAC } from './harness.ts';
 import { CLIENT, LOCAL, NODE, OUTSIDER, packet, REMOTE, scene } from './scene.ts';
@@ -30,7 +30,7 @@ function icmpFrame(e: Err): Uint8Array {
 }
 
 for (const hook of ['tc', 'xdp'] as const) {
-  kernelTestSerial(`${hook}: SNAT, the backend's port unreachable reaches the client about the datagram it sent`, (t) => {
+  packetTest(`${hook}: SNAT, the backend's port unreachable reaches the client about the datagram it sent`, (t) => {
     const { dp, v } = scene(t, { hook });
     const r = dp.ingress(packet({ src: CLIENT, dst: NODE, sport: 42100, dport: 30001, proto: 'udp' }));
     t.is(r.retval, v.tx);
@@ -44,7 +44,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(out.data, want), '', 'the backend itself answered: the error comes from the frontend');
   });
 
-  kernelTestSerial(`${hook}: SNAT, a router's "fragmentation needed" and "time exceeded" reach the client, the router's address kept`, (t) => {
+  packetTest(`${hook}: SNAT, a router's "fragmentation needed" and "time exceeded" reach the client, the router's address kept`, (t) => {
     const { dp, v } = scene(t, { hook });
     const r = dp.ingress(packet({ src: CLIENT, dst: NODE, sport: 42101, dport: 30001, flags: TCP_ACK, payload: [9, 9, 9, 9] }));
     t.is(r.retval, v.tx);
@@ -65,7 +65,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(short.data, wantShort), '');
   });
 
-  kernelTestSerial(`${hook}: SNAT, the client side's errors about the server's reply reach the backend (path MTU for the server)`, (t) => {
+  packetTest(`${hook}: SNAT, the client side's errors about the server's reply reach the backend (path MTU for the server)`, (t) => {
     const { dp, v } = scene(t, { hook });
     const r = dp.ingress(packet({ src: CLIENT, dst: NODE, sport: 42102, dport: 30001 }));
     const port = word(r.data, 34);
@@ -83,7 +83,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(own.data, icmpFrame({ src: NODE, dst: REMOTE, ttl: 63, kind: PORT_UNREACHABLE, srcMac: MAC.eth0, dstMac: MAC.node2, quote: quote4({ src: REMOTE, dst: NODE, proto: 6, ttl: 60 }, asSent) })), '');
   });
 
-  kernelTestSerial(`${hook}: a local backend: the client's error reaches the pod, the pod's error leaves from the frontend`, (t) => {
+  packetTest(`${hook}: a local backend: the client's error reaches the pod, the pod's error leaves from the frontend`, (t) => {
     const { dp, v } = scene(t, { hook });
     // TCP NodePort 30002 → the pod: an error from the client side about the pod's reply.
     t.is(dp.ingress(packet({ src: CLIENT, dst: NODE, sport: 42103, dport: 30002 })).retval, v.redirect);
@@ -102,7 +102,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(e.data, icmpFrame({ src: '10.3.0.1', dst: CLIENT, kind: PORT_UNREACHABLE, srcMac: MAC.pod, dstMac: MAC.lxc0, quote: quote4({ src: CLIENT, dst: '10.3.0.1', proto: 17, ttl: 64 }, original) })), '');
   });
 
-  kernelTestSerial(`${hook}: DSR, the backend's error about a datagram that carried the option leaves from the frontend`, (t) => {
+  packetTest(`${hook}: DSR, the backend's error about a datagram that carried the option leaves from the frontend`, (t) => {
     const { dp, v } = scene(t, { hook, dsr: true });
     const option = [0x9e, 8, 0x75, 0x31, 10, 0, 0, 7]; // frontend 10.0.0.7:30001, balanced elsewhere
     const delivered = udpDatagram({ src: CLIENT, dst: LOCAL, sport: 42105, dport: 8080, payload: [5] });
@@ -114,7 +114,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(e.data, icmpFrame({ src: '10.0.0.7', dst: CLIENT, kind: PORT_UNREACHABLE, quote: quote4({ src: CLIENT, dst: '10.0.0.7', proto: 17, ttl: 63, options: option }, original) })), '', 'the quote\'s options are skipped and kept');
   });
 
-  kernelTestSerial(`${hook}: errors that quote no translated flow, or do not go back to the quoted sender, pass untouched`, (t) => {
+  packetTest(`${hook}: errors that quote no translated flow, or do not go back to the quoted sender, pass untouched`, (t) => {
     const { dp, v } = scene(t, { hook });
     const r = dp.ingress(packet({ src: CLIENT, dst: NODE, sport: 42106, dport: 30001, proto: 'udp' }));
     const port = word(r.data, 34);

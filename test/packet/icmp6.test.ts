@@ -5,7 +5,7 @@
 // client; the client side's errors for the server), a local backend's error at egress, and a DSR
 // backend's error whose quote carries the DSR Destination Options header.
 
-import { kernelTestSerial } from '../helpers/kernel.ts';
+import { packetTest } from './packet-test.ts';
 import { diffBytes, ethernet, icmp6Error, ip6, packet6, word, TCP_ACK, TCP_SYN, type Ext6 } from './frames.ts';
 import { MAC } from './harness.ts';
 import { verdicts } from './scene.ts';
@@ -25,7 +25,7 @@ function error6(src: string, dst: string, kind: readonly [number, number, readon
 for (const hook of ['tc', 'xdp'] as const) {
   const v = verdicts[hook];
 
-  kernelTestSerial(`${hook}: IPv6 SNAT: the backend's port unreachable, a router's "packet too big" and "time exceeded" reach the client`, (t) => {
+  packetTest(`${hook}: IPv6 SNAT: the backend's port unreachable, a router's "packet too big" and "time exceeded" reach the client`, (t) => {
     const dp = scene6(t, { hook });
     const r = dp.ingress(frame6x({ src: CLIENT6, dst: NODE6, sport: 47200, dport: 30001, udp: true }));
     t.is(r.retval, v.tx);
@@ -47,7 +47,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     }
   });
 
-  kernelTestSerial(`${hook}: IPv6 SNAT: the client side's "packet too big" about the server's reply reaches the backend`, (t) => {
+  packetTest(`${hook}: IPv6 SNAT: the client side's "packet too big" about the server's reply reaches the backend`, (t) => {
     const dp = scene6(t, { hook });
     const r = dp.ingress(frame6x({ src: CLIENT6, dst: NODE6, sport: 47202, dport: 30001 }));
     const port = word(r.data, 54);
@@ -59,7 +59,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(out.data, error6(OUTSIDER6, REMOTE6, TOO_BIG, asSent, { hops: 63, dstMac: MAC.node2, srcMac: MAC.eth0 })), '');
   });
 
-  kernelTestSerial(`${hook}: IPv6 local backend: the pod's port unreachable leaves from the LoadBalancer IP`, (t) => {
+  packetTest(`${hook}: IPv6 local backend: the pod's port unreachable leaves from the LoadBalancer IP`, (t) => {
     const dp = scene6(t, { hook });
     t.is(dp.ingress(frame6x({ src: CLIENT6, dst: LB6, sport: 47203, dport: 80, udp: true })).retval, v.redirect);
     const delivered: Seg6 = { src: CLIENT6, dst: LOCAL6, sport: 47203, dport: 8080, udp: true };
@@ -68,7 +68,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(e.data, error6(LB6, CLIENT6, PORT_UNREACHABLE, { src: CLIENT6, dst: LB6, sport: 47203, dport: 80, udp: true }, { dstMac: MAC.lxc0, srcMac: MAC.pod })), '');
   });
 
-  kernelTestSerial(`${hook}: IPv6 DSR: the backend's error quoting the DSR header leaves from the frontend`, (t) => {
+  packetTest(`${hook}: IPv6 DSR: the backend's error quoting the DSR header leaves from the frontend`, (t) => {
     const dp = scene6(t, { hook, dsr: true });
     const dsr: Ext6 = { type: 60, bytes: [2, 1, 0, 0x1e, 18, 0x75, 0x31, ...ip6('fd00:10::7')] };
     const arriving: Seg6 = { src: CLIENT6, dst: LOCAL6, sport: 47204, dport: 8080, udp: true, hops: 63, exts: [dsr], srcMac: MAC.node2 };
@@ -78,7 +78,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(e.data, error6('fd00:10::7', CLIENT6, PORT_UNREACHABLE, original)), '', 'the quote\'s extension header walked and kept');
   });
 
-  kernelTestSerial(`${hook}: ICMPv6 errors that quote no translated flow pass untouched`, (t) => {
+  packetTest(`${hook}: ICMPv6 errors that quote no translated flow pass untouched`, (t) => {
     const dp = scene6(t, { hook });
     const stranger = error6(REMOTE6, NODE6, PORT_UNREACHABLE, { src: NODE6, dst: REMOTE6, sport: 61234, dport: 80, udp: true });
     const notToSender = error6(REMOTE6, 'fd00:10::3', PORT_UNREACHABLE, { src: NODE6, dst: REMOTE6, sport: 61234, dport: 80, udp: true });

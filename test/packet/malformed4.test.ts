@@ -3,14 +3,14 @@
 // survive translation), fragments (the first translated with its ports, later ones by address
 // from the fragment map, a later one without its first left alone), other protocols and ICMP.
 
-import { kernelTestSerial } from '../helpers/kernel.ts';
+import { packetTest } from './packet-test.ts';
 import { checksum, diffBytes, ethernet, frame4, icmpEcho, ipv4Header, udpDatagram, word } from './frames.ts';
 import { MAC } from './harness.ts';
 import { CLIENT, NODE, packet, REMOTE, scene } from './scene.ts';
 import { conntrack4 } from './tables.ts';
 
 for (const hook of ['tc', 'xdp'] as const) {
-  kernelTestSerial(`${hook}: headers cut short pass untouched`, (t) => {
+  packetTest(`${hook}: headers cut short pass untouched`, (t) => {
     const { dp, v } = scene(t, { hook });
     const whole = packet({ src: CLIENT, dst: NODE, sport: 42000, dport: 30001 });
     // IPv4 + part of TCP; an IHL saying more than there is; an IHL below the minimum. BPF_PROG_TEST_RUN
@@ -28,7 +28,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(conntrack4(dp).length, 0);
   });
 
-  kernelTestSerial(`${hook}: a VLAN-tagged frame passes untouched`, (t) => {
+  packetTest(`${hook}: a VLAN-tagged frame passes untouched`, (t) => {
     const { dp, v } = scene(t, { hook });
     const inner = packet({ src: CLIENT, dst: NODE, sport: 42001, dport: 30001 });
     const tagged = ethernet(MAC.eth0, MAC.gateway, 0x8100, [0x00, 0x64, 0x08, 0x00, ...inner.subarray(14)]);
@@ -37,7 +37,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(r.data, tagged), '');
   });
 
-  kernelTestSerial(`${hook}: IP options: the L4 header is found behind them, and they are kept`, (t) => {
+  packetTest(`${hook}: IP options: the L4 header is found behind them, and they are kept`, (t) => {
     const { dp, v } = scene(t, { hook });
     const options = [0x94, 0x04, 0x00, 0x00]; // Router Alert
     const r = dp.ingress(packet({ src: CLIENT, dst: NODE, sport: 42002, dport: 30001, ip: { options } }));
@@ -47,7 +47,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(r.data, packet({ src: NODE, dst: REMOTE, sport: port, dport: 80, srcMac: MAC.eth0, dstMac: MAC.node2, ip: { ttl: 63, options } })), '');
   });
 
-  kernelTestSerial(`${hook}: fragments: the first with its ports, later ones by the fragment map`, (t) => {
+  packetTest(`${hook}: fragments: the first with its ports, later ones by the fragment map`, (t) => {
     const { dp, v } = scene(t, { hook });
     const payload = Array.from({ length: 40 }, (_, i) => i);
     const datagram = udpDatagram({ src: CLIENT, dst: NODE, sport: 5001, dport: 30001, payload });
@@ -72,7 +72,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(r2.data, want2!), '', 'later fragment: addresses only');
   });
 
-  kernelTestSerial(`${hook}: other protocols and ICMP go to the stack untouched`, (t) => {
+  packetTest(`${hook}: other protocols and ICMP go to the stack untouched`, (t) => {
     const { dp, v } = scene(t, { hook });
     const gre = frame4({ dstMac: MAC.eth0, srcMac: MAC.gateway, src: CLIENT, dst: NODE, proto: 47, l4: [0, 0, 0x08, 0x00, 1, 2, 3, 4] });
     const ping = frame4({ dstMac: MAC.eth0, srcMac: MAC.gateway, src: CLIENT, dst: '10.3.0.2', proto: 1, l4: icmpEcho(7, 1) });

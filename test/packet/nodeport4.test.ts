@@ -3,7 +3,7 @@
 // recomputed here from scratch) and the verdict are exactly what is expected, and the
 // conntrack entries say how the reply will be translated back.
 
-import { kernelTestSerial } from '../helpers/kernel.ts';
+import { packetTest } from './packet-test.ts';
 import { diffBytes, frame4, tcpSegment, udpDatagram, TCP_ACK, TCP_SYN, word } from './frames.ts';
 import { enterPacketNetns, loadNodeport, MAC, type Variant } from './harness.ts';
 import { conntrack4, putNodeConfig, putService4 } from './tables.ts';
@@ -26,7 +26,7 @@ function setup(t: ExecutionContext, v: Variant) {
 for (const hook of ['tc', 'xdp'] as const) {
   const V = verdicts[hook];
 
-  kernelTestSerial(`${hook}: NodePort to a remote backend is SNATed to the node and forwarded by the FIB`, (t) => {
+  packetTest(`${hook}: NodePort to a remote backend is SNATed to the node and forwarded by the FIB`, (t) => {
     const dp = setup(t, { hook });
     const syn = tcpSegment({ src: CLIENT, dst: '10.0.0.1', sport: 40000, dport: 30001, flags: TCP_SYN });
     const r = dp.ingress(frame4({ dstMac: MAC.eth0, srcMac: MAC.gateway, src: CLIENT, dst: '10.0.0.1', proto: 6, l4: syn }));
@@ -45,7 +45,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(conntrack4(dp).length, 2);
   });
 
-  kernelTestSerial(`${hook}: a LoadBalancer IP with a local backend is DNATed and handed to the pod; its reply leaves from the LB IP`, (t) => {
+  packetTest(`${hook}: a LoadBalancer IP with a local backend is DNATed and handed to the pod; its reply leaves from the LB IP`, (t) => {
     const dp = setup(t, { hook });
     const udp = udpDatagram({ src: CLIENT, dst: '10.3.0.1', sport: 5353, dport: 80, payload: [1, 2, 3] });
     const r = dp.ingress(frame4({ dstMac: MAC.eth0, srcMac: MAC.gateway, src: CLIENT, dst: '10.3.0.1', proto: 17, l4: udp }));

@@ -5,7 +5,7 @@
 // extension headers and fragments, icmp6.test.ts translates ICMPv6 errors.
 
 import type { ExecutionContext } from 'ava';
-import { kernelTestSerial } from '../helpers/kernel.ts';
+import { packetTest } from './packet-test.ts';
 import { diffBytes, frame6, icmpEcho, ip6, tcpSegment, udpDatagram, word, TCP_SYN, type Mac } from './frames.ts';
 import { enterPacketNetns, loadNodeport, MAC, type Variant } from './harness.ts';
 import { verdicts } from './scene.ts';
@@ -53,7 +53,7 @@ const dsrExt = (port: number, addr: string) => [0, 2, 1, 0, 0x1e, 18, port >> 8,
 for (const hook of ['tc', 'xdp'] as const) {
   const v = verdicts[hook];
 
-  kernelTestSerial(`${hook}: IPv6 NodePort to a remote backend: SNAT to the node's IPv6 address, hop limit down by one`, (t) => {
+  packetTest(`${hook}: IPv6 NodePort to a remote backend: SNAT to the node's IPv6 address, hop limit down by one`, (t) => {
     const dp = setup(t, { hook });
     const r = dp.ingress(seg({ src: CLIENT6, dst: NODE6, sport: 47000, dport: 30001 }));
     t.is(r.retval, v.tx);
@@ -65,7 +65,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(back.data, seg({ src: NODE6, dst: CLIENT6, sport: 30001, dport: 47000, flags: 0x12, hops: 63, dstMac: MAC.gateway, srcMac: MAC.eth0 })), '');
   });
 
-  kernelTestSerial(`${hook}: IPv6 LoadBalancer IP with a local backend, and the pod's reply at egress`, (t) => {
+  packetTest(`${hook}: IPv6 LoadBalancer IP with a local backend, and the pod's reply at egress`, (t) => {
     const dp = setup(t, { hook });
     const r = dp.ingress(seg({ src: CLIENT6, dst: 'fd00:10:3::1', sport: 5353, dport: 80, udp: true }));
     t.is(r.retval, v.redirect);
@@ -75,7 +75,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(out.data, seg({ src: 'fd00:10:3::1', dst: CLIENT6, sport: 80, dport: 5353, udp: true, hops: 63 })), '');
   });
 
-  kernelTestSerial(`${hook}: IPv6 DSR: the frontend in a Destination Options header, and the backend node's reply`, (t) => {
+  packetTest(`${hook}: IPv6 DSR: the frontend in a Destination Options header, and the backend node's reply`, (t) => {
     const dp = setup(t, { hook, dsr: true });
     const r = dp.ingress(seg({ src: CLIENT6, dst: NODE6, sport: 47001, dport: 30001 }));
     t.is(r.retval, v.tx);
@@ -89,7 +89,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(diffBytes(reply.data, seg({ src: 'fd00:10::7', dst: CLIENT6, sport: 30001, dport: 47002, flags: 0x12 })), '');
   });
 
-  kernelTestSerial(`${hook}: ICMPv6 echo and AH-authenticated packets go to the stack untouched`, (t) => {
+  packetTest(`${hook}: ICMPv6 echo and AH-authenticated packets go to the stack untouched`, (t) => {
     const dp = setup(t, { hook });
     const ping = frame6({ src: CLIENT6, dst: NODE6, nextHeader: 58, dstMac: MAC.eth0, srcMac: MAC.gateway, payload: [128, 0, 0, 0, ...icmpEcho(1, 1).slice(4)] });
     // Translating would break the authentication AH covers the addresses with.
@@ -104,7 +104,7 @@ for (const hook of ['tc', 'xdp'] as const) {
 }
 
 for (const hook of ['tc', 'xdp'] as const) {
-  kernelTestSerial(`${hook}: IPv6 hairpin mode: SNAT to a remote backend back out to the MAC it came from`, (t) => {
+  packetTest(`${hook}: IPv6 hairpin mode: SNAT to a remote backend back out to the MAC it came from`, (t) => {
     const dp = setup(t, { hook, hairpin: true });
     const r = dp.ingress(seg({ src: CLIENT6, dst: NODE6, sport: 47003, dport: 30001 }));
     t.is(r.retval, verdicts[hook].tx);

@@ -49,7 +49,7 @@ kernelTest('the standalone bundle applies, reports and removes a node', (t) => {
   const bpffs = mountBpffs(t);
   const work = tempDir(t);
   const cg = createCgroup(t);
-  socklbArtifacts(join(work, 'gen'), 'n1', [{ vip: '192.0.2.10', port: 80, backends: [1] }], [{ id: 1, addr: '127.0.0.1', port: 8081 }], { SOCK_ONLY: 1 });
+  socklbArtifacts(join(work, 'gen'), 'n1', [{ vip: '192.0.2.10', port: 80, backends: [1] }], [{ id: 1, addr: '127.0.0.1', port: 8081 }], { sockOnly: true });
   const args = ['--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state')];
   const applied = runBundle(bundle, ['apply', join(work, 'gen'), ...args, '--cgroup', cg.relative]);
   t.is(applied.status, 0, applied.stderr);

@@ -10,6 +10,7 @@ import { createCgroup } from '../helpers/cgroup.ts';
 import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
 import { runNodeCli } from './cli-runner.ts';
 import { socklbArtifacts, type Backend, type Service } from './socklb-artifacts.ts';
+import type { SocklbVariant } from './socklb-object.ts';
 
 const v1: [Service[], Backend[]] = [
   [{ vip: '192.0.2.1', port: 80, backends: [1, 2] }, { vip: '192.0.2.2', port: 443, backends: [2] }],
@@ -33,7 +34,7 @@ const steps = [
   'snapshot-written',
 ];
 
-function scenario(title: string, v2defines: Record<string, number>) {
+function scenario(title: string, v2defines: SocklbVariant) {
   kernelTestSerial(`kill -9 during an apply (${title}) at every step: the next apply converges`, (t: ExecutionContext) => {
     const bpffs = mountBpffs(t);
     const work = tempDir(t);
@@ -44,10 +45,10 @@ function scenario(title: string, v2defines: Record<string, number>) {
     const stable = (s: string) => s.replace(/manifest [0-9a-f]+ applied \S+/, 'manifest <m> applied <time>').replace(/id \d+/g, 'id <n>').replace(/node \S+:/, 'node <n>:');
 
     // What a clean apply of v2 over v1 gives, on a reference node.
-    socklbArtifacts(a1, 'ref', ...v1, { SOCK_ONLY: 1 });
+    socklbArtifacts(a1, 'ref', ...v1, { sockOnly: true });
     const expected = (() => {
       t.is(runNodeCli(['apply', a1, ...args('ref')]).status, 0);
-      socklbArtifacts(a2, 'ref', ...v2, { SOCK_ONLY: 1, VARIANT: 2, ...v2defines });
+      socklbArtifacts(a2, 'ref', ...v2, { sockOnly: true, variant: 2, ...v2defines });
       t.is(runNodeCli(['apply', a2, ...args('ref')]).status, 0);
       return { dump: runNodeCli(['dump', ...args('ref')]).stdout, status: stable(runNodeCli(['status', ...args('ref')]).stdout) };
     })();
@@ -55,9 +56,9 @@ function scenario(title: string, v2defines: Record<string, number>) {
 
     steps.forEach((step, i) => {
       const node = `n${i}`;
-      socklbArtifacts(a1, node, ...v1, { SOCK_ONLY: 1 });
+      socklbArtifacts(a1, node, ...v1, { sockOnly: true });
       t.is(runNodeCli(['apply', a1, ...args(node)]).status, 0, `v1 on ${node}`);
-      socklbArtifacts(a2, node, ...v2, { SOCK_ONLY: 1, VARIANT: 2, ...v2defines });
+      socklbArtifacts(a2, node, ...v2, { sockOnly: true, variant: 2, ...v2defines });
       const killed = runNodeCli(['apply', a2, ...args(node)], { dieAt: step });
       t.is(killed.signal, 'SIGKILL', `apply died at ${step}: ${killed.stderr}`);
       const interrupted = runNodeCli(['status', ...args(node)]);
@@ -77,4 +78,4 @@ function scenario(title: string, v2defines: Record<string, number>) {
 }
 
 scenario('new contents and a new program', {});
-scenario('maps change geometry and are replaced', { MAX_SERVICES: 128 });
+scenario('maps change geometry and are replaced', { maxServices: 128 });

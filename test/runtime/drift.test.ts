@@ -18,7 +18,7 @@ kernelTest('status reports drift in a live map, and apply --reconcile converges 
   const work = tempDir(t);
   const cg = createCgroup(t);
   const args = ['--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state')];
-  socklbArtifacts(join(work, 'gen'), 'n1', services, backends, { SOCK_ONLY: 1 });
+  socklbArtifacts(join(work, 'gen'), 'n1', services, backends, { sockOnly: true });
   t.is(runNodeCli(['apply', join(work, 'gen'), ...args, '--cgroup', cg.relative]).status, 0);
 
   // Someone else writes to the map: one entry changed, one foreign entry added.
@@ -47,7 +47,7 @@ kernelTest('apply --dry-run prints the plan and changes nothing', (t) => {
   const work = tempDir(t);
   const cg = createCgroup(t);
   const args = ['--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state'), '--cgroup', cg.relative];
-  socklbArtifacts(join(work, 'v1'), 'n1', services, backends, { SOCK_ONLY: 1 });
+  socklbArtifacts(join(work, 'v1'), 'n1', services, backends, { sockOnly: true });
 
   const fresh = runNodeCli(['apply', join(work, 'v1'), ...args, '--dry-run']);
   t.is(fresh.status, 0, fresh.stderr);
@@ -58,7 +58,7 @@ kernelTest('apply --dry-run prints the plan and changes nothing', (t) => {
 
   t.is(runNodeCli(['apply', join(work, 'v1'), ...args]).status, 0);
   const dumpBefore = runNodeCli(['dump', ...args.slice(0, 4)]).stdout;
-  socklbArtifacts(join(work, 'v2'), 'n1', [...services, { vip: '192.0.2.2', port: 80, backends: [1] }], backends, { SOCK_ONLY: 1 });
+  socklbArtifacts(join(work, 'v2'), 'n1', [...services, { vip: '192.0.2.2', port: 80, backends: [1] }], backends, { sockOnly: true });
   const plan = runNodeCli(['apply', join(work, 'v2'), ...args, '--dry-run']);
   t.is(plan.status, 0, plan.stderr);
   t.regex(plan.stdout, /map services: would add 2, changed 0, removed 0 → 4 entries \(diffed against the live map\)/);
@@ -73,7 +73,7 @@ kernelTest('a changed --cgroup moves the link to the new cgroup, even with the s
   const cg1 = createCgroup(t);
   const cg2 = createCgroup(t);
   const args = ['--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state')];
-  socklbArtifacts(join(work, 'gen'), 'n1', services, backends, { SOCK_ONLY: 1 });
+  socklbArtifacts(join(work, 'gen'), 'n1', services, backends, { sockOnly: true });
   t.is(runNodeCli(['apply', join(work, 'gen'), ...args, '--cgroup', cg1.relative]).status, 0);
   const moved = runNodeCli(['apply', join(work, 'gen'), ...args, '--cgroup', cg2.relative]);
   t.is(moved.status, 0, moved.stderr);
@@ -90,7 +90,7 @@ kernelTest('a snapshot that cannot be written is a warning: the apply stands, th
   const cg = createCgroup(t);
   writeFileSync(join(work, 'not-a-dir'), '');
   const args = ['--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'not-a-dir'), '--cgroup', cg.relative];
-  socklbArtifacts(join(work, 'gen'), 'n1', services, backends, { SOCK_ONLY: 1 });
+  socklbArtifacts(join(work, 'gen'), 'n1', services, backends, { sockOnly: true });
   const r = runNodeCli(['apply', join(work, 'gen'), ...args]);
   t.is(r.status, 0, r.stderr);
   t.regex(r.stdout, /warning: could not write the snapshot to .*not-a-dir\/n1 .*; the next apply will read the live maps instead/);

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import { explain } from '../../runtime/sys/bpf-error.ts';
+import { privilegeHint } from '../../runtime/sys/capabilities.ts';
 import { SyscallError } from '../../runtime/sys/syscall.ts';
 import { summarizeVerifierLog } from '../../runtime/verifier-log.ts';
 import { kernelTest } from '../helpers/kernel.ts';
@@ -48,20 +49,40 @@ test('a verifier log is summed up as reason, instruction and source line', (t) =
   t.is(summarizeVerifierLog('').reason, 'the kernel gave no reason (empty verifier log)');
 });
 
-kernelTest('without CAP_BPF and CAP_SYS_ADMIN, apply names the missing capabilities', (t) => {
+kernelTest('without root or CAP_BPF, every command names the missing capabilities', (t) => {
   const bpffs = mountBpffs(t);
   const work = tempDir(t);
   const cg = createCgroup(t);
-  socklbArtifacts(join(work, 'gen'), 'n1', [{ vip: '192.0.2.1', port: 80, backends: [1] }], [{ id: 1, addr: '127.0.0.1', port: 8001 }], { SOCK_ONLY: 1 });
+  socklbArtifacts(join(work, 'gen'), 'n1', [{ vip: '192.0.2.1', port: 80, backends: [1] }], [{ id: 1, addr: '127.0.0.1', port: 8001 }], { sockOnly: true });
   const main = join(process.cwd(), 'runtime', 'cli', 'main.ts');
-  const r = spawnSync(
-    'setpriv',
-    ['--bounding-set=-bpf,-sys_admin,-perfmon', '--inh-caps=-all', '--', process.execPath, '--import', 'tsx', main, 'apply', join(work, 'gen'), '--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state'), '--cgroup', cg.relative],
-    { encoding: 'utf8' },
-  );
+  const common = ['--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state')];
+  const withPrivileges = (setpriv: string[], args: string[]) =>
+    spawnSync('setpriv', [...setpriv, '--', process.execPath, '--import', 'tsx', main, ...args], { encoding: 'utf8' });
+
+  // Root without CAP_BPF and CAP_SYS_ADMIN.
+  const r = withPrivileges(['--bounding-set=-bpf,-sys_admin,-perfmon', '--inh-caps=-all'], ['apply', join(work, 'gen'), ...common, '--cgroup', cg.relative]);
   t.is(r.status, 1, r.stdout + r.stderr);
   t.regex(r.stderr, /EPERM: not permitted: switchyard-node needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN/);
   t.regex(r.stderr, /nothing was changed on node n1/);
+  t.regex(r.stderr, /switchyard-node apply needs CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN; this process lacks CAP_BPF, CAP_SYS_ADMIN: run it as root/);
+
+  // Another user, on a node root has applied: the pins are root's, and the capabilities missing.
+  t.is(runNodeCli(['apply', join(work, 'gen'), ...common, '--cgroup', cg.relative]).status, 0);
+  // Root without CAP_SYS_ADMIN reads the entries, not their BTF: dump says why they are hex.
+  const dump = withPrivileges(['--bounding-set=-bpf,-sys_admin,-perfmon', '--inh-caps=-all'], ['dump', 'services', ...common]);
+  t.is(dump.status, 0, dump.stderr);
+  t.regex(dump.stdout, /^map services \(.*\): 2 entries, BTF not readable \(EPERM: opening BTF by id needs CAP_SYS_ADMIN; run as root\): hex$/m);
+  for (const command of ['status', 'dump', 'remove']) {
+    const u = withPrivileges(['--reuid=65534', '--regid=65534', '--clear-groups'], [command, ...common]);
+    t.is(u.status, 1, `${command}: ${u.stdout}${u.stderr}`);
+    t.regex(u.stderr, /EACCES/, command);
+    t.regex(
+      u.stderr,
+      new RegExp(`switchyard-node ${command} needs CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN; this process \\(uid 65534, not root: the pins under bpffs are root's\\) lacks CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_DAC_OVERRIDE: run it as root`),
+      command,
+    );
+  }
+  t.regex(runNodeCli(['status', ...common]).stdout, /in sync with the last apply/, 'nothing was removed');
 });
 
 test('programs for devices or cgroups without --device or --cgroup are refused up front', (t) => {
@@ -82,7 +103,7 @@ kernelTest('a second apply on the same node while one runs is refused, not inter
   const bpffs = mountBpffs(t);
   const work = tempDir(t);
   const cg = createCgroup(t);
-  socklbArtifacts(join(work, 'gen'), 'n1', [{ vip: '192.0.2.1', port: 80, backends: [1] }], [{ id: 1, addr: '127.0.0.1', port: 8001 }], { SOCK_ONLY: 1 });
+  socklbArtifacts(join(work, 'gen'), 'n1', [{ vip: '192.0.2.1', port: 80, backends: [1] }], [{ id: 1, addr: '127.0.0.1', port: 8001 }], { sockOnly: true });
   const pins = new PinLayout(bpffs, 'n1');
   pins.ensureDirs();
   const held = lockNodeDir(pins.nodeDir, 'n1');
@@ -92,4 +113,25 @@ kernelTest('a second apply on the same node while one runs is refused, not inter
   t.regex(r.stderr, /node n1: another switchyard-node apply or remove holds .*; wait for it to finish and run again/);
   held.release();
   t.is(runNodeCli(['apply', join(work, 'gen'), '--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state'), '--cgroup', cg.relative]).status, 0);
+});
+
+kernelTest('--verbose with a bad --cgroup: the clear message, and no JavaScript stack after it', (t) => {
+  const bpffs = mountBpffs(t);
+  const work = tempDir(t);
+  socklbArtifacts(join(work, 'gen'), 'n1', [{ vip: '192.0.2.1', port: 80, backends: [1] }], [{ id: 1, addr: '127.0.0.1', port: 8001 }], { sockOnly: true });
+  const r = runNodeCli(['apply', join(work, 'gen'), '--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state'), '--cgroup', 'surely-not-a-cgroup-here', '--verbose']);
+  t.is(r.status, 1);
+  t.regex(r.stderr, /^switchyard-node: error: cgroup \S+surely-not-a-cgroup-here: no such cgroup v2 directory; create it .* or fix --cgroup\n$/);
+  t.notRegex(r.stderr, /\n\s+at /, 'no stack frames');
+});
+
+test('a refusal names the capabilities this process lacks; other errors, or nothing missing, add nothing', (t) => {
+  const all = { uid: 0, effective: (1n << 41n) - 1n };
+  const noBpf = { uid: 0, effective: all.effective & ~(1n << 39n) };
+  const eperm = new SyscallError('BPF_MAP_CREATE', constants.errno.EPERM);
+  t.is(privilegeHint(eperm, 'apply', noBpf), 'apply needs CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN; this process lacks CAP_BPF: run it as root');
+  const eacces = Object.assign(new Error("EACCES: permission denied, scandir '/sys/fs/bpf/switchyard/n1/maps'"), { code: 'EACCES' });
+  t.regex(privilegeHint(eacces, 'dump', { uid: 1000, effective: 0n })!, /^dump needs .*\(uid 1000, not root: .*\) lacks CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_DAC_OVERRIDE: run it as root$/);
+  t.is(privilegeHint(eperm, 'apply', all), undefined, 'with every capability, EPERM has another cause');
+  t.is(privilegeHint(new SyscallError('BPF_MAP_CREATE', constants.errno.E2BIG), 'apply', noBpf), undefined);
 });

@@ -9,7 +9,7 @@ import { kernelTest } from '../helpers/kernel.ts';
 import { createCgroup } from '../helpers/cgroup.ts';
 import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
 import { runNodeCli } from './cli-runner.ts';
-import { createNetns, vethBetween } from '../helpers/netns.ts';
+import { createNetns, NETNS_TOOLS, vethBetween } from '../helpers/netns.ts';
 import { socklbArtifacts, type Backend, type Service } from './socklb-artifacts.ts';
 
 const be = (n: number): Backend[] => Array.from({ length: n }, (_, i) => ({ id: i + 1, addr: '127.0.0.1', port: 8000 + i }));
@@ -33,13 +33,13 @@ function setup(t: ExecutionContext) {
 
 kernelTest('a program the WebAssembly verifier refuses is stopped before the kernel sees it: nothing changes', (t) => {
   const s = setup(t);
-  socklbArtifacts(s.good, s.node, svc(1, [1]), be(1), { SOCK_ONLY: 1 });
+  socklbArtifacts(s.good, s.node, svc(1, [1]), be(1), { sockOnly: true });
   t.is(s.cli('apply', s.good, ...s.args).status, 0);
   const before = s.snapshot();
-  socklbArtifacts(s.bad, s.node, svc(2, [1, 2]), be(2), { SOCK_ONLY: 1, BROKEN: 1 });
+  socklbArtifacts(s.bad, s.node, svc(2, [1, 2]), be(2), { sockOnly: true, broken: true });
   const r = s.cli('apply', s.bad, ...s.args);
   t.is(r.status, 1);
-  t.regex(r.stderr, /the WebAssembly verifier refused nodes\/n1\.o:\n {2}\S*connect4\S*: insn \d+ \(\S*socklb\.c:\d+\): R\d invalid mem access 'map_value_or_null'/);
+  t.regex(r.stderr, /the WebAssembly verifier refused nodes\/n1\.o:\n {2}\S*connect4\S*: insn \d+ \(\S*socklb\.ts:\d+\): R\d invalid mem access 'map_value_or_null'/);
   t.regex(r.stderr, /nothing was changed on this node/);
   t.notRegex(r.stderr, /the kernel verifier refused/, 'refused before any program load');
   t.deepEqual(s.snapshot(), before, 'maps, links, journal and snapshot as they were');
@@ -47,17 +47,17 @@ kernelTest('a program the WebAssembly verifier refuses is stopped before the ker
 
 kernelTest('a program the kernel verifier refuses (--no-verify): nothing changes, and the reason is shown', (t) => {
   const s = setup(t);
-  socklbArtifacts(s.good, s.node, svc(1, [1]), be(1), { SOCK_ONLY: 1 });
+  socklbArtifacts(s.good, s.node, svc(1, [1]), be(1), { sockOnly: true });
   t.is(s.cli('apply', s.good, ...s.args).status, 0);
   const before = s.snapshot();
   t.regex(before.status, /in sync with the last apply/);
 
   // Bad artifacts also change the maps: none of that may reach the kernel.
-  socklbArtifacts(s.bad, s.node, svc(2, [1, 2]), be(2), { SOCK_ONLY: 1, BROKEN: 1 });
+  socklbArtifacts(s.bad, s.node, svc(2, [1, 2]), be(2), { sockOnly: true, broken: true });
   const r = s.cli('apply', s.bad, ...s.args, '--no-verify');
   t.is(r.status, 1);
   t.regex(r.stderr, /load program sock4_connect \(section cgroup\/connect4\): the kernel verifier refused it \(EACCES\): R\d invalid mem access 'map_value_or_null'/);
-  t.regex(r.stderr, /source .*socklb\.c:\d+ .*svc->backend/, 'the summary names the source line');
+  t.regex(r.stderr, /source .*socklb\.ts:\d+ .*svc\.backend/, 'the summary names the source line');
   t.regex(r.stderr, /nothing was changed on node n1/);
   t.notRegex(r.stderr, /processed \d+ insns/, 'the whole log only with --verbose');
   t.deepEqual(s.snapshot(), before, 'maps, links, journal and snapshot as they were');
@@ -67,7 +67,7 @@ kernelTest('a program the kernel verifier refuses (--no-verify): nothing changes
 
   // On a fresh node, a refused object leaves no pins behind at all.
   const fresh = s.args.map((a) => (a === 'n1' ? 'n2' : a));
-  socklbArtifacts(join(s.work, 'bad2'), 'n2', svc(1, [1]), be(1), { SOCK_ONLY: 1, BROKEN: 1 });
+  socklbArtifacts(join(s.work, 'bad2'), 'n2', svc(1, [1]), be(1), { sockOnly: true, broken: true });
   const r2 = s.cli('apply', join(s.work, 'bad2'), ...fresh, '--no-verify');
   t.regex(r2.stderr, /the kernel verifier refused it/);
   t.deepEqual(readdirSync(join(s.bpffs, 'n2', 'maps')), []);
@@ -76,19 +76,19 @@ kernelTest('a program the kernel verifier refuses (--no-verify): nothing changes
 
 kernelTest('a map too small for its contents: a clear error before anything is written', (t) => {
   const s = setup(t);
-  socklbArtifacts(s.good, s.node, svc(2, [1, 2]), be(2), { SOCK_ONLY: 1, MAX_SERVICES: 8 });
+  socklbArtifacts(s.good, s.node, svc(2, [1, 2]), be(2), { sockOnly: true, maxServices: 8 });
   t.is(s.cli('apply', s.good, ...s.args).status, 0);
   const before = s.snapshot();
 
   // 3 services × (2 slots + 1) = 9 entries in a map of 8.
-  socklbArtifacts(s.bad, s.node, svc(3, [1, 2]), be(2), { SOCK_ONLY: 1, MAX_SERVICES: 8 });
+  socklbArtifacts(s.bad, s.node, svc(3, [1, 2]), be(2), { sockOnly: true, maxServices: 8 });
   const r = s.cli('apply', s.bad, ...s.args);
   t.is(r.status, 1);
   t.regex(r.stderr, /map services: E2BIG: the contents have 9 entries, the map holds 8 \(max_entries\); raise max_entries of map services/);
   t.deepEqual(s.snapshot(), before);
 
   // Fits at the end but not at the peak: 2 old services go only after 2 new ones are in.
-  socklbArtifacts(s.bad, s.node, [{ vip: '192.0.2.50', port: 80, backends: [1, 2] }, { vip: '192.0.2.51', port: 80, backends: [1] }], be(2), { SOCK_ONLY: 1, MAX_SERVICES: 8 });
+  socklbArtifacts(s.bad, s.node, [{ vip: '192.0.2.50', port: 80, backends: [1, 2] }, { vip: '192.0.2.51', port: 80, backends: [1] }], be(2), { sockOnly: true, maxServices: 8 });
   const peak = s.cli('apply', s.bad, ...s.args);
   t.is(peak.status, 1);
   t.regex(peak.stderr, /map services: E2BIG: this update needs 11 entries at its peak \(5 wanted, 6 stale ones removed only after the new ones are in/);
@@ -97,7 +97,7 @@ kernelTest('a map too small for its contents: a clear error before anything is w
 
 kernelTest('tampered or stale artifacts are refused before the kernel sees them', (t) => {
   const s = setup(t);
-  socklbArtifacts(s.good, s.node, svc(1, [1]), be(1), { SOCK_ONLY: 1 });
+  socklbArtifacts(s.good, s.node, svc(1, [1]), be(1), { sockOnly: true });
   writeFileSync(join(s.good, 'maps', 'backends.symc'), 'not what the compiler wrote');
   writeFileSync(join(s.good, 'stray.txt'), 'x');
   const r = s.cli('apply', s.good, ...s.args);
@@ -128,4 +128,4 @@ kernelTest('a hook taken by another program: the error says so, and every link m
   t.deepEqual(readdirSync(join(s.bpffs, 'second', 'links')), [], 'the cgroup link made before the failure is gone again');
   t.deepEqual(readdirSync(join(s.bpffs, 'second', 'maps')), []);
   t.is(runNodeCli(['status', ...argsFor('first').slice(0, 6)]).status, 0, 'the first node is untouched');
-});
+}, NETNS_TOOLS);

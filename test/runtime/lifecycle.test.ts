@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelTestSerial } from '../helpers/kernel.ts';
-import { createNetns, vethBetween, type Netns } from '../helpers/netns.ts';
+import { createNetns, NETNS_TOOLS, vethBetween, type Netns } from '../helpers/netns.ts';
 import { createCgroup, type TestCgroup } from '../helpers/cgroup.ts';
 import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
 import { runNodeCli, type CliResult } from './cli-runner.ts';
@@ -106,13 +106,13 @@ kernelTestSerial('apply, status, dump, traffic, apply changed artifacts, remove'
   const idsBefore = linkIds(status);
 
   // New artifacts: the service moves to backend 2, a second service appears, and the program
-  // changes (VARIANT=2 counts two per packet).
+  // changes (variant 2 counts two per packet).
   socklbArtifacts(
     art,
     name,
     [{ vip: '192.0.2.10', port: 80, backends: [2] }, { vip: '192.0.2.11', port: 80, backends: [1, 2] }],
     [{ id: 1, addr: '127.0.0.1', port: 8081 }, { id: 2, addr: '127.0.0.1', port: 8082 }],
-    { VARIANT: 2 },
+    { variant: 2 },
   );
   const second = ok(t, runNodeCli(['apply', art, ...common, '--device', devB, '--cgroup', cg.relative], { netns: node }), 'second apply');
   t.regex(second, /map backends: added 1, changed 0, removed 0 → 2 entries \(diffed against the last apply\)/);
@@ -138,4 +138,4 @@ kernelTestSerial('apply, status, dump, traffic, apply changed artifacts, remove'
   t.false(existsSync(join(state, name)), 'the snapshot is gone too');
   t.regex(connectFromCgroup(node, cg, '192.0.2.10', 80), /^error /, 'no socket LB after remove');
   t.notRegex(node.run(['ip', 'link', 'show', devB]), /xdp/);
-});
+}, NETNS_TOOLS);

@@ -33,9 +33,9 @@ kernelTestSerial('new backends before the services that point to them; old backe
   const dump = (node: string, map: string) => runNodeCli(['dump', map, ...args(node)]).stdout;
 
   const stopAt = (node: string, step: string) => {
-    socklbArtifacts(join(work, node), node, v1, be1, { SOCK_ONLY: 1 });
+    socklbArtifacts(join(work, node), node, v1, be1, { sockOnly: true });
     t.is(runNodeCli(['apply', join(work, node), ...args(node)]).status, 0);
-    socklbArtifacts(join(work, node), node, v2, be2, { SOCK_ONLY: 1 });
+    socklbArtifacts(join(work, node), node, v2, be2, { sockOnly: true });
     t.is(runNodeCli(['apply', join(work, node), ...args(node)], { dieAt: step }).signal, 'SIGKILL');
   };
 

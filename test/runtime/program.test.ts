@@ -32,4 +32,4 @@ kernelTest('global data and a global function from a clang object load and run',
   t.is(run.retval, 3, 'the .rodata constant');
   const bss = loaded.dataMaps.find((m) => m.name === '.bss')!.lookup(new Uint8Array(4))!;
   t.is(Buffer.from(bss).readBigUInt64LE(0), 5n, 'the .bss counter, bumped once per run');
-});
+}, ['clang']);

@@ -1,30 +1,12 @@
-// Builds generated/<cluster>-shaped artifact directories around the socklb.c fixture for the
-// runtime tests: the object compiled by clang, map contents for services and backends, and a
+// Builds generated/<cluster>-shaped artifact directories around the socklb object for the
+// runtime tests: the object (socklb-object.ts), map contents for services and backends, and a
 // manifest with every file's sha256, as the compiler's emitter writes them.
 
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { encodeMapContents, type MapEntry } from '../../runtime/format/map-contents.ts';
 import { formatManifest, listArtifactFiles, MANIFEST_FILE, MANIFEST_FORMAT, sha256Hex } from '../../runtime/format/manifest.ts';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const objectCache = new Map<string, Uint8Array>();
-
-/** clang -O2 -g -target bpf of fixtures/socklb.c with `-D` defines (cached per define set). */
-export function socklbObject(defines: Record<string, string | number> = {}): Uint8Array {
-  const flags = Object.entries(defines).map(([k, v]) => `-D${k}=${v}`).sort();
-  const key = flags.join(' ');
-  let obj = objectCache.get(key);
-  if (!obj) {
-    const out = join(process.env.TMPDIR ?? '/tmp', `socklb-${process.pid}-${objectCache.size}.o`);
-    execFileSync('clang', ['-O2', '-g', '-target', 'bpf', ...flags, '-c', join(here, 'fixtures', 'socklb.c'), '-o', out]);
-    obj = new Uint8Array(readFileSync(out));
-    objectCache.set(key, obj);
-  }
-  return obj;
-}
+import { socklbObject, type SocklbVariant } from './socklb-object.ts';
 
 export interface Service {
   vip: string;
@@ -113,10 +95,10 @@ export function writeArtifacts(dir: string, spec: ArtifactSpec): void {
  * The socklb artifacts for `services` and `backends`: the services file listed first, as the
  * compiler's emitter lists them, and mapOrder saying that backends are written first.
  */
-export function socklbArtifacts(dir: string, node: string, services: Service[], backends: Backend[], defines: Record<string, string | number> = {}): void {
+export function socklbArtifacts(dir: string, node: string, services: Service[], backends: Backend[], variant: SocklbVariant = {}): void {
   writeArtifacts(dir, {
     node,
-    object: socklbObject(defines),
+    object: socklbObject(variant),
     contents: [
       { map: 'services', keySize: 8, valueSize: 4, entries: serviceEntries(services) },
       { map: 'backends', keySize: 4, valueSize: 8, entries: backendEntries(backends) },

@@ -9,17 +9,13 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VerifyInput } from '../../verifier/input.ts';
 import { inputsFromElf } from '../../verifier/object-input.ts';
+import { toolsUnavailableReason } from '../helpers/tools.ts';
 
 export const clangDir = join(dirname(fileURLToPath(import.meta.url)), 'clang');
 
-/** Why clang objects cannot be built here, or undefined when they can. */
+/** Why clang objects cannot be built here ("needs clang (Debian package clang)"), or undefined. */
 export function clangUnavailableReason(): string | undefined {
-  try {
-    execFileSync('clang', ['--version'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'clang is not installed (apt-get install clang)';
-  }
+  return toolsUnavailableReason(['clang']);
 }
 
 export interface ClangObject {

@@ -8,7 +8,7 @@ import type { VerifyInput } from '../../verifier/input.ts';
 import { kernelVerdict } from '../../verifier/kernel.ts';
 import { loadVerifier } from '../../verifier/verifier.ts';
 import { kernelTest } from '../helpers/kernel.ts';
-import { clangInputs, clangUnavailableReason } from './clang-objects.ts';
+import { clangInputs } from './clang-objects.ts';
 import { loadCorpus } from './corpus.ts';
 import { classify, count, newTally, summary } from './differential.ts';
 import { mutate } from './mutants.ts';
@@ -34,18 +34,12 @@ kernelTest('Switchyard programs and their mutants: nothing the kernel refuses pa
 });
 
 kernelTest('clang-built programs and their mutants: nothing the kernel refuses passes', async (t) => {
-  const why = clangUnavailableReason();
-  if (why) {
-    t.log(`clang programs skipped: ${why}`);
-    t.pass();
-    return;
-  }
   const clang = clangInputs();
   const v = await loadVerifier();
   // Each of these is accepted by this kernel: the wasm verifier must accept it too.
   t.deepEqual(clang.filter((i) => !v.verify(i).ok).map((i) => i.name), []);
   await differential(t, [...clang, ...clang.filter((i) => !i.strictAlignment).flatMap((i) => mutate(i, 8).map((m) => m.input))]);
-});
+}, ['clang']);
 
 kernelTest('a fixed-seed batch of fuzzed programs: nothing the kernel refuses passes', async (t) => {
   const r = new Rng(42);

@@ -174,7 +174,7 @@ test('session affinity and source ranges reach the entries', (t) => {
   t.deepEqual(p.sourceRanges.map((r) => r.cidr.text), ['192.0.2.0/24'], 'only the ranges of the frontend\'s family');
 });
 
-test('Maglev tables: one per service port and family cluster-wide, per node for Local sets', (t) => {
+test('Maglev tables: one per service port and family cluster-wide, per node for Local sets and HostPorts', (t) => {
   const s = talkSpec();
   s.cluster = { ...s.cluster, datapath: { ...s.cluster.datapath, algorithm: 'maglev', maglevTableSize: 251 } };
   const p = plan(s);
@@ -184,7 +184,11 @@ test('Maglev tables: one per service port and family cluster-wide, per node for 
     'default/nodeport:http/TCP all',
     'default/web:http/TCP all',
   ]);
-  t.deepEqual(p.nodes.map((n) => n.maglev.map((m) => `${m.unit.key} ${m.set} ${new Set(m.table).size}`)), [['default/lb:80/TCP local 1'], ['default/lb:80/TCP local 1']]);
+  // node1 also holds its HostPort's table: its one backend in every slot.
+  t.deepEqual(p.nodes.map((n) => n.maglev.map((m) => `${m.unit.key} ${m.set} ${new Set(m.table).size}`)), [
+    ['default/lb:80/TCP local 1', 'node1/0.0.0.0:10000/TCP all 1'],
+    ['default/lb:80/TCP local 1'],
+  ]);
   t.is(p.maglev[0]!.table.length, 251);
 });
 

@@ -1,7 +1,7 @@
 // Builds the service model from a validated Spec: addresses parsed once, backend ports resolved
 // per service port, backend readiness reduced to serving/terminating, output sorted by key.
 
-import type { BackendSpec, Spec } from '../spec/types.ts';
+import { loadBalancerStatusIPs, servedByPools, serviceFamilies, type BackendSpec, type Spec } from '../spec/types.ts';
 import { formatHostPort, mustParseAddress, mustParseCidr, wildcardAddress, type Address, type Family } from './address.ts';
 import { resolveBackendPort } from './backend-port.ts';
 import type { Model, ModelBackend, ModelHostPort, ModelNode, ModelService, ModelServicePort } from './types.ts';
@@ -43,9 +43,7 @@ export function buildModel(spec: Spec): Model {
   const services: ModelService[] = spec.services.map((s) => {
     const key = `${s.namespace}/${s.name}`;
     const clusterIPs = s.clusterIPs.map(addr);
-    const families: Family[] = clusterIPs.length
-      ? clusterIPs.map((a) => a.family)
-      : s.ipFamilies.map((f) => (f === 'IPv6' ? 6 : 4));
+    const families: Family[] = serviceFamilies(s);
     const ports: ModelServicePort[] = s.ports.map((p) => {
       const backends: ModelBackend[] = [];
       for (const b of s.backends) {
@@ -75,6 +73,9 @@ export function buildModel(spec: Spec): Model {
       };
     });
     const hasNodePorts = s.type === 'NodePort' || s.type === 'LoadBalancer';
+    const isLB = s.type === 'LoadBalancer';
+    const status = isLB && s.loadBalancerIngress !== undefined;
+    const fromPools = isLB && !status && servedByPools(s, spec.cluster);
     return {
       key,
       namespace: s.namespace,
@@ -83,10 +84,14 @@ export function buildModel(spec: Spec): Model {
       clusterIPs,
       families: [...new Set(families)].sort(),
       externalIPs: s.externalIPs.map(addr),
-      loadBalancerIPs: s.type === 'LoadBalancer' ? s.loadBalancerIPs.map(addr) : [],
+      loadBalancerIPs: fromPools ? s.loadBalancerIPs.map(addr) : [],
       pool: s.loadBalancerPool,
+      assignedIPs: status ? loadBalancerStatusIPs(s).map((a) => ({ address: addr(a.ip), range: a.range })) : undefined,
+      fromPools,
       ports,
       hasNodePorts,
+      // The API only lets a LoadBalancer service turn allocation off.
+      allocateNodePorts: !isLB || s.allocateLoadBalancerNodePorts,
       externalSet: s.externalTrafficPolicy === 'Local' ? 'local' : 'all',
       internalSet: s.internalTrafficPolicy === 'Local' ? 'local' : 'all',
       affinityTimeout: s.sessionAffinity === 'ClientIP' ? s.affinityTimeoutSeconds : undefined,

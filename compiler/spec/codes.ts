@@ -65,4 +65,6 @@ export const codes = defineCodes({
 
   // Whole dumps (kubectl get all) and load-balancer status as the cluster wrote it.
   SY1070: { severity: 'warning', title: 'manifest kind skipped' },
+  SY1071: { severity: 'warning', title: 'load-balancer status disagrees with the requested address' },
+  SY1072: { severity: 'warning', title: 'load-balancer status address ignored' },
 });

@@ -29,6 +29,8 @@ export interface ClusterSpec extends Located {
   /** Inclusive; Kubernetes' default is 30000-32767. */
   nodePortRange: { min: number; max: number };
   loadBalancerPools: PoolSpec[];
+  /** The spec.loadBalancerClass the pools serve; undefined: only services that name no class. */
+  loadBalancerClass?: string;
   datapath: DatapathOptions;
   maps: MapSizes;
 }
@@ -93,6 +95,15 @@ export interface ServiceSpec extends Located {
   loadBalancerIPs: string[];
   /** Pool to allocate from; undefined: the default pool. */
   loadBalancerPool?: string;
+  /** spec.loadBalancerClass; undefined: the cluster's default implementation (our pools). */
+  loadBalancerClass?: string;
+  /** spec.allocateLoadBalancerNodePorts: false gives NodePorts only to ports that set one. */
+  allocateLoadBalancerNodePorts: boolean;
+  /**
+   * status.loadBalancer.ingress as the cluster wrote it (manifests only); undefined when it lists
+   * no entry. When defined it is the truth for the LoadBalancer frontends, as for kube-proxy.
+   */
+  loadBalancerIngress?: LoadBalancerIngressSpec[];
   ports: ServicePortSpec[];
   externalTrafficPolicy: TrafficPolicy;
   internalTrafficPolicy: TrafficPolicy;
@@ -102,6 +113,18 @@ export interface ServiceSpec extends Located {
   /** For externalTrafficPolicy: Local on NodePort/LoadBalancer; allocated by the plan if absent. */
   healthCheckNodePort?: number;
   backends: BackendSpec[];
+}
+
+/** One status.loadBalancer.ingress entry; `pos.ip` locates its address. */
+export interface LoadBalancerIngressSpec extends Located {
+  /** Canonical text; undefined for an entry with only a hostname (or an unparsable ip). */
+  ip?: string;
+  hostname?: string;
+  /**
+   * KEP-1860. VIP (the default): traffic reaches the nodes addressed to this IP, so the nodes
+   * short-circuit it. Proxy: the balancer delivers to node or pod addresses; nodes leave it alone.
+   */
+  ipMode: 'VIP' | 'Proxy';
 }
 
 export interface ServicePortSpec extends Located {
@@ -152,6 +175,34 @@ export interface Spec {
   hostPorts: HostPortSpec[];
   /** Input files in the order read, with their contents' sha256, for the manifest. */
   inputs: { file: string; sha256: string }[];
+}
+
+/** The families a service has: its clusterIPs', or those it asks for when it gives none. */
+export function serviceFamilies(s: ServiceSpec): (4 | 6)[] {
+  // Canonical text: only IPv6 has a colon.
+  if (s.clusterIPs.length) return s.clusterIPs.map((ip) => (ip.includes(':') ? 6 : 4));
+  return s.ipFamilies.map((f) => (f === 'IPv6' ? 6 : 4));
+}
+
+/**
+ * The status addresses nodes answer on, as kube-proxy programs them: ipMode VIP, of one of the
+ * service's families. Hostname-only entries, Proxy-mode addresses (KEP-1860: the balancer
+ * delivers to node or pod addresses itself) and addresses of another family are left out.
+ */
+export function loadBalancerStatusIPs(s: ServiceSpec): { ip: string; range: SourceRange }[] {
+  const families = serviceFamilies(s);
+  const out: { ip: string; range: SourceRange }[] = [];
+  for (const e of s.loadBalancerIngress ?? []) {
+    if (e.ip === undefined || e.ipMode !== 'VIP') continue;
+    if (!families.includes(e.ip.includes(':') ? 6 : 4)) continue;
+    if (!out.some((o) => o.ip === e.ip)) out.push({ ip: e.ip, range: rangeOf(e, 'ip') });
+  }
+  return out;
+}
+
+/** Whether the cluster's pools serve a service: spec.loadBalancerClass unset, or the cluster's own. */
+export function servedByPools(s: ServiceSpec, cluster: ClusterSpec): boolean {
+  return s.loadBalancerClass === undefined || s.loadBalancerClass === cluster.loadBalancerClass;
 }
 
 /** The range of a field, or of its object when the field has none. */

@@ -14,12 +14,14 @@ export function endpointKey(address: Address, port: number, protocol: string): s
 const byKey = <T extends { key: string }>(a: T, b: T): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /**
- * Kubernetes' conditions reduced to what the datapath needs: ready backends are active,
- * terminating-but-serving ones are a fallback, anything else carries no traffic.
+ * Kubernetes' conditions reduced to what the datapath needs, as kube-proxy reads them (KEP-1669):
+ * ready backends are active, terminating-but-serving ones are a fallback, anything else carries
+ * no traffic. Ready is checked first: a terminating endpoint is ready only when the service
+ * publishes not-ready addresses, and then kube-proxy treats it as any ready endpoint.
  */
 function servingState(b: BackendSpec): 'active' | 'terminating' | undefined {
-  if (b.terminating) return b.serving ? 'terminating' : undefined;
-  return b.ready ? 'active' : undefined;
+  if (b.ready) return 'active';
+  return b.serving && b.terminating ? 'terminating' : undefined;
 }
 
 export function buildModel(spec: Spec): Model {
@@ -97,7 +99,9 @@ export function buildModel(spec: Spec): Model {
       affinityTimeout: s.sessionAffinity === 'ClientIP' ? s.affinityTimeoutSeconds : undefined,
       sourceRanges: s.loadBalancerSourceRanges.map((c) => mustParseCidr(c)),
       healthCheckNodePort: s.healthCheckNodePort,
-      needsHealthCheck: hasNodePorts && s.externalTrafficPolicy === 'Local',
+      // The API server allocates a healthCheckNodePort to LoadBalancer services only (a NodePort
+      // service with the Local policy has none, so kube-proxy serves none for it).
+      needsHealthCheck: s.type === 'LoadBalancer' && s.externalTrafficPolicy === 'Local',
       spec: s,
     };
   });

@@ -1,7 +1,8 @@
 // Settings that only mean something on some services: load-balancer fields on a LoadBalancer,
-// nodePorts on NodePort and LoadBalancer services, externalTrafficPolicy: Local (an error on a
-// ClusterIP service, as the brief and Kubernetes' API validation have it) and a
-// healthCheckNodePort only with that policy. Elsewhere they are ignored, with a warning.
+// nodePorts on NodePort and LoadBalancer services, externalTrafficPolicy: Local on a service
+// reachable from outside (an error on a ClusterIP service without externalIPs, as Kubernetes'
+// API validation has it since v1.28) and a healthCheckNodePort only where the API server would
+// allocate one: a LoadBalancer with that policy. Elsewhere they are ignored, with a warning.
 
 import { codes } from './codes.ts';
 import type { SpecCheck } from './checks.ts';
@@ -25,14 +26,14 @@ export const reportServiceSettings: SpecCheck = (spec, diags) => {
           'make the service a NodePort or LoadBalancer, or remove the nodePort',
         ]);
       }
-      if (s.externalTrafficPolicy === 'Local') {
-        diags.report(codes.SY1043, `${svc}: externalTrafficPolicy: Local applies to NodePort and LoadBalancer services, not ClusterIP`, rangeOf(s, 'externalTrafficPolicy'), [
-          'make the service a NodePort or LoadBalancer, or remove externalTrafficPolicy',
+      if (s.externalTrafficPolicy === 'Local' && s.externalIPs.length === 0) {
+        diags.report(codes.SY1043, `${svc}: externalTrafficPolicy: Local applies to traffic from outside the cluster, and a ClusterIP service without externalIPs receives none`, rangeOf(s, 'externalTrafficPolicy'), [
+          'make the service a NodePort or LoadBalancer, give it externalIPs, or remove externalTrafficPolicy',
         ]);
       }
     }
-    if (s.healthCheckNodePort !== undefined && (s.type === 'ClusterIP' || s.externalTrafficPolicy !== 'Local')) {
-      ignored('healthCheckNodePort', 'only serves externalTrafficPolicy: Local on a NodePort or LoadBalancer service', 'remove it, or set externalTrafficPolicy: Local');
+    if (s.healthCheckNodePort !== undefined && (s.type !== 'LoadBalancer' || s.externalTrafficPolicy !== 'Local')) {
+      ignored('healthCheckNodePort', 'only serves externalTrafficPolicy: Local on a LoadBalancer service', 'remove it, or make the service a LoadBalancer with externalTrafficPolicy: Local');
     }
   }
 };

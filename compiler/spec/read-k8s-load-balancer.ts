@@ -50,7 +50,7 @@ export function readRequestedLoadBalancer(spec: MapReader, meta: Metadata, s: Se
 }
 
 /**
- * status.loadBalancer.ingress. An address that does not parse is a warning (SY1072), not an
+ * status.loadBalancer.ingress. An address that does not parse is a warning (SY1082), not an
  * error: kube-proxy skips it and programs the rest, and the dump is what the cluster holds.
  */
 export function readLoadBalancerStatus(m: MapReader, s: ServiceDraft): void {
@@ -79,7 +79,7 @@ function readIngress(v: ValueReader, s: ServiceDraft): LoadBalancerIngressSpec |
       out.ip = formatIP(p.value);
       out.pos['ip'] = ipField.range;
     } else {
-      e.ctx.diags.report(codes.SY1072, `Service ${s.namespace}/${s.name}: status.loadBalancer.ingress ip "${text}" is not an IP address (${p.error}); ignored, as kube-proxy ignores it`, ipField.range);
+      e.ctx.diags.report(codes.SY1082, `Service ${s.namespace}/${s.name}: status.loadBalancer.ingress ip "${text}" is not an IP address (${p.error}); ignored, as kube-proxy ignores it`, ipField.range);
     }
   }
   const hostname = e.string('hostname');

@@ -109,12 +109,12 @@ function readMetadata(m: MapReader, namespaced: boolean): Metadata {
   return out;
 }
 
-/** One SY1070 per skipped kind, at its first object, with how many there were. */
+/** One SY1080 per skipped kind, at its first object, with how many there were. */
 export function reportSkippedKinds(out: Collected, diags: Diagnostics): void {
   const read = Object.entries(KINDS).map(([k, v]) => `${v.apiVersion} ${k}`).join(', ');
   for (const [kind, { apiVersion, at, count }] of out.skippedKinds) {
     const objects = count === 1 ? `1 ${apiVersion} ${kind}` : `${count} ${apiVersion} ${kind} objects`;
-    diags.report(codes.SY1070, `skipped ${objects}: Switchyard reads only ${read}`, at, [
+    diags.report(codes.SY1080, `skipped ${objects}: Switchyard reads only ${read}`, at, [
       SKIPPED_WHY[kind] ?? didYouMean(kind, Object.keys(KINDS))?.[0] ?? 'nothing in it changes what the datapath balances',
     ]);
   }

@@ -108,14 +108,14 @@ function reportLoadBalancerStatus(s: ServiceSpec, diags: Diagnostics): void {
     listed.push(e.ip);
     const f = familyOf(e.ip)!;
     if (families.includes(f)) continue;
-    diags.report(codes.SY1072, `${svc}: status.loadBalancer.ingress ip ${e.ip} is ${familyName(f)}, but the service is ${families.map(familyName).join(' and ')}; ignored, as kube-proxy ignores it`, rangeOf(e, 'ip'), [
+    diags.report(codes.SY1082, `${svc}: status.loadBalancer.ingress ip ${e.ip} is ${familyName(f)}, but the service is ${families.map(familyName).join(' and ')}; ignored, as kube-proxy ignores it`, rangeOf(e, 'ip'), [
       'the load-balancer controller wrote an address of the wrong family; check its pools against the service\'s ipFamilies',
     ]);
   }
   s.loadBalancerIPs.forEach((text, i) => {
     if (listed.includes(text)) return;
     const got = listed.length ? `assigned ${listed.join(', ')}` : 'lists no address (hostname only)';
-    diags.report(codes.SY1071, `${svc}: requests load-balancer IP ${text}, but status.loadBalancer.ingress ${got}; the status wins, as in kube-proxy`, rangeOf(s, `loadBalancerIPs.${i}`), [
+    diags.report(codes.SY1081, `${svc}: requests load-balancer IP ${text}, but status.loadBalancer.ingress ${got}; the status wins, as in kube-proxy`, rangeOf(s, `loadBalancerIPs.${i}`), [
       'the load-balancer controller may not have had the address free, or has not caught up; drop the request or fix it',
     ]);
   });

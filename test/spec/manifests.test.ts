@@ -94,7 +94,7 @@ spec:
 status:
   loadBalancer: {}
 `);
-  t.deepEqual(diagnostics, ['warning SY1072: Service retail/shop: status.loadBalancer.ingress ip "198.51.100.300" is not an IP address (300 is more than 255); ignored, as kube-proxy ignores it']);
+  t.deepEqual(diagnostics, ['warning SY1082: Service retail/shop: status.loadBalancer.ingress ip "198.51.100.300" is not an IP address (300 is more than 255); ignored, as kube-proxy ignores it']);
   const [pending, shop] = spec!.services;
   t.deepEqual(shop!.loadBalancerIngress!.map((e) => [e.ip, e.hostname, e.ipMode]), [
     ['198.51.100.77', undefined, 'VIP'],

@@ -46,6 +46,9 @@ export function buildModel(spec: Spec): Model {
     const key = `${s.namespace}/${s.name}`;
     const clusterIPs = s.clusterIPs.map(addr);
     const families: Family[] = serviceFamilies(s);
+    // An address of a family the service has no endpoints in answers nothing in kube-proxy
+    // either (each family's proxier ignores the other's); the spec warns about it (SY1049).
+    const ofItsFamilies = (a: Address): boolean => families.includes(a.family);
     const ports: ModelServicePort[] = s.ports.map((p) => {
       const backends: ModelBackend[] = [];
       for (const b of s.backends) {
@@ -84,9 +87,9 @@ export function buildModel(spec: Spec): Model {
       name: s.name,
       type: s.type,
       clusterIPs,
-      families: [...new Set(families)].sort(),
-      externalIPs: s.externalIPs.map(addr),
-      loadBalancerIPs: fromPools ? s.loadBalancerIPs.map(addr) : [],
+      families,
+      externalIPs: s.externalIPs.map(addr).filter(ofItsFamilies),
+      loadBalancerIPs: fromPools ? s.loadBalancerIPs.map(addr).filter(ofItsFamilies) : [],
       pool: s.loadBalancerPool,
       assignedIPs: status ? loadBalancerStatusIPs(s).map((a) => ({ address: addr(a.ip), range: a.range })) : undefined,
       fromPools,

@@ -6,7 +6,8 @@
 
 import { codes } from './codes.ts';
 import type { SpecCheck } from './checks.ts';
-import { rangeOf } from './types.ts';
+import { familyName, parseIP } from './ip.ts';
+import { rangeOf, serviceFamilies } from './types.ts';
 
 export const reportServiceSettings: SpecCheck = (spec, diags) => {
   for (const s of spec.services) {
@@ -32,6 +33,19 @@ export const reportServiceSettings: SpecCheck = (spec, diags) => {
         ]);
       }
     }
+    // kube-proxy programs each family apart, and a family the service has no ClusterIP (so no
+    // endpoints) in gets nothing: an address of that family would only swallow traffic.
+    const families = serviceFamilies(s);
+    const otherFamily = (field: 'externalIPs' | 'loadBalancerIPs', what: string) =>
+      s[field].forEach((text, i) => {
+        const f = parseIP(text).value?.family;
+        if (f === undefined || families.includes(f)) return;
+        diags.report(codes.SY1049, `${svc}: ${what} ${text} is ${familyName(f)}, but the service has no ${familyName(f)} ClusterIP (no endpoints of that family) and is ignored`, rangeOf(s, `${field}.${i}`), [
+          `make the service dual-stack (ipFamilyPolicy), or remove the address; kube-proxy ignores it too`,
+        ]);
+      });
+    otherFamily('externalIPs', 'externalIP');
+    if (s.type === 'LoadBalancer') otherFamily('loadBalancerIPs', 'loadBalancerIP');
     if (s.healthCheckNodePort !== undefined && (s.type !== 'LoadBalancer' || s.externalTrafficPolicy !== 'Local')) {
       ignored('healthCheckNodePort', 'only serves externalTrafficPolicy: Local on a LoadBalancer service', 'remove it, or make the service a LoadBalancer with externalTrafficPolicy: Local');
     }

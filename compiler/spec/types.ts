@@ -3,6 +3,7 @@
 // Values are kept as the user wrote them (canonical text for addresses); meaning is the model's job.
 
 import type { SourceRange } from '../diagnostics.ts';
+import { parseIP, type Family } from './ip.ts';
 
 /**
  * Where each field of an object came from. Keys are field names, and `field.N` for the N-th
@@ -110,7 +111,7 @@ export interface ServiceSpec extends Located {
   sessionAffinity: 'None' | 'ClientIP';
   affinityTimeoutSeconds: number;
   loadBalancerSourceRanges: string[];
-  /** For externalTrafficPolicy: Local on NodePort/LoadBalancer; allocated by the plan if absent. */
+  /** For externalTrafficPolicy: Local on a LoadBalancer; allocated by the plan if absent. */
   healthCheckNodePort?: number;
   backends: BackendSpec[];
 }
@@ -177,11 +178,15 @@ export interface Spec {
   inputs: { file: string; sha256: string }[];
 }
 
-/** The families a service has: its clusterIPs', or those it asks for when it gives none. */
-export function serviceFamilies(s: ServiceSpec): (4 | 6)[] {
-  // Canonical text: only IPv6 has a colon.
-  if (s.clusterIPs.length) return s.clusterIPs.map((ip) => (ip.includes(':') ? 6 : 4));
-  return s.ipFamilies.map((f) => (f === 'IPv6' ? 6 : 4));
+/**
+ * The families a service has endpoints and frontends in: its clusterIPs', or the ipFamilies it
+ * asks the plan to allocate when it gives none. Sorted, unique.
+ */
+export function serviceFamilies(s: Pick<ServiceSpec, 'clusterIPs' | 'ipFamilies'>): Family[] {
+  const families: Family[] = s.clusterIPs.length
+    ? s.clusterIPs.map((ip) => parseIP(ip).value?.family).filter((f): f is Family => f !== undefined)
+    : s.ipFamilies.map((f) => (f === 'IPv6' ? 6 : 4));
+  return [...new Set(families)].sort();
 }
 
 /**
@@ -194,7 +199,7 @@ export function loadBalancerStatusIPs(s: ServiceSpec): { ip: string; range: Sour
   const out: { ip: string; range: SourceRange }[] = [];
   for (const e of s.loadBalancerIngress ?? []) {
     if (e.ip === undefined || e.ipMode !== 'VIP') continue;
-    if (!families.includes(e.ip.includes(':') ? 6 : 4)) continue;
+    if (!families.includes(parseIP(e.ip).value!.family)) continue;
     if (!out.some((o) => o.ip === e.ip)) out.push({ ip: e.ip, range: rangeOf(e, 'ip') });
   }
   return out;

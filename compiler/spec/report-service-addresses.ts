@@ -114,7 +114,7 @@ function reportLoadBalancerStatus(s: ServiceSpec, diags: Diagnostics): void {
   }
   s.loadBalancerIPs.forEach((text, i) => {
     if (listed.includes(text)) return;
-    const got = listed.length ? `assigned ${listed.join(', ')}` : 'lists no address (hostname only)';
+    const got = listed.length ? `assigned ${listed.join(', ')}` : 'lists no IP address';
     diags.report(codes.SY1081, `${svc}: requests load-balancer IP ${text}, but status.loadBalancer.ingress ${got}; the status wins, as in kube-proxy`, rangeOf(s, `loadBalancerIPs.${i}`), [
       'the load-balancer controller may not have had the address free, or has not caught up; drop the request or fix it',
     ]);

@@ -1,7 +1,7 @@
 // Builds the service model from a validated Spec: addresses parsed once, backend ports resolved
 // per service port, backend readiness reduced to serving/terminating, output sorted by key.
 
-import { serviceFamilies, type BackendSpec, type Spec } from '../spec/types.ts';
+import { loadBalancerStatusIPs, servedByPools, serviceFamilies, type BackendSpec, type Spec } from '../spec/types.ts';
 import { formatHostPort, mustParseAddress, mustParseCidr, wildcardAddress, type Address, type Family } from './address.ts';
 import { resolveBackendPort } from './backend-port.ts';
 import type { Model, ModelBackend, ModelHostPort, ModelNode, ModelService, ModelServicePort } from './types.ts';
@@ -78,6 +78,9 @@ export function buildModel(spec: Spec): Model {
       };
     });
     const hasNodePorts = s.type === 'NodePort' || s.type === 'LoadBalancer';
+    const isLB = s.type === 'LoadBalancer';
+    const status = isLB && s.loadBalancerIngress !== undefined;
+    const fromPools = isLB && !status && servedByPools(s, spec.cluster);
     return {
       key,
       namespace: s.namespace,
@@ -86,10 +89,14 @@ export function buildModel(spec: Spec): Model {
       clusterIPs,
       families,
       externalIPs: s.externalIPs.map(addr).filter(ofItsFamilies),
-      loadBalancerIPs: s.type === 'LoadBalancer' ? s.loadBalancerIPs.map(addr).filter(ofItsFamilies) : [],
+      loadBalancerIPs: fromPools ? s.loadBalancerIPs.map(addr).filter(ofItsFamilies) : [],
       pool: s.loadBalancerPool,
+      assignedIPs: status ? loadBalancerStatusIPs(s).map((a) => ({ address: addr(a.ip), range: a.range })) : undefined,
+      fromPools,
       ports,
       hasNodePorts,
+      // The API only lets a LoadBalancer service turn allocation off.
+      allocateNodePorts: !isLB || s.allocateLoadBalancerNodePorts,
       externalSet: s.externalTrafficPolicy === 'Local' ? 'local' : 'all',
       internalSet: s.internalTrafficPolicy === 'Local' ? 'local' : 'all',
       affinityTimeout: s.sessionAffinity === 'ClientIP' ? s.affinityTimeoutSeconds : undefined,

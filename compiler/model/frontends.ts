@@ -52,9 +52,11 @@ export function serviceFrontends(svc: ModelService, portIndex: number, addrs: Se
     for (const family of new Set(addrs.clusterIPs.map((a) => a.family))) add('NodePort', wildcardAddress(family), nodePort, range, true);
   }
   svc.externalIPs.forEach((a, i) => add('ExternalIP', a, p.port, rangeOf(svc.spec, `externalIPs.${i}`)));
-  addrs.loadBalancerIPs.forEach((a, i) =>
-    add('LoadBalancer', a, p.port, svc.loadBalancerIPs.length ? rangeOf(svc.spec, `loadBalancerIPs.${i}`) : rangeOf(svc.spec, 'type')),
-  );
+  addrs.loadBalancerIPs.forEach((a, i) => {
+    const range = svc.assignedIPs?.find((s) => s.address.text === a.text)?.range
+      ?? (svc.loadBalancerIPs.length ? rangeOf(svc.spec, `loadBalancerIPs.${i}`) : rangeOf(svc.spec, 'type'));
+    add('LoadBalancer', a, p.port, range);
+  });
   return out.sort(compareFrontends);
 }
 

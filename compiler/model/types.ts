@@ -3,6 +3,7 @@
 // What the plan allocates (ClusterIPs, LB IPs, nodePorts) is still undefined here.
 
 import type { BackendSpec, ClusterSpec, HostPortSpec, NodeSpec, Protocol, ServicePortSpec, ServiceSpec, ServiceType } from '../spec/types.ts';
+import type { SourceRange } from '../diagnostics.ts';
 import type { Address, Cidr, Family } from './address.ts';
 
 export type FrontendKind = 'ClusterIP' | 'NodePort' | 'ExternalIP' | 'LoadBalancer' | 'HostPort';
@@ -58,9 +59,18 @@ export interface ModelService {
   /** Explicit LB IPs; empty on a LoadBalancer service: allocate from `pool`. */
   loadBalancerIPs: Address[];
   pool?: string;
+  /**
+   * What status.loadBalancer.ingress assigned (the addresses nodes answer on), when it lists any
+   * entry: then it is the truth, and nothing is requested or allocated. Undefined without status.
+   */
+  assignedIPs?: { address: Address; range: SourceRange }[];
+  /** No status, and a class our pools serve: `loadBalancerIPs`, else the pool, give its address. */
+  fromPools: boolean;
   ports: ModelServicePort[];
   /** NodePort and LoadBalancer services answer on every node's addresses. */
   hasNodePorts: boolean;
+  /** false (allocateLoadBalancerNodePorts: false): only ports that give a nodePort have one. */
+  allocateNodePorts: boolean;
   externalSet: BackendSet;
   internalSet: BackendSet;
   /** sessionAffinity: ClientIP timeout in seconds; undefined without affinity. */

@@ -1,6 +1,8 @@
 // ClusterIPs and LoadBalancer IPs: spec-given addresses first, then what the lock remembers,
 // then the lowest free address for whatever is new, in service-key order. Allocated addresses
 // (never spec-given ones) go into the next lock, so a compile never moves a service's address.
+// A LoadBalancer whose status lists addresses takes exactly those, as kube-proxy does, and one
+// of a class the pools do not serve gets none until its own controller writes a status.
 
 import type { Diagnostics } from '../diagnostics.ts';
 import { parseAddress, type Address, type Family } from '../model/address.ts';
@@ -109,13 +111,24 @@ export function allocateLoadBalancerIPs(model: Model, lock: Lock, next: Lock, di
   const lbServices = model.services.filter((s) => s.type === 'LoadBalancer');
 
   for (const svc of lbServices) {
-    // Requested addresses are inside their pools (the spec stage checks, SY1047); reserve them.
+    // Requested addresses are inside their pools (the spec stage checks, SY1047), and the
+    // cluster's assigned ones are in use wherever they are: reserve both.
     for (const a of svc.loadBalancerIPs) new AddressPool(a.family, [], taken[a.family]).take(a);
+    for (const a of svc.assignedIPs ?? []) new AddressPool(a.address.family, [], taken[a.address.family]).take(a.address);
   }
 
   const pending: Pending[] = [];
   const allocated = new Set<string>();
   for (const svc of lbServices) {
+    if (svc.assignedIPs) {
+      out.set(svc.key, svc.assignedIPs.map((a) => a.address));
+      continue;
+    }
+    // Another class's controller assigns its address; until its status says one, there is none.
+    if (!svc.fromPools) {
+      out.set(svc.key, []);
+      continue;
+    }
     if (svc.loadBalancerIPs.length) {
       out.set(svc.key, [...svc.loadBalancerIPs]);
       continue;

@@ -74,7 +74,7 @@ export function allocateNodePorts(model: Model, lock: Lock, next: Lock, diags: D
   };
   for (const svc of nodePortServices) {
     for (const p of svc.ports) {
-      if (p.nodePort !== undefined) continue;
+      if (p.nodePort !== undefined || !svc.allocateNodePorts) continue;
       const range = rangeOf(p.spec, 'port');
       const what = `port ${p.name || p.port}/${p.protocol}`;
       const locked = fromLock(lock.nodePorts.get(p.key), svc.key, what, range);

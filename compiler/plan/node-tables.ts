@@ -1,6 +1,6 @@
 // What each node holds beyond the cluster-wide tables: its own backends for Local-policy
 // entries (the cluster-wide entry has none, so a node without a local backend drops, as
-// Kubernetes requires) and its HostPorts. Built from the backends' nodes, so the work and the
+// Kubernetes requires) and its HostPorts, with their Maglev tables. Built from the backends' nodes, so the work and the
 // output grow with backends + nodes, never services × nodes.
 
 import type { Family } from '../model/address.ts';
@@ -62,7 +62,16 @@ export function buildNodeTables(
   }
   for (const entry of hostPortEntries) {
     const t = tables.get(entry.frontend.node!);
-    if (t) t.entries.push({ entry, backends: entry.unit.backends } satisfies NodeEntry);
+    if (!t) continue;
+    t.entries.push({ entry, backends: entry.unit.backends } satisfies NodeEntry);
+    // A HostPort's entry is an `all` set like any other, so with Maglev the datapath looks its
+    // backend up in a table: without one, the lookup misses and the pod gets no traffic. The
+    // table lives on the HostPort's node, the only one with its service ID.
+    if (maglev.enabled) {
+      const family = entry.frontend.address.family;
+      const m = maglevFor(entry.unit, 'all', family, entry.unit.byFamily[family], maglev.size);
+      if (m) t.maglev.push(m);
+    }
   }
   return [...tables.values()];
 }

@@ -109,7 +109,7 @@ export interface NodeTable {
    * backends (replacing the cluster-wide zero-backend entry) and its HostPorts. Sorted.
    */
   entries: NodeEntry[];
-  /** Maglev tables of its Local-policy entries. */
+  /** Maglev tables of its Local-policy entries and of its HostPorts. */
   maglev: MaglevTable[];
 }
 

@@ -53,7 +53,8 @@ export const codes = defineCodes({
   SY1054: { severity: 'error', title: 'hairpin mode on a node with several devices' },
 
   // Kubernetes manifests.
-  SY1060: { severity: 'error', title: 'manifest kind or apiVersion not read' },
+  // SY1060 once covered other kinds too; those are SY1080 warnings now.
+  SY1060: { severity: 'error', title: 'apiVersion not read for a manifest kind' },
   SY1061: { severity: 'warning', title: 'headless service skipped' },
   SY1062: { severity: 'warning', title: 'ExternalName service skipped' },
   SY1063: { severity: 'warning', title: 'unknown field in a Kubernetes manifest ignored' },
@@ -61,4 +62,9 @@ export const codes = defineCodes({
   SY1065: { severity: 'warning', title: 'FQDN EndpointSlice skipped' },
   SY1066: { severity: 'warning', title: 'SCTP port skipped' },
   SY1067: { severity: 'warning', title: 'pod hostPort skipped' },
+
+  // Whole dumps (kubectl get all) and load-balancer status as the cluster wrote it.
+  SY1080: { severity: 'warning', title: 'manifest kind skipped' },
+  SY1081: { severity: 'warning', title: 'load-balancer status disagrees with the requested address' },
+  SY1082: { severity: 'warning', title: 'load-balancer status address ignored' },
 });

@@ -20,6 +20,11 @@ export interface CompactCluster {
   nodePortRange?: string;
   /** Address pools for LoadBalancer services, as MetalLB's IPAddressPools declare them. */
   loadBalancerPools?: CompactPool[];
+  /**
+   * The spec.loadBalancerClass the pools serve (as MetalLB's --lb-class): services of another
+   * class get no pool address. Unset: the pools serve only services that name no class.
+   */
+  loadBalancerClass?: string;
   datapath?: CompactDatapath;
   /** Maximum entries per BPF map; the defaults fit 10,000 services of 10 backends each. */
   maps?: CompactMaps;

@@ -40,6 +40,8 @@ export class Collected {
   readonly slices: SliceDraft[] = [];
   /** `namespace/name` of services skipped with a warning (headless, ExternalName): their slices go quietly. */
   readonly skippedServices = new Set<string>();
+  /** Kinds Switchyard does not read, by kind: reported once each (SY1080), at the first object. */
+  readonly skippedKinds = new Map<string, { apiVersion: string; at: SourceRange; count: number }>();
   /** Where the first document was, for diagnostics about something missing from all inputs. */
   firstDocument?: SourceRange;
   /** Whether any Kubernetes manifest was read, to word the missing-cluster diagnostic. */

@@ -9,7 +9,7 @@ import { Collected } from './drafts.ts';
 import { readInputFiles } from './input-files.ts';
 import { ROOT, ValueReader, type ReadContext } from './map-reader.ts';
 import { readCompactDocument } from './read-compact.ts';
-import { isManifest, readManifest } from './read-manifest.ts';
+import { isManifest, readManifest, reportSkippedKinds } from './read-manifest.ts';
 import type { Spec } from './types.ts';
 import { YamlSource } from './yaml-source.ts';
 import type { YMap } from './yaml-tree.ts';
@@ -34,6 +34,7 @@ export function loadSpec(paths: string[], texts: readonly { file: string; text: 
       else readCompactDocument(m, collected);
     }
   }
+  reportSkippedKinds(collected, diags);
   if (!collected.firstDocument) {
     // Nothing to assemble: say why once, rather than "no cluster" and "no nodes" as well.
     if (!diags.hasErrors) {

@@ -17,6 +17,7 @@ export function readCompactCluster(m: MapReader): ClusterDraft {
   const serviceCIDRs = readServiceCIDRs(m);
   const nodePortRange = readNodePortRange(m.field('nodePortRange'));
   const loadBalancerPools = m.list('loadBalancerPools', readPool) ?? [];
+  const loadBalancerClass = m.string('loadBalancerClass');
   const dp = m.map('datapath');
   const datapath = dp ? readDatapath(dp) : { ...DEFAULT_DATAPATH };
   const devices = dp?.list('devices', (v) => readName(v, 'device')) ?? [...DEFAULT_DEVICES];
@@ -25,7 +26,7 @@ export function readCompactCluster(m: MapReader): ClusterDraft {
   const maps = mm ? readMaps(mm) : { ...DEFAULT_MAPS };
   m.done();
   return {
-    cluster: { at: m.at, pos: m.pos, name, serviceCIDRs, nodePortRange, loadBalancerPools, datapath, maps },
+    cluster: { at: m.at, pos: m.pos, name, serviceCIDRs, nodePortRange, loadBalancerPools, ...(loadBalancerClass !== undefined && { loadBalancerClass }), datapath, maps },
     devices,
   };
 }

@@ -29,6 +29,7 @@ export function readCompactService(v: ValueReader): ServiceDraft | undefined {
     externalIPs: m.ipList('externalIPs') ?? [],
     loadBalancerIPs: m.ipList('loadBalancerIPs') ?? [],
     loadBalancerPool: m.string('loadBalancerPool'),
+    allocateLoadBalancerNodePorts: true,
     ports,
     externalTrafficPolicy: m.oneOf('externalTrafficPolicy', POLICIES) ?? 'Cluster',
     internalTrafficPolicy: m.oneOf('internalTrafficPolicy', POLICIES) ?? 'Cluster',

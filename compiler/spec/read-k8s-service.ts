@@ -1,29 +1,23 @@
-// A v1 Service: type, addresses, ports and policies from spec; load-balancer addresses and pool
-// from spec.loadBalancerIP and MetalLB's annotations. Headless and ExternalName services have
-// nothing to balance and are skipped with a warning. status (the LB IPs a live cluster assigned)
-// is ignored: pools are allocated by the plan, and an address is pinned with the annotation.
+// A v1 Service: type, addresses, ports and policies from spec; its load-balancer fields, status
+// included, are read-k8s-load-balancer.ts's. Headless and ExternalName services have nothing to
+// balance and are skipped with a warning.
 
 import type { SourceRange } from '../diagnostics.ts';
 import { codes } from './codes.ts';
 import { MAX_AFFINITY_TIMEOUT } from './defaults.ts';
 import type { Collected, ServiceDraft } from './drafts.ts';
-import { formatIP, parseIP } from './ip.ts';
 import type { MapReader, ValueReader } from './map-reader.ts';
+import { readLoadBalancerStatus, readRequestedLoadBalancer } from './read-k8s-load-balancer.ts';
 import type { Metadata } from './read-manifest.ts';
 import type { Protocol, ServicePortSpec } from './types.ts';
 
 const TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] as const;
 const POLICIES = ['Cluster', 'Local'] as const;
 
-/** MetalLB's annotations, old (metallb.universe.tf) and new (metallb.io) forms alike. */
-const LB_IPS_ANNOTATIONS = ['metallb.universe.tf/loadBalancerIPs', 'metallb.io/loadBalancerIPs'];
-const LB_POOL_ANNOTATIONS = ['metallb.universe.tf/address-pool', 'metallb.io/address-pool'];
-
 /** Fields of ServiceSpec that change nothing in the datapath; read by kube-controller-manager and friends. */
-const IGNORED = ['selector', 'publishNotReadyAddresses', 'allocateLoadBalancerNodePorts', 'loadBalancerClass', 'trafficDistribution', 'ipFamilyPolicy'];
+const IGNORED = ['selector', 'publishNotReadyAddresses', 'trafficDistribution', 'ipFamilyPolicy'];
 
 export function readK8sService(m: MapReader, meta: Metadata, out: Collected): void {
-  m.ignore('status');
   const spec = m.map('spec', { required: true });
   if (!spec) return;
   const key = `${meta.namespace}/${meta.name}`;
@@ -42,6 +36,7 @@ export function readK8sService(m: MapReader, meta: Metadata, out: Collected): vo
       : [codes.SY1061, 'is headless (clusterIP: None): clients resolve its pods through DNS'] as const;
     m.ctx.diags.report(code, `Service ${key} ${why}; nothing to balance, skipped`, spec.pos['type'] ?? spec.pos[clusterIPField] ?? meta.at);
     out.skippedServices.add(key);
+    m.ignore('status');
     spec.ignore(...spec.keys());
     spec.done();
     return;
@@ -64,6 +59,7 @@ export function readK8sService(m: MapReader, meta: Metadata, out: Collected): vo
     affinityTimeoutSeconds: readAffinityTimeout(spec),
     loadBalancerSourceRanges: spec.cidrList('loadBalancerSourceRanges') ?? [],
     healthCheckNodePort: spec.port('healthCheckNodePort'),
+    allocateLoadBalancerNodePorts: spec.boolean('allocateLoadBalancerNodePorts') ?? true,
     backends: [],
   };
   ipValues.forEach((v, i) => {
@@ -73,11 +69,14 @@ export function readK8sService(m: MapReader, meta: Metadata, out: Collected): vo
     s.pos[`clusterIPs.${s.clusterIPs.length}`] = v.range;
     s.clusterIPs.push(ip);
   });
-  for (const f of ['type', 'ports', 'ipFamilies', 'externalIPs', 'externalTrafficPolicy', 'internalTrafficPolicy', 'sessionAffinity', 'loadBalancerSourceRanges', 'healthCheckNodePort']) {
+  for (const f of ['type', 'ports', 'ipFamilies', 'externalIPs', 'externalTrafficPolicy', 'internalTrafficPolicy', 'sessionAffinity', 'loadBalancerSourceRanges', 'healthCheckNodePort', 'allocateLoadBalancerNodePorts']) {
     copyPos(s.pos, spec.pos, f);
   }
   if (spec.pos[clusterIPField]) s.pos['clusterIPs'] = spec.pos[clusterIPField]!;
-  readLoadBalancer(spec, meta, s);
+  readRequestedLoadBalancer(spec, meta, s);
+  // The API server clears status when a service stops being a LoadBalancer; a stale one means nothing.
+  if (type === 'LoadBalancer') readLoadBalancerStatus(m, s);
+  else m.ignore('status');
   spec.ignore(...IGNORED);
   spec.done();
   out.services.push(s);
@@ -121,33 +120,4 @@ function readAffinityTimeout(spec: MapReader): number | undefined {
   clientIP?.done();
   config?.done();
   return timeout;
-}
-
-/** spec.loadBalancerIP and MetalLB's loadBalancerIPs annotation (comma-separated, one per family). */
-function readLoadBalancer(spec: MapReader, meta: Metadata, s: ServiceDraft): void {
-  const add = (text: string, at: SourceRange, what: string) => {
-    const p = parseIP(text.trim());
-    if (p.error !== undefined) {
-      spec.ctx.diags.report(codes.SY1020, `Service ${s.namespace}/${s.name} ${what}: "${text.trim()}" is not an IP address: ${p.error}`, at);
-      return;
-    }
-    const ip = formatIP(p.value);
-    if (s.loadBalancerIPs.includes(ip)) return;
-    s.pos[`loadBalancerIPs.${s.loadBalancerIPs.length}`] = at;
-    s.loadBalancerIPs.push(ip);
-  };
-  const single = spec.field('loadBalancerIP');
-  const text = single?.string();
-  if (single && text) add(text, single.range, 'spec.loadBalancerIP');
-  for (const a of LB_IPS_ANNOTATIONS) {
-    const v = meta.annotations[a];
-    if (v !== undefined) for (const part of v.split(',')) if (part.trim()) add(part, meta.pos[`annotations.${a}`]!, `annotation ${a}`);
-  }
-  if (s.loadBalancerIPs.length) s.pos['loadBalancerIPs'] = s.pos['loadBalancerIPs.0']!;
-  for (const a of LB_POOL_ANNOTATIONS) {
-    const v = meta.annotations[a];
-    if (v === undefined) continue;
-    s.loadBalancerPool ??= v.trim();
-    s.pos['loadBalancerPool'] ??= meta.pos[`annotations.${a}`]!;
-  }
 }

@@ -1,8 +1,9 @@
 // Kubernetes manifests: dispatch on apiVersion and kind, unrolling `kind: List` as kubectl prints
 // it, and the object metadata every kind shares. Fields the datapath does not depend on (status,
-// managedFields, ...) are accepted and ignored.
+// managedFields, ...) are accepted and ignored, and so are whole objects of other kinds
+// (`kubectl get all` prints Deployments, ReplicaSets, ...): one warning per kind, not per object.
 
-import type { SourceRange } from '../diagnostics.ts';
+import type { Diagnostics, SourceRange } from '../diagnostics.ts';
 import { codes } from './codes.ts';
 import { DEFAULT_NAMESPACE } from './defaults.ts';
 import { didYouMean } from './did-you-mean.ts';
@@ -29,8 +30,13 @@ const KINDS: Record<string, { apiVersion: string; read: KindReader }> = {
   Pod: { apiVersion: 'v1', read: readK8sPod },
 };
 
-/** kubectl prints `kind: List`; the API's typed lists read the same way. */
-const LISTS = new Set(['List', 'NodeList', 'ServiceList', 'EndpointSliceList', 'PodList']);
+/** kubectl prints `kind: List`; the API's typed lists (`ServiceList`, `DeploymentList`, ...) read the same way. */
+const isList = (kind: string): boolean => kind.endsWith('List');
+
+/** Why a kind that is skipped would not change the datapath, where it is not obvious. */
+const SKIPPED_WHY: Record<string, string> = {
+  Endpoints: 'v1 Endpoints mirror the EndpointSlices, which Switchyard reads, as kube-proxy does',
+};
 
 export function readManifest(ctx: ReadContext, node: YMap, out: Collected, inList = false): void {
   out.sawManifests = true;
@@ -41,7 +47,7 @@ export function readManifest(ctx: ReadContext, node: YMap, out: Collected, inLis
   if (kind === undefined || apiVersion === undefined) return;
   m.relabel(kind);
 
-  if (LISTS.has(kind) && !inList) {
+  if (isList(kind) && !inList) {
     m.list('items', (item) => {
       if (item.map()) readManifest(ctx, item.node as YMap, out, true);
       return undefined;
@@ -51,13 +57,17 @@ export function readManifest(ctx: ReadContext, node: YMap, out: Collected, inLis
     return;
   }
   const known = KINDS[kind];
-  if (!known || apiVersion !== known.apiVersion) {
-    const read = Object.entries(KINDS).map(([k, v]) => `${v.apiVersion} ${k}`).join(', ');
-    const [at, message, notes] = known
-      ? [apiVersionField!.range, `Switchyard reads ${kind} at apiVersion ${known.apiVersion}, not ${apiVersion}`, [`get it from a cluster that serves ${known.apiVersion}, or convert it`]]
-      : [m.pos['kind']!, `Switchyard does not read ${apiVersion} ${kind}${inList ? ' inside a List' : ''}; it reads ${read}${inList ? '' : ' and List'}`,
-        [...(didYouMean(kind, Object.keys(KINDS)) ?? []), 'leave it out of the inputs: kubectl get nodes,services,endpointslices,pods -A -o yaml']];
-    ctx.diags.report(codes.SY1060, message, at, notes);
+  if (!known) {
+    // Nothing the datapath depends on: counted, and reported once per kind when all is read.
+    const seen = out.skippedKinds.get(kind);
+    if (seen) seen.count++;
+    else out.skippedKinds.set(kind, { apiVersion, at: m.pos['kind']!, count: 1 });
+    return;
+  }
+  if (apiVersion !== known.apiVersion) {
+    ctx.diags.report(codes.SY1060, `Switchyard reads ${kind} at apiVersion ${known.apiVersion}, not ${apiVersion}`, apiVersionField!.range, [
+      `get it from a cluster that serves ${known.apiVersion}, or convert it`,
+    ]);
     return;
   }
   const meta = readMetadata(m, kind !== 'Node');
@@ -97,4 +107,15 @@ function readMetadata(m: MapReader, namespaced: boolean): Metadata {
   meta.done();
   m.relabel(namespaced ? `${kind} ${out.namespace}/${out.name}` : `${kind} ${out.name}`);
   return out;
+}
+
+/** One SY1080 per skipped kind, at its first object, with how many there were. */
+export function reportSkippedKinds(out: Collected, diags: Diagnostics): void {
+  const read = Object.entries(KINDS).map(([k, v]) => `${v.apiVersion} ${k}`).join(', ');
+  for (const [kind, { apiVersion, at, count }] of out.skippedKinds) {
+    const objects = count === 1 ? `1 ${apiVersion} ${kind}` : `${count} ${apiVersion} ${kind} objects`;
+    diags.report(codes.SY1080, `skipped ${objects}: Switchyard reads only ${read}`, at, [
+      SKIPPED_WHY[kind] ?? didYouMean(kind, Object.keys(KINDS))?.[0] ?? 'nothing in it changes what the datapath balances',
+    ]);
+  }
 }

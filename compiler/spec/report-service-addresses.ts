@@ -1,12 +1,13 @@
 // A service's addresses against the cluster's declared ranges: clusterIPs inside the service CIDR
-// of their family, families consistent, load-balancer IPs inside their pools, pools that exist.
+// of their family, families consistent, load-balancer IPs inside their pools, pools that exist;
+// and a load-balancer status against the service's families and what it asked for.
 
 import type { Diagnostics } from '../diagnostics.ts';
 import { codes } from './codes.ts';
 import type { SpecCheck } from './checks.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { familyName, parseCIDR, parseIP, parseSpan, spanContains, type Family, type IP } from './ip.ts';
-import { rangeOf, type ClusterSpec, type PoolSpec, type ServiceSpec } from './types.ts';
+import { rangeOf, servedByPools, serviceFamilies, type ClusterSpec, type PoolSpec, type ServiceSpec } from './types.ts';
 
 export const reportServiceAddresses: SpecCheck = (spec, diags, ctx) => {
   for (const s of spec.services) {
@@ -68,7 +69,10 @@ function reportLoadBalancer(s: ServiceSpec, cluster: ClusterSpec, diags: Diagnos
   if (new Set(ips.map((ip) => ip.family)).size !== ips.length) {
     diags.report(codes.SY1042, `${svc}: loadBalancerIPs holds at most one address per family`, rangeOf(s, 'loadBalancerIPs'));
   }
-  if (!hasCluster) return;
+  // The cluster's status is the truth (as for kube-proxy), and then neither pools nor requests matter.
+  if (s.loadBalancerIngress !== undefined) return reportLoadBalancerStatus(s, diags);
+  // Another class's controller checks its own requests against its own pools.
+  if (!hasCluster || !servedByPools(s, cluster)) return;
   const pools = cluster.loadBalancerPools;
   let pool: PoolSpec | undefined;
   if (s.loadBalancerPool !== undefined) {
@@ -87,6 +91,32 @@ function reportLoadBalancer(s: ServiceSpec, cluster: ClusterSpec, diags: Diagnos
     const where = pool ? `pool ${pool.name}` : pools.length ? 'every declared pool' : 'any pool: none is declared';
     diags.report(codes.SY1047, `${svc}: loadBalancerIP ${text} is outside ${where}`, rangeOf(s, `loadBalancerIPs.${i}`), [
       'add its range to cluster.loadBalancerPools, or pick an address from a pool',
+    ]);
+  });
+}
+
+/**
+ * Status addresses of a family the service does not have are ignored (kube-proxy skips them),
+ * with a warning; a request the status does not list lost to it, with a warning at the request.
+ */
+function reportLoadBalancerStatus(s: ServiceSpec, diags: Diagnostics): void {
+  const svc = `service ${s.namespace}/${s.name}`;
+  const families = serviceFamilies(s);
+  const listed: string[] = [];
+  for (const e of s.loadBalancerIngress ?? []) {
+    if (e.ip === undefined) continue;
+    listed.push(e.ip);
+    const f = familyOf(e.ip)!;
+    if (families.includes(f)) continue;
+    diags.report(codes.SY1082, `${svc}: status.loadBalancer.ingress ip ${e.ip} is ${familyName(f)}, but the service is ${families.map(familyName).join(' and ')}; ignored, as kube-proxy ignores it`, rangeOf(e, 'ip'), [
+      'the load-balancer controller wrote an address of the wrong family; check its pools against the service\'s ipFamilies',
+    ]);
+  }
+  s.loadBalancerIPs.forEach((text, i) => {
+    if (listed.includes(text)) return;
+    const got = listed.length ? `assigned ${listed.join(', ')}` : 'lists no IP address';
+    diags.report(codes.SY1081, `${svc}: requests load-balancer IP ${text}, but status.loadBalancer.ingress ${got}; the status wins, as in kube-proxy`, rangeOf(s, `loadBalancerIPs.${i}`), [
+      'the load-balancer controller may not have had the address free, or has not caught up; drop the request or fix it',
     ]);
   });
 }

@@ -30,6 +30,8 @@ export interface ClusterSpec extends Located {
   /** Inclusive; Kubernetes' default is 30000-32767. */
   nodePortRange: { min: number; max: number };
   loadBalancerPools: PoolSpec[];
+  /** The spec.loadBalancerClass the pools serve; undefined: only services that name no class. */
+  loadBalancerClass?: string;
   datapath: DatapathOptions;
   maps: MapSizes;
 }
@@ -94,6 +96,15 @@ export interface ServiceSpec extends Located {
   loadBalancerIPs: string[];
   /** Pool to allocate from; undefined: the default pool. */
   loadBalancerPool?: string;
+  /** spec.loadBalancerClass; undefined: the cluster's default implementation (our pools). */
+  loadBalancerClass?: string;
+  /** spec.allocateLoadBalancerNodePorts: false gives NodePorts only to ports that set one. */
+  allocateLoadBalancerNodePorts: boolean;
+  /**
+   * status.loadBalancer.ingress as the cluster wrote it (manifests only); undefined when it lists
+   * no entry. When defined it is the truth for the LoadBalancer frontends, as for kube-proxy.
+   */
+  loadBalancerIngress?: LoadBalancerIngressSpec[];
   ports: ServicePortSpec[];
   externalTrafficPolicy: TrafficPolicy;
   internalTrafficPolicy: TrafficPolicy;
@@ -103,6 +114,18 @@ export interface ServiceSpec extends Located {
   /** For externalTrafficPolicy: Local on a LoadBalancer; allocated by the plan if absent. */
   healthCheckNodePort?: number;
   backends: BackendSpec[];
+}
+
+/** One status.loadBalancer.ingress entry; `pos.ip` locates its address. */
+export interface LoadBalancerIngressSpec extends Located {
+  /** Canonical text; undefined for an entry with only a hostname (or an unparsable ip). */
+  ip?: string;
+  hostname?: string;
+  /**
+   * KEP-1860. VIP (the default): traffic reaches the nodes addressed to this IP, so the nodes
+   * short-circuit it. Proxy: the balancer delivers to node or pod addresses; nodes leave it alone.
+   */
+  ipMode: 'VIP' | 'Proxy';
 }
 
 export interface ServicePortSpec extends Located {
@@ -164,6 +187,27 @@ export function serviceFamilies(s: Pick<ServiceSpec, 'clusterIPs' | 'ipFamilies'
     ? s.clusterIPs.map((ip) => parseIP(ip).value?.family).filter((f): f is Family => f !== undefined)
     : s.ipFamilies.map((f) => (f === 'IPv6' ? 6 : 4));
   return [...new Set(families)].sort();
+}
+
+/**
+ * The status addresses nodes answer on, as kube-proxy programs them: ipMode VIP, of one of the
+ * service's families. Hostname-only entries, Proxy-mode addresses (KEP-1860: the balancer
+ * delivers to node or pod addresses itself) and addresses of another family are left out.
+ */
+export function loadBalancerStatusIPs(s: ServiceSpec): { ip: string; range: SourceRange }[] {
+  const families = serviceFamilies(s);
+  const out: { ip: string; range: SourceRange }[] = [];
+  for (const e of s.loadBalancerIngress ?? []) {
+    if (e.ip === undefined || e.ipMode !== 'VIP') continue;
+    if (!families.includes(parseIP(e.ip).value!.family)) continue;
+    if (!out.some((o) => o.ip === e.ip)) out.push({ ip: e.ip, range: rangeOf(e, 'ip') });
+  }
+  return out;
+}
+
+/** Whether the cluster's pools serve a service: spec.loadBalancerClass unset, or the cluster's own. */
+export function servedByPools(s: ServiceSpec, cluster: ClusterSpec): boolean {
+  return s.loadBalancerClass === undefined || s.loadBalancerClass === cluster.loadBalancerClass;
 }
 
 /** The range of a field, or of its object when the field has none. */

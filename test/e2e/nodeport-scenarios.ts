@@ -261,3 +261,32 @@ export async function icmpScenario(t: ExecutionContext, hook: 'tc' | 'xdp'): Pro
   t.deepEqual(parseReply(big.replies[0] ?? ''), { pod: 'pod2', address: '10.0.0.1' });
   t.regex(client.run(['ip', 'route', 'get', '10.0.0.1']), /mtu 1280/, 'the client learnt the path MTU');
 }
+
+/**
+ * algorithm: maglev: every frontend's backend comes from a Maglev table, the HostPort's too (it
+ * had none: the pod got no traffic); a NodePort's flows reach both backends through either node.
+ */
+export async function maglevScenario(t: ExecutionContext, hook: 'tc' | 'xdp'): Promise<void> {
+  const services = `services:
+  - name: spread
+    type: NodePort
+    ports: [{ name: http, port: 80, targetPort: 8080, nodePort: 30001 }]
+    backends:
+      - { address: 10.1.0.1, node: node1 }
+      - { address: 10.2.0.1, node: node2 }
+hostPorts:
+  - node: node1
+    hostPort: 10000
+    podAddress: 10.1.0.1
+    podPort: 8080
+    pod: default/pod1
+`;
+  const c = await nodeportCluster(t, { hook, forwarding: 'snat', algorithm: 'maglev', pods, services });
+  const client = c.topo.client;
+  for (const node of ['10.0.0.1', '10.0.0.2']) {
+    const seen = new Set<string>();
+    for (let i = 0; i < 16 && seen.size < 2; i++) seen.add(ask(t, c, client, 'tcp', node, 30001).pod);
+    t.deepEqual([...seen].sort(), ['pod1', 'pod2'], `NodePort through ${node}: the table holds both backends`);
+  }
+  t.deepEqual(ask(t, c, client, 'tcp', '10.0.0.1', 10000), { pod: 'pod1', address: CLIENT }, 'HostPort: its pod, client address kept');
+}

@@ -3,7 +3,7 @@
 
 import test from 'ava';
 import { decodeMapContents } from '../../runtime/format/map-contents.ts';
-import { LB4_KEY, LB_SERVICE, mapLayouts, offsets, SERVICE_FLAGS, SERVICE_KIND, struct } from '../../compiler/emit/map-layouts.ts';
+import { BACKEND_SET, LB4_KEY, LB_SERVICE, MAGLEV_KEY, mapLayouts, offsets, SERVICE_FLAGS, SERVICE_KIND, struct } from '../../compiler/emit/map-layouts.ts';
 import { talkSpec } from '../plan/helpers.ts';
 import { compileSpec } from './helpers.ts';
 
@@ -70,4 +70,29 @@ test('Maglev tables are one binary value per table, never text per slot', (t) =>
   const text = Buffer.from(set.files.get('maglev.txt')!).toString();
   t.true(text.split('\n').length < 10, 'one line per table');
   t.regex(text, /default\/web:http\/TCP IPv4 set=all slots=251 \d+:\d+ \d+:\d+ \d+:\d+/);
+});
+
+test('Maglev: a HostPort\'s node holds a table for it, its pod in every slot', (t) => {
+  // The datapath looks every `all` entry up in lb_maglev; a HostPort without a table had no backend.
+  const s = talkSpec();
+  s.cluster = { ...s.cluster, datapath: { ...s.cluster.datapath, algorithm: 'maglev', maglevTableSize: 251 } };
+  const { set, plan } = compileSpec(s);
+  const unit = plan.hostPorts[0]!;
+  const podId = unit.backends[0]!.backend.id;
+  const K = offsets(MAGLEV_KEY);
+  const tablesOn = (node: string) => {
+    const bin = set.files.get(`nodes/${node}/maps/lb_maglev.bin`);
+    return bin ? decodeMapContents(bin).entries : [];
+  };
+  const mine = (e: { key: Uint8Array }) => new DataView(e.key.buffer, e.key.byteOffset).getUint16(K.service_id!, true) === unit.id;
+  const found = tablesOn('node1').filter(mine);
+  t.is(found.length, 1, 'node1 holds one table for its HostPort');
+  const e = found[0]!;
+  t.is(e.key[K.set!], BACKEND_SET.all);
+  t.is(e.key[K.family!], 4);
+  const slots = new DataView(e.value.buffer, e.value.byteOffset, e.value.byteLength);
+  const ids = new Set(Array.from({ length: 251 }, (_, i) => slots.getUint32(i * 4, true)));
+  t.deepEqual([...ids], [podId]);
+  t.is(tablesOn('node2').filter(mine).length, 0, 'no other node has the HostPort');
+  t.false(decodeMapContents(set.files.get('maps/lb_maglev.bin')!).entries.some(mine), 'nor the cluster-wide map');
 });

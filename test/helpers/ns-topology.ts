@@ -8,9 +8,9 @@
 //                              routed to a node)
 //
 // XDP on veth: a frame sent with XDP_TX or XDP_REDIRECT into a veth is handed to the *peer's*
-// receive queue through NAPI, and a veth only runs NAPI when it has an XDP program itself (or
-// GRO enabled, which needs ethtool, not installed here). Without that the kernel drops the
-// frame silently (veth_xdp_xmit finds no NAPI on the peer). `receiveXdp()` therefore gives every
+// receive queue through NAPI, and the peer picks it up only when it runs an XDP program itself
+// (GRO on the peer alone is not enough on 6.18: XDP_TX frames are never picked up). Without one
+// the kernel drops the frame silently. `receiveXdp()` therefore gives every
 // peer that XDP frames may land on (the router's ports of the node links, the pods' ends) a
 // one-instruction XDP_PASS program, attached by iproute2 from an object our backend writes.
 

@@ -78,6 +78,7 @@ export function service(key: string, over: Partial<ServiceSpec> = {}): ServiceSp
     sessionAffinity: 'None',
     affinityTimeoutSeconds: 10800,
     loadBalancerSourceRanges: [],
+    allocateLoadBalancerNodePorts: true,
     backends: [],
     ...over,
   };

@@ -7,7 +7,7 @@ import { planCluster } from '../../compiler/plan/build.ts';
 import { emptyLock, formatLock, parseLock, type Lock } from '../../compiler/plan/lock.ts';
 import { clusterEntryBackends, type Plan } from '../../compiler/plan/types.ts';
 import type { Spec } from '../../compiler/spec/types.ts';
-import { backend, cluster, hostPort, node, port, service, spec, talkSpec } from './helpers.ts';
+import { at, backend, cluster, hostPort, node, port, service, spec, talkSpec } from './helpers.ts';
 
 function plan(s: Spec, lock?: Lock): Plan {
   const r = planCluster(buildModel(s), lock);
@@ -174,7 +174,7 @@ test('session affinity and source ranges reach the entries', (t) => {
   t.deepEqual(p.sourceRanges.map((r) => r.cidr.text), ['192.0.2.0/24'], 'only the ranges of the frontend\'s family');
 });
 
-test('Maglev tables: one per service port and family cluster-wide, per node for Local sets', (t) => {
+test('Maglev tables: one per service port and family cluster-wide, per node for Local sets and HostPorts', (t) => {
   const s = talkSpec();
   s.cluster = { ...s.cluster, datapath: { ...s.cluster.datapath, algorithm: 'maglev', maglevTableSize: 251 } };
   const p = plan(s);
@@ -184,11 +184,68 @@ test('Maglev tables: one per service port and family cluster-wide, per node for 
     'default/nodeport:http/TCP all',
     'default/web:http/TCP all',
   ]);
-  t.deepEqual(p.nodes.map((n) => n.maglev.map((m) => `${m.unit.key} ${m.set} ${new Set(m.table).size}`)), [['default/lb:80/TCP local 1'], ['default/lb:80/TCP local 1']]);
+  // node1 also holds its HostPort's table: its one backend in every slot.
+  t.deepEqual(p.nodes.map((n) => n.maglev.map((m) => `${m.unit.key} ${m.set} ${new Set(m.table).size}`)), [
+    ['default/lb:80/TCP local 1', 'node1/0.0.0.0:10000/TCP all 1'],
+    ['default/lb:80/TCP local 1'],
+  ]);
   t.is(p.maglev[0]!.table.length, 251);
 });
 
 test('hostPort wildcard entries take the pod address family', (t) => {
   const p = plan(spec({ hostPorts: [hostPort('node1', 8080, 'fd00:1::5', 80)] }));
   t.is(p.hostPorts[0]!.frontends[0]!.key, 'node1/[::]:8080/TCP');
+});
+
+test('LoadBalancer addresses: the status wins; hostname-only and Proxy entries give none; pools serve their class only', (t) => {
+  const ingress = (ip: string | undefined, over: { hostname?: string; ipMode?: 'VIP' | 'Proxy' } = {}) => ({ at: at(), pos: {}, ip, ipMode: 'VIP' as const, ...over });
+  const lb = (key: string, over: Parameters<typeof service>[1] = {}) =>
+    service(key, { type: 'LoadBalancer', ports: [port(80, { targetPort: 80 })], backends: [backend('10.1.0.1', 'node1')], ...over });
+  const p = plan(spec({
+    cluster: cluster({ loadBalancerClass: 'example.com/ours' }),
+    services: [
+      // The status names the pool's first address: nothing else may get it.
+      lb('default/a-status', { loadBalancerIPs: ['10.3.0.9'], loadBalancerIngress: [ingress('10.3.0.1'), ingress('192.0.2.7')] }),
+      lb('default/b-hostname', { loadBalancerIngress: [ingress(undefined, { hostname: 'lb.example.com' })] }),
+      lb('default/c-proxy', { loadBalancerIngress: [ingress('192.0.2.8', { ipMode: 'Proxy' })] }),
+      lb('default/d-other-class', { loadBalancerClass: 'example.com/theirs' }),
+      lb('default/e-our-class', { loadBalancerClass: 'example.com/ours' }),
+      lb('default/f-no-class'),
+    ],
+  }));
+  const lbIPs = Object.fromEntries(p.services.map((s) => [s.name, s.loadBalancerIPs.map((a) => a.text)]));
+  t.deepEqual(lbIPs, {
+    'a-status': ['10.3.0.1', '192.0.2.7'],
+    'b-hostname': [],
+    'c-proxy': [],
+    'd-other-class': [],
+    'e-our-class': ['10.3.0.2'],
+    'f-no-class': ['10.3.0.3'],
+  });
+  for (const s of p.services) {
+    const kinds = [...new Set(s.units[0]!.frontends.map((f) => f.kind))];
+    t.deepEqual(kinds, s.loadBalancerIPs.length ? ['ClusterIP', 'NodePort', 'LoadBalancer'] : ['ClusterIP', 'NodePort'], `${s.name}: NodePort and ClusterIP stay`);
+  }
+  t.deepEqual([...p.lock.loadBalancerIPs.keys()].sort(), ['default/e-our-class', 'default/f-no-class'], 'status addresses are not locked');
+});
+
+test('allocateLoadBalancerNodePorts: false: NodePorts only where a port sets one', (t) => {
+  const p = plan(spec({
+    services: [
+      service('default/lb', {
+        type: 'LoadBalancer',
+        allocateLoadBalancerNodePorts: false,
+        externalTrafficPolicy: 'Local',
+        ports: [port(80, { name: 'http', targetPort: 80 }), port(443, { name: 'https', targetPort: 443, nodePort: 30443 })],
+        backends: [backend('10.1.0.1', 'node1')],
+      }),
+    ],
+  }));
+  const [http, https] = p.services[0]!.units;
+  t.is(http!.nodePort, undefined);
+  t.deepEqual(http!.frontends.map((f) => f.kind), ['ClusterIP', 'LoadBalancer']);
+  t.is(https!.nodePort, 30443);
+  t.deepEqual(https!.frontends.map((f) => f.kind), ['ClusterIP', 'NodePort', 'LoadBalancer']);
+  t.not(p.services[0]!.healthCheckNodePort, undefined, 'the health check port is allocated regardless, as the API server does');
+  t.deepEqual([...p.lock.nodePorts.keys()], []);
 });

@@ -29,7 +29,7 @@ function load(manifests: string) {
   }
 }
 
-test('MetalLB annotations (both prefixes) and spec.loadBalancerIP give the addresses and the pool; status is ignored', (t) => {
+test('MetalLB annotations (both prefixes) and spec.loadBalancerIP give the addresses and the pool', (t) => {
   const { spec, diagnostics } = load(`
 apiVersion: v1
 kind: Service
@@ -44,9 +44,6 @@ spec:
   clusterIPs: [10.96.0.5, fd00:96::5]
   loadBalancerIP: 198.51.100.5
   ports: [{name: http, port: 80, protocol: TCP, targetPort: 8080, nodePort: 30080}]
-status:
-  loadBalancer:
-    ingress: [{ip: 198.51.100.77}]
 ---
 apiVersion: v1
 kind: Service
@@ -65,6 +62,48 @@ spec:
   const [old, shop] = spec!.services;
   t.deepEqual([shop!.loadBalancerIPs, shop!.loadBalancerPool, shop!.ports[0]!.nodePort], [['198.51.100.5', '2001:db8::5'], 'public', 30080]);
   t.deepEqual([old!.loadBalancerIPs, old!.loadBalancerPool, old!.clusterIPs], [['198.51.100.6'], 'public', ['10.96.0.6']]);
+});
+
+test('status.loadBalancer.ingress is read as the cluster wrote it: IPs, hostnames, ipMode; bad addresses warn', (t) => {
+  const { spec, diagnostics } = load(`
+apiVersion: v1
+kind: Service
+metadata: {name: shop, namespace: retail}
+spec:
+  type: LoadBalancer
+  allocateLoadBalancerNodePorts: false
+  loadBalancerClass: example.com/other
+  clusterIPs: [10.96.0.5]
+  ports: [{name: http, port: 80, protocol: TCP, targetPort: 8080}]
+status:
+  conditions: []
+  loadBalancer:
+    ingress:
+      - {ip: 198.51.100.77, ipMode: VIP, ports: [{port: 80, protocol: TCP}]}
+      - {ip: 198.51.100.78, ipMode: Proxy}
+      - {hostname: lb.example.com}
+      - {ip: 198.51.100.300}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: pending, namespace: retail}
+spec:
+  type: LoadBalancer
+  clusterIPs: [10.96.0.6]
+  ports: [{port: 80, protocol: TCP, targetPort: 80, nodePort: 30080}]
+status:
+  loadBalancer: {}
+`);
+  t.deepEqual(diagnostics, ['warning SY1082: Service retail/shop: status.loadBalancer.ingress ip "198.51.100.300" is not an IP address (300 is more than 255); ignored, as kube-proxy ignores it']);
+  const [pending, shop] = spec!.services;
+  t.deepEqual(shop!.loadBalancerIngress!.map((e) => [e.ip, e.hostname, e.ipMode]), [
+    ['198.51.100.77', undefined, 'VIP'],
+    ['198.51.100.78', undefined, 'Proxy'],
+    [undefined, 'lb.example.com', 'VIP'],
+    [undefined, undefined, 'VIP'],
+  ]);
+  t.deepEqual([shop!.allocateLoadBalancerNodePorts, shop!.loadBalancerClass], [false, 'example.com/other']);
+  t.deepEqual([pending!.loadBalancerIngress, pending!.allocateLoadBalancerNodePorts, pending!.loadBalancerClass], [undefined, true, undefined], 'an empty status is no status');
 });
 
 test('EndpointSlice conditions follow the API defaults, and an address in two slices is one backend', (t) => {

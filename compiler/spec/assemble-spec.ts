@@ -9,7 +9,7 @@ import type { Collected, ServiceDraft } from './drafts.ts';
 import type { InputFile } from './input-files.ts';
 import { compareAddressText, parseIP, sortByAddress } from './ip.ts';
 import { missingClusterNotes } from './missing-cluster.ts';
-import type { BackendPortSpec, BackendSpec, ClusterSpec, HostPortSpec, ServiceSpec, Spec } from './types.ts';
+import type { BackendPortSpec, ClusterSpec, HostPortSpec, ServiceSpec, Spec } from './types.ts';
 
 export interface Assembled {
   spec: Spec;
@@ -63,11 +63,17 @@ function closeService(s: ServiceDraft, cluster: ClusterSpec): ServiceSpec {
   };
 }
 
-/** EndpointSlices join their service by namespace and the kubernetes.io/service-name label. */
+/**
+ * EndpointSlices join their service by namespace and the kubernetes.io/service-name label. An
+ * address listed by several slices stays one entry per slice: which one serves a port is the
+ * model's choice (build.ts), made per port. Slices are taken in name order, so the spec does not
+ * depend on the order of files or documents.
+ */
 function attachSlices(c: Collected, services: ServiceSpec[], diags: Diagnostics): void {
   const byKey = new Map<string, ServiceSpec>();
   for (const s of services) if (!byKey.has(`${s.namespace}/${s.name}`)) byKey.set(`${s.namespace}/${s.name}`, s);
-  for (const slice of c.slices) {
+  const slices = [...c.slices].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+  for (const slice of slices) {
     if (slice.service === undefined) {
       diags.report(codes.SY1064, `EndpointSlice ${slice.namespace}/${slice.name} has no kubernetes.io/service-name label; it is ignored`, slice.at, [
         'add the label naming its service, or leave the slice out of the inputs',
@@ -82,19 +88,7 @@ function attachSlices(c: Collected, services: ServiceSpec[], diags: Diagnostics)
       }
       continue;
     }
-    for (const b of slice.backends) mergeBackend(service.backends, b);
-  }
-}
-
-/** Kubernetes may list one address in two slices of a service (during updates): one backend. */
-function mergeBackend(into: BackendSpec[], b: BackendSpec): void {
-  const same = into.find((x) => x.address === b.address);
-  if (!same) {
-    into.push(b);
-    return;
-  }
-  for (const p of b.ports) {
-    if (!same.ports.some((q) => q.name === p.name && q.protocol === p.protocol && q.port === p.port)) same.ports.push(p);
+    service.backends.push(...slice.backends);
   }
 }
 

@@ -81,6 +81,7 @@ function readBackend(v: ValueReader, servicePorts: ServicePortSpec[]): BackendSp
     ready,
     serving: m.boolean('serving') ?? true,
     terminating: m.boolean('terminating') ?? false,
+    hints: { forZones: [], forNodes: [] },
   };
   m.done();
   return address === undefined ? undefined : b;

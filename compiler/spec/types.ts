@@ -78,6 +78,8 @@ export interface NodeSpec extends Located {
   podCIDRs: string[];
   /** Devices the north-south datapath attaches to, e.g. `eth0`. */
   devices: string[];
+  /** The topology.kubernetes.io/zone label (compact: `zone:`); undefined: no zone, no zone hints. */
+  zone?: string;
 }
 
 export interface ServiceSpec extends Located {
@@ -124,6 +126,20 @@ export interface BackendSpec extends Located {
   ready: boolean;
   serving: boolean;
   terminating: boolean;
+  /**
+   * The EndpointSlice that lists this endpoint (kubectl input; undefined in the compact format).
+   * Its ports are then the only ones the endpoint serves, matched by service port name, and one
+   * address may come from several slices of a service (the model picks one, see docs/spec.md).
+   */
+  slice?: string;
+  /** The endpoint's topology hints; empty lists when it has none. */
+  hints: EndpointHints;
+}
+
+/** An EndpointSlice endpoint's `hints`: the zones and nodes whose traffic it should take. */
+export interface EndpointHints {
+  forZones: string[];
+  forNodes: string[];
 }
 
 export interface BackendPortSpec {

@@ -75,9 +75,12 @@ function idList(backends: readonly UnitBackend[]): string {
 /** The entries one node holds beyond the cluster-wide tables. */
 export function nodeServicesTable(nodeName: string, entries: readonly NodeEntry[]): string {
   const lines = entries.map(
-    (ne) => `${ne.entry.unit.key} ${ne.entry.frontend.kind} ${frontendText(ne.entry.frontend)} scope=${ne.entry.scope} backends=${idList(ne.backends)}`,
+    (ne) => `${ne.entry.unit.key} ${ne.entry.frontend.kind} ${frontendText(ne.entry.frontend)} scope=${ne.entry.scope} backends=${idList(ne.backends)}${ne.topology ? ` topology=${ne.topology}` : ''}`,
   );
-  return table(`entries node ${nodeName} holds beyond the cluster-wide tables (its backends for Local policies, its HostPorts): <service port> <kind> <frontend> scope= backends=<ids>`, lines);
+  return table(
+    `entries node ${nodeName} holds beyond the cluster-wide tables (its backends for Local policies, its topology-hinted backends, its HostPorts): <service port> <kind> <frontend> scope= backends=<ids> [topology=<node|zone>]`,
+    lines,
+  );
 }
 
 /** Backend shares per table, never one line per slot. */

@@ -81,6 +81,8 @@ export interface CompactNode {
   podCIDRs?: string[];
   /** Devices for the north-south programs; default cluster.datapath.devices. */
   devices?: string[];
+  /** The node's topology.kubernetes.io/zone, which EndpointSlice zone hints are matched against. */
+  zone?: string;
 }
 
 export interface CompactService {

@@ -204,3 +204,15 @@ status:
     'node1 10.0.0.1:444/UDP -> 10.244.0.9:8444 ingress/edge',
   ]);
 });
+
+test('a compact node takes its zone from zone:, an empty one being no zone', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-zones-'));
+  try {
+    writeFileSync(join(dir, 'cluster.yaml'), `${CLUSTER}  - {name: node2, addresses: [10.0.0.2], zone: zone-b}\n  - {name: node3, addresses: [10.0.0.3], zone: ""}\n`);
+    const r = loadSpec([dir]);
+    t.deepEqual(r.diagnostics.map((d) => formatDiagnostic(d)), []);
+    t.deepEqual(r.spec!.nodes.map((n) => [n.name, n.zone]), [['node1', undefined], ['node2', 'zone-b'], ['node3', undefined]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

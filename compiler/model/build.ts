@@ -2,7 +2,7 @@
 // per service port (one entry per address:port), backend readiness reduced to
 // serving/terminating, output sorted by key.
 
-import type { BackendSpec, Spec } from '../spec/types.ts';
+import { serviceFamilies, type BackendSpec, type Spec } from '../spec/types.ts';
 import { formatHostPort, mustParseAddress, mustParseCidr, wildcardAddress, type Address, type Family } from './address.ts';
 import { resolveBackendPort } from './backend-port.ts';
 import { compareEndpoints, servingState } from './choose-endpoint.ts';
@@ -37,9 +37,10 @@ export function buildModel(spec: Spec): Model {
   const services: ModelService[] = spec.services.map((s) => {
     const key = `${s.namespace}/${s.name}`;
     const clusterIPs = s.clusterIPs.map(addr);
-    const families: Family[] = clusterIPs.length
-      ? clusterIPs.map((a) => a.family)
-      : s.ipFamilies.map((f) => (f === 'IPv6' ? 6 : 4));
+    const families: Family[] = serviceFamilies(s);
+    // An address of a family the service has no endpoints in answers nothing in kube-proxy
+    // either (each family's proxier ignores the other's); the spec warns about it (SY1049).
+    const ofItsFamilies = (a: Address): boolean => families.includes(a.family);
     const ports: ModelServicePort[] = s.ports.map((p) => {
       // One entry per address:port, the preferred one where slices disagree (choose-endpoint.ts).
       const chosen = new Map<string, { spec: BackendSpec; port: number }>();
@@ -82,9 +83,9 @@ export function buildModel(spec: Spec): Model {
       name: s.name,
       type: s.type,
       clusterIPs,
-      families: [...new Set(families)].sort(),
-      externalIPs: s.externalIPs.map(addr),
-      loadBalancerIPs: s.type === 'LoadBalancer' ? s.loadBalancerIPs.map(addr) : [],
+      families,
+      externalIPs: s.externalIPs.map(addr).filter(ofItsFamilies),
+      loadBalancerIPs: s.type === 'LoadBalancer' ? s.loadBalancerIPs.map(addr).filter(ofItsFamilies) : [],
       pool: s.loadBalancerPool,
       ports,
       hasNodePorts,
@@ -93,7 +94,9 @@ export function buildModel(spec: Spec): Model {
       affinityTimeout: s.sessionAffinity === 'ClientIP' ? s.affinityTimeoutSeconds : undefined,
       sourceRanges: s.loadBalancerSourceRanges.map((c) => mustParseCidr(c)),
       healthCheckNodePort: s.healthCheckNodePort,
-      needsHealthCheck: hasNodePorts && s.externalTrafficPolicy === 'Local',
+      // The API server allocates a healthCheckNodePort to LoadBalancer services only (a NodePort
+      // service with the Local policy has none, so kube-proxy serves none for it).
+      needsHealthCheck: s.type === 'LoadBalancer' && s.externalTrafficPolicy === 'Local',
       spec: s,
     };
   });

@@ -10,12 +10,14 @@
 import type { BackendSpec } from '../spec/types.ts';
 
 /**
- * Kubernetes' conditions reduced to what the datapath needs: ready backends are active,
- * terminating-but-serving ones are a fallback, anything else carries no traffic.
+ * Kubernetes' conditions reduced to what the datapath needs, as kube-proxy reads them (KEP-1669):
+ * ready backends are active, terminating-but-serving ones are a fallback, anything else carries
+ * no traffic. Ready is checked first: a terminating endpoint is ready only when the service
+ * publishes not-ready addresses, and then kube-proxy treats it as any ready endpoint.
  */
 export function servingState(b: BackendSpec): 'active' | 'terminating' | undefined {
-  if (b.terminating) return b.serving ? 'terminating' : undefined;
-  return b.ready ? 'active' : undefined;
+  if (b.ready) return 'active';
+  return b.serving && b.terminating ? 'terminating' : undefined;
 }
 
 const STATE_RANK = { active: 0, terminating: 1, none: 2 } as const;

@@ -70,7 +70,7 @@ export interface ModelService {
   sourceRanges: Cidr[];
   /** Explicit, or undefined to allocate when `needsHealthCheck`. */
   healthCheckNodePort?: number;
-  /** externalTrafficPolicy: Local on a service reachable from outside (NodePort, LoadBalancer). */
+  /** externalTrafficPolicy: Local on a LoadBalancer service: the one case with a healthCheckNodePort. */
   needsHealthCheck: boolean;
   spec: ServiceSpec;
 }

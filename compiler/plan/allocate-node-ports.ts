@@ -12,7 +12,7 @@ import type { Lock } from './lock.ts';
 export interface NodePortAllocation {
   /** Service-port key → nodePort, for NodePort and LoadBalancer services. */
   nodePorts: Map<string, number>;
-  /** Service key → healthCheckNodePort, for externalTrafficPolicy: Local on those services. */
+  /** Service key → healthCheckNodePort, for LoadBalancer services with externalTrafficPolicy: Local. */
   healthCheckNodePorts: Map<string, number>;
 }
 

@@ -39,7 +39,7 @@ export const codes = defineCodes({
   SY1040: { severity: 'error', title: 'clusterIP outside the service CIDR' },
   SY1041: { severity: 'error', title: 'IP family without a service CIDR' },
   SY1042: { severity: 'error', title: 'inconsistent IP families' },
-  SY1043: { severity: 'error', title: 'externalTrafficPolicy: Local on a ClusterIP service' },
+  SY1043: { severity: 'error', title: 'externalTrafficPolicy: Local on a ClusterIP service without externalIPs' },
   SY1044: { severity: 'error', title: 'backend on an unknown node' },
   SY1045: { severity: 'error', title: 'hostPort on an unknown node' },
   SY1046: { severity: 'warning', title: 'pod address outside its node\'s pod CIDRs' },

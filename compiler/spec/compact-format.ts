@@ -110,7 +110,7 @@ export interface CompactService {
   sessionAffinity?: 'None' | 'ClientIP';
   /** Default cluster.datapath.affinityTimeoutSeconds. */
   affinityTimeoutSeconds?: number;
-  /** Health-check port for externalTrafficPolicy: Local; allocated when left out. */
+  /** Health-check port of a LoadBalancer service with externalTrafficPolicy: Local; allocated when left out. */
   healthCheckNodePort?: number;
   ports: CompactServicePort[];
   backends?: CompactBackend[];

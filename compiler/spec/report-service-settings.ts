@@ -1,11 +1,13 @@
 // Settings that only mean something on some services: load-balancer fields on a LoadBalancer,
-// nodePorts on NodePort and LoadBalancer services, externalTrafficPolicy: Local (an error on a
-// ClusterIP service, as the brief and Kubernetes' API validation have it) and a
-// healthCheckNodePort only with that policy. Elsewhere they are ignored, with a warning.
+// nodePorts on NodePort and LoadBalancer services, externalTrafficPolicy: Local on a service
+// reachable from outside (an error on a ClusterIP service without externalIPs, as Kubernetes'
+// API validation has it since v1.28) and a healthCheckNodePort only where the API server would
+// allocate one: a LoadBalancer with that policy. Elsewhere they are ignored, with a warning.
 
 import { codes } from './codes.ts';
 import type { SpecCheck } from './checks.ts';
-import { rangeOf } from './types.ts';
+import { familyName, parseIP } from './ip.ts';
+import { rangeOf, serviceFamilies } from './types.ts';
 
 export const reportServiceSettings: SpecCheck = (spec, diags) => {
   for (const s of spec.services) {
@@ -25,14 +27,27 @@ export const reportServiceSettings: SpecCheck = (spec, diags) => {
           'make the service a NodePort or LoadBalancer, or remove the nodePort',
         ]);
       }
-      if (s.externalTrafficPolicy === 'Local') {
-        diags.report(codes.SY1043, `${svc}: externalTrafficPolicy: Local applies to NodePort and LoadBalancer services, not ClusterIP`, rangeOf(s, 'externalTrafficPolicy'), [
-          'make the service a NodePort or LoadBalancer, or remove externalTrafficPolicy',
+      if (s.externalTrafficPolicy === 'Local' && s.externalIPs.length === 0) {
+        diags.report(codes.SY1043, `${svc}: externalTrafficPolicy: Local applies to traffic from outside the cluster, and a ClusterIP service without externalIPs receives none`, rangeOf(s, 'externalTrafficPolicy'), [
+          'make the service a NodePort or LoadBalancer, give it externalIPs, or remove externalTrafficPolicy',
         ]);
       }
     }
-    if (s.healthCheckNodePort !== undefined && (s.type === 'ClusterIP' || s.externalTrafficPolicy !== 'Local')) {
-      ignored('healthCheckNodePort', 'only serves externalTrafficPolicy: Local on a NodePort or LoadBalancer service', 'remove it, or set externalTrafficPolicy: Local');
+    // kube-proxy programs each family apart, and a family the service has no ClusterIP (so no
+    // endpoints) in gets nothing: an address of that family would only swallow traffic.
+    const families = serviceFamilies(s);
+    const otherFamily = (field: 'externalIPs' | 'loadBalancerIPs', what: string) =>
+      s[field].forEach((text, i) => {
+        const f = parseIP(text).value?.family;
+        if (f === undefined || families.includes(f)) return;
+        diags.report(codes.SY1049, `${svc}: ${what} ${text} is ${familyName(f)}, but the service has no ${familyName(f)} ClusterIP (no endpoints of that family) and is ignored`, rangeOf(s, `${field}.${i}`), [
+          `make the service dual-stack (ipFamilyPolicy), or remove the address; kube-proxy ignores it too`,
+        ]);
+      });
+    otherFamily('externalIPs', 'externalIP');
+    if (s.type === 'LoadBalancer') otherFamily('loadBalancerIPs', 'loadBalancerIP');
+    if (s.healthCheckNodePort !== undefined && (s.type !== 'LoadBalancer' || s.externalTrafficPolicy !== 'Local')) {
+      ignored('healthCheckNodePort', 'only serves externalTrafficPolicy: Local on a LoadBalancer service', 'remove it, or make the service a LoadBalancer with externalTrafficPolicy: Local');
     }
   }
 };

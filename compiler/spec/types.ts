@@ -3,6 +3,7 @@
 // Values are kept as the user wrote them (canonical text for addresses); meaning is the model's job.
 
 import type { SourceRange } from '../diagnostics.ts';
+import { parseIP, type Family } from './ip.ts';
 
 /**
  * Where each field of an object came from. Keys are field names, and `field.N` for the N-th
@@ -101,7 +102,7 @@ export interface ServiceSpec extends Located {
   sessionAffinity: 'None' | 'ClientIP';
   affinityTimeoutSeconds: number;
   loadBalancerSourceRanges: string[];
-  /** For externalTrafficPolicy: Local on NodePort/LoadBalancer; allocated by the plan if absent. */
+  /** For externalTrafficPolicy: Local on a LoadBalancer; allocated by the plan if absent. */
   healthCheckNodePort?: number;
   backends: BackendSpec[];
 }
@@ -168,6 +169,17 @@ export interface Spec {
   hostPorts: HostPortSpec[];
   /** Input files in the order read, with their contents' sha256, for the manifest. */
   inputs: { file: string; sha256: string }[];
+}
+
+/**
+ * The families a service has endpoints and frontends in: its clusterIPs', or the ipFamilies it
+ * asks the plan to allocate when it gives none. Sorted, unique.
+ */
+export function serviceFamilies(s: Pick<ServiceSpec, 'clusterIPs' | 'ipFamilies'>): Family[] {
+  const families: Family[] = s.clusterIPs.length
+    ? s.clusterIPs.map((ip) => parseIP(ip).value?.family).filter((f): f is Family => f !== undefined)
+    : s.ipFamilies.map((f) => (f === 'IPv6' ? 6 : 4));
+  return [...new Set(families)].sort();
 }
 
 /** The range of a field, or of its object when the field has none. */

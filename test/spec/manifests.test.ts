@@ -41,7 +41,7 @@ metadata:
     metallb.io/address-pool: public
 spec:
   type: LoadBalancer
-  clusterIPs: [10.96.0.5]
+  clusterIPs: [10.96.0.5, fd00:96::5]
   loadBalancerIP: 198.51.100.5
   ports: [{name: http, port: 80, protocol: TCP, targetPort: 8080, nodePort: 30080}]
 status:

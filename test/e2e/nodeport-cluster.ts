@@ -30,6 +30,8 @@ export interface ClusterOptions {
   ipv6?: boolean;
   /** cluster.datapath.hairpin: remote traffic back out where it came in, no FIB lookup. */
   hairpin?: boolean;
+  /** cluster.datapath.algorithm; default random. */
+  algorithm?: 'random' | 'maglev';
 }
 
 export interface NodeportCluster {

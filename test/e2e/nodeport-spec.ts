@@ -4,7 +4,7 @@
 
 import type { ClusterOptions } from './nodeport-cluster.ts';
 
-export function clusterYaml(o: Pick<ClusterOptions, 'hook' | 'forwarding' | 'ipv6' | 'hairpin'>): string {
+export function clusterYaml(o: Pick<ClusterOptions, 'hook' | 'forwarding' | 'ipv6' | 'hairpin' | 'algorithm'>): string {
   const v6 = !!o.ipv6;
   return `cluster:
   name: ns
@@ -17,7 +17,7 @@ export function clusterYaml(o: Pick<ClusterOptions, 'hook' | 'forwarding' | 'ipv
       default: true
   datapath:
     forwarding: ${o.forwarding}
-    algorithm: random
+    algorithm: ${o.algorithm ?? 'random'}
     northSouthHook: ${o.hook}
     hairpin: ${!!o.hairpin}
     devices: [eth0]

@@ -1,6 +1,6 @@
 // Joins what every input gave into one Spec: picks the cluster settings, fills the defaults that
-// depend on them, attaches EndpointSlices to their services, and sorts everything so that the
-// result does not depend on the order of files or documents.
+// depend on them, attaches EndpointSlices to their services, derives the compact format's topology
+// hints, and sorts everything so that the result does not depend on the order of files or documents.
 
 import type { Diagnostics } from '../diagnostics.ts';
 import { codes } from './codes.ts';
@@ -8,6 +8,7 @@ import { DEFAULT_DATAPATH, DEFAULT_DEVICES, DEFAULT_MAPS, DEFAULT_NODE_PORT_RANG
 import type { Collected, ServiceDraft } from './drafts.ts';
 import type { InputFile } from './input-files.ts';
 import { compareAddressText, parseIP, sortByAddress } from './ip.ts';
+import { deriveTopologyHints } from './derive-topology-hints.ts';
 import { missingClusterNotes } from './missing-cluster.ts';
 import type { BackendPortSpec, ClusterSpec, HostPortSpec, ServiceSpec, Spec } from './types.ts';
 
@@ -35,6 +36,7 @@ export function assembleSpec(c: Collected, files: InputFile[], diags: Diagnostic
 
   const services = c.services.map((s) => closeService(s, cluster));
   attachSlices(c, services, diags);
+  deriveTopologyHints(services, c.nodes);
 
   const spec: Spec = {
     cluster,

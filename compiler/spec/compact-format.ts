@@ -106,6 +106,8 @@ export interface CompactService {
   externalTrafficPolicy?: 'Cluster' | 'Local';
   /** `Local`: in-cluster traffic only to backends on the client's node. Default Cluster. */
   internalTrafficPolicy?: 'Cluster' | 'Local';
+  /** Prefer backends in the node's zone (PreferClose, PreferSameZone) or on the node itself (PreferSameNode), from the nodes' zones. */
+  trafficDistribution?: 'PreferClose' | 'PreferSameZone' | 'PreferSameNode';
   /** `ClientIP`: a client sticks to one backend for affinityTimeoutSeconds. Default None. */
   sessionAffinity?: 'None' | 'ClientIP';
   /** Default cluster.datapath.affinityTimeoutSeconds. */

@@ -10,7 +10,7 @@ import type { Collected, ServiceDraft } from './drafts.ts';
 import { formatIP, parseIP } from './ip.ts';
 import type { MapReader, ValueReader } from './map-reader.ts';
 import type { Metadata } from './read-manifest.ts';
-import type { Protocol, ServicePortSpec } from './types.ts';
+import { TRAFFIC_DISTRIBUTIONS, type Protocol, type ServicePortSpec, type TrafficDistribution } from './types.ts';
 
 const TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] as const;
 const POLICIES = ['Cluster', 'Local'] as const;
@@ -20,7 +20,7 @@ const LB_IPS_ANNOTATIONS = ['metallb.universe.tf/loadBalancerIPs', 'metallb.io/l
 const LB_POOL_ANNOTATIONS = ['metallb.universe.tf/address-pool', 'metallb.io/address-pool'];
 
 /** Fields of ServiceSpec that change nothing in the datapath; read by kube-controller-manager and friends. */
-const IGNORED = ['selector', 'publishNotReadyAddresses', 'allocateLoadBalancerNodePorts', 'loadBalancerClass', 'trafficDistribution', 'ipFamilyPolicy'];
+const IGNORED = ['selector', 'publishNotReadyAddresses', 'allocateLoadBalancerNodePorts', 'loadBalancerClass', 'ipFamilyPolicy'];
 
 export function readK8sService(m: MapReader, meta: Metadata, out: Collected): void {
   m.ignore('status');
@@ -60,6 +60,7 @@ export function readK8sService(m: MapReader, meta: Metadata, out: Collected): vo
     ports: spec.list('ports', (p) => readPort(p, type), { required: true }) ?? [],
     externalTrafficPolicy: spec.oneOf('externalTrafficPolicy', POLICIES) ?? 'Cluster',
     internalTrafficPolicy: spec.oneOf('internalTrafficPolicy', POLICIES) ?? 'Cluster',
+    trafficDistribution: readTrafficDistribution(spec),
     sessionAffinity: spec.oneOf('sessionAffinity', ['None', 'ClientIP'] as const) ?? 'None',
     affinityTimeoutSeconds: readAffinityTimeout(spec),
     loadBalancerSourceRanges: spec.cidrList('loadBalancerSourceRanges') ?? [],
@@ -81,6 +82,15 @@ export function readK8sService(m: MapReader, meta: Metadata, out: Collected): vo
   spec.ignore(...IGNORED);
   spec.done();
   out.services.push(s);
+}
+
+/**
+ * Kept for the record only: kube-proxy reads the hints the EndpointSlice controller derived from
+ * it, never the field (KEP-4444). A value newer than Switchyard reads as none.
+ */
+function readTrafficDistribution(spec: MapReader): TrafficDistribution | undefined {
+  const v = spec.string('trafficDistribution');
+  return (TRAFFIC_DISTRIBUTIONS as readonly string[]).includes(v ?? '') ? (v as TrafficDistribution) : undefined;
 }
 
 function copyPos(to: Record<string, SourceRange>, from: Record<string, SourceRange>, field: string): void {

@@ -19,6 +19,8 @@ export interface Located {
 export type Protocol = 'TCP' | 'UDP';
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
 export type TrafficPolicy = 'Cluster' | 'Local';
+export const TRAFFIC_DISTRIBUTIONS = ['PreferClose', 'PreferSameZone', 'PreferSameNode'] as const;
+export type TrafficDistribution = (typeof TRAFFIC_DISTRIBUTIONS)[number];
 export type ForwardingMode = 'snat' | 'dsr';
 export type BackendAlgorithm = 'random' | 'maglev';
 export type NorthSouthHook = 'tc' | 'xdp';
@@ -99,6 +101,11 @@ export interface ServiceSpec extends Located {
   ports: ServicePortSpec[];
   externalTrafficPolicy: TrafficPolicy;
   internalTrafficPolicy: TrafficPolicy;
+  /**
+   * As given. Only the endpoints' hints narrow backends (as in kube-proxy); in the compact format
+   * the spec stage derives those hints from it, as the EndpointSlice controller would.
+   */
+  trafficDistribution?: TrafficDistribution;
   sessionAffinity: 'None' | 'ClientIP';
   affinityTimeoutSeconds: number;
   loadBalancerSourceRanges: string[];

@@ -2,8 +2,10 @@
 // entries (the cluster-wide entry has none, so a node without a local backend drops, as
 // Kubernetes requires), its topology-narrowed backends for cluster-wide entries whose hints
 // narrow them on this node (topology.ts), and its HostPorts. Local sets are built from the
-// backends' nodes, and a topology entry exists only where a node's set differs from the
-// cluster-wide one, so the output grows with backends + nodes, never services × nodes.
+// backends' nodes, so they grow with backends + nodes, never services × nodes. A topology entry
+// exists only where a node's set differs from the cluster-wide one: services without hints cost
+// nothing per node, but zone hints do narrow every node of a zone they serve, so hinted services
+// cost one entry per such node (docs/spec.md, Topology).
 
 import type { Family } from '../model/address.ts';
 import type { ModelNode } from '../model/types.ts';

@@ -1,7 +1,9 @@
 // Compiles one conformance case in-process, through the compiler's own pipeline minus the
 // datapath and verify stages (the tables under test do not depend on the BPF objects, and
 // building those for every case would cost minutes), and returns the files a case compares:
-// the review tables exactly as `switchyard compile` writes them, and the diagnostics it prints.
+// the review tables exactly as `switchyard compile` writes them, and the diagnostics it prints
+// (runner.test.ts checks both against the command). There is no previous lock: IDs and
+// allocations are those of a first compile.
 
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';

@@ -60,7 +60,7 @@ for (const name of names) {
         writeTree(expectedDir, actual);
       }
       const expected = readTree(expectedDir);
-      const hint = `(if the change is intended: UPDATE_GOLDEN=1 npx ava ${join(dirname(CASES_DIR), 'conformance.test.ts')} -m '*${name}', and review the diff)`;
+      const hint = `(if the change is intended: UPDATE_GOLDEN=1 npx ava ${join(dirname(CASES_DIR), 'conformance.test.ts')} -m 'conformance: ${name}', and review the diff)`;
       t.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort(), `${name}: the files produced differ from expected/ ${hint}`);
       for (const [path, text] of actual) {
         const want = expected.get(path);

@@ -1,9 +1,11 @@
 // Builds the service model from a validated Spec: addresses parsed once, backend ports resolved
-// per service port, backend readiness reduced to serving/terminating, output sorted by key.
+// per service port (one entry per address:port), backend readiness reduced to
+// serving/terminating, output sorted by key.
 
 import { loadBalancerStatusIPs, servedByPools, serviceFamilies, type BackendSpec, type Spec } from '../spec/types.ts';
 import { formatHostPort, mustParseAddress, mustParseCidr, wildcardAddress, type Address, type Family } from './address.ts';
 import { resolveBackendPort } from './backend-port.ts';
+import { compareEndpoints, servingState } from './choose-endpoint.ts';
 import type { Model, ModelBackend, ModelHostPort, ModelNode, ModelService, ModelServicePort } from './types.ts';
 
 /** `addr:port/PROTO`: the identity of a backend, and the text every table prints. */
@@ -12,17 +14,6 @@ export function endpointKey(address: Address, port: number, protocol: string): s
 }
 
 const byKey = <T extends { key: string }>(a: T, b: T): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-
-/**
- * Kubernetes' conditions reduced to what the datapath needs, as kube-proxy reads them (KEP-1669):
- * ready backends are active, terminating-but-serving ones are a fallback, anything else carries
- * no traffic. Ready is checked first: a terminating endpoint is ready only when the service
- * publishes not-ready addresses, and then kube-proxy treats it as any ready endpoint.
- */
-function servingState(b: BackendSpec): 'active' | 'terminating' | undefined {
-  if (b.ready) return 'active';
-  return b.serving && b.terminating ? 'terminating' : undefined;
-}
 
 export function buildModel(spec: Spec): Model {
   const addressCache = new Map<string, Address>();
@@ -38,6 +29,7 @@ export function buildModel(spec: Spec): Model {
       addresses: n.addresses.map(addr),
       podCIDRs: n.podCIDRs.map((c) => mustParseCidr(c)),
       devices: [...n.devices],
+      zone: n.zone,
       spec: n,
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -50,12 +42,19 @@ export function buildModel(spec: Spec): Model {
     // either (each family's proxier ignores the other's); the spec warns about it (SY1049).
     const ofItsFamilies = (a: Address): boolean => families.includes(a.family);
     const ports: ModelServicePort[] = s.ports.map((p) => {
-      const backends: ModelBackend[] = [];
+      // One entry per address:port, the preferred one where slices disagree (choose-endpoint.ts).
+      const chosen = new Map<string, { spec: BackendSpec; port: number }>();
       for (const b of s.backends) {
-        const state = servingState(b);
-        if (!state) continue;
         const port = resolveBackendPort(p, b);
         if (port === undefined) continue;
+        const key = `${b.address} ${port}`;
+        const seen = chosen.get(key);
+        if (!seen || compareEndpoints(b, seen.spec) < 0) chosen.set(key, { spec: b, port });
+      }
+      const backends: ModelBackend[] = [];
+      for (const { spec: b, port } of chosen.values()) {
+        const state = servingState(b);
+        if (!state) continue;
         const address = addr(b.address);
         backends.push({
           address,
@@ -120,7 +119,7 @@ export function buildModel(spec: Spec): Model {
       node: h.node,
       terminating: false,
       key: endpointKey(podAddress, h.podPort, h.protocol),
-      spec: { at: h.at, pos: h.pos, address: h.podAddress, node: h.node, ports: [], ready: true, serving: true, terminating: false },
+      spec: { at: h.at, pos: h.pos, address: h.podAddress, node: h.node, ports: [], ready: true, serving: true, terminating: false, hints: { forZones: [], forNodes: [] } },
     };
     return {
       node: h.node,

@@ -16,6 +16,8 @@ export interface ModelNode {
   addresses: Address[];
   podCIDRs: Cidr[];
   devices: string[];
+  /** Its topology.kubernetes.io/zone; undefined: topology zone hints do not apply on it. */
+  zone?: string;
   spec: NodeSpec;
 }
 

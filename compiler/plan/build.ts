@@ -120,7 +120,7 @@ export function planCluster(model: Model, previous: Lock = emptyLock()): PlanRes
       } else if (!b.terminating) {
         pb.terminating = false;
       }
-      out.push({ backend: pb, node: b.node, terminating: b.terminating });
+      out.push({ backend: pb, node: b.node, terminating: b.terminating, hints: b.spec.hints });
     }
     // Slot order: active by ID, then terminating by ID. The spec refuses a backend twice in one
     // service (SY1037), but two spellings of one address would meet here: keep the first.

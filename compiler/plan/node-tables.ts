@@ -1,11 +1,16 @@
 // What each node holds beyond the cluster-wide tables: its own backends for Local-policy
 // entries (the cluster-wide entry has none, so a node without a local backend drops, as
-// Kubernetes requires) and its HostPorts, with their Maglev tables. Built from the backends' nodes, so the work and the
-// output grow with backends + nodes, never services × nodes.
+// Kubernetes requires), its topology-narrowed backends for cluster-wide entries whose hints
+// narrow them on this node (topology.ts), and its HostPorts, with their Maglev tables. Local sets
+// are built from the backends' nodes, so they grow with backends + nodes, never services × nodes.
+// A topology entry exists only where a node's set differs from the cluster-wide one: services
+// without hints cost nothing per node, but zone hints do narrow every node of a zone they serve,
+// so hinted services cost one entry per such node (docs/spec.md, Topology).
 
 import type { Family } from '../model/address.ts';
 import type { ModelNode } from '../model/types.ts';
 import { maglevTable } from './maglev.ts';
+import { TopologyHints } from './topology.ts';
 import type { LbUnit, MaglevTable, NodeEntry, NodeTable, ServiceEntry, UnitBackend } from './types.ts';
 
 export interface MaglevOptions {
@@ -52,10 +57,31 @@ export function buildNodeTables(
       const t = tables.get(node);
       if (!t) continue;
       t.entries.push({ entry, backends });
-      const key = `${node} ${entry.unit.id} ${family}`;
+      const key = `${node} ${entry.unit.id} ${family} local`;
       if (maglev.enabled && !maglevDone.has(key)) {
         maglevDone.add(key);
         const m = maglevFor(entry.unit, 'local', family, backends, maglev.size);
+        if (m) t.maglev.push(m);
+      }
+    }
+  }
+  const hints = new Map<UnitBackend[], TopologyHints>();
+  for (const entry of entries) {
+    if (entry.set !== 'all') continue;
+    const family = entry.frontend.address.family;
+    const list = entry.unit.byFamily[family];
+    let h = hints.get(list);
+    if (!h) hints.set(list, (h = new TopologyHints(list)));
+    if (!h.narrows) continue;
+    for (const t of tables.values()) {
+      const narrowed = h.forNode(t.node.name, t.node.zone);
+      if (!narrowed) continue;
+      t.entries.push({ entry, backends: narrowed.backends, topology: narrowed.mode });
+      // The node's own table under the cluster-wide table's key replaces it on this node.
+      const key = `${t.node.name} ${entry.unit.id} ${family} all`;
+      if (maglev.enabled && !maglevDone.has(key)) {
+        maglevDone.add(key);
+        const m = maglevFor(entry.unit, 'all', family, narrowed.backends, maglev.size);
         if (m) t.maglev.push(m);
       }
     }

@@ -5,8 +5,9 @@
 import type { Address, Cidr, Family } from '../model/address.ts';
 import type { Frontend } from '../model/frontends.ts';
 import type { BackendSet, Model, ModelHostPort, ModelNode, ModelService } from '../model/types.ts';
-import type { ClusterSpec, Protocol, ServiceType } from '../spec/types.ts';
+import type { ClusterSpec, EndpointHints, Protocol, ServiceType } from '../spec/types.ts';
 import type { Lock } from './lock.ts';
+import type { TopologyMode } from './topology.ts';
 
 export interface PlannedBackend {
   id: number;
@@ -24,6 +25,8 @@ export interface UnitBackend {
   backend: PlannedBackend;
   node?: string;
   terminating: boolean;
+  /** The endpoint's topology hints (topology.ts); empty lists without. */
+  hints: EndpointHints;
 }
 
 export interface PlannedFrontend extends Frontend {
@@ -92,6 +95,8 @@ export interface ServiceEntry {
 export interface NodeEntry {
   entry: ServiceEntry;
   backends: UnitBackend[];
+  /** On a cluster-wide entry narrowed by topology hints on this node: by which hints. */
+  topology?: TopologyMode;
 }
 
 export interface MaglevTable {
@@ -106,10 +111,11 @@ export interface NodeTable {
   node: ModelNode;
   /**
    * What this node holds beyond the cluster-wide tables: Local-policy entries with its own
-   * backends (replacing the cluster-wide zero-backend entry) and its HostPorts. Sorted.
+   * backends (replacing the cluster-wide zero-backend entry), cluster-wide entries narrowed by
+   * topology hints (replacing the cluster-wide entry), and its HostPorts.
    */
   entries: NodeEntry[];
-  /** Maglev tables of its Local-policy entries and of its HostPorts. */
+  /** Maglev tables of those entries (a narrowed set's replaces the cluster-wide table), HostPorts' included. */
   maglev: MaglevTable[];
 }
 

@@ -1,6 +1,6 @@
 // Joins what every input gave into one Spec: picks the cluster settings, fills the defaults that
-// depend on them, attaches EndpointSlices to their services, and sorts everything so that the
-// result does not depend on the order of files or documents.
+// depend on them, attaches EndpointSlices to their services, derives the compact format's topology
+// hints, and sorts everything so that the result does not depend on the order of files or documents.
 
 import type { Diagnostics } from '../diagnostics.ts';
 import { codes } from './codes.ts';
@@ -8,8 +8,9 @@ import { DEFAULT_DATAPATH, DEFAULT_DEVICES, DEFAULT_MAPS, DEFAULT_NODE_PORT_RANG
 import type { Collected, ServiceDraft } from './drafts.ts';
 import type { InputFile } from './input-files.ts';
 import { compareAddressText, parseIP, sortByAddress } from './ip.ts';
+import { deriveTopologyHints } from './derive-topology-hints.ts';
 import { missingClusterNotes } from './missing-cluster.ts';
-import type { BackendPortSpec, BackendSpec, ClusterSpec, HostPortSpec, ServiceSpec, Spec } from './types.ts';
+import type { BackendPortSpec, ClusterSpec, HostPortSpec, ServiceSpec, Spec } from './types.ts';
 
 export interface Assembled {
   spec: Spec;
@@ -35,6 +36,7 @@ export function assembleSpec(c: Collected, files: InputFile[], diags: Diagnostic
 
   const services = c.services.map((s) => closeService(s, cluster));
   attachSlices(c, services, diags);
+  deriveTopologyHints(services, c.nodes);
 
   const spec: Spec = {
     cluster,
@@ -63,11 +65,17 @@ function closeService(s: ServiceDraft, cluster: ClusterSpec): ServiceSpec {
   };
 }
 
-/** EndpointSlices join their service by namespace and the kubernetes.io/service-name label. */
+/**
+ * EndpointSlices join their service by namespace and the kubernetes.io/service-name label. An
+ * address listed by several slices stays one entry per slice: which one serves a port is the
+ * model's choice (build.ts), made per port. Slices are taken in name order, so the spec does not
+ * depend on the order of files or documents.
+ */
 function attachSlices(c: Collected, services: ServiceSpec[], diags: Diagnostics): void {
   const byKey = new Map<string, ServiceSpec>();
   for (const s of services) if (!byKey.has(`${s.namespace}/${s.name}`)) byKey.set(`${s.namespace}/${s.name}`, s);
-  for (const slice of c.slices) {
+  const slices = [...c.slices].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+  for (const slice of slices) {
     if (slice.service === undefined) {
       diags.report(codes.SY1064, `EndpointSlice ${slice.namespace}/${slice.name} has no kubernetes.io/service-name label; it is ignored`, slice.at, [
         'add the label naming its service, or leave the slice out of the inputs',
@@ -82,19 +90,7 @@ function attachSlices(c: Collected, services: ServiceSpec[], diags: Diagnostics)
       }
       continue;
     }
-    for (const b of slice.backends) mergeBackend(service.backends, b);
-  }
-}
-
-/** Kubernetes may list one address in two slices of a service (during updates): one backend. */
-function mergeBackend(into: BackendSpec[], b: BackendSpec): void {
-  const same = into.find((x) => x.address === b.address);
-  if (!same) {
-    into.push(b);
-    return;
-  }
-  for (const p of b.ports) {
-    if (!same.ports.some((q) => q.name === p.name && q.protocol === p.protocol && q.port === p.port)) same.ports.push(p);
+    service.backends.push(...slice.backends);
   }
 }
 

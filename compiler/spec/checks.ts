@@ -8,6 +8,7 @@ import { reportNodeReferences } from './report-node-references.ts';
 import { reportOverlappingRanges } from './report-overlapping-ranges.ts';
 import { reportServiceAddresses } from './report-service-addresses.ts';
 import { reportServiceSettings } from './report-service-settings.ts';
+import { reportUnresolvedTargetPorts } from './report-unresolved-target-ports.ts';
 import type { Spec } from './types.ts';
 
 export interface CheckContext {
@@ -24,6 +25,7 @@ export const specChecks: SpecCheck[] = [
   reportServiceSettings,
   reportNodeReferences,
   reportHairpinDevices,
+  reportUnresolvedTargetPorts,
 ];
 
 export function runSpecChecks(spec: Spec, diags: Diagnostics, ctx: CheckContext): void {

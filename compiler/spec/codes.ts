@@ -62,6 +62,9 @@ export const codes = defineCodes({
   SY1065: { severity: 'warning', title: 'FQDN EndpointSlice skipped' },
   SY1066: { severity: 'warning', title: 'SCTP port skipped' },
   SY1067: { severity: 'warning', title: 'pod hostPort skipped' },
+  SY1068: { severity: 'warning', title: 'EndpointSlice port kube-proxy skips' },
+  SY1069: { severity: 'warning', title: 'endpoint address beyond the first ignored' },
+  SY1070: { severity: 'warning', title: 'named targetPort that no EndpointSlice resolves' },
 
   // Whole dumps (kubectl get all) and load-balancer status as the cluster wrote it.
   SY1080: { severity: 'warning', title: 'manifest kind skipped' },

@@ -86,6 +86,8 @@ export interface CompactNode {
   podCIDRs?: string[];
   /** Devices for the north-south programs; default cluster.datapath.devices. */
   devices?: string[];
+  /** The node's topology.kubernetes.io/zone, which EndpointSlice zone hints are matched against. */
+  zone?: string;
 }
 
 export interface CompactService {
@@ -109,6 +111,8 @@ export interface CompactService {
   externalTrafficPolicy?: 'Cluster' | 'Local';
   /** `Local`: in-cluster traffic only to backends on the client's node. Default Cluster. */
   internalTrafficPolicy?: 'Cluster' | 'Local';
+  /** Prefer backends in the node's zone (PreferClose, PreferSameZone) or on the node itself (PreferSameNode), from the nodes' zones. */
+  trafficDistribution?: 'PreferClose' | 'PreferSameZone' | 'PreferSameNode';
   /** `ClientIP`: a client sticks to one backend for affinityTimeoutSeconds. Default None. */
   sessionAffinity?: 'None' | 'ClientIP';
   /** Default cluster.datapath.affinityTimeoutSeconds. */

@@ -6,7 +6,7 @@ import { DEFAULT_NAMESPACE, MAX_AFFINITY_TIMEOUT } from './defaults.ts';
 import type { ServiceDraft } from './drafts.ts';
 import type { ValueReader } from './map-reader.ts';
 import { readName } from './names.ts';
-import type { BackendPortSpec, BackendSpec, ServicePortSpec } from './types.ts';
+import { TRAFFIC_DISTRIBUTIONS, type BackendPortSpec, type BackendSpec, type ServicePortSpec } from './types.ts';
 
 const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer'] as const;
 const POLICIES = ['Cluster', 'Local'] as const;
@@ -33,6 +33,7 @@ export function readCompactService(v: ValueReader): ServiceDraft | undefined {
     ports,
     externalTrafficPolicy: m.oneOf('externalTrafficPolicy', POLICIES) ?? 'Cluster',
     internalTrafficPolicy: m.oneOf('internalTrafficPolicy', POLICIES) ?? 'Cluster',
+    trafficDistribution: m.oneOf('trafficDistribution', TRAFFIC_DISTRIBUTIONS),
     sessionAffinity: m.oneOf('sessionAffinity', ['None', 'ClientIP'] as const) ?? 'None',
     affinityTimeoutSeconds: m.integer('affinityTimeoutSeconds', 1, MAX_AFFINITY_TIMEOUT),
     loadBalancerSourceRanges: m.cidrList('loadBalancerSourceRanges') ?? [],
@@ -82,6 +83,7 @@ function readBackend(v: ValueReader, servicePorts: ServicePortSpec[]): BackendSp
     ready,
     serving: m.boolean('serving') ?? true,
     terminating: m.boolean('terminating') ?? false,
+    hints: { forZones: [], forNodes: [] },
   };
   m.done();
   return address === undefined ? undefined : b;

@@ -1,5 +1,6 @@
-// A v1 Node: its name, its InternalIP and ExternalIP addresses from status.addresses, and its pod
-// CIDRs from spec. Devices are not in the API; nodes take the cluster's default devices.
+// A v1 Node: its name, its InternalIP and ExternalIP addresses from status.addresses, its pod
+// CIDRs from spec, and its zone from the topology.kubernetes.io/zone label (for topology hints).
+// Devices are not in the API; nodes take the cluster's default devices.
 
 import { codes } from './codes.ts';
 import type { Collected, NodeDraft } from './drafts.ts';
@@ -9,9 +10,18 @@ import type { Metadata } from './read-manifest.ts';
 /** The address types that reach the node; Hostname and the DNS types are names, not addresses. */
 const ADDRESS_TYPES = ['InternalIP', 'ExternalIP'];
 
+/** The well-known label kube-proxy matches endpoint zone hints against. */
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
 export function readK8sNode(m: MapReader, meta: Metadata, out: Collected): void {
   const node: NodeDraft = { at: meta.at, pos: {}, name: meta.name, addresses: [], podCIDRs: [] };
   node.pos['name'] = meta.at;
+  // An empty label is no zone: kube-proxy then uses every endpoint.
+  const zone = meta.labels[ZONE_LABEL];
+  if (zone) {
+    node.zone = zone;
+    node.pos['zone'] = meta.pos[`labels.${ZONE_LABEL}`]!;
+  }
 
   const spec = m.map('spec');
   if (spec) {

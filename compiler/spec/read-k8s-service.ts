@@ -9,13 +9,13 @@ import type { Collected, ServiceDraft } from './drafts.ts';
 import type { MapReader, ValueReader } from './map-reader.ts';
 import { readLoadBalancerStatus, readRequestedLoadBalancer } from './read-k8s-load-balancer.ts';
 import type { Metadata } from './read-manifest.ts';
-import type { Protocol, ServicePortSpec } from './types.ts';
+import { TRAFFIC_DISTRIBUTIONS, type Protocol, type ServicePortSpec, type TrafficDistribution } from './types.ts';
 
 const TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] as const;
 const POLICIES = ['Cluster', 'Local'] as const;
 
 /** Fields of ServiceSpec that change nothing in the datapath; read by kube-controller-manager and friends. */
-const IGNORED = ['selector', 'publishNotReadyAddresses', 'trafficDistribution', 'ipFamilyPolicy'];
+const IGNORED = ['selector', 'publishNotReadyAddresses', 'ipFamilyPolicy'];
 
 export function readK8sService(m: MapReader, meta: Metadata, out: Collected): void {
   const spec = m.map('spec', { required: true });
@@ -55,6 +55,7 @@ export function readK8sService(m: MapReader, meta: Metadata, out: Collected): vo
     ports: spec.list('ports', (p) => readPort(p, type), { required: true }) ?? [],
     externalTrafficPolicy: spec.oneOf('externalTrafficPolicy', POLICIES) ?? 'Cluster',
     internalTrafficPolicy: spec.oneOf('internalTrafficPolicy', POLICIES) ?? 'Cluster',
+    trafficDistribution: readTrafficDistribution(spec),
     sessionAffinity: spec.oneOf('sessionAffinity', ['None', 'ClientIP'] as const) ?? 'None',
     affinityTimeoutSeconds: readAffinityTimeout(spec),
     loadBalancerSourceRanges: spec.cidrList('loadBalancerSourceRanges') ?? [],
@@ -80,6 +81,15 @@ export function readK8sService(m: MapReader, meta: Metadata, out: Collected): vo
   spec.ignore(...IGNORED);
   spec.done();
   out.services.push(s);
+}
+
+/**
+ * Kept for the record only: kube-proxy reads the hints the EndpointSlice controller derived from
+ * it, never the field (KEP-4444). A value newer than Switchyard reads as none.
+ */
+function readTrafficDistribution(spec: MapReader): TrafficDistribution | undefined {
+  const v = spec.string('trafficDistribution');
+  return (TRAFFIC_DISTRIBUTIONS as readonly string[]).includes(v ?? '') ? (v as TrafficDistribution) : undefined;
 }
 
 function copyPos(to: Record<string, SourceRange>, from: Record<string, SourceRange>, field: string): void {

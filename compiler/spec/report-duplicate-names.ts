@@ -1,5 +1,5 @@
 // Names that must be unique: nodes, services (namespace/name), pools, and within one service its
-// ports (by name, and by port and protocol) and its backends (by address).
+// ports (by name, and by port and protocol) and its compact-format backends (by address).
 
 import type { Diagnostics, SourceRange } from '../diagnostics.ts';
 import type { CodeInfo } from '../diagnostics.ts';
@@ -25,7 +25,8 @@ export const reportDuplicateNames: SpecCheck = (spec, diags) => {
     });
     findDuplicates(s.ports, (p) => `${p.port}/${p.protocol}`, (p, first) =>
       report(diags, codes.SY1032, `${svc}: port ${p.port}/${p.protocol} is declared twice; merge the two entries`, rangeOf(p, 'port'), first));
-    findDuplicates(s.backends, (b) => b.address, (b, first) =>
+    // EndpointSlices may list one address twice (during updates); the model picks one per port.
+    findDuplicates(s.backends.filter((b) => b.slice === undefined), (b) => b.address, (b, first) =>
       report(diags, codes.SY1037, `${svc}: backend ${b.address} is listed twice; list each backend address once`, rangeOf(b, 'address'), first));
   }
 };

@@ -19,6 +19,8 @@ export interface Located {
 export type Protocol = 'TCP' | 'UDP';
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
 export type TrafficPolicy = 'Cluster' | 'Local';
+export const TRAFFIC_DISTRIBUTIONS = ['PreferClose', 'PreferSameZone', 'PreferSameNode'] as const;
+export type TrafficDistribution = (typeof TRAFFIC_DISTRIBUTIONS)[number];
 export type ForwardingMode = 'snat' | 'dsr';
 export type BackendAlgorithm = 'random' | 'maglev';
 export type NorthSouthHook = 'tc' | 'xdp';
@@ -81,6 +83,8 @@ export interface NodeSpec extends Located {
   podCIDRs: string[];
   /** Devices the north-south datapath attaches to, e.g. `eth0`. */
   devices: string[];
+  /** The topology.kubernetes.io/zone label (compact: `zone:`); undefined: no zone, no zone hints. */
+  zone?: string;
 }
 
 export interface ServiceSpec extends Located {
@@ -108,6 +112,11 @@ export interface ServiceSpec extends Located {
   ports: ServicePortSpec[];
   externalTrafficPolicy: TrafficPolicy;
   internalTrafficPolicy: TrafficPolicy;
+  /**
+   * As given. Only the endpoints' hints narrow backends (as in kube-proxy); in the compact format
+   * the spec stage derives those hints from it, as the EndpointSlice controller would.
+   */
+  trafficDistribution?: TrafficDistribution;
   sessionAffinity: 'None' | 'ClientIP';
   affinityTimeoutSeconds: number;
   loadBalancerSourceRanges: string[];
@@ -148,6 +157,20 @@ export interface BackendSpec extends Located {
   ready: boolean;
   serving: boolean;
   terminating: boolean;
+  /**
+   * The EndpointSlice that lists this endpoint (kubectl input; undefined in the compact format).
+   * Its ports are then the only ones the endpoint serves, matched by service port name, and one
+   * address may come from several slices of a service (the model picks one, see docs/spec.md).
+   */
+  slice?: string;
+  /** The endpoint's topology hints; empty lists when it has none. */
+  hints: EndpointHints;
+}
+
+/** An EndpointSlice endpoint's `hints`: the zones and nodes whose traffic it should take. */
+export interface EndpointHints {
+  forZones: string[];
+  forNodes: string[];
 }
 
 export interface BackendPortSpec {

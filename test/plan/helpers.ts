@@ -53,7 +53,7 @@ export function node(name: string, addresses: string[], podCIDRs: string[] = [],
 }
 
 export function backend(address: string, node?: string, over: Partial<BackendSpec> = {}): BackendSpec {
-  return { at: at(), pos: {}, address, node, ports: [], ready: true, serving: true, terminating: false, ...over };
+  return { at: at(), pos: {}, address, node, ports: [], ready: true, serving: true, terminating: false, hints: { forZones: [], forNodes: [] }, ...over };
 }
 
 export function port(port: number, over: Partial<ServicePortSpec> = {}): ServicePortSpec {

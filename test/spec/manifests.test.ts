@@ -1,5 +1,5 @@
-// Kubernetes manifests in detail: MetalLB's annotations, EndpointSlice conditions and merging,
-// and which pod ports become hostPorts.
+// Kubernetes manifests in detail: MetalLB's annotations, EndpointSlice conditions, addresses and
+// hints, node zones, and which pod ports become hostPorts.
 
 import test from 'ava';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -106,7 +106,7 @@ status:
   t.deepEqual([pending!.loadBalancerIngress, pending!.allocateLoadBalancerNodePorts, pending!.loadBalancerClass], [undefined, true, undefined], 'an empty status is no status');
 });
 
-test('EndpointSlice conditions follow the API defaults, and an address in two slices is one backend', (t) => {
+test('EndpointSlice conditions follow the API defaults; an address in two slices stays one entry per slice, slices in name order', (t) => {
   const { spec, diagnostics } = load(`
 apiVersion: v1
 kind: Service
@@ -114,6 +114,15 @@ metadata: {name: web, namespace: default}
 spec:
   clusterIP: 10.96.0.10
   ports: [{name: http, port: 80, protocol: TCP, targetPort: 8080}, {name: dns, port: 53, protocol: UDP}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-b, namespace: default, labels: {kubernetes.io/service-name: web}}
+addressType: IPv4
+endpoints:
+  - addresses: [10.244.0.5]
+    nodeName: node1
+ports: [{name: dns, port: 53, protocol: UDP}]
 ---
 apiVersion: discovery.k8s.io/v1
 kind: EndpointSlice
@@ -130,15 +139,6 @@ ports: [{name: http, port: 8080, protocol: TCP}]
 ---
 apiVersion: discovery.k8s.io/v1
 kind: EndpointSlice
-metadata: {name: web-b, namespace: default, labels: {kubernetes.io/service-name: web}}
-addressType: IPv4
-endpoints:
-  - addresses: [10.244.0.5]
-    nodeName: node1
-ports: [{name: dns, port: 53, protocol: UDP}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
 metadata: {name: web-empty, namespace: default, labels: {kubernetes.io/service-name: web}}
 addressType: IPv6
 endpoints: null
@@ -146,12 +146,64 @@ ports: null
 `);
   t.deepEqual(diagnostics, []);
   const b = spec!.services[0]!.backends;
-  t.deepEqual(b.map((x) => [x.address, x.node, x.ready, x.serving, x.terminating]), [
-    ['10.244.0.5', 'node1', true, true, false],
-    ['10.244.0.6', undefined, false, true, false],
-    ['10.244.0.7', undefined, false, true, true],
+  t.deepEqual(b.map((x) => [x.address, x.slice, x.node, x.ready, x.serving, x.terminating]), [
+    ['10.244.0.5', 'web-a', 'node1', true, true, false],
+    ['10.244.0.5', 'web-b', 'node1', true, true, false],
+    ['10.244.0.6', 'web-a', undefined, false, true, false],
+    ['10.244.0.7', 'web-a', undefined, false, true, true],
   ]);
-  t.deepEqual(b[0]!.ports, [{ name: 'dns', protocol: 'UDP', port: 53 }, { name: 'http', protocol: 'TCP', port: 8080 }]);
+  t.deepEqual(b.map((x) => x.ports.map((p) => p.name)), [['http'], ['dns'], ['http'], ['http']]);
+});
+
+test('an endpoint is its first address, with its hints; a node takes its zone from the topology label', (t) => {
+  const { spec, diagnostics } = load(`
+apiVersion: v1
+kind: Node
+metadata:
+  name: node2
+  labels: {topology.kubernetes.io/zone: zone-b, kubernetes.io/hostname: node2}
+status:
+  addresses: [{type: InternalIP, address: 10.0.0.2}]
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: node3
+  labels: {topology.kubernetes.io/zone: ""}
+status:
+  addresses: [{type: InternalIP, address: 10.0.0.3}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  clusterIP: 10.96.0.10
+  trafficDistribution: PreferSameNode
+  ports: [{name: "", port: 80, protocol: TCP, targetPort: 8080}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-a, namespace: default, labels: {kubernetes.io/service-name: web}}
+addressType: IPv4
+endpoints:
+  - addresses: [10.244.0.5, 10.244.0.50]
+    nodeName: node2
+    zone: zone-b
+    hints:
+      forZones: [{name: zone-b}]
+      forNodes: [{name: node2}]
+  - addresses: [10.244.0.6]
+    hints: {forZones: [{name: zone-a}, {name: zone-b}]}
+ports: [{name: "", port: 8080, protocol: TCP}]
+`);
+  t.deepEqual(diagnostics, [
+    'warning SY1069: EndpointSlice default/web-a endpoints[0].addresses[1]: only the endpoint\'s first address (10.244.0.5) is a backend; kube-proxy ignores the others, and so does Switchyard\n  give each address an endpoint of its own if each should take traffic',
+  ]);
+  t.deepEqual(spec!.services[0]!.backends.map((x) => [x.address, x.hints]), [
+    ['10.244.0.5', { forZones: ['zone-b'], forNodes: ['node2'] }],
+    ['10.244.0.6', { forZones: ['zone-a', 'zone-b'], forNodes: [] }],
+  ]);
+  t.deepEqual(spec!.nodes.map((n) => [n.name, n.zone]), [['node1', undefined], ['node2', 'zone-b'], ['node3', undefined]]);
 });
 
 test('pod hostPorts: one mapping per pod address family, narrowed by hostIP; host-network pods need none', (t) => {
@@ -190,4 +242,16 @@ status:
     'node1 *:443/TCP -> fd00:244::9:8443 ingress/edge',
     'node1 10.0.0.1:444/UDP -> 10.244.0.9:8444 ingress/edge',
   ]);
+});
+
+test('a compact node takes its zone from zone:, an empty one being no zone', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-zones-'));
+  try {
+    writeFileSync(join(dir, 'cluster.yaml'), `${CLUSTER}  - {name: node2, addresses: [10.0.0.2], zone: zone-b}\n  - {name: node3, addresses: [10.0.0.3], zone: ""}\n`);
+    const r = loadSpec([dir]);
+    t.deepEqual(r.diagnostics.map((d) => formatDiagnostic(d)), []);
+    t.deepEqual(r.spec!.nodes.map((n) => [n.name, n.zone]), [['node1', undefined], ['node2', 'zone-b'], ['node3', undefined]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

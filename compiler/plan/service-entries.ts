@@ -1,7 +1,10 @@
-// The service-map entries every node shares: one per frontend and scope. The two traffic
-// policies pick the backend set of each scope; an internal-scope entry exists only where they
-// differ, so the socket LB (in-cluster traffic) and tc/XDP (north-south) see different backends
-// exactly when Kubernetes says they should (the talk's scoped lookup).
+// The service-map entries every node shares: one per frontend and scope. internalTrafficPolicy
+// governs the ClusterIP only (the API: "how nodes distribute service traffic they receive on the
+// ClusterIP"); a NodePort, ExternalIP or LoadBalancer address follows externalTrafficPolicy, and
+// in-cluster traffic to one of them goes to every endpoint when that policy is Local, as
+// kube-proxy short-circuits pod and host traffic to its cluster-wide chain. So an internal-scope
+// entry (the talk's scoped lookup: the socket LB sees it, tc/XDP do not) exists exactly for the
+// external frontends of an externalTrafficPolicy: Local service, with the cluster-wide set.
 
 import type { ClusterSpec } from '../spec/types.ts';
 import type { LbUnit, ServiceEntry } from './types.ts';
@@ -23,9 +26,9 @@ export function buildServiceEntries(units: readonly LbUnit[], cluster: ClusterSp
         out.push({ ...base, scope: 'external', set: svc.internalSet, twoScopes: false });
         continue;
       }
-      const twoScopes = svc.externalSet !== svc.internalSet;
+      const twoScopes = svc.externalSet !== 'all';
       out.push({ ...base, scope: 'external', set: svc.externalSet, twoScopes });
-      if (twoScopes) out.push({ ...base, scope: 'internal', set: svc.internalSet, twoScopes: false });
+      if (twoScopes) out.push({ ...base, scope: 'internal', set: 'all', twoScopes: false });
     }
   }
   return out;

@@ -42,8 +42,9 @@ export function globalFuncOf(btf: Btf, funcId: number, name: string, progType: n
   if (func.kind !== 'FUNC' || func.linkage !== BtfLinkage.GLOBAL) return undefined;
   const proto = btfType(btf, func.type);
   if (proto.kind !== 'FUNC_PROTO') return undefined;
+  // Only functions returning an integer: this kernel (6.18) refuses void ones too.
   const ret = proto.returnType === 0 ? undefined : btfType(btf, skipModifiers(btf, proto.returnType));
-  const returns = !ret ? 'void' : ret.kind === 'INT' || ret.kind === 'ENUM' || ret.kind === 'ENUM64' ? 'scalar' : 'other';
+  const returns = ret && (ret.kind === 'INT' || ret.kind === 'ENUM' || ret.kind === 'ENUM64') ? 'scalar' : 'other';
   const args =
     proto.params.length > MAX_ARGS
       ? [{ kind: 'unsupported' as const, why: `${proto.params.length} arguments, more than ${MAX_ARGS}` }]

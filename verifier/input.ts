@@ -35,7 +35,8 @@ export interface GlobalFunc {
   insn: number;
   name: string;
   args: GlobalFuncArg[];
-  returns: 'scalar' | 'void' | 'other';
+  /** `other`: a pointer, a struct or void, which the kernel refuses for a global function. */
+  returns: 'scalar' | 'other';
 }
 
 /** The source line an instruction came from, from .BTF.ext line info or the assembler. */

@@ -81,7 +81,7 @@ export class WasmVerifier {
 
 /** [ret, nargs, kind, size, ...] as verifier/assembly/global-funcs.ts reads it. */
 function globalFuncDesc(g: GlobalFunc): Int32Array {
-  const ret = { scalar: 0, void: 1, other: 2 }[g.returns];
+  const ret = { scalar: 0, other: 2 }[g.returns];
   const args = g.args.flatMap((a) => (a.kind === 'scalar' ? [1, 0] : a.kind === 'ctx' ? [2, 0] : a.kind === 'mem' ? [3, a.size] : [4, 0]));
   return Int32Array.from([ret, g.args.length, ...args]);
 }

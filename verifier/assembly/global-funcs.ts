@@ -21,7 +21,6 @@ export const ARG_CTX: i32 = 2;
 export const ARG_MEM: i32 = 3;
 export const ARG_UNSUPPORTED: i32 = 4;
 export const RET_SCALAR: i32 = 0;
-export const RET_VOID: i32 = 1;
 export const RET_OTHER: i32 = 2;
 
 export class GlobalFunc {
@@ -221,10 +220,9 @@ function checkArg(st: State, i: i32, a: i32, g: GlobalFunc): bool {
   return ok;
 }
 
-/** An exit of a global function's own frame: it must return a scalar (none for void). */
+/** An exit of a global function's own frame: it must return a scalar. */
 export function exitGlobal(st: State, i: i32, g: GlobalFunc): bool {
   if (st.refs.length) return fail(i, 'Unreleased reference id=' + st.refs[0].toString());
-  if (g.ret == RET_VOID) return true;
   const r0 = st.reg(0);
   if (r0.type == NOT_INIT) return fail(i, R(0) + ' !read_ok');
   if (r0.type != SCALAR) return fail(i, 'At subprogram exit the register R0 is not a scalar value (' + typeName(r0.type) + ')');

@@ -2,7 +2,7 @@
 // what a user's load has and the raw BPF_PROG_LOAD oracle lacks (func_info for global
 // functions, .rodata frozen); and a clear error naming the packages when it cannot be built.
 
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,13 +27,18 @@ SEC("tc") int rodata_store(struct __sk_buff *skb) {
 char LICENSE[] SEC("license") = "GPL";
 `;
 
-kernelTest('libbpf oracle: one verdict per program, with func_info and .rodata frozen', (t) => {
+/** A kernel test that also needs clang and the oracle: skipped with the reason where either is missing. */
+function oracleTest(title: string, impl: (t: ExecutionContext) => void): void {
   const missing = corpusClangUnavailableReason() ?? libbpfOracleUnavailableReason();
-  if (missing) {
-    if (requireKernel) return t.fail(missing);
-    t.log(`skipped: ${missing}`);
-    return t.pass();
+  if (!missing) kernelTest(title, impl);
+  else if (requireKernel) test(title, (t) => t.fail(`${missing}; SWITCHYARD_REQUIRE_KERNEL=1 forbids skipping`));
+  else {
+    process.stderr.write(`skip: ${title}: ${missing}\n`);
+    test.skip(title, impl);
   }
+}
+
+oracleTest('libbpf oracle: one verdict per program, with func_info and .rodata frozen', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-libbpf-oracle-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'o.c'), source);

@@ -12,6 +12,9 @@ import { delimiter, join } from 'node:path';
 /** Tool → the Debian package that installs it (what `.ci/run` installs, and a skip names). */
 export const DEBIAN_PACKAGE = {
   clang: 'clang',
+  // clang 18 or later, for the clang corpus's -mcpu=v4 programs (Debian 12's clang is 14).
+  'clang-19': 'clang-19',
+  cc: 'gcc',
   'llvm-objdump': 'llvm',
   bpftool: 'bpftool',
   iptables: 'iptables',

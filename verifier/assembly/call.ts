@@ -48,7 +48,7 @@ function checkCtxArg(i: i32, n: i32, r: Reg): bool {
 }
 
 /** Every packet pointer (registers and spills, all frames) becomes an unknown scalar. */
-function forgetPacketPointers(st: State): void {
+export function forgetPacketPointers(st: State): void {
   for (let f = 0; f < st.depth; f++) {
     const fr = st.frame(f);
     for (let r = 0; r < 10; r++) {

@@ -5,6 +5,8 @@
 import { initAlu } from './alu';
 import { initAtomic } from './atomic';
 import { initCall } from './call';
+import { initGlobalData } from './global-data';
+import { initGlobalFuncs } from './global-funcs';
 import { errorInsn, errorMessage, resetErrors, verdict } from './errors';
 import { initHelpers } from './helpers';
 import { resetIds } from './ids';
@@ -37,7 +39,14 @@ export function begin(): void {
   resetPruneStats();
   resetIds();
   resetErrors();
+  initGlobalData();
+  initGlobalFuncs();
 }
+
+// Between begin and verify, the host passes what the object's BTF and global data add: frozen
+// map contents (.rodata) and global functions' prototypes.
+export { setMapContents } from './global-data';
+export { addGlobalFunc } from './global-funcs';
 
 /** Verifies one program; returns the verdict code (errors.ts). */
 export function verify(insns: Uint8Array, maps: Int32Array, progType: i32, attachType: i32, strictAlignment: bool): i32 {

@@ -3,8 +3,9 @@
 // references turned into indexes of the map table, line info kept for messages.
 
 import { readBpfObject } from '../runtime/format/elf-read.ts';
-import type { BpfObject, BpfProgram } from '../runtime/format/bpf-object.ts';
+import type { BpfObject, BpfProgram, BpfRelocation } from '../runtime/format/bpf-object.ts';
 import type { LineInfo, MapDesc, VerifyInput } from './input.ts';
+import { unrelocatedCalls } from './local-calls.ts';
 
 const MAP_ARRAY = 2;
 const PSEUDO_MAP_FD = 1;
@@ -53,9 +54,21 @@ export function inputsFromObject(obj: BpfObject, strictAlignment: boolean): Veri
       }
       const order: BpfProgram[] = [entry];
       const start = new Map<string, number>([[entry.name, 0]]);
+      // Relocations plus the calls clang resolved itself within a section (local-calls.ts).
+      const links = new Map<BpfProgram, BpfRelocation[]>();
+      const linksOf = (p: BpfProgram): BpfRelocation[] => {
+        let l = links.get(p);
+        if (!l) {
+          l = [...p.relocations, ...unrelocatedCalls(p, obj.programs, (m) => {
+            throw new ObjectInputError(`${obj.source}: program ${entry.name}: ${m}`);
+          })];
+          links.set(p, l);
+        }
+        return l;
+      };
       let slots = entry.insns.length / 8;
       for (let i = 0; i < order.length; i++) {
-        for (const r of order[i]!.relocations) {
+        for (const r of linksOf(order[i]!)) {
           if (r.kind === 'extern') throw new ObjectInputError(`${obj.source}: program ${entry.name}: extern symbol ${r.symbol} cannot be resolved`);
           if ((r.kind === 'call' || r.kind === 'func') && !start.has(r.function)) {
             const fn = byName.get(r.function);
@@ -72,7 +85,7 @@ export function inputsFromObject(obj: BpfObject, strictAlignment: boolean): Veri
       for (const p of order) {
         const base = start.get(p.name)!;
         insns.set(p.insns, base * 8);
-        for (const r of p.relocations) {
+        for (const r of linksOf(p)) {
           const at = (base + r.insn) * 8;
           if (r.kind === 'map') {
             const idx = mapIndex.get(r.map);

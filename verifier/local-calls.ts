@@ -5,8 +5,6 @@
 
 import type { BpfProgram, BpfRelocation } from '../runtime/format/bpf-object.ts';
 
-type CallRelocation = Extract<BpfRelocation, { kind: 'call' }>;
-
 const CALL = 0x85;
 const PSEUDO_CALL = 1;
 
@@ -14,10 +12,10 @@ const PSEUDO_CALL = 1;
  * The unrelocated local calls of `p` that leave it, as call relocations. A call whose target is
  * inside `p` itself needs no linking (the function is copied whole) and is not listed.
  */
-export function unrelocatedCalls(p: BpfProgram, programs: readonly BpfProgram[], fail: (message: string) => never): CallRelocation[] {
+export function unrelocatedCalls(p: BpfProgram, programs: readonly BpfProgram[], fail: (message: string) => never): BpfRelocation[] {
   const relocated = new Set(p.relocations.map((r) => r.insn));
   const view = new DataView(p.insns.buffer, p.insns.byteOffset, p.insns.byteLength);
-  const calls: CallRelocation[] = [];
+  const calls: BpfRelocation[] = [];
   for (let insn = 0; insn * 8 < p.insns.length; insn++) {
     const at = insn * 8;
     if (p.insns[at] !== CALL || p.insns[at + 1]! >> 4 !== PSEUDO_CALL || relocated.has(insn)) continue;

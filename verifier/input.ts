@@ -38,4 +38,6 @@ export interface VerifyInput {
   /** BPF_F_STRICT_ALIGNMENT: packet accesses must be aligned as if NET_IP_ALIGN were 2. */
   strictAlignment: boolean;
   lineInfo?: LineInfo[];
+  /** The object's `license` string; GPL-only helpers need a GPL-compatible one. Absent: "GPL". */
+  license?: string;
 }

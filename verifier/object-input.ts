@@ -113,6 +113,7 @@ export function inputsFromObject(obj: BpfObject, strictAlignment: boolean): Veri
         maps,
         strictAlignment,
         lineInfo,
+        license: obj.license,
       };
     });
 }

@@ -6,6 +6,7 @@ import { instantiateSync, type ASUtil } from '@assemblyscript/loader';
 import { readFileSync } from 'node:fs';
 import { builtWasmPath, ensureBuilt, debugWasmPath } from './build.ts';
 import type { VerifyInput } from './input.ts';
+import { isGplCompatible } from './license.ts';
 import { lineAt, VerdictCode, type Verdict } from './verdict.ts';
 
 /** A wasm global as the loader hands it out. */
@@ -18,6 +19,7 @@ interface Exports extends Record<string, unknown> {
   Int32Array_ID: Global;
   MAP_FIELDS: Global;
   begin(): void;
+  setLicense(gpl: number): void;
   verify(insns: number, maps: number, progType: number, attachType: number, strict: number): number;
   resultInsn(): number;
   resultMessage(): number;
@@ -44,6 +46,7 @@ export class WasmVerifier {
       return fail(input, 'malformed', `program of ${input.insns.length} bytes: not a multiple of 8`);
     }
     x.begin();
+    x.setLicense(isGplCompatible(input.license) ? 1 : 0);
     const fields = Number(x.MAP_FIELDS.value);
     const table = new Int32Array(input.maps.length * fields);
     input.maps.forEach((m, k) => {

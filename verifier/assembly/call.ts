@@ -3,7 +3,8 @@
 
 import { fail, R, UNSUPPORTED } from './errors';
 import { A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
-  A_SIZE_OR_ZERO, A_VALUE, RET_MAP_VALUE_OR_NULL, RET_VOID, helperAvailable, proto } from './helpers';
+  A_SIZE_OR_ZERO, A_VALUE, RET_MAP_VALUE_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, proto } from './helpers';
+import { gplCompatible } from './license';
 import { newId } from './ids';
 import { MAX_VAR_OFF, checkHelperMem } from './memory';
 import { prog, MAP_ARRAY, MAP_PERCPU_ARRAY } from './program';
@@ -35,10 +36,6 @@ function constArrayKey(st: State, key: Reg, map: i32): bool {
   return spilled.v < <u64>(<u32>m.maxEntries);
 }
 
-function helperName(id: i32): string {
-  const p = proto(id);
-  return p ? p.name + '#' + id.toString() : 'unknown#' + id.toString();
-}
 
 function checkCtxArg(i: i32, n: i32, r: Reg): bool {
   if (r.type != PTR_TO_CTX) return fail(i, R(n) + ' type=' + typeName(r.type) + ' expected=ctx');
@@ -66,11 +63,12 @@ function forgetPacketPointers(st: State): void {
 export function doHelperCall(st: State, i: i32): bool {
   const id = unchecked(prog.imm[i]);
   if (!helperAvailable(id)) {
-    if (proto(id)) return fail(i, 'program of this type cannot use helper ' + helperName(id));
-    return fail(i, 'invalid func unknown#' + id.toString());
+    if (helperKnown(id)) return fail(i, 'program of this type cannot use helper ' + helperName(id));
+    return fail(i, 'invalid func ' + helperName(id));
   }
+  if (helperGplOnly(id) && !gplCompatible) return fail(i, 'cannot call GPL-restricted function from non-GPL compatible program');
   const p = proto(id);
-  if (!p) return fail(i, 'helper #' + id.toString() + ' is not modelled by this verifier', UNSUPPORTED);
+  if (!p) return fail(i, helperName(id) + ' is not modelled by this verifier', UNSUPPORTED);
   let map: i32 = -1;
   let knownPresent = false;
   let memReg: i32 = 0;

@@ -85,12 +85,16 @@ export function initHelpers(): void {
   def(new Proto(2, 'bpf_map_update_elem', RET_INT, A_MAP, A_KEY, A_VALUE, A_ANY, A_NONE, false, UPDATE_MAPS));
   def(new Proto(3, 'bpf_map_delete_elem', RET_INT, A_MAP, A_KEY, A_NONE, A_NONE, A_NONE, false, DELETE_MAPS));
   def(new Proto(5, 'bpf_ktime_get_ns', RET_INT));
+  def(new Proto(6, 'bpf_trace_printk', RET_INT, A_MEM_RO, A_SIZE));
   def(new Proto(7, 'bpf_get_prandom_u32', RET_INT));
   def(new Proto(8, 'bpf_get_smp_processor_id', RET_INT));
   def(new Proto(9, 'bpf_skb_store_bytes', RET_INT, A_CTX, A_ANY, A_MEM_RO, A_SIZE, A_ANY, true));
   def(new Proto(10, 'bpf_l3_csum_replace', RET_INT, A_CTX, A_ANY, A_ANY, A_ANY, A_ANY, true));
   def(new Proto(11, 'bpf_l4_csum_replace', RET_INT, A_CTX, A_ANY, A_ANY, A_ANY, A_ANY, true));
   def(new Proto(12, 'bpf_tail_call', RET_VOID, A_CTX, A_MAP, A_ANY, A_NONE, A_NONE, false, bit(3)));
+  def(new Proto(14, 'bpf_get_current_pid_tgid', RET_INT));
+  def(new Proto(15, 'bpf_get_current_uid_gid', RET_INT));
+  def(new Proto(16, 'bpf_get_current_comm', RET_INT, A_MEM_UNINIT, A_SIZE));
   def(new Proto(23, 'bpf_redirect', RET_INT, A_ANY, A_ANY));
   def(new Proto(26, 'bpf_skb_load_bytes', RET_INT, A_CTX, A_ANY, A_MEM_UNINIT, A_SIZE));
   def(new Proto(28, 'bpf_csum_diff', RET_INT, A_MEM_RO_OR_NULL, A_SIZE_OR_ZERO, A_MEM_RO_OR_NULL, A_SIZE_OR_ZERO, A_ANY));
@@ -103,9 +107,11 @@ export function initHelpers(): void {
   def(new Proto(65, 'bpf_xdp_adjust_tail', RET_INT, A_CTX, A_ANY, A_NONE, A_NONE, A_NONE, true));
   def(new Proto(69, 'bpf_fib_lookup', RET_INT, A_CTX, A_MEM_RW, A_SIZE, A_ANY));
   def(new Proto(118, 'bpf_jiffies64', RET_INT));
+  def(new Proto(125, 'bpf_ktime_get_boot_ns', RET_INT));
   def(new Proto(122, 'bpf_get_netns_cookie', RET_INT, A_CTX_OR_NULL));
   def(new Proto(152, 'bpf_redirect_neigh', RET_INT, A_ANY, A_MEM_RO_OR_NULL, A_SIZE_OR_ZERO, A_ANY));
   def(new Proto(155, 'bpf_redirect_peer', RET_INT, A_ANY, A_ANY));
+  def(new Proto(160, 'bpf_ktime_get_coarse_ns', RET_INT));
   // cgroup hooks: the errno a refused call returns (the socket LB's ECONNREFUSED, EADDRINUSE).
   def(new Proto(186, 'bpf_get_retval', RET_INT));
   def(new Proto(187, 'bpf_set_retval', RET_INT, A_ANY));
@@ -114,6 +120,23 @@ export function initHelpers(): void {
 /** The prototype of helper `id`, or null when it is not modelled. */
 export function proto(id: i32): Proto | null {
   return id >= 0 && id < protos.length ? protos[id] : null;
+}
+
+/** `bpf_spin_lock#93`, as the kernel names a helper in its messages; `unknown#N` past the known ids. */
+export function helperName(id: i32): string {
+  const name = id >= 0 && id < H.NAMES.length ? unchecked(H.NAMES[id]) : '';
+  return (name.length ? name : 'unknown') + '#' + id.toString();
+}
+
+/** Whether the kernel knows helper `id` at all (it names it). */
+export function helperKnown(id: i32): bool {
+  return id > 0 && id < H.NAMES.length && unchecked(H.NAMES[id]).length > 0;
+}
+
+/** Whether helper `id` is GPL-only (observed on the kernel, helper-tables.ts). */
+export function helperGplOnly(id: i32): bool {
+  if (id <= 0 || (id >> 5) >= H.GPL_ONLY.length) return false;
+  return (unchecked(H.GPL_ONLY[id >> 5]) & (<u32>1 << <u32>(id & 31))) != 0;
 }
 
 /** Whether the program's type may call helper `id` (observed on the kernel, helper-tables.ts). */

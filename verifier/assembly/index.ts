@@ -9,6 +9,7 @@ import { errorInsn, errorMessage, resetErrors, verdict } from './errors';
 import { initHelpers } from './helpers';
 import { resetIds } from './ids';
 import { initJump } from './jump';
+import { setGplCompatible } from './license';
 import { initMemory } from './memory';
 import { MapInfo, Program, setProgram } from './program';
 import { initIdMap, peakStates, resetPruneStats, totalStates } from './prune';
@@ -37,6 +38,12 @@ export function begin(): void {
   resetPruneStats();
   resetIds();
   resetErrors();
+  setGplCompatible(true);
+}
+
+/** After begin, before verify: whether the program's license is GPL-compatible (default yes). */
+export function setLicense(gpl: bool): void {
+  setGplCompatible(gpl);
 }
 
 /** Verifies one program; returns the verdict code (errors.ts). */

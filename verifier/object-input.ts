@@ -6,6 +6,7 @@ import { readBpfObject } from '../runtime/format/elf-read.ts';
 import type { BpfObject, BpfProgram, BpfRelocation } from '../runtime/format/bpf-object.ts';
 import type { LineInfo, MapDesc, VerifyInput } from './input.ts';
 import { unrelocatedCalls } from './local-calls.ts';
+import { mapValueFields } from './map-fields.ts';
 
 const MAP_ARRAY = 2;
 const PSEUDO_MAP_FD = 1;
@@ -30,7 +31,8 @@ function mapTable(obj: BpfObject): { maps: MapDesc[]; mapIndex: Map<string, numb
       maps.push({ name: m.inner.name, type: m.inner.type, keySize: m.inner.keySize, valueSize: m.inner.valueSize, maxEntries: m.inner.maxEntries, flags: m.inner.flags });
     }
     mapIndex.set(m.name, maps.length);
-    maps.push({ name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, ...(inner !== undefined ? { inner } : {}) });
+    const fields = obj.btf ? mapValueFields(obj.btf.parsed, m.valueTypeId) : [];
+    maps.push({ name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, ...(inner !== undefined ? { inner } : {}), ...(fields.length ? { fields } : {}) });
   }
   const dataIndex = new Map<string, number>();
   for (const d of obj.data) {

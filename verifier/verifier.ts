@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { builtWasmPath, ensureBuilt, debugWasmPath } from './build.ts';
 import type { VerifyInput } from './input.ts';
 import { isGplCompatible } from './license.ts';
+import { fieldKinds } from './map-fields.ts';
 import { lineAt, VerdictCode, type Verdict } from './verdict.ts';
 
 /** A wasm global as the loader hands it out. */
@@ -20,6 +21,7 @@ interface Exports extends Record<string, unknown> {
   MAP_FIELDS: Global;
   begin(): void;
   setLicense(gpl: number): void;
+  addMapField(map: number, kind: number, offset: number, size: number): void;
   verify(insns: number, maps: number, progType: number, attachType: number, strict: number): number;
   resultInsn(): number;
   resultMessage(): number;
@@ -47,6 +49,9 @@ export class WasmVerifier {
     }
     x.begin();
     x.setLicense(isGplCompatible(input.license) ? 1 : 0);
+    input.maps.forEach((m, k) => {
+      for (const f of m.fields ?? []) x.addMapField(k, fieldKinds[f.kind], f.offset, f.size);
+    });
     const fields = Number(x.MAP_FIELDS.value);
     const table = new Int32Array(input.maps.length * fields);
     input.maps.forEach((m, k) => {

@@ -3,8 +3,10 @@
 
 import { fail, R, UNSUPPORTED } from './errors';
 import { A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
-  A_SIZE_OR_ZERO, A_VALUE, RET_MAP_VALUE_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, proto } from './helpers';
+  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_VALUE, RET_MAP_VALUE_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, proto } from './helpers';
 import { gplCompatible } from './license';
+import { checkCallWhileLocked, checkExitUnlocked, checkLocalCallWhileLocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
+import { spinLockOffset } from './special-fields';
 import { newId } from './ids';
 import { MAX_VAR_OFF, checkHelperMem } from './memory';
 import { prog, MAP_ARRAY, MAP_PERCPU_ARRAY } from './program';
@@ -62,6 +64,7 @@ function forgetPacketPointers(st: State): void {
 /** A helper call at i: arguments against the prototype, then r0 set and r1-r5 clobbered. */
 export function doHelperCall(st: State, i: i32): bool {
   const id = unchecked(prog.imm[i]);
+  if (!checkCallWhileLocked(st, i, id)) return false;
   if (!helperAvailable(id)) {
     if (helperKnown(id)) return fail(i, 'program of this type cannot use helper ' + helperName(id));
     return fail(i, 'invalid func ' + helperName(id));
@@ -101,6 +104,8 @@ export function doHelperCall(st: State, i: i32): bool {
       if (r.type == SCALAR && !(kind == A_MEM_RO_OR_NULL && r.isZero())) {
         return fail(i, R(n) + ' type=scalar expected=fp, pkt, pkt_meta, map_key, map_value');
       }
+    } else if (kind == A_SPIN_LOCK) {
+      if (!doSpinLock(st, i, id == FUNC_SPIN_LOCK)) return false;
     } else if (kind == A_SIZE || kind == A_SIZE_OR_ZERO) {
       if (!checkSizeArg(st, i, n, r, kind == A_SIZE_OR_ZERO, memReg, memKind)) return false;
     }
@@ -111,7 +116,7 @@ export function doHelperCall(st: State, i: i32): bool {
   else if (p.ret == RET_MAP_VALUE_OR_NULL) {
     r0.markPointer(knownPresent ? PTR_TO_MAP_VALUE : PTR_TO_MAP_VALUE_OR_NULL);
     r0.map = map;
-    if (!knownPresent) r0.id = newId();
+    if (!knownPresent || spinLockOffset(map) >= 0) r0.id = newId();
   } else r0.markUnknown();
   for (let n = 1; n <= 5; n++) st.reg(n).markNotInit();
   return true;
@@ -141,6 +146,7 @@ function checkSizeArg(st: State, i: i32, n: i32, r: Reg, zeroOk: bool, memReg: i
 
 /** A BPF-to-BPF call at i into the function starting at `target`, subprogram `subprog`. */
 export function doLocalCall(st: State, i: i32, target: i32, subprog: i32): bool {
+  if (!checkLocalCallWhileLocked(st, i)) return false;
   if (st.depth >= MAX_FRAMES) {
     return fail(i, 'the call stack of ' + (st.depth + 1).toString() + ' frames is too deep !');
   }
@@ -172,6 +178,7 @@ export function doExit(st: State, i: i32): i32 {
     st.pc = callsite + 1;
     return EXIT_RETURNED;
   }
+  if (!checkExitUnlocked(st, i)) return EXIT_ERROR;
   if (st.refs.length) {
     fail(i, 'Unreleased reference id=' + st.refs[0].toString());
     return EXIT_ERROR;

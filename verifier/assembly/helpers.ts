@@ -36,6 +36,8 @@ export const A_MEM_RW: u8 = 10;
 export const A_SIZE: u8 = 11;
 /** A size for the previous argument, known bounds, zero allowed. */
 export const A_SIZE_OR_ZERO: u8 = 12;
+/** A map value's bpf_spin_lock (spin-lock.ts). */
+export const A_SPIN_LOCK: u8 = 13;
 
 /** Return kinds. */
 export const RET_INT: u8 = 0;
@@ -106,6 +108,8 @@ export function initHelpers(): void {
   def(new Proto(54, 'bpf_xdp_adjust_meta', RET_INT, A_CTX, A_ANY, A_NONE, A_NONE, A_NONE, true));
   def(new Proto(65, 'bpf_xdp_adjust_tail', RET_INT, A_CTX, A_ANY, A_NONE, A_NONE, A_NONE, true));
   def(new Proto(69, 'bpf_fib_lookup', RET_INT, A_CTX, A_MEM_RW, A_SIZE, A_ANY));
+  def(new Proto(93, 'bpf_spin_lock', RET_VOID, A_SPIN_LOCK));
+  def(new Proto(94, 'bpf_spin_unlock', RET_VOID, A_SPIN_LOCK));
   def(new Proto(118, 'bpf_jiffies64', RET_INT));
   def(new Proto(125, 'bpf_ktime_get_boot_ns', RET_INT));
   def(new Proto(122, 'bpf_get_netns_cookie', RET_INT, A_CTX_OR_NULL));

@@ -10,6 +10,7 @@ import { initHelpers } from './helpers';
 import { resetIds } from './ids';
 import { initJump } from './jump';
 import { setGplCompatible } from './license';
+import { addSpecialField, initSpecialFields } from './special-fields';
 import { initMemory } from './memory';
 import { MapInfo, Program, setProgram } from './program';
 import { initIdMap, peakStates, resetPruneStats, totalStates } from './prune';
@@ -39,6 +40,12 @@ export function begin(): void {
   resetIds();
   resetErrors();
   setGplCompatible(true);
+  initSpecialFields();
+}
+
+/** After begin, before verify: a special field (special-fields.ts kinds) of map `map`'s value. */
+export function addMapField(map: i32, kind: i32, offset: i32, size: i32): void {
+  addSpecialField(map, kind, offset, size);
 }
 
 /** After begin, before verify: whether the program's license is GPL-compatible (default yes). */

@@ -2,6 +2,7 @@
 // scalar bounds (branch.ts, shared with linked copies), null checks on _or_null pointers, and
 // packet ranges from comparing packet pointers with data_end (or data, for metadata).
 
+import { valueNamesLock } from './spin-lock';
 import { JSET_NOT, negate, refineScalars, taken32, taken64 } from './branch';
 import { fail, R } from './errors';
 import { CLS_JMP32, JMP_JEQ, JMP_JGE, JMP_JGT, JMP_JLE, JMP_JLT, JMP_JNE, SRC_X, classOf, opOf, srcOf } from './opcode';
@@ -163,7 +164,7 @@ function settleOne(reg: Reg, id: u32, isNull: bool): void {
   const outer = reg.map;
   reg.type = nonNull(reg.type);
   if (reg.type == PTR_TO_MAP_VALUE) {
-    reg.id = 0;
+    if (!valueNamesLock(reg)) reg.id = 0;
     if (outer >= 0) {
       const mt = prog.maps[outer].type;
       if (mt == MAP_ARRAY_OF_MAPS || mt == MAP_HASH_OF_MAPS) {

@@ -13,6 +13,7 @@ import {
 } from './reg';
 import { newId } from './ids';
 import { BAD_OFFSET, frameOf, rangeHi, stackOffset, stackRange, stackRead, stackReadVar, stackTouch, stackWrite } from './stack';
+import { checkSpecialFields } from './special-fields';
 import { State } from './state';
 
 /** Variable offsets past this are "unbounded" (the kernel's BPF_MAX_VAR_OFF). */
@@ -35,6 +36,7 @@ export function checkRegion(insn: i32, regno: i32, reg: Reg, off: i32, size: i32
   if (hi < 0 || hi + <i64>size > <i64>limit) {
     return fail(insn, 'invalid access to ' + what + ', value_size=' + limit.toString() + ' off=' + hi.toString() + ' size=' + size.toString());
   }
+  if (reg.type == PTR_TO_MAP_VALUE) return checkSpecialFields(insn, reg, off, size);
   return true;
 }
 

@@ -230,7 +230,9 @@ function regSafe(o: Reg, c: Reg, exact: bool, precise: bool = true): bool {
   const t = o.type;
   if (isPacket(t)) return c.range >= o.range && idsMatch(o.id, c.id);
   if (isOrNull(t)) return idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
-  if (t == PTR_TO_CTX || t == PTR_TO_STACK || t == PTR_TO_MAP_VALUE || t == CONST_PTR_TO_MAP || t == PTR_TO_PACKET_END ||
+  // Map values keep their lookup's id where the value has a spin lock: which lock it is.
+  if (t == PTR_TO_MAP_VALUE) return idsMatch(o.id, c.id);
+  if (t == PTR_TO_CTX || t == PTR_TO_STACK || t == CONST_PTR_TO_MAP || t == PTR_TO_PACKET_END ||
       t == PTR_TO_MAP_KEY) {
     return true;
   }
@@ -326,6 +328,7 @@ export function statesSafe(old: State, cur: State, insn: i32, exact: bool): bool
   if (old.refs.length != cur.refs.length) return false;
   idCount = 0;
   for (let k = 0; k < old.refs.length; k++) if (!idsMatch(old.refs[k], cur.refs[k])) return false;
+  if (old.lockMap != cur.lockMap || !idsMatch(old.lockId, cur.lockId)) return false;
   for (let f = 0; f < old.depth; f++) {
     const ofr = old.frame(f);
     const cf = cur.frame(f);

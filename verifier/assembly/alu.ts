@@ -192,7 +192,8 @@ function doEnd(i: i32, dst: Reg, imm: i32, is64: bool, toBig: bool): bool {
 function pointerAlu(i: i32, dst: Reg, dno: i32, src: Reg, op: u8, is64: bool): bool {
   const dptr = isPointer(dst.type);
   const sptr = isPointer(src.type);
-  if (!is64) return fail(i, R(dno) + ' 32-bit pointer arithmetic prohibited');
+  // Two pointers are checked before the width: pointer minus pointer is a number in 32 bits too
+  // (clang's `w2 -= w1` for data_end - data).
   if (dptr && sptr) {
     if (op == ALU_SUB) {
       dst.markUnknown();
@@ -200,6 +201,7 @@ function pointerAlu(i: i32, dst: Reg, dno: i32, src: Reg, op: u8, is64: bool): b
     }
     return fail(i, R(dno) + ' pointer ' + opName(op) + ' pointer prohibited');
   }
+  if (!is64) return fail(i, R(dno) + ' 32-bit pointer arithmetic prohibited');
   if (!dptr && op == ALU_SUB) return fail(i, R(dno) + ' tried to subtract pointer from scalar');
   if (op != ALU_ADD && op != ALU_SUB) {
     if (op == ALU_AND || op == ALU_OR || op == ALU_XOR) {

@@ -3,10 +3,14 @@
 
 import { fail, R, UNSUPPORTED } from './errors';
 import { A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
-  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_VALUE, RET_MAP_VALUE_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, proto } from './helpers';
+  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE, RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, proto } from './helpers';
 import { gplCompatible } from './license';
 import { checkCallWhileLocked, checkExitUnlocked, checkLocalCallWhileLocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
 import { spinLockOffset } from './special-fields';
+import { checkNoReferences } from './references';
+import { checkReserveSize, releaseRecord, reserveResult } from './ringbuf';
+
+const FUNC_TAIL_CALL: i32 = 12;
 import { newId } from './ids';
 import { MAX_VAR_OFF, checkHelperMem } from './memory';
 import { prog, MAP_ARRAY, MAP_PERCPU_ARRAY } from './program';
@@ -76,6 +80,8 @@ export function doHelperCall(st: State, i: i32): bool {
   let knownPresent = false;
   let memReg: i32 = 0;
   let memKind: u8 = A_NONE;
+  let reserveSize: i32 = 0;
+  if (id == FUNC_TAIL_CALL && !checkNoReferences(st, i, 'tail_call')) return false;
   for (let n = 1; n <= 5; n++) {
     const kind = p.arg(n);
     if (kind == A_NONE) break;
@@ -104,6 +110,11 @@ export function doHelperCall(st: State, i: i32): bool {
       if (r.type == SCALAR && !(kind == A_MEM_RO_OR_NULL && r.isZero())) {
         return fail(i, R(n) + ' type=scalar expected=fp, pkt, pkt_meta, map_key, map_value');
       }
+    } else if (kind == A_RESERVE_SIZE) {
+      if (!checkReserveSize(i, n, r)) return false;
+      reserveSize = <i32>r.v;
+    } else if (kind == A_RECORD_RELEASE) {
+      if (!releaseRecord(st, i, n)) return false;
     } else if (kind == A_SPIN_LOCK) {
       if (!doSpinLock(st, i, id == FUNC_SPIN_LOCK)) return false;
     } else if (kind == A_SIZE || kind == A_SIZE_OR_ZERO) {
@@ -117,7 +128,8 @@ export function doHelperCall(st: State, i: i32): bool {
     r0.markPointer(knownPresent ? PTR_TO_MAP_VALUE : PTR_TO_MAP_VALUE_OR_NULL);
     r0.map = map;
     if (!knownPresent || spinLockOffset(map) >= 0) r0.id = newId();
-  } else r0.markUnknown();
+  } else if (p.ret == RET_RINGBUF_MEM_OR_NULL) reserveResult(st, reserveSize);
+  else r0.markUnknown();
   for (let n = 1; n <= 5; n++) st.reg(n).markNotInit();
   return true;
 }
@@ -179,10 +191,7 @@ export function doExit(st: State, i: i32): i32 {
     return EXIT_RETURNED;
   }
   if (!checkExitUnlocked(st, i)) return EXIT_ERROR;
-  if (st.refs.length) {
-    fail(i, 'Unreleased reference id=' + st.refs[0].toString());
-    return EXIT_ERROR;
-  }
+  if (!checkNoReferences(st, i, 'BPF_EXIT instruction in main prog')) return EXIT_ERROR;
   return checkReturn(i, st.reg(0)) ? EXIT_PROGRAM_DONE : EXIT_ERROR;
 }
 

@@ -38,11 +38,17 @@ export const A_SIZE: u8 = 11;
 export const A_SIZE_OR_ZERO: u8 = 12;
 /** A map value's bpf_spin_lock (spin-lock.ts). */
 export const A_SPIN_LOCK: u8 = 13;
+/** bpf_ringbuf_reserve's size: a known constant (ringbuf.ts). */
+export const A_RESERVE_SIZE: u8 = 14;
+/** A reserved ring buffer record, released by the call (ringbuf.ts). */
+export const A_RECORD_RELEASE: u8 = 15;
 
 /** Return kinds. */
 export const RET_INT: u8 = 0;
 export const RET_VOID: u8 = 1;
 export const RET_MAP_VALUE_OR_NULL: u8 = 2;
+/** A ring buffer record of the reserved size, or NULL; an acquired reference. */
+export const RET_RINGBUF_MEM_OR_NULL: u8 = 3;
 
 export class Proto {
   constructor(
@@ -73,6 +79,7 @@ const LOOKUP_MAPS: u32 = bit(1) | bit(2) | bit(5) | bit(6) | bit(9) | bit(10) | 
 const UPDATE_MAPS: u32 = bit(1) | bit(2) | bit(5) | bit(6) | bit(9) | bit(10) | bit(11);
 const DELETE_MAPS: u32 = bit(1) | bit(5) | bit(9) | bit(10) | bit(11);
 const REDIRECT_MAPS: u32 = bit(14) | bit(16) | bit(17) | bit(25);
+const RINGBUF_MAPS: u32 = bit(27);
 
 let protos: Array<Proto | null> = changetype<Array<Proto | null>>(0);
 
@@ -113,6 +120,11 @@ export function initHelpers(): void {
   def(new Proto(118, 'bpf_jiffies64', RET_INT));
   def(new Proto(125, 'bpf_ktime_get_boot_ns', RET_INT));
   def(new Proto(122, 'bpf_get_netns_cookie', RET_INT, A_CTX_OR_NULL));
+  def(new Proto(130, 'bpf_ringbuf_output', RET_INT, A_MAP, A_MEM_RO, A_SIZE_OR_ZERO, A_ANY, A_NONE, false, RINGBUF_MAPS));
+  def(new Proto(131, 'bpf_ringbuf_reserve', RET_RINGBUF_MEM_OR_NULL, A_MAP, A_RESERVE_SIZE, A_ANY, A_NONE, A_NONE, false, RINGBUF_MAPS));
+  def(new Proto(132, 'bpf_ringbuf_submit', RET_VOID, A_RECORD_RELEASE, A_ANY));
+  def(new Proto(133, 'bpf_ringbuf_discard', RET_VOID, A_RECORD_RELEASE, A_ANY));
+  def(new Proto(134, 'bpf_ringbuf_query', RET_INT, A_MAP, A_ANY, A_NONE, A_NONE, A_NONE, false, RINGBUF_MAPS));
   def(new Proto(152, 'bpf_redirect_neigh', RET_INT, A_ANY, A_MEM_RO_OR_NULL, A_SIZE_OR_ZERO, A_ANY));
   def(new Proto(155, 'bpf_redirect_peer', RET_INT, A_ANY, A_ANY));
   def(new Proto(160, 'bpf_ktime_get_coarse_ns', RET_INT));

@@ -9,7 +9,7 @@ import { truncateTo, syncBounds } from './bounds';
 import { prog } from './program';
 import {
   Reg, NOT_INIT, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_STACK, PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, SCALAR, isPacket, typeName,
-  S64_MIN, PTR_TO_MAP_KEY, isPointer, isOrNull,
+  S64_MIN, PTR_TO_MAP_KEY, PTR_TO_MEM, isPointer, isOrNull,
 } from './reg';
 import { newId } from './ids';
 import { BAD_OFFSET, frameOf, rangeHi, stackOffset, stackRange, stackRead, stackReadVar, stackTouch, stackWrite } from './stack';
@@ -26,15 +26,17 @@ export function checkRegion(insn: i32, regno: i32, reg: Reg, off: i32, size: i32
     return fail(insn, R(regno) + ' min value is negative, either use unsigned index or do a if (index >=0) check.');
   }
   const lo = fixed + reg.smin;
+  // The kernel says mem_size for memory of a known size, value_size for map values and keys.
+  const sizeName = what == 'memory' ? ', mem_size=' : ', value_size=';
   if (lo < 0 || lo + <i64>size > <i64>limit) {
-    return fail(insn, 'invalid access to ' + what + ', value_size=' + limit.toString() + ' off=' + lo.toString() + ' size=' + size.toString());
+    return fail(insn, 'invalid access to ' + what + sizeName + limit.toString() + ' off=' + lo.toString() + ' size=' + size.toString());
   }
   if (reg.umax >= <u64>MAX_VAR_OFF) {
     return fail(insn, R(regno) + ' unbounded memory access, make sure to bounds check any such access');
   }
   const hi = fixed + <i64>reg.umax;
   if (hi < 0 || hi + <i64>size > <i64>limit) {
-    return fail(insn, 'invalid access to ' + what + ', value_size=' + limit.toString() + ' off=' + hi.toString() + ' size=' + size.toString());
+    return fail(insn, 'invalid access to ' + what + sizeName + limit.toString() + ' off=' + hi.toString() + ' size=' + size.toString());
   }
   if (reg.type == PTR_TO_MAP_VALUE) return checkSpecialFields(insn, reg, off, size);
   return true;
@@ -135,6 +137,11 @@ export function checkLoad(st: State, insn: i32, dstno: i32, baseno: i32, off: i3
     loadedScalar(dst, size, signExtend);
     return true;
   }
+  if (t == PTR_TO_MEM) {
+    if (!checkRegion(insn, baseno, base, off, size, base.range, 'memory')) return false;
+    loadedScalar(dst, size, signExtend);
+    return true;
+  }
   if (isPacket(t)) {
     if (!checkPacket(insn, baseno, base, off, size, false)) return false;
     loadedScalar(dst, size, signExtend);
@@ -210,6 +217,7 @@ export function checkStore(st: State, insn: i32, baseno: i32, off: i32, size: i3
     const m = prog.maps[base.map];
     return checkRegion(insn, baseno, base, off, size, m.valueSize, 'map value');
   }
+  if (t == PTR_TO_MEM) return checkRegion(insn, baseno, base, off, size, base.range, 'memory');
   if (isPacket(t)) return checkPacket(insn, baseno, base, off, size, true);
   if (t == PTR_TO_CTX) return checkCtx(insn, baseno, base, off, size, srcno >= 0 ? ACC_STX : ACC_ST);
   if (t == PTR_TO_SOCKET || t == PTR_TO_SOCK_COMMON) return checkSock(insn, baseno, base, off, size, true);
@@ -243,5 +251,6 @@ export function checkHelperMem(st: State, insn: i32, regno: i32, size: i32, writ
     return checkRegion(insn, regno, reg, 0, size, prog.maps[reg.map].keySize, 'map key');
   }
   if (isPacket(t)) return checkPacket(insn, regno, reg, 0, size, write);
+  if (t == PTR_TO_MEM) return checkRegion(insn, regno, reg, 0, size, reg.range, 'memory');
   return fail(insn, R(regno) + ' type=' + typeName(t) + ' expected=fp, pkt, pkt_meta, map_key, map_value');
 }

@@ -7,7 +7,7 @@ import { Cfg } from './cfg';
 import { fail } from './errors';
 import {
   Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_STACK, isOrNull, isPacket, PTR_TO_PACKET_END,
-  PTR_TO_MAP_KEY,
+  PTR_TO_MAP_KEY, PTR_TO_MEM,
 } from './reg';
 import { Frame, State, STACK_SIZE, STACK_SPILL, STACK_ZERO, cloneState } from './state';
 import { tnumIn } from './tnum';
@@ -232,6 +232,7 @@ function regSafe(o: Reg, c: Reg, exact: bool, precise: bool = true): bool {
   if (isOrNull(t)) return idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
   // Map values keep their lookup's id where the value has a spin lock: which lock it is.
   if (t == PTR_TO_MAP_VALUE) return idsMatch(o.id, c.id);
+  if (t == PTR_TO_MEM) return o.range == c.range && idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
   if (t == PTR_TO_CTX || t == PTR_TO_STACK || t == CONST_PTR_TO_MAP || t == PTR_TO_PACKET_END ||
       t == PTR_TO_MAP_KEY) {
     return true;

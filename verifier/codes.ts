@@ -12,6 +12,7 @@ export const codes = defineCodes({
   SY5004: { severity: 'error', title: 'the program uses something the WebAssembly verifier does not model' },
   SY5010: { severity: 'error', title: 'cannot read a BPF object' },
   SY5011: { severity: 'warning', title: 'the kernel verifier and the WebAssembly verifier disagree' },
+  SY5012: { severity: 'error', title: 'cannot load an object into the kernel with libbpf (verify --kernel)' },
 });
 
 const byKind = {

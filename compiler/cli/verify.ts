@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
 import { codes, verdictDiagnostic } from '../../verifier/codes.ts';
 import type { VerifyInput } from '../../verifier/input.ts';
+import type { KernelVerdict } from '../../verifier/kernel.ts';
 import { inputsFromElf } from '../../verifier/object-input.ts';
 import { formatVerdict, type Verdict } from '../../verifier/verdict.ts';
 import { loadVerifier } from '../../verifier/verifier.ts';
@@ -58,7 +59,9 @@ directory: every *.o below it. Each entry program is verified as the kernel woul
 with its maps, its subprograms and its program and attach type from the section name. Objects
 under a generated cluster directory (one with manifest.json) are checked with strict alignment,
 as Switchyard loads them; --strict-alignment asks for it everywhere. --kernel also loads each
-program into this kernel (needs CAP_BPF) and prints both verdicts side by side. Refusals print as
+program into this kernel through libbpf, as a user's loader would (BTF and func_info, .rodata
+frozen, the object's license; needs CAP_BPF, gcc and libbpf-dev to build the loader at first
+use), and prints both verdicts side by side. Refusals print as
 diagnostics at the source line of the failing instruction when the object has line info.
 Exit code 0 when every program passes, 1 when one is refused, 2 when an object cannot be read.`,
   options: [
@@ -78,7 +81,16 @@ Exit code 0 when every program passes, 1 when one is refused, 2 when an object c
       if (typeof t === 'string') diags.push({ code: codes.SY5010.code, severity: 'error', message: t });
       else all.push(...t);
     }
-    const kernel = withKernel ? await import('../../verifier/kernel.ts') : undefined;
+    // The kernel sees each object as a user's libbpf load would (BTF, func_info, .rodata frozen,
+    // the object's license): the side-by-side verdict means what that load means.
+    const oracle = withKernel ? await import('../../verifier/libbpf-oracle.ts') : undefined;
+    if (oracle) {
+      const why = oracle.libbpfOracleUnavailableReason();
+      if (why) {
+        io.stderr.write(`${formatDiagnostic({ code: codes.SY5012.code, severity: 'error', message: why })}\n`);
+        return EXIT.error;
+      }
+    }
     const v = await loadVerifier();
     const rows: Row[] = [];
     for (const t of all) {
@@ -89,11 +101,19 @@ Exit code 0 when every program passes, 1 when one is refused, 2 when an object c
         diags.push({ code: codes.SY5010.code, severity: 'error', message: `${t.label}: ${(e as Error).message}`, notes: ['is it a BPF ELF object (clang -target bpf)?'] });
         continue;
       }
+      let kernelVerdicts: Map<string, KernelVerdict> | undefined;
+      if (oracle) {
+        try {
+          kernelVerdicts = new Map(oracle.libbpfVerify(t.path, { strictAlignment: t.strict }).map((k) => [`${k.section}/${k.name}`, k]));
+        } catch (e) {
+          diags.push({ code: codes.SY5012.code, severity: 'error', message: `${t.label}: ${(e as Error).message}` });
+        }
+      }
       for (const input of inputs) {
         const verdict = v.verify(input);
         const row: Row = { object: t.label, program: input.name, strictAlignment: input.strictAlignment, verdict };
-        if (kernel) {
-          const k = kernel.kernelVerify(input);
+        const k = kernelVerdicts?.get(input.name);
+        if (k) {
           row.kernel = { accepted: k.accepted, reason: k.reason, usec: k.usec, processed: k.processed };
           if (k.accepted !== verdict.ok) {
             diags.push({
@@ -110,7 +130,7 @@ Exit code 0 when every program passes, 1 when one is refused, 2 when an object c
       }
     }
     const refused = rows.filter((r) => !r.verdict.ok).length;
-    const unreadable = diags.some((d) => d.code === codes.SY5010.code);
+    const unreadable = diags.some((d) => d.code === codes.SY5010.code || d.code === codes.SY5012.code);
     if (json) {
       io.stdout.write(JSON.stringify({ programs: rows, diagnostics: diags }, null, 2) + '\n');
     } else {

@@ -1,6 +1,7 @@
-// Alignment of memory accesses. Stack accesses are always checked (the kernel's spill tracking
-// relies on it); other pointers only under strict alignment (BPF_F_STRICT_ALIGNMENT), where
-// packet offsets count from NET_IP_ALIGN = 2, as on architectures that shift the IP header.
+// Alignment of memory accesses. Stack accesses and atomics are always checked (the kernel's
+// spill tracking relies on the first; the hardware's atomic instructions fault on the second);
+// other accesses only under strict alignment (BPF_F_STRICT_ALIGNMENT), where packet offsets count
+// from NET_IP_ALIGN = 2, as on architectures that shift the IP header.
 
 import { fail } from './errors';
 import { prog } from './program';
@@ -23,11 +24,14 @@ function describe(t: u8): string {
   return '';
 }
 
-/** Checks an access of `size` bytes at reg + off; reports and returns false when misaligned. */
-export function checkAlignment(insn: i32, reg: Reg, off: i32, size: i32): bool {
+/**
+ * Checks an access of `size` bytes at reg + off; reports and returns false when misaligned.
+ * `always` checks as under strict alignment whatever the load asked (atomics).
+ */
+export function checkAlignment(insn: i32, reg: Reg, off: i32, size: i32, always: bool = false): bool {
   if (size == 1) return true;
   const stack = reg.type == PTR_TO_STACK;
-  if (!stack && !prog.strictAlignment) return true;
+  if (!stack && !always && !prog.strictAlignment) return true;
   if (isPacket(reg.type)) {
     tnumAdd(reg.v, reg.m, <u64>(<i64>(NET_IP_ALIGN + reg.off + off)), 0);
     if (tnumAligned(rv, rm, <u64>size)) return true;

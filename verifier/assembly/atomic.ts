@@ -34,7 +34,8 @@ export function checkAtomic(st: State, i: i32): bool {
   if (base.type != PTR_TO_STACK && base.type != PTR_TO_MAP_VALUE) {
     return fail(i, 'BPF_ATOMIC stores into ' + R(d) + ' ' + typeName(base.type) + ' is not allowed');
   }
-  if (!checkAlignment(i, base, off, bytes)) return false;
+  // Checked as under strict alignment even when the load did not ask for it, as the kernel does.
+  if (!checkAlignment(i, base, off, bytes, true)) return false;
   if (base.type == PTR_TO_STACK) {
     if (!base.isConst()) return fail(i, 'variable-offset atomic stack access is not modelled by this verifier', UNSUPPORTED);
     const total = stackOffset(i, d, base, off, bytes, 'write to');

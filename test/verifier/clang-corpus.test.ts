@@ -1,0 +1,99 @@
+// The clang corpus against this kernel, loaded as libbpf loads it, and against the WebAssembly
+// verifier. Per file: the kernel's verdict is the one its header records; an accept of ours
+// where the kernel refuses fails (unsound accepts: always 0, loose and strict); a refusal of
+// ours where the kernel accepts must be listed in clang-corpus/known-false-alarms.txt, and a
+// listed file that no longer is one fails too, so the list stays true.
+
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { libbpfOracleUnavailableReason } from '../../verifier/libbpf-oracle.ts';
+import { loadVerifier } from '../../verifier/verifier.ts';
+import { kernelUnavailableReason, requireKernel } from '../helpers/kernel.ts';
+import {
+  buildCorpusFile,
+  checkObject,
+  corpusClangUnavailableReason,
+  kernelText,
+  knownFalseAlarmsPath,
+  loadClangCorpus,
+  loadKnownFalseAlarms,
+  removeCorpusBuilds,
+  type CorpusFile,
+} from './clang-corpus.ts';
+
+const corpus = loadClangCorpus();
+const known = loadKnownFalseAlarms();
+
+test('every family has files of both verdicts, and every known false alarm names a file', (t) => {
+  const families = new Set(corpus.map((c) => c.family));
+  for (const f of families) {
+    const mine = corpus.filter((c) => c.family === f);
+    t.true(mine.some((c) => c.expect === 'accept') && mine.some((c) => c.expect === 'reject'), `${f}: needs accept and reject files`);
+  }
+  const ids = new Set(corpus.map((c) => c.id));
+  t.deepEqual([...known.keys()].filter((k) => !ids.has(k)), [], `${knownFalseAlarmsPath}: entries for files that do not exist`);
+});
+
+/** Why the corpus cannot run against the kernel here: the first missing piece. */
+function unavailable(): string | undefined {
+  return kernelUnavailableReason() ?? corpusClangUnavailableReason() ?? libbpfOracleUnavailableReason();
+}
+
+const cpuSupport = new Map<string, string | undefined>();
+/** Why this clang cannot build with these flags (-mcpu=v4 needs clang 18), or undefined. */
+function flagsUnsupported(c: CorpusFile): string | undefined {
+  const key = c.cflags.join(' ');
+  if (!key) return undefined;
+  if (!cpuSupport.has(key)) {
+    const r = spawnSync('clang', ['-target', 'bpf', ...c.cflags, '-c', '-x', 'c', '/dev/null', '-o', '/dev/null'], { encoding: 'utf8' });
+    cpuSupport.set(key, r.status === 0 ? undefined : `this clang cannot build ${key}: ${(r.stderr ?? '').split('\n')[0]}`);
+  }
+  return cpuSupport.get(key);
+}
+
+const why = unavailable();
+test.after.always(() => removeCorpusBuilds());
+
+for (const c of corpus) {
+  const title = `clang corpus ${c.id}`;
+  const skip = why ?? flagsUnsupported(c);
+  if (why && requireKernel) {
+    test(title, (t) => t.fail(`cannot run: ${skip}; SWITCHYARD_REQUIRE_KERNEL=1 forbids skipping`));
+    continue;
+  }
+  if (skip) {
+    process.stderr.write(`skip: ${title}: ${skip}\n`);
+    test.skip(title, () => {});
+    continue;
+  }
+  test(title, async (t) => {
+    const v = await loadVerifier();
+    const built = buildCorpusFile(c);
+    if (!built.ok) return t.fail(built.skip);
+    const loose = checkObject(v, built.object, c.id, false);
+    t.true(loose.length > 0, 'libbpf found no program in the object');
+
+    const refused = loose.filter((r) => !r.kernel.accepted);
+    if (c.expect === 'accept') {
+      t.deepEqual(refused.map((r) => `${r.program}: ${r.kernel.reason}`), [], 'the header says the kernel accepts');
+    } else {
+      t.true(
+        refused.some((r) => kernelText(r.kernel).includes(c.message!)),
+        `the header says the kernel refuses with "${c.message}"; it says: ${refused.map((r) => r.kernel.reason).join(' | ') || 'accepted'}`,
+      );
+    }
+
+    const strict = checkObject(v, built.object, c.id, true);
+    const unsound = [...loose, ...strict.map((r) => ({ ...r, program: `${r.program} (strict)` }))]
+      .filter((r) => r.ours.ok && !r.kernel.accepted)
+      .map((r) => `${r.program}: we accept, the kernel refuses: ${r.kernel.reason}`);
+    t.deepEqual(unsound, [], 'unsound accepts');
+
+    const alarms = loose.filter((r) => r.kernel.accepted && !r.ours.ok).map((r) => `${r.program}: ${r.ours.kind}: ${r.ours.message.split('\n')[0]}`);
+    if (known.has(c.id)) {
+      t.not(alarms.length, 0, `listed in known-false-alarms.txt but no longer a false alarm: remove the line`);
+    } else {
+      t.deepEqual(alarms, [], 'false alarms not listed in known-false-alarms.txt');
+    }
+  });
+}

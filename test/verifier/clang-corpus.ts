@@ -1,0 +1,152 @@
+// The clang corpus (test/verifier/clang-corpus/<family>/<name>.c): C programs as users write
+// them, each with the kernel's verdict in its header, built with Debian's clang, loaded through
+// the libbpf-style oracle and checked by the WebAssembly verifier. Shared by the corpus test
+// and the differential report.
+//
+// A file starts with comment lines:
+//   // expect: accept            or   // expect: reject: <substring of the kernel's message>
+//   // cflags: -mcpu=v4          (optional; default -O2 -g -target bpf -mcpu=v3)
+//   // why: <one sentence>
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { libbpfVerify, type LibbpfVerdict } from '../../verifier/libbpf-oracle.ts';
+import type { VerifyInput } from '../../verifier/input.ts';
+import { inputsFromElf } from '../../verifier/object-input.ts';
+import type { Verdict } from '../../verifier/verdict.ts';
+import type { WasmVerifier } from '../../verifier/verifier.ts';
+
+export const clangCorpusDir = join(dirname(fileURLToPath(import.meta.url)), 'clang-corpus');
+export const knownFalseAlarmsPath = join(clangCorpusDir, 'known-false-alarms.txt');
+
+const DEFAULT_CFLAGS = ['-O2', '-g', '-target', 'bpf', '-mcpu=v3'];
+
+export interface CorpusFile {
+  /** `family/name`. */
+  id: string;
+  family: string;
+  path: string;
+  expect: 'accept' | 'reject';
+  /** For a rejection: a substring of the kernel's message. */
+  message?: string;
+  /** Flags added after the defaults (a later -mcpu wins). */
+  cflags: string[];
+  why: string;
+}
+
+/** Every corpus file with its header; a malformed header throws, naming the file. */
+export function loadClangCorpus(): CorpusFile[] {
+  const out: CorpusFile[] = [];
+  for (const family of readdirSync(clangCorpusDir, { withFileTypes: true })) {
+    if (!family.isDirectory() || family.name === 'include') continue;
+    for (const f of readdirSync(join(clangCorpusDir, family.name)).sort()) {
+      if (!f.endsWith('.c')) continue;
+      const path = join(clangCorpusDir, family.name, f);
+      const header = readFileSync(path, 'utf8').split('\n').filter((l) => l.startsWith('//'));
+      const field = (k: string): string | undefined => header.find((l) => l.startsWith(`// ${k}:`))?.slice(k.length + 4).trim();
+      const expect = field('expect');
+      const id = `${family.name}/${f.replace(/\.c$/, '')}`;
+      if (!expect || !/^(accept|reject: .+)$/.test(expect)) throw new Error(`${path}: needs "// expect: accept" or "// expect: reject: <message>"`);
+      const why = field('why');
+      if (!why) throw new Error(`${path}: needs "// why: <one sentence>"`);
+      out.push({
+        id,
+        family: family.name,
+        path,
+        expect: expect === 'accept' ? 'accept' : 'reject',
+        ...(expect === 'accept' ? {} : { message: expect.slice('reject: '.length) }),
+        cflags: field('cflags')?.split(/\s+/).filter(Boolean) ?? [],
+        why,
+      });
+    }
+  }
+  return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Why the corpus cannot be compiled here, or undefined. */
+export function corpusClangUnavailableReason(): string | undefined {
+  const r = spawnSync('clang', ['--version'], { stdio: 'ignore' });
+  return r.error || r.status !== 0 ? 'needs clang (Debian package clang)' : undefined;
+}
+
+export type Built = { ok: true; object: string } | { ok: false; skip: string };
+
+let buildDir: string | undefined;
+
+/**
+ * Compiles one corpus file into a per-process temporary directory. A flag this clang does not
+ * know (-mcpu=v4 before clang 18) is a skip with its reason; any other error throws.
+ */
+export function buildCorpusFile(c: CorpusFile): Built {
+  buildDir ??= mkdtempSync(join(tmpdir(), 'sy-clang-corpus-'));
+  const object = join(buildDir, `${c.id.replace('/', '--')}.o`);
+  if (existsSync(object)) return { ok: true, object };
+  const r = spawnSync('clang', [...DEFAULT_CFLAGS, ...c.cflags, '-I/usr/include/x86_64-linux-gnu', '-c', c.path, '-o', object], { encoding: 'utf8' });
+  if (r.status === 0) return { ok: true, object };
+  const err = (r.stderr ?? '').trim();
+  if (/unknown target CPU|unknown argument|unsupported option/.test(err)) return { ok: false, skip: `this clang cannot build it (${c.cflags.join(' ')}): ${err.split('\n')[0]}` };
+  throw new Error(`clang ${c.path}: ${err}`);
+}
+
+/** Removes this process's build directory (tests call it on exit). */
+export function removeCorpusBuilds(): void {
+  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+  buildDir = undefined;
+}
+
+/** The kernel's failing instruction: the last `N: (op)` line of its log before the message. */
+export function kernelErrorInsn(log: string): number | undefined {
+  const m = [...log.matchAll(/^(\d+): \([0-9a-f]{2}\)/gm)];
+  return m.length ? Number(m[m.length - 1]![1]) : undefined;
+}
+
+/** One program of a corpus object, both verdicts. */
+export interface ProgramResult {
+  program: string;
+  kernel: LibbpfVerdict;
+  /** Ours; `unsupported` also stands for an object our reader cannot turn into inputs. */
+  ours: Verdict;
+  input?: VerifyInput;
+}
+
+function unreadable(message: string): Verdict {
+  return { ok: false, kind: 'unsupported', message, insn: -1, processed: 0, states: 0, peakStates: 0, stackDepth: 0, walks: 0, decidedBranches: 0 };
+}
+
+/** Loads the object through the oracle and our verifier; one result per program libbpf sees. */
+export function checkObject(v: WasmVerifier, object: string, id: string, strictAlignment: boolean): ProgramResult[] {
+  const kernel = libbpfVerify(object, { strictAlignment });
+  let inputs: VerifyInput[] = [];
+  let readError: string | undefined;
+  try {
+    inputs = inputsFromElf(new Uint8Array(readFileSync(object)), `${id}.o`, strictAlignment);
+  } catch (e) {
+    readError = (e as Error).message;
+  }
+  return kernel.map((k) => {
+    const input = inputs.find((i) => i.name === `${k.section}/${k.name}`);
+    const ours = input ? v.verify(input) : unreadable(readError ?? `program ${k.name} not found by the object reader`);
+    return { program: k.name, kernel: k, ours, ...(input ? { input } : {}) };
+  });
+}
+
+/** `family/name: reason` lines; `#` comments and blank lines ignored. */
+export function loadKnownFalseAlarms(): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!existsSync(knownFalseAlarmsPath)) return out;
+  for (const line of readFileSync(knownFalseAlarmsPath, 'utf8').split('\n')) {
+    const l = line.trim();
+    if (!l || l.startsWith('#')) continue;
+    const at = l.indexOf(':');
+    out.set(at < 0 ? l : l.slice(0, at).trim(), at < 0 ? '' : l.slice(at + 1).trim());
+  }
+  return out;
+}
+
+/** The kernel's full text for a substring check: the verifier log, then libbpf's messages. */
+export function kernelText(k: LibbpfVerdict): string {
+  return `${k.log}\n${k.libbpfLog}`;
+}

@@ -1,0 +1,20 @@
+// expect: accept
+// why: an 8-byte atomic add at an 8-aligned map-value offset.
+#include "../include/corpus.h"
+
+struct counters { __u32 pad; __u64 hits; };
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct counters);
+} stats SEC(".maps");
+
+SEC("xdp") int prog(struct xdp_md *ctx) {
+  __u32 k = 0;
+  struct counters *c = bpf_map_lookup_elem(&stats, &k);
+  if (!c) return XDP_PASS;
+  __sync_fetch_and_add(&c->hits, 1);
+  return XDP_PASS;
+}
+char LICENSE[] SEC("license") = "GPL";

@@ -148,10 +148,12 @@ export function checkLoad(st: State, insn: i32, dstno: i32, baseno: i32, off: i3
     return true;
   }
   if (t == PTR_TO_CTX) {
-    if (signExtend) return fail(insn, 'sign-extending context loads are not modelled by this verifier', UNSUPPORTED);
     if (!checkCtx(insn, baseno, base, off, size, ACC_LOAD)) return false;
     const lt = ctxLoadType(off);
-    if (lt == SCALAR) loadedScalar(dst, size, false);
+    // A sign-extending load of a number field is that number widened (the kernel rewrites it
+    // into the narrow load plus a sign extension); of a pointer field, not modelled.
+    if (signExtend && lt != SCALAR) return fail(insn, 'sign-extending loads of context pointer fields are not modelled by this verifier', UNSUPPORTED);
+    if (lt == SCALAR) loadedScalar(dst, size, signExtend);
     else {
       dst.markPointer(lt);
       if (isOrNull(lt)) dst.id = newId();

@@ -12,8 +12,7 @@ import {
 import { prog } from './program';
 import {
   Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_PACKET_END, PTR_TO_STACK, PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, S64_MIN,
-  isOrNull, isPacket, isPointer, typeName,
-} from './reg';
+  isOrNull, isPacket, isPointer, typeName, PTR_TO_FUNC } from './reg';
 import { scalarAlu } from './scalar-alu';
 import { rm, rv, tnumAdd, tnumBswap, tnumSub } from './tnum';
 import { State } from './state';
@@ -218,7 +217,7 @@ function pointerAlu(i: i32, dst: Reg, dno: i32, src: Reg, op: u8, is64: bool): b
   }
   const t = T.type;
   if (isOrNull(t)) return fail(i, R(dno) + ' pointer arithmetic on ' + typeName(t) + ' prohibited, null-check it first');
-  if (t == CONST_PTR_TO_MAP || t == PTR_TO_PACKET_END || t == PTR_TO_SOCKET || t == PTR_TO_SOCK_COMMON) {
+  if (t == CONST_PTR_TO_MAP || t == PTR_TO_PACKET_END || t == PTR_TO_SOCKET || t == PTR_TO_SOCK_COMMON || t == PTR_TO_FUNC) {
     return fail(i, R(dno) + ' pointer arithmetic on ' + typeName(t) + ' prohibited');
   }
   if (t == PTR_TO_STACK && op == ALU_SUB) return fail(i, R(dno) + ' subtraction from stack pointer prohibited');

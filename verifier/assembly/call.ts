@@ -3,11 +3,12 @@
 
 import { fail, R, UNSUPPORTED } from './errors';
 import { A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
-  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE, RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, proto } from './helpers';
+  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_CALLBACK, A_CALLBACK_CTX, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE, RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, proto } from './helpers';
 import { gplCompatible } from './license';
 import { checkCallWhileLocked, checkExitUnlocked, checkLocalCallWhileLocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
 import { spinLockOffset } from './special-fields';
 import { checkNoReferences } from './references';
+import { CALLBACK_NONE, callbackTarget, checkCallbackContext, enterCallback, exitCallback, initCallbacks } from './callbacks';
 import { checkReserveSize, releaseRecord, reserveResult } from './ringbuf';
 
 const FUNC_TAIL_CALL: i32 = 12;
@@ -81,6 +82,7 @@ export function doHelperCall(st: State, i: i32): bool {
   let memReg: i32 = 0;
   let memKind: u8 = A_NONE;
   let reserveSize: i32 = 0;
+  let callback: i32 = -1;
   if (id == FUNC_TAIL_CALL && !checkNoReferences(st, i, 'tail_call')) return false;
   for (let n = 1; n <= 5; n++) {
     const kind = p.arg(n);
@@ -110,6 +112,11 @@ export function doHelperCall(st: State, i: i32): bool {
       if (r.type == SCALAR && !(kind == A_MEM_RO_OR_NULL && r.isZero())) {
         return fail(i, R(n) + ' type=scalar expected=fp, pkt, pkt_meta, map_key, map_value');
       }
+    } else if (kind == A_CALLBACK) {
+      callback = callbackTarget(i, n, r);
+      if (callback < 0) return false;
+    } else if (kind == A_CALLBACK_CTX) {
+      if (!checkCallbackContext(i, n, r)) return false;
     } else if (kind == A_RESERVE_SIZE) {
       if (!checkReserveSize(i, n, r)) return false;
       reserveSize = <i32>r.v;
@@ -121,6 +128,7 @@ export function doHelperCall(st: State, i: i32): bool {
       if (!checkSizeArg(st, i, n, r, kind == A_SIZE_OR_ZERO, memReg, memKind)) return false;
     }
   }
+  if (callback >= 0 && !enterCallback(st, i, id, callback, unchecked(cfgSubprogOf[callback]), map)) return false;
   if (p.changesPacket) forgetPacketPointers(st);
   const r0 = st.reg(0);
   if (p.ret == RET_VOID) r0.markNotInit();
@@ -175,6 +183,7 @@ export const EXIT_PROGRAM_DONE: i32 = 1;
 export const EXIT_ERROR: i32 = -1;
 
 export function doExit(st: State, i: i32): i32 {
+  if (st.cur.callback != CALLBACK_NONE) return exitCallback(st, i) ? EXIT_RETURNED : EXIT_ERROR;
   if (st.depth > 1) {
     const callee = st.cur;
     const r0 = unchecked(callee.regs[0]);
@@ -196,7 +205,14 @@ export function doExit(st: State, i: i32): i32 {
 }
 
 let retTmp: Reg = changetype<Reg>(0);
+/** The subprogram of each instruction (cfg.ts), for callbacks' frames. */
+let cfgSubprogOf: StaticArray<i32> = changetype<StaticArray<i32>>(0);
 
 export function initCall(): void {
   retTmp = new Reg();
+  initCallbacks();
+}
+
+export function setCallSubprogs(subprogOf: StaticArray<i32>): void {
+  cfgSubprogOf = subprogOf;
 }

@@ -42,6 +42,10 @@ export const A_SPIN_LOCK: u8 = 13;
 export const A_RESERVE_SIZE: u8 = 14;
 /** A reserved ring buffer record, released by the call (ringbuf.ts). */
 export const A_RECORD_RELEASE: u8 = 15;
+/** A static function the helper calls back (callbacks.ts). */
+export const A_CALLBACK: u8 = 16;
+/** The callback's context: the caller's stack or NULL. */
+export const A_CALLBACK_CTX: u8 = 17;
 
 /** Return kinds. */
 export const RET_INT: u8 = 0;
@@ -66,6 +70,11 @@ export class Proto {
     public mapTypes: u32 = 0,
   ) {}
 
+  /** Calls a function of the program back (its stack may be read and written there). */
+  get callsBack(): bool {
+    return this.a2 == A_CALLBACK;
+  }
+
   arg(n: i32): u8 {
     return n == 1 ? this.a1 : n == 2 ? this.a2 : n == 3 ? this.a3 : n == 4 ? this.a4 : this.a5;
   }
@@ -80,6 +89,7 @@ const UPDATE_MAPS: u32 = bit(1) | bit(2) | bit(5) | bit(6) | bit(9) | bit(10) | 
 const DELETE_MAPS: u32 = bit(1) | bit(5) | bit(9) | bit(10) | bit(11);
 const REDIRECT_MAPS: u32 = bit(14) | bit(16) | bit(17) | bit(25);
 const RINGBUF_MAPS: u32 = bit(27);
+const FOR_EACH_MAPS: u32 = bit(1) | bit(2) | bit(5) | bit(6) | bit(9) | bit(10);
 
 let protos: Array<Proto | null> = changetype<Array<Proto | null>>(0);
 
@@ -129,6 +139,8 @@ export function initHelpers(): void {
   def(new Proto(155, 'bpf_redirect_peer', RET_INT, A_ANY, A_ANY));
   def(new Proto(160, 'bpf_ktime_get_coarse_ns', RET_INT));
   // cgroup hooks: the errno a refused call returns (the socket LB's ECONNREFUSED, EADDRINUSE).
+  def(new Proto(164, 'bpf_for_each_map_elem', RET_INT, A_MAP, A_CALLBACK, A_CALLBACK_CTX, A_ANY, A_NONE, false, FOR_EACH_MAPS));
+  def(new Proto(181, 'bpf_loop', RET_INT, A_ANY, A_CALLBACK, A_CALLBACK_CTX, A_ANY));
   def(new Proto(186, 'bpf_get_retval', RET_INT));
   def(new Proto(187, 'bpf_set_retval', RET_INT, A_ANY));
 }

@@ -2,6 +2,7 @@
 // general than a kept one whose every continuation already verified is safe, and its path
 // stops there. A state identical to one still being explored on its own path is an infinite loop.
 
+import { callbackSiteAt } from './callbacks';
 import { isUnbounded, rangeWithin } from './bounds';
 import { Cfg } from './cfg';
 import { fail } from './errors';
@@ -141,6 +142,16 @@ export function visitPrunePoint(st: State, insn: i32): i32 {
           k--;
           continue;
         }
+      } else if (callbackSiteAt(insn) && isAncestor(e, st)) {
+        // Back at a callback's call after a run (callbacks.ts): a state no more general than the
+        // one an earlier run started from adds nothing; every value counts here.
+        pendingCount = 0;
+        pendingOverflow = false;
+        if (statesSafe(e.state, st, insn, false)) {
+          commitPending();
+          e.hits++;
+          return VISIT_PRUNED;
+        }
       } else if (unchecked(cfgRef.loopHead[insn]) && k >= list.length - LOOP_CHECKS && statesSafe(e.state, st, insn, true) && isAncestor(e, st)) {
         fail(insn, 'infinite loop detected at insn ' + insn.toString());
         return VISIT_LOOP;
@@ -152,7 +163,7 @@ export function visitPrunePoint(st: State, insn: i32): i32 {
   }
   // Like the kernel, keep a new state only every few instructions (but always at loop heads,
   // where loops are caught): fewer copies and shorter lists cost less than the prunes they miss.
-  if (list.length < MAX_STATES_PER_INSN && (sinceStore >= STORE_EVERY || unchecked(cfgRef.loopHead[insn]))) {
+  if (list.length < MAX_STATES_PER_INSN && (sinceStore >= STORE_EVERY || unchecked(cfgRef.loopHead[insn]) || callbackSiteAt(insn))) {
     sinceStore = 0;
     const e = new Explored(cloneState(st), checkpointOf(st), insn);
     list.push(e);
@@ -161,6 +172,16 @@ export function visitPrunePoint(st: State, insn: i32): i32 {
     if (totalStates > peakStates) peakStates = totalStates;
   }
   return VISIT_CONTINUE;
+}
+
+/** The state kept nearest up `st`'s path at instruction `insn`, or null (callbacks.ts widens against it). */
+export function previousEntry(st: State, insn: i32): State | null {
+  let cp = checkpointOf(st);
+  for (let n = 0; cp && n < MAX_ANCESTOR_WALK; n++) {
+    if (cp.insn == insn) return cp.state;
+    cp = cp.parent;
+  }
+  return null;
 }
 
 function isAncestor(e: Explored, st: State): bool {
@@ -311,6 +332,8 @@ function dataOnly(f: Frame, slot: i32): bool {
 /** Registers live in frame `f` of `st` at `insn` (callers: what they read after the call). */
 function liveMask(st: State, f: i32, insn: i32): u16 {
   if (f == st.depth - 1) return unchecked(liveIn[insn]);
+  // A callback returns to its call, which reads the arguments again: all of the caller counts.
+  if (st.frame(f + 1).callback != 0) return 0x3ff;
   const callsite = st.frame(f + 1).callsite;
   return unchecked(liveIn[callsite + 1]) & 0b1111000000;
 }

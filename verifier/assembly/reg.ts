@@ -20,6 +20,8 @@ export const PTR_TO_MAP_KEY: u8 = 14;
 /** Memory of a known size (`range` bytes), here ring buffer records (ringbuf.ts). */
 export const PTR_TO_MEM: u8 = 15;
 export const PTR_TO_MEM_OR_NULL: u8 = 16;
+/** A function (LD_IMM64 of a function): a callback for bpf_loop and the like (callbacks.ts). */
+export const PTR_TO_FUNC: u8 = 17;
 
 /** The names the kernel's log uses, so that our messages read like its. */
 export function typeName(t: u8): string {
@@ -41,6 +43,7 @@ export function typeName(t: u8): string {
     case PTR_TO_MAP_KEY: return 'map_key';
     case PTR_TO_MEM: return 'ringbuf_mem';
     case PTR_TO_MEM_OR_NULL: return 'ringbuf_mem_or_null';
+    case PTR_TO_FUNC: return 'func';
   }
   return 'unknown';
 }
@@ -88,7 +91,7 @@ export class Reg {
   refId: u32 = 0;
   /** Linked scalars (same id): this value minus `delta` is the value they share. */
   delta: i32 = 0;
-  /** Map pointers and values: index into the program's map table. */
+  /** Map pointers and values: index into the program's map table; functions: their first insn. */
   map: i32 = -1;
   /** Stack pointers: the call frame whose stack they point into. */
   frame: i32 = 0;

@@ -29,6 +29,8 @@ export class Frame {
   frameno: i32 = 0;
   /** Lowest offset from the frame pointer written or read (for the combined stack limit). */
   depth: i32 = 0;
+  /** Which helper called this frame's function back (callbacks.ts), 0 for an ordinary call. */
+  callback: i32 = 0;
 
   constructor() {
     for (let i = 0; i < 11; i++) unchecked((this.regs[i] = new Reg()));
@@ -52,6 +54,7 @@ export class Frame {
     this.callsite = callsite;
     this.subprog = subprog;
     this.depth = 0;
+    this.callback = 0;
   }
 
   copyFrom(o: Frame): void {
@@ -76,6 +79,7 @@ export class Frame {
     this.subprog = o.subprog;
     this.frameno = o.frameno;
     this.depth = o.depth;
+    this.callback = o.callback;
   }
 
   /** The spill register of slot `k`, made if missing. */

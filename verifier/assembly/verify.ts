@@ -5,7 +5,8 @@
 import { doAlu } from './alu';
 import { registersValid } from './encoding';
 import { buildCfg, Cfg, jumpTarget } from './cfg';
-import { doExit, doHelperCall, doLocalCall, EXIT_ERROR, EXIT_PROGRAM_DONE } from './call';
+import { doExit, doHelperCall, doLocalCall, EXIT_ERROR, EXIT_PROGRAM_DONE, setCallSubprogs } from './call';
+import { loadFuncRef, markCallbackSites, takeCallbackEntry } from './callbacks';
 import { selectCtx } from './ctx';
 import { fail, failed, MALFORMED, TOO_COMPLEX, UNSUPPORTED } from './errors';
 import { addDecided, decideJump, GO_BOTH, GO_ERROR, GO_TAKEN, learnFromJump, resetDecided } from './jump';
@@ -20,7 +21,7 @@ import { checkAtomic } from './atomic';
 import {
   CALL_HELPER, CALL_LOCAL, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD, CLS_LDX, CLS_ST, CLS_STX, JMP_CALL, JMP_EXIT,
   JMP_JA, LD_IMM64, MODE_ATOMIC, MODE_MEM, MODE_MEMSX, PSEUDO_MAP_FD, PSEUDO_MAP_IDX, PSEUDO_MAP_IDX_VALUE,
-  PSEUDO_MAP_VALUE, SZ_DW, classOf, modeOf, opOf, sizeBytes,
+  PSEUDO_MAP_VALUE, PSEUDO_FUNC, SZ_DW, classOf, modeOf, opOf, sizeBytes,
 } from './opcode';
 import { prog, MAP_ARRAY } from './program';
 import { countProcessed, initPrune, noteFork, notePathEnd, relaxed, relaxedOverflow, visitPrunePoint, VISIT_LOOP, VISIT_PRUNED } from './prune';
@@ -57,6 +58,8 @@ export function run(): void {
   const c = buildCfg();
   if (!c) return;
   cfg = c;
+  markCallbackSites(cfg);
+  setCallSubprogs(cfg.subprogOf);
   computeArgPointers(cfg);
   computeStackRefs(cfg);
   computeCallerPointers(cfg);
@@ -181,7 +184,9 @@ function maxChain(sp: i32, above: i32, calls: i32): void {
   }
   const end = cfg.subprogEnd(sp);
   for (let i = cfg.subprogStart[sp]; i < end; i++) {
-    if (unchecked(prog.code[i]) == (CLS_JMP | JMP_CALL) && unchecked(prog.src[i]) == CALL_LOCAL) {
+    // Callbacks (a function's address taken) run on top of their caller's frame, like calls.
+    const code = unchecked(prog.code[i]);
+    if ((code == (CLS_JMP | JMP_CALL) && unchecked(prog.src[i]) == CALL_LOCAL) || (code == LD_IMM64 && unchecked(prog.src[i]) == PSEUDO_FUNC)) {
       maxChain(unchecked(cfg.subprogOf[i + unchecked(prog.imm[i]) + 1]), total, calls + 1);
     }
   }
@@ -272,7 +277,11 @@ function doLdImm64(st: State, i: i32): bool {
     r.off = off;
     return true;
   }
-  return fail(i, 'ld_imm64 of kind ' + src.toString() + ' (functions, BTF ids) is not modelled by this verifier', UNSUPPORTED);
+  if (src == PSEUDO_FUNC) {
+    loadFuncRef(st, d, i + unchecked(prog.imm[i]) + 1);
+    return true;
+  }
+  return fail(i, 'ld_imm64 of kind ' + src.toString() + ' (BTF ids) is not modelled by this verifier', UNSUPPORTED);
 }
 
 function doJmp(st: State, i: i32, cls: u8): i32 {
@@ -296,6 +305,11 @@ function doJmp(st: State, i: i32, cls: u8): i32 {
     }
     if (s == CALL_HELPER) {
       if (!doHelperCall(st, i)) return STEP_ERROR;
+      const run = takeCallbackEntry();
+      if (run) {
+        noteFork(st);
+        pending.push(run);
+      }
       st.pc = i + 1;
       return STEP_NEXT;
     }

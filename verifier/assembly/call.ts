@@ -3,7 +3,7 @@
 
 import { fail, R, UNSUPPORTED } from './errors';
 import { A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
-  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_CALLBACK, A_CALLBACK_CTX, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE, RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, proto } from './helpers';
+  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_CALLBACK, A_CALLBACK_CTX, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE, RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, notModelled, proto } from './helpers';
 import { gplCompatible } from './license';
 import { checkCallWhileLocked, checkExitUnlocked, checkLocalCallWhileLocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
 import { spinLockOffset } from './special-fields';
@@ -76,7 +76,7 @@ export function doHelperCall(st: State, i: i32): bool {
   }
   if (helperGplOnly(id) && !gplCompatible) return fail(i, 'cannot call GPL-restricted function from non-GPL compatible program');
   const p = proto(id);
-  if (!p) return fail(i, helperName(id) + ' is not modelled by this verifier', UNSUPPORTED);
+  if (!p) return fail(i, notModelled(id), UNSUPPORTED);
   let map: i32 = -1;
   let knownPresent = false;
   let memReg: i32 = 0;

@@ -156,6 +156,20 @@ export function helperName(id: i32): string {
   return (name.length ? name : 'unknown') + '#' + id.toString();
 }
 
+/**
+ * Why helper `id` is refused as not modelled, in plain words: the feature it belongs to where
+ * that is one this verifier lacks as a whole, else the helper alone.
+ */
+export function notModelled(id: i32): string {
+  let what = 'this helper';
+  if (id >= 169 && id <= 172) what = 'bpf_timer';
+  else if (id == 194) what = 'kptrs';
+  else if (id >= 197 && id <= 203) what = 'dynptrs';
+  else if (id == 209) what = 'user ring buffers';
+  else if (id == 25 || id == 121) what = 'perf event output';
+  return helperName(id) + ': ' + what + ' is not supported by this verifier yet';
+}
+
 /** Whether the kernel knows helper `id` at all (it names it). */
 export function helperKnown(id: i32): bool {
   return id > 0 && id < H.NAMES.length && unchecked(H.NAMES[id]).length > 0;

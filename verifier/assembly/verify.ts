@@ -281,7 +281,7 @@ function doLdImm64(st: State, i: i32): bool {
     loadFuncRef(st, d, i + unchecked(prog.imm[i]) + 1);
     return true;
   }
-  return fail(i, 'ld_imm64 of kind ' + src.toString() + ' (BTF ids) is not modelled by this verifier', UNSUPPORTED);
+  return fail(i, 'ld_imm64 of a kernel symbol (BTF id, kind ' + src.toString() + ') is not supported by this verifier yet', UNSUPPORTED);
 }
 
 function doJmp(st: State, i: i32, cls: u8): i32 {

@@ -1,5 +1,5 @@
-// The special fields of a map value, found in its BTF type as the kernel finds them at map
-// creation: `struct bpf_spin_lock`, `struct bpf_timer`, `struct bpf_wq` and kptrs (pointers
+// The special fields of a map value (or of a global data section), found in its BTF type as the
+// kernel finds them at map creation: `struct bpf_spin_lock`, `struct bpf_timer`, `struct bpf_wq` and kptrs (pointers
 // tagged "kptr"/"kptr_untrusted"/"percpu_kptr"), in the value struct or in structs nested in it.
 // Programs may not touch them with plain loads and stores; bpf_spin_lock needs the lock's offset.
 
@@ -34,6 +34,15 @@ function skipQualifiers(btf: Btf, id: number): number {
 function collect(btf: Btf, typeId: number, base: number, out: MapField[], depth: number): void {
   const t = btf.types[skipQualifiers(btf, typeId)];
   if (!t || depth > 8) return;
+  // Global data: a DATASEC of variables, each at its offset.
+  if (t.kind === 'DATASEC') {
+    for (const v of t.vars) collect(btf, v.type, base + v.offset, out, depth + 1);
+    return;
+  }
+  if (t.kind === 'VAR') {
+    collect(btf, t.type, base, out, depth + 1);
+    return;
+  }
   if (t.kind === 'STRUCT' || t.kind === 'UNION') {
     const kind = structKinds[t.name];
     if (kind) {

@@ -24,14 +24,19 @@ export class ObjectInputError extends Error {
 function mapTable(obj: BpfObject): { maps: MapDesc[]; mapIndex: Map<string, number>; dataIndex: Map<string, number> } {
   const maps: MapDesc[] = [];
   const mapIndex = new Map<string, number>();
+  // Special fields (spin locks, timers, kptrs) of each value type, global data included.
+  const fieldsOf = (typeId: number) => {
+    const fields = obj.btf && typeId ? mapValueFields(obj.btf.parsed, typeId) : [];
+    return fields.length ? { fields } : {};
+  };
   for (const m of obj.maps) {
     let inner: number | undefined;
     if (m.inner) {
       inner = maps.length;
-      maps.push({ name: m.inner.name, type: m.inner.type, keySize: m.inner.keySize, valueSize: m.inner.valueSize, maxEntries: m.inner.maxEntries, flags: m.inner.flags });
+      maps.push({ name: m.inner.name, type: m.inner.type, keySize: m.inner.keySize, valueSize: m.inner.valueSize, maxEntries: m.inner.maxEntries, flags: m.inner.flags, ...fieldsOf(m.inner.valueTypeId) });
     }
     mapIndex.set(m.name, maps.length);
-    const fields = obj.btf ? mapValueFields(obj.btf.parsed, m.valueTypeId) : [];
+    const fields = fieldsOf(m.valueTypeId).fields ?? [];
     maps.push({ name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, ...(inner !== undefined ? { inner } : {}), ...(fields.length ? { fields } : {}) });
   }
   const dataIndex = new Map<string, number>();
@@ -39,7 +44,7 @@ function mapTable(obj: BpfObject): { maps: MapDesc[]; mapIndex: Map<string, numb
     if (d.size === 0) continue;
     dataIndex.set(d.name, maps.length);
     // libbpf makes each global data section a one-element array map.
-    maps.push({ name: d.name, type: MAP_ARRAY, keySize: 4, valueSize: d.size, maxEntries: 1 });
+    maps.push({ name: d.name, type: MAP_ARRAY, keySize: 4, valueSize: d.size, maxEntries: 1, ...fieldsOf(d.btfTypeId) });
   }
   return { maps, mapIndex, dataIndex };
 }

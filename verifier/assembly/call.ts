@@ -8,7 +8,7 @@ import { gplCompatible } from './license';
 import { checkCallWhileLocked, checkExitUnlocked, checkLocalCallWhileLocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
 import { spinLockOffset } from './special-fields';
 import { checkNoReferences } from './references';
-import { CALLBACK_NONE, callbackTarget, checkCallbackContext, enterCallback, exitCallback, initCallbacks } from './callbacks';
+import { CALLBACK_NONE, inCallback, callbackTarget, checkCallbackContext, enterCallback, exitCallback, initCallbacks } from './callbacks';
 import { checkReserveSize, releaseRecord, reserveResult } from './ringbuf';
 
 const FUNC_TAIL_CALL: i32 = 12;
@@ -84,6 +84,7 @@ export function doHelperCall(st: State, i: i32): bool {
   let reserveSize: i32 = 0;
   let callback: i32 = -1;
   if (id == FUNC_TAIL_CALL && !checkNoReferences(st, i, 'tail_call')) return false;
+  if (id == FUNC_TAIL_CALL && inCallback(st)) return fail(i, 'a tail call from a callback is not modelled by this verifier', UNSUPPORTED);
   for (let n = 1; n <= 5; n++) {
     const kind = p.arg(n);
     if (kind == A_NONE) break;

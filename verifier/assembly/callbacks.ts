@@ -139,7 +139,24 @@ export function exitCallback(st: State, i: i32): bool {
   st.pc = callsite;
   const before = previousEntry(st, callsite);
   if (before) widen(before, st);
+  returning = true;
   return true;
+}
+
+/** Set by a callback's exit: the next prune visit (at the call, a prune point) ends a run. */
+let returning: bool = false;
+
+/** Whether the state now at a prune point comes back from a callback run; clears the mark. */
+export function takeCallbackReturn(): bool {
+  const r = returning;
+  returning = false;
+  return r;
+}
+
+/** Whether any frame of the path runs a callback. */
+export function inCallback(st: State): bool {
+  for (let f = 0; f < st.depth; f++) if (st.frame(f).callback != CALLBACK_NONE) return true;
+  return false;
 }
 
 /**
@@ -168,4 +185,5 @@ function widen(before: State, st: State): void {
 
 export function initCallbacks(): void {
   entry = null;
+  returning = false;
 }

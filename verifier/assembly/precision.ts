@@ -6,7 +6,7 @@
 // here it is a static over-approximation, with the decided branches found by walking (verify.ts).
 
 import { Cfg, jumpTarget, NO_JUMP } from './cfg';
-import { A_CTX_OR_NULL, A_KEY, A_MEM_RO_OR_NULL, A_SIZE, A_SIZE_OR_ZERO, proto } from './helpers';
+import { A_CALLBACK_CTX, A_CTX_OR_NULL, A_KEY, A_MEM_RO_OR_NULL, A_RESERVE_SIZE, A_SIZE, A_SIZE_OR_ZERO, proto } from './helpers';
 import {
   ALU_ADD, ALU_MOV, ALU_SUB, CALL_HELPER, CALL_LOCAL, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD, CLS_LDX, CLS_ST, CLS_STX,
   JMP_CALL, JMP_EXIT, JMP_JA, LD_IMM64, MODE_ATOMIC, PSEUDO_MAP_FD, SRC_X, classOf, modeOf, opOf, sizeBytes, srcOf,
@@ -101,7 +101,9 @@ function transfer(i: i32, outRegs: u16, outSlots: u64): void {
         if (p) {
           for (let n = 1; n <= 5; n++) {
             const k = p.arg(n);
-            if (k == A_SIZE || k == A_SIZE_OR_ZERO || k == A_CTX_OR_NULL || k == A_MEM_RO_OR_NULL) r |= rbit(n);
+            if (k == A_SIZE || k == A_SIZE_OR_ZERO || k == A_CTX_OR_NULL || k == A_MEM_RO_OR_NULL || k == A_RESERVE_SIZE || k == A_CALLBACK_CTX) {
+              r |= rbit(n);
+            }
           }
         } else r |= 0x3e;
         // A callback that may use what it reads through a caller's pointer by value may need

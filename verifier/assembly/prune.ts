@@ -2,13 +2,13 @@
 // general than a kept one whose every continuation already verified is safe, and its path
 // stops there. A state identical to one still being explored on its own path is an infinite loop.
 
-import { callbackSiteAt } from './callbacks';
+import { callbackSiteAt, takeCallbackReturn } from './callbacks';
 import { isUnbounded, rangeWithin } from './bounds';
 import { Cfg } from './cfg';
 import { fail } from './errors';
 import {
   Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_STACK, isOrNull, isPacket, PTR_TO_PACKET_END,
-  PTR_TO_MAP_KEY, PTR_TO_MEM,
+  PTR_TO_MAP_KEY, PTR_TO_MEM, PTR_TO_MEM_OR_NULL,
 } from './reg';
 import { Frame, State, STACK_SIZE, STACK_SPILL, STACK_ZERO, cloneState } from './state';
 import { tnumIn } from './tnum';
@@ -123,6 +123,7 @@ export const VISIT_LOOP: i32 = 2;
 
 /** At a prune point: prune the path, detect a loop, or keep the state and go on. */
 export function visitPrunePoint(st: State, insn: i32): i32 {
+  const afterRun = takeCallbackReturn();
   let list = unchecked(explored[insn]);
   if (list) {
     for (let k = 0; k < list.length; k++) {
@@ -142,7 +143,7 @@ export function visitPrunePoint(st: State, insn: i32): i32 {
           k--;
           continue;
         }
-      } else if (callbackSiteAt(insn) && isAncestor(e, st)) {
+      } else if (afterRun && isAncestor(e, st)) {
         // Back at a callback's call after a run (callbacks.ts): a state no more general than the
         // one an earlier run started from adds nothing; every value counts here.
         pendingCount = 0;
@@ -250,10 +251,10 @@ function regSafe(o: Reg, c: Reg, exact: bool, precise: bool = true): bool {
   if (!valueWithin(o, c)) return false;
   const t = o.type;
   if (isPacket(t)) return c.range >= o.range && idsMatch(o.id, c.id);
+  if (t == PTR_TO_MEM || t == PTR_TO_MEM_OR_NULL) return o.range == c.range && idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
   if (isOrNull(t)) return idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
   // Map values keep their lookup's id where the value has a spin lock: which lock it is.
   if (t == PTR_TO_MAP_VALUE) return idsMatch(o.id, c.id);
-  if (t == PTR_TO_MEM) return o.range == c.range && idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
   if (t == PTR_TO_CTX || t == PTR_TO_STACK || t == CONST_PTR_TO_MAP || t == PTR_TO_PACKET_END ||
       t == PTR_TO_MAP_KEY) {
     return true;

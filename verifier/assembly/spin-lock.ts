@@ -7,6 +7,8 @@ import { fail, UNSUPPORTED } from './errors';
 import { Reg, PTR_TO_MAP_VALUE, typeName } from './reg';
 import { spinLockOffset } from './special-fields';
 import { State } from './state';
+import { prog } from './program';
+import { PROG_SOCKET_FILTER } from './ctx';
 
 export const FUNC_SPIN_LOCK: i32 = 93;
 export const FUNC_SPIN_UNLOCK: i32 = 94;
@@ -56,6 +58,12 @@ export function doSpinLock(st: State, i: i32, lock: bool): bool {
   if (st.lockMap != r.map || st.lockId != r.id) return fail(i, 'bpf_spin_unlock of different lock');
   st.lockMap = -1;
   st.lockId = 0;
+  return true;
+}
+
+/** Socket filters may not use a map whose value has a spin lock at all (checked at the reference). */
+export function mapAllowedForProgram(i: i32, map: i32): bool {
+  if (prog.progType == PROG_SOCKET_FILTER && spinLockOffset(map) >= 0) return fail(i, 'socket filter progs cannot use bpf_spin_lock yet');
   return true;
 }
 

@@ -7,6 +7,7 @@ import { registersValid } from './encoding';
 import { buildCfg, Cfg, jumpTarget } from './cfg';
 import { doExit, doHelperCall, doLocalCall, EXIT_ERROR, EXIT_PROGRAM_DONE, setCallSubprogs } from './call';
 import { loadFuncRef, markCallbackSites, takeCallbackEntry } from './callbacks';
+import { mapAllowedForProgram } from './spin-lock';
 import { selectCtx } from './ctx';
 import { fail, failed, MALFORMED, TOO_COMPLEX, UNSUPPORTED } from './errors';
 import { addDecided, decideJump, GO_BOTH, GO_ERROR, GO_TAKEN, learnFromJump, resetDecided } from './jump';
@@ -258,6 +259,7 @@ function doLdImm64(st: State, i: i32): bool {
   if (src == PSEUDO_MAP_FD || src == PSEUDO_MAP_VALUE) {
     const idx = unchecked(prog.imm[i]);
     if (idx < 0 || idx >= prog.maps.length) return fail(i, 'fd ' + idx.toString() + ' is not pointing to valid bpf_map', MALFORMED);
+    if (!mapAllowedForProgram(i, idx)) return false;
     if (src == PSEUDO_MAP_FD) {
       if (unchecked(prog.immHi[i]) != 0) return fail(i, 'invalid bpf_ld_imm64 insn', MALFORMED);
       r.markPointer(CONST_PTR_TO_MAP);

@@ -5,6 +5,7 @@
 import { btfLoad } from './sys/bpf-obj.ts';
 import { mapFreeze } from './sys/bpf-map.ts';
 import { MapType } from './sys/bpf.ts';
+import { BPF_F_RDONLY_PROG } from './format/bpf-uapi.ts';
 import { explain } from './sys/bpf-error.ts';
 import { closeFd } from './sys/syscall.ts';
 import { LiveMap } from './map.ts';
@@ -56,7 +57,10 @@ export function loadPrograms(
     for (const d of obj.data) {
       // Kernel map names allow letters, digits, '_' and '.', at most 15 bytes.
       const name = d.section.replace(/[^A-Za-z0-9_.]/g, '_').slice(0, 15);
-      const m = LiveMap.create({ name, type: MapType.ARRAY, keySize: 4, valueSize: d.bytes.length, maxEntries: 1, flags: 0 });
+      // Read-only to programs and frozen, as libbpf makes .rodata: the verifier then knows its
+      // contents, as Switchyard's own verifier assumes.
+      const flags = d.readonly ? BPF_F_RDONLY_PROG : 0;
+      const m = LiveMap.create({ name, type: MapType.ARRAY, keySize: 4, valueSize: d.bytes.length, maxEntries: 1, flags });
       dataMaps.push(m);
       m.writeMany(new Uint8Array(4), d.bytes, 1);
       if (d.readonly) {

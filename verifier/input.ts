@@ -17,6 +17,30 @@ export interface MapDesc {
   inner?: number;
   /** Special fields of the value (spin lock, timer, kptrs) from its BTF type (map-fields.ts). */
   fields?: MapField[];
+  /**
+   * The value of a frozen, program-read-only one-element array (`.rodata`, flags
+   * BPF_F_RDONLY_PROG): the kernel reads loads at constant offsets from it as known constants.
+   */
+  contents?: Uint8Array;
+}
+
+/** One argument of a global function, from its BTF prototype. */
+export type GlobalFuncArg =
+  | { kind: 'scalar' }
+  /** A pointer to the program type's context struct. */
+  | { kind: 'ctx' }
+  /** A pointer to a type of `size` bytes: memory of that size, or NULL. */
+  | { kind: 'mem'; size: number }
+  | { kind: 'unsupported'; why: string };
+
+/** A global (non-static) function: verified on its own against its prototype, as the kernel does. */
+export interface GlobalFunc {
+  /** Instruction slot of its first instruction in `insns`. */
+  insn: number;
+  name: string;
+  args: GlobalFuncArg[];
+  /** `other`: a pointer, a struct or void, which the kernel refuses for a global function. */
+  returns: 'scalar' | 'other';
 }
 
 /** The source line an instruction came from, from .BTF.ext line info or the assembler. */
@@ -44,4 +68,11 @@ export interface VerifyInput {
   lineInfo?: LineInfo[];
   /** The object's `license` string; GPL-only helpers need a GPL-compatible one. Absent: "GPL". */
   license?: string;
+  /** Global functions among the subprograms (from BTF func info); the others are static. */
+  globalFuncs?: GlobalFunc[];
+  /**
+   * BTF and func info for the kernel oracle's raw load (verifier/kernel.ts), one record per
+   * subprogram, `insn` in slots: only with them does the kernel know which functions are global.
+   */
+  btf?: { raw: Uint8Array; funcInfo: { insn: number; typeId: number }[] };
 }

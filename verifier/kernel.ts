@@ -3,6 +3,8 @@
 // For `switchyard verify --kernel`, the differential tests and the benchmark; needs CAP_BPF.
 
 import { mapCreate, progLoad, BPF_F_STRICT_ALIGNMENT, VerifierError } from '../runtime/sys/bpf.ts';
+import { mapFreeze, mapUpdate } from '../runtime/sys/bpf-map.ts';
+import { btfLoad } from '../runtime/sys/bpf-obj.ts';
 import { closeFd, SyscallError } from '../runtime/sys/syscall.ts';
 import type { VerifyInput } from './input.ts';
 
@@ -69,12 +71,15 @@ export function kernelVerdict(input: VerifyInput): KernelVerdict {
 /**
  * Maps by their definition, made once and kept for the life of the process: creating a large
  * preallocated hash for every load would cost more than verifying (and the kernel frees them
- * asynchronously). The verifier only looks at a map's definition, never at its contents.
+ * asynchronously). The verifier only looks at a map's definition, and at the contents of
+ * frozen read-only maps (part of the key).
  */
 const mapCache = new Map<string, number[]>();
 
 function mapsFor(input: VerifyInput): number[] {
-  const key = JSON.stringify(input.maps.map((m) => [m.type, m.keySize, m.valueSize, m.maxEntries, m.flags ?? 0, m.inner ?? -1]));
+  const key = JSON.stringify(
+    input.maps.map((m) => [m.type, m.keySize, m.valueSize, m.maxEntries, m.flags ?? 0, m.inner ?? -1, m.contents ? Buffer.from(m.contents).toString('hex') : '']),
+  );
   let fds = mapCache.get(key);
   if (!fds) {
     const made: number[] = [];
@@ -90,6 +95,11 @@ function mapsFor(input: VerifyInput): number[] {
             innerMapFd: m.inner !== undefined ? made[m.inner] : undefined,
           }),
         );
+        // Filled and frozen as libbpf does .rodata: the kernel then trusts its contents.
+        if (m.contents) {
+          mapUpdate(made[made.length - 1]!, new Uint8Array(4), m.contents);
+          mapFreeze(made[made.length - 1]!);
+        }
       }
     } catch (e) {
       for (const fd of made) closeFd(fd);
@@ -105,6 +115,32 @@ function mapsFor(input: VerifyInput): number[] {
 export function closeKernelMaps(): void {
   for (const fds of mapCache.values()) for (const fd of fds) closeFd(fd);
   mapCache.clear();
+  for (const fd of btfCache.values()) closeFd(fd);
+  btfCache.clear();
+}
+
+/** BTF loaded once per distinct blob, kept like the maps. */
+const btfCache = new Map<string, number>();
+
+function btfFor(raw: Uint8Array): number {
+  const key = Buffer.from(raw).toString('base64');
+  let fd = btfCache.get(key);
+  if (fd === undefined) {
+    fd = btfLoad(raw).fd;
+    btfCache.set(key, fd);
+  }
+  return fd;
+}
+
+function funcInfoOf(input: VerifyInput): { btfFd: number; funcInfo: { bytes: Uint8Array; recSize: number; count: number } } | object {
+  if (!input.btf) return {};
+  const bytes = new Uint8Array(input.btf.funcInfo.length * 8);
+  const view = new DataView(bytes.buffer);
+  input.btf.funcInfo.forEach((f, k) => {
+    view.setUint32(k * 8, f.insn, true);
+    view.setUint32(k * 8 + 4, f.typeId, true);
+  });
+  return { btfFd: btfFor(input.btf.raw), funcInfo: { bytes, recSize: 8, count: input.btf.funcInfo.length } };
 }
 
 function kernelVerifyOnce(input: VerifyInput, logLevel: number): KernelVerdict {
@@ -123,6 +159,7 @@ function kernelVerifyOnce(input: VerifyInput, logLevel: number): KernelVerdict {
         flags: input.strictAlignment ? BPF_F_STRICT_ALIGNMENT : 0,
         logLevel,
         logSize: 1 << 24,
+        ...funcInfoOf(input),
       });
       closeFd(r.fd);
       log = r.log;

@@ -4,7 +4,10 @@
 
 import { readBpfObject } from '../runtime/format/elf-read.ts';
 import type { BpfObject, BpfProgram, BpfRelocation } from '../runtime/format/bpf-object.ts';
-import type { LineInfo, MapDesc, VerifyInput } from './input.ts';
+import { BPF_F_RDONLY_PROG } from '../runtime/format/bpf-uapi.ts';
+import { objectGlobalFunc } from './global-funcs.ts';
+import type { GlobalFunc, LineInfo, MapDesc, VerifyInput } from './input.ts';
+import { kconfigMap, type KconfigLayout } from './kconfig.ts';
 import { unrelocatedCalls } from './local-calls.ts';
 import { mapValueFields } from './map-fields.ts';
 
@@ -20,8 +23,11 @@ export class ObjectInputError extends Error {
   }
 }
 
-/** The object's map table: its maps (inner templates after their outer map), then its data sections. */
-function mapTable(obj: BpfObject): { maps: MapDesc[]; mapIndex: Map<string, number>; dataIndex: Map<string, number> } {
+/**
+ * The object's map table: its maps (inner templates after their outer map), its data sections,
+ * then `.kconfig` when the object has kconfig externs.
+ */
+function mapTable(obj: BpfObject): { maps: MapDesc[]; mapIndex: Map<string, number>; dataIndex: Map<string, number>; kconfig?: KconfigLayout & { index: number } } {
   const maps: MapDesc[] = [];
   const mapIndex = new Map<string, number>();
   // Special fields (spin locks, timers, kptrs) of each value type, global data included.
@@ -43,15 +49,29 @@ function mapTable(obj: BpfObject): { maps: MapDesc[]; mapIndex: Map<string, numb
   for (const d of obj.data) {
     if (d.size === 0) continue;
     dataIndex.set(d.name, maps.length);
-    // libbpf makes each global data section a one-element array map.
-    maps.push({ name: d.name, type: MAP_ARRAY, keySize: 4, valueSize: d.size, maxEntries: 1, ...fieldsOf(d.btfTypeId) });
+    // libbpf makes each global data section a one-element array map; .rodata read-only to
+    // programs and frozen, so its contents are known.
+    maps.push({
+      name: d.name,
+      type: MAP_ARRAY,
+      keySize: 4,
+      valueSize: d.size,
+      maxEntries: 1,
+      ...(d.readonly ? { flags: BPF_F_RDONLY_PROG, contents: d.bytes } : {}),
+      ...fieldsOf(d.btfTypeId),
+    });
   }
-  return { maps, mapIndex, dataIndex };
+  const layout = kconfigMap(obj);
+  if (!layout) return { maps, mapIndex, dataIndex };
+  const index = maps.length;
+  // Its values are the node's kernel configuration: unknown here, read-only to programs.
+  maps.push({ name: '.kconfig', type: MAP_ARRAY, keySize: 4, valueSize: layout.size, maxEntries: 1, flags: BPF_F_RDONLY_PROG });
+  return { maps, mapIndex, dataIndex, kconfig: { ...layout, index } };
 }
 
 /** One input per entry program of the object. `strictAlignment` applies to all of them. */
 export function inputsFromObject(obj: BpfObject, strictAlignment: boolean): VerifyInput[] {
-  const { maps, mapIndex, dataIndex } = mapTable(obj);
+  const { maps, mapIndex, dataIndex, kconfig } = mapTable(obj);
   const byName = new Map(obj.programs.map((p) => [p.name, p]));
   return obj.programs
     .filter((p) => p.role === 'entry')
@@ -76,7 +96,9 @@ export function inputsFromObject(obj: BpfObject, strictAlignment: boolean): Veri
       let slots = entry.insns.length / 8;
       for (let i = 0; i < order.length; i++) {
         for (const r of linksOf(order[i]!)) {
-          if (r.kind === 'extern') throw new ObjectInputError(`${obj.source}: program ${entry.name}: extern symbol ${r.symbol} cannot be resolved`);
+          if (r.kind === 'extern' && !kconfig?.offsets.has(r.symbol)) {
+            throw new ObjectInputError(`${obj.source}: program ${entry.name}: extern symbol ${r.symbol} cannot be resolved (only .kconfig externs are)`);
+          }
           if ((r.kind === 'call' || r.kind === 'func') && !start.has(r.function)) {
             const fn = byName.get(r.function);
             if (!fn) throw new ObjectInputError(`${obj.source}: program ${entry.name} calls ${r.function}, which the object does not define`);
@@ -89,6 +111,7 @@ export function inputsFromObject(obj: BpfObject, strictAlignment: boolean): Veri
       const insns = new Uint8Array(slots * 8);
       const view = new DataView(insns.buffer);
       const lineInfo: LineInfo[] = [];
+      const globalFuncs: GlobalFunc[] = [];
       for (const p of order) {
         const base = start.get(p.name)!;
         insns.set(p.insns, base * 8);
@@ -105,12 +128,18 @@ export function inputsFromObject(obj: BpfObject, strictAlignment: boolean): Veri
             insns[at + 1] = (insns[at + 1]! & 0x0f) | (PSEUDO_MAP_VALUE << 4);
             view.setInt32(at + 4, idx, true);
             view.setInt32(at + 12, r.offset, true);
+          } else if (r.kind === 'extern') {
+            insns[at + 1] = (insns[at + 1]! & 0x0f) | (PSEUDO_MAP_VALUE << 4);
+            view.setInt32(at + 4, kconfig!.index, true);
+            view.setInt32(at + 12, kconfig!.offsets.get(r.symbol)!, true);
           } else if (r.kind === 'call' || r.kind === 'func') {
             view.setInt32(at + 4, start.get(r.function)! + r.functionInsn - (base + r.insn + 1), true);
             if (r.kind === 'func') insns[at + 1] = (insns[at + 1]! & 0x0f) | (PSEUDO_FUNC << 4);
           }
         }
         for (const l of p.lineInfo) lineInfo.push({ insn: base + l.insn, file: l.file, line: l.line, col: l.col, text: l.text });
+        const g = p === entry ? undefined : objectGlobalFunc(obj, p, entry.kind.progType);
+        if (g) globalFuncs.push({ insn: base, ...g });
       }
       return {
         name: `${entry.section}/${entry.name}`,
@@ -121,6 +150,7 @@ export function inputsFromObject(obj: BpfObject, strictAlignment: boolean): Veri
         strictAlignment,
         lineInfo,
         license: obj.license,
+        ...(globalFuncs.length ? { globalFuncs } : {}),
       };
     });
 }

@@ -5,7 +5,7 @@
 import { instantiateSync, type ASUtil } from '@assemblyscript/loader';
 import { readFileSync } from 'node:fs';
 import { builtWasmPath, ensureBuilt, debugWasmPath } from './build.ts';
-import type { VerifyInput } from './input.ts';
+import type { GlobalFunc, VerifyInput } from './input.ts';
 import { isGplCompatible } from './license.ts';
 import { fieldKinds } from './map-fields.ts';
 import { lineAt, VerdictCode, type Verdict } from './verdict.ts';
@@ -23,6 +23,8 @@ interface Exports extends Record<string, unknown> {
   setLicense(gpl: number): void;
   addMapField(map: number, kind: number, offset: number, size: number): void;
   verify(insns: number, maps: number, progType: number, attachType: number, strict: number): number;
+  setMapContents(map: number, bytes: number): void;
+  addGlobalFunc(insn: number, name: number, desc: number): void;
   resultInsn(): number;
   resultMessage(): number;
   resultProcessed(): number;
@@ -57,6 +59,12 @@ export class WasmVerifier {
     input.maps.forEach((m, k) => {
       table.set([m.type, m.keySize, m.valueSize, m.maxEntries, m.flags ?? 0, m.inner ?? -1], k * fields);
     });
+    input.maps.forEach((m, k) => {
+      if (m.contents) x.setMapContents(k, x.__pin(x.__newArray(Number(x.Uint8Array_ID.value), m.contents)));
+    });
+    for (const g of input.globalFuncs ?? []) {
+      x.addGlobalFunc(g.insn, x.__pin(x.__newString(g.name)), x.__pin(x.__newArray(Number(x.Int32Array_ID.value), globalFuncDesc(g))));
+    }
     const insns = x.__pin(x.__newArray(Number(x.Uint8Array_ID.value), input.insns));
     const maps = x.__pin(x.__newArray(Number(x.Int32Array_ID.value), table));
     const code = x.verify(insns, maps, input.progType, input.attachType, input.strictAlignment ? 1 : 0);
@@ -77,6 +85,13 @@ export class WasmVerifier {
     if (!verdict.ok && line) verdict.line = line;
     return verdict;
   }
+}
+
+/** [ret, nargs, kind, size, ...] as verifier/assembly/global-funcs.ts reads it. */
+function globalFuncDesc(g: GlobalFunc): Int32Array {
+  const ret = { scalar: 0, other: 2 }[g.returns];
+  const args = g.args.flatMap((a) => (a.kind === 'scalar' ? [1, 0] : a.kind === 'ctx' ? [2, 0] : a.kind === 'mem' ? [3, a.size] : [4, 0]));
+  return Int32Array.from([ret, g.args.length, ...args]);
 }
 
 function fail(_input: VerifyInput, kind: Verdict['kind'], message: string): Verdict {

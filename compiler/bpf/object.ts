@@ -6,6 +6,7 @@ import { Diagnostics, DiagnosticError } from '../diagnostics.ts';
 import { BtfLinkage } from '../../runtime/format/bpf-object-btf.ts';
 import { SHF, SHT, STB, STT, SectionName } from '../../runtime/format/bpf-object-elf.ts';
 import { sectionKind } from '../../runtime/format/bpf-object-sections.ts';
+import { progCtxStructs } from '../../runtime/format/bpf-uapi.ts';
 import { encodeBtfExt, type SectionInfo } from './btf-ext-write.ts';
 import { BtfBuilder } from './btf-write.ts';
 import { codes } from './codes.ts';
@@ -50,17 +51,8 @@ export interface BuiltObject {
   functions: PlacedFunction[];
 }
 
-/** The context struct each program type receives, named as in the uapi headers. */
-const ctxStruct: Record<string, string> = {
-  xdp: 'xdp_md',
-  sched_cls: '__sk_buff',
-  sched_act: '__sk_buff',
-  socket_filter: '__sk_buff',
-  cgroup_skb: '__sk_buff',
-  cgroup_sock: 'bpf_sock',
-  cgroup_sock_addr: 'bpf_sock_addr',
-  sk_lookup: 'bpf_sk_lookup',
-};
+/** The context struct each program type receives (shared with the verifier's reading of BTF). */
+const ctxStruct: Record<string, string> = progCtxStructs;
 
 /**
  * Builds the object. Collects every problem (duplicate names, unknown sections, maps or

@@ -40,6 +40,28 @@ export const progTypes = {
   sk_lookup: 30,
 } as const;
 
+/**
+ * map_flags BPF_F_RDONLY_PROG: programs may only read the map. libbpf creates `.rodata` and
+ * `.kconfig` with it and freezes them, and only then does the verifier trust their contents.
+ */
+export const BPF_F_RDONLY_PROG = 1 << 7;
+
+/**
+ * The context struct each program type receives, named as in the uapi headers: the BTF name the
+ * kernel recognises as the context in a global function's prototype.
+ */
+export const progCtxStructs: Readonly<Record<keyof typeof progTypes, string>> = {
+  socket_filter: '__sk_buff',
+  sched_cls: '__sk_buff',
+  sched_act: '__sk_buff',
+  xdp: 'xdp_md',
+  cgroup_skb: '__sk_buff',
+  cgroup_sock: 'bpf_sock',
+  sock_ops: 'bpf_sock_ops',
+  cgroup_sock_addr: 'bpf_sock_addr',
+  sk_lookup: 'bpf_sk_lookup',
+};
+
 /** enum bpf_attach_type, the hooks the datapath and its tests use (TCX_* since 6.6). */
 export const attachTypes = {
   cgroup_inet_ingress: 0,

@@ -14,6 +14,7 @@ import {
   clangFor,
   checkObject,
   corpusClangUnavailableReason,
+  kernelErrorInsn,
   kernelText,
   knownFalseAlarmsPath,
   loadClangCorpus,
@@ -75,6 +76,12 @@ for (const c of corpus) {
         refused.some((r) => kernelText(r.kernel).includes(c.message!)),
         `the header says the kernel refuses with "${c.message}"; it says: ${refused.map((r) => r.kernel.reason).join(' | ') || 'accepted'}`,
       );
+    }
+
+    // Refused by both: where each finds the first error (a count for the report, not a rule).
+    for (const r of loose.filter((x) => !x.kernel.accepted && !x.ours.ok)) {
+      const k = kernelErrorInsn(r.kernel.log);
+      t.log(`${r.program}: first error at insn ${r.ours.insn} here, ${k ?? '?'} in the kernel${k === r.ours.insn ? '' : ' (differs)'}`);
     }
 
     const strict = checkObject(v, built.object, c.id, true);

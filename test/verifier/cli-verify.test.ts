@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../compiler/cli/main.ts';
-import { kernelTest } from '../helpers/kernel.ts';
+import { libbpfOracleUnavailableReason } from '../../verifier/libbpf-oracle.ts';
+import { kernelTest, requireKernel } from '../helpers/kernel.ts';
+import { buildCorpusFile, corpusClangUnavailableReason, loadClangCorpus, removeCorpusBuilds } from './clang-corpus.ts';
 import { switchyardObjects } from './switchyard-programs.ts';
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -76,4 +78,23 @@ kernelTest('--kernel: both verdicts side by side, and they agree', async (t) => 
   t.regex(r.stdout, /FAIL \S+xdp-lb\.o xdp\/xdp_lb \[strict\]: .* \| kernel: refuses: .*misaligned packet access/);
   t.regex(r.stdout, /ok {3}\S+sock-lb\.o cgroup\/connect4\/connect4 \[strict\]: accepted .* \| kernel: accepts \(\d+ us\)/);
   t.notRegex(r.stderr, /SY5011/, 'the verdicts disagree somewhere');
+});
+
+kernelTest('--kernel on a clang object: the kernel loads it as libbpf would, global functions and all', async (t) => {
+  const missing = corpusClangUnavailableReason() ?? libbpfOracleUnavailableReason();
+  if (missing) {
+    if (requireKernel) return t.fail(missing);
+    t.log(`skipped: ${missing}`);
+    return t.pass();
+  }
+  const c = loadClangCorpus().find((x) => x.id === 'global-funcs/pointer-no-null-check')!;
+  t.teardown(removeCorpusBuilds);
+  const built = buildCorpusFile(c);
+  if (!built.ok) return t.fail(built.skip);
+  const r = await run(['verify', '--kernel', built.object]);
+  t.is(r.code, 1, r.stderr);
+  // A raw BPF_PROG_LOAD without func info would accept this program: the callee's pointer
+  // argument is NULL-checked only when the kernel knows the callee is global.
+  t.regex(r.stdout, /FAIL .* xdp\/prog: .*invalid mem access 'mem_or_null' \| kernel: refuses: R1 invalid mem access 'mem_or_null'/);
+  t.notRegex(r.stderr, /SY5011/);
 });

@@ -4,6 +4,8 @@
 //   == packet read after a data_end check          title (unique in the file)
 //   type xdp                                        program type [attach type]
 //   map backends hash key=4 value=8 entries=16      maps, referenced as map[backends]
+//   map ro array value=8 flags=128 contents=08000000  a frozen read-only map (.rodata), hex value
+//   global f scalar mem:8                           label f is a global function (BTF func info)
 //   strict                                          load with BPF_F_STRICT_ALIGNMENT
 //   expect reject invalid access to packet          the kernel's verdict [and our message]
 //     r2 = *(u32 *)(r1 +0)                           the program, indented; labels
@@ -16,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { encode } from '../../compiler/bpf/encode.ts';
 import type { MapDesc, VerifyInput } from '../../verifier/input.ts';
 import { attachTypes, mapTypes, progTypes } from '../../verifier/names.ts';
+import { caseBtf, type GlobalDecl } from './corpus-btf.ts';
 import { parseAsm } from './text-asm.ts';
 
 export interface Case {
@@ -48,6 +51,7 @@ function parseMap(words: string[], where: string, known: string[]): MapDesc {
     maxEntries: Number(kv.entries ?? 1),
   };
   if (kv.flags) m.flags = Number(kv.flags);
+  if (kv.contents) m.contents = Uint8Array.from(Buffer.from(kv.contents, 'hex'));
   if (kv.inner) {
     const idx = known.indexOf(kv.inner);
     if (idx < 0) throw new CorpusError(`${where}: inner map ${kv.inner} must be declared first`);
@@ -76,6 +80,7 @@ export function parseCases(file: string, text: string): Case[] {
     let expect: 'accept' | 'reject' | undefined;
     let message: string | undefined;
     const maps: MapDesc[] = [];
+    const globals: GlobalDecl[] = [];
     const body: string[] = [];
     let bodyLine = 0;
     for (i++; i < lines.length && !lines[i]!.startsWith('== '); i++) {
@@ -109,6 +114,13 @@ export function parseCases(file: string, text: string): Case[] {
         case 'strict':
           strict = true;
           break;
+        case 'global': {
+          const [, label, ...rest] = words;
+          if (!label) throw new CorpusError(`${where}: global LABEL [void] ARG...`);
+          const returns = rest[0] === 'void' ? 'void' : 'scalar';
+          globals.push({ label, returns, args: returns === 'void' ? rest.slice(1) : rest });
+          break;
+        }
         case 'expect':
           if (words[1] !== 'accept' && words[1] !== 'reject') throw new CorpusError(`${where}: expect accept|reject`);
           expect = words[1];
@@ -129,7 +141,15 @@ export function parseCases(file: string, text: string): Case[] {
       expect,
       message,
       source,
-      input: { name: title, progType: type, attachType: attach, insns: enc.bytes, maps, strictAlignment: strict },
+      input: {
+        name: title,
+        progType: type,
+        attachType: attach,
+        insns: enc.bytes,
+        maps,
+        strictAlignment: strict,
+        ...(globals.length ? caseBtf(type, enc.bytes, enc.labels, globals, where) : {}),
+      },
     });
   }
   const seen = new Set<string>();

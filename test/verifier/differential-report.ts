@@ -7,6 +7,8 @@
 import type { VerifyInput } from '../../verifier/input.ts';
 import { kernelVerdict, kernelVerify } from '../../verifier/kernel.ts';
 import { loadVerifier } from '../../verifier/verifier.ts';
+import { libbpfOracleUnavailableReason } from '../../verifier/libbpf-oracle.ts';
+import { clangCorpusFigures, type ClangCorpusFigures } from './clang-corpus-report.ts';
 import { clangInputs, clangUnavailableReason } from './clang-objects.ts';
 import { loadCorpus } from './corpus.ts';
 import { classify, count, newTally, summary, type Tally } from './differential.ts';
@@ -72,6 +74,19 @@ else {
   run('mutants of clang-built programs', clang.filter((i) => !i.strictAlignment).flatMap((i) => mutate(i).map((m) => m.input)));
 }
 
+// The clang corpus goes through the libbpf-style oracle (BTF, func info, .rodata frozen), as a
+// user's loader would load it.
+let corpusFigures: ClangCorpusFigures | undefined;
+const oracleReason = clangReason ?? libbpfOracleUnavailableReason();
+if (oracleReason) process.stderr.write(`clang corpus skipped: ${oracleReason}\n`);
+else {
+  corpusFigures = clangCorpusFigures(v);
+  rows.push(['clang corpus (loaded by libbpf)', corpusFigures.loose]);
+  rows.push(['clang corpus (loaded by libbpf, strict alignment)', corpusFigures.strict]);
+  for (const u of [...corpusFigures.loose.unsound, ...corpusFigures.strict.unsound]) unsound.push(`clang corpus: ${u}`);
+  process.stderr.write(`clang corpus: ${summary(corpusFigures.loose)}\n`);
+}
+
 const r = new Rng(seed);
 const pool = corpus.filter((c) => c.input.insns.length < 800).map((c) => c.input);
 function* fuzz(): Generator<VerifyInput> {
@@ -99,6 +114,25 @@ console.log(`\n${summary(total)}`);
 if (falseAlarmReasons.size) {
   console.log('\nFalse alarms by reason:');
   for (const [why, n] of [...falseAlarmReasons].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${String(n).padStart(5)}  ${why}`);
+}
+if (corpusFigures) {
+  const f = corpusFigures;
+  const strictAgree = f.strict.agreeAccept + f.strict.agreeReject;
+  console.log('\n## The clang corpus (test/verifier/clang-corpus/), loaded as libbpf loads it\n');
+  console.log('| figure | count |');
+  console.log('|---|---|');
+  console.log(`| programs | ${f.loose.total} |`);
+  console.log(`| unsound accepts | ${f.loose.unsound.length} |`);
+  console.log(`| false alarms | ${f.loose.falseAlarms.length} |`);
+  console.log(`| of which "unsupported" | ${f.unsupported.length} |`);
+  console.log(`| refused by both, first error at the same instruction | ${f.sameFirstInsn} of ${f.bothReject} |`);
+  console.log(`| strict-alignment agreement | ${strictAgree} of ${f.strict.total} (unsound ${f.strict.unsound.length}) |`);
+  if (f.skipped.length) console.log(`| files this clang cannot build | ${f.skipped.length} |`);
+  if (verbose) {
+    for (const a of f.loose.falseAlarms) console.log(`  false alarm: ${a}`);
+    for (const o of f.otherFirstInsn) console.log(`  first error elsewhere: ${o}`);
+    for (const s of f.skipped) console.log(`  skipped: ${s}`);
+  }
 }
 if (unsound.length) {
   console.log('\nUNSOUND ACCEPTS (the kernel refuses these; the wasm verifier must too):');

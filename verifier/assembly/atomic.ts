@@ -4,6 +4,7 @@
 import { zext32 } from './bounds';
 import { fail, R, UNSUPPORTED } from './errors';
 import { checkAlignment } from './align';
+import { checkMapWritable } from './global-data';
 import { checkRegion } from './memory';
 import { BAD_OFFSET, frameOf, stackOffset, stackRead, stackTouch } from './stack';
 import { ATOMIC_CMPXCHG, ATOMIC_FETCH, ATOMIC_XCHG, SZ_DW, SZ_W } from './opcode';
@@ -45,7 +46,7 @@ export function checkAtomic(st: State, i: i32): bool {
     if (isPointer(scratch.type)) return fail(i, 'atomic operations on spilled pointers are not modelled by this verifier', UNSUPPORTED);
     // Whatever was there, it is now some number.
     stackTouch(f, total, total + bytes, true);
-  } else if (!checkRegion(i, d, base, off, bytes, prog.maps[base.map].valueSize, 'map value')) {
+  } else if (!checkMapWritable(i, base.map, base.off + off, bytes) || !checkRegion(i, d, base, off, bytes, prog.maps[base.map].valueSize, 'map value')) {
     return false;
   }
   const fetches = imm == ATOMIC_XCHG || imm == ATOMIC_CMPXCHG || (imm & ATOMIC_FETCH) != 0;

@@ -40,3 +40,8 @@ export function failed(): bool {
 export function R(n: i32): string {
   return 'R' + n.toString();
 }
+
+/** Adds a line to the error already recorded (the kernel's log names the consequence too). */
+export function appendError(line: string): void {
+  if (verdict != OK) errorMessage += '\n' + line;
+}

@@ -5,6 +5,8 @@
 import { initAlu } from './alu';
 import { initAtomic } from './atomic';
 import { initCall } from './call';
+import { initGlobalData } from './global-data';
+import { initGlobalFuncs } from './global-funcs';
 import { errorInsn, errorMessage, resetErrors, verdict } from './errors';
 import { initHelpers } from './helpers';
 import { resetIds } from './ids';
@@ -41,6 +43,8 @@ export function begin(): void {
   resetErrors();
   setGplCompatible(true);
   initSpecialFields();
+  initGlobalData();
+  initGlobalFuncs();
 }
 
 /** After begin, before verify: a special field (special-fields.ts kinds) of map `map`'s value. */
@@ -52,6 +56,11 @@ export function addMapField(map: i32, kind: i32, offset: i32, size: i32): void {
 export function setLicense(gpl: bool): void {
   setGplCompatible(gpl);
 }
+
+// Between begin and verify, the host passes what the object's BTF and global data add: frozen
+// map contents (.rodata) and global functions' prototypes.
+export { setMapContents } from './global-data';
+export { addGlobalFunc } from './global-funcs';
 
 /** Verifies one program; returns the verdict code (errors.ts). */
 export function verify(insns: Uint8Array, maps: Int32Array, progType: i32, attachType: i32, strictAlignment: bool): i32 {

@@ -5,6 +5,8 @@
 import { checkAlignment, tnumText } from './align';
 import { sockLoadAllowed, ctxAllowed, ctxLoadType, packetWritable, ACC_LOAD, ACC_ST, ACC_STX } from './ctx';
 import { fail, R, UNSUPPORTED } from './errors';
+import { checkMapWritable, loadFrozen } from './global-data';
+import { pointerName } from './global-funcs';
 import { truncateTo, syncBounds } from './bounds';
 import { prog } from './program';
 import {
@@ -128,7 +130,7 @@ export function checkLoad(st: State, insn: i32, dstno: i32, baseno: i32, off: i3
   if (t == PTR_TO_MAP_VALUE) {
     const m = prog.maps[base.map];
     if (!checkRegion(insn, baseno, base, off, size, m.valueSize, 'map value')) return false;
-    loadedScalar(dst, size, signExtend);
+    if (!loadFrozen(base, off, size, signExtend, dst)) loadedScalar(dst, size, signExtend);
     return true;
   }
   if (t == PTR_TO_MAP_KEY) {
@@ -165,7 +167,7 @@ export function checkLoad(st: State, insn: i32, dstno: i32, baseno: i32, off: i3
     loadedScalar(dst, size, signExtend);
     return true;
   }
-  return fail(insn, R(baseno) + " invalid mem access '" + typeName(t) + "'");
+  return fail(insn, R(baseno) + " invalid mem access '" + pointerName(base) + "'");
 }
 
 function signExtendValue(v: u64, size: i32): i64 {
@@ -217,7 +219,7 @@ export function checkStore(st: State, insn: i32, baseno: i32, off: i32, size: i3
   }
   if (t == PTR_TO_MAP_VALUE) {
     const m = prog.maps[base.map];
-    return checkRegion(insn, baseno, base, off, size, m.valueSize, 'map value');
+    return checkMapWritable(insn, base.map, base.off + off, size) && checkRegion(insn, baseno, base, off, size, m.valueSize, 'map value');
   }
   if (t == PTR_TO_MEM) return checkRegion(insn, baseno, base, off, size, base.range, 'memory');
   if (isPacket(t)) return checkPacket(insn, baseno, base, off, size, true);
@@ -247,7 +249,10 @@ export function checkHelperMem(st: State, insn: i32, regno: i32, size: i32, writ
     stackTouch(frameOf(st, reg), lo, rangeHi, write);
     return true;
   }
-  if (t == PTR_TO_MAP_VALUE) return checkRegion(insn, regno, reg, 0, size, prog.maps[reg.map].valueSize, 'map value');
+  if (t == PTR_TO_MAP_VALUE) {
+    if (write && !checkMapWritable(insn, reg.map, reg.off, size)) return false;
+    return checkRegion(insn, regno, reg, 0, size, prog.maps[reg.map].valueSize, 'map value');
+  }
   if (t == PTR_TO_MAP_KEY) {
     if (write) return fail(insn, 'cannot write into map key');
     return checkRegion(insn, regno, reg, 0, size, prog.maps[reg.map].keySize, 'map key');

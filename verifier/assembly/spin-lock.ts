@@ -29,6 +29,12 @@ export function checkLocalCallWhileLocked(st: State, i: i32): bool {
   return fail(i, 'calling a function while holding a bpf_spin_lock is not modelled by this verifier', UNSUPPORTED);
 }
 
+/** A call to a global function (verified on its own) while a lock is held. */
+export function checkGlobalCallUnlocked(st: State, i: i32): bool {
+  if (lockHeld(st)) return fail(i, 'global function calls are not allowed while holding a lock,\nuse static function instead');
+  return true;
+}
+
 /** At the main program's exit: the lock must have been released. */
 export function checkExitUnlocked(st: State, i: i32): bool {
   if (lockHeld(st)) return fail(i, 'BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region');

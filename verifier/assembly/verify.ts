@@ -7,7 +7,7 @@ import { registersValid } from './encoding';
 import { buildCfg, Cfg, jumpTarget } from './cfg';
 import { doExit, doHelperCall, doLocalCall, EXIT_ERROR, EXIT_PROGRAM_DONE, setCallSubprogs } from './call';
 import { loadFuncRef, markCallbackSites, takeCallbackEntry } from './callbacks';
-import { mapAllowedForProgram } from './spin-lock';
+import { checkExitUnlocked, checkGlobalCallUnlocked, mapAllowedForProgram } from './spin-lock';
 import { selectCtx } from './ctx';
 import { fail, failed, MALFORMED, TOO_COMPLEX, UNSUPPORTED } from './errors';
 import { addDecided, decideJump, GO_BOTH, GO_ERROR, GO_TAKEN, learnFromJump, resetDecided } from './jump';
@@ -19,6 +19,7 @@ import { seedSinks } from './const-hints';
 import { computePrecision, precRegs, precSlots } from './precision';
 import { checkLoad, checkStore } from './memory';
 import { checkAtomic } from './atomic';
+import { attachGlobalFuncs, callGlobal, enterGlobal, exitGlobal, globalOf, nextGlobalToWalk, resetGlobalWalks } from './global-funcs';
 import {
   CALL_HELPER, CALL_LOCAL, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD, CLS_LDX, CLS_ST, CLS_STX, JMP_CALL, JMP_EXIT,
   JMP_JA, LD_IMM64, MODE_ATOMIC, MODE_MEM, MODE_MEMSX, PSEUDO_MAP_FD, PSEUDO_MAP_IDX, PSEUDO_MAP_IDX_VALUE,
@@ -61,6 +62,7 @@ export function run(): void {
   cfg = c;
   markCallbackSites(cfg);
   setCallSubprogs(cfg.subprogOf);
+  attachGlobalFuncs(cfg);
   computeArgPointers(cfg);
   computeStackRefs(cfg);
   computeCallerPointers(cfg);
@@ -110,9 +112,24 @@ function ignoredNowMatter(): bool {
 /** Walks the attempts' limit before every branch is taken as a use. */
 const MAX_ATTEMPTS: i32 = 6;
 
+/**
+ * The next path to walk: a pending branch, else the next global function called so far (each
+ * is verified on its own, after the main program, as the kernel does); null when none is left
+ * or on an error (see failed()).
+ */
+function nextPath(): State | null {
+  if (pending.length) return pending.pop();
+  const g = nextGlobalToWalk();
+  if (!g) return null;
+  const st = allocState();
+  if (!enterGlobal(st, g)) return null;
+  return st;
+}
+
 /** One walk over every path; false after an error. */
 function explore(): bool {
   pending = new Array<State>();
+  resetGlobalWalks();
   let st = allocState();
   st.pushFrame(-1, 0);
   st.reg(1).markPointer(PTR_TO_CTX);
@@ -125,8 +142,9 @@ function explore(): bool {
       if (v == VISIT_PRUNED) {
         notePathEnd(st);
         freeState(st);
-        if (!pending.length) return true;
-        st = pending.pop();
+        const next = nextPath();
+        if (!next) return !failed();
+        st = next;
         continue;
       }
     }
@@ -142,8 +160,9 @@ function explore(): bool {
       recordDepths(st);
       notePathEnd(st);
       freeState(st);
-      if (!pending.length) return true;
-      st = pending.pop();
+      const next = nextPath();
+      if (!next) return !failed();
+      st = next;
     }
   }
   return true;
@@ -301,6 +320,8 @@ function doJmp(st: State, i: i32, cls: u8): i32 {
     if (op == JMP_EXIT) {
       const f = st.depth - 1;
       noteFrameDepth(st, f);
+      const g = st.depth == 1 ? globalOf(st.frame(0).subprog) : null;
+      if (g) return checkExitUnlocked(st, i) && exitGlobal(st, i, g) ? STEP_END : STEP_ERROR;
       const r = doExit(st, i);
       if (r == EXIT_ERROR) return STEP_ERROR;
       return r == EXIT_PROGRAM_DONE ? STEP_END : STEP_NEXT;
@@ -317,6 +338,12 @@ function doJmp(st: State, i: i32, cls: u8): i32 {
     }
     if (s == CALL_LOCAL) {
       const target = i + imm + 1;
+      const g = globalOf(unchecked(cfg.subprogOf[target]));
+      if (g) {
+        if (!checkGlobalCallUnlocked(st, i) || !callGlobal(st, i, g)) return STEP_ERROR;
+        st.pc = i + 1;
+        return STEP_NEXT;
+      }
       return doLocalCall(st, i, target, unchecked(cfg.subprogOf[target])) ? STEP_NEXT : STEP_ERROR;
     }
     fail(i, 'calls to kernel functions (kfuncs) are not modelled by this verifier', UNSUPPORTED);

@@ -89,6 +89,7 @@ const UPDATE_MAPS: u32 = bit(1) | bit(2) | bit(5) | bit(6) | bit(9) | bit(10) | 
 const DELETE_MAPS: u32 = bit(1) | bit(5) | bit(9) | bit(10) | bit(11);
 const REDIRECT_MAPS: u32 = bit(14) | bit(16) | bit(17) | bit(25);
 const RINGBUF_MAPS: u32 = bit(27);
+const PERF_EVENT_MAPS: u32 = bit(4);
 const FOR_EACH_MAPS: u32 = bit(1) | bit(2) | bit(5) | bit(6) | bit(9) | bit(10);
 
 let protos: Array<Proto | null> = changetype<Array<Proto | null>>(0);
@@ -114,19 +115,36 @@ export function initHelpers(): void {
   def(new Proto(14, 'bpf_get_current_pid_tgid', RET_INT));
   def(new Proto(15, 'bpf_get_current_uid_gid', RET_INT));
   def(new Proto(16, 'bpf_get_current_comm', RET_INT, A_MEM_UNINIT, A_SIZE));
+  def(new Proto(17, 'bpf_get_cgroup_classid', RET_INT, A_CTX));
+  def(new Proto(18, 'bpf_skb_vlan_push', RET_INT, A_CTX, A_ANY, A_ANY, A_NONE, A_NONE, true));
+  def(new Proto(19, 'bpf_skb_vlan_pop', RET_INT, A_CTX, A_NONE, A_NONE, A_NONE, A_NONE, true));
   def(new Proto(23, 'bpf_redirect', RET_INT, A_ANY, A_ANY));
+  def(new Proto(24, 'bpf_get_route_realm', RET_INT, A_CTX));
+  // bpf_xdp_event_output in XDP, bpf_skb_event_output on skbs: the same arguments.
+  def(new Proto(25, 'bpf_perf_event_output', RET_INT, A_CTX, A_MAP, A_ANY, A_MEM_RO, A_SIZE_OR_ZERO, false, PERF_EVENT_MAPS));
   def(new Proto(26, 'bpf_skb_load_bytes', RET_INT, A_CTX, A_ANY, A_MEM_UNINIT, A_SIZE));
   def(new Proto(28, 'bpf_csum_diff', RET_INT, A_MEM_RO_OR_NULL, A_SIZE_OR_ZERO, A_MEM_RO_OR_NULL, A_SIZE_OR_ZERO, A_ANY));
+  def(new Proto(31, 'bpf_skb_change_proto', RET_INT, A_CTX, A_ANY, A_ANY, A_NONE, A_NONE, true));
+  def(new Proto(32, 'bpf_skb_change_type', RET_INT, A_CTX, A_ANY));
+  def(new Proto(34, 'bpf_get_hash_recalc', RET_INT, A_CTX));
+  def(new Proto(38, 'bpf_skb_change_tail', RET_INT, A_CTX, A_ANY, A_ANY, A_NONE, A_NONE, true));
   def(new Proto(39, 'bpf_skb_pull_data', RET_INT, A_CTX, A_ANY, A_NONE, A_NONE, A_NONE, true));
+  def(new Proto(40, 'bpf_csum_update', RET_INT, A_CTX, A_ANY));
+  def(new Proto(41, 'bpf_set_hash_invalid', RET_VOID, A_CTX));
+  def(new Proto(42, 'bpf_get_numa_node_id', RET_INT));
   def(new Proto(44, 'bpf_xdp_adjust_head', RET_INT, A_CTX, A_ANY, A_NONE, A_NONE, A_NONE, true));
   def(new Proto(46, 'bpf_get_socket_cookie', RET_INT, A_CTX));
+  def(new Proto(48, 'bpf_set_hash', RET_INT, A_CTX, A_ANY));
   def(new Proto(50, 'bpf_skb_adjust_room', RET_INT, A_CTX, A_ANY, A_ANY, A_ANY, A_NONE, true));
   def(new Proto(51, 'bpf_redirect_map', RET_INT, A_MAP, A_ANY, A_ANY, A_NONE, A_NONE, false, REDIRECT_MAPS));
   def(new Proto(54, 'bpf_xdp_adjust_meta', RET_INT, A_CTX, A_ANY, A_NONE, A_NONE, A_NONE, true));
   def(new Proto(65, 'bpf_xdp_adjust_tail', RET_INT, A_CTX, A_ANY, A_NONE, A_NONE, A_NONE, true));
   def(new Proto(69, 'bpf_fib_lookup', RET_INT, A_CTX, A_MEM_RW, A_SIZE, A_ANY));
+  def(new Proto(79, 'bpf_skb_cgroup_id', RET_INT, A_CTX));
+  def(new Proto(83, 'bpf_skb_ancestor_cgroup_id', RET_INT, A_CTX, A_ANY));
   def(new Proto(93, 'bpf_spin_lock', RET_VOID, A_SPIN_LOCK));
   def(new Proto(94, 'bpf_spin_unlock', RET_VOID, A_SPIN_LOCK));
+  def(new Proto(97, 'bpf_skb_ecn_set_ce', RET_INT, A_CTX));
   def(new Proto(118, 'bpf_jiffies64', RET_INT));
   def(new Proto(125, 'bpf_ktime_get_boot_ns', RET_INT));
   def(new Proto(122, 'bpf_get_netns_cookie', RET_INT, A_CTX_OR_NULL));
@@ -135,6 +153,7 @@ export function initHelpers(): void {
   def(new Proto(132, 'bpf_ringbuf_submit', RET_VOID, A_RECORD_RELEASE, A_ANY));
   def(new Proto(133, 'bpf_ringbuf_discard', RET_VOID, A_RECORD_RELEASE, A_ANY));
   def(new Proto(134, 'bpf_ringbuf_query', RET_INT, A_MAP, A_ANY, A_NONE, A_NONE, A_NONE, false, RINGBUF_MAPS));
+  def(new Proto(135, 'bpf_csum_level', RET_INT, A_CTX, A_ANY));
   def(new Proto(152, 'bpf_redirect_neigh', RET_INT, A_ANY, A_MEM_RO_OR_NULL, A_SIZE_OR_ZERO, A_ANY));
   def(new Proto(155, 'bpf_redirect_peer', RET_INT, A_ANY, A_ANY));
   def(new Proto(160, 'bpf_ktime_get_coarse_ns', RET_INT));
@@ -142,7 +161,9 @@ export function initHelpers(): void {
   def(new Proto(164, 'bpf_for_each_map_elem', RET_INT, A_MAP, A_CALLBACK, A_CALLBACK_CTX, A_ANY, A_NONE, false, FOR_EACH_MAPS));
   def(new Proto(181, 'bpf_loop', RET_INT, A_ANY, A_CALLBACK, A_CALLBACK_CTX, A_ANY));
   def(new Proto(186, 'bpf_get_retval', RET_INT));
+  def(new Proto(188, 'bpf_xdp_get_buff_len', RET_INT, A_CTX));
   def(new Proto(187, 'bpf_set_retval', RET_INT, A_ANY));
+  def(new Proto(208, 'bpf_ktime_get_tai_ns', RET_INT));
 }
 
 /** The prototype of helper `id`, or null when it is not modelled. */
@@ -166,7 +187,7 @@ export function notModelled(id: i32): string {
   else if (id == 194) what = 'kptrs';
   else if (id >= 197 && id <= 203) what = 'dynptrs';
   else if (id == 209) what = 'user ring buffers';
-  else if (id == 25 || id == 121) what = 'perf event output';
+  else if (id == 121) what = 'perf event output from tracing';
   return helperName(id) + ': ' + what + ' is not supported by this verifier yet';
 }
 

@@ -19,10 +19,29 @@ export interface MapField {
 const structKinds: Record<string, FieldKind> = { bpf_spin_lock: 'spinLock', bpf_timer: 'timer', bpf_wq: 'workqueue' };
 const kptrTags = new Set(['kptr', 'kptr_untrusted', 'percpu_kptr']);
 
-/** The special fields of the value type `typeId` (0: the map was declared by sizes only: none). */
-export function mapValueFields(btf: Btf, typeId: number): MapField[] {
+/**
+ * Map types whose values may hold each kind of field (the kernel's check when it creates a map
+ * with BTF). Where a field is not allowed, creation with BTF fails, libbpf creates the map again
+ * without BTF, and the value is plain bytes: no field at all, and bpf_spin_lock is refused.
+ */
+const HASH = 1, ARRAY = 2, PERCPU_HASH = 5, PERCPU_ARRAY = 6, LRU_HASH = 9, LRU_PERCPU_HASH = 10, CGROUP_STORAGE = 19;
+const SK_STORAGE = 24, INODE_STORAGE = 28, TASK_STORAGE = 29, CGRP_STORAGE = 32;
+const LOCAL_STORAGES = [SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE];
+const allowedIn: Record<FieldKind, number[]> = {
+  spinLock: [HASH, ARRAY, CGROUP_STORAGE, ...LOCAL_STORAGES],
+  timer: [HASH, LRU_HASH, ARRAY],
+  workqueue: [HASH, LRU_HASH, ARRAY],
+  kptr: [HASH, LRU_HASH, ARRAY, PERCPU_HASH, LRU_PERCPU_HASH, PERCPU_ARRAY, ...LOCAL_STORAGES],
+};
+
+/**
+ * The special fields of a map of type `mapType` whose value type is `typeId` (0: declared by
+ * sizes only: none). Global data sections are arrays.
+ */
+export function mapValueFields(btf: Btf, typeId: number, mapType: number): MapField[] {
   const fields: MapField[] = [];
   if (typeId) collect(btf, typeId, 0, fields, 0);
+  if (fields.some((f) => !allowedIn[f.kind].includes(mapType))) return [];
   return fields.sort((a, b) => a.offset - b.offset);
 }
 

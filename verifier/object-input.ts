@@ -31,18 +31,18 @@ function mapTable(obj: BpfObject): { maps: MapDesc[]; mapIndex: Map<string, numb
   const maps: MapDesc[] = [];
   const mapIndex = new Map<string, number>();
   // Special fields (spin locks, timers, kptrs) of each value type, global data included.
-  const fieldsOf = (typeId: number) => {
-    const fields = obj.btf && typeId ? mapValueFields(obj.btf.parsed, typeId) : [];
+  const fieldsOf = (typeId: number, mapType: number) => {
+    const fields = obj.btf && typeId ? mapValueFields(obj.btf.parsed, typeId, mapType) : [];
     return fields.length ? { fields } : {};
   };
   for (const m of obj.maps) {
     let inner: number | undefined;
     if (m.inner) {
       inner = maps.length;
-      maps.push({ name: m.inner.name, type: m.inner.type, keySize: m.inner.keySize, valueSize: m.inner.valueSize, maxEntries: m.inner.maxEntries, flags: m.inner.flags, ...fieldsOf(m.inner.valueTypeId) });
+      maps.push({ name: m.inner.name, type: m.inner.type, keySize: m.inner.keySize, valueSize: m.inner.valueSize, maxEntries: m.inner.maxEntries, flags: m.inner.flags, ...fieldsOf(m.inner.valueTypeId, m.inner.type) });
     }
     mapIndex.set(m.name, maps.length);
-    const fields = fieldsOf(m.valueTypeId).fields ?? [];
+    const fields = fieldsOf(m.valueTypeId, m.type).fields ?? [];
     maps.push({ name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, ...(inner !== undefined ? { inner } : {}), ...(fields.length ? { fields } : {}) });
   }
   const dataIndex = new Map<string, number>();
@@ -58,7 +58,7 @@ function mapTable(obj: BpfObject): { maps: MapDesc[]; mapIndex: Map<string, numb
       valueSize: d.size,
       maxEntries: 1,
       ...(d.readonly ? { flags: BPF_F_RDONLY_PROG, contents: d.bytes } : {}),
-      ...fieldsOf(d.btfTypeId),
+      ...fieldsOf(d.btfTypeId, MAP_ARRAY),
     });
   }
   const layout = kconfigMap(obj);

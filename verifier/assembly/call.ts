@@ -8,7 +8,6 @@ import { gplCompatible } from './license';
 import { checkCallWhileLocked, checkExitUnlocked, checkLocalCallWhileLocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
 import { spinLockOffset } from './special-fields';
 import { checkNoReferences } from './references';
-import { globalOf } from './global-funcs';
 import { CALLBACK_NONE, inCallback, callbackTarget, checkCallbackContext, enterCallback, exitCallback, initCallbacks } from './callbacks';
 import { checkReserveSize, releaseRecord, reserveResult } from './ringbuf';
 
@@ -129,9 +128,6 @@ export function doHelperCall(st: State, i: i32): bool {
     } else if (kind == A_SIZE || kind == A_SIZE_OR_ZERO) {
       if (!checkSizeArg(st, i, n, r, kind == A_SIZE_OR_ZERO, memReg, memKind)) return false;
     }
-  }
-  if (callback >= 0 && globalOf(unchecked(cfgSubprogOf[callback]))) {
-    return fail(i, 'callback function not static');
   }
   if (callback >= 0 && !enterCallback(st, i, id, callback, unchecked(cfgSubprogOf[callback]), map)) return false;
   if (p.changesPacket) forgetPacketPointers(st);

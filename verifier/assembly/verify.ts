@@ -299,7 +299,10 @@ function doLdImm64(st: State, i: i32): bool {
     return true;
   }
   if (src == PSEUDO_FUNC) {
-    loadFuncRef(st, d, i + unchecked(prog.imm[i]) + 1);
+    const target = i + unchecked(prog.imm[i]) + 1;
+    // A function's address is taken for a callback, which must be static (the kernel checks here).
+    if (globalOf(unchecked(cfg.subprogOf[target]))) return fail(i, 'callback function not static');
+    loadFuncRef(st, d, target);
     return true;
   }
   return fail(i, 'ld_imm64 of a kernel symbol (BTF id, kind ' + src.toString() + ') is not supported by this verifier yet', UNSUPPORTED);

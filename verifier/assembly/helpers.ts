@@ -95,6 +95,8 @@ const FOR_EACH_MAPS: u32 = bit(1) | bit(2) | bit(5) | bit(6) | bit(9) | bit(10);
 let protos: Array<Proto | null> = changetype<Array<Proto | null>>(0);
 
 function def(p: Proto): void {
+  // The name is written here for the reader; the uapi header's (helper-tables.ts) is the fact.
+  assert(p.id >= H.NAMES.length || unchecked(H.NAMES[p.id]) == p.name, 'helpers.ts: prototype name differs from the uapi header');
   while (protos.length <= p.id) protos.push(null);
   protos[p.id] = p;
 }

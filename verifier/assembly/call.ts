@@ -7,7 +7,7 @@ import { A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, 
 import { gplCompatible } from './license';
 import { checkCallWhileLocked, checkExitUnlocked, checkLocalCallWhileLocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
 import { spinLockOffset } from './special-fields';
-import { checkNoReferences } from './references';
+import { checkNoReferences, initReferences } from './references';
 import { CALLBACK_NONE, inCallback, callbackTarget, checkCallbackContext, enterCallback, exitCallback, initCallbacks } from './callbacks';
 import { checkReserveSize, releaseRecord, reserveResult } from './ringbuf';
 
@@ -137,7 +137,7 @@ export function doHelperCall(st: State, i: i32): bool {
     r0.markPointer(knownPresent ? PTR_TO_MAP_VALUE : PTR_TO_MAP_VALUE_OR_NULL);
     r0.map = map;
     if (!knownPresent || spinLockOffset(map) >= 0) r0.id = newId();
-  } else if (p.ret == RET_RINGBUF_MEM_OR_NULL) reserveResult(st, reserveSize);
+  } else if (p.ret == RET_RINGBUF_MEM_OR_NULL) reserveResult(st, i, reserveSize);
   else r0.markUnknown();
   for (let n = 1; n <= 5; n++) st.reg(n).markNotInit();
   return true;
@@ -212,6 +212,7 @@ let cfgSubprogOf: StaticArray<i32> = changetype<StaticArray<i32>>(0);
 export function initCall(): void {
   retTmp = new Reg();
   initCallbacks();
+  initReferences();
 }
 
 export function setCallSubprogs(subprogOf: StaticArray<i32>): void {

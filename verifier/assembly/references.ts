@@ -8,10 +8,18 @@ import { newId } from './ids';
 import { isPointer } from './reg';
 import { State } from './state';
 
-/** A new reference held by the path; returns its id. */
-export function acquireReference(st: State): u32 {
+/** Where each reference was acquired, by id (ids are never reused within a verification). */
+let acquiredAt: Map<u32, i32> = new Map<u32, i32>();
+
+export function initReferences(): void {
+  acquiredAt = new Map<u32, i32>();
+}
+
+/** A new reference held by the path, acquired by instruction i; returns its id. */
+export function acquireReference(st: State, i: i32): u32 {
   const id = newId();
   st.refs.push(id);
+  acquiredAt.set(id, i);
   return id;
 }
 
@@ -50,5 +58,7 @@ export function forgetNullReference(st: State, id: u32): void {
 /** Where the program ends (main exit, tail call): no reference may be held. */
 export function checkNoReferences(st: State, i: i32, where: string): bool {
   if (!st.refs.length) return true;
-  return fail(i, 'Unreleased reference id=' + unchecked(st.refs[0]).toString() + '\n' + where + ' would lead to reference leak');
+  const id = unchecked(st.refs[0]);
+  const at = acquiredAt.has(id) ? ' alloc_insn=' + acquiredAt.get(id).toString() : '';
+  return fail(i, 'Unreleased reference id=' + id.toString() + at + '\n' + where + ' would lead to reference leak');
 }

@@ -16,11 +16,11 @@ export function checkReserveSize(i: i32, n: i32, r: Reg): bool {
 }
 
 /** r0 after bpf_ringbuf_reserve(map, size, flags): `size` bytes or NULL, a new reference. */
-export function reserveResult(st: State, size: i32): void {
+export function reserveResult(st: State, i: i32, size: i32): void {
   const r0 = st.reg(0);
   r0.markPointer(PTR_TO_MEM_OR_NULL);
   r0.range = size;
-  const id = acquireReference(st);
+  const id = acquireReference(st, i);
   r0.id = id;
   r0.refId = id;
 }

@@ -112,7 +112,8 @@ Exit code 0 when every program passes, 1 when one is refused, 2 when an object c
       for (const input of inputs) {
         const verdict = v.verify(input);
         const row: Row = { object: t.label, program: input.name, strictAlignment: input.strictAlignment, verdict };
-        const k = kernelVerdicts?.get(input.name);
+        // A program libbpf did not list (a section it cannot place) counts as not loaded.
+        const k = kernelVerdicts && (kernelVerdicts.get(input.name) ?? { accepted: false, reason: 'libbpf did not find this program in the object', log: '' });
         if (k) {
           row.kernel = { accepted: k.accepted, reason: k.reason, usec: k.usec, processed: k.processed };
           if (k.accepted !== verdict.ok) {

@@ -4,14 +4,13 @@
 
 import { fail, R } from './errors';
 import { acquireReference, releaseReference } from './references';
-import { PTR_TO_MEM, PTR_TO_MEM_OR_NULL, Reg, typeName } from './reg';
+import { PTR_TO_MEM, PTR_TO_MEM_OR_NULL, Reg, SCALAR, typeName } from './reg';
 import { State } from './state';
-
-export const FUNC_RINGBUF_RESERVE: i32 = 131;
 
 /** The size argument of bpf_ringbuf_reserve: a known constant. */
 export function checkReserveSize(i: i32, n: i32, r: Reg): bool {
-  if (!r.isConst() || r.type != 1) return fail(i, R(n) + ' is not a known constant');
+  if (r.type != SCALAR) return fail(i, R(n) + ' type=' + typeName(r.type) + ' expected=scalar');
+  if (!r.isConst()) return fail(i, R(n) + ' is not a known constant');
   return true;
 }
 

@@ -5,7 +5,7 @@ import { fail, R, UNSUPPORTED } from './errors';
 import { A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
   A_SIZE_OR_ZERO, A_SPIN_LOCK, A_CALLBACK, A_CALLBACK_CTX, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE, RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, notModelled, proto } from './helpers';
 import { gplCompatible } from './license';
-import { checkCallWhileLocked, checkExitUnlocked, checkLocalCallWhileLocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
+import { checkCallWhileLocked, checkExitUnlocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
 import { spinLockOffset } from './special-fields';
 import { checkNoReferences, initReferences } from './references';
 import { CALLBACK_NONE, inCallback, callbackTarget, checkCallbackContext, enterCallback, exitCallback, initCallbacks } from './callbacks';
@@ -167,7 +167,6 @@ function checkSizeArg(st: State, i: i32, n: i32, r: Reg, zeroOk: bool, memReg: i
 
 /** A BPF-to-BPF call at i into the function starting at `target`, subprogram `subprog`. */
 export function doLocalCall(st: State, i: i32, target: i32, subprog: i32): bool {
-  if (!checkLocalCallWhileLocked(st, i)) return false;
   if (st.depth >= MAX_FRAMES) {
     return fail(i, 'the call stack of ' + (st.depth + 1).toString() + ' frames is too deep !');
   }

@@ -1,9 +1,10 @@
 // bpf_spin_lock and bpf_spin_unlock, with the kernel's rules: the argument is a map value
 // pointer at exactly the offset of its value's lock (special-fields.ts), one lock is held at a
-// time, nothing but bpf_spin_unlock may be called while it is held, and no path may leave the
-// program holding it. The lock is known by the map and the lookup its value came from.
+// time, nothing but bpf_spin_unlock may be called while it is held (static functions may: the
+// lock is the path's, so their helper calls are refused too; global ones may not), and no path
+// may leave the program holding it. The lock is known by the map and the lookup its value came from.
 
-import { fail, UNSUPPORTED } from './errors';
+import { fail } from './errors';
 import { Reg, PTR_TO_MAP_VALUE, typeName } from './reg';
 import { spinLockOffset } from './special-fields';
 import { State } from './state';
@@ -21,12 +22,6 @@ export function lockHeld(st: State): bool {
 export function checkCallWhileLocked(st: State, i: i32, helper: i32): bool {
   if (lockHeld(st) && helper != FUNC_SPIN_UNLOCK) return fail(i, 'function calls are not allowed while holding a lock');
   return true;
-}
-
-/** A BPF-to-BPF call while a lock is held: the kernel allows static functions only. */
-export function checkLocalCallWhileLocked(st: State, i: i32): bool {
-  if (!lockHeld(st)) return true;
-  return fail(i, 'calling a function while holding a bpf_spin_lock is not modelled by this verifier', UNSUPPORTED);
 }
 
 /** A call to a global function (verified on its own) while a lock is held. */

@@ -10,6 +10,7 @@ import { fail, R, UNSUPPORTED } from './errors';
 import { newId } from './ids';
 import { CALL_HELPER, CLS_JMP, JMP_CALL } from './opcode';
 import { prog } from './program';
+import { proto } from './helpers';
 import { CONST_PTR_TO_MAP, PTR_TO_FUNC, PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, PTR_TO_STACK, Reg, SCALAR, typeName } from './reg';
 import { MAX_FRAMES, State, cloneState } from './state';
 import { previousEntry } from './prune';
@@ -23,8 +24,10 @@ export const CALLBACK_NONE: i32 = 0;
 export const CALLBACK_LOOP: i32 = 1;
 export const CALLBACK_MAP_ELEM: i32 = 2;
 
+/** Whether helper `helper` calls a function back (its prototype says: helpers.ts). */
 export function callsBack(helper: i32): bool {
-  return helper == FUNC_LOOP || helper == FUNC_FOR_EACH_MAP_ELEM;
+  const p = proto(helper);
+  return p != null && p.callsBack;
 }
 
 /** Whether instruction i is a call of a helper that calls back. */

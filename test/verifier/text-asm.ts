@@ -121,6 +121,7 @@ export function parseLine(text: string, line: number): Item[] {
     return [a.ldx(size as SizeName | SignedSizeName, r(dst!), r(base!), off ? num(off) : 0)];
   }
   if ((m = s.match(/^r(\d+) = map\[([\w.]+)\] ll$/))) return [a.ldMap(r(m[1]!), m[2]!)];
+  if ((m = s.match(/^r(\d+) = func ([\w.]+) ll$/))) return [a.ldFunc(r(m[1]!), m[2]!)];
   if ((m = s.match(/^r(\d+) = map_value\[([\w.]+)\]( ?\+ ?(\d+))? ll$/))) {
     return [a.ldMapValue(r(m[1]!), m[2]!, m[4] ? Number(m[4]) : 0)];
   }

@@ -2,7 +2,8 @@
 // assembler items, so that the verifier corpus reads like the verifier's own output.
 //
 // One instruction or label per line; `;` or `//` start a comment. Jump targets are labels
-// (`name:` on its own line) or relative offsets (`+3`, `-2`). Maps are named (`r1 = map[lb4] ll`).
+// (`name:` on its own line) or relative offsets (`+3`, `-2`). Maps are named (`r1 = map[lb4] ll`),
+// functions taken for callbacks by label (`r2 = func cb ll`).
 
 import * as a from '../../compiler/bpf/asm.ts';
 import { reg, type Reg } from '../../compiler/bpf/register.ts';

@@ -1,6 +1,8 @@
 // What the verifier is asked about: one program with everything the kernel would know at
 // BPF_PROG_LOAD time. Plain data, shared by the wasm wrapper, the CLI and the kernel oracle.
 
+import type { MapField } from './map-fields.ts';
+
 /** One map the program references. An LD_IMM64 map reference carries its index in `imm`. */
 export interface MapDesc {
   name: string;
@@ -13,6 +15,8 @@ export interface MapDesc {
   flags?: number;
   /** For map-in-map types: the index (in the same table) of the template inner map. */
   inner?: number;
+  /** Special fields of the value (spin lock, timer, kptrs) from its BTF type (map-fields.ts). */
+  fields?: MapField[];
   /**
    * The value of a frozen, program-read-only one-element array (`.rodata`, flags
    * BPF_F_RDONLY_PROG): the kernel reads loads at constant offsets from it as known constants.
@@ -62,6 +66,8 @@ export interface VerifyInput {
   /** BPF_F_STRICT_ALIGNMENT: packet accesses must be aligned as if NET_IP_ALIGN were 2. */
   strictAlignment: boolean;
   lineInfo?: LineInfo[];
+  /** The object's `license` string; GPL-only helpers need a GPL-compatible one. Absent: "GPL". */
+  license?: string;
   /** Global functions among the subprograms (from BTF func info); the others are static. */
   globalFuncs?: GlobalFunc[];
   /**

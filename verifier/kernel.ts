@@ -155,7 +155,7 @@ function kernelVerifyOnce(input: VerifyInput, logLevel: number): KernelVerdict {
         type: input.progType,
         expectedAttachType: input.attachType,
         insns,
-        license: 'GPL',
+        license: input.license ?? 'GPL',
         flags: input.strictAlignment ? BPF_F_STRICT_ALIGNMENT : 0,
         logLevel,
         logSize: 1 << 24,

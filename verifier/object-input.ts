@@ -3,11 +3,13 @@
 // references turned into indexes of the map table, line info kept for messages.
 
 import { readBpfObject } from '../runtime/format/elf-read.ts';
-import type { BpfObject, BpfProgram } from '../runtime/format/bpf-object.ts';
+import type { BpfObject, BpfProgram, BpfRelocation } from '../runtime/format/bpf-object.ts';
 import { BPF_F_RDONLY_PROG } from '../runtime/format/bpf-uapi.ts';
 import { objectGlobalFunc } from './global-funcs.ts';
 import type { GlobalFunc, LineInfo, MapDesc, VerifyInput } from './input.ts';
 import { kconfigMap, type KconfigLayout } from './kconfig.ts';
+import { unrelocatedCalls } from './local-calls.ts';
+import { mapValueFields } from './map-fields.ts';
 
 const MAP_ARRAY = 2;
 const PSEUDO_MAP_FD = 1;
@@ -28,14 +30,20 @@ export class ObjectInputError extends Error {
 function mapTable(obj: BpfObject): { maps: MapDesc[]; mapIndex: Map<string, number>; dataIndex: Map<string, number>; kconfig?: KconfigLayout & { index: number } } {
   const maps: MapDesc[] = [];
   const mapIndex = new Map<string, number>();
+  // Special fields (spin locks, timers, kptrs) of each value type, global data included.
+  const fieldsOf = (typeId: number, mapType: number) => {
+    const fields = obj.btf && typeId ? mapValueFields(obj.btf.parsed, typeId, mapType) : [];
+    return fields.length ? { fields } : {};
+  };
   for (const m of obj.maps) {
     let inner: number | undefined;
     if (m.inner) {
       inner = maps.length;
-      maps.push({ name: m.inner.name, type: m.inner.type, keySize: m.inner.keySize, valueSize: m.inner.valueSize, maxEntries: m.inner.maxEntries, flags: m.inner.flags });
+      maps.push({ name: m.inner.name, type: m.inner.type, keySize: m.inner.keySize, valueSize: m.inner.valueSize, maxEntries: m.inner.maxEntries, flags: m.inner.flags, ...fieldsOf(m.inner.valueTypeId, m.inner.type) });
     }
     mapIndex.set(m.name, maps.length);
-    maps.push({ name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, ...(inner !== undefined ? { inner } : {}) });
+    const fields = fieldsOf(m.valueTypeId, m.type).fields ?? [];
+    maps.push({ name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, ...(inner !== undefined ? { inner } : {}), ...(fields.length ? { fields } : {}) });
   }
   const dataIndex = new Map<string, number>();
   for (const d of obj.data) {
@@ -50,6 +58,7 @@ function mapTable(obj: BpfObject): { maps: MapDesc[]; mapIndex: Map<string, numb
       valueSize: d.size,
       maxEntries: 1,
       ...(d.readonly ? { flags: BPF_F_RDONLY_PROG, contents: d.bytes } : {}),
+      ...fieldsOf(d.btfTypeId, MAP_ARRAY),
     });
   }
   const layout = kconfigMap(obj);
@@ -72,9 +81,21 @@ export function inputsFromObject(obj: BpfObject, strictAlignment: boolean): Veri
       }
       const order: BpfProgram[] = [entry];
       const start = new Map<string, number>([[entry.name, 0]]);
+      // Relocations plus the calls clang resolved itself within a section (local-calls.ts).
+      const links = new Map<BpfProgram, BpfRelocation[]>();
+      const linksOf = (p: BpfProgram): BpfRelocation[] => {
+        let l = links.get(p);
+        if (!l) {
+          l = [...p.relocations, ...unrelocatedCalls(p, obj.programs, (m) => {
+            throw new ObjectInputError(`${obj.source}: program ${entry.name}: ${m}`);
+          })];
+          links.set(p, l);
+        }
+        return l;
+      };
       let slots = entry.insns.length / 8;
       for (let i = 0; i < order.length; i++) {
-        for (const r of order[i]!.relocations) {
+        for (const r of linksOf(order[i]!)) {
           if (r.kind === 'extern' && !kconfig?.offsets.has(r.symbol)) {
             throw new ObjectInputError(`${obj.source}: program ${entry.name}: extern symbol ${r.symbol} cannot be resolved (only .kconfig externs are)`);
           }
@@ -94,7 +115,7 @@ export function inputsFromObject(obj: BpfObject, strictAlignment: boolean): Veri
       for (const p of order) {
         const base = start.get(p.name)!;
         insns.set(p.insns, base * 8);
-        for (const r of p.relocations) {
+        for (const r of linksOf(p)) {
           const at = (base + r.insn) * 8;
           if (r.kind === 'map') {
             const idx = mapIndex.get(r.map);
@@ -128,6 +149,7 @@ export function inputsFromObject(obj: BpfObject, strictAlignment: boolean): Veri
         maps,
         strictAlignment,
         lineInfo,
+        license: obj.license,
         ...(globalFuncs.length ? { globalFuncs } : {}),
       };
     });

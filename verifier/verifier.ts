@@ -6,6 +6,8 @@ import { instantiateSync, type ASUtil } from '@assemblyscript/loader';
 import { readFileSync } from 'node:fs';
 import { builtWasmPath, ensureBuilt, debugWasmPath } from './build.ts';
 import type { GlobalFunc, VerifyInput } from './input.ts';
+import { isGplCompatible } from './license.ts';
+import { fieldKinds } from './map-fields.ts';
 import { lineAt, VerdictCode, type Verdict } from './verdict.ts';
 
 /** A wasm global as the loader hands it out. */
@@ -18,6 +20,8 @@ interface Exports extends Record<string, unknown> {
   Int32Array_ID: Global;
   MAP_FIELDS: Global;
   begin(): void;
+  setLicense(gpl: number): void;
+  addMapField(map: number, kind: number, offset: number, size: number): void;
   verify(insns: number, maps: number, progType: number, attachType: number, strict: number): number;
   setMapContents(map: number, bytes: number): void;
   addGlobalFunc(insn: number, name: number, desc: number): void;
@@ -46,6 +50,10 @@ export class WasmVerifier {
       return fail(input, 'malformed', `program of ${input.insns.length} bytes: not a multiple of 8`);
     }
     x.begin();
+    x.setLicense(isGplCompatible(input.license) ? 1 : 0);
+    input.maps.forEach((m, k) => {
+      for (const f of m.fields ?? []) x.addMapField(k, fieldKinds[f.kind], f.offset, f.size);
+    });
     const fields = Number(x.MAP_FIELDS.value);
     const table = new Int32Array(input.maps.length * fields);
     input.maps.forEach((m, k) => {

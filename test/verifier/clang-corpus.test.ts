@@ -11,6 +11,7 @@ import { loadVerifier } from '../../verifier/verifier.ts';
 import { kernelUnavailableReason, requireKernel } from '../helpers/kernel.ts';
 import {
   buildCorpusFile,
+  clangFor,
   checkObject,
   corpusClangUnavailableReason,
   kernelErrorInsn,
@@ -40,16 +41,9 @@ function unavailable(): string | undefined {
   return kernelUnavailableReason() ?? corpusClangUnavailableReason() ?? libbpfOracleUnavailableReason();
 }
 
-const cpuSupport = new Map<string, string | undefined>();
-/** Why this clang cannot build with these flags (-mcpu=v4 needs clang 18), or undefined. */
+/** Why no installed clang can build with these flags (-mcpu=v4 needs clang 18), or undefined. */
 function flagsUnsupported(c: CorpusFile): string | undefined {
-  const key = c.cflags.join(' ');
-  if (!key) return undefined;
-  if (!cpuSupport.has(key)) {
-    const r = spawnSync('clang', ['-target', 'bpf', ...c.cflags, '-c', '-x', 'c', '/dev/null', '-o', '/dev/null'], { encoding: 'utf8' });
-    cpuSupport.set(key, r.status === 0 ? undefined : `this clang cannot build ${key}: ${(r.stderr ?? '').split('\n')[0]}`);
-  }
-  return cpuSupport.get(key);
+  return c.cflags.length ? clangFor(c.cflags).why : undefined;
 }
 
 const why = unavailable();

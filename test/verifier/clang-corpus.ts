@@ -77,18 +77,46 @@ export type Built = { ok: true; object: string } | { ok: false; skip: string };
 let buildDir: string | undefined;
 
 /**
- * Compiles one corpus file into a per-process temporary directory. A flag this clang does not
- * know (-mcpu=v4 before clang 18) is a skip with its reason; any other error throws.
+ * The newer clang Debian packages beside its default one (bookworm's clang is 14), tried in turn
+ * for a flag the default does not know: -mcpu=v4 (sign-extending loads) needs clang 18.
+ */
+const CLANGS = ['clang', 'clang-19', 'clang-18'];
+
+const clangByFlags = new Map<string, { clang?: string; why?: string }>();
+
+/** The first installed clang that knows `cflags`, or why none does. */
+export function clangFor(cflags: string[]): { clang?: string; why?: string } {
+  const key = cflags.join(' ');
+  let found = clangByFlags.get(key);
+  if (!found) {
+    found = { why: 'needs clang (Debian package clang)' };
+    for (const clang of CLANGS) {
+      const r = spawnSync(clang, ['-target', 'bpf', ...cflags, '-c', '-x', 'c', '/dev/null', '-o', '/dev/null'], { encoding: 'utf8' });
+      if (r.error) continue; // not installed
+      if (r.status === 0) {
+        found = { clang };
+        break;
+      }
+      found = { why: `no installed clang can build ${key} (apt-get install clang-19): ${(r.stderr ?? '').split('\n')[0]}` };
+    }
+    clangByFlags.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * Compiles one corpus file into a per-process temporary directory, with the first clang that
+ * knows its flags. Flags no installed clang knows are a skip with the reason; errors throw.
  */
 export function buildCorpusFile(c: CorpusFile): Built {
   buildDir ??= mkdtempSync(join(tmpdir(), 'sy-clang-corpus-'));
   const object = join(buildDir, `${c.id.replace('/', '--')}.o`);
   if (existsSync(object)) return { ok: true, object };
-  const r = spawnSync('clang', [...DEFAULT_CFLAGS, ...c.cflags, '-I/usr/include/x86_64-linux-gnu', '-c', c.path, '-o', object], { encoding: 'utf8' });
+  const { clang, why } = clangFor(c.cflags);
+  if (!clang) return { ok: false, skip: why! };
+  const r = spawnSync(clang, [...DEFAULT_CFLAGS, ...c.cflags, '-I/usr/include/x86_64-linux-gnu', '-c', c.path, '-o', object], { encoding: 'utf8' });
   if (r.status === 0) return { ok: true, object };
-  const err = (r.stderr ?? '').trim();
-  if (/unknown target CPU|unknown argument|unsupported option/.test(err)) return { ok: false, skip: `this clang cannot build it (${c.cflags.join(' ')}): ${err.split('\n')[0]}` };
-  throw new Error(`clang ${c.path}: ${err}`);
+  throw new Error(`${clang} ${c.path}: ${(r.stderr ?? '').trim()}`);
 }
 
 /** Removes this process's build directory (tests call it on exit). */

@@ -1,4 +1,5 @@
-// BTF for corpus cases that declare global functions (`global f scalar ctx mem:8`): a FUNC per
+// BTF for corpus cases that declare global functions (`global f scalar ctx mem:8`) or take a
+// function's address for a callback (`r2 = func f ll`): a FUNC per
 // subprogram (global ones with the declared prototype), so that the kernel oracle, given the
 // func info, verifies them on their own; the verifier reads the same BTF through the same code
 // that reads objects (verifier/global-funcs.ts).
@@ -19,13 +20,23 @@ export interface GlobalDecl {
 
 const CALL = 0x85;
 const PSEUDO_CALL = 1;
+const LD_IMM64 = 0x18;
+const PSEUDO_FUNC = 4;
 
-/** Subprogram starts: 0 and every BPF-to-BPF call target, ascending. */
+const isFuncRef = (insns: Uint8Array, s: number): boolean => insns[s * 8] === LD_IMM64 && insns[s * 8 + 1]! >> 4 === PSEUDO_FUNC;
+
+/** Whether the program takes a function's address (a callback). */
+export function takesFunc(insns: Uint8Array): boolean {
+  for (let s = 0; s * 8 < insns.length; s++) if (isFuncRef(insns, s)) return true;
+  return false;
+}
+
+/** Subprogram starts: 0 and every BPF-to-BPF call target and function reference, ascending. */
 function subprogStarts(insns: Uint8Array): number[] {
   const view = new DataView(insns.buffer, insns.byteOffset, insns.byteLength);
   const starts = new Set([0]);
   for (let s = 0; s * 8 < insns.length; s++) {
-    if (insns[s * 8] === CALL && insns[s * 8 + 1]! >> 4 === PSEUDO_CALL) starts.add(s + view.getInt32(s * 8 + 4, true) + 1);
+    if ((insns[s * 8] === CALL && insns[s * 8 + 1]! >> 4 === PSEUDO_CALL) || isFuncRef(insns, s)) starts.add(s + view.getInt32(s * 8 + 4, true) + 1);
   }
   return [...starts].sort((a, b) => a - b);
 }

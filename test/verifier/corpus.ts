@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { encode } from '../../compiler/bpf/encode.ts';
 import type { MapDesc, VerifyInput } from '../../verifier/input.ts';
 import { attachTypes, mapTypes, progTypes } from '../../verifier/names.ts';
-import { caseBtf, type GlobalDecl } from './corpus-btf.ts';
+import { caseBtf, takesFunc, type GlobalDecl } from './corpus-btf.ts';
 import { parseAsm } from './text-asm.ts';
 
 export interface Case {
@@ -148,7 +148,8 @@ export function parseCases(file: string, text: string): Case[] {
         insns: enc.bytes,
         maps,
         strictAlignment: strict,
-        ...(globals.length ? caseBtf(type, enc.bytes, enc.labels, globals, where) : {}),
+        // The kernel wants func info for global functions and for callbacks (`rN = func f ll`).
+        ...(globals.length || takesFunc(enc.bytes) ? caseBtf(type, enc.bytes, enc.labels, globals, where) : {}),
       },
     });
   }

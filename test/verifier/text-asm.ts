@@ -2,7 +2,8 @@
 // assembler items, so that the verifier corpus reads like the verifier's own output.
 //
 // One instruction or label per line; `;` or `//` start a comment. Jump targets are labels
-// (`name:` on its own line) or relative offsets (`+3`, `-2`). Maps are named (`r1 = map[lb4] ll`).
+// (`name:` on its own line) or relative offsets (`+3`, `-2`). Maps are named (`r1 = map[lb4] ll`),
+// functions taken for callbacks by label (`r2 = func cb ll`).
 
 import * as a from '../../compiler/bpf/asm.ts';
 import { reg, type Reg } from '../../compiler/bpf/register.ts';
@@ -121,6 +122,7 @@ export function parseLine(text: string, line: number): Item[] {
     return [a.ldx(size as SizeName | SignedSizeName, r(dst!), r(base!), off ? num(off) : 0)];
   }
   if ((m = s.match(/^r(\d+) = map\[([\w.]+)\] ll$/))) return [a.ldMap(r(m[1]!), m[2]!)];
+  if ((m = s.match(/^r(\d+) = func ([\w.]+) ll$/))) return [a.ldFunc(r(m[1]!), m[2]!)];
   if ((m = s.match(/^r(\d+) = map_value\[([\w.]+)\]( ?\+ ?(\d+))? ll$/))) {
     return [a.ldMapValue(r(m[1]!), m[2]!, m[4] ? Number(m[4]) : 0)];
   }

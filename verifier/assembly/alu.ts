@@ -12,8 +12,7 @@ import {
 import { prog } from './program';
 import {
   Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_PACKET_END, PTR_TO_STACK, PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, S64_MIN,
-  isOrNull, isPacket, isPointer, typeName,
-} from './reg';
+  isOrNull, isPacket, isPointer, typeName, PTR_TO_FUNC } from './reg';
 import { scalarAlu } from './scalar-alu';
 import { rm, rv, tnumAdd, tnumBswap, tnumSub } from './tnum';
 import { State } from './state';
@@ -192,7 +191,8 @@ function doEnd(i: i32, dst: Reg, imm: i32, is64: bool, toBig: bool): bool {
 function pointerAlu(i: i32, dst: Reg, dno: i32, src: Reg, op: u8, is64: bool): bool {
   const dptr = isPointer(dst.type);
   const sptr = isPointer(src.type);
-  if (!is64) return fail(i, R(dno) + ' 32-bit pointer arithmetic prohibited');
+  // Two pointers are checked before the width: pointer minus pointer is a number in 32 bits too
+  // (clang's `w2 -= w1` for data_end - data).
   if (dptr && sptr) {
     if (op == ALU_SUB) {
       dst.markUnknown();
@@ -200,6 +200,7 @@ function pointerAlu(i: i32, dst: Reg, dno: i32, src: Reg, op: u8, is64: bool): b
     }
     return fail(i, R(dno) + ' pointer ' + opName(op) + ' pointer prohibited');
   }
+  if (!is64) return fail(i, R(dno) + ' 32-bit pointer arithmetic prohibited');
   if (!dptr && op == ALU_SUB) return fail(i, R(dno) + ' tried to subtract pointer from scalar');
   if (op != ALU_ADD && op != ALU_SUB) {
     if (op == ALU_AND || op == ALU_OR || op == ALU_XOR) {
@@ -216,7 +217,7 @@ function pointerAlu(i: i32, dst: Reg, dno: i32, src: Reg, op: u8, is64: bool): b
   }
   const t = T.type;
   if (isOrNull(t)) return fail(i, R(dno) + ' pointer arithmetic on ' + typeName(t) + ' prohibited, null-check it first');
-  if (t == CONST_PTR_TO_MAP || t == PTR_TO_PACKET_END || t == PTR_TO_SOCKET || t == PTR_TO_SOCK_COMMON) {
+  if (t == CONST_PTR_TO_MAP || t == PTR_TO_PACKET_END || t == PTR_TO_SOCKET || t == PTR_TO_SOCK_COMMON || t == PTR_TO_FUNC) {
     return fail(i, R(dno) + ' pointer arithmetic on ' + typeName(t) + ' prohibited');
   }
   if (t == PTR_TO_STACK && op == ALU_SUB) return fail(i, R(dno) + ' subtraction from stack pointer prohibited');

@@ -3,7 +3,15 @@
 
 import { fail, R, UNSUPPORTED } from './errors';
 import { A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
-  A_SIZE_OR_ZERO, A_VALUE, RET_MAP_VALUE_OR_NULL, RET_VOID, helperAvailable, proto } from './helpers';
+  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_CALLBACK, A_CALLBACK_CTX, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE, RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, notModelled, proto } from './helpers';
+import { gplCompatible } from './license';
+import { checkCallWhileLocked, checkExitUnlocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
+import { spinLockOffset } from './special-fields';
+import { checkNoReferences, initReferences } from './references';
+import { CALLBACK_NONE, inCallback, callbackTarget, checkCallbackContext, enterCallback, exitCallback, initCallbacks } from './callbacks';
+import { checkReserveSize, releaseRecord, reserveResult } from './ringbuf';
+
+const FUNC_TAIL_CALL: i32 = 12;
 import { newId } from './ids';
 import { MAX_VAR_OFF, checkHelperMem } from './memory';
 import { prog, MAP_ARRAY, MAP_PERCPU_ARRAY } from './program';
@@ -35,10 +43,6 @@ function constArrayKey(st: State, key: Reg, map: i32): bool {
   return spilled.v < <u64>(<u32>m.maxEntries);
 }
 
-function helperName(id: i32): string {
-  const p = proto(id);
-  return p ? p.name + '#' + id.toString() : 'unknown#' + id.toString();
-}
 
 function checkCtxArg(i: i32, n: i32, r: Reg): bool {
   if (r.type != PTR_TO_CTX) return fail(i, R(n) + ' type=' + typeName(r.type) + ' expected=ctx');
@@ -65,16 +69,22 @@ export function forgetPacketPointers(st: State): void {
 /** A helper call at i: arguments against the prototype, then r0 set and r1-r5 clobbered. */
 export function doHelperCall(st: State, i: i32): bool {
   const id = unchecked(prog.imm[i]);
+  if (!checkCallWhileLocked(st, i, id)) return false;
   if (!helperAvailable(id)) {
-    if (proto(id)) return fail(i, 'program of this type cannot use helper ' + helperName(id));
-    return fail(i, 'invalid func unknown#' + id.toString());
+    if (helperKnown(id)) return fail(i, 'program of this type cannot use helper ' + helperName(id));
+    return fail(i, 'invalid func ' + helperName(id));
   }
+  if (helperGplOnly(id) && !gplCompatible) return fail(i, 'cannot call GPL-restricted function from non-GPL compatible program');
   const p = proto(id);
-  if (!p) return fail(i, 'helper #' + id.toString() + ' is not modelled by this verifier', UNSUPPORTED);
+  if (!p) return fail(i, notModelled(id), UNSUPPORTED);
   let map: i32 = -1;
   let knownPresent = false;
   let memReg: i32 = 0;
   let memKind: u8 = A_NONE;
+  let reserveSize: i32 = 0;
+  let callback: i32 = -1;
+  if (id == FUNC_TAIL_CALL && !checkNoReferences(st, i, 'tail_call')) return false;
+  if (id == FUNC_TAIL_CALL && inCallback(st)) return fail(i, 'a tail call from a callback is not modelled by this verifier', UNSUPPORTED);
   for (let n = 1; n <= 5; n++) {
     const kind = p.arg(n);
     if (kind == A_NONE) break;
@@ -103,18 +113,32 @@ export function doHelperCall(st: State, i: i32): bool {
       if (r.type == SCALAR && !(kind == A_MEM_RO_OR_NULL && r.isZero())) {
         return fail(i, R(n) + ' type=scalar expected=fp, pkt, pkt_meta, map_key, map_value');
       }
+    } else if (kind == A_CALLBACK) {
+      callback = callbackTarget(i, n, r);
+      if (callback < 0) return false;
+    } else if (kind == A_CALLBACK_CTX) {
+      if (!checkCallbackContext(i, n, r)) return false;
+    } else if (kind == A_RESERVE_SIZE) {
+      if (!checkReserveSize(i, n, r)) return false;
+      reserveSize = <i32>r.v;
+    } else if (kind == A_RECORD_RELEASE) {
+      if (!releaseRecord(st, i, n)) return false;
+    } else if (kind == A_SPIN_LOCK) {
+      if (!doSpinLock(st, i, id == FUNC_SPIN_LOCK)) return false;
     } else if (kind == A_SIZE || kind == A_SIZE_OR_ZERO) {
       if (!checkSizeArg(st, i, n, r, kind == A_SIZE_OR_ZERO, memReg, memKind)) return false;
     }
   }
+  if (callback >= 0 && !enterCallback(st, i, id, callback, unchecked(cfgSubprogOf[callback]), map)) return false;
   if (p.changesPacket) forgetPacketPointers(st);
   const r0 = st.reg(0);
   if (p.ret == RET_VOID) r0.markNotInit();
   else if (p.ret == RET_MAP_VALUE_OR_NULL) {
     r0.markPointer(knownPresent ? PTR_TO_MAP_VALUE : PTR_TO_MAP_VALUE_OR_NULL);
     r0.map = map;
-    if (!knownPresent) r0.id = newId();
-  } else r0.markUnknown();
+    if (!knownPresent || spinLockOffset(map) >= 0) r0.id = newId();
+  } else if (p.ret == RET_RINGBUF_MEM_OR_NULL) reserveResult(st, i, reserveSize);
+  else r0.markUnknown();
   for (let n = 1; n <= 5; n++) st.reg(n).markNotInit();
   return true;
 }
@@ -159,6 +183,7 @@ export const EXIT_PROGRAM_DONE: i32 = 1;
 export const EXIT_ERROR: i32 = -1;
 
 export function doExit(st: State, i: i32): i32 {
+  if (st.cur.callback != CALLBACK_NONE) return exitCallback(st, i) ? EXIT_RETURNED : EXIT_ERROR;
   if (st.depth > 1) {
     const callee = st.cur;
     const r0 = unchecked(callee.regs[0]);
@@ -174,15 +199,21 @@ export function doExit(st: State, i: i32): i32 {
     st.pc = callsite + 1;
     return EXIT_RETURNED;
   }
-  if (st.refs.length) {
-    fail(i, 'Unreleased reference id=' + st.refs[0].toString());
-    return EXIT_ERROR;
-  }
+  if (!checkExitUnlocked(st, i)) return EXIT_ERROR;
+  if (!checkNoReferences(st, i, 'BPF_EXIT instruction in main prog')) return EXIT_ERROR;
   return checkReturn(i, st.reg(0)) ? EXIT_PROGRAM_DONE : EXIT_ERROR;
 }
 
 let retTmp: Reg = changetype<Reg>(0);
+/** The subprogram of each instruction (cfg.ts), for callbacks' frames. */
+let cfgSubprogOf: StaticArray<i32> = changetype<StaticArray<i32>>(0);
 
 export function initCall(): void {
   retTmp = new Reg();
+  initCallbacks();
+  initReferences();
+}
+
+export function setCallSubprogs(subprogOf: StaticArray<i32>): void {
+  cfgSubprogOf = subprogOf;
 }

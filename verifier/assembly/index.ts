@@ -11,6 +11,8 @@ import { errorInsn, errorMessage, resetErrors, verdict } from './errors';
 import { initHelpers } from './helpers';
 import { resetIds } from './ids';
 import { initJump } from './jump';
+import { setGplCompatible } from './license';
+import { addSpecialField, initSpecialFields } from './special-fields';
 import { initMemory } from './memory';
 import { MapInfo, Program, setProgram } from './program';
 import { initIdMap, peakStates, resetPruneStats, totalStates } from './prune';
@@ -39,8 +41,20 @@ export function begin(): void {
   resetPruneStats();
   resetIds();
   resetErrors();
+  setGplCompatible(true);
+  initSpecialFields();
   initGlobalData();
   initGlobalFuncs();
+}
+
+/** After begin, before verify: a special field (special-fields.ts kinds) of map `map`'s value. */
+export function addMapField(map: i32, kind: i32, offset: i32, size: i32): void {
+  addSpecialField(map, kind, offset, size);
+}
+
+/** After begin, before verify: whether the program's license is GPL-compatible (default yes). */
+export function setLicense(gpl: bool): void {
+  setGplCompatible(gpl);
 }
 
 // Between begin and verify, the host passes what the object's BTF and global data add: frozen

@@ -2,6 +2,8 @@
 // scalar bounds (branch.ts, shared with linked copies), null checks on _or_null pointers, and
 // packet ranges from comparing packet pointers with data_end (or data, for metadata).
 
+import { valueNamesLock } from './spin-lock';
+import { forgetNullReference } from './references';
 import { JSET_NOT, negate, refineScalars, taken32, taken64 } from './branch';
 import { fail, R } from './errors';
 import { CLS_JMP32, JMP_JEQ, JMP_JGE, JMP_JGT, JMP_JLE, JMP_JLT, JMP_JNE, SRC_X, classOf, opOf, srcOf } from './opcode';
@@ -163,7 +165,7 @@ function settleOne(reg: Reg, id: u32, isNull: bool): void {
   const outer = reg.map;
   reg.type = nonNull(reg.type);
   if (reg.type == PTR_TO_MAP_VALUE) {
-    reg.id = 0;
+    if (!valueNamesLock(reg)) reg.id = 0;
     if (outer >= 0) {
       const mt = prog.maps[outer].type;
       if (mt == MAP_ARRAY_OF_MAPS || mt == MAP_HASH_OF_MAPS) {
@@ -177,6 +179,7 @@ function settleOne(reg: Reg, id: u32, isNull: bool): void {
 
 /** After "p == 0" or "p != 0": every copy of the lookup result becomes null or valid. */
 function settleNull(st: State, id: u32, isNull: bool): void {
+  if (isNull) forgetNullReference(st, id);
   for (let f = 0; f < st.depth; f++) {
     const fr = st.frame(f);
     for (let r = 0; r < 10; r++) settleOne(unchecked(fr.regs[r]), id, isNull);

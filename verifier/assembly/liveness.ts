@@ -149,7 +149,8 @@ export function computeSlotLiveness(cfg: Cfg): StaticArray<u64> {
       } else if (isJmp && op == JMP_CALL) {
         if (s == CALL_HELPER) {
           const p = proto(unchecked(prog.imm[i]));
-          if (!p) m = ALL_SLOTS;
+          // A callback may read any of this frame through its context pointer, run after run.
+          if (!p || p.callsBack) m = ALL_SLOTS;
           else {
             for (let k = 1; k <= 5; k++) {
               const a = p.arg(k);

@@ -11,10 +11,11 @@ import { truncateTo, syncBounds } from './bounds';
 import { prog } from './program';
 import {
   Reg, NOT_INIT, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_STACK, PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, SCALAR, isPacket, typeName,
-  S64_MIN, PTR_TO_MAP_KEY, isPointer, isOrNull,
+  S64_MIN, PTR_TO_MAP_KEY, PTR_TO_MEM, isPointer, isOrNull,
 } from './reg';
 import { newId } from './ids';
 import { BAD_OFFSET, frameOf, rangeHi, stackOffset, stackRange, stackRead, stackReadVar, stackTouch, stackWrite } from './stack';
+import { checkSpecialFields } from './special-fields';
 import { State } from './state';
 
 /** Variable offsets past this are "unbounded" (the kernel's BPF_MAX_VAR_OFF). */
@@ -27,16 +28,19 @@ export function checkRegion(insn: i32, regno: i32, reg: Reg, off: i32, size: i32
     return fail(insn, R(regno) + ' min value is negative, either use unsigned index or do a if (index >=0) check.');
   }
   const lo = fixed + reg.smin;
+  // The kernel says mem_size for memory of a known size, value_size for map values and keys.
+  const sizeName = what == 'memory' ? ', mem_size=' : ', value_size=';
   if (lo < 0 || lo + <i64>size > <i64>limit) {
-    return fail(insn, 'invalid access to ' + what + ', value_size=' + limit.toString() + ' off=' + lo.toString() + ' size=' + size.toString());
+    return fail(insn, 'invalid access to ' + what + sizeName + limit.toString() + ' off=' + lo.toString() + ' size=' + size.toString());
   }
   if (reg.umax >= <u64>MAX_VAR_OFF) {
     return fail(insn, R(regno) + ' unbounded memory access, make sure to bounds check any such access');
   }
   const hi = fixed + <i64>reg.umax;
   if (hi < 0 || hi + <i64>size > <i64>limit) {
-    return fail(insn, 'invalid access to ' + what + ', value_size=' + limit.toString() + ' off=' + hi.toString() + ' size=' + size.toString());
+    return fail(insn, 'invalid access to ' + what + sizeName + limit.toString() + ' off=' + hi.toString() + ' size=' + size.toString());
   }
+  if (reg.type == PTR_TO_MAP_VALUE) return checkSpecialFields(insn, reg, off, size);
   return true;
 }
 
@@ -135,16 +139,23 @@ export function checkLoad(st: State, insn: i32, dstno: i32, baseno: i32, off: i3
     loadedScalar(dst, size, signExtend);
     return true;
   }
+  if (t == PTR_TO_MEM) {
+    if (!checkRegion(insn, baseno, base, off, size, base.range, 'memory')) return false;
+    loadedScalar(dst, size, signExtend);
+    return true;
+  }
   if (isPacket(t)) {
     if (!checkPacket(insn, baseno, base, off, size, false)) return false;
     loadedScalar(dst, size, signExtend);
     return true;
   }
   if (t == PTR_TO_CTX) {
-    if (signExtend) return fail(insn, 'sign-extending context loads are not modelled by this verifier', UNSUPPORTED);
     if (!checkCtx(insn, baseno, base, off, size, ACC_LOAD)) return false;
     const lt = ctxLoadType(off);
-    if (lt == SCALAR) loadedScalar(dst, size, false);
+    // A sign-extending load of a number field is that number widened (the kernel rewrites it
+    // into the narrow load plus a sign extension); of a pointer field, not modelled.
+    if (signExtend && lt != SCALAR) return fail(insn, 'sign-extending loads of context pointer fields are not modelled by this verifier', UNSUPPORTED);
+    if (lt == SCALAR) loadedScalar(dst, size, signExtend);
     else {
       dst.markPointer(lt);
       if (isOrNull(lt)) dst.id = newId();
@@ -210,6 +221,7 @@ export function checkStore(st: State, insn: i32, baseno: i32, off: i32, size: i3
     const m = prog.maps[base.map];
     return checkMapWritable(insn, base.map, base.off + off, size) && checkRegion(insn, baseno, base, off, size, m.valueSize, 'map value');
   }
+  if (t == PTR_TO_MEM) return checkRegion(insn, baseno, base, off, size, base.range, 'memory');
   if (isPacket(t)) return checkPacket(insn, baseno, base, off, size, true);
   if (t == PTR_TO_CTX) return checkCtx(insn, baseno, base, off, size, srcno >= 0 ? ACC_STX : ACC_ST);
   if (t == PTR_TO_SOCKET || t == PTR_TO_SOCK_COMMON) return checkSock(insn, baseno, base, off, size, true);
@@ -246,5 +258,6 @@ export function checkHelperMem(st: State, insn: i32, regno: i32, size: i32, writ
     return checkRegion(insn, regno, reg, 0, size, prog.maps[reg.map].keySize, 'map key');
   }
   if (isPacket(t)) return checkPacket(insn, regno, reg, 0, size, write);
+  if (t == PTR_TO_MEM) return checkRegion(insn, regno, reg, 0, size, reg.range, 'memory');
   return fail(insn, R(regno) + ' type=' + typeName(t) + ' expected=fp, pkt, pkt_meta, map_key, map_value');
 }

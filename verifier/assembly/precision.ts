@@ -6,7 +6,7 @@
 // here it is a static over-approximation, with the decided branches found by walking (verify.ts).
 
 import { Cfg, jumpTarget, NO_JUMP } from './cfg';
-import { A_CTX_OR_NULL, A_MEM_RO_OR_NULL, A_SIZE, A_SIZE_OR_ZERO, proto } from './helpers';
+import { A_CALLBACK_CTX, A_CTX_OR_NULL, A_KEY, A_MEM_RO_OR_NULL, A_RESERVE_SIZE, A_SIZE, A_SIZE_OR_ZERO, proto } from './helpers';
 import {
   ALU_ADD, ALU_MOV, ALU_SUB, CALL_HELPER, CALL_LOCAL, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD, CLS_LDX, CLS_ST, CLS_STX,
   JMP_CALL, JMP_EXIT, JMP_JA, LD_IMM64, MODE_ATOMIC, PSEUDO_MAP_FD, SRC_X, classOf, modeOf, opOf, sizeBytes, srcOf,
@@ -101,9 +101,14 @@ function transfer(i: i32, outRegs: u16, outSlots: u64): void {
         if (p) {
           for (let n = 1; n <= 5; n++) {
             const k = p.arg(n);
-            if (k == A_SIZE || k == A_SIZE_OR_ZERO || k == A_CTX_OR_NULL || k == A_MEM_RO_OR_NULL) r |= rbit(n);
+            if (k == A_SIZE || k == A_SIZE_OR_ZERO || k == A_CTX_OR_NULL || k == A_MEM_RO_OR_NULL || k == A_RESERVE_SIZE || k == A_CALLBACK_CTX) {
+              r |= rbit(n);
+            }
           }
         } else r |= 0x3e;
+        // A callback that may use what it reads through a caller's pointer by value may need
+        // anything of this frame (its context); one that does not, nothing beyond its arguments.
+        if (p && p.callsBack && callbackReadsCaller) m = ALL_SLOTS;
         // A constant key decides whether an array lookup can miss; other maps' keys are data.
         if (id == 1 && mayBeArray(i)) m |= argSlots(i, 2, largestMapOperand());
       } else if (s == CALL_LOCAL) {
@@ -164,6 +169,43 @@ function mayBeArray(i: i32): bool {
 export function computePrecision(cfg: Cfg, sinks: StaticArray<bool>): void {
   cfgRef = cfg;
   jumpSinks = sinks;
+  callbackReadsCaller = false;
+  solve(cfg);
+  if (readsCallerByValue(cfg)) {
+    callbackReadsCaller = true;
+    solve(cfg);
+  }
+}
+
+/** Whether callbacks' calls make the caller's whole frame precise (see transfer). */
+let callbackReadsCaller: bool = false;
+
+/**
+ * Whether some function may use by value something it reads from a caller's stack: a load
+ * through a pointer that may point there whose result is precise, an atomic through one, or a
+ * map key there (a constant key decides whether an array lookup can miss).
+ */
+function readsCallerByValue(cfg: Cfg): bool {
+  const n = prog.count;
+  const start = cfg.subprogStart.length > 1 ? cfg.subprogStart[1] : n;
+  for (let i = start; i < n; i++) {
+    if (unchecked(cfg.isImmHi[i])) continue;
+    const code = unchecked(prog.code[i]);
+    const cls = classOf(code);
+    const d = <i32>unchecked(prog.dst[i]);
+    const s = <i32>unchecked(prog.src[i]);
+    if (cls == CLS_LDX && mayPointToCaller(i, s) && i + 1 < n && (unchecked(precRegs[i + 1]) & rbit(d)) != 0) return true;
+    if (cls == CLS_STX && modeOf(code) == MODE_ATOMIC && mayPointToCaller(i, d)) return true;
+    if ((cls == CLS_JMP) && opOf(code) == JMP_CALL && s == CALL_HELPER) {
+      const p = proto(unchecked(prog.imm[i]));
+      if (!p) return true;
+      for (let k = 1; k <= 5; k++) if (p.arg(k) == A_KEY && mayPointToCaller(i, k)) return true;
+    }
+  }
+  return false;
+}
+
+function solve(cfg: Cfg): void {
   const n = prog.count;
   precRegs = new StaticArray<u16>(n);
   precSlots = new StaticArray<u64>(n);

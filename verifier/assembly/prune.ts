@@ -2,12 +2,13 @@
 // general than a kept one whose every continuation already verified is safe, and its path
 // stops there. A state identical to one still being explored on its own path is an infinite loop.
 
+import { callbackSiteAt, takeCallbackReturn } from './callbacks';
 import { isUnbounded, rangeWithin } from './bounds';
 import { Cfg } from './cfg';
 import { fail } from './errors';
 import {
   Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_STACK, isOrNull, isPacket, PTR_TO_PACKET_END,
-  PTR_TO_MAP_KEY,
+  PTR_TO_MAP_KEY, PTR_TO_MEM, PTR_TO_MEM_OR_NULL,
 } from './reg';
 import { Frame, State, STACK_SIZE, STACK_SPILL, STACK_ZERO, cloneState } from './state';
 import { tnumIn } from './tnum';
@@ -122,6 +123,7 @@ export const VISIT_LOOP: i32 = 2;
 
 /** At a prune point: prune the path, detect a loop, or keep the state and go on. */
 export function visitPrunePoint(st: State, insn: i32): i32 {
+  const afterRun = takeCallbackReturn();
   let list = unchecked(explored[insn]);
   if (list) {
     for (let k = 0; k < list.length; k++) {
@@ -141,6 +143,16 @@ export function visitPrunePoint(st: State, insn: i32): i32 {
           k--;
           continue;
         }
+      } else if (afterRun && isAncestor(e, st)) {
+        // Back at a callback's call after a run (callbacks.ts): a state no more general than the
+        // one an earlier run started from adds nothing; every value counts here.
+        pendingCount = 0;
+        pendingOverflow = false;
+        if (statesSafe(e.state, st, insn, false)) {
+          commitPending();
+          e.hits++;
+          return VISIT_PRUNED;
+        }
       } else if (unchecked(cfgRef.loopHead[insn]) && k >= list.length - LOOP_CHECKS && statesSafe(e.state, st, insn, true) && isAncestor(e, st)) {
         fail(insn, 'infinite loop detected at insn ' + insn.toString());
         return VISIT_LOOP;
@@ -152,7 +164,7 @@ export function visitPrunePoint(st: State, insn: i32): i32 {
   }
   // Like the kernel, keep a new state only every few instructions (but always at loop heads,
   // where loops are caught): fewer copies and shorter lists cost less than the prunes they miss.
-  if (list.length < MAX_STATES_PER_INSN && (sinceStore >= STORE_EVERY || unchecked(cfgRef.loopHead[insn]))) {
+  if (list.length < MAX_STATES_PER_INSN && (sinceStore >= STORE_EVERY || unchecked(cfgRef.loopHead[insn]) || callbackSiteAt(insn))) {
     sinceStore = 0;
     const e = new Explored(cloneState(st), checkpointOf(st), insn);
     list.push(e);
@@ -161,6 +173,16 @@ export function visitPrunePoint(st: State, insn: i32): i32 {
     if (totalStates > peakStates) peakStates = totalStates;
   }
   return VISIT_CONTINUE;
+}
+
+/** The state kept nearest up `st`'s path at instruction `insn`, or null (callbacks.ts widens against it). */
+export function previousEntry(st: State, insn: i32): State | null {
+  let cp = checkpointOf(st);
+  for (let n = 0; cp && n < MAX_ANCESTOR_WALK; n++) {
+    if (cp.insn == insn) return cp.state;
+    cp = cp.parent;
+  }
+  return null;
 }
 
 function isAncestor(e: Explored, st: State): bool {
@@ -229,8 +251,11 @@ function regSafe(o: Reg, c: Reg, exact: bool, precise: bool = true): bool {
   if (!valueWithin(o, c)) return false;
   const t = o.type;
   if (isPacket(t)) return c.range >= o.range && idsMatch(o.id, c.id);
+  if (t == PTR_TO_MEM || t == PTR_TO_MEM_OR_NULL) return o.range == c.range && idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
   if (isOrNull(t)) return idsMatch(o.id, c.id) && idsMatch(o.refId, c.refId);
-  if (t == PTR_TO_CTX || t == PTR_TO_STACK || t == PTR_TO_MAP_VALUE || t == CONST_PTR_TO_MAP || t == PTR_TO_PACKET_END ||
+  // Map values keep their lookup's id where the value has a spin lock: which lock it is.
+  if (t == PTR_TO_MAP_VALUE) return idsMatch(o.id, c.id);
+  if (t == PTR_TO_CTX || t == PTR_TO_STACK || t == CONST_PTR_TO_MAP || t == PTR_TO_PACKET_END ||
       t == PTR_TO_MAP_KEY) {
     return true;
   }
@@ -308,6 +333,8 @@ function dataOnly(f: Frame, slot: i32): bool {
 /** Registers live in frame `f` of `st` at `insn` (callers: what they read after the call). */
 function liveMask(st: State, f: i32, insn: i32): u16 {
   if (f == st.depth - 1) return unchecked(liveIn[insn]);
+  // A callback returns to its call, which reads the arguments again: all of the caller counts.
+  if (st.frame(f + 1).callback != 0) return 0x3ff;
   const callsite = st.frame(f + 1).callsite;
   return unchecked(liveIn[callsite + 1]) & 0b1111000000;
 }
@@ -326,6 +353,7 @@ export function statesSafe(old: State, cur: State, insn: i32, exact: bool): bool
   if (old.refs.length != cur.refs.length) return false;
   idCount = 0;
   for (let k = 0; k < old.refs.length; k++) if (!idsMatch(old.refs[k], cur.refs[k])) return false;
+  if (old.lockMap != cur.lockMap || !idsMatch(old.lockId, cur.lockId)) return false;
   for (let f = 0; f < old.depth; f++) {
     const ofr = old.frame(f);
     const cf = cur.frame(f);

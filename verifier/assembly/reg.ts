@@ -17,6 +17,11 @@ export const PTR_TO_SOCKET_OR_NULL: u8 = 11;
 export const PTR_TO_SOCK_COMMON: u8 = 12;
 export const PTR_TO_SOCK_COMMON_OR_NULL: u8 = 13;
 export const PTR_TO_MAP_KEY: u8 = 14;
+/** Memory of a known size (`range` bytes), here ring buffer records (ringbuf.ts). */
+export const PTR_TO_MEM: u8 = 15;
+export const PTR_TO_MEM_OR_NULL: u8 = 16;
+/** A function (LD_IMM64 of a function): a callback for bpf_loop and the like (callbacks.ts). */
+export const PTR_TO_FUNC: u8 = 17;
 
 /** The names the kernel's log uses, so that our messages read like its. */
 export function typeName(t: u8): string {
@@ -36,6 +41,9 @@ export function typeName(t: u8): string {
     case PTR_TO_SOCK_COMMON: return 'sock_common';
     case PTR_TO_SOCK_COMMON_OR_NULL: return 'sock_common_or_null';
     case PTR_TO_MAP_KEY: return 'map_key';
+    case PTR_TO_MEM: return 'ringbuf_mem';
+    case PTR_TO_MEM_OR_NULL: return 'ringbuf_mem_or_null';
+    case PTR_TO_FUNC: return 'func';
   }
   return 'unknown';
 }
@@ -45,7 +53,7 @@ export function isPointer(t: u8): bool {
 }
 
 export function isOrNull(t: u8): bool {
-  return t == PTR_TO_MAP_VALUE_OR_NULL || t == PTR_TO_SOCKET_OR_NULL || t == PTR_TO_SOCK_COMMON_OR_NULL;
+  return t == PTR_TO_MAP_VALUE_OR_NULL || t == PTR_TO_SOCKET_OR_NULL || t == PTR_TO_SOCK_COMMON_OR_NULL || t == PTR_TO_MEM_OR_NULL;
 }
 
 /** The type an _or_null pointer becomes once it is known not to be null. */
@@ -53,6 +61,7 @@ export function nonNull(t: u8): u8 {
   if (t == PTR_TO_MAP_VALUE_OR_NULL) return PTR_TO_MAP_VALUE;
   if (t == PTR_TO_SOCKET_OR_NULL) return PTR_TO_SOCKET;
   if (t == PTR_TO_SOCK_COMMON_OR_NULL) return PTR_TO_SOCK_COMMON;
+  if (t == PTR_TO_MEM_OR_NULL) return PTR_TO_MEM;
   return t;
 }
 
@@ -72,7 +81,7 @@ export class Reg {
   /** Pointers: the offset known exactly, apart from the variable part below. */
   off: i32 = 0;
   /** Packet pointers: bytes past (start + variable part) known to be inside the packet. */
-  range: i32 = 0;
+  range: i32 = 0; // PTR_TO_MEM: the memory's size in bytes.
   /**
    * _or_null pointers: which lookup they came from (a null check settles all copies); packet
    * pointers: which variable offset they share; scalars: copies that learn bounds together.
@@ -82,7 +91,7 @@ export class Reg {
   refId: u32 = 0;
   /** Linked scalars (same id): this value minus `delta` is the value they share. */
   delta: i32 = 0;
-  /** Map pointers and values: index into the program's map table. */
+  /** Map pointers and values: index into the program's map table; functions: their first insn. */
   map: i32 = -1;
   /** Stack pointers: the call frame whose stack they point into. */
   frame: i32 = 0;

@@ -5,11 +5,12 @@
 
 import { Cfg, jumpTarget, NO_JUMP } from './cfg';
 import {
-  ALU_ADD, ALU_MOV, ALU_SUB, CALL_LOCAL, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD, CLS_LDX, CLS_ST, CLS_STX, JMP_CALL,
+  ALU_ADD, ALU_MOV, ALU_SUB, CALL_HELPER, CALL_LOCAL, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD, CLS_LDX, CLS_ST, CLS_STX, JMP_CALL,
   JMP_EXIT, JMP_JA, LD_IMM64, MODE_ATOMIC, SRC_X, classOf, modeOf, opOf, srcOf,
 } from './opcode';
 import { prog } from './program';
 import { argForwardOnly, mayReturnCallerPointer } from './arg-pointers';
+import { callsBack } from './callbacks';
 
 /** Not a pointer into this frame. */
 export const NOWHERE: i32 = 0x7fffffff;
@@ -113,6 +114,10 @@ function step(i: i32): void {
     if (callee >= 0) {
       if (passes && mayReturnCallerPointer(callee)) unchecked((cur[0] = ANYWHERE));
       if (unruly) for (let k = 0; k < 64; k++) unchecked((cur[11 + k] = join(cur[11 + k], ANYWHERE)));
+    } else if (s == CALL_HELPER && passes && callsBack(imm)) {
+      // A callback writes into this frame through its context pointer (any value but a pointer
+      // to a stack, which memory.ts refuses); what the slots held is no longer known.
+      for (let k = 0; k < 64; k++) unchecked((cur[11 + k] = join(cur[11 + k], ANYWHERE)));
     }
   }
 }

@@ -29,6 +29,8 @@ export class Frame {
   frameno: i32 = 0;
   /** Lowest offset from the frame pointer written or read (for the combined stack limit). */
   depth: i32 = 0;
+  /** Which helper called this frame's function back (callbacks.ts), 0 for an ordinary call. */
+  callback: i32 = 0;
 
   constructor() {
     for (let i = 0; i < 11; i++) unchecked((this.regs[i] = new Reg()));
@@ -52,6 +54,7 @@ export class Frame {
     this.callsite = callsite;
     this.subprog = subprog;
     this.depth = 0;
+    this.callback = 0;
   }
 
   copyFrom(o: Frame): void {
@@ -76,6 +79,7 @@ export class Frame {
     this.subprog = o.subprog;
     this.frameno = o.frameno;
     this.depth = o.depth;
+    this.callback = o.callback;
   }
 
   /** The spill register of slot `k`, made if missing. */
@@ -103,6 +107,10 @@ export class State {
   depth: i32 = 0;
   /** Ids of references (sockets) acquired and not yet released. */
   refs: Array<u32> = new Array<u32>();
+  /** The bpf_spin_lock held (spin-lock.ts): the map of the value it is in, -1 for none, and the
+   *  id of the lookup the value came from. */
+  lockMap: i32 = -1;
+  lockId: u32 = 0;
   pc: i32 = 0;
   /** The latest explored-state checkpoint on this path (for pruning bookkeeping). */
   checkpoint: usize = 0;
@@ -142,6 +150,8 @@ export class State {
     for (let i = 0; i < o.depth; i++) this.frame(i).copyFrom(o.frame(i));
     this.refs.length = 0;
     for (let i = 0; i < o.refs.length; i++) this.refs.push(unchecked(o.refs[i]));
+    this.lockMap = o.lockMap;
+    this.lockId = o.lockId;
     this.pc = o.pc;
     this.checkpoint = o.checkpoint;
   }
@@ -149,6 +159,8 @@ export class State {
   release(): void {
     while (this.depth > 0) this.popFrame();
     this.refs.length = 0;
+    this.lockMap = -1;
+    this.lockId = 0;
     this.checkpoint = 0;
   }
 }

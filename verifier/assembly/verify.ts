@@ -5,7 +5,9 @@
 import { doAlu } from './alu';
 import { registersValid } from './encoding';
 import { buildCfg, Cfg, jumpTarget } from './cfg';
-import { doExit, doHelperCall, doLocalCall, EXIT_ERROR, EXIT_PROGRAM_DONE } from './call';
+import { doExit, doHelperCall, doLocalCall, EXIT_ERROR, EXIT_PROGRAM_DONE, setCallSubprogs } from './call';
+import { loadFuncRef, markCallbackSites, takeCallbackEntry } from './callbacks';
+import { checkExitUnlocked, checkGlobalCallUnlocked, mapAllowedForProgram } from './spin-lock';
 import { selectCtx } from './ctx';
 import { fail, failed, MALFORMED, TOO_COMPLEX, UNSUPPORTED } from './errors';
 import { addDecided, decideJump, GO_BOTH, GO_ERROR, GO_TAKEN, learnFromJump, resetDecided } from './jump';
@@ -21,7 +23,7 @@ import { attachGlobalFuncs, callGlobal, enterGlobal, exitGlobal, globalOf, nextG
 import {
   CALL_HELPER, CALL_LOCAL, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD, CLS_LDX, CLS_ST, CLS_STX, JMP_CALL, JMP_EXIT,
   JMP_JA, LD_IMM64, MODE_ATOMIC, MODE_MEM, MODE_MEMSX, PSEUDO_MAP_FD, PSEUDO_MAP_IDX, PSEUDO_MAP_IDX_VALUE,
-  PSEUDO_MAP_VALUE, SZ_DW, classOf, modeOf, opOf, sizeBytes,
+  PSEUDO_MAP_VALUE, PSEUDO_FUNC, SZ_DW, classOf, modeOf, opOf, sizeBytes,
 } from './opcode';
 import { prog, MAP_ARRAY } from './program';
 import { countProcessed, initPrune, noteFork, notePathEnd, relaxed, relaxedOverflow, visitPrunePoint, VISIT_LOOP, VISIT_PRUNED } from './prune';
@@ -58,6 +60,8 @@ export function run(): void {
   const c = buildCfg();
   if (!c) return;
   cfg = c;
+  markCallbackSites(cfg);
+  setCallSubprogs(cfg.subprogOf);
   attachGlobalFuncs(cfg);
   computeArgPointers(cfg);
   computeStackRefs(cfg);
@@ -200,7 +204,9 @@ function maxChain(sp: i32, above: i32, calls: i32): void {
   }
   const end = cfg.subprogEnd(sp);
   for (let i = cfg.subprogStart[sp]; i < end; i++) {
-    if (unchecked(prog.code[i]) == (CLS_JMP | JMP_CALL) && unchecked(prog.src[i]) == CALL_LOCAL) {
+    // Callbacks (a function's address taken) run on top of their caller's frame, like calls.
+    const code = unchecked(prog.code[i]);
+    if ((code == (CLS_JMP | JMP_CALL) && unchecked(prog.src[i]) == CALL_LOCAL) || (code == LD_IMM64 && unchecked(prog.src[i]) == PSEUDO_FUNC)) {
       maxChain(unchecked(cfg.subprogOf[i + unchecked(prog.imm[i]) + 1]), total, calls + 1);
     }
   }
@@ -272,6 +278,7 @@ function doLdImm64(st: State, i: i32): bool {
   if (src == PSEUDO_MAP_FD || src == PSEUDO_MAP_VALUE) {
     const idx = unchecked(prog.imm[i]);
     if (idx < 0 || idx >= prog.maps.length) return fail(i, 'fd ' + idx.toString() + ' is not pointing to valid bpf_map', MALFORMED);
+    if (!mapAllowedForProgram(i, idx)) return false;
     if (src == PSEUDO_MAP_FD) {
       if (unchecked(prog.immHi[i]) != 0) return fail(i, 'invalid bpf_ld_imm64 insn', MALFORMED);
       r.markPointer(CONST_PTR_TO_MAP);
@@ -291,7 +298,14 @@ function doLdImm64(st: State, i: i32): bool {
     r.off = off;
     return true;
   }
-  return fail(i, 'ld_imm64 of kind ' + src.toString() + ' (functions, BTF ids) is not modelled by this verifier', UNSUPPORTED);
+  if (src == PSEUDO_FUNC) {
+    const target = i + unchecked(prog.imm[i]) + 1;
+    // A function's address is taken for a callback, which must be static (the kernel checks here).
+    if (globalOf(unchecked(cfg.subprogOf[target]))) return fail(i, 'callback function not static');
+    loadFuncRef(st, d, target);
+    return true;
+  }
+  return fail(i, 'ld_imm64 of a kernel symbol (BTF id, kind ' + src.toString() + ') is not supported by this verifier yet', UNSUPPORTED);
 }
 
 function doJmp(st: State, i: i32, cls: u8): i32 {
@@ -310,13 +324,18 @@ function doJmp(st: State, i: i32, cls: u8): i32 {
       const f = st.depth - 1;
       noteFrameDepth(st, f);
       const g = st.depth == 1 ? globalOf(st.frame(0).subprog) : null;
-      if (g) return exitGlobal(st, i, g) ? STEP_END : STEP_ERROR;
+      if (g) return checkExitUnlocked(st, i) && exitGlobal(st, i, g) ? STEP_END : STEP_ERROR;
       const r = doExit(st, i);
       if (r == EXIT_ERROR) return STEP_ERROR;
       return r == EXIT_PROGRAM_DONE ? STEP_END : STEP_NEXT;
     }
     if (s == CALL_HELPER) {
       if (!doHelperCall(st, i)) return STEP_ERROR;
+      const run = takeCallbackEntry();
+      if (run) {
+        noteFork(st);
+        pending.push(run);
+      }
       st.pc = i + 1;
       return STEP_NEXT;
     }
@@ -324,7 +343,7 @@ function doJmp(st: State, i: i32, cls: u8): i32 {
       const target = i + imm + 1;
       const g = globalOf(unchecked(cfg.subprogOf[target]));
       if (g) {
-        if (!callGlobal(st, i, g)) return STEP_ERROR;
+        if (!checkGlobalCallUnlocked(st, i) || !callGlobal(st, i, g)) return STEP_ERROR;
         st.pc = i + 1;
         return STEP_NEXT;
       }

@@ -1,0 +1,17 @@
+// expect: reject: function calls are not allowed while holding a lock
+// why: a helper call inside the critical section could sleep or take the lock again.
+#include "../include/corpus.h"
+
+struct val { struct bpf_spin_lock lock; __u64 stamp; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct val); } vals SEC(".maps");
+
+SEC("tc") int stamp(struct __sk_buff *skb) {
+  __u32 k = 0;
+  struct val *v = bpf_map_lookup_elem(&vals, &k);
+  if (!v) return 0;
+  bpf_spin_lock(&v->lock);
+  v->stamp = bpf_ktime_get_ns();
+  bpf_spin_unlock(&v->lock);
+  return 0;
+}
+char LICENSE[] SEC("license") = "GPL";

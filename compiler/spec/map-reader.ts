@@ -222,13 +222,19 @@ export class MapReader {
     return i >= 0 && !isNull(this.values[i]);
   }
 
-  keys(): string[] {
-    return [...this.names];
+  keys(): readonly string[] {
+    return this.names;
   }
 
   /** Marks fields as known and read elsewhere, or deliberately ignored. */
   ignore(...keys: string[]): void {
     for (const k of keys) this.ask(k);
+  }
+
+  /** Marks every field as known: the whole mapping is ignored or read elsewhere. Adds no
+   *  did-you-mean candidates, and costs nothing per field however many the input has. */
+  ignoreRest(): void {
+    this.used.fill(true);
   }
 
   /** The value of a field as a ValueReader, or undefined (reporting it when required). */

@@ -42,7 +42,7 @@ export function readK8sService(m: MapReader, meta: Metadata, out: Collected): vo
       : [codes.SY1061, 'is headless (clusterIP: None): clients resolve its pods through DNS'] as const;
     m.ctx.diags.report(code, `Service ${key} ${why}; nothing to balance, skipped`, spec.pos['type'] ?? spec.pos[clusterIPField] ?? meta.at);
     out.skippedServices.add(key);
-    spec.ignore(...spec.keys());
+    spec.ignoreRest();
     spec.done();
     return;
   }

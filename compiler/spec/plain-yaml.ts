@@ -6,6 +6,7 @@
 
 import type { LineCounter } from 'yaml';
 import type { YMap, YNode, YScalar, YSeq } from './yaml-tree.ts';
+import { MAX_NESTING } from './yaml-depth.ts';
 import { NotPlain, plainValue, unescape } from './yaml-scalars.ts';
 
 const SP = 32;
@@ -37,6 +38,8 @@ class PlainReader {
   private readonly ends: number[] = [];
   /** The first line not yet consumed. */
   private cur = 0;
+  /** Collections open around the one being read: past MAX_NESTING the yaml path reports it. */
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -138,6 +141,7 @@ class PlainReader {
   }
 
   private blockSeq(li: number, col: number): YSeq {
+    this.enter();
     const seq: YSeq = { kind: 'seq', items: [], start: 0, end: 0 };
     const start = this.starts[li]! + col;
     let end = start;
@@ -168,10 +172,12 @@ class PlainReader {
     }
     seq.start = start;
     seq.end = end;
+    this.depth--;
     return seq;
   }
 
   private blockMap(li: number, col: number): YMap {
+    this.enter();
     const map: YMap = { kind: 'map', pairs: [], start: 0, end: 0 };
     const keys = new Set<unknown>();
     const start = this.starts[li]! + col;
@@ -217,7 +223,12 @@ class PlainReader {
     }
     map.start = start;
     map.end = end;
+    this.depth--;
     return map;
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_NESTING) throw new NotPlain();
   }
 
   private isDash(li: number, col: number): boolean {
@@ -297,6 +308,7 @@ class PlainReader {
 
   /** `{k: v, ...}` or `[a, ...]` closed on the same line. */
   private flowCollection(at: number, e: number): [YNode, number] {
+    this.enter();
     const isMap = this.text[at] === '{';
     const close = isMap ? '}' : ']';
     const coll: YMap | YSeq = isMap ? { kind: 'map', pairs: [], start: at, end: at } : { kind: 'seq', items: [], start: at, end: at };
@@ -304,6 +316,7 @@ class PlainReader {
     let i = this.skipSpaces(at + 1, e);
     if (this.text[i] === close) {
       coll.end = i + 1;
+      this.depth--;
       return [coll, i + 1];
     }
     for (;;) {
@@ -324,6 +337,7 @@ class PlainReader {
       if (this.text[i] === close || this.text[i] === ',') throw new NotPlain();
     }
     coll.end = i + 1;
+    this.depth--;
     return [coll, i + 1];
   }
 

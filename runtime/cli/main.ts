@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { apply } from '../apply.ts';
 import { dumpMaps } from '../dump.ts';
+import { printableLines } from '../format/printable.ts';
 import { DEFAULT_BPFFS } from '../mounts.ts';
 import { fromPinSafe, PinLayout } from '../pins.ts';
 import { ProgramRefusedError } from '../program.ts';
@@ -111,7 +112,7 @@ function run(argv: string[]): number {
           console.log(`health: ready, ${h.lines.length} port(s) served for node ${v.node}`);
         },
         (e: Error) => {
-          console.error(`switchyard-node: error: ${e.message}`);
+          console.error(`switchyard-node: error: ${printableLines(e.message)}`);
           process.exit(1);
         },
       );
@@ -132,11 +133,11 @@ function main(): void {
     process.exitCode = run(process.argv.slice(2));
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(`switchyard-node: ${e.message}`);
+      console.error(`switchyard-node: ${printableLines(e.message)}`);
       process.exitCode = 2;
       return;
     }
-    console.error(`switchyard-node: error: ${(e as Error).message}`);
+    console.error(`switchyard-node: error: ${printableLines((e as Error).message)}`);
     if (verbose && e instanceof ProgramRefusedError) console.error(`\nverifier log of ${e.program}:\n${e.log}`);
     else if (verbose) console.error((e as Error).stack);
     process.exitCode = 1;

@@ -17,13 +17,19 @@ const COLON = 58;
 /** Characters that may not start a plain scalar (some only when followed by a space). */
 const INDICATORS = new Set([...',[]{}#&*!|>\'"%@`']);
 
+/** `,` `[` `]` `{` `}`: inside flow collections they end a plain scalar. */
+function isFlowIndicator(c: number): boolean {
+  return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+}
+
 function scalar(value: YScalar['value'], start: number, end: number): YScalar {
   return { kind: 'scalar', value, start, end };
 }
 
 /** Documents of `text`, or undefined when the text is not plain YAML. Fills `lines`. */
 export function parsePlainYaml(text: string, lines: LineCounter): YNode[] | undefined {
-  if (text.includes('\t') || text.charCodeAt(0) === 0xfeff) return undefined;
+  // A byte order mark is a token to yaml wherever it stands.
+  if (text.includes('\t') || text.includes('\ufeff')) return undefined;
   try {
     return new PlainReader(text, lines).documents();
   } catch (e) {
@@ -71,7 +77,8 @@ class PlainReader {
       const root = this.block(li, this.indent(li));
       const after = this.nextContent(this.cur);
       if (after >= 0) throw new NotPlain();
-      docs.push(root);
+      // A document that is only `~` or `null` is empty, as the yaml path leaves it out.
+      if (!(root.kind === 'scalar' && root.value === null)) docs.push(root);
     }
     return docs;
   }
@@ -187,6 +194,8 @@ class PlainReader {
       const e = this.ends[li]!;
       const colonAt = this.keyEnd(li, keyAt);
       if (colonAt === undefined) throw new NotPlain();
+      // YAML limits implicit keys to 1,024 characters up to their `:`; yaml reports longer ones.
+      if (colonAt - keyAt > 1024) throw new NotPlain();
       const key = this.keyScalar(keyAt, colonAt);
       if (keys.has(key.value)) throw new NotPlain();
       keys.add(key.value);
@@ -203,7 +212,8 @@ class PlainReader {
           // kubectl's style: a list under a key at the key's own indentation.
           value = this.blockSeq(next, col);
         } else {
-          value = scalar(null, colonAt + 1, colonAt + 1);
+          // yaml places an empty value after the spaces that follow the `:`.
+          value = scalar(null, at, at);
         }
       } else if (this.text.charCodeAt(at) === 124 /* | */) {
         value = this.literal(li, at, col);
@@ -268,17 +278,19 @@ class PlainReader {
     const c = this.text[at]!;
     if (c === '"' || c === "'") return this.quoted(at, e);
     if (c === '{' || c === '[') return this.flowCollection(at, e);
-    const spaceAfter = at + 1 === e || this.text.charCodeAt(at + 1) === SP;
+    // In flow, a flow indicator after `-`, `?` or `:` ends the scalar as a space would.
+    const after = this.text.charCodeAt(at + 1);
+    const spaceAfter = at + 1 === e || after === SP || (flow && isFlowIndicator(after));
     if (INDICATORS.has(c) || ((c === '?' || c === ':' || c === '-') && spaceAfter)) throw new NotPlain();
     let i = at;
     for (; i < e; i++) {
       const ch = this.text.charCodeAt(i);
       if (ch === HASH && this.text.charCodeAt(i - 1) === SP) break;
-      if (ch === COLON && (i + 1 === e || this.text.charCodeAt(i + 1) === SP)) {
+      if (ch === COLON && (i + 1 === e || this.text.charCodeAt(i + 1) === SP || (flow && isFlowIndicator(this.text.charCodeAt(i + 1))))) {
         if (!flow) throw new NotPlain();
         break;
       }
-      if (flow && (ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125)) break;
+      if (flow && isFlowIndicator(ch)) break;
     }
     let end = i;
     while (end > at && this.text.charCodeAt(end - 1) === SP) end--;
@@ -357,7 +369,9 @@ class PlainReader {
     const content: string[] = [];
     let indent = -1;
     let last = li + 1;
-    for (; last < this.starts.length; last++) {
+    // The text after a final line break is no line: keep chomping must not count it as one.
+    const lineCount = this.text.endsWith('\n') ? this.starts.length - 1 : this.starts.length;
+    for (; last < lineCount; last++) {
       const s = this.starts[last]!;
       const len = this.ends[last]! - s;
       if (len === 0) {

@@ -10,6 +10,7 @@ export const codes = defineCodes({
   SY1003: { severity: 'error', title: 'no spec documents in the inputs' },
   SY1004: { severity: 'error', title: 'YAML nested too deep' },
   SY1005: { severity: 'error', title: 'YAML tag not in the core schema' },
+  SY1006: { severity: 'error', title: 'YAML aliases expand too far' },
 
   // The shape of a document.
   SY1010: { severity: 'error', title: 'unknown field' },

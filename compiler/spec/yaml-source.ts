@@ -6,7 +6,7 @@ import type { Diagnostics, SourceRange } from '../diagnostics.ts';
 import { codes } from './codes.ts';
 import { parsePlainYaml } from './plain-yaml.ts';
 import { MAX_NESTING, tooDeep } from './yaml-depth.ts';
-import { fromYamlDocument, type YNode } from './yaml-tree.ts';
+import { MAX_EXPANDED_NODES, fromYamlDocument, type YNode } from './yaml-tree.ts';
 
 export class YamlSource {
   lines = new LineCounter();
@@ -55,7 +55,14 @@ export class YamlSource {
         diags.report(codes.SY1005, tagProblem(w.message), this.offsetRange(w.pos[0], w.pos[1]));
       }
       if (doc.errors.length > 0 || tags.length > 0) continue;
-      const root = fromYamlDocument(doc);
+      const { root, ownNodes, expandedNodes } = fromYamlDocument(doc);
+      if (expandedNodes > Math.max(MAX_EXPANDED_NODES, 10 * ownNodes)) {
+        const what = Number.isFinite(expandedNodes)
+          ? `YAML aliases expand the document to ${expandedNodes.toLocaleString('en')} nodes from ${ownNodes.toLocaleString('en')} of its own`
+          : 'a YAML alias inside its own anchor expands the document without end';
+        diags.report(codes.SY1006, `${what}; write the repeated parts out`, this.rangeOf(root!));
+        continue;
+      }
       if (root && !(root.kind === 'scalar' && root.value === null)) this.documents.push(root);
     }
   }

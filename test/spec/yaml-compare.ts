@@ -58,7 +58,7 @@ export function compareReaders(text: string): Comparison {
   const nonEmpty = docs.filter((d) => !(d.contents === null || (isScalar(d.contents) && d.contents.value === null)));
   if (fast.length !== nonEmpty.length) return { accepted: true, difference: `${fast.length} documents against yaml's ${nonEmpty.length}` };
   for (let i = 0; i < fast.length; i++) {
-    const d = treeDifference(text, fast[i]!, fromYamlDocument(nonEmpty[i]!), `document ${i}`);
+    const d = treeDifference(text, fast[i]!, fromYamlDocument(nonEmpty[i]!).root, `document ${i}`);
     if (d) return { accepted: true, difference: d };
   }
   const starts = fullLines.lineStarts.slice(0, fastLines.lineStarts.length);

@@ -26,10 +26,10 @@ export class YamlSource {
     }
     // Not plain (anchors, folded text, ...) or not valid: the full parser reads it and reports.
     // Its CST parser does not recurse, so each document's depth is checked before the composer,
-    // which does, builds it.
+    // which does, builds it. Duplicate keys are found by fromYamlDocument, in one pass.
     this.lines = new LineCounter();
     const parser = new Parser(this.lines.addNewLine);
-    const composer = new Composer({ prettyErrors: false, uniqueKeys: true, resolveKnownTags: false });
+    const composer = new Composer({ prettyErrors: false, uniqueKeys: false, resolveKnownTags: false });
     const docs: Document.Parsed[] = [];
     let skipping = false;
     for (const token of parser.parse(text)) {
@@ -55,7 +55,9 @@ export class YamlSource {
         diags.report(codes.SY1005, tagProblem(w.message), this.offsetRange(w.pos[0], w.pos[1]));
       }
       if (doc.errors.length > 0 || tags.length > 0) continue;
-      const { root, ownNodes, expandedNodes } = fromYamlDocument(doc);
+      const { root, ownNodes, expandedNodes, duplicateKeys } = fromYamlDocument(doc);
+      for (const at of duplicateKeys) diags.report(codes.SY1001, 'YAML: Map keys must be unique', this.offsetRange(at, at + 1));
+      if (duplicateKeys.length) continue;
       if (expandedNodes > Math.max(MAX_EXPANDED_NODES, 10 * ownNodes)) {
         const what = Number.isFinite(expandedNodes)
           ? `YAML aliases expand the document to ${expandedNodes.toLocaleString('en')} nodes from ${ownNodes.toLocaleString('en')} of its own`

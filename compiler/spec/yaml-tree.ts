@@ -48,6 +48,9 @@ export interface ConvertedDocument {
    *  expanded (Infinity for an alias inside its own anchor). */
   ownNodes: number;
   expandedNodes: number;
+  /** Offsets of scalar keys that repeat an earlier key of their mapping, by value as yaml's
+   *  uniqueKeys compares them; checked here in one pass (yaml's check is quadratic). */
+  duplicateKeys: number[];
 }
 
 /** A document parsed by the yaml package, in the spec's tree. Recursive: its depth was checked. */
@@ -59,6 +62,7 @@ export function fromYamlDocument(doc: Document.Parsed): ConvertedDocument {
   // so an alias back into it counts as infinite.
   const sizes = new Map<YNode, number>();
   let ownNodes = 0;
+  const duplicateKeys: number[] = [];
   const sizeOf = (n: YNode): number => (n.kind === 'scalar' ? 1 : sizes.get(n) ?? Infinity);
   const convert = (node: Node | null | undefined): YNode | null => {
     if (!node) return null;
@@ -73,7 +77,12 @@ export function fromYamlDocument(doc: Document.Parsed): ConvertedDocument {
       const m: YMap = { kind: 'map', pairs: [], start, end };
       if (node.anchor) anchors.set(node.anchor, m);
       let size = 1;
+      const keys = new Set<unknown>();
       for (const p of node.items) {
+        if (isScalar(p.key) && !Number.isNaN(p.key.value)) {
+          if (keys.has(p.key.value)) duplicateKeys.push(p.key.range?.[0] ?? start);
+          keys.add(p.key.value);
+        }
         const key = convert(p.key as Node) ?? { kind: 'scalar', value: null, start, end: start };
         const value = convert(p.value as Node | null);
         m.pairs.push({ key, value });
@@ -105,5 +114,5 @@ export function fromYamlDocument(doc: Document.Parsed): ConvertedDocument {
     return null;
   };
   const root = convert(doc.contents as Node | null);
-  return { root, ownNodes, expandedNodes: root ? sizeOf(root) : 0 };
+  return { root, ownNodes, expandedNodes: root ? sizeOf(root) : 0, duplicateKeys };
 }

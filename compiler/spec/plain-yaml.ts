@@ -278,15 +278,12 @@ class PlainReader {
     const c = this.text[at]!;
     if (c === '"' || c === "'") return this.quoted(at, e);
     if (c === '{' || c === '[') return this.flowCollection(at, e);
-    // In flow, a flow indicator after `-`, `?` or `:` ends the scalar as a space would.
-    const after = this.text.charCodeAt(at + 1);
-    const spaceAfter = at + 1 === e || after === SP || (flow && isFlowIndicator(after));
-    if (INDICATORS.has(c) || ((c === '?' || c === ':' || c === '-') && spaceAfter)) throw new NotPlain();
+    if (INDICATORS.has(c) || ((c === '?' || c === ':' || c === '-') && this.separates(at + 1, e, flow))) throw new NotPlain();
     let i = at;
     for (; i < e; i++) {
       const ch = this.text.charCodeAt(i);
       if (ch === HASH && this.text.charCodeAt(i - 1) === SP) break;
-      if (ch === COLON && (i + 1 === e || this.text.charCodeAt(i + 1) === SP || (flow && isFlowIndicator(this.text.charCodeAt(i + 1))))) {
+      if (ch === COLON && this.separates(i + 1, e, flow)) {
         if (!flow) throw new NotPlain();
         break;
       }
@@ -296,6 +293,14 @@ class PlainReader {
     while (end > at && this.text.charCodeAt(end - 1) === SP) end--;
     if (end === at) throw new NotPlain();
     return [scalar(plainValue(this.text.slice(at, end)), at, end), end];
+  }
+
+  /** Whether what is at `i` makes the `-`, `?` or `:` before it an indicator: the line's end, a
+   *  space, or in flow a flow indicator. */
+  private separates(i: number, e: number, flow: boolean): boolean {
+    if (i === e) return true;
+    const c = this.text.charCodeAt(i);
+    return c === SP || (flow && isFlowIndicator(c));
   }
 
   private quotedEnd(at: number, e: number): number {

@@ -9,6 +9,7 @@ import { MAX_AFFINITY_TIMEOUT } from './defaults.ts';
 import type { Collected, ServiceDraft } from './drafts.ts';
 import { formatIP, parseIP } from './ip.ts';
 import type { MapReader, ValueReader } from './map-reader.ts';
+import { quote } from './quote.ts';
 import type { Metadata } from './read-manifest.ts';
 import type { Protocol, ServicePortSpec } from './types.ts';
 
@@ -128,7 +129,7 @@ function readLoadBalancer(spec: MapReader, meta: Metadata, s: ServiceDraft): voi
   const add = (text: string, at: SourceRange, what: string) => {
     const p = parseIP(text.trim());
     if (p.error !== undefined) {
-      spec.ctx.diags.report(codes.SY1020, `Service ${s.namespace}/${s.name} ${what}: "${text.trim()}" is not an IP address: ${p.error}`, at);
+      spec.ctx.diags.report(codes.SY1020, `Service ${s.namespace}/${s.name} ${what}: ${quote(text.trim())} is not an IP address: ${p.error}`, at);
       return;
     }
     const ip = formatIP(p.value);

@@ -55,9 +55,10 @@ export class YamlSource {
         diags.report(codes.SY1005, tagProblem(w.message), this.offsetRange(w.pos[0], w.pos[1]));
       }
       if (doc.errors.length > 0 || tags.length > 0) continue;
-      const { root, ownNodes, expandedNodes, duplicateKeys } = fromYamlDocument(doc);
+      const { root, ownNodes, expandedNodes, duplicateKeys, unknownAliases } = fromYamlDocument(doc);
       for (const at of duplicateKeys) diags.report(codes.SY1001, 'YAML: Map keys must be unique', this.offsetRange(at, at + 1));
-      if (duplicateKeys.length) continue;
+      for (const a of unknownAliases) diags.report(codes.SY1001, `YAML: alias *${a.name} names no anchor (&${a.name}) before it`, this.offsetRange(a.at, a.at + 1));
+      if (duplicateKeys.length || unknownAliases.length) continue;
       if (expandedNodes > Math.max(MAX_EXPANDED_NODES, 10 * ownNodes)) {
         const what = Number.isFinite(expandedNodes)
           ? `YAML aliases expand the document to ${expandedNodes.toLocaleString('en')} nodes from ${ownNodes.toLocaleString('en')} of its own`

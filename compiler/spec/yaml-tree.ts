@@ -51,6 +51,8 @@ export interface ConvertedDocument {
   /** Offsets of scalar keys that repeat an earlier key of their mapping, by value as yaml's
    *  uniqueKeys compares them; checked here in one pass (yaml's check is quadratic). */
   duplicateKeys: number[];
+  /** Aliases whose anchor no earlier node carries (yaml only notices in toJS): name and offset. */
+  unknownAliases: { name: string; at: number }[];
 }
 
 /** A document parsed by the yaml package, in the spec's tree. Recursive: its depth was checked. */
@@ -63,12 +65,15 @@ export function fromYamlDocument(doc: Document.Parsed): ConvertedDocument {
   const sizes = new Map<YNode, number>();
   let ownNodes = 0;
   const duplicateKeys: number[] = [];
+  const unknownAliases: ConvertedDocument['unknownAliases'] = [];
   const sizeOf = (n: YNode): number => (n.kind === 'scalar' ? 1 : sizes.get(n) ?? Infinity);
   const convert = (node: Node | null | undefined): YNode | null => {
     if (!node) return null;
     if (isAlias(node)) {
       ownNodes++;
-      return anchors.get(node.source) ?? null;
+      const target = anchors.get(node.source);
+      if (!target) unknownAliases.push({ name: node.source, at: node.range?.[0] ?? 0 });
+      return target ?? null;
     }
     const [start, end] = node.range ?? [0, 0];
     ownNodes++;
@@ -114,5 +119,5 @@ export function fromYamlDocument(doc: Document.Parsed): ConvertedDocument {
     return null;
   };
   const root = convert(doc.contents as Node | null);
-  return { root, ownNodes, expandedNodes: root ? sizeOf(root) : 0, duplicateKeys };
+  return { root, ownNodes, expandedNodes: root ? sizeOf(root) : 0, duplicateKeys, unknownAliases };
 }

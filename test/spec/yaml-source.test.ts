@@ -1,5 +1,6 @@
 // The yaml path of YamlSource (what the fast reader leaves to the `yaml` package): its own
-// duplicate-key check in one pass, reported where and as yaml reported it.
+// duplicate-key check in one pass, reported where and as yaml reported it, and aliases that
+// name no anchor.
 
 import test from 'ava';
 import { parseAllDocuments } from 'yaml';
@@ -38,4 +39,9 @@ test('a mapping of 30,000 keys read by yaml takes time in proportion to its keys
   t.deepEqual(r.found, []);
   t.is(r.docs, 1);
   t.deepEqual(read(`${text}k5: again\n`).found, ['30002:1 SY1001 YAML: Map keys must be unique']);
+});
+
+test('an alias without an anchor before it is SY1001 at the alias (yaml itself would make it null)', (t) => {
+  t.deepEqual(read('a: *x\nb: &x 1\n'), { docs: 0, found: ['1:4 SY1001 YAML: alias *x names no anchor (&x) before it'] });
+  t.deepEqual(read('a: &x 1\nb: *x\n').found, []);
 });

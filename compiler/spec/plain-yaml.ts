@@ -194,8 +194,9 @@ class PlainReader {
       const e = this.ends[li]!;
       const colonAt = this.keyEnd(li, keyAt);
       if (colonAt === undefined) throw new NotPlain();
-      // YAML limits implicit keys to 1,024 characters up to their `:`; yaml reports longer ones.
-      if (colonAt - keyAt > 1024) throw new NotPlain();
+      // YAML limits implicit keys to 1,024 characters up to their `:`, and yaml counts from the
+      // line break before the key when the value before it is empty: give up from there on.
+      if (colonAt - Math.min(keyAt, li > 0 ? this.ends[li - 1]! : 0) > 1024) throw new NotPlain();
       const key = this.keyScalar(keyAt, colonAt);
       if (keys.has(key.value)) throw new NotPlain();
       keys.add(key.value);

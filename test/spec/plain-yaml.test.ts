@@ -75,6 +75,8 @@ const regressions: Record<string, { text: string; accepted: boolean }> = {
   'keep chomping (|+) at the end of the file, CRLF': { text: '- |+\r\n   x\r\n\r\n\r\n', accepted: true },
   'an implicit key of 1,024 characters up to its colon is read': { text: `${'k'.repeat(1024)}: 1\n`, accepted: true },
   'an implicit key of 1,025 characters up to its colon is left to yaml, which refuses it': { text: `${'k'.repeat(1025)}: 1\n`, accepted: false },
+  'after an empty value yaml counts a key from the line break before it: 1,023 characters read': { text: `a:\n${'k'.repeat(1023)}: 1\n`, accepted: true },
+  'after an empty value yaml counts a key from the line break before it: indentation counts': { text: ` 0:\n ${'k'.repeat(1023)}: ~\n`, accepted: false },
   'a \\U escape past U+10FFFF is left to yaml (String.fromCodePoint threw)': { text: 'a: "\\UFFFFFFFF"\n', accepted: false },
   'a \\U escape just past the last code point': { text: 'a: "\\U00110000"\n', accepted: false },
   'a document of only ~ is empty, as yaml reads it': { text: 'a: 1\n---\n~\n', accepted: true },

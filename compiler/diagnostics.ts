@@ -1,6 +1,8 @@
 // Diagnostics are data: a stable code, a message and a source range, collected per stage and
 // shown all at once. Every stage defines its codes with `defineCodes` in its own `codes.ts`.
 
+import { printable } from '../runtime/format/printable.ts';
+
 export type Severity = 'error' | 'warning' | 'note';
 
 /** A place in an input file; lines and columns count from 1. */
@@ -93,11 +95,12 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.code.localeCompare(b.code);
 }
 
-/** `path:line:col: error SY1001: message`, then indented notes. */
+/** `path:line:col: error SY1001: message`, then indented notes; control characters that file
+ *  names and spec text may hold print escaped, so each diagnostic stays its own lines. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.range ? `${d.range.file}:${d.range.line}:${d.range.col}: ` : '';
-  const head = `${where}${d.severity} ${d.code}: ${d.message}`;
-  return d.notes?.length ? [head, ...d.notes.map((n) => `  ${n}`)].join('\n') : head;
+  const where = d.range ? `${printable(d.range.file)}:${d.range.line}:${d.range.col}: ` : '';
+  const head = `${where}${d.severity} ${d.code}: ${printable(d.message)}`;
+  return d.notes?.length ? [head, ...d.notes.map((n) => `  ${printable(n)}`)].join('\n') : head;
 }
 
 /** Thrown by a stage that cannot go on; carries everything collected so far. */

@@ -41,7 +41,8 @@ export function encodeBtfExt(sections: readonly SectionInfo[], strings: StringTa
     for (const s of sections) {
       const r = pick(s);
       if (r.length === 0) continue;
-      out.push(strings.add(s.section), r.length, ...r.flat());
+      out.push(strings.add(s.section), r.length);
+      for (const rec of r) for (const w of rec) out.push(w);
     }
     return out;
   };

@@ -17,7 +17,7 @@ export function parseArgs(cmd: Command, argv: readonly string[]): ParsedArgs {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
+      for (const p of argv.slice(i + 1)) positionals.push(p);
       break;
     }
     if (!arg.startsWith('-') || arg === '-') {

@@ -66,7 +66,7 @@ export const artifactChecks: ArtifactCheck[] = [
       for (const f of objects) {
         const r = checkObject(new Uint8Array(readFileSync(join(dir, f))), f);
         programs += r.programs;
-        problems.push(...r.diagnostics.map(formatDiagnostic));
+        for (const d of r.diagnostics) problems.push(formatDiagnostic(d));
       }
       return { problems, summary: `${programs} programs in ${objects.length} objects pass the WebAssembly verifier` };
     },

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_FILE } from '../../runtime/format/manifest.ts';
+import { printableLines } from '../../runtime/format/printable.ts';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
 import { staleFiles, writeArtifacts, type InterruptPoint } from '../emit/write-output.ts';
 import { EXIT, type CliIO, type Command } from './command.ts';
@@ -45,7 +46,7 @@ With --check nothing is written either: the exit code is 1 when DIR is stale, 0 
     const outRoot = userPath(io.cwd, outArg);
     const { groups, errors, onlyCollections } = specGroups(io.cwd, specArgs);
     if (errors.length) {
-      for (const e of errors) io.stderr.write(`switchyard compile: ${e}\n`);
+      for (const e of errors) io.stderr.write(`switchyard compile: ${printableLines(e)}\n`);
       return EXIT.error;
     }
     const outcome = compileGroups(groups, outRoot, io);

@@ -3,6 +3,7 @@
 
 import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { printable, printableLines } from '../../runtime/format/printable.ts';
 import { VERSION } from '../emit/version.ts';
 import { commandHelp, parseArgs, UsageError } from './args.ts';
 import { EXIT, type CliIO, type Command } from './command.ts';
@@ -45,7 +46,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     const topic = first === 'help' ? rest[0] : undefined;
     const cmd = topic !== undefined ? commands.find((c) => c.name === topic) : undefined;
     if (topic !== undefined && !cmd) {
-      io.stderr.write(`switchyard help: no command "${topic}"; run 'switchyard --help' for the list\n`);
+      io.stderr.write(`switchyard help: no command "${printable(topic)}"; run 'switchyard --help' for the list\n`);
       return EXIT.error;
     }
     // No command at all is a usage error: the overview goes to stderr with exit code 2.
@@ -59,7 +60,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   const cmd: Command | undefined = commands.find((c) => c.name === first);
   if (!cmd) {
     const guess = closest(first);
-    io.stderr.write(`switchyard: unknown command "${first}"${guess ? `; did you mean "${guess}"?` : ';'} run 'switchyard --help' for the list\n`);
+    io.stderr.write(`switchyard: unknown command "${printable(first)}"${guess ? `; did you mean "${guess}"?` : ';'} run 'switchyard --help' for the list\n`);
     return EXIT.error;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -70,11 +71,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return await cmd.run(parseArgs(cmd, rest), io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`${e.message}\n`);
+      io.stderr.write(`${printableLines(e.message)}\n`);
       return EXIT.error;
     }
     const err = e as NodeJS.ErrnoException;
-    io.stderr.write(`switchyard ${cmd.name}: ${err.message}${io.env.SWITCHYARD_DEBUG ? `\n${err.stack}` : '\n(set SWITCHYARD_DEBUG=1 for the stack)'}\n`);
+    io.stderr.write(`switchyard ${cmd.name}: ${printableLines(err.message)}${io.env.SWITCHYARD_DEBUG ? `\n${err.stack}` : '\n(set SWITCHYARD_DEBUG=1 for the stack)'}\n`);
     return EXIT.error;
   }
 }

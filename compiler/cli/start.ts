@@ -47,7 +47,8 @@ prints what the demo holds. Run it from the repository root (npm start does).`,
       const r = check.run(w.dir, manifest);
       if (r.problems.length) {
         failed++;
-        out.push(`  check ${check.name}: FAILED`, ...r.problems.map((p) => `    ${p}`));
+        out.push(`  check ${check.name}: FAILED`);
+        for (const p of r.problems) out.push(`    ${p}`);
       } else {
         out.push(`  check ${check.name}: ok, ${r.summary}`);
       }

@@ -79,7 +79,7 @@ Exit code 0 when every program passes, 1 when one is refused, 2 when an object c
     for (const a of args.positionals) {
       const t = targets(io, a, strict);
       if (typeof t === 'string') diags.push({ code: codes.SY5010.code, severity: 'error', message: t });
-      else all.push(...t);
+      else for (const x of t) all.push(x);
     }
     // The kernel sees each object as a user's libbpf load would (BTF, func_info, .rodata frozen,
     // the object's license): the side-by-side verdict means what that load means.

@@ -102,7 +102,7 @@ export function buildDatapathObjects(plan: Plan): { objects: DatapathObject[]; d
   const cache = new DatapathCache(REPO_ROOT);
   for (const [name, s] of [...featureSets(plan)].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const r = compileFeatureSet(name, s.features, plan, cache);
-    diagnostics.push(...r.diagnostics);
+    for (const d of r.diagnostics) diagnostics.push(d);
     if (r.object) objects.push({ ...r.object, nodes: s.nodes });
   }
   return { objects, diagnostics };

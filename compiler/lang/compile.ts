@@ -109,7 +109,7 @@ export function compileSources(set: SourceSet, entries: SourceFile[], opts: Comp
       p.run(s);
       if (opts.dumpAfter === p.name) dumps.set(fn.name, printFunction(fn));
     }
-    diagnostics.push(...s.diags);
+    for (const d of s.diags) diagnostics.push(d);
     states.set(fn.name, s);
     return s;
   };
@@ -122,7 +122,7 @@ export function compileSources(set: SourceSet, entries: SourceFile[], opts: Comp
     const subs = p.ir.subprograms.map(run);
     programs.push({ name: p.ir.main.name, section: p.section, items: main.items!, source: p.ir.main.loc });
     for (const s of subs) functions.set(s.fn.name, { name: s.fn.name, items: s.items!, params: s.fn.paramCount, source: s.fn.loc });
-    diagnostics.push(...callChain(p, states));
+    for (const d of callChain(p, states)) diagnostics.push(d);
     compiled.push({
       name: p.ir.main.name,
       section: p.section,

@@ -185,7 +185,7 @@ function colour(fn: IrFunction, g: Graph, unspillable: ReadonlySet<VReg>): { col
     }
     const free = Array.from({ length: COLORS }, (_, r) => r).filter((r) => !taken.has(r));
     if (free.length === 0) {
-      spilled.push(...(members.get(v) ?? [v]));
+      for (const m of members.get(v) ?? [v]) spilled.push(m);
       continue;
     }
     // Prefer a move partner's register (the move disappears); avoid registers that an uncoloured

@@ -132,7 +132,7 @@ function mergeStraightLines(fn: IrFunction): boolean {
     if (!b) return changed;
     const target = (b.term as { target: number }).target;
     const c = fn.blocks.find((x) => x.id === target)!;
-    b.insts.push(...c.insts);
+    for (const i of c.insts) b.insts.push(i);
     b.term = c.term;
     reorder(fn, fn.blocks.filter((x) => x !== c).map((x) => x.id));
     changed = true;

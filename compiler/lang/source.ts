@@ -100,7 +100,11 @@ export function typeScriptDiagnostics(set: SourceSet, files: SourceFile[]): Diag
       const { line, column } = sf.getLineAndColumnAtPos(d.getStart()!);
       range = { file: displayPath(set, sf), line, col: column };
     }
-    out.push({ code: codes.SY3001.code, severity: 'error', message: `TS${d.getCode()}: ${text}`, range });
+    // A diagnostic's message is one line: TypeScript's chain of reasons (indented two spaces per
+    // level) goes to the notes, which print indented two spaces already.
+    const [head = '', ...chain] = text.split('\n');
+    const notes = chain.length ? chain.map((l) => l.replace(/^ {2}/, '')) : undefined;
+    out.push({ code: codes.SY3001.code, severity: 'error', message: `TS${d.getCode()}: ${head}`, range, ...(notes ? { notes } : {}) });
   }
   return out;
 }

@@ -87,7 +87,7 @@ export function planCluster(model: Model, previous: Lock = emptyLock()): PlanRes
 
   // Stable IDs, new ones in key order.
   const allBackends: ModelBackend[] = [];
-  for (const svc of model.services) for (const p of svc.ports) allBackends.push(...p.backends);
+  for (const svc of model.services) for (const p of svc.ports) for (const b of p.backends) allBackends.push(b);
   for (const h of model.hostPorts) allBackends.push(h.backend);
   const idOf = {} as Record<IdKind, Map<string, number>>;
   const wanted: Record<IdKind, string[]> = {

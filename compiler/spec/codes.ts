@@ -8,6 +8,9 @@ export const codes = defineCodes({
   SY1001: { severity: 'error', title: 'YAML syntax error' },
   SY1002: { severity: 'error', title: 'cannot read an input path' },
   SY1003: { severity: 'error', title: 'no spec documents in the inputs' },
+  SY1004: { severity: 'error', title: 'YAML nested too deep' },
+  SY1005: { severity: 'error', title: 'YAML tag not in the core schema' },
+  SY1006: { severity: 'error', title: 'YAML aliases expand too far' },
 
   // The shape of a document.
   SY1010: { severity: 'error', title: 'unknown field' },

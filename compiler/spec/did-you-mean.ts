@@ -2,22 +2,26 @@
 
 /**
  * Edit distance counting a swap of neighbours as one edit (`prots` is one typo from `ports`),
- * case-insensitive: `clusterIp` and `clusterIP` differ by none.
+ * case-insensitive: `clusterIp` and `clusterIP` differ by none. Three rows of the table at a
+ * time, so a long word costs time in proportion to its length, never a table of that size.
  */
 function distance(a: string, b: string): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
-  const d: number[][] = Array.from({ length: s.length + 1 }, (_, i) =>
-    Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  let before = new Array<number>(t.length + 1).fill(0);
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  let row = new Array<number>(t.length + 1).fill(0);
   for (let i = 1; i <= s.length; i++) {
+    row[0] = i;
     for (let j = 1; j <= t.length; j++) {
       const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
+      let best = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, before[j - 2]! + 1);
+      row[j] = best;
     }
+    [before, prev, row] = [prev, row, before];
   }
-  return d[s.length]![t.length]!;
+  return prev[t.length]!;
 }
 
 /**
@@ -29,6 +33,9 @@ export function closest(word: string, known: Iterable<string>): string | undefin
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const k of known) {
+    // The distance is at least the difference in length: a word far longer than every known
+    // one (a 5 MB key) is no typo, and costs nothing to rule out.
+    if (Math.abs(word.length - k.length) > Math.min(limit, bestDistance)) continue;
     const d = distance(word, k);
     if (d < bestDistance || (d === bestDistance && best !== undefined && k < best)) {
       best = k;

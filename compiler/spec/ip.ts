@@ -1,6 +1,8 @@
 // IP addresses, CIDRs and address ranges as numbers: parsing with reasons, canonical text
 // (dotted quad; RFC 5952 for IPv6), containment and overlap. Written for the spec's checks.
 
+import { quote } from './quote.ts';
+
 export type Family = 4 | 6;
 
 export interface IP {
@@ -38,12 +40,12 @@ function parseV4(text: string): bigint | string {
     let n = 0;
     for (let i = start; i < end; i++) {
       const c = text.charCodeAt(i);
-      if (c < 48 || c > 57 || end - start > 3) return `"${part}" is not a number from 0 to 255`;
+      if (c < 48 || c > 57 || end - start > 3) return `${quote(part)} is not a number from 0 to 255`;
       n = n * 10 + (c - 48);
     }
     if (end === start) return 'an IPv4 address has four dot-separated numbers';
     // Leading zeros read as octal in some tools and decimal in others: refuse the ambiguity.
-    if (end - start > 1 && text.charCodeAt(start) === 48) return `"${part}" has a leading zero, which some tools read as octal`;
+    if (end - start > 1 && text.charCodeAt(start) === 48) return `${quote(part)} has a leading zero, which some tools read as octal`;
     if (n > 255) return `${part} is more than 255`;
     v = v * 256 + n;
     if (++parts > 4) break;
@@ -79,7 +81,7 @@ function parseV6(text: string): bigint | string {
   }
   let v = 0n;
   for (const g of groups) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return `"${g}" is not a group of one to four hex digits`;
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return `${quote(g)} is not a group of one to four hex digits`;
     v = (v << 16n) | BigInt(parseInt(g, 16));
   }
   return v;
@@ -127,7 +129,7 @@ export function parseCIDR(text: string): Parsed<CIDR> {
   const bits = BITS[ip.value.family];
   const lenText = text.slice(slash + 1);
   if (!/^\d{1,3}$/.test(lenText) || Number(lenText) > bits) {
-    return { error: `prefix length "${lenText}" must be a number from 0 to ${bits}` };
+    return { error: `prefix length ${quote(lenText)} must be a number from 0 to ${bits}` };
   }
   const prefix = Number(lenText);
   const hostMask = (1n << BigInt(bits - prefix)) - 1n;

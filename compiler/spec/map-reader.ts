@@ -7,6 +7,7 @@ import type { FieldRanges } from './types.ts';
 import { codes } from './codes.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { formatCIDR, formatIP, parseCIDR, parseIP } from './ip.ts';
+import { quote } from './quote.ts';
 import type { YamlSource } from './yaml-source.ts';
 import type { YMap, YNode } from './yaml-tree.ts';
 
@@ -49,7 +50,7 @@ function kindOf(node: YNode): string {
   if (node.kind === 'seq') return 'a list';
   const v = node.value;
   if (v === null) return 'nothing (null)';
-  if (typeof v === 'string') return `the string "${v}"`;
+  if (typeof v === 'string') return `the string ${quote(v)}`;
   if (typeof v === 'number') return `the number ${v}`;
   return `the boolean ${v}`;
 }
@@ -108,7 +109,7 @@ export class ValueReader {
       const s = this.node.value;
       // Kubernetes' IANA_SVC_NAME: at most 15 lowercase alphanumerics and dashes, one letter.
       if (/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes('--')) return s;
-      return this.report(codes.SY1022, `"${s}" is neither a port number nor a port name (lowercase letters, digits and dashes, at most 15)`);
+      return this.report(codes.SY1022, `${quote(s)} is neither a port number nor a port name (lowercase letters, digits and dashes, at most 15)`);
     }
     return this.port();
   }
@@ -117,14 +118,14 @@ export class ValueReader {
     const s = this.string();
     if (s === undefined) return undefined;
     if ((values as readonly string[]).includes(s)) return s as V;
-    return this.report(code, `"${s}" is not one of ${values.join(', ')}`, didYouMean(s, values));
+    return this.report(code, `${quote(s)} is not one of ${values.join(', ')}`, didYouMean(s, values));
   }
 
   protocol(): 'TCP' | 'UDP' | undefined {
     const s = this.string();
     if (s === undefined) return undefined;
     if (s === 'TCP' || s === 'UDP') return s;
-    const why = s === 'SCTP' ? 'SCTP is not supported by the datapath' : `"${s}" is not a protocol`;
+    const why = s === 'SCTP' ? 'SCTP is not supported by the datapath' : `${quote(s)} is not a protocol`;
     return this.report(codes.SY1023, `${why}; use TCP or UDP`, didYouMean(s, ['TCP', 'UDP']));
   }
 
@@ -134,7 +135,7 @@ export class ValueReader {
     if (s === undefined) return undefined;
     const text = s.trim();
     const p = parseIP(text);
-    if (p.error !== undefined) return this.report(codes.SY1020, `"${s}" is not an IP address: ${p.error}`);
+    if (p.error !== undefined) return this.report(codes.SY1020, `${quote(s)} is not an IP address: ${p.error}`);
     // parseIP accepts IPv4 only in its one canonical spelling, so it needs no reformatting.
     return p.value.family === 4 ? text : formatIP(p.value);
   }
@@ -143,7 +144,7 @@ export class ValueReader {
     const s = this.string();
     if (s === undefined) return undefined;
     const p = parseCIDR(s.trim());
-    if (p.error !== undefined) return this.report(codes.SY1021, `"${s}" is not a CIDR: ${p.error}`);
+    if (p.error !== undefined) return this.report(codes.SY1021, `${quote(s)} is not a CIDR: ${p.error}`);
     return formatCIDR(p.value);
   }
 
@@ -222,13 +223,19 @@ export class MapReader {
     return i >= 0 && !isNull(this.values[i]);
   }
 
-  keys(): string[] {
-    return [...this.names];
+  keys(): readonly string[] {
+    return this.names;
   }
 
   /** Marks fields as known and read elsewhere, or deliberately ignored. */
   ignore(...keys: string[]): void {
     for (const k of keys) this.ask(k);
+  }
+
+  /** Marks every field as known: the whole mapping is ignored or read elsewhere. Adds no
+   *  did-you-mean candidates, and costs nothing per field however many the input has. */
+  ignoreRest(): void {
+    this.used.fill(true);
   }
 
   /** The value of a field as a ValueReader, or undefined (reporting it when required). */
@@ -306,7 +313,7 @@ export class MapReader {
       const tail = this.ctx.manifest ? '; Switchyard ignores it' : '';
       this.ctx.diags.report(
         code,
-        `${describe(this.where)}: unknown field "${name}"${tail}`,
+        `${describe(this.where)}: unknown field ${quote(name)}${tail}`,
         this.ctx.src.rangeOf(this.keyNodes[i]!),
         didYouMean(name, new Set(this.asked)),
       );

@@ -2,6 +2,7 @@
 // and filesystem-safe for the cluster name, which becomes a directory under generated/.
 
 import { codes } from './codes.ts';
+import { quote } from './quote.ts';
 import type { ValueReader } from './map-reader.ts';
 
 export type NameKind = 'cluster' | 'namespace' | 'service' | 'node' | 'pool' | 'object' | 'device';
@@ -39,6 +40,6 @@ export function isValidName(kind: NameKind, s: string): boolean {
 export function readName(v: ValueReader | undefined, kind: NameKind): string | undefined {
   const s = v?.string();
   if (s === undefined || !v) return undefined;
-  if (!RULES[kind].test(s)) v.report(codes.SY1015, `"${s}" is not a valid ${kind} name: ${RULES[kind].rule}`);
+  if (!RULES[kind].test(s)) v.report(codes.SY1015, `${quote(s)} is not a valid ${kind} name: ${RULES[kind].rule}`);
   return s;
 }

@@ -6,6 +6,7 @@
 
 import type { LineCounter } from 'yaml';
 import type { YMap, YNode, YScalar, YSeq } from './yaml-tree.ts';
+import { MAX_NESTING } from './yaml-depth.ts';
 import { NotPlain, plainValue, unescape } from './yaml-scalars.ts';
 
 const SP = 32;
@@ -16,13 +17,19 @@ const COLON = 58;
 /** Characters that may not start a plain scalar (some only when followed by a space). */
 const INDICATORS = new Set([...',[]{}#&*!|>\'"%@`']);
 
+/** `,` `[` `]` `{` `}`: inside flow collections they end a plain scalar. */
+function isFlowIndicator(c: number): boolean {
+  return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+}
+
 function scalar(value: YScalar['value'], start: number, end: number): YScalar {
   return { kind: 'scalar', value, start, end };
 }
 
 /** Documents of `text`, or undefined when the text is not plain YAML. Fills `lines`. */
 export function parsePlainYaml(text: string, lines: LineCounter): YNode[] | undefined {
-  if (text.includes('\t') || text.charCodeAt(0) === 0xfeff) return undefined;
+  // A byte order mark is a token to yaml wherever it stands.
+  if (text.includes('\t') || text.includes('\ufeff')) return undefined;
   try {
     return new PlainReader(text, lines).documents();
   } catch (e) {
@@ -37,6 +44,8 @@ class PlainReader {
   private readonly ends: number[] = [];
   /** The first line not yet consumed. */
   private cur = 0;
+  /** Collections open around the one being read: past MAX_NESTING the yaml path reports it. */
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -68,7 +77,8 @@ class PlainReader {
       const root = this.block(li, this.indent(li));
       const after = this.nextContent(this.cur);
       if (after >= 0) throw new NotPlain();
-      docs.push(root);
+      // A document that is only `~` or `null` is empty, as the yaml path leaves it out.
+      if (!(root.kind === 'scalar' && root.value === null)) docs.push(root);
     }
     return docs;
   }
@@ -138,6 +148,7 @@ class PlainReader {
   }
 
   private blockSeq(li: number, col: number): YSeq {
+    this.enter();
     const seq: YSeq = { kind: 'seq', items: [], start: 0, end: 0 };
     const start = this.starts[li]! + col;
     let end = start;
@@ -168,10 +179,12 @@ class PlainReader {
     }
     seq.start = start;
     seq.end = end;
+    this.depth--;
     return seq;
   }
 
   private blockMap(li: number, col: number): YMap {
+    this.enter();
     const map: YMap = { kind: 'map', pairs: [], start: 0, end: 0 };
     const keys = new Set<unknown>();
     const start = this.starts[li]! + col;
@@ -181,6 +194,9 @@ class PlainReader {
       const e = this.ends[li]!;
       const colonAt = this.keyEnd(li, keyAt);
       if (colonAt === undefined) throw new NotPlain();
+      // YAML limits implicit keys to 1,024 characters up to their `:`, and yaml counts from the
+      // line break before the key when the value before it is empty: give up from there on.
+      if (colonAt - Math.min(keyAt, li > 0 ? this.ends[li - 1]! : 0) > 1024) throw new NotPlain();
       const key = this.keyScalar(keyAt, colonAt);
       if (keys.has(key.value)) throw new NotPlain();
       keys.add(key.value);
@@ -197,7 +213,8 @@ class PlainReader {
           // kubectl's style: a list under a key at the key's own indentation.
           value = this.blockSeq(next, col);
         } else {
-          value = scalar(null, colonAt + 1, colonAt + 1);
+          // yaml places an empty value after the spaces that follow the `:`.
+          value = scalar(null, at, at);
         }
       } else if (this.text.charCodeAt(at) === 124 /* | */) {
         value = this.literal(li, at, col);
@@ -217,7 +234,12 @@ class PlainReader {
     }
     map.start = start;
     map.end = end;
+    this.depth--;
     return map;
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_NESTING) throw new NotPlain();
   }
 
   private isDash(li: number, col: number): boolean {
@@ -257,22 +279,29 @@ class PlainReader {
     const c = this.text[at]!;
     if (c === '"' || c === "'") return this.quoted(at, e);
     if (c === '{' || c === '[') return this.flowCollection(at, e);
-    const spaceAfter = at + 1 === e || this.text.charCodeAt(at + 1) === SP;
-    if (INDICATORS.has(c) || ((c === '?' || c === ':' || c === '-') && spaceAfter)) throw new NotPlain();
+    if (INDICATORS.has(c) || ((c === '?' || c === ':' || c === '-') && this.separates(at + 1, e, flow))) throw new NotPlain();
     let i = at;
     for (; i < e; i++) {
       const ch = this.text.charCodeAt(i);
       if (ch === HASH && this.text.charCodeAt(i - 1) === SP) break;
-      if (ch === COLON && (i + 1 === e || this.text.charCodeAt(i + 1) === SP)) {
+      if (ch === COLON && this.separates(i + 1, e, flow)) {
         if (!flow) throw new NotPlain();
         break;
       }
-      if (flow && (ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125)) break;
+      if (flow && isFlowIndicator(ch)) break;
     }
     let end = i;
     while (end > at && this.text.charCodeAt(end - 1) === SP) end--;
     if (end === at) throw new NotPlain();
     return [scalar(plainValue(this.text.slice(at, end)), at, end), end];
+  }
+
+  /** Whether what is at `i` makes the `-`, `?` or `:` before it an indicator: the line's end, a
+   *  space, or in flow a flow indicator. */
+  private separates(i: number, e: number, flow: boolean): boolean {
+    if (i === e) return true;
+    const c = this.text.charCodeAt(i);
+    return c === SP || (flow && isFlowIndicator(c));
   }
 
   private quotedEnd(at: number, e: number): number {
@@ -297,6 +326,7 @@ class PlainReader {
 
   /** `{k: v, ...}` or `[a, ...]` closed on the same line. */
   private flowCollection(at: number, e: number): [YNode, number] {
+    this.enter();
     const isMap = this.text[at] === '{';
     const close = isMap ? '}' : ']';
     const coll: YMap | YSeq = isMap ? { kind: 'map', pairs: [], start: at, end: at } : { kind: 'seq', items: [], start: at, end: at };
@@ -304,6 +334,7 @@ class PlainReader {
     let i = this.skipSpaces(at + 1, e);
     if (this.text[i] === close) {
       coll.end = i + 1;
+      this.depth--;
       return [coll, i + 1];
     }
     for (;;) {
@@ -324,6 +355,7 @@ class PlainReader {
       if (this.text[i] === close || this.text[i] === ',') throw new NotPlain();
     }
     coll.end = i + 1;
+    this.depth--;
     return [coll, i + 1];
   }
 
@@ -343,7 +375,9 @@ class PlainReader {
     const content: string[] = [];
     let indent = -1;
     let last = li + 1;
-    for (; last < this.starts.length; last++) {
+    // The text after a final line break is no line: keep chomping must not count it as one.
+    const lineCount = this.text.endsWith('\n') ? this.starts.length - 1 : this.starts.length;
+    for (; last < lineCount; last++) {
       const s = this.starts[last]!;
       const len = this.ends[last]! - s;
       if (len === 0) {

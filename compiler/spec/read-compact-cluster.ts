@@ -2,6 +2,7 @@
 // pools, datapath options and map sizes, with the defaults of defaults.ts filled in.
 
 import { codes } from './codes.ts';
+import { quote } from './quote.ts';
 import type { ClusterDraft } from './drafts.ts';
 import {
   DEFAULT_DATAPATH, DEFAULT_DEVICES, DEFAULT_MAPS, DEFAULT_NODE_PORT_RANGE, MAGLEV_TABLE_MAX, MAGLEV_TABLE_MIN,
@@ -62,7 +63,7 @@ function readNodePortRange(v: ValueReader | undefined): ClusterSpec['nodePortRan
   const min = Number(match?.[1]);
   const max = Number(match?.[2]);
   if (!match || min < 1 || max > 65535 || min > max) {
-    v.report(codes.SY1025, `"${s}" is not a port range; write it as min-max within 1-65535, e.g. 30000-32767`);
+    v.report(codes.SY1025, `${quote(s)} is not a port range; write it as min-max within 1-65535, e.g. 30000-32767`);
     return fallback;
   }
   return { min, max };
@@ -84,7 +85,7 @@ export function readPoolEntry(v: ValueReader): string | undefined {
   if (s === undefined) return undefined;
   if (s.includes('/')) return v.cidr();
   const p = parseSpan(s.trim());
-  if (p.error !== undefined) return v.report(codes.SY1024, `"${s}" is not a CIDR or address range: ${p.error}`);
+  if (p.error !== undefined) return v.report(codes.SY1024, `${quote(s)} is not a CIDR or address range: ${p.error}`);
   const { family, first, last } = p.value;
   return `${formatIP({ family, value: first })}-${formatIP({ family, value: last })}`;
 }

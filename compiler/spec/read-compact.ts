@@ -11,9 +11,9 @@ import type { HostPortSpec } from './types.ts';
 export function readCompactDocument(m: MapReader, out: Collected): void {
   const cluster = m.map('cluster');
   if (cluster) out.clusters.push(readCompactCluster(cluster));
-  out.nodes.push(...(m.list('nodes', readNode) ?? []));
-  out.services.push(...(m.list('services', readCompactService) ?? []));
-  out.hostPorts.push(...(m.list('hostPorts', readHostPort) ?? []));
+  for (const n of m.list('nodes', readNode) ?? []) out.nodes.push(n);
+  for (const s of m.list('services', readCompactService) ?? []) out.services.push(s);
+  for (const h of m.list('hostPorts', readHostPort) ?? []) out.hostPorts.push(h);
   m.done();
 }
 

@@ -9,6 +9,7 @@ import { formatIP, parseIP } from './ip.ts';
 import type { MapReader, ValueReader } from './map-reader.ts';
 import type { Metadata } from './read-manifest.ts';
 import type { LoadBalancerIngressSpec } from './types.ts';
+import { quote } from './quote.ts';
 
 /** MetalLB's annotations, old (metallb.universe.tf) and new (metallb.io) forms alike. */
 const LB_IPS_ANNOTATIONS = ['metallb.universe.tf/loadBalancerIPs', 'metallb.io/loadBalancerIPs'];
@@ -19,7 +20,7 @@ export function readRequestedLoadBalancer(spec: MapReader, meta: Metadata, s: Se
   const add = (text: string, at: SourceRange, what: string) => {
     const p = parseIP(text.trim());
     if (p.error !== undefined) {
-      spec.ctx.diags.report(codes.SY1020, `Service ${s.namespace}/${s.name} ${what}: "${text.trim()}" is not an IP address: ${p.error}`, at);
+      spec.ctx.diags.report(codes.SY1020, `Service ${s.namespace}/${s.name} ${what}: ${quote(text.trim())} is not an IP address: ${p.error}`, at);
       return;
     }
     const ip = formatIP(p.value);
@@ -79,7 +80,7 @@ function readIngress(v: ValueReader, s: ServiceDraft): LoadBalancerIngressSpec |
       out.ip = formatIP(p.value);
       out.pos['ip'] = ipField.range;
     } else {
-      e.ctx.diags.report(codes.SY1082, `Service ${s.namespace}/${s.name}: status.loadBalancer.ingress ip "${text}" is not an IP address (${p.error}); ignored, as kube-proxy ignores it`, ipField.range);
+      e.ctx.diags.report(codes.SY1082, `Service ${s.namespace}/${s.name}: status.loadBalancer.ingress ip ${quote(text)} is not an IP address (${p.error}); ignored, as kube-proxy ignores it`, ipField.range);
     }
   }
   const hostname = e.string('hostname');

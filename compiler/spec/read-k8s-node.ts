@@ -57,7 +57,7 @@ export function readK8sNode(m: MapReader, meta: Metadata, out: Collected): void 
     }
     return undefined;
   });
-  status?.ignore(...(status?.keys() ?? []));
+  status?.ignoreRest();
   status?.done();
 
   if (node.addresses.length === 0) {

@@ -35,11 +35,11 @@ export function readK8sPod(m: MapReader, meta: Metadata, out: Collected): void {
       if (port) published.push(port);
       return undefined;
     });
-    cm?.ignore(...cm.keys());
+    cm?.ignoreRest();
     cm?.done();
     return undefined;
   });
-  spec.ignore(...spec.keys());
+  spec.ignoreRest();
   spec.done();
 
   const phase = status?.string('phase');
@@ -60,7 +60,7 @@ export function readK8sPod(m: MapReader, meta: Metadata, out: Collected): void {
       im?.done();
       return undefined;
     });
-    status.ignore(...status.keys());
+    status.ignoreRest();
     status.done();
   }
 

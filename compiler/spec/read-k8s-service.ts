@@ -37,7 +37,7 @@ export function readK8sService(m: MapReader, meta: Metadata, out: Collected): vo
     m.ctx.diags.report(code, `Service ${key} ${why}; nothing to balance, skipped`, spec.pos['type'] ?? spec.pos[clusterIPField] ?? meta.at);
     out.skippedServices.add(key);
     m.ignore('status');
-    spec.ignore(...spec.keys());
+    spec.ignoreRest();
     spec.done();
     return;
   }

@@ -103,7 +103,7 @@ function readMetadata(m: MapReader, namespaced: boolean): Metadata {
       out.pos[`${key}.${k}`] = map.pos[k]!;
     }
   }
-  meta.ignore(...meta.keys());
+  meta.ignoreRest();
   meta.done();
   m.relabel(namespaced ? `${kind} ${out.namespace}/${out.name}` : `${kind} ${out.name}`);
   return out;

@@ -40,7 +40,10 @@ export function unescape(body: string): string {
     if (hex) {
       const digits = body.slice(i + 1, i + 1 + hex);
       if (!/^[0-9a-fA-F]+$/.test(digits) || digits.length !== hex) throw new NotPlain();
-      out += String.fromCodePoint(parseInt(digits, 16));
+      const code = parseInt(digits, 16);
+      // Past U+10FFFF there is no character (String.fromCodePoint throws): yaml decides what it is.
+      if (code > 0x10ffff) throw new NotPlain();
+      out += String.fromCodePoint(code);
       i += hex;
     } else if (next in ESCAPES) {
       out += ESCAPES[next];

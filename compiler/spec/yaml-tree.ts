@@ -34,41 +34,90 @@ export interface YSeq {
   end: number;
 }
 
-/** The root node of a document parsed by the yaml package, aliases resolved; null when empty. */
-export function fromYamlDocument(doc: Document.Parsed): YNode | null {
-  const done = new Map<Node, YNode>();
+/**
+ * Nodes a document may hold once its aliases are expanded: at least this many, or ten times the
+ * nodes it holds itself. An alias costs nothing to write and everything to read: 8 KB of aliases
+ * of aliases (a "billion laughs") would have the readers build millions of services.
+ */
+export const MAX_EXPANDED_NODES = 1_000_000;
+
+export interface ConvertedDocument {
+  /** The root node, aliases resolved (a shared or even cyclic graph); null when empty. */
+  root: YNode | null;
+  /** Nodes the document holds (each alias one), and nodes in its tree with every alias
+   *  expanded (Infinity for an alias inside its own anchor). */
+  ownNodes: number;
+  expandedNodes: number;
+  /** Offsets of scalar keys that repeat an earlier key of their mapping, by value as yaml's
+   *  uniqueKeys compares them; checked here in one pass (yaml's check is quadratic). */
+  duplicateKeys: number[];
+  /** Aliases whose anchor no earlier node carries (yaml only notices in toJS): name and offset. */
+  unknownAliases: { name: string; at: number }[];
+}
+
+/** A document parsed by the yaml package, in the spec's tree. Recursive: its depth was checked. */
+export function fromYamlDocument(doc: Document.Parsed): ConvertedDocument {
+  // The latest node of each anchor in document order, which is the order of conversion: yaml's
+  // own Alias.resolve searches the whole document for each alias, quadratic in their number.
+  const anchors = new Map<string, YNode>();
+  // Expanded size of each finished collection; a collection still being converted has none,
+  // so an alias back into it counts as infinite.
+  const sizes = new Map<YNode, number>();
+  let ownNodes = 0;
+  const duplicateKeys: number[] = [];
+  const unknownAliases: ConvertedDocument['unknownAliases'] = [];
+  const sizeOf = (n: YNode): number => (n.kind === 'scalar' ? 1 : sizes.get(n) ?? Infinity);
   const convert = (node: Node | null | undefined): YNode | null => {
     if (!node) return null;
-    if (isAlias(node)) return convert(node.resolve(doc) as Node | undefined);
-    const seen = done.get(node);
-    if (seen) return seen;
+    if (isAlias(node)) {
+      ownNodes++;
+      const target = anchors.get(node.source);
+      if (!target) unknownAliases.push({ name: node.source, at: node.range?.[0] ?? 0 });
+      return target ?? null;
+    }
     const [start, end] = node.range ?? [0, 0];
+    ownNodes++;
     if (isMap(node)) {
-      // Registered before its children, so an alias back to it ends the recursion.
+      // Registered before its children, so that an alias inside it finds it.
       const m: YMap = { kind: 'map', pairs: [], start, end };
-      done.set(node, m);
+      if (node.anchor) anchors.set(node.anchor, m);
+      let size = 1;
+      const keys = new Set<unknown>();
       for (const p of node.items) {
+        if (isScalar(p.key) && !Number.isNaN(p.key.value)) {
+          if (keys.has(p.key.value)) duplicateKeys.push(p.key.range?.[0] ?? start);
+          keys.add(p.key.value);
+        }
         const key = convert(p.key as Node) ?? { kind: 'scalar', value: null, start, end: start };
-        m.pairs.push({ key, value: convert(p.value as Node | null) });
+        const value = convert(p.value as Node | null);
+        m.pairs.push({ key, value });
+        size += sizeOf(key) + (value ? sizeOf(value) : 0);
       }
+      sizes.set(m, size);
       return m;
     }
     if (isSeq(node)) {
       const s: YSeq = { kind: 'seq', items: [], start, end };
-      done.set(node, s);
+      if (node.anchor) anchors.set(node.anchor, s);
+      let size = 1;
       for (const item of node.items) {
-        const c = convert(item as Node);
-        s.items.push(c ?? { kind: 'scalar', value: null, start: end, end });
+        const c = convert(item as Node) ?? { kind: 'scalar', value: null, start: end, end };
+        s.items.push(c);
+        size += sizeOf(c);
       }
+      sizes.set(s, size);
       return s;
     }
     if (isScalar(node)) {
       const v = node.value;
       const value = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v
         : typeof v === 'bigint' ? Number(v) : String(v);
-      return { kind: 'scalar', value, start, end };
+      const sc: YScalar = { kind: 'scalar', value, start, end };
+      if (node.anchor) anchors.set(node.anchor, sc);
+      return sc;
     }
     return null;
   };
-  return convert(doc.contents as Node | null);
+  const root = convert(doc.contents as Node | null);
+  return { root, ownNodes, expandedNodes: root ? sizeOf(root) : 0, duplicateKeys, unknownAliases };
 }

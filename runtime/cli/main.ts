@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { apply } from '../apply.ts';
 import { dumpMaps } from '../dump.ts';
+import { printableLines } from '../format/printable.ts';
 import { DEFAULT_BPFFS } from '../mounts.ts';
 import { fromPinSafe, PinLayout } from '../pins.ts';
 import { ProgramRefusedError } from '../program.ts';
@@ -113,7 +114,7 @@ function run(argv: string[]): number {
           console.log(`health: ready, ${h.lines.length} port(s) served for node ${v.node}`);
         },
         (e: Error) => {
-          console.error(`switchyard-node: error: ${e.message}`);
+          console.error(`switchyard-node: error: ${printableLines(e.message)}`);
           const hint = privilegeHint(e, cmd);
           if (hint) console.error(`switchyard-node ${hint}`);
           process.exit(1);
@@ -145,11 +146,11 @@ function main(): void {
     process.exitCode = run(process.argv.slice(2));
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(`switchyard-node: ${e.message}`);
+      console.error(`switchyard-node: ${printableLines(e.message)}`);
       process.exitCode = 2;
       return;
     }
-    console.error(`switchyard-node: error: ${(e as Error).message}`);
+    console.error(`switchyard-node: error: ${printableLines((e as Error).message)}`);
     const hint = privilegeHint(e, process.argv[2] ?? '');
     if (hint) console.error(`switchyard-node ${hint}`);
     if (verbose && e instanceof ProgramRefusedError) console.error(`\nverifier log of ${e.program}:\n${e.log}`);

@@ -90,7 +90,7 @@ function attachSlices(c: Collected, services: ServiceSpec[], diags: Diagnostics)
       }
       continue;
     }
-    service.backends.push(...slice.backends);
+    for (const b of slice.backends) service.backends.push(b);
   }
 }
 

@@ -5,7 +5,7 @@
 //
 // The tarball is packed from a staging directory with bundles built for it (scripts/build.js
 // --outdir), so that the test neither packs whatever dist/ holds nor rewrites dist/ under other
-// test processes. Both tests share one tarball, so they run serially in this one file.
+// test processes. The first two tests share one tarball, so they run serially in this one file.
 
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
+import { GENERATED_HEADER } from '../../compiler/plan/lock.ts';
 import { toolsUnavailableReason } from '../helpers/tools.ts';
 
 const REPO = process.cwd();
@@ -120,6 +121,21 @@ test.serial('the packed tarball installs into an empty project, compiles, verifi
   const node = run('npx', ['--no', '--', 'switchyard-node', '--help'], project);
   t.is(node.status, 0, node.stderr);
   t.regex(node.stdout, /^switchyard-node: /);
+  // The runtime's own verifier and planner from the package, unprivileged: a dry run changes nothing.
+  const state = join(work, 'node-state');
+  const dry = run('npx', ['--no', '--', 'switchyard-node', 'apply', 'out/demo', '--node', 'node1', '--device', 'lo', '--dry-run', '--bpffs', join(state, 'bpffs'), '--state', join(state, 'state')], project);
+  t.is(dry.status, 0, dry.stdout + dry.stderr);
+  t.regex(dry.stdout, /dry run done/);
+});
+
+test('the command in the generated files\' header runs in this repository too (the package\'s own bin)', (t) => {
+  if (npmUnusable) return t.log(`skipped: ${npmUnusable}`), t.pass();
+  const command = /Regenerate: (.*)$/.exec(GENERATED_HEADER)?.[1];
+  t.truthy(command, GENERATED_HEADER);
+  // --no: never fetch a package of that name from the registry instead of running ours.
+  const r = run('bash', ['-c', `${command!.replace(/^npx /, 'npx --no ')} --check`], REPO);
+  t.is(r.status, 0, r.stdout + r.stderr);
+  t.regex(r.stdout, /generated\/demo: up to date/);
 });
 
 /** docs/ci.md's workflow: the YAML block, and its steps that run commands. */

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_FILE, parseManifest } from '../../runtime/format/manifest.ts';
+import { diffMarkdown, type ClusterDiff } from '../emit/diff-markdown.ts';
 import { semanticDiff } from '../emit/semantic-diff.ts';
 import { readTables, type ServiceView } from '../emit/table-view.ts';
 import { EXIT, type CliIO, type Command } from './command.ts';
@@ -51,17 +52,25 @@ function text(c: { ctx: { artifacts?: { files: Map<string, Uint8Array> } } }, fi
 export const diffCommand: Command = {
   name: 'diff',
   summary: 'what changed between two outputs or specs: services, frontends, backends',
-  usage: 'switchyard diff OLD NEW',
+  usage: 'switchyard diff OLD NEW [--format text|markdown]',
   description: `
 OLD and NEW are each a generated cluster directory (generated/demo), a directory of them
 (generated/), or spec files and directories, compiled in memory. Prints services added (+),
 removed (-) and changed (~: an address, a policy), then backends added and removed, and a
-summary. IDs are left out. Exit code 0 when nothing changed, 1 when something did, 2 on errors.`,
-  options: [],
+summary. IDs are left out. Exit code 0 when nothing changed, 1 when something did, 2 on errors.
+
+--format markdown prints the same as a pull-request comment: a heading, the counts, tables of
+services and backends (folded in <details> when long), or "No changes" (docs/ci.md).`,
+  options: [{ name: 'format', value: 'FORMAT', help: 'text (default) or markdown, for a pull-request comment' }],
   minPositionals: 2,
   maxPositionals: 2,
   run(args, io) {
     const [oldArg, newArg] = args.positionals as [string, string];
+    const format = args.options.format ?? 'text';
+    if (format !== 'text' && format !== 'markdown') {
+      io.stderr.write(`switchyard diff: --format ${String(format)} is not a format; give text or markdown\n`);
+      return EXIT.error;
+    }
     let a: Side | undefined;
     let b: Side | undefined;
     try {
@@ -72,8 +81,18 @@ summary. IDs are left out. Exit code 0 when nothing changed, 1 when something di
       return EXIT.error;
     }
     if (!a || !b) return EXIT.error;
-    let differences = 0;
     const names = [...new Set([...a.keys(), ...b.keys()])].sort();
+    if (format === 'markdown') {
+      // A cluster on one side only is compared with nothing: every service shows as added or removed.
+      const clusters: ClusterDiff[] = names.map((name) => ({
+        name,
+        presence: !a.has(name) ? 'added' : !b.has(name) ? 'removed' : 'both',
+        summary: semanticDiff(a.get(name) ?? new Map(), b.get(name) ?? new Map()),
+      }));
+      io.stdout.write(diffMarkdown(clusters));
+      return clusters.some((c) => c.presence !== 'both' || c.summary.changes.length) ? EXIT.negative : EXIT.ok;
+    }
+    let differences = 0;
     for (const name of names) {
       const before = a.get(name);
       const after = b.get(name);

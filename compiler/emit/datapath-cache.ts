@@ -7,7 +7,7 @@
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { CompiledProgram } from '../lang/compile.ts';
 
@@ -25,7 +25,28 @@ const KEEP = 32;
 
 /** Directories (relative to the repository root) whose files decide an object's bytes. */
 const INPUT_DIRS = ['compiler/datapath', 'compiler/lang', 'compiler/bpf', 'runtime/format'];
-const INPUT_FILES = ['compiler/diagnostics.ts', 'compiler/emit/datapath-objects.ts', 'compiler/emit/datapath-cache.ts', 'node_modules/typescript/package.json', 'node_modules/ts-morph/package.json'];
+// Installed as a package, the compiler's sources are not there: its bundle and version stand in
+// for them, so that an upgrade of the package never reuses an older compiler's objects.
+const INPUT_FILES = [
+  'compiler/diagnostics.ts',
+  'compiler/emit/datapath-objects.ts',
+  'compiler/emit/datapath-cache.ts',
+  'node_modules/typescript/package.json',
+  'node_modules/ts-morph/package.json',
+  'dist/switchyard.js',
+  'package.json',
+];
+
+/**
+ * node_modules/.cache under the repository's root; installed as a package (its root inside a
+ * project's node_modules/), the project's node_modules/.cache, which CI caches keep.
+ */
+function cacheDir(root: string): string {
+  let modules = dirname(root);
+  if (basename(modules).startsWith('@')) modules = dirname(modules);
+  const base = basename(modules) === 'node_modules' ? modules : join(root, 'node_modules');
+  return join(base, '.cache', 'switchyard', 'datapath');
+}
 
 function filesUnder(root: string, dir: string, out: string[]): void {
   let names: string[];
@@ -68,7 +89,7 @@ export class DatapathCache {
   readonly enabled: boolean;
 
   constructor(private readonly root: string) {
-    this.dir = join(root, 'node_modules', '.cache', 'switchyard', 'datapath');
+    this.dir = cacheDir(root);
     this.enabled = process.env.SWITCHYARD_NO_CACHE !== '1';
   }
 

@@ -54,3 +54,23 @@ test('keys follow what the compile is given; damaged entries and unwritable dire
   t.notThrows(() => nowhere.put('k', { elf: new Uint8Array(1), listing: '', programs: [], diagnostics: [] }));
   t.is(nowhere.get('k'), undefined);
 });
+
+test('installed as a package, the cache is the project node_modules/.cache and the bundle is part of the key', (t) => {
+  const project = mkdtempSync(join(tmpdir(), 'sy-dpcache-'));
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  const pkg = join(project, 'node_modules', 'switchyard');
+  mkdirSync(join(pkg, 'dist'), { recursive: true });
+  writeFileSync(join(pkg, 'dist', 'switchyard.js'), '// compiler 1\n');
+  const k1 = new DatapathCache(pkg).key({});
+  new DatapathCache(pkg).put(k1, { elf: new Uint8Array(1), listing: '', programs: [], diagnostics: [] });
+  t.deepEqual(readdirSync(join(project, 'node_modules', '.cache', 'switchyard', 'datapath')), [`${k1}.json`]);
+
+  // The key is computed once per process and root: a second root stands for the upgraded package.
+  const pkg2 = join(project, 'node_modules', '@scope', 'switchyard');
+  mkdirSync(join(pkg2, 'dist'), { recursive: true });
+  writeFileSync(join(pkg2, 'dist', 'switchyard.js'), '// compiler 2\n');
+  const k2 = new DatapathCache(pkg2).key({});
+  t.not(k2, k1, 'another compiler bundle, another key');
+  new DatapathCache(pkg2).put(k2, { elf: new Uint8Array(1), listing: '', programs: [], diagnostics: [] });
+  t.deepEqual(readdirSync(join(project, 'node_modules', '.cache', 'switchyard', 'datapath')).sort(), [`${k1}.json`, `${k2}.json`].sort(), 'a scoped package shares the project cache');
+});

@@ -22,6 +22,8 @@ export const DEBIAN_PACKAGE = {
   iperf3: 'iperf3',
   ip: 'iproute2',
   sysctl: 'procps',
+  // The CI workflow test (test/package/) runs docs/ci.md's steps in a git repository of its own.
+  git: 'git',
 } as const;
 
 export type Tool = keyof typeof DEBIAN_PACKAGE;

@@ -31,9 +31,14 @@ export interface NodeArtifacts {
   /** The node's BPF ELF object, relative to the cluster directory; absent until a datapath exists. */
   object?: string;
   /**
+   * The zone whose layer (zones/<zone>/maps/) the node applies, when its zone has one: for
+   * readers; `maps` already lists the layer's files.
+   */
+  zone?: string;
+  /**
    * Map-contents files (see map-contents.ts) that together make the node's map state, in order:
-   * cluster-wide files first, then the node's own; a later file's entry replaces an earlier one's
-   * with the same key.
+   * cluster-wide files first, then its zone's, then the node's own; a later file's entry
+   * replaces an earlier one's with the same key.
    */
   maps: string[];
 }

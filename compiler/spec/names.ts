@@ -24,9 +24,10 @@ const RULES: Record<NameKind, { test: (s: string) => boolean; rule: string }> = 
   object: SUBDOMAIN,
   // Linux interface names: at most 15 bytes, no slash, no whitespace.
   // A Kubernetes label value (topology.kubernetes.io/zone); it names a directory under
-  // generated/<cluster>/zones/, which its rule keeps safe (no "/", never "." or "..").
+  // generated/<cluster>/zones/, which its rule keeps safe (no "/", never "." or ".."). Empty is
+  // a label value too, and means no zone.
   zone: {
-    test: (s) => s.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(s),
+    test: (s) => s.length <= 63 && /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(s),
     rule: 'a label value: letters, digits, "-", "_" and ".", at most 63, starting and ending alphanumeric',
   },
   device: { test: (s) => /^[^\s/:]{1,15}$/.test(s) && s !== '.' && s !== '..', rule: 'an interface name of at most 15 characters without "/", ":" or spaces' },

@@ -2,7 +2,10 @@
 // services cost entries per zone, and nodes added to a zone cost only their own files.
 
 import test from 'ava';
+import { LB4_KEY, LB_SERVICE, offsets } from '../../compiler/emit/map-layouts.ts';
 import { decodeMapContentsPacked } from '../../runtime/format/map-contents.ts';
+import { mergeLayers } from '../../runtime/records.ts';
+import { backend, node, service, spec } from '../plan/helpers.ts';
 import { compileSpec } from './helpers.ts';
 import { BACKENDS_PER_SERVICE, hintedSpec } from './hinted-spec.ts';
 
@@ -54,4 +57,40 @@ test('hinted services on more nodes cost services + nodes, not services × nodes
   const both = size(60, 40) - base;
   t.log({ base, moreNodes, moreServices, both });
   t.true(both < (moreNodes + moreServices) * 1.1, `${both} vs ${moreNodes} + ${moreServices}`);
+});
+
+test('layered as switchyard-node layers them, a node-hinted entry replaces its zone\'s and a zone-mate keeps the zone\'s', (t) => {
+  const hinted = (address: string, on: string, zone: string) => backend(address, on, { hints: { forZones: [zone], forNodes: [on] } });
+  const { set } = compileSpec(spec({
+    nodes: ['a', 'a', 'b', 'a'].map((zone, i) => node(`node${i + 1}`, [`10.0.0.${i + 1}`], [], { zone })),
+    services: [service('default/web', { clusterIPs: ['10.5.0.9'], backends: [hinted('10.1.0.1', 'node1', 'a'), hinted('10.2.0.1', 'node2', 'a'), hinted('10.3.0.1', 'node3', 'b')] })],
+  }));
+  const K = offsets(LB4_KEY);
+  const V = offsets(LB_SERVICE);
+  /** Backends of the ClusterIP's slot 0 on `name`, after merging its files in manifest order. */
+  const countOn = (name: string): number => {
+    const layers = set.manifest.nodes[name]!.maps
+      .filter((f) => f.endsWith('/lb4_services.bin'))
+      .map((f) => {
+        const p = decodeMapContentsPacked(set.files.get(f)!, f);
+        return { keySize: p.keySize, valueSize: p.valueSize, count: p.count, bytes: p.records };
+      });
+    const m = mergeLayers(layers);
+    const size = m.keySize + m.valueSize;
+    for (let i = 0; i < m.count; i++) {
+      const r = Buffer.from(m.bytes.subarray(i * size, (i + 1) * size));
+      if (r.subarray(K.address!, K.address! + 4).join('.') === '10.5.0.9' && r.readUInt16LE(K.slot!) === 0) return r.readUInt16LE(m.keySize + V.count!);
+    }
+    throw new Error(`${name}: no slot 0 for 10.5.0.9`);
+  };
+  // Zone a holds two endpoints; node1 and node2 each keep their own over it (PreferSameNode).
+  t.true(set.manifest.nodes['node1']!.maps.includes('nodes/node1/maps/lb4_services.bin'));
+  t.is(countOn('node1'), 1);
+  t.is(countOn('node2'), 1);
+  // node4 runs no endpoint, so no node hint names it: zone a's two it is, from the zone's file.
+  t.false(set.manifest.nodes['node4']!.maps.includes('nodes/node4/maps/lb4_services.bin'));
+  t.is(countOn('node4'), 2);
+  // node3's own endpoint is its zone's only one: the zone's file serves it.
+  t.is(countOn('node3'), 1);
+  t.deepEqual(set.manifest.nodes['node3']!.maps.filter((f) => f.startsWith('zones/')), ['zones/b/maps/lb4_services.bin']);
 });

@@ -83,6 +83,9 @@ export function parseManifest(text: string, source = MANIFEST_FILE): Manifest {
   }
   if (typeof o.nodes !== 'object' || o.nodes === null) throw new Error(`${source}: "nodes" missing`);
   if (typeof o.files !== 'object' || o.files === null) throw new Error(`${source}: "files" missing`);
+  for (const [name, n] of Object.entries(o.nodes)) {
+    if (n.zone !== undefined && typeof n.zone !== 'string') throw new Error(`${source}: node ${name}: "zone" is not a string`);
+  }
   return o as Manifest;
 }
 

@@ -132,6 +132,8 @@ export interface EncodedMaps {
   cluster: RecordBuffer[];
   /** Zone name → the maps its layer adds to (non-empty only), records sorted. */
   zones: Map<string, RecordBuffer[]>;
+  /** Node name → the zone whose layer it applies, for nodes whose zone has one. */
+  nodeZones: Map<string, string>;
   /** Node name → the maps it adds to (non-empty only), records sorted. */
   nodes: Map<string, RecordBuffer[]>;
 }
@@ -210,5 +212,7 @@ export function encodeMaps(plan: Plan): EncodedMaps {
     });
     if (own.length) nodes.set(t.node.name, own);
   }
-  return { layouts, cluster: [...maps.values()], zones, nodes };
+  const nodeZones = new Map<string, string>();
+  for (const t of plan.nodes) if (t.node.zone !== undefined && zones.has(t.node.zone)) nodeZones.set(t.node.name, t.node.zone);
+  return { layouts, cluster: [...maps.values()], zones, nodeZones, nodes };
 }

@@ -29,9 +29,15 @@ function mapLine(p: MapPlan, dry: boolean): string {
   );
 }
 
+/** The zone layer the node applies between the cluster's files and its own, when it has one. */
+function zoneText(a: NodeArtifactSet): string {
+  const zone = a.manifest.nodes[a.node]?.zone;
+  return zone === undefined ? '' : ` (zone ${zone}'s layer)`;
+}
+
 export function describePlan(a: NodeArtifactSet, plans: MapPlan[], wanted: WantedLink[], pins: PinLayout, dry: boolean, out?: Outcome): string[] {
   const lines = [
-    `${dry ? 'dry run: ' : ''}node ${a.node}: cluster ${a.manifest.cluster}, manifest ${a.manifestHash.slice(0, 12)}, object ${a.objectHash.slice(0, 12)} → ${pins.nodeDir}`,
+    `${dry ? 'dry run: ' : ''}node ${a.node}: cluster ${a.manifest.cluster}${zoneText(a)}, manifest ${a.manifestHash.slice(0, 12)}, object ${a.objectHash.slice(0, 12)} → ${pins.nodeDir}`,
   ];
   for (const p of plans) lines.push(`  ${mapLine(p, dry)}`);
   if (dry) {

@@ -45,3 +45,12 @@ test('the manifest check names missing, changed and unlisted files', (t) => {
   t.regex(problems.join('\n'), /extra: present but not in the manifest/);
   t.throws(() => parseManifest('{"format": 99}'), { message: /format 99/ });
 });
+
+test('a node\'s zone layer in the manifest: read back as written, refused when not a name', (t) => {
+  const base = { format: MANIFEST_FORMAT, generator: 'switchyard test', cluster: 'c', inputHash: 'x', files: {} };
+  const maps = ['maps/lb4_services.bin', 'zones/a/maps/lb4_services.bin', 'nodes/n1/maps/node_config.bin'];
+  const m = parseManifest(formatManifest({ ...base, nodes: { n1: { zone: 'a', maps } } }));
+  t.is(m.nodes['n1']!.zone, 'a');
+  t.deepEqual(m.nodes['n1']!.maps, maps);
+  t.throws(() => parseManifest(JSON.stringify({ ...base, nodes: { n1: { zone: 7, maps } } })), { message: /node n1: "zone" is not a string/ });
+});

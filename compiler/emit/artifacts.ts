@@ -1,5 +1,5 @@
 // Renders a plan into the files of generated/<cluster>/, in memory: review tables, the lock,
-// map layouts, binary map contents (cluster-wide once, per node only what differs) and the
+// map layouts, binary map contents (cluster-wide once, per zone and per node only what differs) and the
 // manifest that lists them all with their sha256. Writing them is write-output.ts's job.
 
 import { encodeMapContentsPacked } from '../../runtime/format/map-contents.ts';
@@ -15,7 +15,7 @@ import { encodeMaps } from './encode-maps.ts';
 import { MAP } from './map-layouts.ts';
 import type { RecordBuffer } from './record-buffer.ts';
 import { layoutsJson } from './layouts-json.ts';
-import { backendsTable, maglevTable, nodeConfigText, nodeServicesTable, servicesTable } from './text-tables.ts';
+import { backendsTable, maglevTable, nodeConfigText, nodeServicesTable, servicesTable, zoneServicesTable } from './text-tables.ts';
 import { GENERATOR } from './version.ts';
 
 export interface ArtifactSet {
@@ -62,6 +62,20 @@ export function renderArtifacts(plan: Plan, inputs: Spec['inputs'], objects: rea
     text(listingPath(o), o.listing);
     for (const n of o.nodes) objectOf.set(n, objectPath(o));
   }
+  // Zone layers: applied by every node of the zone, between the cluster-wide files and its own.
+  const zoneMaps = new Map<string, string[]>();
+  for (const z of plan.zones) {
+    const dir = `zones/${z.zone}`;
+    text(`${dir}/services.txt`, zoneServicesTable(z.zone, z.entries));
+    if (z.maglev.length) text(`${dir}/maglev.txt`, maglevTable(z.maglev));
+    const own: string[] = [];
+    for (const c of encoded.zones.get(z.zone) ?? []) {
+      const path = `${dir}/maps/${c.map}.bin`;
+      files.set(path, mapFile(c));
+      own.push(path);
+    }
+    zoneMaps.set(z.zone, own);
+  }
   const nodes: Manifest['nodes'] = {};
   const configs = new Map(plan.nodeConfigs.map((c) => [c.name, c]));
   for (const t of plan.nodes) {
@@ -77,7 +91,12 @@ export function renderArtifacts(plan: Plan, inputs: Spec['inputs'], objects: rea
       own.push(path);
     }
     const object = objectOf.get(name);
-    nodes[name] = { ...(object ? { object } : {}), maps: [...clusterMaps, ...own] };
+    const zone = t.node.zone !== undefined ? zoneMaps.get(t.node.zone) : undefined;
+    nodes[name] = {
+      ...(object ? { object } : {}),
+      ...(zone ? { zone: t.node.zone } : {}),
+      maps: [...clusterMaps, ...(zone ?? []), ...own],
+    };
   }
 
   const hashes: Record<string, string> = {};

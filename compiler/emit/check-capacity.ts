@@ -1,5 +1,6 @@
 // Refuses a plan whose maps would not fit: for every compiled map, the cluster-wide entries plus
-// the most any node adds on top must fit max_entries, or the runtime would hit E2BIG mid-apply.
+// the most any node adds on top (its zone's layer and its own) must fit max_entries, or the
+// runtime would hit E2BIG mid-apply.
 // Reported with the plan's SY2008: the fix is in the spec (the field named in the message).
 
 import { Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics.ts';
@@ -14,14 +15,22 @@ export function checkCapacity(enc: EncodedMaps, cluster: ClusterSpec): Diagnosti
     const layout = layouts.get(c.map)!;
     let worst = 0;
     let worstNode = '';
-    for (const [node, maps] of enc.nodes) {
-      const own = maps.find((m) => m.map === c.map);
-      if (!own) continue;
+    for (const node of new Set([...enc.nodes.keys(), ...enc.nodeZones.keys()])) {
+      const zone = enc.nodeZones.get(node);
+      const layers = [zone !== undefined ? enc.zones.get(zone)?.find((m) => m.map === c.map) : undefined, enc.nodes.get(node)?.find((m) => m.map === c.map)];
       let added = 0;
-      for (let i = 0; i < own.count; i++) if (!c.has(own, i * own.recordSize)) added++;
+      layers.forEach((own, k) => {
+        if (!own) return;
+        // A node entry under a zone entry's key replaces it: count that key once.
+        const below = k === 1 ? layers[0] : undefined;
+        for (let i = 0; i < own.count; i++) {
+          const off = i * own.recordSize;
+          if (!c.has(own, off) && !below?.has(own, off)) added++;
+        }
+      });
       if (added > worst) {
         worst = added;
-        worstNode = node;
+        worstNode = zone !== undefined ? `${node} (zone ${zone})` : node;
       }
     }
     const need = c.count + worst;

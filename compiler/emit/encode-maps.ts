@@ -1,9 +1,10 @@
 // Encodes the plan into map contents, field by field after map-layouts.ts: what every node
-// loads (cluster-wide) and what each node adds on top (its Local-policy entries, HostPorts and
-// their Maglev tables). A node-file entry replaces the cluster-wide entry with the same key.
+// loads (cluster-wide), what every node of a zone adds on top (zone-narrowed entries and their
+// Maglev tables), and what each node adds last (its Local-policy entries, node-hinted entries,
+// HostPorts and their Maglev tables). A later layer's entry replaces an earlier one's with the same key.
 
 import type { Frontend } from '../model/frontends.ts';
-import type { MaglevTable, NodeConfig, Plan, ServiceEntry, UnitBackend } from '../plan/types.ts';
+import type { MaglevTable, NodeConfig, NodeEntry, Plan, ServiceEntry, UnitBackend } from '../plan/types.ts';
 import { activeCount, clusterEntryBackends } from '../plan/types.ts';
 import {
   BACKEND_FLAGS,
@@ -129,6 +130,10 @@ export interface EncodedMaps {
   layouts: MapLayout[];
   /** Every compiled map, empty ones included, in layout order; records sorted. */
   cluster: RecordBuffer[];
+  /** Zone name → the maps its layer adds to (non-empty only), records sorted. */
+  zones: Map<string, RecordBuffer[]>;
+  /** Node name → the zone whose layer it applies, for nodes whose zone has one. */
+  nodeZones: Map<string, string>;
   /** Node name → the maps it adds to (non-empty only), records sorted. */
   nodes: Map<string, RecordBuffer[]>;
 }
@@ -183,23 +188,31 @@ export function encodeMaps(plan: Plan): EncodedMaps {
   for (const m of plan.maglev) maglevEntry(get(MAP.maglev), m);
   for (const r of maps.values()) r.sort();
 
-  const nodes = new Map<string, RecordBuffer[]>();
-  const configs = new Map(plan.nodeConfigs.map((c, i) => [c.name, { c, id: i + 1 }]));
-  for (const t of plan.nodes) {
+  /** The maps one layer adds to (non-empty only), in layout order, records sorted. */
+  const layer = (entries: readonly NodeEntry[], maglev: readonly MaglevTable[], extra?: (add: (name: string) => RecordBuffer) => void): RecordBuffer[] => {
     const own = new Map<string, RecordBuffer>();
     const add = (name: string): RecordBuffer => {
       let r = own.get(name);
       if (!r) own.set(name, (r = buffer(name)));
       return r;
     };
-    for (const ne of t.entries) serviceEntries(add(ne.entry.frontend.address.family === 6 ? MAP.services6 : MAP.services4), ne.entry, ne.backends);
-    for (const m of t.maglev) maglevEntry(add(MAP.maglev), m);
+    for (const ne of entries) serviceEntries(add(ne.entry.frontend.address.family === 6 ? MAP.services6 : MAP.services4), ne.entry, ne.backends);
+    for (const m of maglev) maglevEntry(add(MAP.maglev), m);
+    extra?.(add);
+    for (const r of own.values()) r.sort();
+    return layouts.filter((l) => own.has(l.name)).map((l) => own.get(l.name)!);
+  };
+  const zones = new Map(plan.zones.map((z) => [z.zone, layer(z.entries, z.maglev)]));
+  const nodes = new Map<string, RecordBuffer[]>();
+  const configs = new Map(plan.nodeConfigs.map((c, i) => [c.name, { c, id: i + 1 }]));
+  for (const t of plan.nodes) {
     const cfg = configs.get(t.node.name);
-    if (cfg) nodeConfigEntry(add(MAP.nodeConfig), cfg.c, cfg.id);
-    if (own.size) {
-      for (const r of own.values()) r.sort();
-      nodes.set(t.node.name, layouts.filter((l) => own.has(l.name)).map((l) => own.get(l.name)!));
-    }
+    const own = layer(t.entries, t.maglev, (add) => {
+      if (cfg) nodeConfigEntry(add(MAP.nodeConfig), cfg.c, cfg.id);
+    });
+    if (own.length) nodes.set(t.node.name, own);
   }
-  return { layouts, cluster: [...maps.values()], nodes };
+  const nodeZones = new Map<string, string>();
+  for (const t of plan.nodes) if (t.node.zone !== undefined && zones.has(t.node.zone)) nodeZones.set(t.node.name, t.node.zone);
+  return { layouts, cluster: [...maps.values()], zones, nodeZones, nodes };
 }

@@ -189,7 +189,7 @@ export const SRC_RANGE_VALUE = struct('lb_src_range_value', [['allowed', 'u8', '
 
 export const MAGLEV_KEY = struct('lb_maglev_key', [
   ['service_id', 'u16'],
-  ['set', 'u8', '0 all backends (cluster-wide file), 1 the node\'s own (node file)'],
+  ['set', 'u8', '0 all backends (cluster-wide file; zone- or node-narrowed in theirs), 1 the node\'s own (node file)'],
   ['family', 'u8', '4 or 6: a dual-stack port has one table per family'],
 ]);
 

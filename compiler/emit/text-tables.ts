@@ -82,6 +82,16 @@ export function nodeServicesTable(nodeName: string, entries: readonly NodeEntry[
   return table(`entries node ${nodeName} holds beyond the cluster-wide tables (its backends for Local policies, its HostPorts): <service port> <kind> <frontend> scope= backends=<ids>`, lines);
 }
 
+/** The entries every node of one zone holds beyond the cluster-wide tables: zone-narrowed sets. */
+export function zoneServicesTable(zone: string, entries: readonly NodeEntry[]): string {
+  const lines = entries.map((ne) => `${ne.entry.unit.key} ${ne.entry.frontend.kind} ${frontendText(ne.entry.frontend)} scope=${ne.entry.scope} backends=${idList(ne.backends)}`);
+  return table(
+    // Its nodes are named in manifest.json, not here: adding a node to a zone leaves the zone's files alone.
+    `entries every node of zone ${zone} holds beyond the cluster-wide tables (sets its zone hints narrow; a node's own entry replaces one): <service port> <kind> <frontend> scope= backends=<ids>`,
+    lines,
+  );
+}
+
 /** Backend shares per table, never one line per slot. */
 export function maglevTable(tables: readonly MaglevTable[]): string {
   const lines = tables.map((m) => {

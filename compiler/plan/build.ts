@@ -13,6 +13,8 @@ import { reportFrontendCollisions, type OwnedFrontend } from './frontend-collisi
 import { assignIds, MAX_IDS } from './ids.ts';
 import { emptyLock, type IdKind, type Lock } from './lock.ts';
 import { buildNodeTables, maglevFor } from './node-tables.ts';
+import { topologyHintsCache } from './topology.ts';
+import { buildZoneTables } from './zone-tables.ts';
 import { buildServiceEntries, hostPortEntry } from './service-entries.ts';
 import type { LbUnit, MaglevTable, Plan, PlannedBackend, PlannedFrontend, PlannedService, SourceRangeEntry, UnitBackend } from './types.ts';
 
@@ -204,7 +206,10 @@ export function planCluster(model: Model, previous: Lock = emptyLock()): PlanRes
       if (m) maglev.push(m);
     }
   }
-  const nodes = buildNodeTables(model.nodes, entries, hostEntries, { enabled: maglevOn && !diags.hasErrors, size: datapath.maglevTableSize });
+  const maglevOptions = { enabled: maglevOn && !diags.hasErrors, size: datapath.maglevTableSize };
+  const hints = topologyHintsCache();
+  const zones = buildZoneTables(model.nodes, entries, maglevOptions, hints);
+  const nodes = buildNodeTables(model.nodes, entries, hostEntries, maglevOptions, hints);
 
   const sourceRanges: SourceRangeEntry[] = [];
   for (const e of entries) {
@@ -222,6 +227,7 @@ export function planCluster(model: Model, previous: Lock = emptyLock()): PlanRes
     backends: [...backends.values()].sort((a, b) => a.id - b.id),
     entries,
     nodes,
+    zones,
     nodeConfigs: model.nodes.map((n) => ({
       name: n.name,
       addresses: n.addresses,

@@ -1,16 +1,14 @@
-// What each node holds beyond the cluster-wide tables: its own backends for Local-policy
-// entries (the cluster-wide entry has none, so a node without a local backend drops, as
-// Kubernetes requires), its topology-narrowed backends for cluster-wide entries whose hints
-// narrow them on this node (topology.ts), and its HostPorts, with their Maglev tables. Local sets
-// are built from the backends' nodes, so they grow with backends + nodes, never services × nodes.
-// A topology entry exists only where a node's set differs from the cluster-wide one: services
-// without hints cost nothing per node, but zone hints do narrow every node of a zone they serve,
-// so hinted services cost one entry per such node (docs/spec.md, Topology).
+// What each node holds beyond the cluster-wide tables and its zone's (zone-tables.ts): its own
+// backends for Local-policy entries (the cluster-wide entry has none, so a node without a local
+// backend drops, as Kubernetes requires), its backends for cluster-wide entries whose node hints
+// (PreferSameNode) give it a set other than its zone's (topology.ts), and its HostPorts, with
+// their Maglev tables. Local sets are built from the backends' nodes, so they grow with
+// backends + nodes, never services × nodes; zone-narrowed sets live once per zone, not per node.
 
 import type { Family } from '../model/address.ts';
 import type { ModelNode } from '../model/types.ts';
 import { maglevTable } from './maglev.ts';
-import { TopologyHints } from './topology.ts';
+import type { TopologyHints } from './topology.ts';
 import type { LbUnit, MaglevTable, NodeEntry, NodeTable, ServiceEntry, UnitBackend } from './types.ts';
 
 export interface MaglevOptions {
@@ -43,6 +41,7 @@ export function buildNodeTables(
   entries: readonly ServiceEntry[],
   hostPortEntries: readonly ServiceEntry[],
   maglev: MaglevOptions,
+  hints: (list: UnitBackend[]) => TopologyHints,
 ): NodeTable[] {
   const tables = new Map<string, NodeTable>(nodes.map((node) => [node.name, { node, entries: [], maglev: [] }]));
   const groups = new Map<UnitBackend[], Map<string, UnitBackend[]>>();
@@ -65,23 +64,21 @@ export function buildNodeTables(
       }
     }
   }
-  const hints = new Map<UnitBackend[], TopologyHints>();
   for (const entry of entries) {
     if (entry.set !== 'all') continue;
     const family = entry.frontend.address.family;
     const list = entry.unit.byFamily[family];
-    let h = hints.get(list);
-    if (!h) hints.set(list, (h = new TopologyHints(list)));
+    const h = hints(list);
     if (!h.narrows) continue;
     for (const t of tables.values()) {
-      const narrowed = h.forNode(t.node.name, t.node.zone);
-      if (!narrowed) continue;
-      t.entries.push({ entry, backends: narrowed.backends, topology: narrowed.mode });
-      // The node's own table under the cluster-wide table's key replaces it on this node.
+      const backends = h.forNode(t.node.name, t.node.zone, list);
+      if (!backends) continue;
+      t.entries.push({ entry, backends, topology: 'node' });
+      // The node's own table under the cluster-wide table's key replaces it (and its zone's) on this node.
       const key = `${t.node.name} ${entry.unit.id} ${family} all`;
       if (maglev.enabled && !maglevDone.has(key)) {
         maglevDone.add(key);
-        const m = maglevFor(entry.unit, 'all', family, narrowed.backends, maglev.size);
+        const m = maglevFor(entry.unit, 'all', family, backends, maglev.size);
         if (m) t.maglev.push(m);
       }
     }

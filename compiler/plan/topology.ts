@@ -8,13 +8,14 @@
 //      those naming it;
 //   3. else all of them (hints in transition, a node without a zone, a zone nobody serves).
 // A narrowed set is never empty, so the terminating fallback (which ignores topology) never
-// applies to it.
+// applies to it. Rule 2 gives every node of a zone the same set, so it is asked per zone (the
+// zone layer of map contents), and rule 1 per node only where it changes that answer.
 
 import type { UnitBackend } from './types.ts';
 
 export type TopologyMode = 'node' | 'zone';
 
-/** What the hints of one backend list allow, computed once per list and asked once per node. */
+/** What the hints of one backend list allow, computed once per list, asked per zone and per node. */
 export class TopologyHints {
   private readonly ready: UnitBackend[];
   private readonly nodes?: Set<string>;
@@ -33,17 +34,42 @@ export class TopologyHints {
     return this.nodes !== undefined || this.zones !== undefined;
   }
 
-  /** The node's backends where hints narrow them, else undefined: the node uses the whole list. */
-  forNode(node: string, zone: string | undefined): { mode: TopologyMode; backends: UnitBackend[] } | undefined {
-    if (this.nodes?.has(node)) return this.narrowed('node', this.ready.filter((b) => b.hints.forNodes.includes(node)));
+  /**
+   * The backends every node of `zone` uses where zone hints narrow them (rule 2), else
+   * undefined: the cluster-wide list. Nodes with node hints may still differ (forNode).
+   */
+  forZone(zone: string | undefined): UnitBackend[] | undefined {
     if (zone === undefined || !this.zones?.has(zone)) return undefined;
     let backends = this.byZone.get(zone);
     if (!backends) this.byZone.set(zone, (backends = this.ready.filter((b) => b.hints.forZones.includes(zone))));
-    return this.narrowed('zone', backends);
+    return backends.length === this.ready.length ? undefined : backends;
   }
 
-  /** Undefined when the hints keep every ready backend: the cluster-wide entry already says so. */
-  private narrowed(mode: TopologyMode, backends: UnitBackend[]): { mode: TopologyMode; backends: UnitBackend[] } | undefined {
-    return backends.length === this.ready.length ? undefined : { mode, backends };
+  /**
+   * The node's backends where they differ from its zone's (forZone, or the cluster-wide list
+   * where the zone's hints do not narrow it), else undefined. Only node hints (rule 1) can make
+   * them differ; where they keep every ready backend, the node uses the whole list even when
+   * its zone is narrowed, so then the whole list it is.
+   */
+  forNode(node: string, zone: string | undefined, all: readonly UnitBackend[]): UnitBackend[] | undefined {
+    if (!this.nodes?.has(node)) return undefined;
+    const own = this.ready.filter((b) => b.hints.forNodes.includes(node));
+    const mine = own.length === this.ready.length ? all : own;
+    const below = this.forZone(zone) ?? all;
+    return sameBackends(mine, below) ? undefined : [...mine];
   }
+}
+
+function sameBackends(a: readonly UnitBackend[], b: readonly UnitBackend[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** One TopologyHints per backend list, shared by the zone and node layers of one plan. */
+export function topologyHintsCache(): (list: UnitBackend[]) => TopologyHints {
+  const cache = new Map<UnitBackend[], TopologyHints>();
+  return (list) => {
+    let h = cache.get(list);
+    if (!h) cache.set(list, (h = new TopologyHints(list)));
+    return h;
+  };
 }

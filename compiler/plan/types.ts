@@ -110,12 +110,23 @@ export interface MaglevTable {
 export interface NodeTable {
   node: ModelNode;
   /**
-   * What this node holds beyond the cluster-wide tables: Local-policy entries with its own
-   * backends (replacing the cluster-wide zero-backend entry), cluster-wide entries narrowed by
-   * topology hints (replacing the cluster-wide entry), and its HostPorts.
+   * What this node holds beyond the cluster-wide tables and its zone's: Local-policy entries
+   * with its own backends (replacing the cluster-wide zero-backend entry), cluster-wide entries
+   * whose node hints give it a set other than its zone's (replacing that), and its HostPorts.
    */
   entries: NodeEntry[];
   /** Maglev tables of those entries (a narrowed set's replaces the cluster-wide table), HostPorts' included. */
+  maglev: MaglevTable[];
+}
+
+/**
+ * What every node of one zone holds beyond the cluster-wide tables and below its own: the
+ * cluster-wide entries whose zone hints narrow them there (topology.ts, rule 2), once per zone
+ * instead of once per node, with their Maglev tables.
+ */
+export interface ZoneTable {
+  zone: string;
+  entries: NodeEntry[];
   maglev: MaglevTable[];
 }
 
@@ -149,6 +160,8 @@ export interface Plan {
    */
   entries: ServiceEntry[];
   nodes: NodeTable[];
+  /** Zones with entries of their own, by name; a node applies its zone's between the cluster's and its own. */
+  zones: ZoneTable[];
   nodeConfigs: NodeConfig[];
   sourceRanges: SourceRangeEntry[];
   /** Cluster-wide Maglev tables (all-backends sets); empty unless the algorithm is maglev. */

@@ -5,7 +5,7 @@ import { codes } from './codes.ts';
 import { quote } from './quote.ts';
 import type { ValueReader } from './map-reader.ts';
 
-export type NameKind = 'cluster' | 'namespace' | 'service' | 'node' | 'pool' | 'object' | 'device';
+export type NameKind = 'cluster' | 'namespace' | 'service' | 'node' | 'pool' | 'object' | 'device' | 'zone';
 
 const LABEL = { test: (s: string) => dnsLabel(s, 63), rule: 'lowercase letters, digits and dashes, at most 63, starting and ending alphanumeric' };
 // DNS-1123 subdomain: node names are often FQDNs.
@@ -24,6 +24,13 @@ const RULES: Record<NameKind, { test: (s: string) => boolean; rule: string }> = 
   pool: SUBDOMAIN,
   object: SUBDOMAIN,
   // Linux interface names: at most 15 bytes, no slash, no whitespace.
+  // A Kubernetes label value (topology.kubernetes.io/zone); it names a directory under
+  // generated/<cluster>/zones/, which its rule keeps safe (no "/", never "." or ".."). Empty is
+  // a label value too, and means no zone.
+  zone: {
+    test: (s) => s.length <= 63 && /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(s),
+    rule: 'a label value: letters, digits, "-", "_" and ".", at most 63, starting and ending alphanumeric',
+  },
   device: { test: (s) => /^[^\s/:]{1,15}$/.test(s) && s !== '.' && s !== '..', rule: 'an interface name of at most 15 characters without "/", ":" or spaces' },
 };
 

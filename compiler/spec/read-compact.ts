@@ -28,7 +28,7 @@ function readNode(v: ValueReader): NodeDraft | undefined {
     addresses: m.ipList('addresses', { required: true }) ?? [],
     podCIDRs: m.cidrList('podCIDRs') ?? [],
     devices: m.list('devices', (d) => readName(d, 'device')),
-    zone: m.string('zone') || undefined,
+    zone: readName(m.field('zone'), 'zone') || undefined,
   };
   m.done();
   return name === undefined ? undefined : node;

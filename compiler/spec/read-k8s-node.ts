@@ -3,6 +3,7 @@
 // Devices are not in the API; nodes take the cluster's default devices.
 
 import { codes } from './codes.ts';
+import { isValidName, readName } from './names.ts';
 import type { Collected, NodeDraft } from './drafts.ts';
 import type { MapReader } from './map-reader.ts';
 import type { Metadata } from './read-manifest.ts';
@@ -19,6 +20,9 @@ export function readK8sNode(m: MapReader, meta: Metadata, out: Collected): void 
   // An empty label is no zone: kube-proxy then uses every endpoint.
   const zone = meta.labels[ZONE_LABEL];
   if (zone) {
+    // The API server admits only label values; a hand-written file may hold anything, and the
+    // zone names a directory of the output.
+    if (!isValidName('zone', zone)) readName(m.map('metadata')?.map('labels')?.field(ZONE_LABEL), 'zone');
     node.zone = zone;
     node.pos['zone'] = meta.pos[`labels.${ZONE_LABEL}`]!;
   }

@@ -31,9 +31,14 @@ export interface NodeArtifacts {
   /** The node's BPF ELF object, relative to the cluster directory; absent until a datapath exists. */
   object?: string;
   /**
+   * The zone whose layer (zones/<zone>/maps/) the node applies, when its zone has one: for
+   * readers; `maps` already lists the layer's files.
+   */
+  zone?: string;
+  /**
    * Map-contents files (see map-contents.ts) that together make the node's map state, in order:
-   * cluster-wide files first, then the node's own; a later file's entry replaces an earlier one's
-   * with the same key.
+   * cluster-wide files first, then its zone's, then the node's own; a later file's entry
+   * replaces an earlier one's with the same key.
    */
   maps: string[];
 }
@@ -78,6 +83,9 @@ export function parseManifest(text: string, source = MANIFEST_FILE): Manifest {
   }
   if (typeof o.nodes !== 'object' || o.nodes === null) throw new Error(`${source}: "nodes" missing`);
   if (typeof o.files !== 'object' || o.files === null) throw new Error(`${source}: "files" missing`);
+  for (const [name, n] of Object.entries(o.nodes)) {
+    if (n.zone !== undefined && typeof n.zone !== 'string') throw new Error(`${source}: node ${name}: "zone" is not a string`);
+  }
   return o as Manifest;
 }
 

@@ -35,7 +35,7 @@ export function caseInputs(name: string): string[] {
 
 /**
  * Compiles `paths` and returns relative path → text: services.txt, backends.txt,
- * nodes/<node>/services.txt (none when an error stopped the compile) and diagnostics.txt, with
+ * nodes/<node>/services.txt, zones/<zone>/services.txt (none when an error stopped the compile) and diagnostics.txt, with
  * file names made relative to `base` (the case directory) so that goldens do not depend on
  * where the suite runs.
  */
@@ -44,7 +44,7 @@ export function compileCase(paths: string[], base: string): Map<string, string> 
   const out = new Map<string, string>();
   const files = r.ok ? r.ctx.artifacts?.files : undefined;
   for (const [path, bytes] of files ?? []) {
-    if (path === 'services.txt' || path === 'backends.txt' || /^nodes\/[^/]+\/services\.txt$/.test(path)) {
+    if (path === 'services.txt' || path === 'backends.txt' || /^(nodes|zones)\/[^/]+\/services\.txt$/.test(path)) {
       out.set(path, Buffer.from(bytes).toString('utf8'));
     }
   }

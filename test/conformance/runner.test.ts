@@ -1,5 +1,5 @@
 // The runner compiles cases without the datapath and verify stages; this checks, on cases that
-// cover every table (Local-policy node entries, HostPorts, warnings), that what it compares is
+// cover every table (Local-policy node entries, HostPorts, zone layers, warnings), that what it compares is
 // byte for byte what the `switchyard compile` command writes and prints.
 
 import test from 'ava';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { main } from '../../compiler/cli/main.ts';
 import { CASES_DIR, caseInputs, compileCase } from './compile-case.ts';
 
-for (const name of ['etp-local-endpoints-on-every-node', 'host-port-pod-not-running']) {
+for (const name of ['etp-local-endpoints-on-every-node', 'host-port-pod-not-running', 'topology-external-traffic-policy-local']) {
   test(`the runner's tables for ${name} are what switchyard compile writes`, async (t) => {
     const out = mkdtempSync(join(tmpdir(), `switchyard-runner-${name}-`));
     t.teardown(() => rmSync(out, { recursive: true, force: true }));

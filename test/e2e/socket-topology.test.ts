@@ -1,11 +1,15 @@
 // Topology hints end to end at the socket LB, from kubectl manifests on the talk's two nodes
 // (node1 in zone-a, node2 in zone-b): each node's ClusterIP reaches only the endpoints hinted for
 // its zone, wherever they run; node hints (PreferSameNode) pick the node's own; a service whose
-// hints cover every endpoint for a zone stays cluster-wide there. The per-node entries replace
-// the cluster-wide ones in the same maps the socket LB already reads. The socket LB picks at
+// hints cover every endpoint for a zone stays cluster-wide there. Each zone's entries (zones/<zone>/)
+// replace the cluster-wide ones in the same maps the socket LB already reads, layered by
+// switchyard-node between the cluster's files and the node's. The socket LB picks at
 // random per connect whatever the algorithm (Maglev is the north-south choice); the Maglev
 // compile checks that nodes load their own tables for narrowed sets and still answer alike.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Manifest } from '../../runtime/format/manifest.ts';
 import { clusterYaml, socketCluster, tally, type TcpResult } from './socket-cluster.ts';
 import { socketLbTest } from './socket-features.ts';
 
@@ -75,6 +79,14 @@ socketLbTest('topology hints at the socket LB: zone hints, node hints, and no na
   const c = await socketCluster(t, 'topology', zonedCluster(), manifests);
   for (const algorithm of ['random', 'maglev']) {
     if (algorithm === 'maglev') c.compile(manifests, zonedCluster('    algorithm: maglev'));
+    // Every narrowed set here is its zone's (node hints pick what the zone does): the answers
+    // below come through the zone layer, not through the nodes' own files.
+    const manifest = JSON.parse(readFileSync(join(c.dir, 'manifest.json'), 'utf8')) as Manifest;
+    for (const [node, zone] of [['node1', 'zone-a'], ['node2', 'zone-b']] as const) {
+      t.is(manifest.nodes[node]!.zone, zone);
+      t.true(manifest.nodes[node]!.maps.includes(`zones/${zone}/maps/lb4_services.bin`));
+      t.false(manifest.nodes[node]!.maps.includes(`nodes/${node}/maps/lb4_services.bin`));
+    }
     c.applyAll();
     const tcp = (node: string, host: string) => c.client<TcpResult[]>(node, { op: 'tcp', host, port: 8080, count: 40 });
     t.deepEqual(backends(tcp('node1', '10.5.0.20')), ['pod2', 'pod3'], `${algorithm}: zone-a's endpoints from node1`);

@@ -11,6 +11,7 @@ import type {
   Spec,
 } from '../../compiler/spec/types.ts';
 import type { SourceRange } from '../../compiler/diagnostics.ts';
+import type { NodeEntry, Plan } from '../../compiler/plan/types.ts';
 
 let line = 0;
 export function at(file = 'test.yaml'): SourceRange {
@@ -128,4 +129,17 @@ export function talkSpec(): Spec {
     ],
     hostPorts: [hostPort('node1', 10000, '10.1.0.1', 80)],
   });
+}
+
+/**
+ * What a node applies beyond the cluster-wide tables, as switchyard-node layers it: its zone's
+ * entries, each replaced by the node's own entry for the same frontend and scope, then the rest
+ * of the node's own.
+ */
+export function layeredEntries(p: Plan, nodeName: string): NodeEntry[] {
+  const t = p.nodes.find((n) => n.node.name === nodeName)!;
+  const zone = p.zones.find((z) => z.zone === t.node.zone)?.entries ?? [];
+  const key = (e: NodeEntry) => `${e.entry.frontend.kind} ${e.entry.frontend.address.text} ${e.entry.frontend.port} ${e.entry.frontend.protocol} ${e.entry.scope}`;
+  const own = new Set(t.entries.map(key));
+  return [...zone.filter((e) => !own.has(key(e))), ...t.entries];
 }

@@ -10,6 +10,7 @@ import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { buildModel } from '../../compiler/model/build.ts';
 import { planCluster } from '../../compiler/plan/build.ts';
 import { loadSpec } from '../../compiler/spec/load.ts';
+import { layeredEntries } from '../plan/helpers.ts';
 
 function load(services: string) {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-hints-'));
@@ -65,10 +66,11 @@ ${backends}
       - {address: 192.0.2.7}
 `);
   const plan = planCluster(buildModel(spec)).plan!;
-  const perNode = Object.fromEntries(plan.nodes.map((n) => [n.node.name, n.entries.map((e) => `${e.entry.unit.key} ${e.backends.map((b) => b.backend.address.text).join(',')} ${e.topology}`)]));
+  const perNode = Object.fromEntries(plan.nodes.map((n) => [n.node.name, layeredEntries(plan, n.node.name).map((e) => `${e.entry.unit.key} ${e.backends.map((b) => b.backend.address.text).join(',')} ${e.topology}`)]));
   t.deepEqual(perNode, {
-    node1: ['default/node:80/TCP 10.1.0.1 node'],
-    node2: ['default/node:80/TCP 10.2.0.1 node'],
+    // Each node's node hints give it what its zone's do: the zone layer serves them all.
+    node1: ['default/node:80/TCP 10.1.0.1 zone'],
+    node2: ['default/node:80/TCP 10.2.0.1 zone'],
     node3: ['default/node:80/TCP 10.2.0.1 zone'],
   });
 });

@@ -23,11 +23,11 @@ export async function runAgent(o: RunOptions): Promise<void> {
   o.log(`run: node ${o.node}, watching ${o.dir}; /healthz /readyz /metrics on http://${http.address}`);
   agent.check(true);
 
-  // The healthCheckNodePorts are those of DIR at start: their answers follow DIR (read on every
-  // request), but a port added later is served after a restart.
+  // The healthCheckNodePorts are those applied at start: their answers follow each applied
+  // revision (read on every request), but a port added later is served after a restart.
   let health: HealthServers | undefined;
   try {
-    health = await serveHealth(o.dir, o.node, o.healthAddress);
+    health = await serveHealth(() => agent.applied?.target ?? o.dir, o.node, o.healthAddress);
     for (const l of health.lines) o.log(l);
   } catch (e) {
     o.log(`warning: ${(e as Error).message}; healthCheckNodePorts not served`);

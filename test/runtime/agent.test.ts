@@ -6,7 +6,7 @@
 
 import type { ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { writeArtifacts } from '../../compiler/emit/write-output.ts';
@@ -17,6 +17,7 @@ import { kernelTest } from '../helpers/kernel.ts';
 import { talkClusterYaml } from '../helpers/topology.ts';
 import { eventually, parseExposition, sampleValue, startAgent, type AgentProcess } from './agent-process.ts';
 import { runNodeCli } from './cli-runner.ts';
+import { socklbArtifacts, type Backend, type Service } from './socklb-artifacts.ts';
 
 const services = (backends: string[]) => `
 services:
@@ -148,4 +149,57 @@ kernelTest('run: applies each published revision, refuses tampered and older one
   status = cli(['status']);
   t.is(status.status, 0, status.stdout + status.stderr);
   t.regex(status.stdout, /connect4 @ cgroup: cgroup_inet4_connect on cgroup id \d+, program connect4/);
+});
+
+const be = (n: number): Backend[] => Array.from({ length: n }, (_, i) => ({ id: i + 1, addr: '127.0.0.1', port: 8000 + i }));
+const svc = (n: number, backends: number[]): Service[] => Array.from({ length: n }, (_, i) => ({ vip: `192.0.2.${i + 1}`, port: 80, backends }));
+
+kernelTest('run: verifier refusals and a full map keep the last good state; a half-written directory waits for its last file', async (t) => {
+  const bpffs = mountBpffs(t);
+  const work = tempDir(t, 'sy-agent-');
+  const cg = createCgroup(t, 'sy-agent');
+  const node = 'n1';
+  const common = ['--node', node, '--bpffs', bpffs, '--state', join(work, 'state')];
+  t.teardown(() => void runNodeCli(['remove', ...common]));
+  const rev = (name: string, services: Service[], backends: Backend[], variant = {}): string => {
+    const dir = join(work, name);
+    socklbArtifacts(dir, node, services, backends, { sockOnly: true, maxServices: 8, ...variant });
+    return dir;
+  };
+  const live = join(work, 'live');
+  publish(live, rev('good', svc(1, [1]), be(1)));
+  const agent = await startAgent(t, [live, ...common, '--cgroup', cg.relative]);
+  const failures = async (reason: string) => sampleValue(await metrics(t, agent), 'switchyard_apply_failures_total', { reason });
+  const services = async () => sampleValue(await metrics(t, agent), 'switchyard_map_entries', { map: 'services' });
+  await eventually(agent, 'the first revision applied', async () => ((await agent.get('/readyz')).status === 200 ? true : undefined));
+  t.is(await services(), 2);
+
+  publish(live, rev('broken', svc(2, [1, 2]), be(2), { broken: true }));
+  await eventually(agent, 'the WebAssembly verifier refusal', async () => ((await failures('verifier')) === 1 ? true : undefined));
+  const m = await metrics(t, agent);
+  t.is(sampleValue(m, 'switchyard_verifier_refusals_total', { verifier: 'wasm' }), 1);
+  t.is(sampleValue(m, 'switchyard_verifier_refusals_total', { verifier: 'kernel' }), 0);
+  t.regex((await agent.get('/readyz')).body, /last apply failed \(verifier\).*the WebAssembly verifier refused/);
+  t.is(await services(), 2, 'the first revision still in the maps');
+
+  // 3 services × (2 slots + 1) = 9 entries in a map of 8.
+  publish(live, rev('full', svc(3, [1, 2]), be(2)));
+  await eventually(agent, 'the full map refused', async () => ((await failures('map-capacity')) === 1 ? true : undefined));
+  t.regex((await agent.get('/readyz')).body, /map-capacity.*E2BIG/);
+  t.is(await services(), 2);
+
+  // A plain directory written in place, manifest first: refused until its files match, then
+  // applied after the last file lands (retried on the event, after the backoff).
+  const next = rev('next', svc(2, [1]), be(1));
+  const plain = join(work, 'plain');
+  cpSync(join(work, 'good'), plain, { recursive: true });
+  publish(live, plain);
+  await eventually(agent, 'back on the first revision', async () => ((await agent.get('/readyz')).status === 200 ? true : undefined));
+  const artifactsBefore = (await failures('artifacts'))!;
+  cpSync(join(next, 'manifest.json'), join(plain, 'manifest.json'));
+  await eventually(agent, 'the half-written directory refused', async () => ((await failures('artifacts'))! > artifactsBefore ? true : undefined));
+  t.is(await services(), 2, 'nothing of the half-written revision applied');
+  for (const f of readdirSync(next, { recursive: true, encoding: 'utf8' })) if (f !== 'manifest.json') cpSync(join(next, f), join(plain, f), { recursive: true });
+  await eventually(agent, 'the completed directory applied', async () => ((await services()) === 4 ? true : undefined));
+  t.is((await agent.get('/readyz')).status, 200);
 });

@@ -22,6 +22,8 @@ export const DEBIAN_PACKAGE = {
   iperf3: 'iperf3',
   ip: 'iproute2',
   sysctl: 'procps',
+  prometheus: 'prometheus',
+  promtool: 'prometheus',
 } as const;
 
 export type Tool = keyof typeof DEBIAN_PACKAGE;

@@ -7,7 +7,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { apply } from '../apply.ts';
 import { ArtifactError, VerifierRefusedError } from '../artifacts.ts';
-import { MANIFEST_FILE, parseManifest, sha256Hex } from '../format/manifest.ts';
+import { MANIFEST_FILE, parseManifest, sha256Hex, type Manifest } from '../format/manifest.ts';
 import { pinnedLinkPrograms } from '../link-sync.ts';
 import { CapacityError } from '../map-sync.ts';
 import { PinLayout } from '../pins.ts';
@@ -121,13 +121,15 @@ export class Agent {
 
   private attempt(target: string, key: string, bytes: Buffer): void {
     const manifest = sha256Hex(bytes);
-    let generation: number | undefined;
+    let parsed: Manifest;
     try {
-      generation = parseManifest(bytes.toString('utf8'), join(target, MANIFEST_FILE)).generation;
+      parsed = parseManifest(bytes.toString('utf8'), join(target, MANIFEST_FILE));
     } catch (e) {
       this.fail(key, 'artifacts', (e as Error).message, target, manifest);
       return;
     }
+    const { generation, cluster } = parsed;
+    // A manifest without a generation (from before them) counts as older than any that has one.
     const floor = this.generationFloor;
     if (!this.o.allowDowngrade && floor !== undefined && (generation ?? 0) < floor) {
       this.fail(
@@ -154,7 +156,6 @@ export class Agent {
       });
       this.durations.observe((performance.now() - t0) / 1000);
       this.applies++;
-      const cluster = parseManifest(bytes.toString('utf8')).cluster;
       this.applied = { manifest, target, cluster, ...(generation !== undefined ? { generation } : {}), at: new Date(), links: pinnedLinkPrograms(this.pins).size };
       this.appliedKey = key;
       this.failedKey = undefined;

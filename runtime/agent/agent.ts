@@ -51,6 +51,9 @@ export interface Failure {
   at: Date;
 }
 
+/** Failures of one revision that an event under DIR retries (see check). */
+const RETRIED = new Set<FailureReason>(['unreadable', 'artifacts', 'map-capacity', 'other']);
+
 /** Backoff after consecutive failures: 1 s, 2 s, 4 s ... at most a minute. */
 const BACKOFF_MS = { first: 1000, max: 60_000 };
 
@@ -103,7 +106,10 @@ export class Agent {
       this.lastFailure = undefined;
       return;
     }
-    if (key === this.failedKey && !fromEvent) return;
+    // The same manifest bytes refused for its generation or by a verifier are refused again:
+    // only a revision whose files may still be arriving, or a failure that depends on the node,
+    // is worth another try.
+    if (key === this.failedKey && (!fromEvent || !RETRIED.has(this.lastFailure?.reason ?? 'other'))) return;
     const wait = this.notBefore - Date.now();
     if (wait > 0) {
       this.retry ??= setTimeout(() => {

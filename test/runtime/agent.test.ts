@@ -203,3 +203,26 @@ kernelTest('run: verifier refusals and a full map keep the last good state; a ha
   await eventually(agent, 'the completed directory applied', async () => ((await services()) === 4 ? true : undefined));
   t.is((await agent.get('/readyz')).status, 200);
 });
+
+kernelTest('run --no-verify: a program the kernel verifier refuses is counted as its refusal, and the last good state serves', async (t) => {
+  const bpffs = mountBpffs(t);
+  const work = tempDir(t, 'sy-agent-');
+  const cg = createCgroup(t, 'sy-agent');
+  const common = ['--node', 'n1', '--bpffs', bpffs, '--state', join(work, 'state')];
+  t.teardown(() => void runNodeCli(['remove', ...common]));
+  const live = join(work, 'live');
+  socklbArtifacts(join(work, 'good'), 'n1', svc(1, [1]), be(1), { sockOnly: true });
+  socklbArtifacts(join(work, 'broken'), 'n1', svc(2, [1, 2]), be(2), { sockOnly: true, broken: true });
+  publish(live, join(work, 'good'));
+  const agent = await startAgent(t, [live, ...common, '--cgroup', cg.relative, '--no-verify']);
+  await eventually(agent, 'the first revision applied', async () => ((await agent.get('/readyz')).status === 200 ? true : undefined));
+  publish(live, join(work, 'broken'));
+  const m = await eventually(agent, 'the kernel verifier refusal', async () => {
+    const e = await metrics(t, agent);
+    return sampleValue(e, 'switchyard_apply_failures_total', { reason: 'kernel-verifier' }) === 1 ? e : undefined;
+  });
+  t.is(sampleValue(m, 'switchyard_verifier_refusals_total', { verifier: 'kernel' }), 1);
+  t.is(sampleValue(m, 'switchyard_verifier_refusals_total', { verifier: 'wasm' }), 0);
+  t.is(sampleValue(m, 'switchyard_map_entries', { map: 'services' }), 2, 'the first revision still in the maps');
+  t.regex((await agent.get('/readyz')).body, /last apply failed \(kernel-verifier\).*the kernel verifier refused it/);
+});

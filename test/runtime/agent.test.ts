@@ -1,12 +1,14 @@
 // `switchyard-node run`, the node agent, as a process on a symlinked DIR published the way
 // git-sync publishes one (a new symlink renamed over the old): a revision with one more backend
-// is applied and shows in dump and /metrics; a tampered revision and an older generation are
-// refused while the applied one keeps serving, and show in /readyz and the metrics; SIGTERM and
-// kill -9 leave the links attached; a restarted agent still refuses the older generation.
+// is applied and shows in dump, /metrics and the healthCheckNodePort's answer; a tampered
+// revision and an older generation are refused while the applied one keeps serving (health
+// included), and show in /readyz and the metrics; SIGTERM and kill -9 leave the links attached;
+// a restarted agent still refuses the older generation.
 
 import type { ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { writeArtifacts } from '../../compiler/emit/write-output.ts';
@@ -19,23 +21,45 @@ import { eventually, parseExposition, sampleValue, startAgent, type AgentProcess
 import { runNodeCli } from './cli-runner.ts';
 import { socklbArtifacts, type Backend, type Service } from './socklb-artifacts.ts';
 
-const services = (backends: string[]) => `
+/** `web` with the given node1 backends; `lb` (externalTrafficPolicy: Local) with one on node2, and one on node1 from the second revision on. */
+const services = (backends: string[], healthPort: number) => `
 services:
   - name: web
     clusterIPs: [10.5.0.1]
     ports: [{ name: http, port: 80 }]
     backends:
 ${backends.map((b) => `      - { address: ${b}, node: node1 }`).join('\n')}
+  - name: lb
+    type: LoadBalancer
+    loadBalancerIPs: [10.3.0.2]
+    externalTrafficPolicy: Local
+    healthCheckNodePort: ${healthPort}
+    ports: [{ name: http, port: 80 }]
+    backends:
+      - { address: 10.2.0.1, node: node2 }
+${backends.length > 1 ? '      - { address: 10.1.0.3, node: node1 }' : ''}
 `;
 
+/** A healthCheckNodePort in the NodePort range that is free on 127.0.0.1 right now. */
+async function freeNodePort(): Promise<number> {
+  for (;;) {
+    const port = 30000 + Math.floor(Math.random() * 2768);
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer().once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 /** Compiles each services list in turn into one output root, and keeps a copy of each revision. */
-function revisions(work: string, lists: string[][]): string[] {
+function revisions(work: string, lists: string[][], healthPort: number): string[] {
   const spec = join(work, 'spec');
   const out = join(work, 'out');
   mkdirSync(spec);
   writeFileSync(join(spec, 'cluster.yaml'), talkClusterYaml('agent'));
   return lists.map((backends, i) => {
-    writeFileSync(join(spec, 'services.yaml'), services(backends));
+    writeFileSync(join(spec, 'services.yaml'), services(backends, healthPort));
     const r = runPipeline({ paths: [spec], outRoot: out });
     if (!r.ok) throw new Error(r.diagnostics.map(formatDiagnostic).join('\n'));
     writeArtifacts(out, r.ctx.artifacts!);
@@ -69,7 +93,12 @@ kernelTest('run: applies each published revision, refuses tampered and older one
   const bpffs = mountBpffs(t);
   const work = tempDir(t, 'sy-agent-');
   const cg = createCgroup(t, 'sy-agent');
-  const [rev1, rev2] = revisions(work, [['10.1.0.1'], ['10.1.0.1', '10.1.0.2']]);
+  const healthPort = await freeNodePort();
+  const [rev1, rev2] = revisions(work, [['10.1.0.1'], ['10.1.0.1', '10.1.0.2']], healthPort);
+  const health = async () => {
+    const r = await fetch(`http://127.0.0.1:${healthPort}/`);
+    return { status: r.status, body: (await r.json()) as { localEndpoints: number } };
+  };
   // A copy of revision 2 with one map file changed: same manifest, files that do not match it.
   const tampered = join(work, '..rev2-tampered');
   cpSync(rev2!, tampered, { recursive: true });
@@ -83,7 +112,7 @@ kernelTest('run: applies each published revision, refuses tampered and older one
   const common = ['--node', 'node1', '--bpffs', bpffs, '--state', join(work, 'state')];
   const cli = (args: string[]) => runNodeCli([...args, ...common]);
   t.teardown(() => void cli(['remove']));
-  const args = [live, ...common, '--cgroup', cg.relative];
+  const args = [live, ...common, '--cgroup', cg.relative, '--address', '127.0.0.1'];
 
   let agent = await startAgent(t, args);
   t.is((await agent.get('/healthz')).status, 200);
@@ -91,21 +120,23 @@ kernelTest('run: applies each published revision, refuses tampered and older one
     const e = await metrics(t, agent);
     return sampleValue(e, 'switchyard_applied_generation') === 1 ? e : undefined;
   });
-  t.is(sampleValue(m, 'switchyard_map_entries', { map: 'lb4_backends' }), 1);
+  t.is(sampleValue(m, 'switchyard_map_entries', { map: 'lb4_backends' }), 2);
   t.is((await agent.get('/readyz')).status, 200);
+  t.like(await health(), { status: 503, body: { localEndpoints: 0 } }, 'no local endpoint of lb on node1 yet');
 
   publish(live, rev2!);
   m = await eventually(agent, 'generation 2 applied', async () => {
     const e = await metrics(t, agent);
     return sampleValue(e, 'switchyard_applied_generation') === 2 ? e : undefined;
   });
-  t.is(sampleValue(m, 'switchyard_map_entries', { map: 'lb4_backends' }), 2, 'the added backend is in the live map');
+  t.is(sampleValue(m, 'switchyard_map_entries', { map: 'lb4_backends' }), 4, 'the added backend is in the live map');
   t.regex(cli(['dump', 'lb4_backends']).stdout, /10\.1\.0\.2/);
   const info = m.samples.find((s) => s.name === 'switchyard_applied_info');
   t.is(info?.labels.generation, '2');
   t.is(info?.labels.manifest?.length, 64);
   t.true(sampleValue(m, 'switchyard_map_fill_ratio', { map: 'lb4_backends' })! > 0);
   t.is(sampleValue(m, 'switchyard_apply_duration_seconds_count'), 2);
+  t.like(await health(), { status: 200, body: { localEndpoints: 1 } }, 'the health answer follows the applied revision');
 
   // Per-service counters from lb_stats, summed over the CPUs, named from services.txt.
   connectFromCgroup(cg, '10.5.0.1', 80);
@@ -123,7 +154,8 @@ kernelTest('run: applies each published revision, refuses tampered and older one
   t.is(ready.status, 503);
   t.regex(ready.body, /last apply failed \(artifacts\).*do not match manifest\.json/);
   t.regex(agent.output(), /apply failed \(artifacts\); still serving .*\.\.rev2 /);
-  t.is(sampleValue(await metrics(t, agent), 'switchyard_map_entries', { map: 'lb4_backends' }), 2);
+  t.is(sampleValue(await metrics(t, agent), 'switchyard_map_entries', { map: 'lb4_backends' }), 4);
+  t.like(await health(), { status: 200, body: { localEndpoints: 1 } }, 'health answers from the applied revision, not the refused one');
 
   publish(live, rev1!);
   await eventually(agent, 'the older generation refused', async () =>

@@ -8,7 +8,7 @@ import { Diagnostics, type Diagnostic } from './diagnostics.ts';
 import { renderArtifacts, type ArtifactSet } from './emit/artifacts.ts';
 import { buildDatapathObjects, type DatapathObject } from './emit/datapath-objects.ts';
 import { verifyObjects } from './emit/verify-objects.ts';
-import { readPreviousLock, recoverInterrupted } from './emit/write-output.ts';
+import { readPreviousLock, readPreviousManifest, recoverInterrupted } from './emit/write-output.ts';
 import { buildModel } from './model/build.ts';
 import type { Model } from './model/types.ts';
 import { planCluster } from './plan/build.ts';
@@ -108,7 +108,8 @@ export const pipeline: readonly Stage[] = [
     name: 'emit',
     does: 'encode map contents, tables, lock and manifest',
     run: (ctx) => {
-      const r = renderArtifacts(ctx.plan!, ctx.spec!.inputs, ctx.objects);
+      const previous = ctx.outRoot === undefined ? undefined : readPreviousManifest(ctx.outRoot, ctx.spec!.cluster.name);
+      const r = renderArtifacts(ctx.plan!, ctx.spec!.inputs, ctx.objects, previous);
       ctx.artifacts = r.artifacts;
       return r.diagnostics;
     },

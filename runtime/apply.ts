@@ -191,6 +191,7 @@ export function apply(o: ApplyOptions): ApplyResult {
       phase: 'applied',
       manifest: artifacts.manifestHash,
       cluster: artifacts.manifest.cluster,
+      ...(artifacts.manifest.generation !== undefined ? { generation: artifacts.manifest.generation } : {}),
       ...(indexHash ? { snapshot: indexHash } : {}),
       at: index.appliedAt,
     });

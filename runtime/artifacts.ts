@@ -20,6 +20,14 @@ export class ArtifactError extends Error {
   }
 }
 
+/** The WebAssembly verifier refused the object: the agent counts these apart from other refusals. */
+export class VerifierRefusedError extends ArtifactError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VerifierRefusedError';
+  }
+}
+
 export interface DesiredMap {
   def: MapDef;
   /** Layered contents, or undefined when no contents file names this map (left as it is). */
@@ -142,7 +150,7 @@ export function writeOrder(withContents: string[], mapOrder: string[] | undefine
 export function refuseUnverified(a: NodeArtifactSet): void {
   const problems = verifyPrograms(a.objectElf, a.manifest.nodes[a.node]!.object!);
   if (problems.length === 0) return;
-  throw new ArtifactError(
+  throw new VerifierRefusedError(
     `the WebAssembly verifier refused ${a.manifest.nodes[a.node]!.object}:\n${problems.map((p) => `  ${p}`).join('\n')}\n` +
       'nothing was changed on this node; compile the spec again with this switchyard version (switchyard compile), ' +
       'or, where this is a false alarm of the WebAssembly verifier, apply --no-verify and let the kernel decide',

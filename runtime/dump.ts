@@ -15,7 +15,7 @@ import { sumOverCpus } from './percpu-sum.ts';
 import { MapType } from './sys/bpf.ts';
 
 /** The map's BTF, or why the entries are shown in hex (as the header line's tail). */
-function mapBtf(m: LiveMap): { btf?: Btf; hexBecause: string } {
+export function mapBtf(m: LiveMap): { btf?: Btf; hexBecause: string } {
   if (!m.info.btfId || !m.info.btfKeyTypeId || !m.info.btfValueTypeId) return { hexBecause: ', no BTF: hex' };
   try {
     const fd = fdById('btf', m.info.btfId);

@@ -64,15 +64,18 @@ export interface HealthServers {
 
 /**
  * Serves every healthCheckNodePort of `dir` for `node` on `address` (default: every address).
- * Resolves once all ports listen.
+ * Resolves once all ports listen. `dir` may be a function, read on every request: the agent
+ * answers from the revision it applied, not from whatever DIR holds now.
  */
-export async function serveHealth(dir: string, node: string, address?: string): Promise<HealthServers> {
-  const initial = readHealth(dir, node);
+export async function serveHealth(dirOf: string | (() => string), node: string, address?: string): Promise<HealthServers> {
+  const current = typeof dirOf === 'string' ? () => dirOf : dirOf;
+  const initial = readHealth(current(), node);
   const servers: Server[] = [];
   const lines: string[] = [];
   for (const s of initial) {
     const server = createServer((_req, res) => {
       let answer: { status: number; body: string };
+      const dir = current();
       try {
         const now = readHealth(dir, node).find((x) => x.namespace === s.namespace && x.name === s.name);
         answer = now ? healthResponse(now) : { status: 503, body: `service ${s.namespace}/${s.name} is no longer in ${dir}\n` };

@@ -22,6 +22,8 @@ export interface JournalRecord {
   /** sha256 of the manifest being applied (applying) or last applied (applied). */
   manifest: string;
   cluster: string;
+  /** The manifest's generation, when it has one: what switchyard-node run refuses to go below. */
+  generation?: number;
   /** sha256 of the snapshot index that matches the live state; only when applied. */
   snapshot?: string;
   /** When the record was written (ISO 8601). */

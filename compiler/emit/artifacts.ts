@@ -3,7 +3,7 @@
 // manifest that lists them all with their sha256. Writing them is write-output.ts's job.
 
 import { encodeMapContentsPacked } from '../../runtime/format/map-contents.ts';
-import { formatManifest, MANIFEST_FILE, MANIFEST_FORMAT, sha256Hex, type Manifest } from '../../runtime/format/manifest.ts';
+import { formatManifest, MANIFEST_FILE, MANIFEST_FORMAT, nextGeneration, sha256Hex, type Manifest } from '../../runtime/format/manifest.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { formatLock, LOCK_FILE } from '../plan/lock.ts';
 import type { Plan } from '../plan/types.ts';
@@ -32,8 +32,11 @@ export function inputHash(inputs: Spec['inputs']): string {
   return sha256Hex(inputs.map((i) => i.sha256).sort().join('\n'));
 }
 
-/** `objects`: the datapath build's; without them (tests of the tables alone) nodes name no object. */
-export function renderArtifacts(plan: Plan, inputs: Spec['inputs'], objects: readonly DatapathObject[] = []): { artifacts?: ArtifactSet; diagnostics: Diagnostic[] } {
+/**
+ * `objects`: the datapath build's; without them (tests of the tables alone) nodes name no object.
+ * `previous`: the manifest the output directory holds, whose generation this one continues.
+ */
+export function renderArtifacts(plan: Plan, inputs: Spec['inputs'], objects: readonly DatapathObject[] = [], previous?: Manifest): { artifacts?: ArtifactSet; diagnostics: Diagnostic[] } {
   const encoded = encodeMaps(plan);
   const diagnostics = [...checkCapacity(encoded, plan.cluster), ...checkNodeConfig(plan.model.nodes)];
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
@@ -106,6 +109,7 @@ export function renderArtifacts(plan: Plan, inputs: Spec['inputs'], objects: rea
     generator: GENERATOR,
     cluster: plan.cluster.name,
     inputHash: inputHash(inputs),
+    generation: nextGeneration(hashes, previous),
     nodes,
     files: hashes,
   };

@@ -6,7 +6,7 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { listArtifactFiles } from '../../runtime/format/manifest.ts';
+import { listArtifactFiles, MANIFEST_FILE, parseManifest, type Manifest } from '../../runtime/format/manifest.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { emptyLock, LOCK_FILE, parseLock, type Lock } from '../plan/lock.ts';
 import type { ArtifactSet } from './artifacts.ts';
@@ -42,6 +42,19 @@ export function readPreviousLock(outRoot: string, cluster: string): { lock: Lock
   }
   if (!existsSync(path)) return { lock: emptyLock(), diagnostics: [] };
   return parseLock(readFileSync(path, 'utf8'), path);
+}
+
+/**
+ * The manifest of the previous compile, for its generation; undefined when there is none or it
+ * cannot be read (the next generation is then 1, as for a first compile).
+ */
+export function readPreviousManifest(outRoot: string, cluster: string): Manifest | undefined {
+  const path = join(outRoot, cluster, MANIFEST_FILE);
+  try {
+    return parseManifest(readFileSync(path, 'utf8'), path);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

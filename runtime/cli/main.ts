@@ -1,4 +1,4 @@
-// switchyard-node: the node runtime's command line (apply, status, dump, remove, health).
+// switchyard-node: the node runtime's command line (apply, run, status, dump, remove, health).
 // Bundled by esbuild into dist/switchyard-node.js, which needs nothing of the repository but
 // koffi beside it.
 
@@ -6,6 +6,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { apply } from '../apply.ts';
+import { DEFAULT_LISTEN } from '../agent/http.ts';
+import { runAgent } from '../agent/run.ts';
 import { dumpMaps } from '../dump.ts';
 import { printableLines } from '../format/printable.ts';
 import { DEFAULT_BPFFS } from '../mounts.ts';
@@ -31,6 +33,8 @@ const options = {
   verbose: { type: 'boolean' },
   'no-verify': { type: 'boolean' },
   address: { type: 'string' },
+  listen: { type: 'string' },
+  'allow-downgrade': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -89,6 +93,31 @@ function run(argv: string[]): number {
       });
       say(r.lines);
       console.log(`${v['dry-run'] ? 'dry run done' : r.changed ? 'applied' : 'already up to date'} in ${r.ms.toFixed(1)} ms`);
+      return 0;
+    }
+    case 'run': {
+      if (positionals.length !== 1) throw new UsageError(`run takes one DIR\n\n${usage.run}`);
+      if (!v.node) throw new UsageError(`run needs --node NAME\n\n${usage.run}`);
+      const stamp = (l: string) => console.log(`${new Date().toISOString()} ${l}`);
+      // Runs until stopped: the watcher and the servers keep the process alive.
+      runAgent({
+        dir: positionals[0]!,
+        node: v.node,
+        bpffs,
+        stateDir: join(stateRoot, v.node),
+        ...(v.cgroup !== undefined ? { cgroup: v.cgroup } : {}),
+        devices: v.device ?? [],
+        allowDowngrade: !!v['allow-downgrade'],
+        noVerify: !!v['no-verify'],
+        listen: v.listen ?? DEFAULT_LISTEN,
+        ...(v.address !== undefined ? { healthAddress: v.address } : {}),
+        log: (l) => l.split('\n').forEach(stamp),
+      }).catch((e: Error) => {
+        console.error(`switchyard-node: error: ${e.message}`);
+        const hint = privilegeHint(e, cmd);
+        if (hint) console.error(`switchyard-node ${hint}`);
+        process.exit(1);
+      });
       return 0;
     }
     case 'status': {

@@ -1,6 +1,8 @@
 // The help texts of switchyard-node and its commands: the CLI's documentation, kept as data so
 // that `--help` and the README say the same thing.
 
+import { DEFAULT_LISTEN } from '../agent/http.ts';
+
 export const DEFAULT_STATE = '/run/switchyard';
 
 export const usage = {
@@ -10,6 +12,7 @@ usage: switchyard-node <command> [options]
 
 commands:
   apply DIR --node NAME   load or update the node's maps, programs and links from DIR
+  run DIR --node NAME     the node agent: apply DIR now and on every change, serve health and metrics
   status                  what is applied, and whether the live maps drifted from it
   dump [MAP]              the live map entries as text, decoded with the object's BTF
   remove                  detach the programs and drop the node's maps and pins
@@ -38,6 +41,30 @@ options:
   --no-verify        skip the WebAssembly verifier's check of the programs before loading (for
                      its false alarms); the kernel verifier still refuses what it must
   --verbose          the whole verifier log on a refusal, and timings`,
+
+  run: `usage: switchyard-node run DIR --node NAME [options]
+
+The node agent, until stopped. Applies DIR (a generated/<cluster> directory, or a symlink to one
+as git-sync and ConfigMap volumes publish it) at start and again whenever it changes: the
+directory holding DIR is watched (a symlink swapped by rename), DIR's target too, and DIR is
+polled every 10 s in case an event was missed. Each apply resolves the symlink once, so one
+revision is applied whole; a directory whose files do not match its manifest's sha256 sums
+(half written, or tampered with) is not applied. A manifest with an older generation than the
+one applied is refused. A bad revision leaves the last good one serving, is logged, counted in
+/metrics and shown by /readyz, and is tried again (with backoff) when DIR changes again.
+SIGTERM and SIGINT stop the agent and leave the datapath attached; remove takes a node out.
+
+options:
+  --node NAME        the node in the manifest (required)
+  --device IFNAME    a device for XDP and tcx programs (repeat for several)
+  --cgroup PATH      the cgroup for socket programs (as for apply)
+  --bpffs DIR        where the pins go (default /sys/fs/bpf/switchyard)
+  --state DIR        where the snapshot of the last apply goes (default ${DEFAULT_STATE})
+  --listen ADDR:PORT HTTP for /healthz, /readyz and /metrics (default ${DEFAULT_LISTEN}; :PORT for
+                     every address, port 0 for any free port, printed at start)
+  --address ADDR     where the healthCheckNodePorts listen (default: every address)
+  --allow-downgrade  apply a manifest of an older generation than the one applied (a rollback)
+  --no-verify        skip the WebAssembly verifier's pre-check (as for apply)`,
 
   status: `usage: switchyard-node status [--node NAME] [--bpffs DIR] [--state DIR]
 

@@ -15,6 +15,13 @@ export interface Manifest {
   cluster: string;
   /** sha256 over the spec inputs, so a node can tell which spec produced the artifacts. */
   inputHash: string;
+  /**
+   * Counts revisions of this output directory: 1 for the first compile, one more each time a
+   * compile's files differ from the previous manifest's, the same when they do not (so
+   * recompiling an unchanged spec rewrites nothing). switchyard-node run refuses a generation
+   * older than the one applied. Absent in manifests from before it existed.
+   */
+  generation?: number;
   nodes: Record<string, NodeArtifacts>;
   /**
    * Optional: maps in the order switchyard-node writes their new entries, tables that others
@@ -81,6 +88,9 @@ export function parseManifest(text: string, source = MANIFEST_FILE): Manifest {
   for (const key of ['generator', 'cluster', 'inputHash'] as const) {
     if (typeof o[key] !== 'string') throw new Error(`${source}: "${key}" missing or not a string`);
   }
+  if (o.generation !== undefined && !(Number.isSafeInteger(o.generation) && o.generation >= 1)) {
+    throw new Error(`${source}: "generation" is ${JSON.stringify(o.generation)}, not a positive integer`);
+  }
   if (typeof o.nodes !== 'object' || o.nodes === null) throw new Error(`${source}: "nodes" missing`);
   if (typeof o.files !== 'object' || o.files === null) throw new Error(`${source}: "files" missing`);
   for (const [name, n] of Object.entries(o.nodes)) {
@@ -115,4 +125,15 @@ export function checkArtifacts(dir: string, m: Manifest): string[] {
     if (!(file in m.files)) problems.push(`${file}: present but not in the manifest`);
   }
   return problems;
+}
+
+/**
+ * The generation of a compile whose files hash to `files`, given the manifest the output directory
+ * held before: the same when nothing changed, one more when anything did, 1 for a first compile.
+ */
+export function nextGeneration(files: Record<string, string>, previous: Pick<Manifest, 'files' | 'generation'> | undefined): number {
+  if (!previous) return 1;
+  const before = Object.entries(previous.files);
+  const same = before.length === Object.keys(files).length && before.every(([f, h]) => files[f] === h);
+  return same ? (previous.generation ?? 1) : (previous.generation ?? 0) + 1;
 }

@@ -24,6 +24,8 @@ export const DEBIAN_PACKAGE = {
   sysctl: 'procps',
   // The CI workflow test (test/package/) runs docs/ci.md's steps in a git repository of its own.
   git: 'git',
+  prometheus: 'prometheus',
+  promtool: 'prometheus',
 } as const;
 
 export type Tool = keyof typeof DEBIAN_PACKAGE;

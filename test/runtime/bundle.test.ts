@@ -34,7 +34,7 @@ test('the bundle runs --help from a directory of its own, koffi beside it', (t) 
   const help = runBundle(bundle, ['--help']);
   t.is(help.status, 0, help.stderr);
   t.regex(help.stdout, /usage: switchyard-node <command>/);
-  for (const cmd of ['apply', 'status', 'dump', 'remove']) {
+  for (const cmd of ['apply', 'run', 'status', 'dump', 'remove']) {
     const r = runBundle(bundle, [cmd, '--help']);
     t.is(r.status, 0, r.stderr);
     t.regex(r.stdout, new RegExp(`usage: switchyard-node ${cmd}`));

@@ -1,20 +1,18 @@
 // From a BPF ELF object (ours or clang's, read by runtime/format/elf-read.ts) to one verifier
-// input per entry program: subprograms appended after the program as libbpf does, map and data
-// references turned into indexes of the map table, line info kept for messages.
+// input per entry program: linked by the loader's own linker (runtime/format/link-program.ts),
+// map, data and kconfig references turned into indexes of the map table, line info kept for
+// messages.
 
 import { readBpfObject } from '../runtime/format/elf-read.ts';
-import type { BpfObject, BpfProgram, BpfRelocation } from '../runtime/format/bpf-object.ts';
-import { BPF_F_RDONLY_PROG } from '../runtime/format/bpf-uapi.ts';
+import type { BpfObject } from '../runtime/format/bpf-object.ts';
+import { BPF_F_RDONLY_PROG, pseudoSrc } from '../runtime/format/bpf-uapi.ts';
+import { linkProgram } from '../runtime/format/link-program.ts';
 import { objectGlobalFunc } from './global-funcs.ts';
 import type { GlobalFunc, LineInfo, MapDesc, VerifyInput } from './input.ts';
 import { kconfigMap, type KconfigLayout } from './kconfig.ts';
-import { unrelocatedCalls } from './local-calls.ts';
 import { mapValueFields } from './map-fields.ts';
 
 const MAP_ARRAY = 2;
-const PSEUDO_MAP_FD = 1;
-const PSEUDO_MAP_VALUE = 2;
-const PSEUDO_FUNC = 4;
 
 export class ObjectInputError extends Error {
   constructor(message: string) {
@@ -72,75 +70,37 @@ function mapTable(obj: BpfObject): { maps: MapDesc[]; mapIndex: Map<string, numb
 /** One input per entry program of the object. `strictAlignment` applies to all of them. */
 export function inputsFromObject(obj: BpfObject, strictAlignment: boolean): VerifyInput[] {
   const { maps, mapIndex, dataIndex, kconfig } = mapTable(obj);
-  const byName = new Map(obj.programs.map((p) => [p.name, p]));
   return obj.programs
     .filter((p) => p.role === 'entry')
     .map((entry) => {
       if (!entry.kind) {
         throw new ObjectInputError(`${obj.source}: program ${entry.name}: section ${entry.section} names no program type libbpf knows`);
       }
-      const order: BpfProgram[] = [entry];
-      const start = new Map<string, number>([[entry.name, 0]]);
-      // Relocations plus the calls clang resolved itself within a section (local-calls.ts).
-      const links = new Map<BpfProgram, BpfRelocation[]>();
-      const linksOf = (p: BpfProgram): BpfRelocation[] => {
-        let l = links.get(p);
-        if (!l) {
-          l = [...p.relocations, ...unrelocatedCalls(p, obj.programs, (m) => {
-            throw new ObjectInputError(`${obj.source}: program ${entry.name}: ${m}`);
-          })];
-          links.set(p, l);
-        }
-        return l;
+      const linked = linkProgram(obj, entry.name);
+      const fail = (message: string): never => {
+        throw new ObjectInputError(`${obj.source}: program ${entry.name}: ${message}`);
       };
-      let slots = entry.insns.length / 8;
-      for (let i = 0; i < order.length; i++) {
-        for (const r of linksOf(order[i]!)) {
-          if (r.kind === 'extern' && !kconfig?.offsets.has(r.symbol)) {
-            throw new ObjectInputError(`${obj.source}: program ${entry.name}: extern symbol ${r.symbol} cannot be resolved (only .kconfig externs are)`);
-          }
-          if ((r.kind === 'call' || r.kind === 'func') && !start.has(r.function)) {
-            const fn = byName.get(r.function);
-            if (!fn) throw new ObjectInputError(`${obj.source}: program ${entry.name} calls ${r.function}, which the object does not define`);
-            start.set(fn.name, slots);
-            slots += fn.insns.length / 8;
-            order.push(fn);
-          }
-        }
-      }
-      const insns = new Uint8Array(slots * 8);
+      const { insns } = linked;
       const view = new DataView(insns.buffer);
-      const lineInfo: LineInfo[] = [];
-      const globalFuncs: GlobalFunc[] = [];
-      for (const p of order) {
-        const base = start.get(p.name)!;
-        insns.set(p.insns, base * 8);
-        for (const r of linksOf(p)) {
-          const at = (base + r.insn) * 8;
-          if (r.kind === 'map') {
-            const idx = mapIndex.get(r.map);
-            if (idx === undefined) throw new ObjectInputError(`${obj.source}: program ${entry.name}: map ${r.map} is not in .maps`);
-            insns[at + 1] = (insns[at + 1]! & 0x0f) | (PSEUDO_MAP_FD << 4);
-            view.setInt32(at + 4, idx, true);
-          } else if (r.kind === 'data') {
-            const idx = dataIndex.get(r.section);
-            if (idx === undefined) throw new ObjectInputError(`${obj.source}: program ${entry.name}: data section ${r.section} is empty or missing`);
-            insns[at + 1] = (insns[at + 1]! & 0x0f) | (PSEUDO_MAP_VALUE << 4);
-            view.setInt32(at + 4, idx, true);
-            view.setInt32(at + 12, r.offset, true);
-          } else if (r.kind === 'extern') {
-            insns[at + 1] = (insns[at + 1]! & 0x0f) | (PSEUDO_MAP_VALUE << 4);
-            view.setInt32(at + 4, kconfig!.index, true);
-            view.setInt32(at + 12, kconfig!.offsets.get(r.symbol)!, true);
-          } else if (r.kind === 'call' || r.kind === 'func') {
-            view.setInt32(at + 4, start.get(r.function)! + r.functionInsn - (base + r.insn + 1), true);
-            if (r.kind === 'func') insns[at + 1] = (insns[at + 1]! & 0x0f) | (PSEUDO_FUNC << 4);
-          }
-        }
-        for (const l of p.lineInfo) lineInfo.push({ insn: base + l.insn, file: l.file, line: l.line, col: l.col, text: l.text });
-        const g = p === entry ? undefined : objectGlobalFunc(obj, p, entry.kind.progType);
-        if (g) globalFuncs.push({ insn: base, ...g });
+      // The loader's part, with map table indexes where libbpf would put fds (verifier/input.ts).
+      const point = (insn: number, src: number, index: number, offset?: number) => {
+        insns[insn * 8 + 1] = (insns[insn * 8 + 1]! & 0x0f) | (src << 4);
+        view.setInt32(insn * 8 + 4, index, true);
+        if (offset !== undefined) view.setInt32(insn * 8 + 12, offset, true);
+      };
+      for (const r of linked.externRefs) {
+        const offset = kconfig?.offsets.get(r.symbol) ?? fail(`extern symbol ${r.symbol} cannot be resolved (only .kconfig externs are)`);
+        point(r.insn, pseudoSrc.MAP_VALUE, kconfig!.index, offset);
       }
+      for (const r of linked.mapRefs) point(r.insn, pseudoSrc.MAP_FD, mapIndex.get(r.map) ?? fail(`map ${r.map} is not in .maps`));
+      for (const r of linked.dataRefs) {
+        point(r.insn, pseudoSrc.MAP_VALUE, dataIndex.get(r.section) ?? fail(`data section ${r.section} is empty or missing`), r.offset);
+      }
+      const lineInfo: LineInfo[] = linked.lineInfo.map((l) => ({ insn: l.insn, file: l.file, line: l.line, col: l.col, text: l.text }));
+      const globalFuncs: GlobalFunc[] = linked.functions.slice(1).flatMap(({ program, start }) => {
+        const g = objectGlobalFunc(obj, program, entry.kind!.progType);
+        return g ? [{ insn: start, ...g }] : [];
+      });
       return {
         name: `${entry.section}/${entry.name}`,
         progType: entry.kind.progType,

@@ -21,7 +21,7 @@
 //   ];
 //   const withLines = a.at({ file: 'lb.ts', line: 12, col: 3, text: 'return XDP_DROP;' }, a.mov64(R0, 1), a.exit());
 // Then: encode(items) (encode.ts) gives bytes and resolved instructions; buildObject (object.ts)
-// makes an ELF object of programs, functions and maps; linkProgram (link.ts) makes one stream
+// makes an ELF object of programs, functions and maps; linkItems (link-items.ts) makes one stream
 // for progLoad; listObject (listing.ts) the text for review; decode/disassemble go back.
 //
 // Operands: a Reg (R0..R10) or a number immediate. 64-bit operations (…64, and the 64-bit

@@ -119,6 +119,11 @@ export function makeLabel(name: string): Label {
   return Object.freeze({ kind: 'label' as const, name });
 }
 
+/** The labels an item stream defines (a function's own jump targets). */
+export function localLabels(items: readonly Item[]): Set<string> {
+  return new Set(items.flatMap((i) => (i.kind === 'label' ? [i.name] : [])));
+}
+
 export const isInsn = (x: Item): x is Insn => x.kind === 'insn';
 export const isLabel = (x: Item): x is Label => x.kind === 'label';
 export const isLdImm64 = (i: Insn): boolean => i.op === LD_IMM64;

@@ -1,6 +1,6 @@
 // A BPF object as the compiler defines it (programs, functions, maps, license) and its build into
 // an ELF file that libbpf, bpftool, llvm-objdump and switchyard-node all load: code and
-// relocations from link.ts, .maps and types in BTF, line info in .BTF.ext.
+// relocations from layout.ts, .maps and types in BTF, line info in .BTF.ext.
 
 import { Diagnostics, DiagnosticError } from '../diagnostics.ts';
 import { BtfLinkage } from '../../runtime/format/bpf-object-btf.ts';
@@ -12,7 +12,7 @@ import { BtfBuilder } from './btf-write.ts';
 import { codes } from './codes.ts';
 import { writeElf, type ElfRelocationSpec, type ElfSymbolSpec } from './elf-write.ts';
 import type { Item, SourceLoc } from './insn.ts';
-import { layoutCode, type PlacedFunction } from './link.ts';
+import { layoutCode, type PlacedFunction } from './layout.ts';
 import { checkMapDef, mapsBtf, type MapDef } from './maps.ts';
 
 export const DEFAULT_LICENSE = 'Dual BSD/GPL';

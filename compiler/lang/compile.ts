@@ -44,7 +44,7 @@ export interface CompiledProgram {
 }
 
 export interface CompileResult {
-  /** Everything buildObject / linkProgram need; empty programs when there were errors. */
+  /** Everything buildObject / linkItems need; empty programs when there were errors. */
   readonly object: ObjectDef;
   readonly programs: CompiledProgram[];
   readonly maps: MapDecl[];

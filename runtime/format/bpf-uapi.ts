@@ -47,6 +47,15 @@ export const progTypes = {
 export const BPF_F_RDONLY_PROG = 1 << 7;
 
 /**
+ * The two instructions an object's references live in (BPF_JMP|BPF_CALL and BPF_LD|BPF_IMM|
+ * BPF_DW, by opcode byte), and the src_reg values (BPF_PSEUDO_*) that say what they refer to:
+ * a call with src CALL is a BPF-to-BPF call; an ld_imm64 with MAP_FD, MAP_VALUE or FUNC loads a
+ * map, an address in a map's value, or a function's address.
+ */
+export const refOpcode = { CALL: 0x85, LD_IMM64: 0x18 } as const;
+export const pseudoSrc = { CALL: 1, MAP_FD: 1, MAP_VALUE: 2, FUNC: 4 } as const;
+
+/**
  * The context struct each program type receives, named as in the uapi headers: the BTF name the
  * kernel recognises as the context in a global function's prototype.
  */

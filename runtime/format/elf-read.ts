@@ -6,6 +6,7 @@ import { parseBtf, parseBtfExt, type BtfExt } from './btf-read.ts';
 import type { Btf } from './bpf-object-btf.ts';
 import { readMaps } from './bpf-object-maps.ts';
 import { sectionKind } from './bpf-object-sections.ts';
+import { pseudoSrc, refOpcode } from './bpf-uapi.ts';
 import {
   ELFCLASS64,
   ELFDATA2LSB,
@@ -57,9 +58,6 @@ interface Symbol {
 }
 
 const utf8 = new TextDecoder();
-const LD_IMM64 = 0x18;
-const CALL = 0x85;
-const PSEUDO_CALL = 1;
 
 const cstr = (bytes: Uint8Array, off: number): string => {
   const end = bytes.indexOf(0, off);
@@ -230,12 +228,12 @@ function classify(
 ): BpfRelocation {
   if (sym.shndx === SHN_UNDEF) return { insn, kind: 'extern', symbol: sym.name };
   const symSection = sections[sym.shndx] ?? fail(`${at}: symbol in section ${sym.shndx}, which does not exist`);
-  if (op === CALL && src === PSEUDO_CALL) {
+  if (op === refOpcode.CALL && src === pseudoSrc.CALL) {
     // The call's target slot: the symbol's slot plus imm + 1 (global function symbols carry
     // imm -1; section symbols carry the offset in imm).
     return code('call', sym.value / 8 + imm + 1);
   }
-  if (op !== LD_IMM64) fail(`${at}: relocation type ${type} on opcode 0x${op.toString(16)}, expected LD_IMM64 or a BPF-to-BPF call`);
+  if (op !== refOpcode.LD_IMM64) fail(`${at}: relocation type ${type} on opcode 0x${op.toString(16)}, expected LD_IMM64 or a BPF-to-BPF call`);
   if (symSection === mapsSection) {
     const map = mapAt.get(sym.value) ?? fail(`${at}: no map at offset ${sym.value} of .maps`);
     return { insn, kind: 'map', symbol: sym.name, map: map.name };

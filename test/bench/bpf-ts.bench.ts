@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './run.ts';
 import { compileFiles } from '../../compiler/lang/compile.ts';
-import { linkProgram } from '../../compiler/bpf/link.ts';
+import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { readBpfObject } from '../../runtime/format/elf-read.ts';
 import { BpfCmd, mapCreate, progLoad, progTestRun, ProgType } from '../../runtime/sys/bpf.ts';
@@ -68,7 +68,7 @@ function loadBpfTs(): Contender & { compileMs: number } {
   if (r.programs.length !== 1) throw new Error(`compile ${SOURCE_TS}: ${r.diagnostics.map((d) => d.message).join('; ')}`);
   const m = r.maps[0]!;
   const mapFd = mapCreate({ type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, name: 'bpfts_services' });
-  const enc = encode(linkProgram(r.object, 'bench_lb'), { maps: { services: mapFd } });
+  const enc = encode(linkItems(r.object, 'bench_lb'), { maps: { services: mapFd } });
   const res = progLoad({ type: ProgType.XDP, insns: enc.bytes, license: 'GPL', name: 'bench_lb_ts' });
   return { label: 'BPF-TS', fd: res.fd, slots: enc.bytes.length / 8, processed: processedOf(res.log), mapFd, ns: [], compileMs };
 }

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchResult, BenchRow } from './run.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
-import { linkProgram } from '../../compiler/bpf/link.ts';
+import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { compileFiles } from '../../compiler/lang/compile.ts';
 import { attachTypes } from '../../runtime/format/bpf-uapi.ts';
@@ -58,7 +58,7 @@ function loadFixture(c: Cleanup, file: string, program: string): Loaded {
     maps.set(m.name, fd);
     c.teardown(() => closeFd(fd));
   }
-  const fd = progLoad({ type: ProgType.XDP, insns: encode(linkProgram(r.object, program), { maps }).bytes, license: 'GPL', name: program }).fd;
+  const fd = progLoad({ type: ProgType.XDP, insns: encode(linkItems(r.object, program), { maps }).bytes, license: 'GPL', name: program }).fd;
   c.teardown(() => closeFd(fd));
   return { fd, maps };
 }

@@ -34,7 +34,7 @@ import * as L from '../../compiler/emit/map-layouts.ts';
 import { mapUpdate } from '../../runtime/sys/bpf-map.ts';
 import { mapCreate } from '../../runtime/sys/bpf.ts';
 import { compileFiles } from '../../compiler/lang/compile.ts';
-import { linkProgram } from '../../compiler/bpf/link.ts';
+import { linkItems } from '../../compiler/bpf/link-items.ts';
 
 const SERVICES = 10_000;
 const BACKENDS = 10;
@@ -113,7 +113,7 @@ function ctFloorProgram(c: Cleanup): number {
   const flows = [{ saddr: '198.51.100.1', daddr: '10.3.0.7', sport: 33333 }];
   for (let s = 0; s < 2 * SERVICES; s++) flows.push({ saddr: '198.51.100.2', daddr: `10.${3 + (s & 1)}.${(s >> 1) >> 8}.${(s >> 1) & 255}`, sport: 1000 });
   for (const f of flows) mapUpdate(ct, encodeStruct(L.CT4_KEY, { ...f, dport: 80, protocol: 6, flags: 0 }), value);
-  const enc = encode(linkProgram(r.object, 'xdp_ct_floor'), { maps: new Map([[m.name, ct]]) });
+  const enc = encode(linkItems(r.object, 'xdp_ct_floor'), { maps: new Map([[m.name, ct]]) });
   const fd = progLoad({ type: ProgType.XDP, insns: enc.bytes, license: 'GPL', name: 'xdp_ct_floor' }).fd;
   c.teardown(() => closeFd(fd));
   return fd;

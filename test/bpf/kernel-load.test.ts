@@ -7,7 +7,7 @@ import type { ExecutionContext } from 'ava';
 import * as a from '../../compiler/bpf/asm.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import type { Item } from '../../compiler/bpf/insn.ts';
-import { linkProgram } from '../../compiler/bpf/link.ts';
+import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { R0, R1, R2, R3, R10 } from '../../compiler/bpf/register.ts';
 import { AttachType, MapType, ProgType, VerifierError, mapCreate, progLoad, progTestRun } from '../../runtime/sys/bpf.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
@@ -96,10 +96,10 @@ kernelTest('jumps: gotol, jset, JMP32, and far jumps relaxed by the encoder', (t
   t.is(xdpResult(t, ret(a.mov64(R1, 7), a.mov64(R0, 1), a.jeq(R1, 7, 'far'), a.mov64(R0, 2), ...filler, a.label('far'))), 1, 'conditional over 33000 slots');
 });
 
-kernelTest('BPF-to-BPF calls and map lookups through linkProgram and map fds', (t) => {
+kernelTest('BPF-to-BPF calls and map lookups through linkItems and map fds', (t) => {
   const map = mapCreate({ type: MapType.ARRAY, keySize: 4, valueSize: 8, maxEntries: 1, name: 'sy_test' });
   t.teardown(() => closeFd(map));
-  const items = linkProgram(
+  const items = linkItems(
     {
       functions: [{ name: 'twice', params: 1, items: ret(a.mov64(R0, R1), a.add64(R0, R1)) }],
       programs: [

@@ -4,7 +4,7 @@
 import test from 'ava';
 import * as a from '../../compiler/bpf/asm.ts';
 import { buildObject } from '../../compiler/bpf/object.ts';
-import { linkProgram } from '../../compiler/bpf/link.ts';
+import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { R0, R1 } from '../../compiler/bpf/register.ts';
 import { DiagnosticError } from '../../compiler/diagnostics.ts';
@@ -72,8 +72,8 @@ test('the same input gives the same bytes', (t) => {
   t.deepEqual(buildObject(tcxObject).elf, buildObject(tcxObject).elf);
 });
 
-test('linkProgram appends reachable functions and keeps labels apart', (t) => {
-  const items = linkProgram(sampleObject, 'xdp_lb');
+test('linkItems appends reachable functions and keeps labels apart', (t) => {
+  const items = linkItems(sampleObject, 'xdp_lb');
   const { insns, labels, slotOf } = encode(items, { maps: { services: 3 } });
   t.is(labels.get('pick'), 14, 'after the 14 slots of xdp_lb');
   const call = insns.findIndex((i) => i.target === 'pick');

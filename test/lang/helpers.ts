@@ -6,7 +6,7 @@ import type { ExecutionContext } from 'ava';
 import { compileSources, type CompileOptions, type CompileResult } from '../../compiler/lang/compile.ts';
 import { addSource, openProject, type SourceSet } from '../../compiler/lang/source.ts';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
-import { linkProgram } from '../../compiler/bpf/link.ts';
+import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { mapCreate, progLoad, progTestRun, BpfCmd, type TestRunResult } from '../../runtime/sys/bpf.ts';
 import { bpfSyscall, closeFd, addressOf } from '../../runtime/sys/syscall.ts';
@@ -56,7 +56,7 @@ export function load(t: ExecutionContext, r: CompileResult, name?: string): Load
     maps.set(m.name, fd);
     t.teardown(() => closeFd(fd));
   }
-  const enc = encode(linkProgram(r.object, p.name), { maps });
+  const enc = encode(linkItems(r.object, p.name), { maps });
   const res = progLoad({ type: p.progType, insns: enc.bytes, license: 'GPL', name: p.name, expectedAttachType: p.expectedAttachType, logLevel: 1 });
   t.teardown(() => closeFd(res.fd));
   return { fd: res.fd, log: res.log, maps, insns: enc.bytes.length / 8, run: (data, repeat = 1) => progTestRun(res.fd, { data, repeat }) };

@@ -4,7 +4,7 @@
 
 import { kernelTest } from '../helpers/kernel.ts';
 import { compileOk, load } from './helpers.ts';
-import { linkProgram } from '../../compiler/bpf/link.ts';
+import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { isBranch, withFields, type Item } from '../../compiler/bpf/insn.ts';
 import { explainVerifierLog } from '../../compiler/lang/verifier-log.ts';
@@ -22,7 +22,7 @@ export function f(ctx: XdpMd): u32 {
 
 kernelTest('a verifier refusal is reported at the BPF-TS line of the instruction it stopped at', (t) => {
   const r = compileOk(t, parser);
-  const items = linkProgram(r.object, 'f');
+  const items = linkItems(r.object, 'f');
   // Spoil the bounds check (compare the pointer with itself), as a miscompiled program would.
   const check = items.findIndex((i) => i.kind === 'insn' && isBranch(i));
   const broken: Item[] = items.map((i, k) => (k === check && i.kind === 'insn' ? withFields(i, { src: i.dst }) : i));

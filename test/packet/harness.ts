@@ -15,7 +15,7 @@ import { closeSync, openSync } from 'node:fs';
 import koffi from 'koffi';
 import { compileFiles, type CompileResult } from '../../compiler/lang/compile.ts';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
-import { linkProgram } from '../../compiler/bpf/link.ts';
+import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { mapCreate, progLoad, progTestRun, type TestRunResult } from '../../runtime/sys/bpf.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
@@ -161,7 +161,7 @@ export function loadNodeport(t: Cleanup, v: Variant, devices: PacketNetns): Data
   }
   const programs = new Map<string, number>();
   for (const p of r.programs) {
-    const enc = encode(linkProgram(r.object, p.name), { maps });
+    const enc = encode(linkItems(r.object, p.name), { maps });
     const res = progLoad({ type: p.progType, insns: enc.bytes, license: 'GPL', name: p.name.slice(0, 15), expectedAttachType: p.expectedAttachType, logLevel: 0 });
     programs.set(p.name, res.fd);
     t.teardown(() => closeFd(res.fd));

@@ -1,12 +1,10 @@
 // BPF-to-BPF calls that carry no relocation: clang resolves a call between two functions of the
 // same section itself (main → a → c, with a and c in `.text`) and leaves only the pc-relative
 // offset in imm. libbpf follows that offset to the callee; this finds the same callee, so the
-// verifier's linker (object-input.ts) can append it and re-aim the call.
+// linker (link-program.ts) can append it and re-aim the call like any relocated one.
 
-import type { BpfProgram, BpfRelocation } from '../runtime/format/bpf-object.ts';
-
-const CALL = 0x85;
-const PSEUDO_CALL = 1;
+import type { BpfProgram, BpfRelocation } from './bpf-object.ts';
+import { pseudoSrc, refOpcode } from './bpf-uapi.ts';
 
 /**
  * The unrelocated local calls of `p` that leave it, as call relocations. A call whose target is
@@ -18,7 +16,7 @@ export function unrelocatedCalls(p: BpfProgram, programs: readonly BpfProgram[],
   const calls: BpfRelocation[] = [];
   for (let insn = 0; insn * 8 < p.insns.length; insn++) {
     const at = insn * 8;
-    if (p.insns[at] !== CALL || p.insns[at + 1]! >> 4 !== PSEUDO_CALL || relocated.has(insn)) continue;
+    if (p.insns[at] !== refOpcode.CALL || p.insns[at + 1]! >> 4 !== pseudoSrc.CALL || relocated.has(insn)) continue;
     const target = insn + view.getInt32(at + 4, true) + 1;
     if (target >= 0 && target * 8 < p.insns.length) continue;
     const byte = p.offset + target * 8;

@@ -1,13 +1,12 @@
 // Places the object's code: encodes every program and function, lays them out in their
 // sections, and turns map references and BPF-to-BPF calls into ELF relocations the way LLVM
-// writes them. Also links one program with the functions it reaches into a single stream, for
-// loading without an ELF file.
+// writes them. (Linking one program for loading without an ELF file is link-items.ts.)
 
 import type { Diagnostics } from '../diagnostics.ts';
 import { R_BPF, SectionName } from '../../runtime/format/bpf-object-elf.ts';
 import { codes } from './codes.ts';
 import { encode, EncodeError, writeInsn, type Encoded } from './encode.ts';
-import { isLocalCall, makeLabel, targetField, withFields, type Insn, type Item, type SourceLoc } from './insn.ts';
+import { isLocalCall, localLabels, targetField, withFields, type Insn, type Item, type SourceLoc } from './insn.ts';
 import type { LineInfoSpec } from './btf-ext-write.ts';
 import type { FunctionDef, ObjectDef, ProgramDef } from './object.ts';
 import { Pseudo } from './opcode.ts';
@@ -40,10 +39,6 @@ export interface PlacedFunction {
 }
 
 type Def = (ProgramDef | FunctionDef) & { section?: string };
-
-function localLabels(items: readonly Item[]): Set<string> {
-  return new Set(items.flatMap((i) => (i.kind === 'label' ? [i.name] : [])));
-}
 
 /** Encodes and places everything; reports problems into `diags` and skips what cannot be placed. */
 export function layoutCode(def: ObjectDef, mapNames: ReadonlySet<string>, diags: Diagnostics): PlacedFunction[] {
@@ -138,33 +133,4 @@ function lineInfo(encoded: Encoded, d: Def): LineInfoSpec[] {
     last = src;
   });
   return out;
-}
-
-/**
- * One program and every function it reaches, as a single instruction stream (the program first,
- * then each function after a label with its name), for `encode(items, { maps })` and progLoad.
- * Labels are made unique per function (`fn:label`).
- */
-export function linkProgram(def: ObjectDef, program: string): Item[] {
-  const entry = def.programs.find((p) => p.name === program);
-  if (!entry) throw new Error(`link ${program}: no such program (have ${def.programs.map((p) => p.name).join(', ')})`);
-  const fns = new Map((def.functions ?? []).map((f) => [f.name, f]));
-  const order: Def[] = [entry];
-  for (let i = 0; i < order.length; i++) {
-    const d = order[i]!;
-    const labels = localLabels(d.items);
-    for (const item of d.items) {
-      if (item.kind !== 'insn' || item.target === undefined || labels.has(item.target)) continue;
-      const f = fns.get(item.target);
-      if (f && !order.includes(f)) order.push(f);
-    }
-  }
-  return order.flatMap((d, k) => {
-    const labels = localLabels(d.items);
-    const rename = (n: string) => (labels.has(n) ? `${d.name}:${n}` : n);
-    const body = d.items.map((i) =>
-      i.kind === 'label' ? makeLabel(rename(i.name)) : i.target !== undefined ? withFields(i, { target: rename(i.target) }) : i,
-    );
-    return k === 0 ? body : [makeLabel(d.name), ...body];
-  });
 }

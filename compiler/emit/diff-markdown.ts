@@ -21,35 +21,38 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (s: string): string => (s ? `\`${s}\`` : '');
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function table(header: string[], rows: string[][], what: string): string[] {
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
-  if (rows.length <= FOLD_ROWS) return [...lines, ''];
-  return [`<details><summary>${plural(rows.length, what)}</summary>`, '', ...lines, '', '</details>', ''];
+/** Appends a markdown table to `out`, folded into <details> past FOLD_ROWS rows (a diff of every service can be long). */
+function table(out: string[], header: string[], rows: string[][], what: string): void {
+  const folded = rows.length > FOLD_ROWS;
+  if (folded) out.push(`<details><summary>${plural(rows.length, what)}</summary>`, '');
+  out.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
+  for (const r of rows) out.push(`| ${r.map(cell).join(' | ')} |`);
+  out.push('');
+  if (folded) out.push('</details>', '');
 }
 
 function clusterSection(c: ClusterDiff): string[] {
   const title = `### \`${c.name}\`${c.presence === 'added' ? ' (new cluster)' : c.presence === 'removed' ? ' (cluster removed)' : ''}`;
   const s = c.summary;
   const out = [title, ''];
-  out.push(
-    ...table(
-      ['', 'added', 'removed', 'changed'],
-      [
-        ['services', String(s.servicesAdded), String(s.servicesRemoved), String(s.servicesChanged)],
-        ['backends', String(s.backendsAdded), String(s.backendsRemoved), String(s.backendsChanged)],
-      ],
-      'count',
-    ),
+  table(
+    out,
+    ['', 'added', 'removed', 'changed'],
+    [
+      ['services', String(s.servicesAdded), String(s.servicesRemoved), String(s.servicesChanged)],
+      ['backends', String(s.backendsAdded), String(s.backendsRemoved), String(s.backendsChanged)],
+    ],
+    'count',
   );
   const services = c.summary.changes.filter((x) => x.what === 'service');
   const backends = c.summary.changes.filter((x) => x.what === 'backend');
   if (services.length) {
     out.push('**Services**', '');
-    out.push(...table(['', 'service', 'change'], services.map((x: Change) => [x.op, code(x.subject), x.detail]), 'service change'));
+    table(out, ['', 'service', 'change'], services.map((x: Change) => [x.op, code(x.subject), x.detail]), 'service change');
   }
   if (backends.length) {
     out.push('**Backends**', '');
-    out.push(...table(['', 'service port', 'backend', 'detail'], backends.map((x: Change) => [x.op, code(x.subject), code(x.address ?? ''), x.detail]), 'backend change'));
+    table(out, ['', 'service port', 'backend', 'detail'], backends.map((x: Change) => [x.op, code(x.subject), code(x.address ?? ''), x.detail]), 'backend change');
   }
   return out;
 }
@@ -65,6 +68,6 @@ export function diffMarkdown(clusters: ClusterDiff[]): string {
       `${plural(total('backendsAdded'), 'backend')} added, ${total('backendsRemoved')} removed, ${total('backendsChanged')} changed.`,
     '',
   );
-  for (const c of changed) out.push(...clusterSection(c));
+  for (const c of changed) for (const line of clusterSection(c)) out.push(line);
   return out.join('\n');
 }

@@ -3,7 +3,7 @@
 // builds the WebAssembly verifier with asc. Each step says what it made.
 
 import { build } from 'esbuild';
-import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,6 +47,9 @@ for (const b of bundles) {
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
   });
+  // Executable, as the package's bins: npx and a shell run them directly (npm marks the bins of
+  // dependencies it installs, never the package's own).
+  chmodSync(b.out, 0o755);
   console.log(`build: ${b.out}`);
   if (b.standalone) console.log(`build: ${copyKoffiBeside(b.out)}`);
 }

@@ -2,7 +2,7 @@
 // per service port (one entry per address:port), backend readiness reduced to
 // serving/terminating, output sorted by key.
 
-import { loadBalancerStatusIPs, servedByPools, serviceFamilies, type BackendSpec, type Spec } from '../spec/types.ts';
+import { loadBalancerStatusIPs, NO_HINTS, servedByPools, serviceFamilies, type BackendSpec, type Spec } from '../spec/types.ts';
 import { formatHostPort, mustParseAddress, mustParseCidr, wildcardAddress, type Address, type Family } from './address.ts';
 import { resolveBackendPort } from './backend-port.ts';
 import { compareEndpoints, servingState } from './choose-endpoint.ts';
@@ -119,7 +119,7 @@ export function buildModel(spec: Spec): Model {
       node: h.node,
       terminating: false,
       key: endpointKey(podAddress, h.podPort, h.protocol),
-      spec: { at: h.at, pos: h.pos, address: h.podAddress, node: h.node, ports: [], ready: true, serving: true, terminating: false, hints: { forZones: [], forNodes: [] } },
+      spec: { at: h.at, pos: h.pos, address: h.podAddress, node: h.node, ports: [], ready: true, serving: true, terminating: false, hints: NO_HINTS },
     };
     return {
       node: h.node,

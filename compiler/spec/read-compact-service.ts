@@ -6,7 +6,7 @@ import { DEFAULT_NAMESPACE, MAX_AFFINITY_TIMEOUT } from './defaults.ts';
 import type { ServiceDraft } from './drafts.ts';
 import type { ValueReader } from './map-reader.ts';
 import { readName } from './names.ts';
-import { TRAFFIC_DISTRIBUTIONS, type BackendPortSpec, type BackendSpec, type ServicePortSpec } from './types.ts';
+import { NO_HINTS, TRAFFIC_DISTRIBUTIONS, type BackendPortSpec, type BackendSpec, type ServicePortSpec } from './types.ts';
 
 const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer'] as const;
 const POLICIES = ['Cluster', 'Local'] as const;
@@ -83,7 +83,7 @@ function readBackend(v: ValueReader, servicePorts: ServicePortSpec[]): BackendSp
     ready,
     serving: m.boolean('serving') ?? true,
     terminating: m.boolean('terminating') ?? false,
-    hints: { forZones: [], forNodes: [] },
+    hints: NO_HINTS,
   };
   m.done();
   return address === undefined ? undefined : b;

@@ -9,7 +9,7 @@ import { parseIP } from './ip.ts';
 import type { MapReader, ValueReader } from './map-reader.ts';
 import { readName } from './names.ts';
 import type { Metadata } from './read-manifest.ts';
-import type { BackendPortSpec, BackendSpec, EndpointHints, Protocol } from './types.ts';
+import { NO_HINTS, type BackendPortSpec, type BackendSpec, type EndpointHints, type Protocol } from './types.ts';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
@@ -114,9 +114,9 @@ function readEndpoint(v: ValueReader, ports: BackendPortSpec[], family: 4 | 6, s
 
 /** `hints.forZones[].name` and `hints.forNodes[].name`; a missing or empty list is no hint. */
 function readHints(m: MapReader): EndpointHints {
-  const hints: EndpointHints = { forZones: [], forNodes: [] };
   const h = m.map('hints');
-  if (!h) return hints;
+  if (!h) return NO_HINTS;
+  const hints = { forZones: [] as string[], forNodes: [] as string[] };
   for (const key of ['forZones', 'forNodes'] as const) {
     h.list(key, (item) => {
       const im = item.map();

@@ -169,9 +169,12 @@ export interface BackendSpec extends Located {
 
 /** An EndpointSlice endpoint's `hints`: the zones and nodes whose traffic it should take. */
 export interface EndpointHints {
-  forZones: string[];
-  forNodes: string[];
+  readonly forZones: readonly string[];
+  readonly forNodes: readonly string[];
 }
+
+/** The hints of an endpoint that has none: one shared value, as a spec may hold 100,000 backends. */
+export const NO_HINTS: EndpointHints = Object.freeze({ forZones: Object.freeze([]), forNodes: Object.freeze([]) });
 
 export interface BackendPortSpec {
   name: string;

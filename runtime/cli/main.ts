@@ -38,6 +38,13 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The error line, control characters escaped, and which capabilities a refusal lacked. */
+function printError(e: unknown, cmd: string): void {
+  console.error(`switchyard-node: error: ${printableLines((e as Error).message)}`);
+  const hint = privilegeHint(e, cmd);
+  if (hint) console.error(`switchyard-node ${hint}`);
+}
+
 /** --node, or the only node pinned under --bpffs. */
 function nodeName(given: string | undefined, bpffs: string): string {
   if (given) return given;
@@ -72,6 +79,15 @@ function run(argv: string[]): number {
   }
   const bpffs = v.bpffs ?? DEFAULT_BPFFS;
   const stateRoot = v.state ?? DEFAULT_STATE;
+  // What apply and run both act on: the artifacts, the node, and where its pins, state and hooks are.
+  const target = (dir: string, node: string) => ({
+    dir,
+    node,
+    bpffs,
+    stateDir: join(stateRoot, node),
+    ...(v.cgroup !== undefined ? { cgroup: v.cgroup } : {}),
+    devices: v.device ?? [],
+  });
   const say = (lines: string[]) => lines.forEach((l) => console.log(l));
 
   switch (cmd) {
@@ -79,12 +95,7 @@ function run(argv: string[]): number {
       if (positionals.length !== 1) throw new UsageError(`apply takes one DIR\n\n${usage.apply}`);
       if (!v.node) throw new UsageError(`apply needs --node NAME\n\n${usage.apply}`);
       const r = apply({
-        dir: positionals[0]!,
-        node: v.node,
-        bpffs,
-        stateDir: join(stateRoot, v.node),
-        ...(v.cgroup !== undefined ? { cgroup: v.cgroup } : {}),
-        devices: v.device ?? [],
+        ...target(positionals[0]!, v.node),
         dryRun: !!v['dry-run'],
         reconcile: !!v.reconcile,
         verbose: !!v.verbose,
@@ -101,21 +112,14 @@ function run(argv: string[]): number {
       const stamp = (l: string) => console.log(`${new Date().toISOString()} ${l}`);
       // Runs until stopped: the watcher and the servers keep the process alive.
       runAgent({
-        dir: positionals[0]!,
-        node: v.node,
-        bpffs,
-        stateDir: join(stateRoot, v.node),
-        ...(v.cgroup !== undefined ? { cgroup: v.cgroup } : {}),
-        devices: v.device ?? [],
+        ...target(positionals[0]!, v.node),
         allowDowngrade: !!v['allow-downgrade'],
         noVerify: !!v['no-verify'],
         listen: v.listen ?? DEFAULT_LISTEN,
         ...(v.address !== undefined ? { healthAddress: v.address } : {}),
         log: (l) => l.split('\n').forEach(stamp),
       }).catch((e: Error) => {
-        console.error(`switchyard-node: error: ${e.message}`);
-        const hint = privilegeHint(e, cmd);
-        if (hint) console.error(`switchyard-node ${hint}`);
+        printError(e, cmd);
         process.exit(1);
       });
       return 0;
@@ -143,9 +147,7 @@ function run(argv: string[]): number {
           console.log(`health: ready, ${h.lines.length} port(s) served for node ${v.node}`);
         },
         (e: Error) => {
-          console.error(`switchyard-node: error: ${printableLines(e.message)}`);
-          const hint = privilegeHint(e, cmd);
-          if (hint) console.error(`switchyard-node ${hint}`);
+          printError(e, cmd);
           process.exit(1);
         },
       );
@@ -179,9 +181,7 @@ function main(): void {
       process.exitCode = 2;
       return;
     }
-    console.error(`switchyard-node: error: ${printableLines((e as Error).message)}`);
-    const hint = privilegeHint(e, process.argv[2] ?? '');
-    if (hint) console.error(`switchyard-node ${hint}`);
+    printError(e, process.argv[2] ?? '');
     if (verbose && e instanceof ProgramRefusedError) console.error(`\nverifier log of ${e.program}:\n${e.log}`);
     else if (isBug(e)) console.error(verbose ? String((e as Error).stack ?? e) : '(a bug in switchyard-node: run again with --verbose for the stack, and report it)');
     process.exitCode = 1;

@@ -8,8 +8,8 @@
 // keep every field (other than padding), or entries could merge. What the old programs write
 // after the copy (a few milliseconds of new flows) is not carried over.
 
-import { btfSizeOf, btfType, parseBtf, skipModifiers } from './format/btf-read.ts';
-import type { Btf } from './format/bpf-object-btf.ts';
+import { btfSizeOf, btfType, parseBtf, skipModifiers } from '../format/btf-read.ts';
+import type { Btf } from '../format/bpf-object-btf.ts';
 import type { LiveMap } from './map.ts';
 import type { MapDef } from './object.ts';
 import { MapType } from './sys/bpf.ts';

@@ -2,7 +2,7 @@
 // shared table of libbpf's section names (format/bpf-object-sections.ts), so the compiler, the
 // verifier and this loader agree; this file adds only where the program goes: a device, a cgroup.
 
-import { sectionKind as formatSectionKind, sectionKinds } from './format/bpf-object-sections.ts';
+import { sectionKind as formatSectionKind, sectionKinds } from '../format/bpf-object-sections.ts';
 
 /** Where a program goes: a network device (XDP, tcx), a cgroup, or nowhere (loaded only). */
 export type HookKind = 'xdp' | 'tcx' | 'cgroup' | 'none';

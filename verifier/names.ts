@@ -2,7 +2,7 @@
 // the uapi header), for the corpus, the CLI and messages. Program and map types are the shared
 // uapi tables; attach types go by the short names of libbpf's section names.
 
-import { mapTypes as uapiMapTypes, progTypes as uapiProgTypes } from '../runtime/format/bpf-uapi.ts';
+import { mapTypes as uapiMapTypes, progTypes as uapiProgTypes } from '../format/bpf-uapi.ts';
 
 export const progTypes: Readonly<Record<string, number>> = uapiProgTypes;
 

@@ -3,10 +3,10 @@
 // relocations from layout.ts, .maps and types in BTF, line info in .BTF.ext.
 
 import { Diagnostics, DiagnosticError } from '../diagnostics.ts';
-import { BtfLinkage } from '../../runtime/format/bpf-object-btf.ts';
-import { SHF, SHT, STB, STT, SectionName } from '../../runtime/format/bpf-object-elf.ts';
-import { sectionKind } from '../../runtime/format/bpf-object-sections.ts';
-import { progCtxStructs } from '../../runtime/format/bpf-uapi.ts';
+import { BtfLinkage } from '../../format/bpf-object-btf.ts';
+import { SHF, SHT, STB, STT, SectionName } from '../../format/bpf-object-elf.ts';
+import { sectionKind } from '../../format/bpf-object-sections.ts';
+import { progCtxStructs } from '../../format/bpf-uapi.ts';
 import { encodeBtfExt, type SectionInfo } from './btf-ext-write.ts';
 import { BtfBuilder } from './btf-write.ts';
 import { codes } from './codes.ts';
@@ -78,7 +78,7 @@ export function buildObject(def: ObjectDef): BuiltObject {
   for (const p of def.programs) {
     if (!sectionKind(p.section)) {
       diags.report(codes.SY4002, `program ${p.name}: section ${p.section} is not a program section libbpf knows`, p.source, [
-        'use one of xdp, tcx/ingress, tcx/egress, tc, cgroup/connect4, cgroup/sendmsg4, ... (runtime/format/bpf-object-sections.ts)',
+        'use one of xdp, tcx/ingress, tcx/egress, tc, cgroup/connect4, cgroup/sendmsg4, ... (format/bpf-object-sections.ts)',
       ]);
     }
   }

@@ -2,8 +2,8 @@
 // map layouts, binary map contents (cluster-wide once, per zone and per node only what differs) and the
 // manifest that lists them all with their sha256. Writing them is write-output.ts's job.
 
-import { encodeMapContentsPacked } from '../../runtime/format/map-contents.ts';
-import { formatManifest, MANIFEST_FILE, MANIFEST_FORMAT, nextGeneration, sha256Hex, type Manifest } from '../../runtime/format/manifest.ts';
+import { encodeMapContentsPacked } from '../../format/map-contents.ts';
+import { formatManifest, MANIFEST_FILE, MANIFEST_FORMAT, nextGeneration, sha256Hex, type Manifest } from '../../format/manifest.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { formatLock, LOCK_FILE } from '../plan/lock.ts';
 import type { Plan } from '../plan/types.ts';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mapBtf } from '../dump.ts';
-import { btfType, skipModifiers } from '../format/btf-read.ts';
+import { btfType, skipModifiers } from '../../format/btf-read.ts';
 import { LiveMap } from '../map.ts';
 import { sumOverCpus } from '../percpu-sum.ts';
 import { fromPinSafe } from '../pins.ts';

@@ -9,7 +9,7 @@ import { apply } from '../apply.ts';
 import { DEFAULT_LISTEN } from '../agent/http.ts';
 import { runAgent } from '../agent/run.ts';
 import { dumpMaps } from '../dump.ts';
-import { printableLines } from '../format/printable.ts';
+import { printableLines } from '../../format/printable.ts';
 import { DEFAULT_BPFFS } from '../mounts.ts';
 import { fromPinSafe, PinLayout } from '../pins.ts';
 import { ProgramRefusedError } from '../program.ts';

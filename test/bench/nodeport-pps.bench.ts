@@ -18,7 +18,7 @@ import { encode } from '../../compiler/bpf/encode.ts';
 import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { compileFiles } from '../../compiler/lang/compile.ts';
-import { attachTypes } from '../../runtime/format/bpf-uapi.ts';
+import { attachTypes } from '../../format/bpf-uapi.ts';
 import { possibleCpuCount } from '../../runtime/map.ts';
 import { BPF_F_TEST_XDP_LIVE_FRAMES, mapCreate, progLoad, progTestRun, ProgType } from '../../runtime/sys/bpf.ts';
 import { linkCreate } from '../../runtime/sys/bpf-link.ts';

@@ -8,7 +8,7 @@ import { disassemble, listObjectFile } from '../../compiler/bpf/disassemble.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { listObject } from '../../compiler/bpf/listing.ts';
 import { buildObject } from '../../compiler/bpf/object.ts';
-import { readBpfObject } from '../../runtime/format/elf-read.ts';
+import { readBpfObject } from '../../format/elf-read.ts';
 import { sampleObject } from './fixtures/sample-object.ts';
 import { matchGolden } from './golden.ts';
 

@@ -7,9 +7,9 @@ import test from 'ava';
 import { runPipeline } from '../../compiler/pipeline.ts';
 import { mapLayouts, type FieldLayout, type StructLayout } from '../../compiler/emit/map-layouts.ts';
 import { MapType } from '../../compiler/bpf/maps.ts';
-import { readBpfObject } from '../../runtime/format/elf-read.ts';
-import { btfSizeOf, btfType, skipModifiers } from '../../runtime/format/btf-read.ts';
-import type { Btf } from '../../runtime/format/bpf-object-btf.ts';
+import { readBpfObject } from '../../format/elf-read.ts';
+import { btfSizeOf, btfType, skipModifiers } from '../../format/btf-read.ts';
+import type { Btf } from '../../format/bpf-object-btf.ts';
 
 const compiled = runPipeline({ paths: ['specs/demo'] });
 

@@ -6,7 +6,6 @@ import { Diagnostics, DiagnosticError } from '../diagnostics.ts';
 import { BtfLinkage } from '../../format/bpf-object-btf.ts';
 import { SHF, SHT, STB, STT, SectionName } from '../../format/bpf-object-elf.ts';
 import { sectionKind } from '../../format/bpf-object-sections.ts';
-import { progCtxStructs } from '../../format/bpf-uapi.ts';
 import { encodeBtfExt, type SectionInfo } from './btf-ext-write.ts';
 import { BtfBuilder } from './btf-write.ts';
 import { codes } from './codes.ts';
@@ -51,9 +50,6 @@ export interface BuiltObject {
   functions: PlacedFunction[];
 }
 
-/** The context struct each program type receives (shared with the verifier's reading of BTF). */
-const ctxStruct: Record<string, string> = progCtxStructs;
-
 /**
  * Builds the object. Collects every problem (duplicate names, unknown sections, maps or
  * functions, bad map definitions, encoding errors) and throws one DiagnosticError with all.
@@ -91,7 +87,7 @@ export function buildObject(def: ObjectDef): BuiltObject {
   const u64Type = btf.int('unsigned long long', 8, false);
   for (const f of placed) {
     if (f.role === 'entry') {
-      const ctxName = ctxStruct[sectionKind(f.section)?.progTypeName ?? ''] ?? '__sk_buff';
+      const ctxName = sectionKind(f.section)?.ctxStruct ?? '__sk_buff';
       // An empty struct of the right name: the verifier matches the context by name, and a
       // forward declaration would make it log that the size cannot be determined.
       const proto = btf.funcProto(intType, [{ name: 'ctx', type: btf.ptr(btf.struct(ctxName, 0, [])) }]);

@@ -1,12 +1,13 @@
 // Tables the verifier's AssemblyScript sources read but cannot import from format/ (AssemblyScript
 // compiles only its own folder), written from the one TypeScript source of each fact.
-// Run `npx tsx scripts/generate-tables.ts` after changing format/bpf-uapi.ts;
+// Run `npx tsx scripts/generate-tables.ts` after changing format/bpf-uapi.ts or bpf-helpers.ts;
 // test/verifier/generated-tables.test.ts fails while a written file is stale.
 
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shortAttachName } from '../format/bpf-object-sections.ts';
+import { helperArgKinds, helperNames, helperRetKinds, helpers } from '../format/bpf-helpers.ts';
 import { attachTypes, mapTypes, progTypes } from '../format/bpf-uapi.ts';
 
 export const REGENERATE = 'npx tsx scripts/generate-tables.ts';
@@ -44,9 +45,46 @@ function uapiTable(): GeneratedFile {
   return { path: 'verifier/assembly/uapi.ts', text: lines.join('\n') };
 }
 
+/** The columns of one PROTOS row. */
+const PROTO_COLUMNS = ['id', 'ret', 'a1', 'a2', 'a3', 'a4', 'a5', 'moves packet', 'map types'];
+
+/** The helper table: argument and return kinds, names by id, and one row per modelled helper. */
+function helperTable(): GeneratedFile {
+  const argIndex = new Map(Object.keys(helperArgKinds).map((k, i) => [k, i]));
+  const retIndex = new Map(Object.keys(helperRetKinds).map((k, i) => [k, i]));
+  const rows = helpers.map((h) => {
+    const args = [0, 1, 2, 3, 4].map((i) => argIndex.get(h.args[i] ?? 'none')!);
+    const maps = h.mapTypes.reduce((bits, t) => (bits | (1 << mapTypes[t])) >>> 0, 0);
+    const cells = [h.id, retIndex.get(h.ret)!, ...args, h.movesPacket ? 1 : 0, `0x${maps.toString(16).padStart(8, '0')}`];
+    return `  ${cells.join(', ')}, // bpf_${h.name}`;
+  });
+  const lines = [
+    ...header('format/bpf-helpers.ts'),
+    '',
+    '// Argument kinds: what a helper argument must be.',
+    ...Object.entries(helperArgKinds).flatMap(([k, what], i) => [`/** ${what}. */`, `export const A_${k.toUpperCase()}: u8 = ${i};`]),
+    '',
+    '// Return kinds.',
+    ...Object.entries(helperRetKinds).flatMap(([k, what], i) => [`/** ${what}. */`, `export const RET_${k.toUpperCase()}: u8 = ${i};`]),
+    '',
+    '/** Helper names by id, as the kernel prints them in its messages (enum bpf_func_id). */',
+    'export const NAMES: StaticArray<string> = [',
+    ...helperNames.map((n) => `  'bpf_${n}',`),
+    '];',
+    '',
+    `export const PROTO_COLUMNS: i32 = ${PROTO_COLUMNS.length};`,
+    `/** The modelled helpers, one row each: ${PROTO_COLUMNS.join(', ')} (a bit per enum bpf_map_type). */`,
+    'export const PROTOS: StaticArray<u32> = [',
+    ...rows,
+    '];',
+    '',
+  ];
+  return { path: 'verifier/assembly/helper-protos.ts', text: lines.join('\n') };
+}
+
 /** Every generated file, as it should read now. */
 export function generatedTables(): GeneratedFile[] {
-  return [uapiTable()];
+  return [uapiTable(), helperTable()];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -126,6 +126,13 @@ const bpfTsProgTypes: Partial<Record<ProgTypeName, { ctx: ContextKind; passValue
   cgroup_sock: { ctx: 'sock', passValue: 1 },
 };
 
+/** The BPF-TS context of a program type BPF-TS compiles; throws for one it does not. */
+export function contextOfProgType(prog: ProgTypeName): ContextKind {
+  const t = bpfTsProgTypes[prog];
+  if (!t) throw new RangeError(`program type ${prog}: BPF-TS has no context for it`);
+  return t.ctx;
+}
+
 /**
  * libbpf's section names for the program types BPF-TS compiles, derived from the shared table
  * (format/bpf-object-sections.ts). Names that need load flags (`xdp.frags`) are left out: a

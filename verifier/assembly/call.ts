@@ -2,8 +2,12 @@
 // calls that push a frame, and exits that pop one or end the program (return value, leaks).
 
 import { fail, R, UNSUPPORTED } from './errors';
-import { A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
-  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_CALLBACK, A_CALLBACK_CTX, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE, RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, notModelled, proto } from './helpers';
+import {
+  A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
+  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_CALLBACK, A_CALLBACK_CTX, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE,
+  RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID,
+} from './helper-protos';
+import { helperAvailable, helperGplOnly, helperKnown, helperName, notModelled, proto } from './helpers';
 import { gplCompatible } from './license';
 import { checkCallWhileLocked, checkExitUnlocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
 import { spinLockOffset } from './special-fields';

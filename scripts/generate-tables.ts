@@ -1,7 +1,9 @@
-// Tables the verifier's AssemblyScript sources read but cannot import from format/ (AssemblyScript
-// compiles only its own folder), written from the one TypeScript source of each fact.
-// Run `npx tsx scripts/generate-tables.ts` after changing format/bpf-uapi.ts or bpf-helpers.ts;
-// test/verifier/generated-tables.test.ts fails while a written file is stale.
+// Source files written from the one TypeScript source of each fact, for code that cannot import
+// it: the verifier's AssemblyScript (which compiles only its own folder) reads uapi numbers and
+// helper prototypes from format/; the BPF-TS datapath (which imports only BPF-TS) reads its map
+// structs and field flags from compiler/emit/map-layouts.ts.
+// Run `npx tsx scripts/generate-tables.ts` after changing any of those sources;
+// test/generated-tables.test.ts fails while a written file is stale.
 
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { shortAttachName } from '../format/bpf-object-sections.ts';
 import { helperArgKinds, helperNames, helperRetKinds, helpers } from '../format/bpf-helpers.ts';
 import { attachTypes, mapTypes, progTypes } from '../format/bpf-uapi.ts';
+import {
+  BACKEND_FLAGS, BACKEND_SET, mapLayouts, SCOPE, SERVICE_FLAGS, SERVICE_KIND, SERVICE_KIND_SHIFT, type FieldLayout, type StructLayout,
+} from '../compiler/emit/map-layouts.ts';
 
 export const REGENERATE = 'npx tsx scripts/generate-tables.ts';
 
@@ -82,9 +87,89 @@ function helperTable(): GeneratedFile {
   return { path: 'verifier/assembly/helper-protos.ts', text: lines.join('\n') };
 }
 
+/** The BPF-TS type of a layout field: the datapath's structs declare exactly these. */
+function bpfTsType(f: FieldLayout): string {
+  switch (f.type) {
+    case 'in6': return 'FixedArray<be32, 4>';
+    // A MAC as 16-bit words: the Ethernet header at NET_IP_ALIGN takes no wider accesses.
+    case 'mac': return 'FixedArray<u16, 3>';
+    case 'pad': return ({ 1: 'u8', 2: 'u16', 4: 'u32', 8: 'u64' } as Record<number, string>)[f.size] ?? `FixedArray<u8, ${f.size}>`;
+    case 'u32[]': return `FixedArray<u32, ${f.size / 4}>`;
+    case 'be32[]': return `FixedArray<be32, ${f.size / 4}>`;
+    case 'in6[]': return `FixedArray<FixedArray<be32, 4>, ${f.size / 16}>`;
+    default: return f.type;
+  }
+}
+
+/**
+ * The load balancer's structs (every key and value of a map the emitter fills or sizes, except
+ * those declared beside their only users: the fragment keys in nodeport/flow.ts, the Maglev
+ * table, whose length is per-cluster, in lb/maglev-table.ts, and node_config's u32 key).
+ */
+const DECLARED_ELSEWHERE = new Set(['frag4_key', 'frag6_key', 'frag4_ports', 'lb_maglev_table', 'node_config_key']);
+
+function datapathStructs(): GeneratedFile {
+  // Map sizes only change max_entries, never a struct: any will do to list the structs.
+  const layouts = mapLayouts({} as Parameters<typeof mapLayouts>[0], 251);
+  const structs = new Map<string, { layout: StructLayout; uses: string[] }>();
+  for (const m of layouts) {
+    for (const [role, layout] of [['key', m.key], ['value', m.value]] as const) {
+      if (DECLARED_ELSEWHERE.has(layout.name)) continue;
+      const entry = structs.get(layout.name) ?? structs.set(layout.name, { layout, uses: [] }).get(layout.name)!;
+      entry.uses.push(`${m.name} ${role}`);
+    }
+  }
+  const lines = [
+    ...header('compiler/emit/map-layouts.ts'),
+    '//',
+    "// The load balancer's map keys and values, byte for byte as the emitter lays them out (names",
+    "// included, so the object's BTF reads like the layout table in docs/generated.md).",
+    '',
+  ];
+  for (const { layout, uses } of structs.values()) {
+    lines.push(`/** ${uses.join(', ')}: ${layout.size} bytes. */`);
+    lines.push(`export interface ${layout.name} {`);
+    for (const f of layout.fields) {
+      if (f.doc) lines.push(`  /** ${f.doc} */`);
+      lines.push(`  ${f.name}: ${bpfTsType(f)};`);
+    }
+    lines.push('}', '');
+  }
+  return { path: 'compiler/datapath/lb/structs.ts', text: lines.join('\n') };
+}
+
+const snake = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+const hex = (n: number, digits: number) => `0x${n.toString(16).padStart(digits, '0')}`;
+
+function datapathFlags(): GeneratedFile {
+  const lines = [
+    ...header('compiler/emit/map-layouts.ts'),
+    '//',
+    "// Values with meaning inside the load balancer's map fields.",
+    '',
+    '/** lb_service.flags on slot 0, bits 0-7. */',
+    ...Object.entries(SERVICE_FLAGS).flatMap(([k, f]) => [`/** ${f.doc}. */`, `export const SVC_${k} = ${hex(f.bit, 4)};`]),
+    '',
+    '/** lb_service.flags >> KIND_SHIFT: the frontend\'s kind. */',
+    `export const KIND_SHIFT = ${SERVICE_KIND_SHIFT};`,
+    ...Object.entries(SERVICE_KIND).map(([k, v]) => `export const KIND_${snake(k)} = ${v};`),
+    '',
+    '/** lb4_key.scope / lb6_key.scope */',
+    ...Object.entries(SCOPE).map(([k, v]) => `export const SCOPE_${snake(k)} = ${v};`),
+    '',
+    '/** lb4_backend.flags / lb6_backend.flags */',
+    ...Object.entries(BACKEND_FLAGS).flatMap(([k, f]) => [`/** ${f.doc}. */`, `export const BACKEND_${k} = ${hex(f.bit, 2)};`]),
+    '',
+    '/** lb_maglev_key.set */',
+    ...Object.entries(BACKEND_SET).map(([k, v]) => `export const SET_${snake(k)} = ${v};`),
+    '',
+  ];
+  return { path: 'compiler/datapath/lb/flags.ts', text: lines.join('\n') };
+}
+
 /** Every generated file, as it should read now. */
 export function generatedTables(): GeneratedFile[] {
-  return [uapiTable(), helperTable()];
+  return [uapiTable(), helperTable(), datapathStructs(), datapathFlags()];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

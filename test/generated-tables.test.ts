@@ -1,9 +1,10 @@
-// The verifier's AssemblyScript tables written from format/ (scripts/generate-tables.ts) are
-// what the generator writes now: a stale one fails here, naming the command to run.
+// The files scripts/generate-tables.ts writes (the verifier's uapi and helper tables, the
+// datapath's map structs and flags) are what it writes now: a stale one fails here, naming the
+// command to run.
 
 import test from 'ava';
 import { readFileSync } from 'node:fs';
-import { generatedTables, REGENERATE } from '../../scripts/generate-tables.ts';
+import { generatedTables, REGENERATE } from '../scripts/generate-tables.ts';
 
 for (const f of generatedTables()) {
   test(`${f.path} is up to date`, (t) => {

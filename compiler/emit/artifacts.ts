@@ -10,7 +10,7 @@ import type { Plan } from '../plan/types.ts';
 import type { Spec } from '../spec/types.ts';
 import { checkCapacity } from './check-capacity.ts';
 import { checkNodeConfig } from './check-node-config.ts';
-import { listingPath, objectPath, type DatapathObject } from './datapath-objects.ts';
+import { listingPath, objectPath, type DatapathObject } from '../datapath-build/objects.ts';
 import { encodeMaps } from './encode-maps.ts';
 import { MAP } from './map-layouts.ts';
 import type { RecordBuffer } from './record-buffer.ts';

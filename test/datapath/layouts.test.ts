@@ -95,7 +95,7 @@ test('a Maglev table size other than the default reaches the object as the map v
   plan.cluster.datapath = { ...plan.cluster.datapath, maglevTableSize: 251 };
   const stage = (r.ctx.objects ?? []).length;
   t.true(stage >= 1);
-  return import('../../compiler/emit/datapath-objects.ts').then(({ buildDatapathObjects }) => {
+  return import('../../compiler/datapath-build/objects.ts').then(({ buildDatapathObjects }) => {
     const built = buildDatapathObjects(plan);
     t.deepEqual(built.diagnostics.filter((d) => d.severity === 'error'), []);
     const obj = readBpfObject(built.objects[0]!.elf, 'maglev-251');

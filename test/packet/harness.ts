@@ -93,7 +93,7 @@ export function joinNetns(t: Cleanup, name: string): void {
   });
 }
 
-/** Configuration of the north-south objects under test (compiler/emit/datapath-config.ts). */
+/** Configuration of the north-south objects under test (compiler/datapath-build/config.ts). */
 export interface Variant {
   hook: 'tc' | 'xdp';
   dsr?: boolean;

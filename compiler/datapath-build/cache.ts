@@ -29,8 +29,8 @@ const INPUT_DIRS = ['compiler/datapath', 'compiler/lang', 'compiler/bpf', 'forma
 // for them, so that an upgrade of the package never reuses an older compiler's objects.
 const INPUT_FILES = [
   'compiler/diagnostics.ts',
-  'compiler/emit/datapath-objects.ts',
-  'compiler/emit/datapath-cache.ts',
+  'compiler/datapath-build/objects.ts',
+  'compiler/datapath-build/cache.ts',
   'node_modules/typescript/package.json',
   'node_modules/ts-morph/package.json',
   'dist/switchyard.js',

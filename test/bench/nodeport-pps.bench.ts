@@ -24,7 +24,7 @@ import { BPF_F_TEST_XDP_LIVE_FRAMES, mapCreate, progLoad, progTestRun, ProgType 
 import { linkCreate } from '../../runtime/sys/bpf-link.ts';
 import { mapLookup, mapUpdate } from '../../runtime/sys/bpf-map.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
-import type { Cleanup } from '../helpers/ns-lite.ts';
+import type { Cleanup } from '../helpers/netns.ts';
 import { buildTopology, type Topology } from '../helpers/ns-topology.ts';
 import { joinNetns } from '../packet/harness.ts';
 import { packet } from '../packet/scene.ts';

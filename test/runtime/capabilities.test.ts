@@ -1,0 +1,122 @@
+// The capability set docs/deploy.md lists for the DaemonSet, proved on the compiler's real output
+// (generated/demo, and the same spec compiled for XDP): switchyard-node apply and run work as
+// root with exactly runtime/sys/capabilities.ts's NEEDED, and with any one of them dropped they
+// fail, naming it. CAP_SYS_ADMIN is then needed only to mount bpffs where none is mounted.
+
+import type { ExecutionContext } from 'ava';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NEEDED, type Capability } from '../../runtime/sys/capabilities.ts';
+import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
+import { createCgroup, type TestCgroup } from '../helpers/cgroup.ts';
+import { kernelTest, uniqueName } from '../helpers/kernel.ts';
+import { createNetns, type Netns } from '../helpers/netns.ts';
+
+const root = process.cwd();
+const bundle = join(root, 'dist', 'switchyard-node.js');
+
+/** setpriv's name for a capability: CAP_NET_ADMIN → net_admin. */
+const setprivName = (cap: Capability) => cap.slice(4).toLowerCase();
+
+/** argv that runs switchyard-node in `ns` as root holding exactly `caps` (bounding set, nothing inheritable). */
+function withCaps(ns: Netns, caps: readonly Capability[], args: string[]): string[] {
+  const bounding = ['-all', ...caps.map((c) => '+' + setprivName(c))].join(',');
+  return [...ns.enter, 'setpriv', `--bounding-set=${bounding}`, '--inh-caps=-all', '--', process.execPath, bundle, ...args];
+}
+
+interface Node {
+  ns: Netns;
+  cg: TestCgroup;
+  device: string;
+  bpffs: string;
+  work: string;
+  args: (dir: string) => string[];
+}
+
+/** A namespace with one veth device, a cgroup, a private bpffs: what one node of the demo needs. */
+function node(t: ExecutionContext): Node {
+  const ns = createNetns(t, 'sycap');
+  const device = uniqueName('sycap');
+  ns.run(['ip', 'link', 'add', device, 'type', 'veth', 'peer', 'name', uniqueName('sycapp')]);
+  ns.run(['ip', 'link', 'set', device, 'up']);
+  const cg = createCgroup(t, 'sy-cap');
+  const bpffs = mountBpffs(t);
+  const work = tempDir(t);
+  const n: Node = {
+    ns, cg, device, bpffs, work,
+    args: (dir) => [dir, '--node', 'node1', '--device', device, '--cgroup', cg.relative, '--bpffs', join(bpffs, 'sy'), '--state', join(work, 'state')],
+  };
+  t.teardown(() => void spawnSync(process.execPath, [bundle, 'remove', '--node', 'node1', '--bpffs', join(bpffs, 'sy'), '--state', join(work, 'state')]));
+  return n;
+}
+
+function run(argv: string[]) {
+  return spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', cwd: root, timeout: 120_000 });
+}
+
+/** The demo spec compiled with XDP as its north-south hook, into a temp directory. */
+function xdpDemo(t: ExecutionContext): string {
+  const work = tempDir(t);
+  cpSync(join(root, 'specs', 'demo'), join(work, 'specs', 'demo'), { recursive: true });
+  const spec = join(work, 'specs', 'demo', 'cluster.yaml');
+  const text = readFileSync(spec, 'utf8');
+  if (!/northSouthHook: tc/.test(text)) throw new Error('specs/demo/cluster.yaml no longer says northSouthHook: tc');
+  writeFileSync(spec, text.replace('northSouthHook: tc', 'northSouthHook: xdp'));
+  const r = run([process.execPath, join(root, 'dist', 'switchyard.js'), 'compile', join(work, 'specs', 'demo'), '-o', join(work, 'gen')]);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return join(work, 'gen', 'demo');
+}
+
+for (const hook of ['tc', 'xdp'] as const) {
+  kernelTest(`apply (${hook}) works with exactly ${NEEDED.join(', ')}, and fails naming any one dropped`, (t) => {
+    const n = node(t);
+    const dir = hook === 'tc' ? join(root, 'generated', 'demo') : xdpDemo(t);
+    for (const dropped of NEEDED) {
+      const r = run(withCaps(n.ns, NEEDED.filter((c) => c !== dropped), ['apply', ...n.args(dir)]));
+      t.is(r.status, 1, `without ${dropped}: ${r.stdout}${r.stderr}`);
+      t.regex(r.stderr, /nothing was changed on node node1/, dropped);
+      t.regex(r.stderr, new RegExp(`^switchyard-node apply needs CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON .*; this process lacks (\\S+, )*${dropped}(, \\S+)*: run it as root$`, 'm'), dropped);
+    }
+    const ok = run(withCaps(n.ns, NEEDED, ['apply', ...n.args(dir)]));
+    t.is(ok.status, 0, ok.stderr);
+    t.regex(ok.stdout, new RegExp(`link ${hook === 'tc' ? 'nodeport_ingress' : 'nodeport_xdp'}@${n.device}: created and pinned`));
+    t.regex(ok.stdout, /link connect4@cgroup: created and pinned/);
+  }, ['ip']);
+}
+
+kernelTest('without a mounted bpffs, CAP_SYS_ADMIN is needed to mount one, and named', (t) => {
+  const n = node(t);
+  const unmounted = join(n.work, 'not-bpffs');
+  mkdirSync(unmounted);
+  const args = n.args(join(root, 'generated', 'demo')).map((a) => (a === join(n.bpffs, 'sy') ? join(unmounted, 'sy') : a));
+  const r = run(withCaps(n.ns, NEEDED, ['apply', ...args]));
+  t.is(r.status, 1, r.stdout + r.stderr);
+  t.regex(r.stderr, /mount -t bpf .*: EPERM/);
+  t.regex(r.stderr, /this process lacks CAP_SYS_ADMIN: run it as root$/m);
+});
+
+kernelTest(`the agent runs with exactly ${NEEDED.join(', ')}: applied, ready, metrics served`, async (t) => {
+  const n = node(t);
+  const port = 9464; // the namespace is the test's own
+  const argv = withCaps(n.ns, NEEDED, ['run', ...n.args(join(root, 'generated', 'demo')), '--listen', `127.0.0.1:${port}`]);
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  t.teardown(() => void child.kill('SIGKILL'));
+  // The agent listens inside the namespace: ask from there.
+  const get = (path: string) =>
+    run([...n.ns.enter, process.execPath, '-e', `fetch('http://127.0.0.1:${port}${path}').then(async (r) => console.log(r.status + '\\n' + (await r.text())), () => console.log('000'))`]).stdout;
+  let ready = '';
+  for (let i = 0; i < 100 && !ready.startsWith('200'); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    ready = get('/readyz');
+  }
+  t.regex(ready, /^200\nready/, out);
+  t.regex(get('/metrics'), /^switchyard_applied_generation \d+$/m);
+  t.regex(get('/metrics'), /^switchyard_map_fill_ratio\{map="lb4_services"\} /m);
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  t.notRegex(out, /EPERM|EACCES/, out);
+});

@@ -1,0 +1,97 @@
+// `npm run image` (deploy/image/build.sh) writes an OCI image offline, and the image runs:
+// podman (rootful, runc, vfs storage in a temp directory, no network) starts switchyard-node
+// from it, and with only the DaemonSet's capabilities it applies the compiler's real output
+// inside a test network namespace, through the pod's mounts (bpffs, cgroup2, the artifacts).
+
+import test, { type ExecutionContext } from 'ava';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NEEDED } from '../../runtime/sys/capabilities.ts';
+import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
+import { cgroup2Root, createCgroup } from '../helpers/cgroup.ts';
+import { kernelTest, toolTest, uniqueName } from '../helpers/kernel.ts';
+import { createNetns } from '../helpers/netns.ts';
+
+const root = process.cwd();
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+function run(argv: string[]) {
+  return spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', cwd: root, timeout: 300_000 });
+}
+
+/**
+ * The image, built once for this file's tests into a temp directory removed after them (its path
+ * in lower case: podman names an image after the layout's path).
+ */
+let built: { layout: string; printed: string } | undefined;
+const imageDir = join(tmpdir(), uniqueName('sy-image'));
+test.after.always(() => rmSync(imageDir, { recursive: true, force: true }));
+function image(): { layout: string; printed: string } {
+  if (!built) {
+    const layout = join(imageDir, 'image');
+    const r = run(['bash', 'deploy/image/build.sh', layout]);
+    if (r.status !== 0) throw new Error(`deploy/image/build.sh: exit ${r.status}: ${r.stderr}${r.stdout}`);
+    built = { layout, printed: r.stdout };
+  }
+  return built;
+}
+
+/**
+ * podman with its storage in a temp directory removed in teardown (the container's cgroups go
+ * with it: --rm), and limits lowered, never raised (this process may lack CAP_SYS_RESOURCE).
+ */
+function podman(t: ExecutionContext) {
+  const dir = tempDir(t, 'sy-podman-');
+  const base = ['podman', '--root', join(dir, 'root'), '--runroot', join(dir, 'run'), '--storage-driver', 'vfs', '--runtime', 'runc', '--cgroup-manager', 'cgroupfs', '--events-backend', 'none'];
+  t.teardown(() => void spawnSync(base[0]!, [...base.slice(1), 'rmi', '--all', '--force']));
+  return (opts: string[], image: string, args: string[]) =>
+    run([...base, 'run', '--rm', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', ...opts, image, ...args]);
+}
+
+// The build is inert; only running it needs the kernel (podman as root).
+toolTest('npm run image writes an OCI layout with node, the bundle, the verifier and koffi, and prints its size', ['umoci'], (t) => {
+  const { layout, printed } = image();
+  t.regex(printed, new RegExp(`^image: .*:${version.replace(/\./g, '\\.')} \\(OCI layout\\): [\\d.]+ MiB compressed, [\\d.]+ MiB unpacked; node v20\\.`, 'm'));
+  t.true(existsSync(join(layout, 'index.json')) && existsSync(join(layout, 'oci-layout')));
+  const files = run(['umoci', 'stat', '--image', `${layout}:${version}`, '--json']);
+  t.is(files.status, 0, files.stderr);
+  const unpacked = join(tempDir(t), 'bundle');
+  t.is(run(['umoci', 'unpack', '--image', `${layout}:${version}`, unpacked]).status, 0);
+  for (const f of ['usr/bin/node', 'app/switchyard-node.js', 'app/verifier.wasm', 'app/node_modules/koffi/package.json', 'app/node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node']) {
+    t.true(existsSync(join(unpacked, 'rootfs', f)), f);
+  }
+  for (const absent of ['usr/bin/npm', 'bin/sh', 'app/node_modules/typescript', 'app/node_modules/@koromix/koffi-linux-x64/musl_x64']) {
+    t.false(existsSync(join(unpacked, 'rootfs', absent)), `${absent} is not shipped`);
+  }
+  const config = JSON.parse(readFileSync(join(unpacked, 'config.json'), 'utf8')) as { process: { args: string[] } };
+  t.deepEqual(config.process.args, ['/usr/bin/node', '/app/switchyard-node.js', '--help']);
+});
+
+kernelTest('podman runs switchyard-node --help from the image, without network', (t) => {
+  const r = podman(t)(['--network', 'none'], `oci:${image().layout}:${version}`, ['--help']);
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /^switchyard-node: loads Switchyard's compiled artifacts/m);
+  t.regex(r.stdout, /run DIR --node NAME +the node agent/);
+}, ['umoci', 'podman', 'runc']);
+
+// As the DaemonSet runs it: seccomp unconfined, because podman's default profile (Debian 12's
+// containers-common) refuses bpf(2) without CAP_SYS_ADMIN: EPERM with every capability above held.
+kernelTest(`in the image, with only ${NEEDED.join(', ')}, apply loads generated/demo`, (t) => {
+  const ns = createNetns(t, 'syimg');
+  const device = uniqueName('syimg');
+  ns.run(['ip', 'link', 'add', device, 'type', 'veth', 'peer', 'name', uniqueName('syimgp')]);
+  ns.run(['ip', 'link', 'set', device, 'up']);
+  const cg = createCgroup(t, 'sy-img');
+  const bpffs = mountBpffs(t);
+  t.teardown(() => void spawnSync(process.execPath, [join(root, 'dist', 'switchyard-node.js'), 'remove', '--node', 'node1', '--bpffs', join(bpffs, 'switchyard'), '--state', join(bpffs, 'unused')]));
+  const caps = ['--cap-drop', 'all', ...NEEDED.flatMap((c) => ['--cap-add', c]), '--security-opt', 'seccomp=unconfined'];
+  // The DaemonSet's mounts: bpffs at /sys/fs/bpf, the host's cgroup2 hierarchy, the artifacts.
+  const mounts = ['-v', `${bpffs}:/sys/fs/bpf`, '-v', `${cgroup2Root()}:/sys/fs/cgroup`, '-v', `${join(root, 'generated', 'demo')}:/artifacts:ro`];
+  const r = podman(t)(['--network', `ns:${ns.path}`, ...caps, ...mounts], `oci:${image().layout}:${version}`, ['apply', '/artifacts', '--node', 'node1', '--device', device, '--cgroup', cg.relative]);
+  t.is(r.status, 0, r.stderr + r.stdout);
+  t.regex(r.stdout, new RegExp(`link nodeport_ingress@${device}: created and pinned`));
+  t.regex(r.stdout, /link connect4@cgroup: created and pinned/);
+  t.true(existsSync(join(bpffs, 'switchyard', 'node1')), 'pinned in the host bpffs the pod mounts');
+}, ['umoci', 'podman', 'runc', 'ip']);

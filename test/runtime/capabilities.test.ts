@@ -96,7 +96,7 @@ kernelTest('without a mounted bpffs, CAP_SYS_ADMIN is needed to mount one, and n
   t.regex(r.stderr, /this process lacks CAP_SYS_ADMIN: run it as root$/m);
 });
 
-kernelTest(`the agent runs with exactly ${NEEDED.join(', ')}: applied, ready, metrics served`, async (t) => {
+kernelTest(`the agent runs with exactly ${NEEDED.join(', ')}: applied, ready, per-service counters served`, async (t) => {
   const n = node(t);
   const port = 9464; // the namespace is the test's own
   const argv = withCaps(n.ns, NEEDED, ['run', ...n.args(join(root, 'generated', 'demo')), '--listen', `127.0.0.1:${port}`]);
@@ -114,8 +114,13 @@ kernelTest(`the agent runs with exactly ${NEEDED.join(', ')}: applied, ready, me
     ready = get('/readyz');
   }
   t.regex(ready, /^200\nready/, out);
-  t.regex(get('/metrics'), /^switchyard_applied_generation \d+$/m);
-  t.regex(get('/metrics'), /^switchyard_map_fill_ratio\{map="lb4_services"\} /m);
+  // One connection to a ClusterIP from the cgroup: the socket LB counts its translation, and
+  // /metrics shows it though the kernel's BTF of lb_stats is not readable without CAP_SYS_ADMIN.
+  run([...n.ns.enter, 'sh', '-c', `${n.cg.joinScript} ${process.execPath} -e "require('net').connect(8080, '10.5.0.4').on('error', () => {})"`]);
+  const metrics = get('/metrics');
+  t.regex(metrics, /^switchyard_applied_generation \d+$/m);
+  t.regex(metrics, /^switchyard_map_fill_ratio\{map="lb4_services"\} /m);
+  t.regex(metrics, /^switchyard_service_translations_total\{service="default\/external:http\/TCP",service_id="1"\} 1$/m);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   t.notRegex(out, /EPERM|EACCES/, out);

@@ -9,10 +9,10 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NEEDED } from '../../runtime/sys/capabilities.ts';
-import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
-import { cgroup2Root, createCgroup } from '../helpers/cgroup.ts';
+import { tempDir } from '../helpers/bpffs.ts';
+import { cgroup2Root } from '../helpers/cgroup.ts';
+import { DEMO_NODE, demoNode } from '../helpers/demo-node.ts';
 import { kernelTest, toolTest, uniqueName } from '../helpers/kernel.ts';
-import { createNetns } from '../helpers/netns.ts';
 
 const root = process.cwd();
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -79,19 +79,13 @@ kernelTest('podman runs switchyard-node --help from the image, without network',
 // As the DaemonSet runs it: seccomp unconfined, because podman's default profile (Debian 12's
 // containers-common) refuses bpf(2) without CAP_SYS_ADMIN: EPERM with every capability above held.
 kernelTest(`in the image, with only ${NEEDED.join(', ')}, apply loads generated/demo`, (t) => {
-  const ns = createNetns(t, 'syimg');
-  const device = uniqueName('syimg');
-  ns.run(['ip', 'link', 'add', device, 'type', 'veth', 'peer', 'name', uniqueName('syimgp')]);
-  ns.run(['ip', 'link', 'set', device, 'up']);
-  const cg = createCgroup(t, 'sy-img');
-  const bpffs = mountBpffs(t);
-  t.teardown(() => void spawnSync(process.execPath, [join(root, 'dist', 'switchyard-node.js'), 'remove', '--node', 'node1', '--bpffs', join(bpffs, 'switchyard'), '--state', join(bpffs, 'unused')]));
+  const n = demoNode(t, 'syimg');
   const caps = ['--cap-drop', 'all', ...NEEDED.flatMap((c) => ['--cap-add', c]), '--security-opt', 'seccomp=unconfined'];
   // The DaemonSet's mounts: bpffs at /sys/fs/bpf, the host's cgroup2 hierarchy, the artifacts.
-  const mounts = ['-v', `${bpffs}:/sys/fs/bpf`, '-v', `${cgroup2Root()}:/sys/fs/cgroup`, '-v', `${join(root, 'generated', 'demo')}:/artifacts:ro`];
-  const r = podman(t)(['--network', `ns:${ns.path}`, ...caps, ...mounts], `oci:${image().layout}:${version}`, ['apply', '/artifacts', '--node', 'node1', '--device', device, '--cgroup', cg.relative]);
+  const mounts = ['-v', `${n.bpffs}:/sys/fs/bpf`, '-v', `${cgroup2Root()}:/sys/fs/cgroup`, '-v', `${join(root, 'generated', 'demo')}:/artifacts:ro`];
+  const r = podman(t)(['--network', `ns:${n.ns.path}`, ...caps, ...mounts], `oci:${image().layout}:${version}`, ['apply', '/artifacts', '--node', DEMO_NODE, '--device', n.device, '--cgroup', n.cg.relative]);
   t.is(r.status, 0, r.stderr + r.stdout);
-  t.regex(r.stdout, new RegExp(`link nodeport_ingress@${device}: created and pinned`));
+  t.regex(r.stdout, new RegExp(`link nodeport_ingress@${n.device}: created and pinned`));
   t.regex(r.stdout, /link connect4@cgroup: created and pinned/);
-  t.true(existsSync(join(bpffs, 'switchyard', 'node1')), 'pinned in the host bpffs the pod mounts');
+  t.true(existsSync(join(n.pins, DEMO_NODE)), 'pinned in the host bpffs the pod mounts');
 }, ['umoci', 'podman', 'runc', 'ip']);

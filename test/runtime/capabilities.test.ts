@@ -8,10 +8,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NEEDED, type Capability } from '../../runtime/sys/capabilities.ts';
-import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
-import { createCgroup, type TestCgroup } from '../helpers/cgroup.ts';
-import { kernelTest, uniqueName } from '../helpers/kernel.ts';
-import { createNetns, type Netns } from '../helpers/netns.ts';
+import { tempDir } from '../helpers/bpffs.ts';
+import { demoNode } from '../helpers/demo-node.ts';
+import { kernelTest } from '../helpers/kernel.ts';
+import type { Netns } from '../helpers/netns.ts';
 
 const root = process.cwd();
 const bundle = join(root, 'dist', 'switchyard-node.js');
@@ -23,32 +23,6 @@ const setprivName = (cap: Capability) => cap.slice(4).toLowerCase();
 function withCaps(ns: Netns, caps: readonly Capability[], args: string[]): string[] {
   const bounding = ['-all', ...caps.map((c) => '+' + setprivName(c))].join(',');
   return [...ns.enter, 'setpriv', `--bounding-set=${bounding}`, '--inh-caps=-all', '--', process.execPath, bundle, ...args];
-}
-
-interface Node {
-  ns: Netns;
-  cg: TestCgroup;
-  device: string;
-  bpffs: string;
-  work: string;
-  args: (dir: string) => string[];
-}
-
-/** A namespace with one veth device, a cgroup, a private bpffs: what one node of the demo needs. */
-function node(t: ExecutionContext): Node {
-  const ns = createNetns(t, 'sycap');
-  const device = uniqueName('sycap');
-  ns.run(['ip', 'link', 'add', device, 'type', 'veth', 'peer', 'name', uniqueName('sycapp')]);
-  ns.run(['ip', 'link', 'set', device, 'up']);
-  const cg = createCgroup(t, 'sy-cap');
-  const bpffs = mountBpffs(t);
-  const work = tempDir(t);
-  const n: Node = {
-    ns, cg, device, bpffs, work,
-    args: (dir) => [dir, '--node', 'node1', '--device', device, '--cgroup', cg.relative, '--bpffs', join(bpffs, 'sy'), '--state', join(work, 'state')],
-  };
-  t.teardown(() => void spawnSync(process.execPath, [bundle, 'remove', '--node', 'node1', '--bpffs', join(bpffs, 'sy'), '--state', join(work, 'state')]));
-  return n;
 }
 
 function run(argv: string[]) {
@@ -70,7 +44,7 @@ function xdpDemo(t: ExecutionContext): string {
 
 for (const hook of ['tc', 'xdp'] as const) {
   kernelTest(`apply (${hook}) works with exactly ${NEEDED.join(', ')}, and fails naming any one dropped`, (t) => {
-    const n = node(t);
+    const n = demoNode(t, 'sycap');
     const dir = hook === 'tc' ? join(root, 'generated', 'demo') : xdpDemo(t);
     for (const dropped of NEEDED) {
       const r = run(withCaps(n.ns, NEEDED.filter((c) => c !== dropped), ['apply', ...n.args(dir)]));
@@ -86,10 +60,10 @@ for (const hook of ['tc', 'xdp'] as const) {
 }
 
 kernelTest('without a mounted bpffs, CAP_SYS_ADMIN is needed to mount one, and named', (t) => {
-  const n = node(t);
-  const unmounted = join(n.work, 'not-bpffs');
+  const n = demoNode(t, 'sycap');
+  const unmounted = join(tempDir(t), 'not-bpffs');
   mkdirSync(unmounted);
-  const args = n.args(join(root, 'generated', 'demo')).map((a) => (a === join(n.bpffs, 'sy') ? join(unmounted, 'sy') : a));
+  const args = n.args(join(root, 'generated', 'demo')).map((a) => (a === n.pins ? join(unmounted, 'switchyard') : a));
   const r = run(withCaps(n.ns, NEEDED, ['apply', ...args]));
   t.is(r.status, 1, r.stdout + r.stderr);
   t.regex(r.stderr, /mount -t bpf .*: EPERM/);
@@ -97,7 +71,7 @@ kernelTest('without a mounted bpffs, CAP_SYS_ADMIN is needed to mount one, and n
 });
 
 kernelTest(`the agent runs with exactly ${NEEDED.join(', ')}: applied, ready, per-service counters served`, async (t) => {
-  const n = node(t);
+  const n = demoNode(t, 'sycap');
   const port = 9464; // the namespace is the test's own
   const argv = withCaps(n.ns, NEEDED, ['run', ...n.args(join(root, 'generated', 'demo')), '--listen', `127.0.0.1:${port}`]);
   const child = spawn(argv[0]!, argv.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,7 +5,7 @@
 
 import test, { type ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NEEDED } from '../../runtime/sys/capabilities.ts';
@@ -38,16 +38,39 @@ function image(): { layout: string; printed: string } {
   return built;
 }
 
+/** Every cgroup hierarchy's mount point (v1 controllers and v2), from /proc/mounts. */
+function cgroupMounts(): string[] {
+  const fields = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' '));
+  return fields.filter((f) => f[2] === 'cgroup' || f[2] === 'cgroup2').map((f) => f[1]!);
+}
+
+/** Removes cgroup `relative` and the cgroups under it in every hierarchy, deepest first. */
+function removeCgroupTree(relative: string): void {
+  const walk = (dir: string): string[] =>
+    existsSync(dir) ? [...readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).flatMap((e) => walk(join(dir, e.name))), dir] : [];
+  for (const dir of cgroupMounts().flatMap((mount) => walk(join(mount, relative)))) {
+    try {
+      rmdirSync(dir); // a cgroup goes with rmdir, never with a recursive delete of its files
+    } catch {
+      // a process still in it: leave it rather than fail the test
+    }
+  }
+}
+
 /**
- * podman with its storage in a temp directory removed in teardown (the container's cgroups go
- * with it: --rm), and limits lowered, never raised (this process may lack CAP_SYS_RESOURCE).
+ * podman with its storage in a temp directory and its cgroups under one of the test's own, both
+ * removed in teardown; limits lowered, never raised (this process may lack CAP_SYS_RESOURCE).
  */
 function podman(t: ExecutionContext) {
   const dir = tempDir(t, 'sy-podman-');
+  const cgroupParent = uniqueName('sy-podman');
   const base = ['podman', '--root', join(dir, 'root'), '--runroot', join(dir, 'run'), '--storage-driver', 'vfs', '--runtime', 'runc', '--cgroup-manager', 'cgroupfs', '--events-backend', 'none'];
-  t.teardown(() => void spawnSync(base[0]!, [...base.slice(1), 'rmi', '--all', '--force']));
+  t.teardown(() => {
+    spawnSync(base[0]!, [...base.slice(1), 'rmi', '--all', '--force']);
+    removeCgroupTree(cgroupParent);
+  });
   return (opts: string[], image: string, args: string[]) =>
-    run([...base, 'run', '--rm', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', ...opts, image, ...args]);
+    run([...base, 'run', '--rm', '--cgroup-parent', `/${cgroupParent}`, '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', ...opts, image, ...args]);
 }
 
 // The build is inert; only running it needs the kernel (podman as root).

@@ -5,7 +5,7 @@
 
 import test, { type ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NEEDED } from '../../runtime/sys/capabilities.ts';
@@ -104,11 +104,18 @@ kernelTest('podman runs switchyard-node --help from the image, without network',
 kernelTest(`in the image, with only ${NEEDED.join(', ')}, apply loads generated/demo`, (t) => {
   const n = demoNode(t, 'syimg');
   const caps = ['--cap-drop', 'all', ...NEEDED.flatMap((c) => ['--cap-add', c]), '--security-opt', 'seccomp=unconfined'];
-  // The DaemonSet's mounts: bpffs at /sys/fs/bpf, the host's cgroup2 hierarchy, the artifacts.
-  const mounts = ['-v', `${n.bpffs}:/sys/fs/bpf`, '-v', `${cgroup2Root()}:/sys/fs/cgroup`, '-v', `${join(root, 'generated', 'demo')}:/artifacts:ro`];
-  const r = podman(t)(['--network', `ns:${n.ns.path}`, ...caps, ...mounts], `oci:${image().layout}:${version}`, ['apply', '/artifacts', '--node', DEMO_NODE, '--device', n.device, '--cgroup', n.cg.relative]);
+  // As deploy/daemonset.yaml has it: a read-only root; bpffs at /sys/fs/bpf, the host's cgroup2
+  // hierarchy at /host/cgroup (beside the container's own), the state directory, the artifacts.
+  mkdirSync(n.state, { recursive: true });
+  const mounts = [
+    '--read-only',
+    ...['-v', `${n.bpffs}:/sys/fs/bpf`, '-v', `${cgroup2Root()}:/host/cgroup`, '-v', `${n.state}:/run/switchyard`],
+    ...['-v', `${join(root, 'generated', 'demo')}:/artifacts:ro`],
+  ];
+  const r = podman(t)(['--network', `ns:${n.ns.path}`, ...caps, ...mounts], `oci:${image().layout}:${version}`, ['apply', '/artifacts', '--node', DEMO_NODE, '--device', n.device, '--cgroup', `/host/cgroup/${n.cg.relative}`]);
   t.is(r.status, 0, r.stderr + r.stdout);
   t.regex(r.stdout, new RegExp(`link nodeport_ingress@${n.device}: created and pinned`));
   t.regex(r.stdout, /link connect4@cgroup: created and pinned/);
   t.true(existsSync(join(n.pins, DEMO_NODE)), 'pinned in the host bpffs the pod mounts');
+  t.true(readdirSync(n.state).length > 0, "the snapshot went to the host's state directory");
 }, ['umoci', 'podman', 'runc', 'ip']);

@@ -21,6 +21,8 @@ export class BpfError extends SyscallError {
 export function genericHint(op: string, errno: number): string {
   switch (errnoName(errno)) {
     case 'EPERM':
+      // The kernel opens an object by id for CAP_SYS_ADMIN alone, whatever else is held.
+      if (op.includes('_GET_FD_BY_ID')) return 'not permitted: opening a kernel object by id needs CAP_SYS_ADMIN (run it as root)';
       return `not permitted: switchyard-node needs ${neededText()} (run it as root)`;
     case 'EACCES':
       return op.includes('OBJ_GET') ? 'the pin is not readable by this user; run as root' : 'access refused by the kernel';

@@ -19,10 +19,12 @@ export type Capability = keyof typeof BIT;
 export const NEEDED: readonly Capability[] = ['CAP_BPF', 'CAP_NET_ADMIN', 'CAP_PERFMON'];
 
 /**
- * Only CAP_SYS_ADMIN does these: mount bpffs where none is mounted, and open BTF by id (dump's
- * decoded entries, /metrics' per-service counters, a map's entries carried over a layout change).
+ * Only CAP_SYS_ADMIN does these: mount bpffs where none is mounted, and open kernel objects by id
+ * (BPF_*_GET_FD_BY_ID): the program a pinned link runs, to swap a new one in atomically when the
+ * object changed; a live map's BTF, to carry its entries over a layout change and to decode them
+ * in dump (/metrics reads the types from the applied object instead: artifact-btf.ts).
  */
-export const SYS_ADMIN_FOR = 'mounting bpffs and reading BTF by id';
+export const SYS_ADMIN_FOR = 'mounting bpffs and opening programs and BTF by id';
 
 /** "CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON (or CAP_SYS_ADMIN), and CAP_SYS_ADMIN for …". */
 export function neededText(): string {

@@ -3,28 +3,19 @@
 // new worktree, renaming a new <--link> symlink over the old one, then deleting the old worktree.
 // The swap happens above DIR's parent; the agent still applies the new commit, without a restart.
 
-import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
 import { createCgroup } from '../helpers/cgroup.ts';
+import { deployedContainers, flagValue } from '../helpers/daemonset.ts';
 import { kernelTest } from '../helpers/kernel.ts';
 import { eventually, startAgent } from '../runtime/agent-process.ts';
 import { socklbArtifacts } from '../runtime/socklb-artifacts.ts';
 
-interface Container {
-  name: string;
-  args: string[];
-}
-
 /** The agent's DIR and git-sync's --root and --link, from the DaemonSet. */
 function layout(cluster: string): { dir: string; root: string; link: string } {
-  const ds = parse(readFileSync(join(process.cwd(), 'deploy', 'daemonset.yaml'), 'utf8')) as { spec: { template: { spec: { containers: Container[] } } } };
-  const containers = ds.spec.template.spec.containers;
-  const flag = (c: Container, name: string) => c.args.find((a) => a.startsWith(`--${name}=`))!.slice(name.length + 3);
-  const sync = containers.find((c) => c.name === 'git-sync')!;
-  const agent = containers.find((c) => c.name === 'switchyard-node')!;
-  return { dir: agent.args[1]!.replace('$(SWITCHYARD_CLUSTER)', cluster), root: flag(sync, 'root'), link: flag(sync, 'link') };
+  const { agent, gitSync } = deployedContainers();
+  return { dir: agent.args[1]!.replace('$(SWITCHYARD_CLUSTER)', cluster), root: flagValue(gitSync, 'root')!, link: flagValue(gitSync, 'link')! };
 }
 
 kernelTest("the agent applies each commit git-sync publishes through the DaemonSet's link", async (t) => {

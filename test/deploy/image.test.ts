@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NEEDED } from '../../runtime/sys/capabilities.ts';
 import { tempDir } from '../helpers/bpffs.ts';
 import { cgroup2Root } from '../helpers/cgroup.ts';
+import { deployedContainers } from '../helpers/daemonset.ts';
 import { DEMO_NODE, demoNode } from '../helpers/demo-node.ts';
 import { kernelTest, toolTest, uniqueName } from '../helpers/kernel.ts';
 
@@ -99,11 +99,13 @@ kernelTest('podman runs switchyard-node --help from the image, without network',
   t.regex(r.stdout, /run DIR --node NAME +the node agent/);
 }, ['umoci', 'podman', 'runc']);
 
-// As the DaemonSet runs it: seccomp unconfined, because podman's default profile (Debian 12's
-// containers-common) refuses bpf(2) without CAP_SYS_ADMIN: EPERM with every capability above held.
-kernelTest(`in the image, with only ${NEEDED.join(', ')}, apply loads generated/demo`, (t) => {
+// As the DaemonSet runs it: its capabilities, its seccomp profile (podman's default stands in for
+// RuntimeDefault), its mounts.
+const deployed = deployedContainers().agent.securityContext;
+kernelTest(`in the image, with the DaemonSet's ${deployed.capabilities.add.join(', ')} and seccomp profile, apply loads generated/demo`, (t) => {
   const n = demoNode(t, 'syimg');
-  const caps = ['--cap-drop', 'all', ...NEEDED.flatMap((c) => ['--cap-add', c]), '--security-opt', 'seccomp=unconfined'];
+  const caps = ['--cap-drop', 'all', ...deployed.capabilities.add.flatMap((c) => ['--cap-add', `CAP_${c}`])];
+  if (deployed.seccompProfile?.type === 'Unconfined') caps.push('--security-opt', 'seccomp=unconfined');
   // As deploy/daemonset.yaml has it: a read-only root; bpffs at /sys/fs/bpf, the host's cgroup2
   // hierarchy at /host/cgroup (beside the container's own), the state directory, the artifacts.
   mkdirSync(n.state, { recursive: true });

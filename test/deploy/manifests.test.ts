@@ -1,11 +1,13 @@
 // deploy/: every object kustomization.yaml lists (and the ConfigMap it generates) is checked
 // against the Kubernetes API schema of its kind, from kubernetes-models (validators generated
-// from Kubernetes' OpenAPI spec, run by ajv); and the DaemonSet says what the code does: the
-// capabilities runtime/sys/capabilities.ts needs, the agent's probe paths, git-sync's link.
+// from Kubernetes' OpenAPI spec, run by ajv), and for fields its kind does not have (the same
+// package's types, by TypeScript's excess-property check: the schemas allow unknown fields); and
+// the DaemonSet says what the code does: its capabilities, the agent's probe paths, git-sync's link.
 
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Project, ts } from 'ts-morph';
 import { parseAllDocuments, parse } from 'yaml';
 import { NEEDED } from '../../runtime/sys/capabilities.ts';
 
@@ -51,6 +53,20 @@ async function validate(o: K8sObject): Promise<void> {
   new Kind(o).validate();
 }
 
+/**
+ * TypeScript's complaints about `objects` typed as their kinds' interfaces (IDaemonSet, ...): a
+ * field the kind does not have is an "Object literal may only specify known properties" error.
+ */
+function unknownFields(objects: K8sObject[]): string[] {
+  const project = new Project({ compilerOptions: { strict: true, module: 99, moduleResolution: 100, target: 99, noEmit: true, skipLibCheck: true } });
+  const text = objects
+    .map((o, i) => `import type { I${o.kind} as T${i} } from 'kubernetes-models/${o.apiVersion}/${o.kind}';\nexport const o${i}: T${i} = ${JSON.stringify(o)};`)
+    .join('\n');
+  // Never saved: a path inside the repository, so that kubernetes-models resolves from node_modules.
+  project.createSourceFile(join(process.cwd(), 'test', 'deploy', '.manifests-typed.ts'), text);
+  return project.getPreEmitDiagnostics().map((d) => ts.flattenDiagnosticMessageText(d.compilerObject.messageText, '\n'));
+}
+
 const daemonSet = () => objects().find((o) => o.object.kind === 'DaemonSet')!.object as unknown as {
   spec: { template: { spec: { hostNetwork: boolean; containers: Array<Record<string, any>>; volumes: Array<Record<string, any>> } } };
 };
@@ -61,6 +77,15 @@ test('every object deploy/kustomization.yaml lists is valid for its kind in the 
   for (const { file, object } of all) {
     await t.notThrowsAsync(validate(object), `deploy/${file}: ${object.kind} ${object.metadata?.name}`);
   }
+});
+
+test('no object has a field its kind does not define; a misspelt one is found', (t) => {
+  const all = objects().map((o) => o.object);
+  t.deepEqual(unknownFields(all), []);
+  const broken = structuredClone(all.find((o) => o.kind === 'DaemonSet')!) as any;
+  broken.spec.template.spec.containers[0].securityContext.capabilites = broken.spec.template.spec.containers[0].securityContext.capabilities;
+  delete broken.spec.template.spec.containers[0].securityContext.capabilities;
+  t.deepEqual(unknownFields([broken]), ["Object literal may only specify known properties, and '\"capabilites\"' does not exist in type 'ISecurityContext'."]);
 });
 
 test('a broken DaemonSet fails the schema check, naming the fields', async (t) => {

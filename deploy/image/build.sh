@@ -12,8 +12,9 @@ version=$(node -p 'require("./package.json").version')
 tag=${IMAGE_TAG:-$version}
 nodebin=${NODE_BINARY:-$(command -v node)}
 
-for tool in umoci ldd; do
-  command -v "$tool" >/dev/null || { echo "image: needs $tool (Debian package ${tool/ldd/libc-bin})" >&2; exit 1; }
+declare -A package=([umoci]=umoci [ldd]=libc-bin [strip]=binutils)
+for tool in "${!package[@]}"; do
+  command -v "$tool" >/dev/null || { echo "image: needs $tool (Debian package ${package[$tool]})" >&2; exit 1; }
 done
 major=$("$nodebin" -p 'process.versions.node.split(".")[0]')
 [ "$major" = 20 ] || { echo "image: $nodebin is Node.js $major; the image ships Node.js 20 (set NODE_BINARY)" >&2; exit 1; }
@@ -31,7 +32,10 @@ rootfs=$work/bundle/rootfs
 
 # Node.js and every shared library it or koffi.node loads, at the paths the loader looks for.
 natives=("$nodebin" dist/node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node)
-install -D -m 0755 "$nodebin" "$rootfs/usr/bin/node"
+# Without its symbols and debug information (12 MiB of the official build's 94 MiB).
+mkdir -p "$rootfs/usr/bin"
+strip -o "$rootfs/usr/bin/node" "$nodebin"
+chmod 0755 "$rootfs/usr/bin/node"
 ldd "${natives[@]}" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $1 !~ /:$/ { print $1 }' | sort -u | while read -r lib; do
   real=$(readlink -f "$lib")
   install -D -m 0755 "$real" "$rootfs$lib"

@@ -74,7 +74,7 @@ function podman(t: ExecutionContext) {
 }
 
 // The build is inert; only running it needs the kernel (podman as root).
-toolTest('npm run image writes an OCI layout with node, the bundle, the verifier and koffi, and prints its size', ['umoci'], (t) => {
+toolTest('npm run image writes an OCI layout with node, the bundle, the verifier and koffi, and prints its size', ['umoci', 'strip'], (t) => {
   const { layout, printed } = image();
   t.regex(printed, new RegExp(`^image: .*:${version.replace(/\./g, '\\.')} \\(OCI layout\\): [\\d.]+ MiB compressed, [\\d.]+ MiB unpacked; node v20\\.`, 'm'));
   t.true(existsSync(join(layout, 'index.json')) && existsSync(join(layout, 'oci-layout')));
@@ -97,7 +97,7 @@ kernelTest('podman runs switchyard-node --help from the image, without network',
   t.is(r.status, 0, r.stderr);
   t.regex(r.stdout, /^switchyard-node: loads Switchyard's compiled artifacts/m);
   t.regex(r.stdout, /run DIR --node NAME +the node agent/);
-}, ['umoci', 'podman', 'runc']);
+}, ['umoci', 'strip', 'podman', 'runc']);
 
 // As the DaemonSet runs it: its capabilities, its seccomp profile (podman's default stands in for
 // RuntimeDefault), its mounts.
@@ -120,4 +120,4 @@ kernelTest(`in the image, with the DaemonSet's ${deployed.capabilities.add.join(
   t.regex(r.stdout, /link connect4@cgroup: created and pinned/);
   t.true(existsSync(join(n.pins, DEMO_NODE)), 'pinned in the host bpffs the pod mounts');
   t.true(readdirSync(n.state).length > 0, "the snapshot went to the host's state directory");
-}, ['umoci', 'podman', 'runc', 'ip']);
+}, ['umoci', 'strip', 'podman', 'runc', 'ip']);

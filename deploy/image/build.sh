@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm run image`: the switchyard-node image as an OCI layout (default dist/image), built offline
 # with umoci from files on this machine: no base image, no registry. It holds this machine's
-# Node.js 20 with the shared libraries it and koffi's native module load, the bundled runtime
-# (dist/switchyard-node.js), dist/verifier.wasm and koffi; no npm, no shell, no dev dependencies.
+# Node.js 20 (stripped) with the shared libraries it and koffi's native module load, the bundled
+# runtime (dist/switchyard-node.js), dist/verifier.wasm and koffi; no npm, no shell, no dev
+# dependencies.
 # The entrypoint is `node /app/switchyard-node.js`, so the container's arguments are the CLI's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,18 +25,22 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-image-XXXXXX")
 trap 'rm -rf "$work"' EXIT
-rm -rf "$out"
+# Replaces a previous image only: never a directory that is something else.
+if [ -e "$out" ]; then
+  [ -f "$out/oci-layout" ] || [ -z "$(ls -A "$out")" ] || { echo "image: $out exists and is not an OCI layout; not replacing it" >&2; exit 1; }
+  rm -rf "$out"
+fi
 umoci init --layout "$out"
 umoci new --image "$out:$tag"
 umoci unpack --image "$out:$tag" "$work/bundle" >/dev/null
 rootfs=$work/bundle/rootfs
 
-# Node.js and every shared library it or koffi.node loads, at the paths the loader looks for.
-natives=("$nodebin" dist/node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node)
-# Without its symbols and debug information (12 MiB of the official build's 94 MiB).
+# Node.js without its symbols and debug information (12 MiB of the official build's 94 MiB).
 mkdir -p "$rootfs/usr/bin"
 strip -o "$rootfs/usr/bin/node" "$nodebin"
 chmod 0755 "$rootfs/usr/bin/node"
+# Every shared library node or koffi.node loads, at the paths the dynamic loader looks for.
+natives=("$nodebin" dist/node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node)
 ldd "${natives[@]}" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $1 !~ /:$/ { print $1 }' | sort -u | while read -r lib; do
   real=$(readlink -f "$lib")
   install -D -m 0755 "$real" "$rootfs$lib"

@@ -119,7 +119,7 @@ export function doHelperCall(st: State, i: i32): bool {
     } else if (kind == A_CALLBACK_CTX) {
       if (!checkCallbackContext(i, n, r)) return false;
     } else if (kind == A_RESERVE_SIZE) {
-      if (!checkReserveSize(i, n, r)) return false;
+      if (!checkReserveSize(st, i, n, r)) return false;
       reserveSize = <i32>r.v;
     } else if (kind == A_RECORD_RELEASE) {
       if (!releaseRecord(st, i, n)) return false;

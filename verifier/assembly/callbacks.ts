@@ -83,11 +83,12 @@ let entry: State | null = null;
  */
 export function enterCallback(st: State, i: i32, helper: i32, target: i32, subprog: i32, map: i32): bool {
   if (st.depth >= MAX_FRAMES) return fail(i, 'the call stack of ' + (st.depth + 1).toString() + ' frames is too deep !');
-  // References held across the callback would need the kernel's rules for them there.
-  if (st.refs.length) return fail(i, 'a callback called while holding a reference is not modelled by this verifier', UNSUPPORTED);
   const cb = cloneState(st);
   const caller = cb.cur;
   const callee = cb.pushFrame(i, subprog);
+  // The caller's references stay held through every run; the callback may not change them
+  // (references.ts), so each run ends holding exactly what it started with.
+  callee.heldRefs = st.refs.length > 0;
   if (helper == FUNC_LOOP) {
     // callback(u32 index, void *ctx)
     callee.callback = CALLBACK_LOOP;
@@ -136,7 +137,7 @@ export function exitCallback(st: State, i: i32): bool {
     return fail(i, 'At callback return the register R0 has' + has + ' should have been in [0, 1]');
   }
   if (st.lockMap >= 0) return fail(i, 'a callback returning with a bpf_spin_lock held is not modelled by this verifier', UNSUPPORTED);
-  if (st.refs.length) return fail(i, 'a callback returning with a reference held is not modelled by this verifier', UNSUPPORTED);
+  if (st.refs.length && !st.cur.heldRefs) return fail(i, 'a callback returning with a reference held is not modelled by this verifier', UNSUPPORTED);
   const callsite = st.cur.callsite;
   st.popFrame();
   st.pc = callsite;

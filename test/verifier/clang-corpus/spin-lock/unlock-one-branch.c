@@ -1,0 +1,18 @@
+// expect: reject: cannot be used inside bpf_spin_lock-ed region
+// why: the lock is released on one branch only; the other returns holding it.
+#include "../include/corpus.h"
+
+struct val { struct bpf_spin_lock lock; __u32 count; __u64 sum; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, struct val); } vals SEC(".maps");
+
+SEC("tc") int leave(struct __sk_buff *skb) {
+  __u32 k = 0;
+  struct val *v = bpf_map_lookup_elem(&vals, &k);
+  if (!v) return 0;
+  bpf_spin_lock(&v->lock);
+  v->count++;
+  if (skb->len > 100) return 1;
+  bpf_spin_unlock(&v->lock);
+  return 0;
+}
+char LICENSE[] SEC("license") = "GPL";

@@ -1,9 +1,6 @@
 // expect: reject: bpf_spin_lock cannot be accessed directly by load/store
 // why: an atomic add over the lock word itself, pinned by inline asm: the lock is not plain memory.
-#include "../include/corpus.h"
-
-struct val { struct bpf_spin_lock lock; __u32 count; __u64 sum; };
-struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, struct val); } vals SEC(".maps");
+#include "../include/lock-value.h"
 
 SEC("tc") int poke(struct __sk_buff *skb) {
   __u32 k = 0, one = 1;

@@ -1,10 +1,7 @@
 // expect: accept
 // cflags: -mcpu=v2
 // why: lock, update two fields, unlock: built for -mcpu=v2.
-#include "../include/corpus.h"
-
-struct val { struct bpf_spin_lock lock; __u32 count; __u64 sum; };
-struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, struct val); } vals SEC(".maps");
+#include "../include/lock-value.h"
 
 SEC("tc") int count(struct __sk_buff *skb) {
   __u32 k = skb->len & 3;

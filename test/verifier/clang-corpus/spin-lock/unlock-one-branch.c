@@ -1,9 +1,6 @@
 // expect: reject: cannot be used inside bpf_spin_lock-ed region
 // why: the lock is released on one branch only; the other returns holding it.
-#include "../include/corpus.h"
-
-struct val { struct bpf_spin_lock lock; __u32 count; __u64 sum; };
-struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, struct val); } vals SEC(".maps");
+#include "../include/lock-value.h"
 
 SEC("tc") int leave(struct __sk_buff *skb) {
   __u32 k = 0;

@@ -3,13 +3,14 @@
 
 import { fail, R, UNSUPPORTED } from './errors';
 import { A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
-  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_CALLBACK, A_CALLBACK_CTX, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE, RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, notModelled, proto } from './helpers';
+  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_CALLBACK, A_CALLBACK_CTX, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE, A_TIMER, A_TIMER_MAP, RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, notModelled, proto } from './helpers';
 import { gplCompatible } from './license';
 import { checkCallWhileLocked, checkExitUnlocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
 import { spinLockOffset } from './special-fields';
 import { checkNoReferences, initReferences } from './references';
 import { CALLBACK_NONE, inCallback, callbackTarget, checkCallbackContext, enterCallback, exitCallback, initCallbacks } from './callbacks';
 import { checkReserveSize, releaseRecord, reserveResult } from './ringbuf';
+import { checkTimerArg, checkTimerMap } from './timer';
 
 const FUNC_TAIL_CALL: i32 = 12;
 import { newId } from './ids';
@@ -83,6 +84,7 @@ export function doHelperCall(st: State, i: i32): bool {
   let memKind: u8 = A_NONE;
   let reserveSize: i32 = 0;
   let callback: i32 = -1;
+  let timerMap: i32 = -1;
   if (id == FUNC_TAIL_CALL && !checkNoReferences(st, i, 'tail_call')) return false;
   if (id == FUNC_TAIL_CALL && inCallback(st)) return fail(i, 'a tail call from a callback is not modelled by this verifier', UNSUPPORTED);
   for (let n = 1; n <= 5; n++) {
@@ -123,6 +125,11 @@ export function doHelperCall(st: State, i: i32): bool {
       reserveSize = <i32>r.v;
     } else if (kind == A_RECORD_RELEASE) {
       if (!releaseRecord(st, i, n)) return false;
+    } else if (kind == A_TIMER) {
+      timerMap = checkTimerArg(i, n, r);
+      if (timerMap < 0) return false;
+    } else if (kind == A_TIMER_MAP) {
+      if (!checkTimerMap(i, n, r, timerMap)) return false;
     } else if (kind == A_SPIN_LOCK) {
       if (!doSpinLock(st, i, id == FUNC_SPIN_LOCK)) return false;
     } else if (kind == A_SIZE || kind == A_SIZE_OR_ZERO) {

@@ -46,6 +46,10 @@ export const A_RECORD_RELEASE: u8 = 15;
 export const A_CALLBACK: u8 = 16;
 /** The callback's context: the caller's stack or NULL. */
 export const A_CALLBACK_CTX: u8 = 17;
+/** A map value's bpf_timer (timer.ts). */
+export const A_TIMER: u8 = 18;
+/** bpf_timer_init's map: the one the timer's value came from (timer.ts). */
+export const A_TIMER_MAP: u8 = 19;
 
 /** Return kinds. */
 export const RET_INT: u8 = 0;
@@ -161,6 +165,9 @@ export function initHelpers(): void {
   def(new Proto(160, 'bpf_ktime_get_coarse_ns', RET_INT));
   // cgroup hooks: the errno a refused call returns (the socket LB's ECONNREFUSED, EADDRINUSE).
   def(new Proto(164, 'bpf_for_each_map_elem', RET_INT, A_MAP, A_CALLBACK, A_CALLBACK_CTX, A_ANY, A_NONE, false, FOR_EACH_MAPS));
+  def(new Proto(169, 'bpf_timer_init', RET_INT, A_TIMER, A_TIMER_MAP, A_ANY));
+  def(new Proto(171, 'bpf_timer_start', RET_INT, A_TIMER, A_ANY, A_ANY));
+  def(new Proto(172, 'bpf_timer_cancel', RET_INT, A_TIMER));
   def(new Proto(181, 'bpf_loop', RET_INT, A_ANY, A_CALLBACK, A_CALLBACK_CTX, A_ANY));
   def(new Proto(186, 'bpf_get_retval', RET_INT));
   def(new Proto(188, 'bpf_xdp_get_buff_len', RET_INT, A_CTX));
@@ -185,7 +192,7 @@ export function helperName(id: i32): string {
  */
 export function notModelled(id: i32): string {
   let what = 'this helper';
-  if (id >= 169 && id <= 172) what = 'bpf_timer';
+  if (id == 170) what = 'a bpf_timer callback';
   else if (id == 194) what = 'kptrs';
   else if (id >= 197 && id <= 203) what = 'dynptrs';
   else if (id == 209) what = 'user ring buffers';

@@ -15,7 +15,7 @@ const reason = kernelAndToolsReason(tools) ?? libbpfOracleUnavailableReason();
 gatedTest(
   'differential report over every source: no unsound accept',
   async (t) => {
-    const res = runDifferential(await loadVerifier(), { fuzz: 300, seed: 7, mutantsPerOperator: 4 });
+    const res = runDifferential(await loadVerifier(), { fuzz: 300, seed: 7, mutantsPerOperator: 2 });
     t.log(formatDifferential(res).join('\n'));
     t.deepEqual(res.skipped.filter((s) => !s.startsWith('clang corpus file')), [], 'every source ran');
     t.true(res.total.total > 1000, 'the run covered the sources');

@@ -8,7 +8,7 @@ import { gplCompatible } from './license';
 import { checkCallWhileLocked, checkExitUnlocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
 import { spinLockOffset } from './special-fields';
 import { checkNoReferences, initReferences } from './references';
-import { CALLBACK_NONE, inCallback, callbackTarget, checkCallbackContext, enterCallback, exitCallback, initCallbacks } from './callbacks';
+import { CALLBACK_NONE, CALLBACK_TIMER, FUNC_TIMER_SET_CALLBACK, exitAsyncCallback, inCallback, callbackTarget, checkCallbackContext, enterCallback, exitCallback, initCallbacks } from './callbacks';
 import { checkReserveSize, releaseRecord, reserveResult } from './ringbuf';
 import { checkTimerArg, checkTimerMap } from './timer';
 
@@ -136,7 +136,8 @@ export function doHelperCall(st: State, i: i32): bool {
       if (!checkSizeArg(st, i, n, r, kind == A_SIZE_OR_ZERO, memReg, memKind)) return false;
     }
   }
-  if (callback >= 0 && !enterCallback(st, i, id, callback, unchecked(cfgSubprogOf[callback]), map)) return false;
+  // A timer's callback gets the timer's map.
+  if (callback >= 0 && !enterCallback(st, i, id, callback, unchecked(cfgSubprogOf[callback]), id == FUNC_TIMER_SET_CALLBACK ? timerMap : map)) return false;
   if (p.changesPacket) forgetPacketPointers(st);
   const r0 = st.reg(0);
   if (p.ret == RET_VOID) r0.markNotInit();
@@ -190,6 +191,7 @@ export const EXIT_PROGRAM_DONE: i32 = 1;
 export const EXIT_ERROR: i32 = -1;
 
 export function doExit(st: State, i: i32): i32 {
+  if (st.cur.callback == CALLBACK_TIMER) return exitAsyncCallback(st, i) ? EXIT_PROGRAM_DONE : EXIT_ERROR;
   if (st.cur.callback != CALLBACK_NONE) return exitCallback(st, i) ? EXIT_RETURNED : EXIT_ERROR;
   if (st.depth > 1) {
     const callee = st.cur;

@@ -166,6 +166,7 @@ export function initHelpers(): void {
   // cgroup hooks: the errno a refused call returns (the socket LB's ECONNREFUSED, EADDRINUSE).
   def(new Proto(164, 'bpf_for_each_map_elem', RET_INT, A_MAP, A_CALLBACK, A_CALLBACK_CTX, A_ANY, A_NONE, false, FOR_EACH_MAPS));
   def(new Proto(169, 'bpf_timer_init', RET_INT, A_TIMER, A_TIMER_MAP, A_ANY));
+  def(new Proto(170, 'bpf_timer_set_callback', RET_INT, A_TIMER, A_CALLBACK));
   def(new Proto(171, 'bpf_timer_start', RET_INT, A_TIMER, A_ANY, A_ANY));
   def(new Proto(172, 'bpf_timer_cancel', RET_INT, A_TIMER));
   def(new Proto(181, 'bpf_loop', RET_INT, A_ANY, A_CALLBACK, A_CALLBACK_CTX, A_ANY));
@@ -192,8 +193,7 @@ export function helperName(id: i32): string {
  */
 export function notModelled(id: i32): string {
   let what = 'this helper';
-  if (id == 170) what = 'a bpf_timer callback';
-  else if (id == 194) what = 'kptrs';
+  if (id == 194) what = 'kptrs';
   else if (id >= 197 && id <= 203) what = 'dynptrs';
   else if (id == 209) what = 'user ring buffers';
   else if (id == 121) what = 'perf event output from tracing';

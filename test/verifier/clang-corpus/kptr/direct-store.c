@@ -1,5 +1,5 @@
 // expect: accept
-// why: a store over a field tagged with libbpf 1.1's __kptr on a forward-declared struct: the kernel loads it as plain memory; we refuse any kptr-tagged field as not modelled.
+// why: a store over a field tagged with libbpf 1.1's __kptr on a forward-declared struct: this kernel refuses the object's BTF for it ("BTF is optional, ignoring", says libbpf), so the field is plain memory; we refuse any kptr-tagged field as not modelled.
 #include "../include/corpus.h"
 
 struct task_struct;

@@ -1,5 +1,5 @@
 // expect: accept
-// why: a load of a field tagged with libbpf 1.1's __kptr, compared with NULL: the kernel accepts; we refuse any kptr-tagged field as not modelled.
+// why: a load of a field tagged __kptr on a forward-declared struct, compared with NULL: the kernel refuses the object's BTF and libbpf loads without it, so the field is plain memory; we refuse any kptr-tagged field as not modelled.
 #include "../include/corpus.h"
 
 struct task_struct;

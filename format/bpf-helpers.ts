@@ -81,6 +81,8 @@ export const helperArgKinds = {
   record_release: 'a reserved ring buffer record, released by the call (ringbuf.ts)',
   callback: 'a static function the helper calls back (callbacks.ts)',
   callback_ctx: "the callback's context: the caller's stack or NULL",
+  timer: "a map value's bpf_timer (timer.ts)",
+  timer_map: "bpf_timer_init's map: the one the timer's value came from (timer.ts)",
 } as const;
 
 /** What a helper returns; numbered in this order (RET_INT = 0, ...); append only. */
@@ -195,6 +197,10 @@ export const helpers: readonly HelperSpec[] = Object.freeze([
   h('ktime_get_coarse_ns', 'int', []),
   h('for_each_map_elem', 'int', ['map', 'callback', 'callback_ctx', 'any'], { maps: FOR_EACH_MAPS }),
   h('loop', 'int', ['any', 'callback', 'callback_ctx', 'any']),
+  h('timer_init', 'int', ['timer', 'timer_map', 'any']),
+  h('timer_set_callback', 'int', ['timer', 'callback']),
+  h('timer_start', 'int', ['timer', 'any', 'any']),
+  h('timer_cancel', 'int', ['timer']),
   // cgroup hooks: the errno a refused call returns (the socket LB's ECONNREFUSED, EADDRINUSE).
   h('get_retval', 'int', [], { bpfTs: CGROUP }),
   h('set_retval', 'int', ['any'], { bpfTs: CGROUP }),

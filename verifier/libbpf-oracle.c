@@ -2,7 +2,9 @@
 // .BTF.ext (func_info, line_info), global data maps with .rodata frozen, the object's license,
 // libbpf's own subprogram linking and relocations. verifier/libbpf-oracle.ts builds and runs it.
 //
-// usage: libbpf-oracle [--strict] [--type NAME=PROG_TYPE:ATTACH_TYPE]... OBJECT
+// usage: libbpf-oracle [--strict] [--stats] [--type NAME=PROG_TYPE:ATTACH_TYPE]... OBJECT
+// --stats loads with log level 4 only (statistics, no per-instruction log): the kernel's own
+// speed, for the bench; level 1 logging costs it more than the verification itself.
 // --type gives a program's types where this libbpf does not know its section name (an older
 // libbpf than the object's author used: Debian 12's predates tcx/); libbpf's own choice wins.
 // Each program is loaded on its own (a fresh open with every other program's autoload off), so
@@ -125,10 +127,13 @@ static int count_programs(const char *path) {
 
 int main(int argc, char **argv) {
   int strict = 0;
+  unsigned log_level = 1 | 4;
   const char *path = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--strict") == 0) {
       strict = 1;
+    } else if (strcmp(argv[i], "--stats") == 0) {
+      log_level = 4;
     } else if (strcmp(argv[i], "--type") == 0 && i + 1 < argc && nhints < 256) {
       char *spec = argv[++i], *eq = strchr(spec, '=');
       if (!eq || sscanf(eq + 1, "%u:%u", &hints[nhints].prog_type, &hints[nhints].attach_type) != 2) {
@@ -142,7 +147,7 @@ int main(int argc, char **argv) {
     }
   }
   if (!path) {
-    fprintf(stderr, "usage: libbpf-oracle [--strict] [--type NAME=PROG_TYPE:ATTACH_TYPE]... OBJECT\n");
+    fprintf(stderr, "usage: libbpf-oracle [--strict] [--stats] [--type NAME=PROG_TYPE:ATTACH_TYPE]... OBJECT\n");
     return 2;
   }
   libbpf_set_print(capture_print);
@@ -159,8 +164,8 @@ int main(int argc, char **argv) {
     libbpf_msgs[0] = '\0';
     struct verdict v = {0};
     // Level 1 logs every instruction; 4 adds the statistics (processed insns, time).
-    int err = load_one(path, i, strict, 1 | 4, log, &v, name, section, sizeof name);
-    if (err == 0 && v.err == ENOSPC) {
+    int err = load_one(path, i, strict, log_level, log, &v, name, section, sizeof name);
+    if (err == 0 && v.err == ENOSPC && log_level != 4) {
       // The log overflowed (long loops log every branch): the verdict comes from a quiet load,
       // the first log's text stays for the reason.
       struct verdict q = {0};

@@ -108,14 +108,14 @@ interface Line {
 
 /**
  * Loads every program of the object at `path` into this kernel, each on its own, through
- * libbpf; never throws for a refusal, only when the loader cannot be built or the object
+ * libbpf (`statsOnly`: log level 4, no instruction log and no reason, for timing); never throws for a refusal, only when the loader cannot be built or the object
  * cannot be opened.
  */
-export function libbpfVerify(path: string, options: { strictAlignment?: boolean } = {}): LibbpfVerdict[] {
+export function libbpfVerify(path: string, options: { strictAlignment?: boolean; statsOnly?: boolean } = {}): LibbpfVerdict[] {
   const bin = libbpfOraclePath();
   let out: string;
   try {
-    out = execFileSync(bin, [...(options.strictAlignment ? ['--strict'] : []), ...typeHints(path), path], {
+    out = execFileSync(bin, [...(options.strictAlignment ? ['--strict'] : []), ...(options.statsOnly ? ['--stats'] : []), ...typeHints(path), path], {
       encoding: 'utf8',
       maxBuffer: 1 << 28,
       stdio: ['ignore', 'pipe', 'pipe'],

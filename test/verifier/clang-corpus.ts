@@ -125,12 +125,6 @@ export function removeCorpusBuilds(): void {
   buildDir = undefined;
 }
 
-/** The kernel's failing instruction: the last `N: (op)` line of its log before the message. */
-export function kernelErrorInsn(log: string): number | undefined {
-  const m = [...log.matchAll(/^(\d+): \([0-9a-f]{2}\)/gm)];
-  return m.length ? Number(m[m.length - 1]![1]) : undefined;
-}
-
 /** One program of a corpus object, both verdicts. */
 export interface ProgramResult {
   program: string;

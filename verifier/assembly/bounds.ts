@@ -87,6 +87,12 @@ function crossWidths(r: Reg): void {
       if (<i32>hi < r.s32max) r.s32max = <i32>hi;
     }
   }
+  // A 64-bit signed range inside the s32 range is a sign-extended low half (a BPF_MEMSX load, a
+  // movsx): its 32-bit signed bounds are its 64-bit ones, as the kernel deduces since 6.8.
+  if (r.smin >= <i64>S32_MIN && r.smax <= <i64>S32_MAX) {
+    r.smin = maxS(r.smin, <i64>r.s32min);
+    r.smax = minS(r.smax, <i64>r.s32max);
+  }
   if ((r.m & HI32) == 0) {
     const hiBits = r.v & HI32;
     const lo = hiBits | <u64>r.u32min;

@@ -4,7 +4,7 @@
 import { fail, R, UNSUPPORTED } from './errors';
 import {
   A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
-  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_CALLBACK, A_CALLBACK_CTX, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE,
+  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_CALLBACK, A_CALLBACK_CTX, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE, A_TIMER, A_TIMER_MAP,
   RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID,
 } from './helper-protos';
 import { helperAvailable, helperGplOnly, helperKnown, helperName, notModelled, proto } from './helpers';
@@ -12,8 +12,9 @@ import { gplCompatible } from './license';
 import { checkCallWhileLocked, checkExitUnlocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
 import { spinLockOffset } from './special-fields';
 import { checkNoReferences, initReferences } from './references';
-import { CALLBACK_NONE, inCallback, callbackTarget, checkCallbackContext, enterCallback, exitCallback, initCallbacks } from './callbacks';
+import { CALLBACK_NONE, CALLBACK_TIMER, FUNC_TIMER_SET_CALLBACK, exitAsyncCallback, inCallback, callbackTarget, checkCallbackContext, enterCallback, exitCallback, initCallbacks } from './callbacks';
 import { checkReserveSize, releaseRecord, reserveResult } from './ringbuf';
+import { checkTimerArg, checkTimerMap } from './timer';
 
 const FUNC_TAIL_CALL: i32 = 12;
 import { newId } from './ids';
@@ -88,6 +89,7 @@ export function doHelperCall(st: State, i: i32): bool {
   let memKind: u8 = A_NONE;
   let reserveSize: i32 = 0;
   let callback: i32 = -1;
+  let timerMap: i32 = -1;
   if (id == FUNC_TAIL_CALL && !checkNoReferences(st, i, 'tail_call')) return false;
   if (id == FUNC_TAIL_CALL && inCallback(st)) return fail(i, 'a tail call from a callback is not modelled by this verifier', UNSUPPORTED);
   for (let n = 1; n <= 5; n++) {
@@ -124,17 +126,23 @@ export function doHelperCall(st: State, i: i32): bool {
     } else if (kind == A_CALLBACK_CTX) {
       if (!checkCallbackContext(i, n, r)) return false;
     } else if (kind == A_RESERVE_SIZE) {
-      if (!checkReserveSize(i, n, r)) return false;
+      if (!checkReserveSize(st, i, n, r)) return false;
       reserveSize = <i32>r.v;
     } else if (kind == A_RECORD_RELEASE) {
       if (!releaseRecord(st, i, n)) return false;
+    } else if (kind == A_TIMER) {
+      timerMap = checkTimerArg(i, n, r);
+      if (timerMap < 0) return false;
+    } else if (kind == A_TIMER_MAP) {
+      if (!checkTimerMap(i, n, r, timerMap)) return false;
     } else if (kind == A_SPIN_LOCK) {
       if (!doSpinLock(st, i, id == FUNC_SPIN_LOCK)) return false;
     } else if (kind == A_SIZE || kind == A_SIZE_OR_ZERO) {
       if (!checkSizeArg(st, i, n, r, kind == A_SIZE_OR_ZERO, memReg, memKind)) return false;
     }
   }
-  if (callback >= 0 && !enterCallback(st, i, id, callback, unchecked(cfgSubprogOf[callback]), map)) return false;
+  // A timer's callback gets the timer's map.
+  if (callback >= 0 && !enterCallback(st, i, id, callback, unchecked(cfgSubprogOf[callback]), id == FUNC_TIMER_SET_CALLBACK ? timerMap : map)) return false;
   if (p.changesPacket) forgetPacketPointers(st);
   const r0 = st.reg(0);
   if (p.ret == RET_VOID) r0.markNotInit();
@@ -188,6 +196,7 @@ export const EXIT_PROGRAM_DONE: i32 = 1;
 export const EXIT_ERROR: i32 = -1;
 
 export function doExit(st: State, i: i32): i32 {
+  if (st.cur.callback == CALLBACK_TIMER) return exitAsyncCallback(st, i) ? EXIT_PROGRAM_DONE : EXIT_ERROR;
   if (st.cur.callback != CALLBACK_NONE) return exitCallback(st, i) ? EXIT_RETURNED : EXIT_ERROR;
   if (st.depth > 1) {
     const callee = st.cur;

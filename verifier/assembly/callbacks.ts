@@ -15,14 +15,18 @@ import { CONST_PTR_TO_MAP, PTR_TO_FUNC, PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, PTR_TO
 import { MAX_FRAMES, State, cloneState } from './state';
 import { previousEntry } from './prune';
 import { truncateTo } from './bounds';
+import { checkNoReferences } from './references';
 
 export const FUNC_FOR_EACH_MAP_ELEM: i32 = 164;
 export const FUNC_LOOP: i32 = 181;
+export const FUNC_TIMER_SET_CALLBACK: i32 = 170;
 
 /** Frame.callback: which helper called the frame's function back (0: an ordinary call). */
 export const CALLBACK_NONE: i32 = 0;
 export const CALLBACK_LOOP: i32 = 1;
 export const CALLBACK_MAP_ELEM: i32 = 2;
+/** A bpf_timer callback: runs later, on its own, once per firing (exitAsyncCallback). */
+export const CALLBACK_TIMER: i32 = 3;
 
 /** Whether helper `helper` calls a function back (its prototype says: helpers.ts). */
 export function callsBack(helper: i32): bool {
@@ -83,19 +87,20 @@ let entry: State | null = null;
  */
 export function enterCallback(st: State, i: i32, helper: i32, target: i32, subprog: i32, map: i32): bool {
   if (st.depth >= MAX_FRAMES) return fail(i, 'the call stack of ' + (st.depth + 1).toString() + ' frames is too deep !');
-  // References held across the callback would need the kernel's rules for them there.
-  if (st.refs.length) return fail(i, 'a callback called while holding a reference is not modelled by this verifier', UNSUPPORTED);
   const cb = cloneState(st);
   const caller = cb.cur;
   const callee = cb.pushFrame(i, subprog);
+  // The caller's references stay held through every run; the callback may not change them
+  // (references.ts), so each run ends holding exactly what it started with.
+  callee.heldRefs = st.refs.length > 0;
   if (helper == FUNC_LOOP) {
     // callback(u32 index, void *ctx)
     callee.callback = CALLBACK_LOOP;
     unchecked(callee.regs[1]).markUnknown();
     unchecked(callee.regs[2]).copyFrom(unchecked(caller.regs[3]));
   } else {
-    // callback(map, key, value, ctx)
-    callee.callback = CALLBACK_MAP_ELEM;
+    // callback(map, key, value, ctx); a timer's callback(map, key, value), `map` the timer's.
+    callee.callback = helper == FUNC_TIMER_SET_CALLBACK ? CALLBACK_TIMER : CALLBACK_MAP_ELEM;
     const m = unchecked(callee.regs[1]);
     m.markPointer(CONST_PTR_TO_MAP);
     m.map = map;
@@ -106,7 +111,7 @@ export function enterCallback(st: State, i: i32, helper: i32, target: i32, subpr
     v.markPointer(PTR_TO_MAP_VALUE);
     v.map = map;
     v.id = newId();
-    unchecked(callee.regs[4]).copyFrom(unchecked(caller.regs[3]));
+    if (helper != FUNC_TIMER_SET_CALLBACK) unchecked(callee.regs[4]).copyFrom(unchecked(caller.regs[3]));
   }
   cb.pc = target;
   entry = cb;
@@ -136,13 +141,35 @@ export function exitCallback(st: State, i: i32): bool {
     return fail(i, 'At callback return the register R0 has' + has + ' should have been in [0, 1]');
   }
   if (st.lockMap >= 0) return fail(i, 'a callback returning with a bpf_spin_lock held is not modelled by this verifier', UNSUPPORTED);
-  if (st.refs.length) return fail(i, 'a callback returning with a reference held is not modelled by this verifier', UNSUPPORTED);
+  if (st.refs.length && !st.cur.heldRefs) return fail(i, 'a callback returning with a reference held is not modelled by this verifier', UNSUPPORTED);
   const callsite = st.cur.callsite;
   st.popFrame();
   st.pc = callsite;
   const before = previousEntry(st, callsite);
   if (before) widen(before, st);
   returning = true;
+  return true;
+}
+
+/**
+ * The exit of a timer callback, which ends its path: the kernel verifies it as a program of its
+ * own that runs when the timer fires, so it returns to no caller, must return 0 and may keep no
+ * reference it acquired.
+ */
+export function exitAsyncCallback(st: State, i: i32): bool {
+  const r0 = st.reg(0);
+  if (r0.type == 0) return fail(i, 'R0 !read_ok');
+  if (r0.type != SCALAR) return fail(i, 'R0 not a scalar value');
+  if (r0.smin != 0 || r0.smax != 0) {
+    let has = '';
+    if (r0.smin > i64.MIN_VALUE) has += ' smin=' + r0.smin.toString();
+    if (r0.smax < i64.MAX_VALUE) has += ' smax=' + r0.smax.toString();
+    if (!has.length) has = ' unknown scalar value';
+    return fail(i, 'At async callback return the register R0 has' + has + ' should have been in [0, 0]');
+  }
+  if (st.lockMap >= 0) return fail(i, 'BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region');
+  // Whatever its caller held is not the callback's (heldRefs: it could change none of them).
+  if (!st.cur.heldRefs) return checkNoReferences(st, i, 'BPF_EXIT instruction in main prog');
   return true;
 }
 

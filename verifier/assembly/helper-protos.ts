@@ -38,6 +38,10 @@ export const A_RECORD_RELEASE: u8 = 15;
 export const A_CALLBACK: u8 = 16;
 /** the callback's context: the caller's stack or NULL. */
 export const A_CALLBACK_CTX: u8 = 17;
+/** a map value's bpf_timer (timer.ts). */
+export const A_TIMER: u8 = 18;
+/** bpf_timer_init's map: the one the timer's value came from (timer.ts). */
+export const A_TIMER_MAP: u8 = 19;
 
 // Return kinds.
 /** a scalar. */
@@ -325,6 +329,10 @@ export const PROTOS: StaticArray<u32> = [
   155, 0, 1, 1, 0, 0, 0, 0, 0x00000000, // bpf_redirect_peer
   160, 0, 0, 0, 0, 0, 0, 0, 0x00000000, // bpf_ktime_get_coarse_ns
   164, 0, 4, 16, 17, 1, 0, 0, 0x00000666, // bpf_for_each_map_elem
+  169, 0, 18, 19, 1, 0, 0, 0, 0x00000000, // bpf_timer_init
+  170, 0, 18, 16, 0, 0, 0, 0, 0x00000000, // bpf_timer_set_callback
+  171, 0, 18, 1, 1, 0, 0, 0, 0x00000000, // bpf_timer_start
+  172, 0, 18, 0, 0, 0, 0, 0, 0x00000000, // bpf_timer_cancel
   181, 0, 1, 16, 17, 1, 0, 0, 0x00000000, // bpf_loop
   186, 0, 0, 0, 0, 0, 0, 0, 0x00000000, // bpf_get_retval
   187, 0, 1, 0, 0, 0, 0, 0, 0x00000000, // bpf_set_retval

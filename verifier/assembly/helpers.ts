@@ -73,8 +73,7 @@ export function helperName(id: i32): string {
  */
 export function notModelled(id: i32): string {
   let what = 'this helper';
-  if (id >= 169 && id <= 172) what = 'bpf_timer';
-  else if (id == 194) what = 'kptrs';
+  if (id == 194) what = 'kptrs';
   else if (id >= 197 && id <= 203) what = 'dynptrs';
   else if (id == 209) what = 'user ring buffers';
   else if (id == 121) what = 'perf event output from tracing';

@@ -348,7 +348,8 @@ export function statesSafe(old: State, cur: State, insn: i32, exact: bool): bool
   for (let f = 0; f < old.depth; f++) {
     const ofr = old.frame(f);
     const cf = cur.frame(f);
-    if (ofr.callsite != cf.callsite || ofr.subprog != cf.subprog) return false;
+    // heldRefs: the same references mean different things to a callback whose caller holds them.
+    if (ofr.callsite != cf.callsite || ofr.subprog != cf.subprog || ofr.heldRefs != cf.heldRefs) return false;
   }
   if (old.refs.length != cur.refs.length) return false;
   idCount = 0;

@@ -3,7 +3,7 @@
 // every copy into a plain number; a reservation found NULL was never acquired; the main
 // program's exit, and a tail call, with one still held are refused.
 
-import { fail } from './errors';
+import { fail, UNSUPPORTED } from './errors';
 import { newId } from './ids';
 import { isPointer } from './reg';
 import { State } from './state';
@@ -13,6 +13,20 @@ let acquiredAt: Map<u32, i32> = new Map<u32, i32>();
 
 export function initReferences(): void {
   acquiredAt = new Map<u32, i32>();
+}
+
+/**
+ * Whether the path may acquire or release a reference at i: not inside a callback whose caller
+ * holds references, where a run could release the caller's record (reached through the context)
+ * or end holding a new one; the kernel's rules for those are not modelled.
+ */
+export function checkReferencesChangeable(st: State, i: i32): bool {
+  for (let f = 0; f < st.depth; f++) {
+    if (st.frame(f).heldRefs) {
+      return fail(i, 'a callback acquiring or releasing a reference while its caller holds one is not modelled by this verifier', UNSUPPORTED);
+    }
+  }
+  return true;
 }
 
 /** A new reference held by the path, acquired by instruction i; returns its id. */

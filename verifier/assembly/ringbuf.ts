@@ -3,12 +3,13 @@
 // bpf_ringbuf_output and _query take the map. Reserved memory is read and written in bounds.
 
 import { fail, R } from './errors';
-import { acquireReference, releaseReference } from './references';
+import { acquireReference, checkReferencesChangeable, releaseReference } from './references';
 import { PTR_TO_MEM, PTR_TO_MEM_OR_NULL, Reg, SCALAR, typeName } from './reg';
 import { State } from './state';
 
 /** The size argument of bpf_ringbuf_reserve: a known constant. */
-export function checkReserveSize(i: i32, n: i32, r: Reg): bool {
+export function checkReserveSize(st: State, i: i32, n: i32, r: Reg): bool {
+  if (!checkReferencesChangeable(st, i)) return false;
   if (r.type != SCALAR) return fail(i, R(n) + ' type=' + typeName(r.type) + ' expected=scalar');
   if (!r.isConst()) return fail(i, R(n) + ' is not a known constant');
   return true;
@@ -26,6 +27,7 @@ export function reserveResult(st: State, i: i32, size: i32): void {
 
 /** The record argument of bpf_ringbuf_submit/discard: reserved memory, at its start; released. */
 export function releaseRecord(st: State, i: i32, n: i32): bool {
+  if (!checkReferencesChangeable(st, i)) return false;
   const r = st.reg(n);
   if (r.type != PTR_TO_MEM || r.refId == 0) return fail(i, R(n) + ' type=' + typeName(r.type) + ' expected=ringbuf_mem');
   if (r.off != 0 || !r.isConst() || r.v != 0) {

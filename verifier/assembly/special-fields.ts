@@ -30,12 +30,17 @@ export function addSpecialField(map: i32, kind: i32, off: i32, size: i32): void 
   fieldSize.push(size);
 }
 
-/** Byte offset of map `map`'s bpf_spin_lock in its value, or -1. */
-export function spinLockOffset(map: i32): i32 {
+/** Byte offset of map `map`'s field of `kind` in its value, or -1. */
+export function fieldOffset(map: i32, kind: i32): i32 {
   for (let k = 0; k < fieldMap.length; k++) {
-    if (unchecked(fieldMap[k]) == map && unchecked(fieldKind[k]) == FIELD_SPIN_LOCK) return unchecked(fieldOff[k]);
+    if (unchecked(fieldMap[k]) == map && unchecked(fieldKind[k]) == kind) return unchecked(fieldOff[k]);
   }
   return -1;
+}
+
+/** Byte offset of map `map`'s bpf_spin_lock in its value, or -1. */
+export function spinLockOffset(map: i32): i32 {
+  return fieldOffset(map, FIELD_SPIN_LOCK);
 }
 
 /** The kernel's name of a field kind in its messages. */

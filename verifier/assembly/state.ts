@@ -31,6 +31,8 @@ export class Frame {
   depth: i32 = 0;
   /** Which helper called this frame's function back (callbacks.ts), 0 for an ordinary call. */
   callback: i32 = 0;
+  /** Whether its caller held references when the helper called this frame back (callbacks.ts). */
+  heldRefs: bool = false;
 
   constructor() {
     for (let i = 0; i < 11; i++) unchecked((this.regs[i] = new Reg()));
@@ -55,6 +57,7 @@ export class Frame {
     this.subprog = subprog;
     this.depth = 0;
     this.callback = 0;
+    this.heldRefs = false;
   }
 
   copyFrom(o: Frame): void {
@@ -80,6 +83,7 @@ export class Frame {
     this.frameno = o.frameno;
     this.depth = o.depth;
     this.callback = o.callback;
+    this.heldRefs = o.heldRefs;
   }
 
   /** The spill register of slot `k`, made if missing. */

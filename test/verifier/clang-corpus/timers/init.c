@@ -1,14 +1,9 @@
 // expect: accept
 // why: bpf_timer_init on a map value's timer (the verifier refuses it, saying bpf_timer is not supported yet).
-#include "../include/corpus.h"
-
-#define CLOCK_MONOTONIC 1
-struct val { __u64 count; struct bpf_timer timer; };
-struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct val); } vals SEC(".maps");
+#include "../include/timer-value.h"
 
 SEC("tc") int arm(struct __sk_buff *skb) {
-  __u32 k = 0;
-  struct val *v = bpf_map_lookup_elem(&vals, &k);
+  struct val *v = first_val();
   if (!v) return 0;
   bpf_timer_init(&v->timer, &vals, CLOCK_MONOTONIC);
   v->count++;

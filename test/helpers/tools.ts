@@ -19,6 +19,12 @@ export const DEBIAN_PACKAGE = {
   bpftool: 'bpftool',
   iptables: 'iptables',
   'iptables-restore': 'iptables',
+  // kube-proxy's programmers, contenders of the programming bench, and the listings its test reads.
+  'iptables-legacy-restore': 'iptables',
+  'iptables-nft-restore': 'iptables',
+  'iptables-legacy-save': 'iptables',
+  'iptables-nft-save': 'iptables',
+  nft: 'nftables',
   iperf3: 'iperf3',
   ip: 'iproute2',
   sysctl: 'procps',

@@ -1,0 +1,66 @@
+// kube-proxy's programmers as the programming bench's contenders: the iptables proxier's
+// `iptables-restore --noflush --counters` on both iptables backends (legacy and nf_tables), and
+// the nftables proxier's `nft -f` with the two listings of its table it does before each
+// transaction. Each programmer works in a network namespace of its own (the host's rules are
+// never touched): a full sync from empty, then partial syncs of one changed service. Only the
+// programmers' processes are measured; kube-proxy's own computation of the rules is not.
+
+import { makeNetns, type Cleanup } from '../helpers/ns-lite.ts';
+import { Cleanups } from './nodeport-setup.ts';
+import type { BenchCluster } from './bench-cluster.ts';
+import { addUsage, type ChildUsage, type UsageMeter } from './child-usage.ts';
+import { IPTABLES_RESTORE_FLAGS, iptablesSync } from './kube-proxy-iptables.ts';
+import { changedServices } from './kube-proxy-names.ts';
+import { NFT_LISTINGS, nftFullSync, nftPartialSync } from './kube-proxy-nftables.ts';
+import type { Tool } from '../helpers/tools.ts';
+
+/** The tools the contenders spawn (tools.ts names their Debian packages). */
+export const KUBE_PROXY_TOOLS: readonly Tool[] = ['iptables-legacy-restore', 'iptables-nft-restore', 'nft', 'ip'];
+
+export interface Programmer {
+  label: string;
+  /** One sync from `before` (undefined: from empty, a full sync) to `after`, in namespace `enter`. */
+  sync(meter: UsageMeter, enter: readonly string[], before: BenchCluster | undefined, after: BenchCluster, node: string): ChildUsage;
+}
+
+const restore = (bin: string): Programmer => ({
+  label: `kube-proxy iptables mode: ${bin}`,
+  sync(meter, enter, before, after, node) {
+    const input = iptablesSync(after, node, before && changedServices(before, after));
+    return meter.run([...enter, bin, ...IPTABLES_RESTORE_FLAGS], { input });
+  },
+});
+
+const nft: Programmer = {
+  label: 'kube-proxy nftables mode: 2 × nft --json list table, nft -f',
+  sync(meter, enter, before, after, node) {
+    // From empty the listings find no table and fail, as they do on the proxier's first sync.
+    const listings = NFT_LISTINGS.map((argv) => meter.run([...enter, ...argv], { allowFailure: !before }));
+    const input = before ? nftPartialSync(before, after, node, changedServices(before, after)) : nftFullSync(after, node);
+    return addUsage(...listings, meter.run([...enter, 'nft', '-f', '-'], { input }));
+  },
+};
+
+export const PROGRAMMERS: readonly Programmer[] = [restore('iptables-legacy-restore'), restore('iptables-nft-restore'), nft];
+
+export interface ProgrammerRuns {
+  label: string;
+  full: ChildUsage;
+  /** One per change, in order. */
+  partial: ChildUsage[];
+}
+
+/** Every programmer: a full sync of `versions[0]`, then a partial sync to each next version. */
+export function runProgrammers(meter: UsageMeter, versions: readonly BenchCluster[], node: string): ProgrammerRuns[] {
+  return PROGRAMMERS.map((p) => {
+    const c: Cleanup & { run(): void } = new Cleanups();
+    try {
+      const ns = makeNetns(c, 'sy-kp');
+      const full = p.sync(meter, ns.enter, undefined, versions[0]!, node);
+      const partial = versions.slice(1).map((v, i) => p.sync(meter, ns.enter, versions[i], v, node));
+      return { label: p.label, full, partial };
+    } finally {
+      c.run();
+    }
+  });
+}

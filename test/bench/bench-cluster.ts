@@ -54,6 +54,8 @@ export const v4 = (n: number): string => [(n >>> 24) & 255, (n >>> 16) & 255, (n
 const NODE_BASE = (10 << 24) + 1; // 10.0.0.1, 10.0.0.2, ...
 const POD_BASE = (10 << 24) | (64 << 16); // 10.64.0.0/10, a /22 per node
 const POD_BLOCK = 1024;
+/** Addresses at the top of each node's pod block kept free for replacement endpoints. */
+const SPARE = 16;
 const SERVICE_BASE = (10 << 24) | (96 << 16); // 10.96.0.0/12
 const LB_POOLS = [(192 << 24) | (0 << 16) | (2 << 8), (198 << 24) | (51 << 16) | (100 << 8), (203 << 24) | (0 << 16) | (113 << 8)];
 const NODE_PORT_MIN = 30000;
@@ -61,6 +63,7 @@ const NODE_PORT_MAX = 32767;
 
 /** A pod address on `node` that no generated endpoint uses: for the replacement endpoints. */
 export function sparePodAddress(node: number, k: number): string {
+  if (k >= SPARE) throw new Error(`sparePodAddress: only ${SPARE} spare addresses per node`);
   return v4(POD_BASE + node * POD_BLOCK + POD_BLOCK - 2 - k);
 }
 
@@ -108,7 +111,7 @@ export function benchCluster(shape: BenchShape, change?: EndpointChange): BenchC
   if (NODE_PORT_MIN + nodePorts - 1 > NODE_PORT_MAX || lbs > 250 * LB_POOLS.length) {
     throw new Error(`benchCluster: ${shape.services} services need more nodePorts or LoadBalancer IPs than the ranges hold`);
   }
-  if (Math.ceil((shape.services * shape.endpointsPerService) / shape.nodes) + 2 > POD_BLOCK - 64) {
+  if (Math.ceil((shape.services * shape.endpointsPerService) / shape.nodes) + 2 > POD_BLOCK - 2 - SPARE) {
     throw new Error(`benchCluster: more endpoints per node than a /22 holds; add nodes`);
   }
   return { shape, serviceCIDR: '10.96.0.0/12', podCIDR: '10.64.0.0/10', nodes, services };

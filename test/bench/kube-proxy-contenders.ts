@@ -11,8 +11,8 @@ import type { BenchCluster } from './bench-cluster.ts';
 import { addUsage, type ChildUsage, type UsageMeter } from './child-usage.ts';
 import { IPTABLES_RESTORE_FLAGS, iptablesSync } from './kube-proxy-iptables.ts';
 import { changedServices } from './kube-proxy-names.ts';
-import { NFT_LISTINGS, nftFullSync, nftPartialSync } from './kube-proxy-nftables.ts';
-import type { Tool } from '../helpers/tools.ts';
+import { NFT_LISTING, nftFullSync, nftPartialSync } from './kube-proxy-nftables.ts';
+import { systemTool, type Tool } from '../helpers/tools.ts';
 
 /** The tools the contenders spawn (tools.ts names their Debian packages). */
 export const KUBE_PROXY_TOOLS: readonly Tool[] = ['iptables-legacy-restore', 'iptables-nft-restore', 'nft', 'ip'];
@@ -23,11 +23,11 @@ export interface Programmer {
   sync(meter: UsageMeter, enter: readonly string[], before: BenchCluster | undefined, after: BenchCluster, node: string): ChildUsage;
 }
 
-const restore = (bin: string): Programmer => ({
+const restore = (bin: 'iptables-legacy-restore' | 'iptables-nft-restore'): Programmer => ({
   label: `kube-proxy iptables mode: ${bin}`,
   sync(meter, enter, before, after, node) {
     const input = iptablesSync(after, node, before && changedServices(before, after));
-    return meter.run([...enter, bin, ...IPTABLES_RESTORE_FLAGS], { input });
+    return meter.run([...enter, systemTool(bin), ...IPTABLES_RESTORE_FLAGS], { input });
   },
 });
 
@@ -35,9 +35,10 @@ const nft: Programmer = {
   label: 'kube-proxy nftables mode: 2 × nft --json list table, nft -f',
   sync(meter, enter, before, after, node) {
     // From empty the listings find no table and fail, as they do on the proxier's first sync.
-    const listings = NFT_LISTINGS.map((argv) => meter.run([...enter, ...argv], { allowFailure: !before }));
+    const bin = systemTool('nft');
+    const listings = [1, 2].map(() => meter.run([...enter, bin, ...NFT_LISTING], { allowFailure: !before }));
     const input = before ? nftPartialSync(before, after, node, changedServices(before, after)) : nftFullSync(after, node);
-    return addUsage(...listings, meter.run([...enter, 'nft', '-f', '-'], { input }));
+    return addUsage(...listings, meter.run([...enter, bin, '-f', '-'], { input }));
   },
 };
 

@@ -6,7 +6,7 @@
 //
 // Before every `nft -f` the proxier lists its table twice (`nft --json list table ip kube-proxy`,
 // once for the chains, once for the sets): that cost grows with the cluster and is counted with
-// each sync (NFT_LISTINGS). A partial sync rewrites only the changed services' chains and
+// each sync (NFT_LISTING, run twice). A partial sync rewrites only the changed services' chains and
 // flushes a chain that went stale (deleting it in a later sync).
 
 import type { BenchCluster, BenchService } from './bench-cluster.ts';
@@ -16,11 +16,9 @@ export const NFT_TABLE = 'kube-proxy';
 const T = `ip ${NFT_TABLE}`;
 const MASQ_MARK = '0x4000';
 
-/** The proxier's two listings before each transaction (knftables' List of chains, then of sets). */
-export const NFT_LISTINGS: readonly (readonly string[])[] = [
-  ['nft', '--json', 'list', 'table', 'ip', NFT_TABLE],
-  ['nft', '--json', 'list', 'table', 'ip', NFT_TABLE],
-];
+/** nft's arguments for the listing the proxier does twice before each transaction (knftables'
+ *  List of chains, then of sets: each lists the whole table). */
+export const NFT_LISTING = ['--json', 'list', 'table', 'ip', NFT_TABLE] as const;
 
 const readable = (s: BenchService): string => `${s.namespace}/${s.name}/tcp/http`;
 const serviceChain = (s: BenchService): string => `service-${hashName(`${portName(s)}tcp`, 8)}-${readable(s)}`;

@@ -51,9 +51,24 @@ export function onPath(tool: string, path = process.env.PATH ?? ''): string | un
   return undefined;
 }
 
+/**
+ * PATH without npm's node_modules/.bin directories (npm run and npx put them first): a package
+ * there may share a tool's name (@vercel/nft's `nft` shadows nftables' `nft`).
+ */
+export function systemPath(path = process.env.PATH ?? ''): string {
+  return path.split(delimiter).filter((dir) => !dir.split(/[\\/]/).includes('node_modules')).join(delimiter);
+}
+
+/** The absolute path of the Debian tool `tool`, never a same-named npm binary; throws if missing. */
+export function systemTool(tool: Tool): string {
+  const file = onPath(tool, systemPath());
+  if (!file) throw new Error(`${tool} is not installed (Debian package ${DEBIAN_PACKAGE[tool]})`);
+  return file;
+}
+
 /** The tools of `tools` that are not on PATH, each once, in the order given. */
 export function missingTools(tools: readonly Tool[]): Tool[] {
-  return [...new Set(tools)].filter((tool) => !onPath(tool));
+  return [...new Set(tools)].filter((tool) => !onPath(tool, systemPath()));
 }
 
 /** "needs clang (Debian package clang), ip (Debian package iproute2)", or undefined. */

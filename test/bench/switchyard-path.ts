@@ -4,7 +4,8 @@
 // load and attach too), a cgroup and a bpffs of the bench's own. Each change is a spec edit,
 // compiled on top of the previous output, applied on top of the previous apply, and confirmed by
 // a connect through the socket LB (a client in the node's cgroup) that reaches the new backend,
-// which answers with the address the connection arrived on (reach-backend.c).
+// which answers with the address the connection arrived on (socket-lb-connect.c's answer and
+// reach modes).
 
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -45,10 +46,10 @@ export function applySteps(u: ChildUsage): string {
 
 function startBackend(c: Cleanup, ns: Netns, bin: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const p = spawn(ns.enter[0]!, [...ns.enter.slice(1), bin, 'server', String(BACKEND_PORT)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(ns.enter[0]!, [...ns.enter.slice(1), bin, 'answer', String(BACKEND_PORT)], { stdio: ['ignore', 'pipe', 'pipe'] });
     c.teardown(() => p.kill('SIGKILL'));
     p.stdout.once('data', () => resolve());
-    p.on('exit', (code) => reject(new Error(`reach-backend server exited ${code}`)));
+    p.on('exit', (code) => reject(new Error(`socket-lb-connect answer exited ${code}`)));
   });
 }
 
@@ -64,15 +65,15 @@ export async function runSwitchyard(
   change: { node: string; serviceIP: string; newBackends: readonly string[] },
 ): Promise<SwitchyardRuns> {
   const work = makeTempDir(c, 'sy-bench-prog-');
-  const reach = join(work, 'reach-backend');
-  execFileSync(process.env.CC ?? 'cc', ['-O2', '-o', reach, join(here, 'reach-backend.c')]);
+  const bin = join(work, 'socket-lb-connect');
+  execFileSync(process.env.CC ?? 'cc', ['-O2', '-o', bin, join(here, 'socket-lb-connect.c')]);
   const ns = makeNetns(c, 'sy-prog');
   ns.run(['ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth0p']);
   ns.run(['ip', 'link', 'set', 'eth0', 'up']);
   ns.run(['ip', 'link', 'set', 'eth0p', 'up']);
   const node = versions[0]!.nodes.find((n) => n.name === change.node)!;
   ns.run(['ip', 'addr', 'add', `${node.address}/24`, 'dev', 'eth0']);
-  await startBackend(c, ns, reach);
+  await startBackend(c, ns, bin);
   const cgroup = cgroupFor(c, 'sy-prog');
   const fs = bpffs(c);
   const spec = join(work, 'spec');
@@ -87,7 +88,7 @@ export async function runSwitchyard(
   };
   const apply = (): ChildUsage =>
     meter.run([...ns.enter, process.execPath, join(dist, 'switchyard-node.js'), 'apply', join(out, 'bench'), ...nodeArgs, '--device', 'eth0', '--cgroup', cgroup, '--verbose']);
-  const join_ = `echo $$ > ${join(cgroup2Mount(), cgroup, 'cgroup.procs')} && exec`;
+  const inCgroup = `echo $$ > ${join(cgroup2Mount(), cgroup, 'cgroup.procs')} && exec`;
 
   const first = { compile: compile(versions[0]!), apply: apply() };
   const changes = versions.slice(1).map((v, i): ChangeRun => {
@@ -96,7 +97,7 @@ export async function runSwitchyard(
     const t0 = performance.now();
     const compiled = compile(v);
     const applied = apply();
-    const confirm = meter.run([...ns.enter, 'sh', '-c', `${join_} ${reach} client ${change.serviceIP} 80 10000`]);
+    const confirm = meter.run([...ns.enter, 'sh', '-c', `${inCgroup} ${bin} reach ${change.serviceIP} 80 10000`]);
     const wallMs = performance.now() - t0;
     const [reached, attempts] = confirm.stdout.trim().split(' ');
     if (reached !== backend) throw new Error(`change ${i + 1}: a connect to ${change.serviceIP}:80 reached ${reached}, not the new backend ${backend}`);

@@ -51,9 +51,14 @@ export interface ProgrammerRuns {
   partial: ChildUsage[];
 }
 
-/** Every programmer: a full sync of `versions[0]`, then a partial sync to each next version. */
-export function runProgrammers(meter: UsageMeter, versions: readonly BenchCluster[], node: string): ProgrammerRuns[] {
-  return PROGRAMMERS.map((p) => {
+/**
+ * Each programmer whose label contains one of `only` (all when empty): a full sync of
+ * `versions[0]`, then a partial sync to each next version.
+ */
+export function runProgrammers(meter: UsageMeter, versions: readonly BenchCluster[], node: string, only: readonly string[] = []): ProgrammerRuns[] {
+  const chosen = PROGRAMMERS.filter((p) => only.length === 0 || only.some((o) => p.label.includes(o)));
+  if (chosen.length === 0) throw new Error(`no kube-proxy programmer matches ${only.join(', ')}`);
+  return chosen.map((p) => {
     const c: Cleanup & { run(): void } = new Cleanups();
     try {
       const ns = makeNetns(c, 'sy-kp');

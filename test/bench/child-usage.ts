@@ -15,6 +15,8 @@ export interface ChildUsage {
   /** user + system CPU time. */
   cpuMs: number;
   maxRssMiB: number;
+  /** Stopped at the run's time limit: the figures are a lower bound. */
+  timedOut?: boolean;
   stdout: string;
   stderr: string;
 }
@@ -25,14 +27,18 @@ export function addUsage(...parts: ChildUsage[]): ChildUsage {
     wallMs: parts.reduce((s, p) => s + p.wallMs, 0),
     cpuMs: parts.reduce((s, p) => s + p.cpuMs, 0),
     maxRssMiB: Math.max(...parts.map((p) => p.maxRssMiB)),
+    timedOut: parts.some((p) => p.timedOut),
     stdout: parts.map((p) => p.stdout).join(''),
     stderr: parts.map((p) => p.stderr).join(''),
   };
 }
 
 export interface UsageMeter {
-  /** Runs argv to completion; throws, with its stderr, when it fails (unless allowFailure). */
-  run(argv: readonly string[], o?: { input?: string; cwd?: string; allowFailure?: boolean }): ChildUsage;
+  /**
+   * Runs argv to completion, or until limitS seconds have passed (then killed, timedOut set);
+   * throws, with its stderr, when it fails otherwise (unless allowFailure).
+   */
+  run(argv: readonly string[], o?: { input?: string; cwd?: string; allowFailure?: boolean; limitS?: number }): ChildUsage;
   dispose(): void;
 }
 
@@ -43,10 +49,10 @@ export function usageMeter(): UsageMeter {
   const report = join(dir, 'report');
   return {
     run(argv, o = {}) {
-      const r = spawnSync(bin, [report, ...argv], { encoding: 'utf8', input: o.input, cwd: o.cwd, maxBuffer: 1 << 30 });
-      if (r.status !== 0 && !o.allowFailure) throw new Error(`${argv.join(' ')}: exit ${r.status ?? r.signal}: ${(r.stderr || r.stdout).slice(0, 2000)}`);
-      const [wall, user, sys, rss] = readFileSync(report, 'utf8').trim().split(' ').map(Number) as [number, number, number, number];
-      return { wallMs: wall / 1000, cpuMs: (user + sys) / 1000, maxRssMiB: rss / 1024, stdout: r.stdout, stderr: r.stderr };
+      const r = spawnSync(bin, [report, String(o.limitS ?? 0), ...argv], { encoding: 'utf8', input: o.input, cwd: o.cwd, maxBuffer: 1 << 30 });
+      const [wall, user, sys, rss, timedOut] = readFileSync(report, 'utf8').trim().split(' ').map(Number) as [number, number, number, number, number];
+      if (r.status !== 0 && !o.allowFailure && !timedOut) throw new Error(`${argv.join(' ')}: exit ${r.status ?? r.signal}: ${(r.stderr || r.stdout).slice(0, 2000)}`);
+      return { wallMs: wall / 1000, cpuMs: (user + sys) / 1000, maxRssMiB: rss / 1024, timedOut: timedOut === 1, stdout: r.stdout, stderr: r.stderr };
     },
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -19,15 +19,18 @@ export const KUBE_PROXY_TOOLS: readonly Tool[] = ['iptables-legacy-restore', 'ip
 
 export interface Programmer {
   label: string;
-  /** One sync from `before` (undefined: from empty, a full sync) to `after`, in namespace `enter`. */
-  sync(meter: UsageMeter, enter: readonly string[], before: BenchCluster | undefined, after: BenchCluster, node: string): ChildUsage;
+  /**
+   * One sync from `before` (undefined: from empty, a full sync) to `after`, in namespace `enter`,
+   * each process stopped after limitS seconds.
+   */
+  sync(meter: UsageMeter, enter: readonly string[], before: BenchCluster | undefined, after: BenchCluster, node: string, limitS: number): ChildUsage;
 }
 
 const restore = (bin: 'iptables-legacy-restore' | 'iptables-nft-restore'): Programmer => ({
   label: `kube-proxy iptables mode: ${bin}`,
-  sync(meter, enter, before, after, node) {
+  sync(meter, enter, before, after, node, limitS) {
     const input = iptablesSync(after, node, before && changedServices(before, after));
-    return meter.run([...enter, systemTool(bin), ...IPTABLES_RESTORE_FLAGS], { input });
+    return meter.run([...enter, systemTool(bin), ...IPTABLES_RESTORE_FLAGS], { input, limitS });
   },
 });
 
@@ -47,23 +50,25 @@ export const PROGRAMMERS: readonly Programmer[] = [restore('iptables-legacy-rest
 export interface ProgrammerRuns {
   label: string;
   full: ChildUsage;
-  /** One per change, in order. */
+  /** One per change, in order; none when the full sync did not finish within the limit. */
   partial: ChildUsage[];
 }
 
 /**
  * Each programmer whose label contains one of `only` (all when empty): a full sync of
- * `versions[0]`, then a partial sync to each next version.
+ * `versions[0]`, then a partial sync to each next version; a process that runs longer than
+ * limitS seconds is stopped (iptables-nft-restore takes many minutes for 10,000 services), and a
+ * programmer whose full sync was stopped has nothing to sync partially.
  */
-export function runProgrammers(meter: UsageMeter, versions: readonly BenchCluster[], node: string, only: readonly string[] = []): ProgrammerRuns[] {
+export function runProgrammers(meter: UsageMeter, versions: readonly BenchCluster[], node: string, limitS: number, only: readonly string[] = []): ProgrammerRuns[] {
   const chosen = PROGRAMMERS.filter((p) => only.length === 0 || only.some((o) => p.label.includes(o)));
   if (chosen.length === 0) throw new Error(`no kube-proxy programmer matches ${only.join(', ')}`);
   return chosen.map((p) => {
     const c: Cleanup & { run(): void } = new Cleanups();
     try {
       const ns = makeNetns(c, 'sy-kp');
-      const full = p.sync(meter, ns.enter, undefined, versions[0]!, node);
-      const partial = versions.slice(1).map((v, i) => p.sync(meter, ns.enter, versions[i], v, node));
+      const full = p.sync(meter, ns.enter, undefined, versions[0]!, node, limitS);
+      const partial = full.timedOut ? [] : versions.slice(1).map((v, i) => p.sync(meter, ns.enter, versions[i], v, node, limitS));
       return { label: p.label, full, partial };
     } finally {
       c.run();

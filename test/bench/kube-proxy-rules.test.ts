@@ -5,11 +5,10 @@
 
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { kernelTest, toolTest } from '../helpers/kernel.ts';
+import { kernelTest } from '../helpers/kernel.ts';
 import { createNetns, type Netns } from '../helpers/netns.ts';
 import { systemTool, type Tool } from '../helpers/tools.ts';
 import { benchCluster, sparePodAddress } from './bench-cluster.ts';
-import { usageMeter } from './child-usage.ts';
 import { IPTABLES_RESTORE_FLAGS, iptablesSync } from './kube-proxy-iptables.ts';
 import { base32, changedServices, probability } from './kube-proxy-names.ts';
 import { NFT_TABLE, endpointChain, nftFullSync, nftPartialSync } from './kube-proxy-nftables.ts';
@@ -104,14 +103,3 @@ kernelTest('nft: a partial sync ends where a full sync of the changed cluster do
   const stale = endpointChain(old, `${old.endpoints[1]!.address}:8080`);
   t.regex(listing, new RegExp(`chain ${stale.replace(/[./]/g, '\\$&')} \\{\\s*\\}`), 'the replaced endpoint\'s chain is left, empty');
 }, ['ip', 'nft']);
-
-toolTest('the usage meter reports a child\'s CPU time and peak RSS, and its failures', ['cc'], (t) => {
-  const meter = usageMeter();
-  t.teardown(() => meter.dispose());
-  const busy = meter.run(['sh', '-c', 'i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; echo done']);
-  t.is(busy.stdout, 'done\n');
-  t.true(busy.cpuMs > 0 && busy.cpuMs <= busy.wallMs * 1.5, `${busy.cpuMs} ms CPU in ${busy.wallMs} ms`);
-  t.true(busy.maxRssMiB > 0);
-  t.throws(() => meter.run(['sh', '-c', 'echo broken >&2; exit 3']), { message: /exit 3: broken/ });
-  t.notThrows(() => meter.run(['sh', '-c', 'exit 3'], { allowFailure: true }));
-});

@@ -9,7 +9,8 @@
 // Sizes: BENCH_PROGRAMMING_SERVICES (default "1000,10000"), BENCH_PROGRAMMING_ENDPOINTS (10),
 // BENCH_PROGRAMMING_NODES (100), BENCH_PROGRAMMING_CHANGES (3 changes, medians reported), and
 // BENCH_PROGRAMMING_KUBE_PROXY (e.g. "legacy,nft": the programmers whose labels contain one; all
-// by default).
+// by default), BENCH_PROGRAMMING_LIMIT_S (120: a kube-proxy programmer's process running longer is
+// stopped and shown as "> limit").
 
 import { cpus, loadavg } from 'node:os';
 import { benchCluster, sparePodAddress, type BenchCluster, type BenchShape } from './bench-cluster.ts';
@@ -24,6 +25,7 @@ const SIZES = envNumbers('BENCH_PROGRAMMING_SERVICES', '1000,10000');
 const [ENDPOINTS] = envNumbers('BENCH_PROGRAMMING_ENDPOINTS', '10') as [number];
 const [NODES] = envNumbers('BENCH_PROGRAMMING_NODES', '100') as [number];
 const [CHANGES] = envNumbers('BENCH_PROGRAMMING_CHANGES', '3') as [number];
+const [LIMIT_S] = envNumbers('BENCH_PROGRAMMING_LIMIT_S', '120') as [number];
 const KUBE_PROXY = (process.env.BENCH_PROGRAMMING_KUBE_PROXY ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 const NODE = 'node0';
 
@@ -64,24 +66,35 @@ async function measureSize(c: Cleanups, shape: BenchShape): Promise<SizeResult> 
   process.stderr.write(`bench: programming ${count(shape.services)} services: switchyard ...\n`);
   const sy = await runSwitchyard(c, meter, versions, { node: NODE, serviceIP, newBackends });
   process.stderr.write(`bench: programming ${count(shape.services)} services: kube-proxy's programmers ...\n`);
-  const kp = runProgrammers(meter, versions, NODE, KUBE_PROXY);
+  const kp = runProgrammers(meter, versions, NODE, LIMIT_S, KUBE_PROXY);
   return { shape, sy, kp };
+}
+
+/** The fastest of `runs` by CPU time, leaving out runs stopped at the limit. */
+function fastest<T>(runs: readonly T[], usage: (r: T) => ChildUsage | undefined): T | undefined {
+  const done = runs.filter((r) => usage(r) && !usage(r)!.timedOut);
+  return done.length ? done.reduce((a, b) => (usage(a)!.cpuMs <= usage(b)!.cpuMs ? a : b)) : undefined;
 }
 
 function rowsFor(r: SizeResult): { rows: BenchRow[]; notes: string[] } {
   const size = `${count(r.shape.services)} svc`;
-  const fastestFull = r.kp.reduce((a, b) => (a.full.cpuMs <= b.full.cpuMs ? a : b));
-  const fastestPartial = r.kp.reduce((a, b) => (median(a.partial).cpuMs <= median(b.partial).cpuMs ? a : b));
-  const partialCpu = median(fastestPartial.partial).cpuMs;
-  const row = (label: string, u: ChildUsage, base?: number, extra = ''): BenchRow => ({
+  const partialOf = (k: ProgrammerRuns): ChildUsage | undefined => (k.partial.length ? median(k.partial) : undefined);
+  const fastestFull = fastest(r.kp, (k) => k.full);
+  const fastestPartial = fastest(r.kp, partialOf);
+  const fullCpu = fastestFull?.full.cpuMs;
+  const partialCpu = fastestPartial && partialOf(fastestPartial)!.cpuMs;
+  const short = (k: ProgrammerRuns | undefined): string => (k ? `vs ${k.label.replace('kube-proxy ', '')}` : 'no kube-proxy programmer finished');
+  const row = (label: string, u: ChildUsage | undefined, base?: number, extra = ''): BenchRow => ({
     label: `${size}: ${label}`,
-    figures: {
-      wall: ms(u.wallMs),
-      CPU: ms(u.cpuMs),
-      'peak RSS': `${u.maxRssMiB.toFixed(0)} MiB`,
-      'CPU vs fastest kube-proxy': base ? `${(u.cpuMs / base).toFixed(2)}×` : '',
-      note: extra,
-    },
+    figures: !u
+      ? { note: `not run: the full sync was stopped at ${LIMIT_S} s` }
+      : {
+          wall: `${u.timedOut ? '> ' : ''}${ms(u.wallMs)}`,
+          CPU: `${u.timedOut ? '> ' : ''}${ms(u.cpuMs)}`,
+          'peak RSS': `${u.maxRssMiB.toFixed(0)} MiB`,
+          'CPU vs fastest kube-proxy': base ? `${u.timedOut ? '> ' : ''}${(u.cpuMs / base).toFixed(2)}×` : '',
+          note: u.timedOut ? `stopped at the ${LIMIT_S} s limit` : extra,
+        },
   });
   const med = `median of ${r.sy.changes.length}`;
   const full = { ...r.sy.compile, wallMs: r.sy.compile.wallMs + r.sy.apply.wallMs, cpuMs: r.sy.compile.cpuMs + r.sy.apply.cpuMs, maxRssMiB: Math.max(r.sy.compile.maxRssMiB, r.sy.apply.maxRssMiB) };
@@ -90,20 +103,24 @@ function rowsFor(r: SizeResult): { rows: BenchRow[]; notes: string[] } {
   const rows = [
     row('switchyard compile, from empty', r.sy.compile),
     row('switchyard-node apply, from empty (north-south programs too)', r.sy.apply),
-    row('full programming: compile + apply', full, fastestFull.full.cpuMs, `vs ${fastestFull.label.replace('kube-proxy ', '')}`),
+    row('full programming: compile + apply', full, fullCpu, short(fastestFull)),
     row(`switchyard compile, one endpoint replaced (${med})`, median(r.sy.changes.map((x) => x.compile))),
     row(`switchyard-node apply, one endpoint replaced (${med})`, median(r.sy.changes.map((x) => x.apply))),
-    row(`one change end to end: spec → compile → apply → connect reaches the new backend (${med})`, e2e, partialCpu, `vs ${fastestPartial.label.replace('kube-proxy ', '')}; ${e2eRun.attempts} connects`),
+    row(`one change end to end: spec → compile → apply → connect reaches the new backend (${med})`, e2e, partialCpu, `${short(fastestPartial)}; ${e2eRun.attempts} connects`),
     ...r.kp.flatMap((k) => [
-      row(`${k.label}, full sync`, k.full, fastestFull.full.cpuMs),
-      row(`${k.label}, partial sync of the changed service (median of ${k.partial.length})`, median(k.partial), partialCpu),
+      row(`${k.label}, full sync`, k.full, fullCpu),
+      row(`${k.label}, partial sync of the changed service (median of ${k.partial.length})`, partialOf(k), partialCpu),
     ]),
   ];
-  const verdict = (what: string, target: number | undefined, got: number, vs: string): string[] =>
-    target === undefined ? [] : [`target ${what} ≤ ${target.toFixed(1)}× the fastest kube-proxy programmer (CPU) at ${size}: ${got <= target ? 'met' : 'NOT met'} (${got.toFixed(2)}× ${vs})`];
+  const verdict = (what: string, target: number | undefined, got: number | undefined, vs: ProgrammerRuns | undefined, kind: string): string[] =>
+    target === undefined
+      ? []
+      : got === undefined
+        ? [`target ${what} ≤ ${target.toFixed(1)}× the fastest kube-proxy programmer (CPU) at ${size}: no ratio (no kube-proxy programmer finished)`]
+        : [`target ${what} ≤ ${target.toFixed(1)}× the fastest kube-proxy programmer (CPU) at ${size}: ${got <= target ? 'met' : 'NOT met'} (${got.toFixed(2)}× ${vs!.label}, ${kind})`];
   const notes = [
-    ...verdict('one change end to end', TARGETS.oneChange.get(r.shape.services), e2e.cpuMs / partialCpu, `${fastestPartial.label}, partial sync`),
-    ...verdict('full programming', TARGETS.full.get(r.shape.services), full.cpuMs / fastestFull.full.cpuMs, `${fastestFull.label}, full sync`),
+    ...verdict('one change end to end', TARGETS.oneChange.get(r.shape.services), partialCpu && e2e.cpuMs / partialCpu, fastestPartial, 'partial sync'),
+    ...verdict('full programming', TARGETS.full.get(r.shape.services), fullCpu && full.cpuMs / fullCpu, fastestFull, 'full sync'),
     `${size}: apply's own steps (in-process breakdown), from empty: ${applySteps(r.sy.apply)}; one change: ${applySteps(e2eRun.apply)}`,
   ];
   return { rows, notes };

@@ -4,10 +4,15 @@
  * thread of the child and every child it waited for counts, in microseconds: /usr/bin/time and
  * /proc/<pid>/stat only give clock ticks of 10 ms, too coarse for a partial sync) and peak RSS.
  *
- *   rusage OUT COMMAND [ARG...]   writes "wall_us user_us sys_us maxrss_kib" to OUT; stdin,
- *                                 stdout and stderr are the command's; exits with its status
+ *   rusage OUT LIMIT COMMAND [ARG...]
+ *       writes "wall_us user_us sys_us maxrss_kib timed_out" to OUT; stdin, stdout and stderr are
+ *       the command's; exits with its status. After LIMIT seconds (0: none) the command's
+ *       process group is killed and timed_out is 1: its CPU time so far still counts.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -15,24 +20,44 @@
 
 static long long us(struct timeval tv) { return (long long)tv.tv_sec * 1000000 + tv.tv_usec; }
 
+static pid_t child;
+static volatile sig_atomic_t timed_out;
+
+static void on_alarm(int sig) {
+  (void)sig;
+  timed_out = 1;
+  kill(-child, SIGKILL);
+}
+
 int main(int argc, char **argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: rusage OUT COMMAND [ARG...]\n");
+  if (argc < 4) {
+    fprintf(stderr, "usage: rusage OUT LIMIT COMMAND [ARG...]\n");
     return 2;
   }
+  unsigned limit = (unsigned)atoi(argv[2]);
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    execvp(argv[2], argv + 2);
-    perror(argv[2]);
+  child = fork();
+  if (child == 0) {
+    setpgid(0, 0);
+    execvp(argv[3], argv + 3);
+    perror(argv[3]);
     _exit(127);
   }
-  int status;
-  struct rusage ru;
-  if (pid < 0 || wait4(pid, &status, 0, &ru) < 0) {
+  if (child < 0) {
     perror("rusage");
     return 2;
+  }
+  setpgid(child, child);
+  signal(SIGALRM, on_alarm);
+  alarm(limit);
+  int status;
+  struct rusage ru;
+  while (wait4(child, &status, 0, &ru) < 0) {
+    if (errno != EINTR) {
+      perror("rusage");
+      return 2;
+    }
   }
   clock_gettime(CLOCK_MONOTONIC, &t1);
   long long wall = (t1.tv_sec - t0.tv_sec) * 1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000;
@@ -41,7 +66,7 @@ int main(int argc, char **argv) {
     perror(argv[1]);
     return 2;
   }
-  fprintf(out, "%lld %lld %lld %ld\n", wall, us(ru.ru_utime), us(ru.ru_stime), ru.ru_maxrss);
+  fprintf(out, "%lld %lld %lld %ld %d\n", wall, us(ru.ru_utime), us(ru.ru_stime), ru.ru_maxrss, (int)timed_out);
   fclose(out);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

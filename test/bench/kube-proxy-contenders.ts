@@ -36,12 +36,12 @@ const restore = (bin: 'iptables-legacy-restore' | 'iptables-nft-restore'): Progr
 
 const nft: Programmer = {
   label: 'kube-proxy nftables mode: 2 × nft --json list table, nft -f',
-  sync(meter, enter, before, after, node) {
+  sync(meter, enter, before, after, node, limitS) {
     // From empty the listings find no table and fail, as they do on the proxier's first sync.
     const bin = systemTool('nft');
-    const listings = [1, 2].map(() => meter.run([...enter, bin, ...NFT_LISTING], { allowFailure: !before }));
+    const listings = [1, 2].map(() => meter.run([...enter, bin, ...NFT_LISTING], { allowFailure: !before, limitS }));
     const input = before ? nftPartialSync(before, after, node, changedServices(before, after)) : nftFullSync(after, node);
-    return addUsage(...listings, meter.run([...enter, bin, '-f', '-'], { input }));
+    return addUsage(...listings, meter.run([...enter, bin, '-f', '-'], { input, limitS }));
   },
 };
 

@@ -1,11 +1,12 @@
 // The usage meter the programming bench measures every spawned process with (child-usage.ts,
 // rusage.c): CPU time and peak RSS of the child, failures reported, and the time limit that
-// stops a contender too slow to wait for while still counting what it spent.
+// stops a contender too slow to wait for (by its CPU time, not the clock) while still counting
+// what it spent.
 
 import { toolTest } from '../helpers/kernel.ts';
 import { usageMeter } from './child-usage.ts';
 
-toolTest('the usage meter reports a child\'s CPU time and peak RSS, its failures, and stops it at a time limit', ['cc'], (t) => {
+toolTest('the usage meter reports a child\'s CPU time and peak RSS, its failures, and stops it at a CPU-time limit', ['cc'], (t) => {
   const meter = usageMeter();
   t.teardown(() => meter.dispose());
   const busy = meter.run(['sh', '-c', 'i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; echo done']);
@@ -18,5 +19,6 @@ toolTest('the usage meter reports a child\'s CPU time and peak RSS, its failures
 
   const stopped = meter.run(['sh', '-c', 'while :; do :; done'], { limitS: 1 });
   t.true(stopped.timedOut);
-  t.true(stopped.wallMs >= 1000 && stopped.cpuMs > 0, `${stopped.cpuMs} ms CPU in ${stopped.wallMs} ms`);
+  // The kernel checks RLIMIT_CPU on its own accounting, which rusage's figure trails a little.
+  t.true(stopped.cpuMs >= 500, `${stopped.cpuMs} ms CPU in ${stopped.wallMs} ms`);
 });

@@ -15,7 +15,7 @@ export interface ChildUsage {
   /** user + system CPU time. */
   cpuMs: number;
   maxRssMiB: number;
-  /** Stopped at the run's time limit: the figures are a lower bound. */
+  /** Stopped at the run's CPU-time limit: the figures are a lower bound. */
   timedOut?: boolean;
   stdout: string;
   stderr: string;
@@ -35,8 +35,8 @@ export function addUsage(...parts: ChildUsage[]): ChildUsage {
 
 export interface UsageMeter {
   /**
-   * Runs argv to completion, or until limitS seconds have passed (then killed, timedOut set);
-   * throws, with its stderr, when it fails otherwise (unless allowFailure).
+   * Runs argv to completion, or until it has used limitS seconds of CPU time (then stopped,
+   * timedOut set); throws, with its stderr, when it fails otherwise (unless allowFailure).
    */
   run(argv: readonly string[], o?: { input?: string; cwd?: string; allowFailure?: boolean; limitS?: number }): ChildUsage;
   dispose(): void;

@@ -21,7 +21,7 @@ export interface Programmer {
   label: string;
   /**
    * One sync from `before` (undefined: from empty, a full sync) to `after`, in namespace `enter`,
-   * each process stopped after limitS seconds.
+   * each process stopped once it has used limitS seconds of CPU time.
    */
   sync(meter: UsageMeter, enter: readonly string[], before: BenchCluster | undefined, after: BenchCluster, node: string, limitS: number): ChildUsage;
 }
@@ -56,9 +56,9 @@ export interface ProgrammerRuns {
 
 /**
  * Each programmer whose label contains one of `only` (all when empty): a full sync of
- * `versions[0]`, then a partial sync to each next version; a process that runs longer than
- * limitS seconds is stopped (iptables-nft-restore takes many minutes for 10,000 services), and a
- * programmer whose full sync was stopped has nothing to sync partially.
+ * `versions[0]`, then a partial sync to each next version; a process that uses more than limitS
+ * seconds of CPU is stopped (iptables-nft-restore takes minutes of CPU for 10,000 services), and
+ * a programmer whose full sync was stopped has nothing to sync partially.
  */
 export function runProgrammers(meter: UsageMeter, versions: readonly BenchCluster[], node: string, limitS: number, only: readonly string[] = []): ProgrammerRuns[] {
   const chosen = PROGRAMMERS.filter((p) => only.length === 0 || only.some((o) => p.label.includes(o)));

@@ -5,7 +5,7 @@
 // never touched): a full sync from empty, then partial syncs of one changed service. Only the
 // programmers' processes are measured; kube-proxy's own computation of the rules is not.
 
-import { makeNetns, type Cleanup } from '../helpers/ns-lite.ts';
+import { createNetns, type Cleanup } from '../helpers/netns.ts';
 import { Cleanups } from './nodeport-setup.ts';
 import type { BenchCluster } from './bench-cluster.ts';
 import { addUsage, type ChildUsage, type UsageMeter } from './child-usage.ts';
@@ -66,7 +66,7 @@ export function runProgrammers(meter: UsageMeter, versions: readonly BenchCluste
   return chosen.map((p) => {
     const c: Cleanup & { run(): void } = new Cleanups();
     try {
-      const ns = makeNetns(c, 'sy-kp');
+      const ns = createNetns(c, 'sy-kp');
       const full = p.sync(meter, ns.enter, undefined, versions[0]!, node, limitS);
       const partial = full.timedOut ? [] : versions.slice(1).map((v, i) => p.sync(meter, ns.enter, versions[i], v, node, limitS));
       return { label: p.label, full, partial };

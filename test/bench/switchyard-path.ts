@@ -12,8 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cgroup2Mount } from '../../runtime/mounts.ts';
-import { makeNetns, makeTempDir, type Cleanup } from '../helpers/ns-lite.ts';
-import type { Netns } from '../helpers/netns.ts';
+import { createNetns, makeTempDir, type Cleanup, type Netns } from '../helpers/netns.ts';
 import { compactSpecYaml, type BenchCluster } from './bench-cluster.ts';
 import { addUsage, type ChildUsage, type UsageMeter } from './child-usage.ts';
 import { bpffs, cgroupFor } from './nodeport-setup.ts';
@@ -67,7 +66,7 @@ export async function runSwitchyard(
   const work = makeTempDir(c, 'sy-bench-prog-');
   const bin = join(work, 'socket-lb-connect');
   execFileSync(process.env.CC ?? 'cc', ['-O2', '-o', bin, join(here, 'socket-lb-connect.c')]);
-  const ns = makeNetns(c, 'sy-prog');
+  const ns = createNetns(c, 'sy-prog');
   ns.run(['ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth0p']);
   ns.run(['ip', 'link', 'set', 'eth0', 'up']);
   ns.run(['ip', 'link', 'set', 'eth0p', 'up']);

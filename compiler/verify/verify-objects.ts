@@ -4,7 +4,7 @@
 
 import type { Diagnostic } from '../diagnostics.ts';
 import { checkObject } from '../../verifier/check-objects.ts';
-import { objectPath, type DatapathObject } from './datapath-objects.ts';
+import { objectPath, type DatapathObject } from '../datapath-build/objects.ts';
 
 /** Diagnostics (SY5xxx) for the objects' programs, each at the failing BPF-TS line. */
 export function verifyObjects(objects: readonly DatapathObject[]): Diagnostic[] {

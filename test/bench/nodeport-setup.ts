@@ -36,15 +36,17 @@ export class Cleanups implements Cleanup {
   }
 }
 
-function cgroupFor(c: Cleanup): string {
-  const rel = uniqueName('sy-npb');
+/** A cgroup of the bench's own under the cgroup2 mount, removed at cleanup; its relative path. */
+export function cgroupFor(c: Cleanup, prefix = 'sy-npb'): string {
+  const rel = uniqueName(prefix);
   const path = join(cgroup2Mount(), rel);
   mkdirSync(path);
   c.teardown(() => rmdirSync(path));
   return rel;
 }
 
-function bpffs(c: Cleanup): string {
+/** A bpffs of the bench's own, unmounted at cleanup. */
+export function bpffs(c: Cleanup): string {
   const dir = makeTempDir(c, 'sy-npb-bpffs-');
   run(['mount', '-t', 'bpf', 'bpf', dir]);
   c.teardown(() => spawnSync('umount', ['-l', dir]));

@@ -19,6 +19,12 @@ export const DEBIAN_PACKAGE = {
   bpftool: 'bpftool',
   iptables: 'iptables',
   'iptables-restore': 'iptables',
+  // kube-proxy's programmers, contenders of the programming bench, and the listings its test reads.
+  'iptables-legacy-restore': 'iptables',
+  'iptables-nft-restore': 'iptables',
+  'iptables-legacy-save': 'iptables',
+  'iptables-nft-save': 'iptables',
+  nft: 'nftables',
   iperf3: 'iperf3',
   ip: 'iproute2',
   sysctl: 'procps',
@@ -52,9 +58,24 @@ export function onPath(tool: string, path = process.env.PATH ?? ''): string | un
   return undefined;
 }
 
+/**
+ * PATH without npm's node_modules/.bin directories (npm run and npx put them first): a package
+ * there may share a tool's name (@vercel/nft's `nft` shadows nftables' `nft`).
+ */
+export function systemPath(path = process.env.PATH ?? ''): string {
+  return path.split(delimiter).filter((dir) => !dir.split(/[\\/]/).includes('node_modules')).join(delimiter);
+}
+
+/** The absolute path of the Debian tool `tool`, never a same-named npm binary; throws if missing. */
+export function systemTool(tool: Tool): string {
+  const file = onPath(tool, systemPath());
+  if (!file) throw new Error(`${tool} is not installed (Debian package ${DEBIAN_PACKAGE[tool]})`);
+  return file;
+}
+
 /** The tools of `tools` that are not on PATH, each once, in the order given. */
 export function missingTools(tools: readonly Tool[]): Tool[] {
-  return [...new Set(tools)].filter((tool) => !onPath(tool));
+  return [...new Set(tools)].filter((tool) => !onPath(tool, systemPath()));
 }
 
 /** "needs clang (Debian package clang), ip (Debian package iproute2)", or undefined. */

@@ -16,6 +16,7 @@ import { buildNodeTables, maglevFor } from './node-tables.ts';
 import { topologyHintsCache } from './topology.ts';
 import { buildZoneTables } from './zone-tables.ts';
 import { buildServiceEntries, hostPortEntry } from './service-entries.ts';
+import { slotOrder } from './slot-order.ts';
 import type { LbUnit, MaglevTable, Plan, PlannedBackend, PlannedFrontend, PlannedService, SourceRangeEntry, UnitBackend } from './types.ts';
 
 export interface PlanResult {
@@ -110,7 +111,7 @@ export function planCluster(model: Model, previous: Lock = emptyLock()): PlanRes
   }
 
   const backends = new Map<string, PlannedBackend>();
-  const unitBackends = (list: readonly ModelBackend[]): Pick<LbUnit, 'backends' | 'byFamily'> => {
+  const unitBackends = (key: string, list: readonly ModelBackend[]): Pick<LbUnit, 'backends' | 'byFamily'> => {
     const out: UnitBackend[] = [];
     for (const b of list) {
       const id = idOf.backend.get(b.key);
@@ -124,21 +125,24 @@ export function planCluster(model: Model, previous: Lock = emptyLock()): PlanRes
       }
       out.push({ backend: pb, node: b.node, terminating: b.terminating, hints: b.spec.hints });
     }
-    // Slot order: active by ID, then terminating by ID. The spec refuses a backend twice in one
-    // service (SY1037), but two spellings of one address would meet here: keep the first.
+    // The spec refuses a backend twice in one service (SY1037), but two spellings of one
+    // address would meet here: keep the first (active before terminating, as slots go).
     out.sort((a, b) => (a.terminating === b.terminating ? a.backend.id - b.backend.id : a.terminating ? 1 : -1));
     let n = 0;
-    let v6 = 0;
     for (let i = 0; i < out.length; i++) {
       const b = out[i]!;
       if (n > 0 && out[n - 1]!.backend === b.backend) continue;
       out[n++] = b;
-      if (b.backend.address.family === 6) v6++;
     }
     out.length = n;
-    if (v6 === 0) return { backends: out, byFamily: { 4: out, 6: [] } };
-    if (v6 === n) return { backends: out, byFamily: { 4: [], 6: out } };
-    return { backends: out, byFamily: { 4: out.filter((b) => b.backend.address.family === 4), 6: out.filter((b) => b.backend.address.family === 6) } };
+    // Slots keep their backends from the previous compile (slot-order.ts).
+    const order = slotOrder(out, previous.slots.get(key));
+    if (order.length > 1) next.slots.set(key, order.map((b) => b.backend.id));
+    let v6 = 0;
+    for (const b of order) if (b.backend.address.family === 6) v6++;
+    if (v6 === 0) return { backends: order, byFamily: { 4: order, 6: [] } };
+    if (v6 === n) return { backends: order, byFamily: { 4: [], 6: order } };
+    return { backends: order, byFamily: { 4: order.filter((b) => b.backend.address.family === 4), 6: order.filter((b) => b.backend.address.family === 6) } };
   };
   const plannedFrontend = (f: Frontend): PlannedFrontend => ({ ...f, revNatId: idOf.revnat.get(f.key) ?? 0 });
 
@@ -164,7 +168,7 @@ export function planCluster(model: Model, previous: Lock = emptyLock()): PlanRes
       port: p.port,
       nodePort: ports.nodePorts.get(p.key),
       frontends: serviceFronts[si]![pi]!.map(plannedFrontend),
-      ...unitBackends(p.backends),
+      ...unitBackends(p.key, p.backends),
     }));
     return planned;
   });
@@ -176,7 +180,7 @@ export function planCluster(model: Model, previous: Lock = emptyLock()): PlanRes
     protocol: h.protocol,
     port: h.port,
     frontends: [plannedFrontend(hostFronts[i]!)],
-    ...unitBackends([h.backend]),
+    ...unitBackends(h.key, [h.backend]),
   }));
 
   const units = services.flatMap((s) => s.units);

@@ -1,7 +1,8 @@
 // switchyard.lock: the IDs and allocations of the last compile, read back by the next one so
 // that they survive reordering and edits. Sorted text, one `kind key value` per line, so removing
 // one backend removes one line. `next` lines keep the counters: freed IDs are not reused until
-// an ID space wraps, so a connection tracked under an old ID never meets a new backend.
+// an ID space wraps, so a connection tracked under an old ID never meets a new backend. `slots`
+// lines keep each service port's backends in their service-map slots (slot-order.ts).
 
 import { Diagnostics, type Diagnostic } from '../diagnostics.ts';
 import { planCodes } from './codes.ts';
@@ -22,6 +23,8 @@ export interface Lock {
   loadBalancerIPs: Map<string, string[]>;
   nodePorts: Map<string, number>;
   healthCheckNodePorts: Map<string, number>;
+  /** Service port (or HostPort) key → backend IDs by service-map slot (slot-order.ts). */
+  slots: Map<string, number[]>;
 }
 
 export function emptyLock(): Lock {
@@ -32,6 +35,7 @@ export function emptyLock(): Lock {
     loadBalancerIPs: new Map(),
     nodePorts: new Map(),
     healthCheckNodePorts: new Map(),
+    slots: new Map(),
   };
 }
 
@@ -70,6 +74,10 @@ export function parseLock(text: string, file = LOCK_FILE): { lock: Lock; diagnos
     } else if (kind === 'next') {
       if ((key === 'service' || key === 'revnat' || key === 'backend') && num > 0) lock.next[key] = num;
       else bad('expected "next service|revnat|backend N"');
+    } else if (kind === 'slots') {
+      const ids = value.split(',').map((v) => (/^\d+$/.test(v) ? Number(v) : NaN));
+      if (ids.every((id) => id > 0)) lock.slots.set(key, ids);
+      else bad('expected "slots KEY ID,ID,..."');
     } else if (kind in ALLOC_KINDS) {
       const field = ALLOC_KINDS[kind as keyof typeof ALLOC_KINDS];
       if (field === 'clusterIPs' || field === 'loadBalancerIPs') {
@@ -98,6 +106,7 @@ export function formatLock(lock: Lock): string {
       for (const x of Array.isArray(v) ? v : [v]) lines.push(`${word} ${k} ${x}`);
     }
   }
+  for (const [k, ids] of lock.slots) lines.push(`slots ${k} ${ids.join(',')}`);
   lines.sort();
   return [
     GENERATED_HEADER,

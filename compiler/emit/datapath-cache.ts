@@ -3,7 +3,8 @@
 // and the toolchain's versions, never on services. An object is kept under the sha256 of all of
 // those in node_modules/.cache/switchyard/, so every compile after the first on a machine (CI
 // included, with its cache restored) reuses it. A cache that cannot be read or written is no
-// cache: the compile goes on. SWITCHYARD_NO_CACHE=1 turns it off. The verifier's verdicts on
+// cache: the compile goes on. SWITCHYARD_NO_CACHE=1 turns it off; SWITCHYARD_NO_CACHE=a,b only
+// the folders named (tests compare a compile without them against one with them). The verifier's verdicts on
 // those objects are kept the same way, in a folder of their own (verify-objects.ts).
 
 import { createHash } from 'node:crypto';
@@ -85,6 +86,12 @@ function sourcesHash(root: string): string {
   return sourcesDigest.digest;
 }
 
+/** Whether SWITCHYARD_NO_CACHE leaves this cache folder on. */
+export function cacheEnabled(folder: string): boolean {
+  const off = process.env.SWITCHYARD_NO_CACHE;
+  return !(off === '1' || (off !== undefined && off.split(',').includes(folder)));
+}
+
 export class DatapathCache {
   private readonly dir: string;
   readonly enabled: boolean;
@@ -92,7 +99,7 @@ export class DatapathCache {
   /** `folder`: datapath objects, or another kind of result keyed the same way (verdicts). */
   constructor(private readonly root: string, folder = 'datapath') {
     this.dir = cacheDir(root, folder);
-    this.enabled = process.env.SWITCHYARD_NO_CACHE !== '1';
+    this.enabled = cacheEnabled(folder);
   }
 
   /** The key of one feature set's object: the sources, and whatever else the compile is given. */

@@ -1,7 +1,7 @@
 // Diagnostics are data: a stable code, a message and a source range, collected per stage and
 // shown all at once. Every stage defines its codes with `defineCodes` in its own `codes.ts`.
 
-import { printable } from '../runtime/format/printable.ts';
+import { printable } from '../format/printable.ts';
 
 export type Severity = 'error' | 'warning' | 'note';
 

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { Diagnostics, type Diagnostic } from './diagnostics.ts';
 import { renderArtifacts, type ArtifactSet } from './emit/artifacts.ts';
-import { buildDatapathObjects, type DatapathObject } from './emit/datapath-objects.ts';
-import { verifyObjects } from './emit/verify-objects.ts';
+import { buildDatapathObjects, type DatapathObject } from './datapath-build/objects.ts';
+import { verifyObjects } from './verify/verify-objects.ts';
 import { readPreviousLock, readPreviousManifest, recoverInterrupted } from './emit/write-output.ts';
 import { buildModel } from './model/build.ts';
 import type { Model } from './model/types.ts';

@@ -21,8 +21,8 @@ import { PinLayout } from './pins.ts';
 import { readJournal, StateDir, writeJournal, type JournalRecord, type SnapshotIndex } from './state.ts';
 import type { LiveMap } from './map.ts';
 import { describePlan } from './apply-report.ts';
-import { parseBtf } from './format/btf-read.ts';
-import type { Btf } from './format/bpf-object-btf.ts';
+import { parseBtf } from '../format/btf-read.ts';
+import type { Btf } from '../format/bpf-object-btf.ts';
 
 export interface ApplyOptions {
   /** The generated/<cluster> directory (with manifest.json). */

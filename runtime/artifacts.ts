@@ -6,8 +6,8 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkedRead, checkPresence, MANIFEST_FILE, parseManifest, sha256Hex, type Manifest } from './format/manifest.ts';
-import { decodeMapContentsPacked } from './format/map-contents.ts';
+import { checkedRead, checkPresence, MANIFEST_FILE, parseManifest, sha256Hex, type Manifest } from '../format/manifest.ts';
+import { decodeMapContentsPacked } from '../format/map-contents.ts';
 import { loadableFromElf } from './object-from-elf.ts';
 import { mergeLayers, type Records } from './records.ts';
 import { contentsHash } from './state.ts';

@@ -2,7 +2,7 @@
 // and variable offsets at 0 for the linker to fill in, and the kernel refuses a DATASEC of size 0.
 // Works on a copy of the raw bytes; per-kind record sizes follow the kernel's btf.rst.
 
-import { BtfKind } from './format/bpf-object-btf.ts';
+import { BtfKind } from '../format/bpf-object-btf.ts';
 
 /** Bytes that follow the 12-byte common header, per kind and vlen. */
 function trailing(kind: number, vlen: number): number {

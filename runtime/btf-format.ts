@@ -3,8 +3,8 @@
 // Network-order typedefs (__be16, __be32) print in host order; __be32 as a dotted IPv4 address,
 // since in this datapath that is what they hold.
 
-import { btfSizeOf, btfType } from './format/btf-read.ts';
-import type { Btf } from './format/bpf-object-btf.ts';
+import { btfSizeOf, btfType } from '../format/btf-read.ts';
+import type { Btf } from '../format/bpf-object-btf.ts';
 
 export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');

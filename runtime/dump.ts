@@ -3,9 +3,9 @@
 
 import { fromPinSafe, type PinLayout } from './pins.ts';
 import { LiveMap } from './map.ts';
-import { compareBytes } from './format/map-contents.ts';
-import { parseBtf } from './format/btf-read.ts';
-import type { Btf } from './format/bpf-object-btf.ts';
+import { compareBytes } from '../format/map-contents.ts';
+import { parseBtf } from '../format/btf-read.ts';
+import type { Btf } from '../format/bpf-object-btf.ts';
 import { btfBytes, fdById } from './sys/bpf-obj.ts';
 import { isDenied } from './sys/capabilities.ts';
 import { closeFd } from './sys/syscall.ts';

@@ -5,7 +5,7 @@
 import { btfLoad } from './sys/bpf-obj.ts';
 import { mapFreeze } from './sys/bpf-map.ts';
 import { MapType } from './sys/bpf.ts';
-import { BPF_F_RDONLY_PROG } from './format/bpf-uapi.ts';
+import { BPF_F_RDONLY_PROG } from '../format/bpf-uapi.ts';
 import { explain } from './sys/bpf-error.ts';
 import { closeFd } from './sys/syscall.ts';
 import { LiveMap } from './map.ts';

@@ -8,12 +8,13 @@
 // keep every field (other than padding), or entries could merge. What the old programs write
 // after the copy (a few milliseconds of new flows) is not carried over.
 
-import { btfSizeOf, btfType, parseBtf, skipModifiers } from './format/btf-read.ts';
-import type { Btf } from './format/bpf-object-btf.ts';
+import { btfSizeOf, btfType, parseBtf, skipModifiers } from '../format/btf-read.ts';
+import type { Btf } from '../format/bpf-object-btf.ts';
 import type { LiveMap } from './map.ts';
 import type { MapDef } from './object.ts';
 import { MapType } from './sys/bpf.ts';
 import { btfBytes, fdById } from './sys/bpf-obj.ts';
+import { isDenied } from './sys/capabilities.ts';
 import { closeFd } from './sys/syscall.ts';
 
 /** Map types whose entries are keyed records that can be copied one by one. */
@@ -64,7 +65,16 @@ function layoutOf(btf: Btf, typeId: number): Layout {
 function liveLayouts(old: LiveMap): { key: Layout; value: Layout } | undefined {
   const { btfId, btfKeyTypeId, btfValueTypeId } = old.info;
   if (!btfId || !btfKeyTypeId || !btfValueTypeId) return undefined;
-  const fd = fdById('btf', btfId);
+  let fd: number;
+  try {
+    fd = fdById('btf', btfId);
+  } catch (e) {
+    // Only CAP_SYS_ADMIN opens BTF by id. Without the old layout the entries cannot be copied,
+    // and an empty map would break every flow it holds: the apply stops, the last one serves.
+    if (!isDenied(e)) throw e;
+    const why = `map ${old.name}: its entries cannot be carried over to the new layout: reading the replaced map's BTF by id needs CAP_SYS_ADMIN; grant it for this apply (docs/deploy.md)`;
+    throw Object.assign(new Error(why, { cause: e }), { code: (e as { code: string }).code });
+  }
   try {
     const btf = parseBtf(btfBytes(fd));
     return { key: layoutOf(btf, btfKeyTypeId), value: layoutOf(btf, btfValueTypeId) };

@@ -9,7 +9,7 @@ import { LiveMap } from './map.ts';
 import { MapType } from './sys/bpf.ts';
 import { diffLive, diffRecords, emptyRecords, type RecordDiff } from './records.ts';
 import type { DesiredMap } from './artifacts.ts';
-import type { Btf } from './format/bpf-object-btf.ts';
+import type { Btf } from '../format/bpf-object-btf.ts';
 import { migrateEntries, planMigration } from './map-migrate.ts';
 import type { SnapshotIndex, StateDir } from './state.ts';
 

@@ -2,9 +2,9 @@
 // the shared linker (format/link-program.ts), and its func/line info packed as BPF_PROG_LOAD
 // takes it.
 
-import { readBpfObject } from './format/elf-read.ts';
-import { linkProgram } from './format/link-program.ts';
-import type { BpfMapDef, BpfObject, BpfProgram } from './format/bpf-object.ts';
+import { readBpfObject } from '../format/elf-read.ts';
+import { linkProgram } from '../format/link-program.ts';
+import type { BpfMapDef, BpfObject, BpfProgram } from '../format/bpf-object.ts';
 import type { ExtInfo, LoadableObject, MapDef, ProgramDef } from './object.ts';
 
 /** Reads and links a BPF ELF object; `source` names it in errors. */

@@ -2,7 +2,7 @@
 // programs with their map references, license and BTF. Built from the ELF reader's output
 // (object-from-elf.ts) or directly by tests; only maps.ts/program.ts turn it into kernel objects.
 
-import { mapTypes, uapiName } from './format/bpf-uapi.ts';
+import { mapTypes, uapiName } from '../format/bpf-uapi.ts';
 
 export interface MapDef {
   /** The map's name in `.maps`; also its pin name. */

@@ -2,8 +2,8 @@
 // something only summed, so each integer field of the value is added up over every CPU. Values
 // without a struct of integers in BTF stay CPU 0's, as the rest of the runtime reads them.
 
-import { btfSizeOf, btfType, skipModifiers } from './format/btf-read.ts';
-import type { Btf } from './format/bpf-object-btf.ts';
+import { btfSizeOf, btfType, skipModifiers } from '../format/btf-read.ts';
+import type { Btf } from '../format/bpf-object-btf.ts';
 import { possibleCpuCount, type LiveMap } from './map.ts';
 import { mapLookup } from './sys/bpf-map.ts';
 

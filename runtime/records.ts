@@ -2,7 +2,7 @@
 // operations apply needs on them: merging layered files and diffing old against new. Kept packed
 // in one buffer because 100,000s of tiny Uint8Arrays would cost more than the syscalls.
 
-import { compareBytes } from './format/map-contents.ts';
+import { compareBytes } from '../format/map-contents.ts';
 
 export interface Records {
   keySize: number;

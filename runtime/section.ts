@@ -1,11 +1,10 @@
-// Which hook a program section attaches to. Program type and expected attach type come from the
-// shared table of libbpf's section names (format/bpf-object-sections.ts), so the compiler, the
-// verifier and this loader agree; this file adds only where the program goes: a device, a cgroup.
+// Which hook a program section attaches to, in the shape the loader uses. Everything here comes
+// from the shared table of libbpf's section names (format/bpf-object-sections.ts), so the
+// compiler, the verifier and this loader agree.
 
-import { sectionKind as formatSectionKind, sectionKinds } from './format/bpf-object-sections.ts';
+import { sectionKind as formatSectionKind, sectionKinds, type HookKind } from '../format/bpf-object-sections.ts';
 
-/** Where a program goes: a network device (XDP, tcx), a cgroup, or nowhere (loaded only). */
-export type HookKind = 'xdp' | 'tcx' | 'cgroup' | 'none';
+export type { HookKind };
 
 export interface SectionKind {
   progType: number;
@@ -16,18 +15,11 @@ export interface SectionKind {
   hookName: string;
 }
 
-function hookOf(section: string): HookKind {
-  if (section === 'xdp' || section === 'xdp.frags') return 'xdp';
-  if (/^(tcx|tc)\/(ingress|egress)$/.test(section)) return 'tcx';
-  if (section.startsWith('cgroup/') || section.startsWith('cgroup_skb/')) return 'cgroup';
-  return 'none';
-}
-
 /** The kind of a program section, or undefined for a name libbpf would not recognise either. */
 export function sectionKind(section: string): SectionKind | undefined {
   const k = formatSectionKind(section);
   if (!k) return undefined;
-  return { progType: k.progType, attachType: k.attachType, hook: hookOf(section), hookName: k.attachTypeName ?? k.progTypeName };
+  return { progType: k.progType, attachType: k.attachType, hook: k.hook, hookName: k.attachTypeName ?? k.progTypeName };
 }
 
 /** Every section name this runtime understands, for error messages. */

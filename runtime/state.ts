@@ -11,8 +11,8 @@
 import { mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { sha256Hex } from './format/manifest.ts';
-import { decodeMapContentsPacked, encodeMapContentsPacked } from './format/map-contents.ts';
+import { sha256Hex } from '../format/manifest.ts';
+import { decodeMapContentsPacked, encodeMapContentsPacked } from '../format/map-contents.ts';
 import type { Records } from './records.ts';
 
 export interface JournalRecord {

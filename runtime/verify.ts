@@ -7,7 +7,7 @@
 import { inputsFromElf } from '../verifier/object-input.ts';
 import { formatVerdict } from '../verifier/verdict.ts';
 import { readFileSync } from 'node:fs';
-import { sha256Hex } from './format/manifest.ts';
+import { sha256Hex } from '../format/manifest.ts';
 import { builtWasmPath } from '../verifier/build.ts';
 import { loadVerifierSync, type WasmVerifier } from '../verifier/verifier.ts';
 

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { Diagnostics, defineCodes, formatDiagnostic } from '../compiler/diagnostics.ts';
-import { printableLines } from '../runtime/format/printable.ts';
+import { printableLines } from '../format/printable.ts';
 
 const codes = defineCodes({ SY9001: { severity: 'error', title: 'test code' } });
 

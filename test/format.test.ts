@@ -2,8 +2,8 @@ import test from 'ava';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { decodeMapContents, encodeMapContents } from '../runtime/format/map-contents.ts';
-import { checkArtifacts, formatManifest, listArtifactFiles, parseManifest, sha256Hex, MANIFEST_FORMAT } from '../runtime/format/manifest.ts';
+import { decodeMapContents, encodeMapContents } from '../format/map-contents.ts';
+import { checkArtifacts, formatManifest, listArtifactFiles, parseManifest, sha256Hex, MANIFEST_FORMAT } from '../format/manifest.ts';
 
 test('map contents round-trip and come out sorted by key', (t) => {
   const k = (n: number) => new Uint8Array([0, n]);

@@ -12,7 +12,7 @@ const BOUNDED: { file: string; spread: string; why: string }[] = [
   { file: 'compiler/bpf/maps.ts', spread: "...checkMapDef({ ...d.inner, name: `${d.name ?? ''}.inner` })", why: 'the few problems of one inner map definition' },
   { file: 'compiler/cli/args.ts', spread: '...cmd.options.map((o) => optionLabel(o).length)', why: "one command's options" },
   { file: 'compiler/cli/main.ts', spread: '...commands.map((c) => c.name.length)', why: 'the CLI commands' },
-  { file: 'compiler/emit/datapath-cache.ts', spread: '...INPUT_FILES', why: 'a constant list of files' },
+  { file: 'compiler/datapath-build/cache.ts', spread: '...INPUT_FILES', why: 'a constant list of files' },
   { file: 'compiler/emit/layouts-doc.ts', spread: '...structTable(s)', why: 'the rows of one map struct' },
   { file: 'compiler/emit/layouts-doc.ts', spread: '...Object.entries(SERVICE_KIND).map(([k, v]) => `| ${v} | ${k} |`)', why: 'a constant table' },
   { file: 'compiler/lang/cfg.ts', spread: '...successors(fn.blocks[id]!.term)', why: 'at most two successors of a block' },
@@ -25,7 +25,7 @@ const BOUNDED: { file: string; spread: string; why: string }[] = [
   { file: 'compiler/spec/read-k8s-service.ts', spread: '...IGNORED', why: 'a constant list of field names' },
 ];
 
-const GLOBS = ['compiler/**/*.ts', 'runtime/**/*.ts', 'verifier/**/*.ts', '!verifier/assembly/**'];
+const GLOBS = ['compiler/**/*.ts', 'runtime/**/*.ts', 'format/**/*.ts', 'verifier/**/*.ts', '!verifier/assembly/**'];
 
 /** Every argument spread and every `.apply(this, list)` in the project's sources. */
 function spreads(project: Project): { file: string; line: number; spread: string }[] {

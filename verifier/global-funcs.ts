@@ -2,10 +2,10 @@
 // linkage is verified on its own against its BTF prototype, not in its caller's context. This
 // file reads the prototypes from the object's BTF into plain descriptors for the verifier.
 
-import { BtfLinkage, type Btf } from '../runtime/format/bpf-object-btf.ts';
-import type { BpfObject, BpfProgram } from '../runtime/format/bpf-object.ts';
-import { btfSizeOf, btfType, btfTypeName, skipModifiers } from '../runtime/format/btf-read.ts';
-import { progCtxStructs, progTypes } from '../runtime/format/bpf-uapi.ts';
+import { BtfLinkage, type Btf } from '../format/bpf-object-btf.ts';
+import type { BpfObject, BpfProgram } from '../format/bpf-object.ts';
+import { btfSizeOf, btfType, btfTypeName, skipModifiers } from '../format/btf-read.ts';
+import { progCtxStructs, progTypes } from '../format/bpf-uapi.ts';
 import type { GlobalFunc, GlobalFuncArg } from './input.ts';
 
 /** The kernel's limit: a global function takes at most five arguments (r1-r5). */

@@ -2,8 +2,8 @@
 // array map with the node's kernel configuration and points each extern into it. Here each gets
 // a slot of its BTF size, naturally aligned; the values stay unknown (they are the node's).
 
-import type { BpfObject } from '../runtime/format/bpf-object.ts';
-import { btfSizeOf, btfType } from '../runtime/format/btf-read.ts';
+import type { BpfObject } from '../format/bpf-object.ts';
+import { btfSizeOf, btfType } from '../format/btf-read.ts';
 
 export interface KconfigLayout {
   /** Byte offset of each extern in the map's value. */

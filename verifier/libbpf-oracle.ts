@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readBpfObject } from '../runtime/format/elf-read.ts';
+import { readBpfObject } from '../format/elf-read.ts';
 import type { KernelVerdict } from './kernel.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -3,7 +3,7 @@
 // tagged "kptr"/"kptr_untrusted"/"percpu_kptr"), in the value struct or in structs nested in it.
 // Programs may not touch them with plain loads and stores; bpf_spin_lock needs the lock's offset.
 
-import type { Btf } from '../runtime/format/bpf-object-btf.ts';
+import type { Btf } from '../format/bpf-object-btf.ts';
 
 /** Field kinds as the wasm verifier numbers them (verifier/assembly/special-fields.ts). */
 export const fieldKinds = { spinLock: 1, timer: 2, kptr: 3, workqueue: 4 } as const;

@@ -1,12 +1,12 @@
-// From a BPF ELF object (ours or clang's, read by runtime/format/elf-read.ts) to one verifier
-// input per entry program: linked by the loader's own linker (runtime/format/link-program.ts),
+// From a BPF ELF object (ours or clang's, read by format/elf-read.ts) to one verifier
+// input per entry program: linked by the loader's own linker (format/link-program.ts),
 // map, data and kconfig references turned into indexes of the map table, line info kept for
 // messages.
 
-import { readBpfObject } from '../runtime/format/elf-read.ts';
-import type { BpfObject } from '../runtime/format/bpf-object.ts';
-import { BPF_F_RDONLY_PROG, pseudoSrc } from '../runtime/format/bpf-uapi.ts';
-import { linkProgram } from '../runtime/format/link-program.ts';
+import { readBpfObject } from '../format/elf-read.ts';
+import type { BpfObject } from '../format/bpf-object.ts';
+import { BPF_F_RDONLY_PROG, pseudoSrc } from '../format/bpf-uapi.ts';
+import { linkProgram } from '../format/link-program.ts';
 import { objectGlobalFunc } from './global-funcs.ts';
 import type { GlobalFunc, LineInfo, MapDesc, VerifyInput } from './input.ts';
 import { kconfigMap, type KconfigLayout } from './kconfig.ts';

@@ -43,7 +43,7 @@ import {
   type SignedSizeName,
   type SizeName,
 } from './opcode.ts';
-import { helperId } from './helpers.ts';
+import { helperId } from '../../format/bpf-helpers.ts';
 import { isReg, type Reg } from './register.ts';
 import { makeInsn, makeLabel, withSource, type Insn, type Item, type Label, type SourceLoc } from './insn.ts';
 

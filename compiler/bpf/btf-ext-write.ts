@@ -10,7 +10,7 @@ import {
   LINE_COL_MAX_COL,
   LINE_COL_SHIFT,
   LINE_INFO_SIZE,
-} from '../../runtime/format/bpf-object-btf.ts';
+} from '../../format/bpf-object-btf.ts';
 import type { StringTable } from './btf-write.ts';
 
 export interface FuncInfoSpec {

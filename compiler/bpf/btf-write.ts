@@ -1,7 +1,7 @@
 // Builds .BTF: a type table and a string table as btf.rst lays them out. Types are interned,
 // so asking twice for the same C type gives the same id and the output stays small and stable.
 
-import { BTF_HEADER_SIZE, BTF_MAGIC, BTF_VERSION, BtfIntEncoding, BtfKind, btfInfo } from '../../runtime/format/bpf-object-btf.ts';
+import { BTF_HEADER_SIZE, BTF_MAGIC, BTF_VERSION, BtfIntEncoding, BtfKind, btfInfo } from '../../format/bpf-object-btf.ts';
 import type { CType } from './ctype.ts';
 
 /** A string table: offset 0 is the empty string; each string is stored once. */

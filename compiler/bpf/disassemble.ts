@@ -1,8 +1,8 @@
-// The disassembler: a program read from any BPF object (runtime/format/elf-read.ts) back into
+// The disassembler: a program read from any BPF object (format/elf-read.ts) back into
 // assembler items: relocations become map and function names, jump targets become labels
 // (`L<slot>`), line info becomes source locations. listObjectFile() lists a whole object.
 
-import type { BpfObject, BpfProgram } from '../../runtime/format/bpf-object.ts';
+import type { BpfObject, BpfProgram } from '../../format/bpf-object.ts';
 import { decode } from './decode.ts';
 import { encode } from './encode.ts';
 import { isGotol, makeLabel, slots, targetField, withFields, type Insn, type Item, type SourceLoc } from './insn.ts';

@@ -19,7 +19,7 @@ import {
   SYMBOL_SIZE,
   relSectionName,
   stInfo,
-} from '../../runtime/format/bpf-object-elf.ts';
+} from '../../format/bpf-object-elf.ts';
 import { StringTable } from './btf-write.ts';
 
 export interface ElfSectionSpec {

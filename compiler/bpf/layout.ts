@@ -3,7 +3,7 @@
 // writes them. (Linking one program for loading without an ELF file is link-items.ts.)
 
 import type { Diagnostics } from '../diagnostics.ts';
-import { R_BPF, SectionName } from '../../runtime/format/bpf-object-elf.ts';
+import { R_BPF, SectionName } from '../../format/bpf-object-elf.ts';
 import { codes } from './codes.ts';
 import { encode, EncodeError, writeInsn, type Encoded } from './encode.ts';
 import { isLocalCall, localLabels, targetField, withFields, type Insn, type Item, type SourceLoc } from './insn.ts';

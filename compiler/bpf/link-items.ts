@@ -1,6 +1,6 @@
 // Links one of our own programs symbolically, for loading without an ELF file (tests, benches,
 // the packet harness): the program and every function it reaches as one item stream, ready for
-// encode(). ELF objects, ours or clang's, are linked by runtime/format/link-program.ts instead.
+// encode(). ELF objects, ours or clang's, are linked by format/link-program.ts instead.
 
 import { localLabels, makeLabel, withFields, type Item } from './insn.ts';
 import type { FunctionDef, ObjectDef, ProgramDef } from './object.ts';

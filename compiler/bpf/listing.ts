@@ -3,7 +3,7 @@
 // and the datapath source line above the instructions it produced. Stable text, diffable.
 
 import type { Encoded } from './encode.ts';
-import { helperName } from './helpers.ts';
+import { helperName } from '../../format/bpf-helpers.ts';
 import { isHelperCall, type SourceLoc } from './insn.ts';
 import type { BuiltObject } from './object.ts';
 import { formatInsn } from './syntax.ts';

@@ -3,8 +3,8 @@
 
 import type { BtfBuilder } from './btf-write.ts';
 import { sizeOf, typeName, type CType } from './ctype.ts';
-import { BtfLinkage } from '../../runtime/format/bpf-object-btf.ts';
-import { mapTypes, type MapTypeName } from '../../runtime/format/bpf-uapi.ts';
+import { BtfLinkage } from '../../format/bpf-object-btf.ts';
+import { mapTypes, type MapTypeName } from '../../format/bpf-uapi.ts';
 
 /** enum bpf_map_type, by the names map definitions use. */
 export const MapType = mapTypes;

@@ -3,10 +3,9 @@
 // relocations from layout.ts, .maps and types in BTF, line info in .BTF.ext.
 
 import { Diagnostics, DiagnosticError } from '../diagnostics.ts';
-import { BtfLinkage } from '../../runtime/format/bpf-object-btf.ts';
-import { SHF, SHT, STB, STT, SectionName } from '../../runtime/format/bpf-object-elf.ts';
-import { sectionKind } from '../../runtime/format/bpf-object-sections.ts';
-import { progCtxStructs } from '../../runtime/format/bpf-uapi.ts';
+import { BtfLinkage } from '../../format/bpf-object-btf.ts';
+import { SHF, SHT, STB, STT, SectionName } from '../../format/bpf-object-elf.ts';
+import { sectionKind } from '../../format/bpf-object-sections.ts';
 import { encodeBtfExt, type SectionInfo } from './btf-ext-write.ts';
 import { BtfBuilder } from './btf-write.ts';
 import { codes } from './codes.ts';
@@ -51,9 +50,6 @@ export interface BuiltObject {
   functions: PlacedFunction[];
 }
 
-/** The context struct each program type receives (shared with the verifier's reading of BTF). */
-const ctxStruct: Record<string, string> = progCtxStructs;
-
 /**
  * Builds the object. Collects every problem (duplicate names, unknown sections, maps or
  * functions, bad map definitions, encoding errors) and throws one DiagnosticError with all.
@@ -78,7 +74,7 @@ export function buildObject(def: ObjectDef): BuiltObject {
   for (const p of def.programs) {
     if (!sectionKind(p.section)) {
       diags.report(codes.SY4002, `program ${p.name}: section ${p.section} is not a program section libbpf knows`, p.source, [
-        'use one of xdp, tcx/ingress, tcx/egress, tc, cgroup/connect4, cgroup/sendmsg4, ... (runtime/format/bpf-object-sections.ts)',
+        'use one of xdp, tcx/ingress, tcx/egress, tc, cgroup/connect4, cgroup/sendmsg4, ... (format/bpf-object-sections.ts)',
       ]);
     }
   }
@@ -91,7 +87,7 @@ export function buildObject(def: ObjectDef): BuiltObject {
   const u64Type = btf.int('unsigned long long', 8, false);
   for (const f of placed) {
     if (f.role === 'entry') {
-      const ctxName = ctxStruct[sectionKind(f.section)?.progTypeName ?? ''] ?? '__sk_buff';
+      const ctxName = sectionKind(f.section)?.ctxStruct ?? '__sk_buff';
       // An empty struct of the right name: the verifier matches the context by name, and a
       // forward declaration would make it log that the size cannot be determined.
       const proto = btf.funcProto(intType, [{ name: 'ctx', type: btf.ptr(btf.struct(ctxName, 0, [])) }]);

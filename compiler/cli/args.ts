@@ -1,6 +1,13 @@
-// Parses argv against a command's option table: `--out DIR`, `--out=DIR`, `-o DIR`, `-oDIR`,
-// boolean flags, `--` to end options. Errors are messages that say how to get help.
+// Parses argv against a command's option table with Node's util.parseArgs: `--out DIR`,
+// `--out=DIR`, `-o DIR`, `-oDIR`, boolean flags, `--` to end options. Errors are messages that
+// name the command and say how to get help.
+//
+// What util.parseArgs cannot express, and is done here around it: its strict mode throws errors
+// that name neither the command nor its --help, so it runs non-strict with tokens, and unknown
+// options, a value given to a flag and a missing value are reported here from the tokens; the
+// number of positionals a command takes is checked here too (parseArgs allows any or none).
 
+import { parseArgs as nodeParseArgs } from 'node:util';
 import type { Command, ParsedArgs } from './command.ts';
 
 export class UsageError extends Error {
@@ -11,45 +18,34 @@ export class UsageError extends Error {
 }
 
 export function parseArgs(cmd: Command, argv: readonly string[]): ParsedArgs {
+  const help = `run 'switchyard ${cmd.name} --help' for its options`;
+  const fail = (message: string): never => {
+    throw new UsageError(`switchyard ${cmd.name}: ${message}`);
+  };
+  const config = Object.fromEntries(
+    cmd.options.map((o) => [o.name, { type: o.value === undefined ? 'boolean' : 'string', ...(o.short ? { short: o.short } : {}) } as const]),
+  );
+  const { tokens } = nodeParseArgs({ args: [...argv], options: config, allowPositionals: true, strict: false, tokens: true });
   const options: ParsedArgs['options'] = {};
   const positionals: string[] = [];
-  const help = `run 'switchyard ${cmd.name} --help' for its options`;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      for (const p of argv.slice(i + 1)) positionals.push(p);
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    let name: string;
-    let inline: string | undefined;
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-      inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const spec = cmd.options.find((o) => o.name === token.name);
+    if (!spec) fail(`unknown option ${token.rawName}; ${help}`);
+    if (spec!.value === undefined) {
+      if (token.value !== undefined) fail(`--${spec!.name} takes no value; ${help}`);
+      options[spec!.name] = true;
     } else {
-      name = arg[1]!;
-      inline = arg.length > 2 ? arg.slice(2) : undefined;
+      if (token.value === undefined) fail(`--${spec!.name} needs a ${spec!.value}; ${help}`);
+      options[spec!.name] = token.value;
     }
-    const spec = cmd.options.find((o) => (arg.startsWith('--') ? o.name === name : o.short === name));
-    if (!spec) throw new UsageError(`switchyard ${cmd.name}: unknown option ${arg.startsWith('--') ? `--${name}` : `-${name}`}; ${help}`);
-    if (spec.value === undefined) {
-      if (inline !== undefined) throw new UsageError(`switchyard ${cmd.name}: --${spec.name} takes no value; ${help}`);
-      options[spec.name] = true;
-      continue;
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new UsageError(`switchyard ${cmd.name}: --${spec.name} needs a ${spec.value}; ${help}`);
-    options[spec.name] = value;
   }
   if (cmd.maxPositionals !== undefined && positionals.length > cmd.maxPositionals) {
-    throw new UsageError(`switchyard ${cmd.name}: too many arguments (${positionals.join(' ')}); usage: ${cmd.usage}`);
+    fail(`too many arguments (${positionals.join(' ')}); usage: ${cmd.usage}`);
   }
   if (cmd.minPositionals !== undefined && positionals.length < cmd.minPositionals) {
-    throw new UsageError(`switchyard ${cmd.name}: missing arguments; usage: ${cmd.usage}`);
+    fail(`missing arguments; usage: ${cmd.usage}`);
   }
   return { options, positionals };
 }

@@ -3,8 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkArtifacts, type Manifest } from '../../runtime/format/manifest.ts';
-import { decodeMapContents } from '../../runtime/format/map-contents.ts';
+import { checkArtifacts, type Manifest } from '../../format/manifest.ts';
+import { decodeMapContents } from '../../format/map-contents.ts';
 import { GENERATED_HEADER } from '../plan/lock.ts';
 import { checkObject } from '../../verifier/check-objects.ts';
 import { formatDiagnostic } from '../diagnostics.ts';

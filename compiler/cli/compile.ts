@@ -3,8 +3,8 @@
 
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE } from '../../runtime/format/manifest.ts';
-import { printableLines } from '../../runtime/format/printable.ts';
+import { MANIFEST_FILE } from '../../format/manifest.ts';
+import { printableLines } from '../../format/printable.ts';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
 import { staleFiles, writeArtifacts, type InterruptPoint } from '../emit/write-output.ts';
 import { EXIT, type CliIO, type Command } from './command.ts';

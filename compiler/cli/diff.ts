@@ -4,7 +4,7 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE, parseManifest } from '../../runtime/format/manifest.ts';
+import { MANIFEST_FILE, parseManifest } from '../../format/manifest.ts';
 import { diffMarkdown, type ClusterDiff } from '../emit/diff-markdown.ts';
 import { semanticDiff } from '../emit/semantic-diff.ts';
 import { readTables, type ServiceView } from '../emit/table-view.ts';

@@ -3,7 +3,7 @@
 
 import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { printable, printableLines } from '../../runtime/format/printable.ts';
+import { printable, printableLines } from '../../format/printable.ts';
 import { VERSION } from '../emit/version.ts';
 import { commandHelp, parseArgs, UsageError } from './args.ts';
 import { EXIT, type CliIO, type Command } from './command.ts';

@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE, parseManifest } from '../../runtime/format/manifest.ts';
+import { MANIFEST_FILE, parseManifest } from '../../format/manifest.ts';
 import { writeArtifacts } from '../emit/write-output.ts';
 import { artifactChecks } from './artifact-checks.ts';
 import { EXIT, type Command } from './command.ts';

@@ -11,7 +11,7 @@ import type { KernelVerdict } from '../../verifier/kernel.ts';
 import { inputsFromElf } from '../../verifier/object-input.ts';
 import { formatVerdict, type Verdict } from '../../verifier/verdict.ts';
 import { loadVerifier } from '../../verifier/verifier.ts';
-import { MANIFEST_FILE } from '../../runtime/format/manifest.ts';
+import { MANIFEST_FILE } from '../../format/manifest.ts';
 import { EXIT, type CliIO, type Command } from './command.ts';
 import { userPath } from './spec-paths.ts';
 

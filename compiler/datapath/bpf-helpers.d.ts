@@ -1,7 +1,10 @@
 // BPF-TS kernel helpers: the ones the datapath needs, typed after the kernel's prototypes
 // (include/uapi/linux/bpf.h) with their kernel names. Pointer arguments take a struct or array
 // (a stack object, a map value or a packet header); `len`/`plen` arguments stay explicit, as in C.
-// The compiler refuses a helper in a program type the kernel does not offer it to.
+// The rest of a helper's facts (its number, the contexts it is offered in, whether it moves
+// packet data, its argument kinds) are in format/bpf-helpers.ts: the compiler refuses a helper in
+// a program type that table does not offer it to, and reloads packet pointers after one that
+// moves packet data.
 
 // --- Time, randomness, identity ---------------------------------------------------------------
 declare function bpf_ktime_get_ns(): u64;
@@ -32,23 +35,16 @@ declare function bpf_fib_lookup(ctx: XdpMd | SkBuff, params: BpfFibLookup, plen:
 declare function bpf_tail_call(ctx: XdpMd | SkBuff | SockAddr | Sock, progs: ProgArray, index: u32): i64;
 
 // --- Packet data --------------------------------------------------------------------------------
-/** Moves packet data: every packet pointer must be obtained again afterwards. */
 declare function bpf_xdp_adjust_head(xdp: XdpMd, delta: i32): i64;
 declare function bpf_xdp_adjust_tail(xdp: XdpMd, delta: i32): i64;
-/** Moves packet data. */
 declare function bpf_skb_store_bytes(skb: SkBuff, offset: u32, from: object, len: u32, flags: u64): i64;
 declare function bpf_skb_load_bytes(skb: SkBuff, offset: u32, to: object, len: u32): i64;
-/** Moves packet data. */
 declare function bpf_skb_adjust_room(skb: SkBuff, len_diff: i32, mode: u32, flags: u64): i64;
-/** Moves packet data. */
 declare function bpf_skb_change_head(skb: SkBuff, len: u32, flags: u64): i64;
-/** Moves packet data. */
 declare function bpf_skb_pull_data(skb: SkBuff, len: u32): i64;
 
 // --- Checksums ------------------------------------------------------------------------------------
-/** Moves packet data (as far as the verifier knows). */
 declare function bpf_l3_csum_replace(skb: SkBuff, offset: u32, from: u64, to: u64, flags: u64): i64;
-/** Moves packet data (as far as the verifier knows). */
 declare function bpf_l4_csum_replace(skb: SkBuff, offset: u32, from: u64, to: u64, flags: u64): i64;
 /** Ones'-complement sum of `to` minus `from` (sizes multiples of 4), added to `seed`. */
 declare function bpf_csum_diff(from: object | null, from_size: u32, to: object | null, to_size: u32, seed: u32): i64;

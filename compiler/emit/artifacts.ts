@@ -2,15 +2,15 @@
 // map layouts, binary map contents (cluster-wide once, per zone and per node only what differs) and the
 // manifest that lists them all with their sha256. Writing them is write-output.ts's job.
 
-import { encodeMapContentsPacked } from '../../runtime/format/map-contents.ts';
-import { formatManifest, MANIFEST_FILE, MANIFEST_FORMAT, nextGeneration, sha256Hex, type Manifest } from '../../runtime/format/manifest.ts';
+import { encodeMapContentsPacked } from '../../format/map-contents.ts';
+import { formatManifest, MANIFEST_FILE, MANIFEST_FORMAT, nextGeneration, sha256Hex, type Manifest } from '../../format/manifest.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { formatLock, LOCK_FILE } from '../plan/lock.ts';
 import type { Plan } from '../plan/types.ts';
 import type { Spec } from '../spec/types.ts';
 import { checkCapacity } from './check-capacity.ts';
 import { checkNodeConfig } from './check-node-config.ts';
-import { listingPath, objectPath, type DatapathObject } from './datapath-objects.ts';
+import { listingPath, objectPath, type DatapathObject } from '../datapath-build/objects.ts';
 import { encodeMaps } from './encode-maps.ts';
 import { MAP } from './map-layouts.ts';
 import type { RecordBuffer } from './record-buffer.ts';

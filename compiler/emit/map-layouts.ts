@@ -1,8 +1,10 @@
 // The byte layout of every BPF map the datapath uses, as data: map type, size, the spec field
 // that sizes it, and key/value fields with offsets, sizes and byte order. The emitter encodes
-// map contents from these; the datapath's structs are to be checked against them through the
-// object's BTF. Addresses and ports are in network order; everything else in host order
-// (the emitter writes little-endian: x86-64 and arm64 nodes).
+// map contents from these; the datapath's structs and flags (compiler/datapath/lb/structs.ts,
+// flags.ts) are generated from them by scripts/generate-tables.ts, and
+// test/datapath/layouts.test.ts checks every object's BTF against them. Addresses and ports are
+// in network order; everything else in host order (the emitter writes little-endian: x86-64 and
+// arm64 nodes).
 
 import type { MapSizes } from '../spec/types.ts';
 

@@ -7,7 +7,7 @@
 
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { listArtifactFiles, MANIFEST_FILE, parseManifest, type Manifest } from '../../runtime/format/manifest.ts';
+import { listArtifactFiles, MANIFEST_FILE, parseManifest, type Manifest } from '../../format/manifest.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { emptyLock, LOCK_FILE, parseLock, type Lock } from '../plan/lock.ts';
 import type { ArtifactSet } from './artifacts.ts';

@@ -2,6 +2,8 @@
 // offsets and access sizes (include/uapi/linux/bpf.h), which fields a program may write, and
 // where XDP and tc keep the packet's data/data_end pointers.
 
+import { sectionKinds } from '../../format/bpf-object-sections.ts';
+import type { ProgTypeName } from '../../format/bpf-uapi.ts';
 import type { ContextKind, IntType, MemType } from './types.ts';
 import { ints } from './types.ts';
 
@@ -113,35 +115,36 @@ export interface SectionInfo {
   readonly passValue: number;
 }
 
-const PROG_SCHED_CLS = 3;
-const PROG_XDP = 6;
-const PROG_CGROUP_SOCK = 9;
-const PROG_CGROUP_SOCK_ADDR = 18;
-
-const sockAddr = (attach: number): SectionInfo => ({ ctx: 'sock_addr', progType: PROG_CGROUP_SOCK_ADDR, expectedAttachType: attach, passValue: 1 });
-const sock = (attach: number): SectionInfo => ({ ctx: 'sock', progType: PROG_CGROUP_SOCK, expectedAttachType: attach, passValue: 1 });
-
-/** libbpf's section names for the program types the datapath uses. */
-export const sections: Readonly<Record<string, SectionInfo>> = {
-  xdp: { ctx: 'xdp', progType: PROG_XDP, expectedAttachType: 37, passValue: 2 },
-  tc: { ctx: 'skb', progType: PROG_SCHED_CLS, expectedAttachType: 0, passValue: 0 },
-  'tcx/ingress': { ctx: 'skb', progType: PROG_SCHED_CLS, expectedAttachType: 46, passValue: 0 },
-  'tcx/egress': { ctx: 'skb', progType: PROG_SCHED_CLS, expectedAttachType: 47, passValue: 0 },
-  'cgroup/bind4': sockAddr(8),
-  'cgroup/bind6': sockAddr(9),
-  'cgroup/connect4': sockAddr(10),
-  'cgroup/connect6': sockAddr(11),
-  'cgroup/sendmsg4': sockAddr(14),
-  'cgroup/sendmsg6': sockAddr(15),
-  'cgroup/recvmsg4': sockAddr(19),
-  'cgroup/recvmsg6': sockAddr(20),
-  'cgroup/getpeername4': sockAddr(29),
-  'cgroup/getpeername6': sockAddr(30),
-  'cgroup/sock_create': sock(2),
-  'cgroup/post_bind4': sock(12),
-  'cgroup/post_bind6': sock(13),
-  'cgroup/sock_release': sock(34),
+/**
+ * The program types BPF-TS compiles, by the context each receives, and what "pass" returns
+ * there (XDP_PASS, TC_ACT_OK, 1 for the cgroup hooks).
+ */
+const bpfTsProgTypes: Partial<Record<ProgTypeName, { ctx: ContextKind; passValue: number }>> = {
+  xdp: { ctx: 'xdp', passValue: 2 },
+  sched_cls: { ctx: 'skb', passValue: 0 },
+  cgroup_sock_addr: { ctx: 'sock_addr', passValue: 1 },
+  cgroup_sock: { ctx: 'sock', passValue: 1 },
 };
+
+/** The BPF-TS context of a program type BPF-TS compiles; throws for one it does not. */
+export function contextOfProgType(prog: ProgTypeName): ContextKind {
+  const t = bpfTsProgTypes[prog];
+  if (!t) throw new RangeError(`program type ${prog}: BPF-TS has no context for it`);
+  return t.ctx;
+}
+
+/**
+ * libbpf's section names for the program types BPF-TS compiles, derived from the shared table
+ * (format/bpf-object-sections.ts). Names that need load flags (`xdp.frags`) are left out: a
+ * BPF-TS program cannot say it handles multi-buffer packets.
+ */
+export const sections: Readonly<Record<string, SectionInfo>> = Object.freeze(Object.fromEntries(
+  sectionKinds.flatMap((k) => {
+    const t = bpfTsProgTypes[k.progTypeName];
+    if (!t || k.progFlags !== 0) return [];
+    return [[k.name, { ctx: t.ctx, progType: k.progType, expectedAttachType: k.attachType, passValue: t.passValue }]];
+  }),
+));
 
 export function contextByTypeName(name: string): ContextInfo | undefined {
   return Object.values(contexts).find((c) => c.typeName === name);

@@ -7,7 +7,7 @@ import { Node } from './ts-morph.ts';
 import { codes } from './codes.ts';
 import { explicitCast, implicitConvert, isScalarVal, reg } from './arith.ts';
 import { ctxCsumReplace, csumReplace } from './checksum.ts';
-import { helperId } from '../bpf/helpers.ts';
+import { helperId } from '../../format/bpf-helpers.ts';
 import { helperRules } from './helpers.ts';
 import type { Block, Operand, VReg } from './ir.ts';
 import { describe, expr, scalarExpr } from './lower-expr.ts';
@@ -338,7 +338,7 @@ function paramKind(typeText: string): ParamKind | undefined {
 function helperCall(lx: Lowerer, name: string, decl: FunctionDeclaration, args: Expression[], node: CallExpression): Val | undefined {
   const rule = helperRules[name];
   if (!rule) {
-    lx.report(codes.SY3061, `${name} is declared but has no rule in compiler/lang/helpers.ts`, node);
+    lx.report(codes.SY3061, `${name} is declared but format/bpf-helpers.ts does not offer it to BPF-TS`, node);
     return undefined;
   }
   if (lx.ctxKind && !rule.contexts.includes(lx.ctxKind)) {

@@ -8,7 +8,7 @@ import { codes } from './codes.ts';
 import { FnBuilder } from './builder.ts';
 import { cleanVal, implicitConvert, isScalarVal, reg } from './arith.ts';
 import type { Compilation } from './compilation.ts';
-import { sections } from './context.ts';
+import { contexts, sections } from './context.ts';
 import type { IrFunction, Operand, VReg } from './ir.ts';
 import { describe, expr } from './lower-expr.ts';
 import { Lowerer } from './lowerer.ts';
@@ -52,7 +52,7 @@ export function lowerProgram(unit: ProgramUnit, decl: FunctionDeclaration, secti
   const params = decl.getParameters();
   const ctxType = params.length === 1 ? paramType(c, params[0]!) : undefined;
   if (!ctxType || ctxType.kind !== 'ctx' || ctxType.ctx !== info.ctx) {
-    c.report(codes.SY3060, `program ${decl.getName()}: section ${section} takes one parameter, the context (${ {xdp: 'XdpMd', skb: 'SkBuff', sock_addr: 'SockAddr', sock: 'Sock'}[info.ctx]})`, decl.getNameNode() ?? decl);
+    c.report(codes.SY3060, `program ${decl.getName()}: section ${section} takes one parameter, the context (${contexts[info.ctx].typeName})`, decl.getNameNode() ?? decl);
     return undefined;
   }
   const ret = returnTypeOf(c, decl);

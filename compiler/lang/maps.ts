@@ -7,7 +7,7 @@ import { Node } from './ts-morph.ts';
 import type { SourceRange } from '../diagnostics.ts';
 import { codes } from './codes.ts';
 import { sizeOf, type MemType } from './types.ts';
-import { mapTypes } from '../../runtime/format/bpf-uapi.ts';
+import { mapTypes } from '../../format/bpf-uapi.ts';
 
 export type MapKind = 'hash' | 'array' | 'percpu_hash' | 'percpu_array' | 'lru_hash' | 'lru_percpu_hash' | 'lpm_trie' | 'prog_array';
 

@@ -7,7 +7,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { apply } from '../apply.ts';
 import { ArtifactError, VerifierRefusedError } from '../artifacts.ts';
-import { MANIFEST_FILE, parseManifest, sha256Hex, type Manifest } from '../format/manifest.ts';
+import { MANIFEST_FILE, parseManifest, sha256Hex, type Manifest } from '../../format/manifest.ts';
 import { pinnedLinkPrograms } from '../link-sync.ts';
 import { CapacityError } from '../map-sync.ts';
 import { PinLayout } from '../pins.ts';

@@ -4,8 +4,8 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mapBtf } from '../dump.ts';
-import { btfType, skipModifiers } from '../format/btf-read.ts';
+import { mapValueBtf } from '../artifact-btf.ts';
+import { btfType, skipModifiers } from '../../format/btf-read.ts';
 import { LiveMap } from '../map.ts';
 import { sumOverCpus } from '../percpu-sum.ts';
 import { fromPinSafe } from '../pins.ts';
@@ -50,9 +50,10 @@ function serviceFamilies(agent: Agent): Family[] {
     return families; // not applied yet, or an object without counters
   }
   try {
-    const { btf } = mapBtf(m);
-    if (!btf) return families;
-    const value = btfType(btf, skipModifiers(btf, m.info.btfValueTypeId));
+    const typed = mapValueBtf(m, STATS_MAP, agent.applied && { dir: agent.applied.target, node: agent.pins.node });
+    if (!typed) return families;
+    const { btf, valueTypeId } = typed;
+    const value = btfType(btf, skipModifiers(btf, valueTypeId));
     if (value.kind !== 'STRUCT') return families;
     const offsets = new Map(value.members.map((x) => [x.name, x.bitOffset / 8]));
     const names = agent.applied ? serviceNames(agent.applied.target) : new Map<number, string>();
@@ -60,7 +61,7 @@ function serviceFamilies(agent: Agent): Family[] {
     const rows: Array<{ id: number; sums: Uint8Array }> = [];
     for (let i = 0; i < all.count; i++) {
       const key = all.keys.subarray(i * m.keySize, (i + 1) * m.keySize);
-      const sums = sumOverCpus(m, btf, m.info.btfValueTypeId, key);
+      const sums = sumOverCpus(m, btf, valueTypeId, key);
       if (sums) rows.push({ id: new DataView(key.buffer, key.byteOffset).getUint32(0, true), sums });
     }
     rows.sort((a, b) => a.id - b.id);

@@ -9,7 +9,7 @@ import { apply } from '../apply.ts';
 import { DEFAULT_LISTEN } from '../agent/http.ts';
 import { runAgent } from '../agent/run.ts';
 import { dumpMaps } from '../dump.ts';
-import { printableLines } from '../format/printable.ts';
+import { printableLines } from '../../format/printable.ts';
 import { DEFAULT_BPFFS } from '../mounts.ts';
 import { fromPinSafe, PinLayout } from '../pins.ts';
 import { ProgramRefusedError } from '../program.ts';
@@ -22,6 +22,9 @@ import { DEFAULT_STATE, usage, type Command } from './usage.ts';
 
 class UsageError extends Error {}
 
+// Parsed by util.parseArgs (strict), from one option table that every command shares: a flag is
+// declared once here and its help in usage.ts. What each command takes besides options is data
+// too (commandArgs), checked before it runs.
 const options = {
   node: { type: 'string' },
   device: { type: 'string', multiple: true },
@@ -37,6 +40,23 @@ const options = {
   'allow-downgrade': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** A command's positional arguments (as many as min..max, named `what` in errors) and whether --node is required. */
+interface CommandArgs {
+  min: number;
+  max: number;
+  what: string;
+  needsNode: boolean;
+}
+
+const commandArgs: Record<Command, CommandArgs> = {
+  apply: { min: 1, max: 1, what: 'one DIR', needsNode: true },
+  run: { min: 1, max: 1, what: 'one DIR', needsNode: true },
+  status: { min: 0, max: 0, what: 'no arguments', needsNode: false },
+  dump: { min: 0, max: 1, what: 'at most one MAP', needsNode: false },
+  health: { min: 1, max: 1, what: 'one DIR', needsNode: true },
+  remove: { min: 0, max: 0, what: 'no arguments', needsNode: false },
+};
 
 /** The error line, control characters escaped, and which capabilities a refusal lacked. */
 function printError(e: unknown, cmd: string): void {
@@ -77,6 +97,9 @@ function run(argv: string[]): number {
     console.log(usage[cmd]);
     return 0;
   }
+  const shape = commandArgs[cmd];
+  if (positionals.length < shape.min || positionals.length > shape.max) throw new UsageError(`${cmd} takes ${shape.what}\n\n${usage[cmd]}`);
+  if (shape.needsNode && !v.node) throw new UsageError(`${cmd} needs --node NAME\n\n${usage[cmd]}`);
   const bpffs = v.bpffs ?? DEFAULT_BPFFS;
   const stateRoot = v.state ?? DEFAULT_STATE;
   // What apply and run both act on: the artifacts, the node, and where its pins, state and hooks are.
@@ -92,10 +115,8 @@ function run(argv: string[]): number {
 
   switch (cmd) {
     case 'apply': {
-      if (positionals.length !== 1) throw new UsageError(`apply takes one DIR\n\n${usage.apply}`);
-      if (!v.node) throw new UsageError(`apply needs --node NAME\n\n${usage.apply}`);
       const r = apply({
-        ...target(positionals[0]!, v.node),
+        ...target(positionals[0]!, v.node!),
         dryRun: !!v['dry-run'],
         reconcile: !!v.reconcile,
         verbose: !!v.verbose,
@@ -107,12 +128,10 @@ function run(argv: string[]): number {
       return 0;
     }
     case 'run': {
-      if (positionals.length !== 1) throw new UsageError(`run takes one DIR\n\n${usage.run}`);
-      if (!v.node) throw new UsageError(`run needs --node NAME\n\n${usage.run}`);
       const stamp = (l: string) => console.log(`${new Date().toISOString()} ${l}`);
       // Runs until stopped: the watcher and the servers keep the process alive.
       runAgent({
-        ...target(positionals[0]!, v.node),
+        ...target(positionals[0]!, v.node!),
         allowDowngrade: !!v['allow-downgrade'],
         noVerify: !!v['no-verify'],
         listen: v.listen ?? DEFAULT_LISTEN,
@@ -125,23 +144,19 @@ function run(argv: string[]): number {
       return 0;
     }
     case 'status': {
-      if (positionals.length) throw new UsageError(`status takes no arguments\n\n${usage.status}`);
       const node = nodeName(v.node, bpffs);
       const s = nodeStatus(new PinLayout(bpffs, node), new StateDir(join(stateRoot, node)));
       say(s.lines);
       return s.healthy ? 0 : 3;
     }
     case 'dump': {
-      if (positionals.length > 1) throw new UsageError(`dump takes at most one MAP\n\n${usage.dump}`);
       const node = nodeName(v.node, bpffs);
       say(dumpMaps(new PinLayout(bpffs, node), positionals[0]));
       return 0;
     }
     case 'health': {
-      if (positionals.length !== 1) throw new UsageError(`health takes one DIR\n\n${usage.health}`);
-      if (!v.node) throw new UsageError(`health needs --node NAME\n\n${usage.health}`);
       // Runs until stopped: the listening servers keep the process alive.
-      serveHealth(positionals[0]!, v.node, v.address).then(
+      serveHealth(positionals[0]!, v.node!, v.address).then(
         (h) => {
           say(h.lines);
           console.log(`health: ready, ${h.lines.length} port(s) served for node ${v.node}`);
@@ -154,7 +169,6 @@ function run(argv: string[]): number {
       return 0;
     }
     case 'remove': {
-      if (positionals.length) throw new UsageError(`remove takes no arguments\n\n${usage.remove}`);
       const node = nodeName(v.node, bpffs);
       say(removeNode(new PinLayout(bpffs, node), new StateDir(join(stateRoot, node))));
       return 0;

@@ -1,6 +1,7 @@
 // bpf(2) failures turned into messages that name the command, the object and the next step.
 // The raw errno stays on the error (code, errno) so callers and tests can still branch on it.
 
+import { neededText } from './capabilities.ts';
 import { errnoName, SyscallError } from './syscall.ts';
 
 /** A bpf(2) command that failed on one named object (a map, a program, a pin, a device). */
@@ -20,7 +21,9 @@ export class BpfError extends SyscallError {
 export function genericHint(op: string, errno: number): string {
   switch (errnoName(errno)) {
     case 'EPERM':
-      return 'not permitted: switchyard-node needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN (run it as root)';
+      // The kernel opens an object by id for CAP_SYS_ADMIN alone, whatever else is held.
+      if (op.includes('_GET_FD_BY_ID')) return 'not permitted: opening a kernel object by id needs CAP_SYS_ADMIN (run it as root)';
+      return `not permitted: switchyard-node needs ${neededText()} (run it as root)`;
     case 'EACCES':
       return op.includes('OBJ_GET') ? 'the pin is not readable by this user; run as root' : 'access refused by the kernel';
     case 'ENOENT':

@@ -2,7 +2,7 @@
 // map creation and test runs here; element, object and link commands in bpf-map.ts, bpf-obj.ts
 // and bpf-link.ts. Attribute layouts follow the kernel's union bpf_attr (include/uapi/linux/bpf.h).
 
-import { attachTypes, mapTypes, progTypes, upperKeys } from '../format/bpf-uapi.ts';
+import { attachTypes, mapTypes, progTypes, upperKeys } from '../../format/bpf-uapi.ts';
 import { addressOf, bpfSyscall, SyscallError } from './syscall.ts';
 
 export const BpfCmd = {

@@ -12,7 +12,7 @@ import type { BenchResult } from './run.ts';
 import { compileFiles } from '../../compiler/lang/compile.ts';
 import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
-import { readBpfObject } from '../../runtime/format/elf-read.ts';
+import { readBpfObject } from '../../format/elf-read.ts';
 import { BpfCmd, mapCreate, progLoad, progTestRun, ProgType } from '../../runtime/sys/bpf.ts';
 import { addressOf, bpfSyscall, closeFd } from '../../runtime/sys/syscall.ts';
 

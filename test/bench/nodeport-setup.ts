@@ -9,7 +9,8 @@ import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { writeArtifacts } from '../../compiler/emit/write-output.ts';
 import { runPipeline } from '../../compiler/pipeline.ts';
 import { cgroup2Mount } from '../../runtime/mounts.ts';
-import { makeTempDir, run, shortName, type Cleanup } from '../helpers/ns-lite.ts';
+import { uniqueName } from '../helpers/names.ts';
+import { makeTempDir, run, type Cleanup } from '../helpers/netns.ts';
 import type { Topology } from '../helpers/ns-topology.ts';
 import { runNodeCli } from '../runtime/cli-runner.ts';
 import * as asm from '../../compiler/bpf/asm.ts';
@@ -36,7 +37,7 @@ export class Cleanups implements Cleanup {
 }
 
 function cgroupFor(c: Cleanup): string {
-  const rel = shortName('sy-npb');
+  const rel = uniqueName('sy-npb');
   const path = join(cgroup2Mount(), rel);
   mkdirSync(path);
   c.teardown(() => rmdirSync(path));

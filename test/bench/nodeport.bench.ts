@@ -24,7 +24,7 @@ import { R0 } from '../../compiler/bpf/register.ts';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { progLoad, progTestRun, ProgType } from '../../runtime/sys/bpf.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
-import { run, type Cleanup } from '../helpers/ns-lite.ts';
+import { run, type Cleanup } from '../helpers/netns.ts';
 import { Cleanups, iptables, reflectorProgram, switchyard } from './nodeport-setup.ts';
 import { buildTopology, type Topology } from '../helpers/ns-topology.ts';
 import { enterPacketNetns, loadNodeport, type Datapath } from '../packet/harness.ts';

@@ -3,19 +3,20 @@
 // at build time but for label names, and whose re-encoding gives back the same bytes.
 
 import test from 'ava';
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { disassemble, listObjectFile } from '../../compiler/bpf/disassemble.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { listObject } from '../../compiler/bpf/listing.ts';
 import { buildObject } from '../../compiler/bpf/object.ts';
-import { readBpfObject } from '../../runtime/format/elf-read.ts';
+import { readBpfObject } from '../../format/elf-read.ts';
 import { sampleObject } from './fixtures/sample-object.ts';
-import { matchGolden } from './golden.ts';
+import { matchGolden } from '../helpers/golden.ts';
 
 test('a clang object lists with map, data and function names', (t) => {
   const obj = readBpfObject(readFileSync(new URL('./fixtures/clang-lb.o', import.meta.url)), 'clang-lb.o');
   const text = listObjectFile(obj);
-  matchGolden(t, './fixtures/clang-lb.listing', text);
+  matchGolden(t, join(import.meta.dirname, 'fixtures/clang-lb.listing'), text, import.meta.filename);
   t.regex(text, /r1 = map\[services\] ll/);
   t.regex(text, /r1 = map_value\[\.bss\] ll/);
   t.regex(text, /call pick\n/);

@@ -4,8 +4,8 @@
 
 import test from 'ava';
 import { readFileSync } from 'node:fs';
-import { readBpfObject } from '../../runtime/format/elf-read.ts';
-import { btfTypeName } from '../../runtime/format/btf-read.ts';
+import { readBpfObject } from '../../format/elf-read.ts';
+import { btfTypeName } from '../../format/btf-read.ts';
 
 const path = new URL('./fixtures/clang-lb.o', import.meta.url);
 const obj = readBpfObject(readFileSync(path), 'clang-lb.o');

@@ -3,15 +3,16 @@
 // names, labels and source lines instead of numbers.
 
 import test from 'ava';
+import { join } from 'node:path';
 import { buildObject } from '../../compiler/bpf/object.ts';
 import { listObject } from '../../compiler/bpf/listing.ts';
 import { everyInsn } from './every-insn.ts';
 import { sampleObject } from './fixtures/sample-object.ts';
-import { matchGolden } from './golden.ts';
+import { matchGolden } from '../helpers/golden.ts';
 
 test('the sample object lists with map names, labels, helpers and source lines', (t) => {
   const text = listObject(buildObject(sampleObject));
-  matchGolden(t, './fixtures/sample-object.listing', text);
+  matchGolden(t, join(import.meta.dirname, 'fixtures/sample-object.listing'), text, import.meta.filename);
   t.regex(text, /r1 = map\[services\] ll/);
   t.regex(text, /call pick\n/);
   t.regex(text, /if r6 s> 0 goto \+1 <out>/);
@@ -22,6 +23,6 @@ test('the sample object lists with map names, labels, helpers and source lines',
 
 test('every instruction form has a listing line', (t) => {
   const text = listObject(buildObject({ programs: [{ name: 'every', section: 'xdp', items: everyInsn() }] }));
-  matchGolden(t, './fixtures/every-insn.listing', text);
+  matchGolden(t, join(import.meta.dirname, 'fixtures/every-insn.listing'), text, import.meta.filename);
   t.false(text.includes('<unknown>'));
 });

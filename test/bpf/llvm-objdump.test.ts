@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { decode } from '../../compiler/bpf/decode.ts';
 import { buildObject } from '../../compiler/bpf/object.ts';
 import { formatInsn } from '../../compiler/bpf/syntax.ts';
-import { readBpfObject } from '../../runtime/format/elf-read.ts';
+import { readBpfObject } from '../../format/elf-read.ts';
 import { everyInsn } from './every-insn.ts';
 import { sampleObject } from './fixtures/sample-object.ts';
 import { gatedTest } from '../helpers/kernel.ts';

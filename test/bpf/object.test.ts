@@ -8,8 +8,8 @@ import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { R0, R1 } from '../../compiler/bpf/register.ts';
 import { DiagnosticError } from '../../compiler/diagnostics.ts';
-import { readBpfObject } from '../../runtime/format/elf-read.ts';
-import { btfTypeName } from '../../runtime/format/btf-read.ts';
+import { readBpfObject } from '../../format/elf-read.ts';
+import { btfTypeName } from '../../format/btf-read.ts';
 import { sampleObject, tcxObject } from './fixtures/sample-object.ts';
 
 const built = buildObject(sampleObject);

@@ -5,12 +5,13 @@
 // byte; UPDATE_GOLDEN=1 rewrites expected/ instead (review the diff: it is the rule's answer).
 
 import test from 'ava';
+import { updatingGolden } from '../helpers/golden.ts';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { CASES_DIR, caseInputs, caseNames, compileCase } from './compile-case.ts';
 
-const update = process.env.UPDATE_GOLDEN === '1';
+const update = updatingGolden();
 
 function writeTree(root: string, files: Map<string, string>): void {
   for (const [path, text] of files) {

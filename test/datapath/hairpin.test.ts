@@ -6,8 +6,8 @@ import test from 'ava';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { datapathConfig } from '../../compiler/emit/datapath-config.ts';
-import { buildDatapathObjects } from '../../compiler/emit/datapath-objects.ts';
+import { datapathConfig } from '../../compiler/datapath-build/config.ts';
+import { buildDatapathObjects } from '../../compiler/datapath-build/objects.ts';
 import { runPipeline } from '../../compiler/pipeline.ts';
 
 /** specs/demo (one file) with its datapath switched to XDP, hairpin on or off. */

@@ -7,9 +7,9 @@ import test from 'ava';
 import { runPipeline } from '../../compiler/pipeline.ts';
 import { mapLayouts, type FieldLayout, type StructLayout } from '../../compiler/emit/map-layouts.ts';
 import { MapType } from '../../compiler/bpf/maps.ts';
-import { readBpfObject } from '../../runtime/format/elf-read.ts';
-import { btfSizeOf, btfType, skipModifiers } from '../../runtime/format/btf-read.ts';
-import type { Btf } from '../../runtime/format/bpf-object-btf.ts';
+import { readBpfObject } from '../../format/elf-read.ts';
+import { btfSizeOf, btfType, skipModifiers } from '../../format/btf-read.ts';
+import type { Btf } from '../../format/bpf-object-btf.ts';
 
 const compiled = runPipeline({ paths: ['specs/demo'] });
 
@@ -95,7 +95,7 @@ test('a Maglev table size other than the default reaches the object as the map v
   plan.cluster.datapath = { ...plan.cluster.datapath, maglevTableSize: 251 };
   const stage = (r.ctx.objects ?? []).length;
   t.true(stage >= 1);
-  return import('../../compiler/emit/datapath-objects.ts').then(({ buildDatapathObjects }) => {
+  return import('../../compiler/datapath-build/objects.ts').then(({ buildDatapathObjects }) => {
     const built = buildDatapathObjects(plan);
     t.deepEqual(built.diagnostics.filter((d) => d.severity === 'error'), []);
     const obj = readBpfObject(built.objects[0]!.elf, 'maglev-251');

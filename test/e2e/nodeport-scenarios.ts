@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request, hold, parseReply } from './nodeport-peers.ts';
 import { nodeportCluster } from './nodeport-cluster.ts';
-import { sh } from '../helpers/netns.ts';
+import { run as sh } from '../helpers/netns.ts';
 import { NS_TOPOLOGY_TOOLS } from '../helpers/ns-topology.ts';
 import type { Tool } from '../helpers/tools.ts';
 

@@ -9,7 +9,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Manifest } from '../../runtime/format/manifest.ts';
+import type { Manifest } from '../../format/manifest.ts';
 import { clusterYaml, socketCluster, tally, type TcpResult } from './socket-cluster.ts';
 import { socketLbTest } from './socket-features.ts';
 

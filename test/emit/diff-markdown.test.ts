@@ -2,7 +2,7 @@
 // (fixtures/diff-markdown/old and new, compiled in memory), rewritten only with UPDATE_GOLDEN=1.
 
 import test from 'ava';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { matchGolden } from '../helpers/golden.ts';
 import { join } from 'node:path';
 import { main } from '../../compiler/cli/main.ts';
 import { diffMarkdown, FOLD_ROWS, MARKDOWN_MARKER } from '../../compiler/emit/diff-markdown.ts';
@@ -23,9 +23,7 @@ async function diff(args: string[]): Promise<{ code: number; stdout: string; std
 }
 
 function golden(t: import('ava').ExecutionContext, file: string, actual: string): void {
-  const path = join(DIR, file);
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
-  t.is(actual, readFileSync(path, 'utf8'), `${path} differs (UPDATE_GOLDEN=1 npx ava test/emit/diff-markdown.test.ts rewrites it; review the diff)`);
+  matchGolden(t, join(DIR, file), actual, import.meta.filename);
 }
 
 test('services and backends added, removed and changed, as a pull-request comment', async (t) => {

@@ -2,6 +2,7 @@
 // cannot drift from the code. UPDATE_GOLDEN=1 rewrites the section between its markers.
 
 import test from 'ava';
+import { updatingGolden } from '../helpers/golden.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { layoutsMarkdown, LAYOUTS_BEGIN, LAYOUTS_END } from '../../compiler/emit/layouts-doc.ts';
 import { cluster } from '../plan/helpers.ts';
@@ -13,7 +14,7 @@ test('docs/generated.md shows the map layouts the emitter uses', (t) => {
   let doc = readFileSync(DOC, 'utf8');
   const begin = doc.indexOf(LAYOUTS_BEGIN);
   const end = doc.indexOf(LAYOUTS_END);
-  if (process.env.UPDATE_GOLDEN === '1') {
+  if (updatingGolden()) {
     doc = begin >= 0 && end > begin ? doc.slice(0, begin) + want + doc.slice(end + LAYOUTS_END.length) : doc.replace('LAYOUTS', want);
     writeFileSync(DOC, doc);
   }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeArtifacts } from '../../compiler/emit/write-output.ts';
 import { runPipeline } from '../../compiler/pipeline.ts';
-import { nextGeneration, parseManifest } from '../../runtime/format/manifest.ts';
+import { nextGeneration, parseManifest } from '../../format/manifest.ts';
 
 test('nextGeneration: 1 first, the same when no file changed, one more when one did', (t) => {
   t.is(nextGeneration({ a: '1' }, undefined), 1);

@@ -2,6 +2,7 @@
 // UPDATE_GOLDEN=1 rewrites it (review the diff); CI runs the check and names the command to run.
 
 import test from 'ava';
+import { updatingGolden } from '../helpers/golden.ts';
 import { main } from '../../compiler/cli/main.ts';
 
 function io() {
@@ -18,7 +19,7 @@ function io() {
 }
 
 test('generated/ is what compiling specs/ produces', async (t) => {
-  if (process.env.UPDATE_GOLDEN === '1') {
+  if (updatingGolden()) {
     const w = io();
     t.is(await main(['compile'], w.io), 0, w.out.stderr);
   }

@@ -2,7 +2,7 @@
 // in the byte order the datapath expects.
 
 import test from 'ava';
-import { decodeMapContents } from '../../runtime/format/map-contents.ts';
+import { decodeMapContents } from '../../format/map-contents.ts';
 import { BACKEND_SET, LB4_KEY, LB_SERVICE, MAGLEV_KEY, mapLayouts, offsets, SERVICE_FLAGS, SERVICE_KIND, struct } from '../../compiler/emit/map-layouts.ts';
 import { talkSpec } from '../plan/helpers.ts';
 import { compileSpec } from './helpers.ts';

@@ -5,7 +5,7 @@ import test from 'ava';
 import type { Spec } from '../../compiler/spec/types.ts';
 import { backend, node, service, spec } from '../plan/helpers.ts';
 import { compileSpec, fileText, lineDiff } from './helpers.ts';
-import { decodeMapContentsPacked } from '../../runtime/format/map-contents.ts';
+import { decodeMapContentsPacked } from '../../format/map-contents.ts';
 import { diffRecords, type Records } from '../../runtime/records.ts';
 
 /** 40 services × 10 backends over 4 nodes; some with externalTrafficPolicy Local. */

@@ -4,7 +4,7 @@
 
 import test from 'ava';
 import { runPipeline } from '../../compiler/pipeline.ts';
-import { parseManifest } from '../../runtime/format/manifest.ts';
+import { parseManifest } from '../../format/manifest.ts';
 
 test('the kubectl List twin compiles to the same output as its compact twin', (t) => {
   const compact = runPipeline({ paths: ['specs/demo'] });

@@ -3,7 +3,7 @@
 
 import test from 'ava';
 import { LB4_KEY, LB_SERVICE, offsets } from '../../compiler/emit/map-layouts.ts';
-import { decodeMapContentsPacked } from '../../runtime/format/map-contents.ts';
+import { decodeMapContentsPacked } from '../../format/map-contents.ts';
 import { mergeLayers } from '../../runtime/records.ts';
 import { backend, node, service, spec } from '../plan/helpers.ts';
 import { compileSpec } from './helpers.ts';

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sh } from './netns.ts';
+import { run as sh } from './netns.ts';
 
 export function mountBpffs(t: ExecutionContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'sy-bpffs-'));

@@ -1,10 +1,10 @@
-// A cgroup v2 directory that a test creates under the cgroup2 mount (found in /proc/mounts,
-// never the root cgroup itself) and removes in teardown.
+// A cgroup v2 directory that a test (or a bench) creates under the cgroup2 mount (found in
+// /proc/mounts, never the root cgroup itself) and removes in teardown. Free of ava.
 
-import type { ExecutionContext } from 'ava';
 import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { uniqueName } from './kernel.ts';
+import type { Cleanup } from './netns.ts';
+import { uniqueName } from './names.ts';
 
 export function cgroup2Root(): string {
   const line = readFileSync('/proc/mounts', 'utf8').split('\n').find((l) => l.split(' ')[2] === 'cgroup2');
@@ -20,7 +20,7 @@ export interface TestCgroup {
   joinScript: string;
 }
 
-export function createCgroup(t: ExecutionContext, prefix = 'sy-test'): TestCgroup {
+export function createCgroup(t: Cleanup, prefix = 'sy-test'): TestCgroup {
   const relative = uniqueName(prefix);
   const path = join(cgroup2Root(), relative);
   mkdirSync(path);

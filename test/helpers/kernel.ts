@@ -73,12 +73,5 @@ export function toolTest(title: string, tools: readonly Tool[], impl: Impl): voi
   gatedTest(title, impl, 'tools', toolsUnavailableReason(tools));
 }
 
-let counter = 0;
-/**
- * A name unique to this process and call, short enough for an interface name (15 bytes):
- * ava's workers run in parallel, and tests must never collide on namespaces, links or pins.
- */
-export function uniqueName(prefix: string): string {
-  const id = `${(process.pid % 46656).toString(36)}${(counter++).toString(36)}`;
-  return `${prefix.slice(0, 15 - id.length - 1)}-${id}`.slice(0, 15);
-}
+/** Unique names for namespaces, links, cgroups and pins (names.ts, shared with ava-free code). */
+export { uniqueName } from './names.ts';

@@ -1,14 +1,26 @@
-// Network namespaces and veth pairs that a test creates and always deletes. Commands run inside
-// a namespace through `nsenter --net` (not `ip netns exec`, which remounts /sys and would hide
-// the test's bpffs mount and the cgroup tree from the process).
+// Network namespaces, veth pairs, commands and temp directories that a test (or a bench) creates
+// and always deletes: the one namespace helper. Commands run inside a namespace through
+// `nsenter --net` (not `ip netns exec`, which remounts /sys and would hide the test's bpffs mount
+// and the cgroup tree from the process). Free of ava, which refuses to load outside its CLI:
+// `Cleanup` is the part of ava's ExecutionContext this needs, and a bench passes its own.
 
-import type { ExecutionContext } from 'ava';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { uniqueName } from './kernel.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { uniqueName } from './names.ts';
+import type { Tool } from './tools.ts';
 
-export { NETNS_TOOLS } from './ns-lite.ts';
+/** What createNetns and vethBetween spawn besides nsenter: iproute2's ip. */
+export const NETNS_TOOLS: readonly Tool[] = ['ip'];
 
-export function sh(cmd: string[], opts: SpawnSyncOptions = {}): string {
+/** Where cleanups go: ava's ExecutionContext, or a bench's own list. */
+export interface Cleanup {
+  teardown(fn: () => void): void;
+}
+
+/** Runs a command; throws with its status and output when it fails. */
+export function run(cmd: string[], opts: SpawnSyncOptions = {}): string {
   const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', ...opts });
   if (r.status !== 0) throw new Error(`${cmd.join(' ')}: exit ${r.status}${r.signal ? ` (${r.signal})` : ''}: ${r.stderr}${r.stdout}`);
   return String(r.stdout);
@@ -23,16 +35,16 @@ export interface Netns {
   run(cmd: string[], opts?: SpawnSyncOptions): string;
 }
 
-/** A fresh network namespace with loopback up; deleted in teardown. */
-export function createNetns(t: ExecutionContext, prefix = 'sy'): Netns {
+/** A fresh network namespace with loopback up; deleted at cleanup. */
+export function createNetns(c: Cleanup, prefix = 'sy'): Netns {
   const name = uniqueName(prefix);
-  sh(['ip', 'netns', 'add', name]);
-  t.teardown(() => {
+  run(['ip', 'netns', 'add', name]);
+  c.teardown(() => {
     spawnSync('ip', ['netns', 'del', name]);
   });
   const path = `/run/netns/${name}`;
   const enter = ['nsenter', `--net=${path}`];
-  const ns: Netns = { name, path, enter, run: (cmd, opts) => sh([...enter, ...cmd], opts) };
+  const ns: Netns = { name, path, enter, run: (cmd, opts) => run([...enter, ...cmd], opts) };
   ns.run(['ip', 'link', 'set', 'lo', 'up']);
   return ns;
 }
@@ -50,4 +62,11 @@ export function vethBetween(a: Netns, b: Netns, addrA: string, addrB: string): {
   a.run(['ip', 'link', 'set', devA, 'up']);
   b.run(['ip', 'link', 'set', devB, 'up']);
   return { devA, devB };
+}
+
+/** A temp directory, removed at cleanup. */
+export function makeTempDir(c: Cleanup, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  c.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }

@@ -21,8 +21,8 @@ import { fileURLToPath } from 'node:url';
 import * as asm from '../../compiler/bpf/asm.ts';
 import { buildObject } from '../../compiler/bpf/object.ts';
 import { R0 } from '../../compiler/bpf/register.ts';
-import { makeNetns, makeTempDir, NETNS_TOOLS, shortName, type Cleanup } from './ns-lite.ts';
-import type { Netns } from './netns.ts';
+import { uniqueName } from './names.ts';
+import { createNetns, makeTempDir, NETNS_TOOLS, type Cleanup, type Netns } from './netns.ts';
 import type { Tool } from './tools.ts';
 
 /** The tools buildTopology spawns: ip, and sysctl for forwarding. */
@@ -115,9 +115,9 @@ export interface Topology {
 const sysctl = (ns: Netns, kv: string[]) => ns.run(['sysctl', '-q', '-w', ...kv]);
 
 export function buildTopology(t: Cleanup, o: TopologyOptions): Topology {
-  const router = makeNetns(t, 'syr');
-  const client = makeNetns(t, 'syc');
-  const outsider = makeNetns(t, 'syo');
+  const router = createNetns(t, 'syr');
+  const client = createNetns(t, 'syc');
+  const outsider = createNetns(t, 'syo');
   const v6 = !!o.ipv6;
   sysctl(router, ['net.ipv4.ip_forward=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.default.send_redirects=0']);
   if (v6) sysctl(router, ['net.ipv6.conf.all.forwarding=1']);
@@ -128,7 +128,7 @@ export function buildTopology(t: Cleanup, o: TopologyOptions): Topology {
   router.run(['ip', 'link', 'set', 'br0', 'up']);
 
   const external = (ns: Netns, addr: string, gw: string, addr6?: string, gw6?: string) => {
-    const port = shortName('rx');
+    const port = uniqueName('rx');
     ns.run(['ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', port, 'netns', router.name]);
     ns.run(['ip', 'addr', 'add', addr, 'dev', 'eth0']);
     ns.run(['ip', 'link', 'set', 'eth0', 'up']);
@@ -146,9 +146,9 @@ export function buildTopology(t: Cleanup, o: TopologyOptions): Topology {
   external(outsider, '192.0.2.1/24', '192.0.2.254');
 
   const nodes: TopoNode[] = [0, 1].map((i) => {
-    const ns = makeNetns(t, `syn${i + 1}`);
+    const ns = createNetns(t, `syn${i + 1}`);
     const address = `10.0.0.${i + 1}`;
-    const routerPort = shortName(`rn${i + 1}`);
+    const routerPort = uniqueName(`rn${i + 1}`);
     sysctl(ns, ['net.ipv4.ip_forward=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0']);
     if (v6) sysctl(ns, ['net.ipv6.conf.all.forwarding=1']);
     ns.run(['ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', routerPort, 'netns', router.name]);
@@ -209,8 +209,8 @@ export function buildTopology(t: Cleanup, o: TopologyOptions): Topology {
  * link-local gateway that the node's end of the veth answers for, and the node's route to it.
  */
 function addPod(t: Cleanup, node: TopoNode, p: PodSpec, k: number, v6: boolean): TopoPod {
-  const ns = makeNetns(t, 'syp');
-  const hostDevice = shortName('lxc');
+  const ns = createNetns(t, 'syp');
+  const hostDevice = uniqueName('lxc');
   ns.run(['ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', hostDevice, 'netns', node.ns.name]);
   ns.run(['ip', 'addr', 'add', `${p.address}/32`, 'dev', 'eth0']);
   ns.run(['ip', 'link', 'set', 'eth0', 'up']);

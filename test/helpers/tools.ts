@@ -26,6 +26,13 @@ export const DEBIAN_PACKAGE = {
   git: 'git',
   prometheus: 'prometheus',
   promtool: 'prometheus',
+  // The image test (test/deploy/image.test.ts): umoci writes it (strip slims its node), podman
+  // runs it with runc
+  // (crun refuses a host whose cgroup v2 hierarchy holds a controller in hybrid mode).
+  umoci: 'umoci',
+  strip: 'binutils',
+  podman: 'podman',
+  runc: 'runc',
 } as const;
 
 export type Tool = keyof typeof DEBIAN_PACKAGE;

@@ -5,36 +5,20 @@
 // node's socket LB applies to. Everything is created under unique names and removed in teardown.
 // Free of ava (benches build it too): it takes anything with a `teardown`, as ava's `t` has.
 
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { NETNS_TOOLS } from './ns-lite.ts';
+import { createCgroup, type TestCgroup } from './cgroup.ts';
+import { uniqueName } from './names.ts';
+import { createNetns, NETNS_TOOLS, type Cleanup, type Netns } from './netns.ts';
 import type { Tool } from './tools.ts';
+
+export type { Netns };
 
 /** The tools buildTopology spawns: ip, and sysctl for forwarding. */
 export const TOPOLOGY_TOOLS: readonly Tool[] = [...NETNS_TOOLS, 'sysctl'];
 
 /** Where cleanups go: ava's ExecutionContext, or a bench's own list. */
-export interface Teardown {
-  teardown(fn: () => void): void;
-}
+export type Teardown = Cleanup;
 
-/** A network namespace as test/helpers/netns.ts describes one. */
-export interface Netns {
-  name: string;
-  path: string;
-  /** argv prefix that runs a command inside the namespace (nsenter --net only). */
-  enter: string[];
-  run(cmd: string[], opts?: SpawnSyncOptions): string;
-}
-
-export interface NodeCgroup {
-  path: string;
-  /** Relative to the cgroup2 mount, as switchyard-node's --cgroup takes it. */
-  relative: string;
-  /** Shell prefix that moves the shell into the cgroup before exec'ing the rest. */
-  joinScript: string;
-}
+export type NodeCgroup = TestCgroup;
 
 export interface Pod {
   name: string;
@@ -191,53 +175,4 @@ ${datapath}
 nodes:
 ${nodes}
 `;
-}
-
-// --- Namespaces and cgroups (as netns.ts and cgroup.ts make them, without ava) ----------------
-
-let counter = 0;
-/** Unique per process and call, at most 15 bytes (an interface name): tests run in parallel. */
-function uniqueName(prefix: string): string {
-  const id = `${(process.pid % 46656).toString(36)}${(counter++).toString(36)}t`;
-  return `${prefix.slice(0, 15 - id.length - 1)}-${id}`.slice(0, 15);
-}
-
-function sh(cmd: string[], opts: SpawnSyncOptions = {}): string {
-  const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', ...opts });
-  if (r.status !== 0) throw new Error(`${cmd.join(' ')}: exit ${r.status}: ${r.stderr}${r.stdout}`);
-  return String(r.stdout);
-}
-
-function createNetns(t: Teardown, prefix: string): Netns {
-  const name = uniqueName(prefix);
-  sh(['ip', 'netns', 'add', name]);
-  t.teardown(() => void spawnSync('ip', ['netns', 'del', name]));
-  const path = `/run/netns/${name}`;
-  const enter = ['nsenter', `--net=${path}`];
-  const ns: Netns = { name, path, enter, run: (cmd, opts) => sh([...enter, ...cmd], opts) };
-  ns.run(['ip', 'link', 'set', 'lo', 'up']);
-  return ns;
-}
-
-function cgroup2Root(): string {
-  const line = readFileSync('/proc/mounts', 'utf8').split('\n').find((l) => l.split(' ')[2] === 'cgroup2');
-  if (!line) throw new Error('topology: no cgroup2 mount in /proc/mounts');
-  return line.split(' ')[1]!;
-}
-
-/** A cgroup under the cgroup2 mount (never its root); emptied and removed in teardown. */
-function createCgroup(t: Teardown, prefix: string): NodeCgroup {
-  const root = cgroup2Root();
-  const relative = uniqueName(prefix);
-  const path = join(root, relative);
-  mkdirSync(path);
-  t.teardown(() => {
-    try {
-      for (const pid of readFileSync(join(path, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) writeFileSync(join(root, 'cgroup.procs'), pid);
-      rmdirSync(path);
-    } catch {
-      // gone already, or a process still in it: leave the empty cgroup rather than fail
-    }
-  });
-  return { path, relative, joinScript: `echo $$ > ${join(path, 'cgroup.procs')} && exec` };
 }

@@ -11,7 +11,7 @@ import { compileSources } from '../../compiler/lang/compile.ts';
 import { addFiles } from '../../compiler/lang/source.ts';
 import { allCodes } from '../../compiler/diagnostics.ts';
 import { project } from './helpers.ts';
-import { matchGolden } from './golden.ts';
+import { matchGolden } from '../helpers/golden.ts';
 
 const dir = fileURLToPath(new URL('fixtures/rejected/', import.meta.url));
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
@@ -27,7 +27,7 @@ for (const f of fixtures) {
       t.true(r.diagnostics.some((d) => d.code === code && d.severity === 'error'), `${f} gives ${code}:\n${text}`);
       t.true(r.diagnostics.every((d) => d.range?.file.endsWith(f) ?? false), 'every diagnostic names the fixture with a position');
       t.is(r.object.programs.length, 0, 'nothing is emitted');
-      matchGolden(t, join(dir, f.replace(/\.ts$/, '.diag')), text);
+      matchGolden(t, join(dir, f.replace(/\.ts$/, '.diag')), text, import.meta.filename);
     } finally {
       set.project.removeSourceFile(file!);
     }

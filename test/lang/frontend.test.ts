@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Diagnostics } from '../../compiler/diagnostics.ts';
 import { contexts } from '../../compiler/lang/context.ts';
 import { helperRules } from '../../compiler/lang/helpers.ts';
-import { helperId } from '../../compiler/bpf/helpers.ts';
+import { helperId } from '../../format/bpf-helpers.ts';
 import { layoutStruct } from '../../compiler/lang/layout.ts';
 import { ints } from '../../compiler/lang/types.ts';
 import { DATAPATH_DIR } from '../../compiler/lang/source.ts';

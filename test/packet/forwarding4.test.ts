@@ -13,7 +13,7 @@ import { buildObject } from '../../compiler/bpf/object.ts';
 import { listObject } from '../../compiler/bpf/listing.ts';
 import * as L from '../../compiler/emit/map-layouts.ts';
 import { mapLookup, mapUpdate } from '../../runtime/sys/bpf-map.ts';
-import { run } from '../helpers/ns-lite.ts';
+import { run } from '../helpers/netns.ts';
 import { decodeStruct, encodeStruct } from './tables.ts';
 
 for (const hook of ['tc', 'xdp'] as const) {

@@ -19,7 +19,8 @@ import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { mapCreate, progLoad, progTestRun, type TestRunResult } from '../../runtime/sys/bpf.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
-import { NETNS_TOOLS, run as sh, shortName, type Cleanup } from '../helpers/ns-lite.ts';
+import { uniqueName } from '../helpers/names.ts';
+import { NETNS_TOOLS, run as sh, type Cleanup } from '../helpers/netns.ts';
 import type { Tool } from '../helpers/tools.ts';
 
 const libc = koffi.load('libc.so.6');
@@ -44,7 +45,7 @@ export interface PacketNetns {
 
 /** Joins a fresh namespace laid out as above, for the rest of this test file's process. */
 export function enterPacketNetns(t: Cleanup): PacketNetns {
-  const name = shortName('sypk');
+  const name = uniqueName('sypk');
   sh(['ip', 'netns', 'add', name]);
   const ip = (...args: string[]) => sh(['ip', '-n', name, ...args]);
   ip('link', 'set', 'lo', 'up');
@@ -93,7 +94,7 @@ export function joinNetns(t: Cleanup, name: string): void {
   });
 }
 
-/** Configuration of the north-south objects under test (compiler/emit/datapath-config.ts). */
+/** Configuration of the north-south objects under test (compiler/datapath-build/config.ts). */
 export interface Variant {
   hook: 'tc' | 'xdp';
   dsr?: boolean;

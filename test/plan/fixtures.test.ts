@@ -2,7 +2,8 @@
 // the diagnostics as `switchyard compile` prints them. UPDATE_GOLDEN=1 rewrites the .expected files.
 
 import test from 'ava';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { matchGolden } from '../helpers/golden.ts';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileGroups } from '../../compiler/cli/compile-clusters.ts';
@@ -15,7 +16,6 @@ import { planCodes } from '../../compiler/plan/codes.ts';
 import type { Spec } from '../../compiler/spec/types.ts';
 
 const dir = relative(process.cwd(), join(import.meta.dirname, 'fixtures'));
-const update = process.env.UPDATE_GOLDEN === '1';
 const fixtures = readdirSync(dir)
   .filter((n) => /^sy\d{4}-/.test(n) && (n.endsWith('.yaml') || n.endsWith('.fixture.ts') || statSync(join(dir, n)).isDirectory()))
   .sort();
@@ -39,8 +39,7 @@ for (const name of fixtures) {
     const code = name.slice(0, 6).toUpperCase();
     const got = (await diagnosticsOf(name)).map(formatDiagnostic).join('\n') + '\n';
     const expectedFile = join(dir, `${baseName(name)}.expected`);
-    if (update || !existsSync(expectedFile)) writeFileSync(expectedFile, got);
-    t.is(got, readFileSync(expectedFile, 'utf8'), `${expectedFile} differs; UPDATE_GOLDEN=1 rewrites it after review`);
+    matchGolden(t, expectedFile, got, import.meta.filename);
     t.true(got.includes(code), `${name} must produce ${code}`);
     t.false(/SY1\d{3}/.test(got), `${name} must get past the spec stage`);
   });

@@ -20,7 +20,7 @@ import { PinLayout } from '../../runtime/pins.ts';
 
 test('a bpf(2) errno becomes the command, the object and what to do', (t) => {
   const eperm = explain(new SyscallError('BPF_MAP_CREATE lb4_backends', constants.errno.EPERM), 'map lb4_backends') as SyscallError;
-  t.is(eperm.message, 'BPF_MAP_CREATE map lb4_backends: EPERM: not permitted: switchyard-node needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN (run it as root)');
+  t.is(eperm.message, 'BPF_MAP_CREATE map lb4_backends: EPERM: not permitted: switchyard-node needs CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON (or CAP_SYS_ADMIN, also needed for mounting bpffs and opening programs and BTF by id) (run it as root)');
   t.is(eperm.code, 'EPERM', 'the errno stays available to callers');
   const missing = explain(new SyscallError('BPF_OBJ_GET /sys/fs/bpf/x', constants.errno.ENOENT), 'link pin /sys/fs/bpf/x') as SyscallError;
   t.regex(missing.message, /^BPF_OBJ_GET link pin \/sys\/fs\/bpf\/x: ENOENT: nothing is pinned there; run switchyard-node apply first$/);
@@ -59,12 +59,12 @@ kernelTest('without root or CAP_BPF, every command names the missing capabilitie
   const withPrivileges = (setpriv: string[], args: string[]) =>
     spawnSync('setpriv', [...setpriv, '--', process.execPath, '--import', 'tsx', main, ...args], { encoding: 'utf8' });
 
-  // Root without CAP_BPF and CAP_SYS_ADMIN.
+  // Root without CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN.
   const r = withPrivileges(['--bounding-set=-bpf,-sys_admin,-perfmon', '--inh-caps=-all'], ['apply', join(work, 'gen'), ...common, '--cgroup', cg.relative]);
   t.is(r.status, 1, r.stdout + r.stderr);
-  t.regex(r.stderr, /EPERM: not permitted: switchyard-node needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN/);
+  t.regex(r.stderr, /EPERM: not permitted: switchyard-node needs CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON \(or CAP_SYS_ADMIN, also needed for mounting bpffs and opening programs and BTF by id\)/);
   t.regex(r.stderr, /nothing was changed on node n1/);
-  t.regex(r.stderr, /switchyard-node apply needs CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN; this process lacks CAP_BPF, CAP_SYS_ADMIN: run it as root/);
+  t.regex(r.stderr, /switchyard-node apply needs CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON \(or CAP_SYS_ADMIN, also needed for mounting bpffs and opening programs and BTF by id\); this process lacks CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN: run it as root/);
 
   // Another user, on a node root has applied: the pins are root's, and the capabilities missing.
   t.is(runNodeCli(['apply', join(work, 'gen'), ...common, '--cgroup', cg.relative]).status, 0);
@@ -78,7 +78,7 @@ kernelTest('without root or CAP_BPF, every command names the missing capabilitie
     t.regex(u.stderr, /EACCES/, command);
     t.regex(
       u.stderr,
-      new RegExp(`switchyard-node ${command} needs CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN; this process \\(uid 65534, not root: the pins under bpffs are root's\\) lacks CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_DAC_OVERRIDE: run it as root`),
+      new RegExp(`switchyard-node ${command} needs CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON \\(or CAP_SYS_ADMIN, also needed for mounting bpffs and opening programs and BTF by id\\); this process \\(uid 65534, not root: the pins under bpffs are root's\\) lacks CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON, CAP_SYS_ADMIN, CAP_DAC_OVERRIDE: run it as root`),
       command,
     );
   }
@@ -127,11 +127,14 @@ kernelTest('--verbose with a bad --cgroup: the clear message, and no JavaScript 
 
 test('a refusal names the capabilities this process lacks; other errors, or nothing missing, add nothing', (t) => {
   const all = { uid: 0, effective: (1n << 41n) - 1n };
-  const noBpf = { uid: 0, effective: all.effective & ~(1n << 39n) };
+  const without = (...bits: bigint[]) => ({ uid: 0, effective: bits.reduce((e, b) => e & ~(1n << b), all.effective) });
+  const noBpf = without(39n, 21n);
   const eperm = new SyscallError('BPF_MAP_CREATE', constants.errno.EPERM);
-  t.is(privilegeHint(eperm, 'apply', noBpf), 'apply needs CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN; this process lacks CAP_BPF: run it as root');
+  t.is(privilegeHint(eperm, 'apply', noBpf), 'apply needs CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON (or CAP_SYS_ADMIN, also needed for mounting bpffs and opening programs and BTF by id); this process lacks CAP_BPF, CAP_SYS_ADMIN: run it as root');
+  t.is(privilegeHint(eperm, 'apply', without(39n)), undefined, 'CAP_SYS_ADMIN stands in for CAP_BPF');
+  t.regex(privilegeHint(eperm, 'apply', without(21n))!, /lacks CAP_SYS_ADMIN: run it as root$/, 'the rest held: the refusal was a CAP_SYS_ADMIN operation');
   const eacces = Object.assign(new Error("EACCES: permission denied, scandir '/sys/fs/bpf/switchyard/n1/maps'"), { code: 'EACCES' });
-  t.regex(privilegeHint(eacces, 'dump', { uid: 1000, effective: 0n })!, /^dump needs .*\(uid 1000, not root: .*\) lacks CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_DAC_OVERRIDE: run it as root$/);
+  t.regex(privilegeHint(eacces, 'dump', { uid: 1000, effective: 0n })!, /^dump needs .*\(uid 1000, not root: .*\) lacks CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON, CAP_SYS_ADMIN, CAP_DAC_OVERRIDE: run it as root$/);
   t.is(privilegeHint(eperm, 'apply', all), undefined, 'with every capability, EPERM has another cause');
   t.is(privilegeHint(new SyscallError('BPF_MAP_CREATE', constants.errno.E2BIG), 'apply', noBpf), undefined);
 });

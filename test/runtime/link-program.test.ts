@@ -1,11 +1,11 @@
-// The shared linker (runtime/format/link-program.ts) on objects written out by hand, as the ELF
+// The shared linker (format/link-program.ts) on objects written out by hand, as the ELF
 // reader would return them: relocated and unrelocated calls, function addresses, map, data and
 // extern references, func and line info, and the errors that name what is wrong. No kernel, no
 // clang: the kernel tests in program.test.ts run a real clang object linked by it.
 
 import test from 'ava';
-import type { BpfLineInfo, BpfObject, BpfProgram, BpfRelocation } from '../../runtime/format/bpf-object.ts';
-import { LinkError, linkProgram } from '../../runtime/format/link-program.ts';
+import type { BpfLineInfo, BpfObject, BpfProgram, BpfRelocation } from '../../format/bpf-object.ts';
+import { LinkError, linkProgram } from '../../format/link-program.ts';
 
 const EXIT = [0x95, 0, 0];
 const MOV_R0 = (imm: number) => [0xb7, 0, imm];

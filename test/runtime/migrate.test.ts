@@ -8,7 +8,7 @@ import * as a from '../../compiler/bpf/asm.ts';
 import { array, be16, be32, struct, u16, u32, u64, type CType } from '../../compiler/bpf/ctype.ts';
 import { buildObject } from '../../compiler/bpf/object.ts';
 import { R0 } from '../../compiler/bpf/register.ts';
-import { formatManifest, listArtifactFiles, MANIFEST_FILE, MANIFEST_FORMAT, sha256Hex } from '../../runtime/format/manifest.ts';
+import { formatManifest, listArtifactFiles, MANIFEST_FILE, MANIFEST_FORMAT, sha256Hex } from '../../format/manifest.ts';
 import { apply } from '../../runtime/apply.ts';
 import { PinLayout } from '../../runtime/pins.ts';
 import { objGet } from '../../runtime/sys/bpf-obj.ts';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { diffIsEmpty, diffLive, diffRecords, keyAt, mergeLayers, type Records } from '../../runtime/records.ts';
-import { decodeMapContentsPacked, encodeMapContents, encodeMapContentsPacked } from '../../runtime/format/map-contents.ts';
+import { decodeMapContentsPacked, encodeMapContents, encodeMapContentsPacked } from '../../format/map-contents.ts';
 
 /** Records with 2-byte big-endian keys (so byte order is numeric order) and 1-byte values. */
 function recs(pairs: Array<[number, number]>): Records {

@@ -4,8 +4,8 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeMapContents, type MapEntry } from '../../runtime/format/map-contents.ts';
-import { formatManifest, listArtifactFiles, MANIFEST_FILE, MANIFEST_FORMAT, sha256Hex } from '../../runtime/format/manifest.ts';
+import { encodeMapContents, type MapEntry } from '../../format/map-contents.ts';
+import { formatManifest, listArtifactFiles, MANIFEST_FILE, MANIFEST_FORMAT, sha256Hex } from '../../format/manifest.ts';
 import { socklbObject, type SocklbVariant } from './socklb-object.ts';
 
 export interface Service {

@@ -2,14 +2,14 @@
 // name) beside <code>-<what>.expected, the formatted diagnostics. UPDATE_GOLDEN=1 rewrites them.
 
 import test from 'ava';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { matchGolden } from '../helpers/golden.ts';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { codes } from '../../compiler/spec/codes.ts';
 import { loadSpec } from '../../compiler/spec/load.ts';
 
 const DIR = 'test/spec/fixtures';
-const update = process.env.UPDATE_GOLDEN === '1';
 
 /** Fixture name → input path: every *.yaml file and every directory in DIR. */
 const fixtures = new Map(
@@ -28,11 +28,7 @@ function render(path: string): string {
 
 for (const [name, path] of fixtures) {
   test(`fixture ${name}`, (t) => {
-    const expectedPath = join(DIR, `${name}.expected`);
-    const actual = render(path);
-    if (update) writeFileSync(expectedPath, actual);
-    t.true(existsSync(expectedPath), `${expectedPath} is missing; run with UPDATE_GOLDEN=1 and review it`);
-    t.is(actual, readFileSync(expectedPath, 'utf8'));
+    matchGolden(t, join(DIR, `${name}.expected`), render(path), import.meta.filename);
   });
 }
 

@@ -5,9 +5,9 @@
 // that reads objects (verifier/global-funcs.ts).
 
 import { BtfBuilder } from '../../compiler/bpf/btf-write.ts';
-import { BtfLinkage } from '../../runtime/format/bpf-object-btf.ts';
-import { parseBtf } from '../../runtime/format/btf-read.ts';
-import { progCtxStructs, progTypes } from '../../runtime/format/bpf-uapi.ts';
+import { BtfLinkage } from '../../format/bpf-object-btf.ts';
+import { parseBtf } from '../../format/btf-read.ts';
+import { progCtxStructs, progTypes } from '../../format/bpf-uapi.ts';
 import { globalFuncOf } from '../../verifier/global-funcs.ts';
 import type { GlobalFunc, VerifyInput } from '../../verifier/input.ts';
 

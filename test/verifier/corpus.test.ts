@@ -4,7 +4,7 @@
 // corpus/false-alarms.golden so that any change to the list shows in review.
 
 import test from 'ava';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { matchGolden } from '../helpers/golden.ts';
 import { join } from 'node:path';
 import { loadVerifier } from '../../verifier/verifier.ts';
 import { corpusDir, loadCorpus } from './corpus.ts';
@@ -43,8 +43,7 @@ test('false alarms are the recorded ones (UPDATE_GOLDEN=1 rewrites the list)', a
     if (!r.ok) lines.push(`${c.id}  ->  ${r.kind}: ${r.message.split('\n')[0]}`);
   }
   const text = ['# Corpus cases the kernel accepts and the wasm verifier refuses (false alarms).', ...lines.sort(), ''].join('\n');
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(goldenPath)) writeFileSync(goldenPath, text);
-  t.is(text, readFileSync(goldenPath, 'utf8'));
+  matchGolden(t, goldenPath, text, import.meta.filename);
 });
 
 test('the debug and release builds give the same verdicts', async (t) => {

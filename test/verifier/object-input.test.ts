@@ -4,7 +4,7 @@
 
 import test, { type ExecutionContext } from 'ava';
 import { readFileSync } from 'node:fs';
-import { BPF_F_RDONLY_PROG } from '../../runtime/format/bpf-uapi.ts';
+import { BPF_F_RDONLY_PROG } from '../../format/bpf-uapi.ts';
 import type { VerifyInput } from '../../verifier/input.ts';
 import { inputsFromElf } from '../../verifier/object-input.ts';
 import { loadVerifier } from '../../verifier/verifier.ts';

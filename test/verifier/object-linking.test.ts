@@ -4,7 +4,7 @@
 
 import test from 'ava';
 import { readFileSync } from 'node:fs';
-import { readBpfObject } from '../../runtime/format/elf-read.ts';
+import { readBpfObject } from '../../format/elf-read.ts';
 import { isGplCompatible } from '../../verifier/license.ts';
 import { inputsFromElf } from '../../verifier/object-input.ts';
 import { buildCorpusFile, corpusClangUnavailableReason, loadClangCorpus, removeCorpusBuilds } from './clang-corpus.ts';

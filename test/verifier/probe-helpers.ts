@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { release } from 'node:os';
+import { helperNames as formatHelperNames } from '../../format/bpf-helpers.ts';
 import { helperNames, kinds, MAX_HELPER, probeAvailable, probeGplOnly, type Kind } from './helper-probe.ts';
 
 const lines: string[] = [
@@ -42,12 +43,13 @@ lines.push(`/** GPL-only helpers (refused to programs whose license is not GPL-c
 lines.push(`export const GPL_ONLY: StaticArray<u32> = [${gplWords.map((w) => `0x${(w >>> 0).toString(16).padStart(8, '0')}`).join(', ')}];`);
 lines.push('');
 
+// Helper names are format/bpf-helpers.ts's (generated into helper-protos.ts): say where this
+// machine's uapi header disagrees, so that the list there is brought up to date by hand.
 const names = helperNames();
-lines.push('/** Helper names by id, as the kernel prints them in its messages (uapi header). */');
-lines.push('export const NAMES: StaticArray<string> = [');
-for (let id = 0; id < names.length; id++) lines.push(`  '${names[id] ?? ''}',`);
-lines.push('];');
-lines.push('');
+names.forEach((name, id) => {
+  const ours = formatHelperNames[id];
+  if (name && `bpf_${ours}` !== name) process.stderr.write(`probe-helpers: helper ${id} is ${name} in the uapi header, bpf_${ours ?? '(missing)'} in format/bpf-helpers.ts\n`);
+});
 const file = join(import.meta.dirname, '../../verifier/assembly/helper-tables.ts');
 writeFileSync(file, lines.join('\n'));
 console.log(`wrote ${file}`);

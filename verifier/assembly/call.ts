@@ -2,8 +2,12 @@
 // calls that push a frame, and exits that pop one or end the program (return value, leaks).
 
 import { fail, R, UNSUPPORTED } from './errors';
-import { A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
-  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_CALLBACK, A_CALLBACK_CTX, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE, RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID, helperAvailable, helperGplOnly, helperKnown, helperName, notModelled, proto } from './helpers';
+import {
+  A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
+  A_SIZE_OR_ZERO, A_SPIN_LOCK, A_CALLBACK, A_CALLBACK_CTX, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE,
+  RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID,
+} from './helper-protos';
+import { helperAvailable, helperGplOnly, helperKnown, helperName, notModelled, proto } from './helpers';
 import { gplCompatible } from './license';
 import { checkCallWhileLocked, checkExitUnlocked, doSpinLock, FUNC_SPIN_LOCK } from './spin-lock';
 import { spinLockOffset } from './special-fields';
@@ -14,7 +18,8 @@ import { checkReserveSize, releaseRecord, reserveResult } from './ringbuf';
 const FUNC_TAIL_CALL: i32 = 12;
 import { newId } from './ids';
 import { MAX_VAR_OFF, checkHelperMem } from './memory';
-import { prog, MAP_ARRAY, MAP_PERCPU_ARRAY } from './program';
+import { prog } from './program';
+import { MAP_ARRAY, MAP_PERCPU_ARRAY } from './uapi';
 import { Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_STACK, isPacket, PTR_TO_PACKET_END, typeName } from './reg';
 import { checkReturn } from './returns';
 import { MAX_FRAMES, STACK_SIZE, STACK_ZERO, State } from './state';

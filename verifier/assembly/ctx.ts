@@ -6,35 +6,14 @@ import * as T from './ctx-tables';
 import { P_PKT, P_PKT_END, P_PKT_META, P_SOCK, P_SOCK_COMMON_OR_NULL } from './ctx-kinds';
 import { prog } from './program';
 import {
+  ATTACH_BIND4, ATTACH_BIND6, ATTACH_CONNECT4, ATTACH_CONNECT6, ATTACH_EGRESS, ATTACH_GETPEERNAME4, ATTACH_GETPEERNAME6,
+  ATTACH_GETSOCKNAME4, ATTACH_GETSOCKNAME6, ATTACH_POST_BIND4, ATTACH_POST_BIND6, ATTACH_RECVMSG4, ATTACH_RECVMSG6,
+  ATTACH_SENDMSG4, ATTACH_SENDMSG6, ATTACH_SOCK_CREATE, ATTACH_SOCK_RELEASE, PROG_CGROUP_SKB, PROG_CGROUP_SOCK,
+  PROG_CGROUP_SOCK_ADDR, PROG_SCHED_ACT, PROG_SCHED_CLS, PROG_SOCKET_FILTER, PROG_XDP,
+} from './uapi';
+import {
   PTR_TO_PACKET, PTR_TO_PACKET_END, PTR_TO_PACKET_META, PTR_TO_SOCKET, PTR_TO_SOCK_COMMON_OR_NULL, SCALAR,
 } from './reg';
-
-export const PROG_SOCKET_FILTER: i32 = 1;
-export const PROG_SCHED_CLS: i32 = 3;
-export const PROG_SCHED_ACT: i32 = 4;
-export const PROG_XDP: i32 = 6;
-export const PROG_CGROUP_SKB: i32 = 8;
-export const PROG_CGROUP_SOCK: i32 = 9;
-export const PROG_CGROUP_SOCK_ADDR: i32 = 18;
-
-export const ATTACH_INGRESS: i32 = 0;
-export const ATTACH_EGRESS: i32 = 1;
-export const ATTACH_SOCK_CREATE: i32 = 2;
-export const ATTACH_BIND4: i32 = 8;
-export const ATTACH_BIND6: i32 = 9;
-export const ATTACH_CONNECT4: i32 = 10;
-export const ATTACH_CONNECT6: i32 = 11;
-export const ATTACH_POST_BIND4: i32 = 12;
-export const ATTACH_POST_BIND6: i32 = 13;
-export const ATTACH_SENDMSG4: i32 = 14;
-export const ATTACH_SENDMSG6: i32 = 15;
-export const ATTACH_RECVMSG4: i32 = 19;
-export const ATTACH_RECVMSG6: i32 = 20;
-export const ATTACH_GETPEERNAME4: i32 = 29;
-export const ATTACH_GETPEERNAME6: i32 = 30;
-export const ATTACH_GETSOCKNAME4: i32 = 31;
-export const ATTACH_GETSOCKNAME6: i32 = 32;
-export const ATTACH_SOCK_RELEASE: i32 = 34;
 
 /** Access kinds, the nibble of a table cell they use. */
 export const ACC_LOAD: i32 = 0;

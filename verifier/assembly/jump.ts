@@ -7,7 +7,8 @@ import { forgetNullReference } from './references';
 import { JSET_NOT, negate, refineScalars, taken32, taken64 } from './branch';
 import { fail, R } from './errors';
 import { CLS_JMP32, JMP_JEQ, JMP_JGE, JMP_JGT, JMP_JLE, JMP_JLT, JMP_JNE, SRC_X, classOf, opOf, srcOf } from './opcode';
-import { prog, MAP_ARRAY_OF_MAPS, MAP_HASH_OF_MAPS } from './program';
+import { prog } from './program';
+import { MAP_ARRAY_OF_MAPS, MAP_HASH_OF_MAPS } from './uapi';
 import {
   Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_PACKET, PTR_TO_PACKET_END, PTR_TO_PACKET_META,
   PTR_TO_MAP_VALUE, isOrNull, isPointer, nonNull,

@@ -8,7 +8,8 @@ import {
   CLS_LDX, CLS_ST, CLS_STX, JMP_CALL, JMP_EXIT, JMP_JA, LD_IMM64, MODE_ATOMIC, MODE_IND, SRC_X, classOf, modeOf, opOf, sizeBytes, srcOf,
 } from './opcode';
 import { prog } from './program';
-import { A_KEY, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_VALUE, proto } from './helpers';
+import { A_KEY, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_VALUE } from './helper-protos';
+import { proto } from './helpers';
 import { ALL_SLOTS, exactlyOne, touched } from './precision';
 import { argSlots, callSlots, largestMapOperand } from './stack-refs';
 

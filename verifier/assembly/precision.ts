@@ -6,12 +6,14 @@
 // here it is a static over-approximation, with the decided branches found by walking (verify.ts).
 
 import { Cfg, jumpTarget, NO_JUMP } from './cfg';
-import { A_CALLBACK_CTX, A_CTX_OR_NULL, A_KEY, A_MEM_RO_OR_NULL, A_RESERVE_SIZE, A_SIZE, A_SIZE_OR_ZERO, proto } from './helpers';
+import { A_CALLBACK_CTX, A_CTX_OR_NULL, A_KEY, A_MEM_RO_OR_NULL, A_RESERVE_SIZE, A_SIZE, A_SIZE_OR_ZERO } from './helper-protos';
+import { proto } from './helpers';
 import {
   ALU_ADD, ALU_MOV, ALU_SUB, CALL_HELPER, CALL_LOCAL, CLS_ALU, CLS_ALU64, CLS_JMP, CLS_JMP32, CLS_LD, CLS_LDX, CLS_ST, CLS_STX,
   JMP_CALL, JMP_EXIT, JMP_JA, LD_IMM64, MODE_ATOMIC, PSEUDO_MAP_FD, SRC_X, classOf, modeOf, opOf, sizeBytes, srcOf,
 } from './opcode';
-import { prog, MAP_ARRAY, MAP_PERCPU_ARRAY } from './program';
+import { prog } from './program';
+import { MAP_ARRAY, MAP_PERCPU_ARRAY } from './uapi';
 import { hasReturnRange } from './returns';
 import { mayPointToCaller } from './caller-pointers';
 import { ANYWHERE, NOWHERE, argSlots, callSlots, largestMapOperand, slotMask, stackRef } from './stack-refs';

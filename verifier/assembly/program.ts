@@ -13,22 +13,6 @@ export class MapInfo {
   inner: i32 = -1;
 }
 
-export const MAP_HASH: i32 = 1;
-export const MAP_ARRAY: i32 = 2;
-export const MAP_PROG_ARRAY: i32 = 3;
-export const MAP_PERF_EVENT_ARRAY: i32 = 4;
-export const MAP_PERCPU_HASH: i32 = 5;
-export const MAP_PERCPU_ARRAY: i32 = 6;
-export const MAP_LRU_HASH: i32 = 9;
-export const MAP_LRU_PERCPU_HASH: i32 = 10;
-export const MAP_LPM_TRIE: i32 = 11;
-export const MAP_ARRAY_OF_MAPS: i32 = 12;
-export const MAP_HASH_OF_MAPS: i32 = 13;
-export const MAP_DEVMAP: i32 = 14;
-export const MAP_CPUMAP: i32 = 16;
-export const MAP_XSKMAP: i32 = 17;
-export const MAP_DEVMAP_HASH: i32 = 25;
-
 export class Program {
   count: i32 = 0;
   code: StaticArray<u8>;

@@ -4,7 +4,7 @@
 import {
   PROG_CGROUP_SKB, PROG_CGROUP_SOCK, PROG_CGROUP_SOCK_ADDR, ATTACH_EGRESS, ATTACH_BIND4, ATTACH_BIND6,
   ATTACH_RECVMSG4, ATTACH_RECVMSG6, ATTACH_GETPEERNAME4, ATTACH_GETPEERNAME6, ATTACH_GETSOCKNAME4, ATTACH_GETSOCKNAME6,
-} from './ctx';
+} from './uapi';
 import { fail, R } from './errors';
 import { prog } from './program';
 import { Reg, NOT_INIT, SCALAR } from './reg';

@@ -9,7 +9,7 @@ import { Reg, PTR_TO_MAP_VALUE, typeName } from './reg';
 import { spinLockOffset } from './special-fields';
 import { State } from './state';
 import { prog } from './program';
-import { PROG_SOCKET_FILTER } from './ctx';
+import { PROG_SOCKET_FILTER } from './uapi';
 
 export const FUNC_SPIN_LOCK: i32 = 93;
 export const FUNC_SPIN_UNLOCK: i32 = 94;

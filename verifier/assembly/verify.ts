@@ -25,7 +25,8 @@ import {
   JMP_JA, LD_IMM64, MODE_ATOMIC, MODE_MEM, MODE_MEMSX, PSEUDO_MAP_FD, PSEUDO_MAP_IDX, PSEUDO_MAP_IDX_VALUE,
   PSEUDO_MAP_VALUE, PSEUDO_FUNC, SZ_DW, classOf, modeOf, opOf, sizeBytes,
 } from './opcode';
-import { prog, MAP_ARRAY } from './program';
+import { prog } from './program';
+import { MAP_ARRAY } from './uapi';
 import { countProcessed, initPrune, noteFork, notePathEnd, relaxed, relaxedOverflow, visitPrunePoint, VISIT_LOOP, VISIT_PRUNED } from './prune';
 import { CONST_PTR_TO_MAP, PTR_TO_CTX, PTR_TO_MAP_VALUE } from './reg';
 import { STACK_SIZE, State, allocState, cloneState, freeState } from './state';

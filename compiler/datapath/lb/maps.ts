@@ -6,7 +6,7 @@ import { lb_maglev_table } from './maglev-table.ts';
 // Some maps share their value struct's name (as in the layout table): types are reached as s.*.
 import * as s from './structs.ts';
 
-/** cluster.maps, as the build stage passes it (compiler/emit/datapath-config.ts). */
+/** cluster.maps, as the build stage passes it (compiler/datapath-build/config.ts). */
 interface LbMapSizes {
   mapServices: u32;
   mapBackends: u32;

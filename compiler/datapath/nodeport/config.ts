@@ -1,4 +1,4 @@
-// The north-south path's compile-time features (compiler/emit/datapath-config.ts gives them):
+// The north-south path's compile-time features (compiler/datapath-build/config.ts gives them):
 // forwarding to remote backends by SNAT or DSR, the backend choice (random or Maglev), and
 // hairpin mode, where a node has one device
 // and its gateway routes pod CIDRs, so remote traffic goes back out where it came in, to the MAC

@@ -9,9 +9,9 @@ import { R0, R1, R6 } from '../../compiler/bpf/register.ts';
 import type { Item } from '../../compiler/bpf/insn.ts';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { pipeline } from '../../compiler/pipeline.ts';
-import { verdictKey, verifyObjects } from '../../compiler/emit/verify-objects.ts';
-import { DatapathCache } from '../../compiler/emit/datapath-cache.ts';
-import { REPO_ROOT, type DatapathObject } from '../../compiler/emit/datapath-objects.ts';
+import { verdictKey, verifyObjects } from '../../compiler/verify/verify-objects.ts';
+import { DatapathCache } from '../../compiler/datapath-build/cache.ts';
+import { REPO_ROOT, type DatapathObject } from '../../compiler/datapath-build/objects.ts';
 
 function objectOf(items: readonly Item[]): DatapathObject {
   const built = buildObject({ programs: [{ name: 'probe', section: 'xdp', items }] });

@@ -46,6 +46,9 @@ export const progTypes = {
  */
 export const BPF_F_RDONLY_PROG = 1 << 7;
 
+/** prog_flags BPF_F_XDP_HAS_FRAGS: an XDP program that handles multi-buffer packets. */
+export const BPF_F_XDP_HAS_FRAGS = 1 << 5;
+
 /**
  * The two instructions an object's references live in (BPF_JMP|BPF_CALL and BPF_LD|BPF_IMM|
  * BPF_DW, by opcode byte), and the src_reg values (BPF_PSEUDO_*) that say what they refer to:

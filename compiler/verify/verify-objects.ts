@@ -6,12 +6,12 @@
 // not verified again: that was ~150 ms of every recompile, whatever changed in the spec.
 
 import { readFileSync } from 'node:fs';
-import { sha256Hex } from '../../runtime/format/manifest.ts';
+import { sha256Hex } from '../../format/manifest.ts';
 import { builtWasmPath } from '../../verifier/build.ts';
 import { checkObject } from '../../verifier/check-objects.ts';
 import type { Diagnostic } from '../diagnostics.ts';
-import { DatapathCache } from './datapath-cache.ts';
-import { objectPath, REPO_ROOT, type DatapathObject } from './datapath-objects.ts';
+import { DatapathCache } from '../datapath-build/cache.ts';
+import { objectPath, REPO_ROOT, type DatapathObject } from '../datapath-build/objects.ts';
 
 /** Diagnostics (SY5xxx) for the objects' programs, each at the failing BPF-TS line. */
 export function verifyObjects(objects: readonly DatapathObject[]): Diagnostic[] {

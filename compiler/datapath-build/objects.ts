@@ -1,8 +1,8 @@
-// The datapath build: each distinct feature set of the cluster's nodes (datapath-programs.ts)
+// The datapath build: each distinct feature set of the cluster's nodes (features.ts)
 // compiled from BPF-TS into one BPF object and its review listing, specialised with the
-// cluster-wide configuration (datapath-config.ts). Objects are per feature set, not per node:
+// cluster-wide configuration (config.ts). Objects are per feature set, not per node:
 // a node's own facts reach its object through the node_config map instead. Objects come from the
-// machine's build cache (datapath-cache.ts) when nothing they depend on changed.
+// machine's build cache (cache.ts) when nothing they depend on changed.
 
 import { join, resolve } from 'node:path';
 import { buildObject } from '../bpf/object.ts';
@@ -12,9 +12,9 @@ import { compileSources, type CompiledProgram } from '../lang/compile.ts';
 import { addFiles, addSource, DATAPATH_DIR, openProject } from '../lang/source.ts';
 import { GENERATED_HEADER } from '../plan/lock.ts';
 import type { Plan } from '../plan/types.ts';
-import { DatapathCache } from './datapath-cache.ts';
-import { datapathConfig } from './datapath-config.ts';
-import { datapathFeatures, type DatapathFeature } from './datapath-programs.ts';
+import { DatapathCache } from './cache.ts';
+import { datapathConfig } from './config.ts';
+import { datapathFeatures, type DatapathFeature } from './features.ts';
 
 /** The repository root: source paths in listings and diagnostics are relative to it. */
 export const REPO_ROOT = resolve(DATAPATH_DIR, '..', '..');

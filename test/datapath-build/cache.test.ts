@@ -6,8 +6,8 @@ import test from 'ava';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatapathCache } from '../../compiler/emit/datapath-cache.ts';
-import { buildDatapathObjects } from '../../compiler/emit/datapath-objects.ts';
+import { DatapathCache } from '../../compiler/datapath-build/cache.ts';
+import { buildDatapathObjects } from '../../compiler/datapath-build/objects.ts';
 import { runPipeline } from '../../compiler/pipeline.ts';
 
 test('an object from the cache is the object a compile without the cache makes', (t) => {

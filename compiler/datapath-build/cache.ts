@@ -26,13 +26,13 @@ export interface CachedObject {
 const KEEP = 32;
 
 /** Directories (relative to the repository root) whose files decide an object's bytes. */
-const INPUT_DIRS = ['compiler/datapath', 'compiler/lang', 'compiler/bpf', 'runtime/format', 'verifier'];
+const INPUT_DIRS = ['compiler/datapath', 'compiler/lang', 'compiler/bpf', 'format', 'verifier'];
 // Installed as a package, the compiler's sources are not there: its bundle and version stand in
 // for them, so that an upgrade of the package never reuses an older compiler's objects.
 const INPUT_FILES = [
   'compiler/diagnostics.ts',
-  'compiler/emit/datapath-objects.ts',
-  'compiler/emit/datapath-cache.ts',
+  'compiler/datapath-build/objects.ts',
+  'compiler/datapath-build/cache.ts',
   'node_modules/typescript/package.json',
   'node_modules/ts-morph/package.json',
   'dist/switchyard.js',

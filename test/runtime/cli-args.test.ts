@@ -1,0 +1,25 @@
+// switchyard-node's usage errors, from its per-command argument declarations: each refusal names
+// the command and what it takes, exits 2, and touches nothing (no kernel needed).
+
+import test from 'ava';
+import { runNodeCli } from './cli-runner.ts';
+
+const cases: [string[], RegExp][] = [
+  [['apply'], /^switchyard-node: apply takes one DIR\n/],
+  [['apply', 'gen'], /^switchyard-node: apply needs --node NAME\n/],
+  [['run', 'a', 'b', '--node', 'n1'], /^switchyard-node: run takes one DIR\n/],
+  [['health', 'gen'], /^switchyard-node: health needs --node NAME\n/],
+  [['status', 'extra'], /^switchyard-node: status takes no arguments\n/],
+  [['dump', 'a', 'b'], /^switchyard-node: dump takes at most one MAP\n/],
+  [['remove', 'x'], /^switchyard-node: remove takes no arguments\n/],
+  [['status', '--frob'], /^switchyard-node: Unknown option '--frob'/],
+];
+
+for (const [argv, want] of cases) {
+  test(`switchyard-node ${argv.join(' ')}`, (t) => {
+    const r = runNodeCli(argv);
+    t.is(r.status, 2, r.stderr);
+    t.regex(r.stderr, want);
+    t.true(r.stderr.includes(`usage: switchyard-node ${argv[0]}`), 'the command\'s usage follows');
+  });
+}

@@ -13,6 +13,8 @@ export interface Outcome {
   removedLinks: string[];
   droppedMaps: string[];
   loaded?: LoadedPrograms;
+  /** The WebAssembly verifier's check of the object: run now, or done by an earlier apply. */
+  verifier?: 'checked' | 'earlier';
 }
 
 function mapLine(p: MapPlan, dry: boolean): string {
@@ -45,6 +47,8 @@ export function describePlan(a: NodeArtifactSet, plans: MapPlan[], wanted: Wante
     for (const w of wanted) lines.push(`  link ${w.pinName}: would be created or updated`);
     return lines;
   }
+  if (out?.verifier === 'checked') lines.push('  object: accepted by the WebAssembly verifier');
+  if (out?.verifier === 'earlier') lines.push('  object: accepted by the WebAssembly verifier at an earlier apply (same bytes, same verifier); not checked again');
   if (out?.reusedPrograms) lines.push('  programs: unchanged (same object, links run the programs of the last apply)');
   for (const p of out?.loaded?.programs ?? []) lines.push(`  program ${p.name} (section ${p.section}): loaded, id ${p.id}, tag ${p.tag}`);
   for (const c of out?.links ?? []) lines.push(`  link ${c.wanted.pinName}: ${c.action === 'created' ? 'created and pinned' : 'program swapped (BPF_LINK_UPDATE)'}`);

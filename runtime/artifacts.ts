@@ -1,16 +1,17 @@
 // Reads one node's artifacts from a generated/<cluster>/ directory and checks them before
-// anything touches the kernel: every file's sha256 against the manifest (tampered or stale
-// artifacts are refused), the BPF object parsed and linked, the map contents layered per map
-// and matched against the object's map definitions.
+// anything touches the kernel: the sha256 of every file the node reads against the manifest, and
+// that no file is missing or unlisted (tampered or stale artifacts are refused), the BPF object
+// parsed and linked, the map contents layered per map and matched against the object's map
+// definitions.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkArtifacts, MANIFEST_FILE, parseManifest, sha256Hex, type Manifest } from '../format/manifest.ts';
+import { checkedRead, checkPresence, MANIFEST_FILE, parseManifest, sha256Hex, type Manifest } from '../format/manifest.ts';
 import { decodeMapContentsPacked } from '../format/map-contents.ts';
 import { loadableFromElf } from './object-from-elf.ts';
 import { mergeLayers, type Records } from './records.ts';
 import { contentsHash } from './state.ts';
-import { verifyPrograms } from './verify.ts';
+import { verifierHash, verifyPrograms } from './verify.ts';
 import type { LoadableObject, MapDef } from './object.ts';
 
 export class ArtifactError extends Error {
@@ -66,14 +67,6 @@ export function readNodeArtifacts(dir: string, node: string): NodeArtifactSet {
     throw new ArtifactError(`read ${manifestPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; pass the generated/<cluster> directory that switchyard compile wrote`);
   }
   const manifest = parseManifest(manifestBytes.toString('utf8'), manifestPath);
-  const problems = checkArtifacts(dir, manifest);
-  if (problems.length) {
-    throw new ArtifactError(
-      `refusing to load ${dir}: ${problems.length} file(s) do not match ${MANIFEST_FILE} (tampered with, or stale: changed after compiling):\n` +
-        problems.map((p) => `  ${p}`).join('\n') +
-        `\nnothing was changed on this node; compile the spec again (switchyard compile) and copy the whole directory`,
-    );
-  }
   const entry = manifest.nodes[node];
   if (!entry) {
     const known = Object.keys(manifest.nodes).sort();
@@ -82,8 +75,21 @@ export function readNodeArtifacts(dir: string, node: string): NodeArtifactSet {
   if (!entry.object) {
     throw new ArtifactError(`node ${node} in ${manifestPath} has no BPF object; compile with a datapath (switchyard compile) first`);
   }
+  // Every file this node reads is checked against its sha256 as it is read, once; the files of
+  // other nodes, listings and tables are never read here, so they are not hashed either (that
+  // was most of an apply's time at 100 nodes). Missing and unlisted files are still refused.
+  const problems = checkPresence(dir, manifest);
+  const objectBytes = checkedRead(dir, manifest, entry.object, problems);
+  const contents = new Map<string, Buffer | undefined>();
+  for (const file of entry.maps) if (!contents.has(file)) contents.set(file, checkedRead(dir, manifest, file, problems));
+  if (problems.length || !objectBytes || [...contents.values()].some((b) => !b)) {
+    throw new ArtifactError(
+      `refusing to load ${dir}: ${problems.length} file(s) do not match ${MANIFEST_FILE} (tampered with, or stale: changed after compiling):\n` +
+        problems.map((p) => `  ${p}`).join('\n') +
+        `\nnothing was changed on this node; compile the spec again (switchyard compile) and copy the whole directory`,
+    );
+  }
   const objectPath = join(dir, entry.object);
-  const objectBytes = readFileSync(objectPath);
   let object: LoadableObject;
   try {
     object = loadableFromElf(objectBytes, entry.object);
@@ -94,7 +100,7 @@ export function readNodeArtifacts(dir: string, node: string): NodeArtifactSet {
   const layers = new Map<string, Records[]>();
   const files = new Map<string, { bytes: Uint8Array; hash: string }>();
   for (const file of entry.maps) {
-    const bytes = readFileSync(join(dir, file));
+    const bytes = contents.get(file)!;
     const p = decodeMapContentsPacked(bytes, file);
     const def = defs.get(p.map);
     if (!def) {
@@ -146,13 +152,19 @@ export function writeOrder(withContents: string[], mapOrder: string[] | undefine
 /**
  * Refuses an object the WebAssembly verifier rejects. Called just before programs are loaded,
  * so an object already applied (same bytes, verified then) is not checked again on every update.
+ * Returns what the node's snapshot records as verified: the object's sha256 with the verifier's.
  */
-export function refuseUnverified(a: NodeArtifactSet): void {
+export function refuseUnverified(a: NodeArtifactSet): string {
   const problems = verifyPrograms(a.objectElf, a.manifest.nodes[a.node]!.object!);
-  if (problems.length === 0) return;
+  if (problems.length === 0) return verifiedId(a);
   throw new VerifierRefusedError(
     `the WebAssembly verifier refused ${a.manifest.nodes[a.node]!.object}:\n${problems.map((p) => `  ${p}`).join('\n')}\n` +
       'nothing was changed on this node; compile the spec again with this switchyard version (switchyard compile), ' +
       'or, where this is a false alarm of the WebAssembly verifier, apply --no-verify and let the kernel decide',
   );
+}
+
+/** The object as verified by this verifier: what a snapshot's `verified` holds after a clean check. */
+export function verifiedId(a: NodeArtifactSet): string {
+  return `${a.objectHash}:${verifierHash()}`;
 }

@@ -81,6 +81,11 @@ export interface SnapshotIndex {
   node: string;
   /** sha256 of the BPF object whose programs are attached. */
   object: string;
+  /**
+   * `<object sha256>:<verifier.wasm sha256>` when the WebAssembly verifier accepted that object
+   * on this node: a later apply of the same object with the same verifier does not run it again.
+   */
+  verified?: string;
   maps: Record<string, SnapshotMap>;
   /** Link pin name → id of the program it runs. */
   links: Record<string, number>;

@@ -6,6 +6,9 @@
 
 import { inputsFromElf } from '../verifier/object-input.ts';
 import { formatVerdict } from '../verifier/verdict.ts';
+import { readFileSync } from 'node:fs';
+import { sha256Hex } from '../format/manifest.ts';
+import { builtWasmPath } from '../verifier/build.ts';
 import { loadVerifierSync, type WasmVerifier } from '../verifier/verifier.ts';
 
 let shared: WasmVerifier | undefined;
@@ -21,4 +24,10 @@ export function verifyPrograms(elf: Uint8Array, label: string): string[] {
     const v = shared!.verify(input);
     return v.ok ? [] : [`${input.name}: ${formatVerdict(v)}`];
   });
+}
+
+let hash: string | undefined;
+/** sha256 of the verifier.wasm this runtime runs: a verdict holds for that verifier only. */
+export function verifierHash(): string {
+  return (hash ??= sha256Hex(readFileSync(builtWasmPath())));
 }

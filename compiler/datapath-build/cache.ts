@@ -3,7 +3,9 @@
 // and the toolchain's versions, never on services. An object is kept under the sha256 of all of
 // those in node_modules/.cache/switchyard/, so every compile after the first on a machine (CI
 // included, with its cache restored) reuses it. A cache that cannot be read or written is no
-// cache: the compile goes on. SWITCHYARD_NO_CACHE=1 turns it off.
+// cache: the compile goes on. SWITCHYARD_NO_CACHE=1 turns it off; SWITCHYARD_NO_CACHE=a,b only
+// the folders named (tests compare a compile without them against one with them). The verifier's verdicts on
+// those objects are kept the same way, in a folder of their own (verify-objects.ts).
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -24,7 +26,7 @@ export interface CachedObject {
 const KEEP = 32;
 
 /** Directories (relative to the repository root) whose files decide an object's bytes. */
-const INPUT_DIRS = ['compiler/datapath', 'compiler/lang', 'compiler/bpf', 'format'];
+const INPUT_DIRS = ['compiler/datapath', 'compiler/lang', 'compiler/bpf', 'format', 'verifier'];
 // Installed as a package, the compiler's sources are not there: its bundle and version stand in
 // for them, so that an upgrade of the package never reuses an older compiler's objects.
 const INPUT_FILES = [
@@ -41,11 +43,11 @@ const INPUT_FILES = [
  * node_modules/.cache under the repository's root; installed as a package (its root inside a
  * project's node_modules/), the project's node_modules/.cache, which CI caches keep.
  */
-function cacheDir(root: string): string {
+function cacheDir(root: string, folder: string): string {
   let modules = dirname(root);
   if (basename(modules).startsWith('@')) modules = dirname(modules);
   const base = basename(modules) === 'node_modules' ? modules : join(root, 'node_modules');
-  return join(base, '.cache', 'switchyard', 'datapath');
+  return join(base, '.cache', 'switchyard', folder);
 }
 
 function filesUnder(root: string, dir: string, out: string[]): void {
@@ -84,13 +86,20 @@ function sourcesHash(root: string): string {
   return sourcesDigest.digest;
 }
 
+/** Whether SWITCHYARD_NO_CACHE leaves this cache folder on. */
+export function cacheEnabled(folder: string): boolean {
+  const off = process.env.SWITCHYARD_NO_CACHE;
+  return !(off === '1' || (off !== undefined && off.split(',').includes(folder)));
+}
+
 export class DatapathCache {
   private readonly dir: string;
   readonly enabled: boolean;
 
-  constructor(private readonly root: string) {
-    this.dir = cacheDir(root);
-    this.enabled = process.env.SWITCHYARD_NO_CACHE !== '1';
+  /** `folder`: datapath objects, or another kind of result keyed the same way (verdicts). */
+  constructor(private readonly root: string, folder = 'datapath') {
+    this.dir = cacheDir(root, folder);
+    this.enabled = cacheEnabled(folder);
   }
 
   /** The key of one feature set's object: the sources, and whatever else the compile is given. */
@@ -99,22 +108,30 @@ export class DatapathCache {
   }
 
   get(key: string): CachedObject | undefined {
+    const o = this.getJson<Omit<CachedObject, 'elf'> & { elf: string }>(key);
+    return o && { ...o, elf: new Uint8Array(Buffer.from(o.elf, 'base64')) };
+  }
+
+  put(key: string, o: CachedObject): void {
+    this.putJson(key, { ...o, elf: Buffer.from(o.elf).toString('base64') });
+  }
+
+  getJson<T>(key: string): T | undefined {
     if (!this.enabled) return undefined;
     try {
-      const o = JSON.parse(readFileSync(join(this.dir, `${key}.json`), 'utf8')) as Omit<CachedObject, 'elf'> & { elf: string };
-      return { ...o, elf: new Uint8Array(Buffer.from(o.elf, 'base64')) };
+      return JSON.parse(readFileSync(join(this.dir, `${key}.json`), 'utf8')) as T;
     } catch {
       return undefined;
     }
   }
 
-  put(key: string, o: CachedObject): void {
+  putJson(key: string, value: unknown): void {
     if (!this.enabled) return;
     try {
       mkdirSync(this.dir, { recursive: true });
       // Written aside and renamed: a reader never sees half a file.
       const tmp = join(this.dir, `.${key}.${process.pid}.tmp`);
-      writeFileSync(tmp, JSON.stringify({ ...o, elf: Buffer.from(o.elf).toString('base64') }));
+      writeFileSync(tmp, JSON.stringify(value));
       renameSync(tmp, join(this.dir, `${key}.json`));
       this.prune();
     } catch {

@@ -17,7 +17,7 @@ import { datapathConfig } from './config.ts';
 import { datapathFeatures, type DatapathFeature } from './features.ts';
 
 /** The repository root: source paths in listings and diagnostics are relative to it. */
-const REPO_ROOT = resolve(DATAPATH_DIR, '..', '..');
+export const REPO_ROOT = resolve(DATAPATH_DIR, '..', '..');
 /** The Maglev table's size is a type (a map value's size): see that file. */
 const MAGLEV_FILE = join(DATAPATH_DIR, 'lb', 'maglev-table.ts');
 const MAGLEV_DEFAULT = 16381;

@@ -2,9 +2,10 @@
 // directory beside it, then the old directory steps aside and the new one is renamed into place.
 // Node has no renameat2(RENAME_EXCHANGE), so there is a moment with the old directory under a
 // side name; whoever runs next (compile, check) moves it back if the swap never finished.
-// Either way an interrupted compile leaves the old output whole.
+// Either way an interrupted compile leaves the old output whole. Files whose bytes are unchanged
+// are hard links to the old directory's, so a small change writes little.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { listArtifactFiles, MANIFEST_FILE, parseManifest, type Manifest } from '../../format/manifest.ts';
 import type { Diagnostic } from '../diagnostics.ts';
@@ -62,19 +63,31 @@ export function readPreviousManifest(outRoot: string, cluster: string): Manifest
  * files present but no longer produced. Empty when the directory is up to date.
  */
 export function staleFiles(outRoot: string, set: ArtifactSet): string[] {
+  return compareWithDir(outRoot, set).stale;
+}
+
+/** staleFiles, and the files whose bytes on disk are already the set's (write links those). */
+function compareWithDir(outRoot: string, set: ArtifactSet): { stale: string[]; same: Set<string> } {
   const dir = join(outRoot, set.cluster);
-  if (!existsSync(dir)) return [`${set.cluster}/: missing`];
+  const same = new Set<string>();
+  if (!existsSync(dir)) return { stale: [`${set.cluster}/: missing`], same };
   const out: string[] = [];
   for (const [path, bytes] of set.files) {
-    const p = join(dir, path);
-    if (!existsSync(p)) out.push(`${set.cluster}/${path}: missing`);
-    else if (!Buffer.from(bytes).equals(readFileSync(p))) out.push(`${set.cluster}/${path}: differs`);
+    let old: Buffer;
+    try {
+      old = readFileSync(join(dir, path));
+    } catch {
+      out.push(`${set.cluster}/${path}: missing`);
+      continue;
+    }
+    if (old.equals(bytes)) same.add(path);
+    else out.push(`${set.cluster}/${path}: differs`);
   }
   for (const path of listArtifactFiles(dir)) {
     if (!set.files.has(path)) out.push(`${set.cluster}/${path}: no longer generated`);
   }
   if (existsSync(join(dir, 'manifest.json')) && !set.files.has('manifest.json')) out.push(`${set.cluster}/manifest.json: no longer generated`);
-  return out.sort();
+  return { stale: out.sort(), same };
 }
 
 export interface WriteResult {
@@ -93,7 +106,8 @@ export function writeArtifacts(outRoot: string, set: ArtifactSet, atStep?: (poin
   const dir = join(outRoot, set.cluster);
   let bytes = 0;
   for (const b of set.files.values()) bytes += b.length;
-  if (staleFiles(outRoot, set).length === 0) return { dir, changed: false, bytes };
+  const { stale, same } = compareWithDir(outRoot, set);
+  if (stale.length === 0) return { dir, changed: false, bytes };
 
   mkdirSync(outRoot, { recursive: true });
   const temp = join(outRoot, tempName(set.cluster));
@@ -106,7 +120,10 @@ export function writeArtifacts(outRoot: string, set: ArtifactSet, atStep?: (poin
       mkdirSync(d, { recursive: true });
       made.add(d);
     }
-    writeFileSync(p, data);
+    // A file whose bytes did not change is linked from the old directory, not written again:
+    // one backend changed rewrites the few files it shows in. Where links fail (another
+    // file system under the old directory, a file system without them), it is written.
+    if (!same.has(path) || !linked(join(dir, path), p)) writeFileSync(p, data);
   }
   atStep?.('temp-written');
   const old = join(outRoot, `${oldPrefix(set.cluster)}${process.pid}`);
@@ -116,6 +133,15 @@ export function writeArtifacts(outRoot: string, set: ArtifactSet, atStep?: (poin
   renameSync(temp, dir);
   if (hadOld) rmSync(old, { recursive: true, force: true });
   return { dir, changed: true, bytes };
+}
+
+function linked(from: string, to: string): boolean {
+  try {
+    linkSync(from, to);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Thrown by tests' `atStep` hooks to stop a write at a given step. */

@@ -2,7 +2,8 @@
 // declared so far, and what each name in the sources refers to (a local, a user function, a
 // module constant, a map, an intrinsic, a helper or an ambient constant of the declarations).
 
-import { Node, SyntaxKind, type FunctionDeclaration, type TypeNode, type VariableDeclaration } from 'ts-morph';
+import type { FunctionDeclaration, TypeNode, VariableDeclaration } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.ts';
 import { Diagnostics, type CodeInfo, type SourceRange } from '../diagnostics.ts';
 import { codes } from './codes.ts';
 import type { ConfigValues } from './config.ts';

@@ -2,7 +2,8 @@
 // fields to the values the plan computed for one node. Each field becomes a constant, so
 // `if (cfg.fibLookup)` folds and the untaken branch is never emitted.
 
-import { Node, type CallExpression, type InterfaceDeclaration } from 'ts-morph';
+import type { CallExpression, InterfaceDeclaration } from 'ts-morph';
+import { Node } from './ts-morph.ts';
 import { codes } from './codes.ts';
 import { byteSwap, fits, type IntType } from './types.ts';
 import type { Val } from './values.ts';

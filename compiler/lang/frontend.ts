@@ -2,7 +2,8 @@
 // top-level declarations are evaluated (constants, maps, configuration), programs are found by
 // their `@section` tag, and each is lowered with the subprograms it calls.
 
-import { Node, SyntaxKind, type FunctionDeclaration, type SourceFile } from 'ts-morph';
+import type { FunctionDeclaration, SourceFile } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { codes } from './codes.ts';
 import { Compilation } from './compilation.ts';

@@ -2,7 +2,8 @@
 // helpers typed by bpf-helpers.d.ts, map methods (lookup/update/delete), context methods
 // (header, checksum updates), and user functions (inlined or BPF-to-BPF, lower-function.ts).
 
-import { Node, type CallExpression, type Expression, type FunctionDeclaration } from 'ts-morph';
+import type { CallExpression, Expression, FunctionDeclaration } from 'ts-morph';
+import { Node } from './ts-morph.ts';
 import { codes } from './codes.ts';
 import { explicitCast, implicitConvert, isScalarVal, reg } from './arith.ts';
 import { ctxCsumReplace, csumReplace } from './checksum.ts';

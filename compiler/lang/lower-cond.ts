@@ -2,7 +2,8 @@
 // true and a false block. Constant conditions (configuration, constants) are folded first, so
 // the branch not taken is never lowered: that is how disabled features vanish from the output.
 
-import { Node, SyntaxKind, type Expression } from 'ts-morph';
+import type { Expression } from 'ts-morph';
+import { Node, SyntaxKind, onFirstUse } from './ts-morph.ts';
 import { commonType, isScalarVal, reg, widthOf, type CmpOp } from './arith.ts';
 import { NotConstant } from './builder.ts';
 import { codes } from './codes.ts';
@@ -13,7 +14,7 @@ import { equalBranch } from './lower-call.ts';
 import type { Lowerer } from './lowerer.ts';
 import { isSlotBase, type Scalar, type Val } from './values.ts';
 
-const cmpOps: Partial<Record<SyntaxKind, CmpOp>> = {
+const cmpOps = onFirstUse((): Partial<Record<SyntaxKind, CmpOp>> => ({
   [SyntaxKind.EqualsEqualsEqualsToken]: '==',
   [SyntaxKind.EqualsEqualsToken]: '==',
   [SyntaxKind.ExclamationEqualsEqualsToken]: '!=',
@@ -22,7 +23,7 @@ const cmpOps: Partial<Record<SyntaxKind, CmpOp>> = {
   [SyntaxKind.LessThanEqualsToken]: '<=',
   [SyntaxKind.GreaterThanToken]: '>',
   [SyntaxKind.GreaterThanEqualsToken]: '>=',
-};
+}));
 
 /**
  * The value of an expression if it is a compile-time constant, found without emitting anything
@@ -60,7 +61,7 @@ export function foldCondition(lx: Lowerer, node: Expression): boolean | undefine
       if (a !== and) return a; // false && x, true || x
       return foldCondition(lx, node.getRight());
     }
-    const op = cmpOps[kind];
+    const op = cmpOps()[kind];
     if (op) {
       const a = constantOf(lx, node.getLeft());
       const b = a && constantOf(lx, node.getRight());
@@ -114,7 +115,7 @@ function conditionAt(lx: Lowerer, node: Expression, t: Block, f: Block): void {
       }
       return condition(lx, node.getRight(), t, f);
     }
-    if (compareKinds.has(kind)) return compare(lx, cmpOps[kind]!, node.getLeft(), node.getRight(), t, f, node);
+    if (compareKinds().has(kind)) return compare(lx, cmpOps()[kind]!, node.getLeft(), node.getRight(), t, f, node);
   }
   // equal(a, b) branches on its word compares directly, without a 0/1 in between.
   if (Node.isCallExpression(node) && Node.isIdentifier(node.getExpression())) {

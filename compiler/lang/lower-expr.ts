@@ -2,7 +2,8 @@
 // comparisons and logic as values, conditionals, object literals. Calls are in lower-call.ts,
 // branching on conditions in lower-cond.ts.
 
-import { Node, SyntaxKind, type BinaryExpression, type Expression } from 'ts-morph';
+import type { BinaryExpression, Expression } from 'ts-morph';
+import { Node, SyntaxKind, onFirstUse } from './ts-morph.ts';
 import { codes } from './codes.ts';
 import type { Lowerer } from './lowerer.ts';
 import {
@@ -24,7 +25,7 @@ import { objectLiteral } from './object-literal.ts';
 import { boolType, typeName, untypedInt, type IntType, type Type } from './types.ts';
 import type { Scalar, Val } from './values.ts';
 
-const binOps: Partial<Record<SyntaxKind, BinOp>> = {
+const binOps = onFirstUse((): Partial<Record<SyntaxKind, BinOp>> => ({
   [SyntaxKind.PlusToken]: '+',
   [SyntaxKind.MinusToken]: '-',
   [SyntaxKind.AsteriskToken]: '*',
@@ -36,9 +37,9 @@ const binOps: Partial<Record<SyntaxKind, BinOp>> = {
   [SyntaxKind.LessThanLessThanToken]: '<<',
   [SyntaxKind.GreaterThanGreaterThanToken]: '>>',
   [SyntaxKind.GreaterThanGreaterThanGreaterThanToken]: '>>>',
-};
+}));
 
-export const compareKinds = new Set([
+export const compareKinds = onFirstUse(() => new Set([
   SyntaxKind.EqualsEqualsEqualsToken,
   SyntaxKind.ExclamationEqualsEqualsToken,
   SyntaxKind.EqualsEqualsToken,
@@ -47,10 +48,10 @@ export const compareKinds = new Set([
   SyntaxKind.LessThanEqualsToken,
   SyntaxKind.GreaterThanToken,
   SyntaxKind.GreaterThanEqualsToken,
-]);
+]));
 
 export function binOpOf(kind: SyntaxKind): BinOp | undefined {
-  return binOps[kind];
+  return binOps()[kind];
 }
 
 /** Lowers an expression; `expected` types literals (and object literals) from their context. */
@@ -203,10 +204,10 @@ function identifier(lx: Lowerer, node: Node): Val | undefined {
 
 function binary(lx: Lowerer, node: BinaryExpression, expected?: Type): Val | undefined {
   const kind = node.getOperatorToken().getKind();
-  if (compareKinds.has(kind) || kind === SyntaxKind.AmpersandAmpersandToken || kind === SyntaxKind.BarBarToken) {
+  if (compareKinds().has(kind) || kind === SyntaxKind.AmpersandAmpersandToken || kind === SyntaxKind.BarBarToken) {
     return boolOf(lx, node);
   }
-  const op = binOps[kind];
+  const op = binOps()[kind];
   if (!op) {
     const what = kind >= SyntaxKind.FirstAssignment && kind <= SyntaxKind.LastAssignment ? 'assignments are statements in BPF-TS' : 'operator not in BPF-TS';
     lx.report(codes.SY3002, `\`${node.getOperatorToken().getText()}\`: ${what}`, node);

@@ -2,7 +2,8 @@
 // the call site, or made BPF-to-BPF calls to a subprogram where that saves size (called from
 // several places and not small; `@inline` / `@noinline` tags decide explicitly).
 
-import { Node, SyntaxKind, type Expression, type FunctionDeclaration, type ParameterDeclaration } from 'ts-morph';
+import type { Expression, FunctionDeclaration, ParameterDeclaration } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.ts';
 import { codes } from './codes.ts';
 import { FnBuilder } from './builder.ts';
 import { cleanVal, implicitConvert, isScalarVal, reg } from './arith.ts';

@@ -4,7 +4,8 @@
 // range by construction. The kernel verifier does not bound a modulo, so the compiler adds the
 // clamp it needs (an index past the end would become the last one; by construction none is).
 
-import { Node, SyntaxKind, type Expression } from 'ts-morph';
+import type { Expression } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.ts';
 import { reg } from './arith.ts';
 import { codes } from './codes.ts';
 import type { Lowerer } from './lowerer.ts';

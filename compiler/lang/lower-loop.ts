@@ -3,7 +3,8 @@
 // whose variable indexes an array is unrolled (each index becomes a constant); any other loop
 // stays a loop, rotated so that each iteration costs one compare-and-branch.
 
-import { Node, SyntaxKind, type Expression, type ForStatement, type VariableDeclaration } from 'ts-morph';
+import type { Expression, ForStatement, VariableDeclaration } from 'ts-morph';
+import { Node, SyntaxKind, onFirstUse } from './ts-morph.ts';
 import { codes } from './codes.ts';
 import { arith } from './lower-expr.ts';
 import { constantOf, emitCompare } from './lower-cond.ts';
@@ -56,14 +57,14 @@ function holds(op: CmpOp, a: bigint, b: bigint): boolean {
 }
 
 const flip: Record<CmpOp, CmpOp> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '!=': '!=' };
-const ops: Partial<Record<SyntaxKind, CmpOp>> = {
+const ops = onFirstUse((): Partial<Record<SyntaxKind, CmpOp>> => ({
   [SyntaxKind.LessThanToken]: '<',
   [SyntaxKind.LessThanEqualsToken]: '<=',
   [SyntaxKind.GreaterThanToken]: '>',
   [SyntaxKind.GreaterThanEqualsToken]: '>=',
   [SyntaxKind.ExclamationEqualsEqualsToken]: '!=',
   [SyntaxKind.ExclamationEqualsToken]: '!=',
-};
+}));
 
 function analyse(lx: Lowerer, s: ForStatement): LoopShape | undefined {
   const fail = (why: string): undefined => {
@@ -83,7 +84,7 @@ function analyse(lx: Lowerer, s: ForStatement): LoopShape | undefined {
 
   const cond = s.getCondition();
   if (!cond || !Node.isBinaryExpression(cond)) return fail('the loop has no comparison as its condition');
-  let op = ops[cond.getOperatorToken().getKind()];
+  let op = ops()[cond.getOperatorToken().getKind()];
   let boundExpr: Expression = cond.getRight();
   if (isVar(cond.getRight(), decl)) {
     boundExpr = cond.getLeft();

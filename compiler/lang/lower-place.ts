@@ -3,7 +3,8 @@
 // self-bounded run-time index: lower-index.ts), or a context field, which must be reached at its
 // exact offset from the context register.
 
-import { Node, type Expression } from 'ts-morph';
+import type { Expression } from 'ts-morph';
+import { Node } from './ts-morph.ts';
 import { codes } from './codes.ts';
 import { contexts } from './context.ts';
 import { fieldOf } from './layout.ts';

@@ -2,7 +2,8 @@
 // the condition is constant), switch, return (to the exit, or to an inlined call's join), break
 // and continue. Loops are in lower-loop.ts.
 
-import { Node, SyntaxKind, type Expression, type Statement, type VariableDeclaration } from 'ts-morph';
+import type { Expression, Statement, VariableDeclaration } from 'ts-morph';
+import { Node, SyntaxKind, onFirstUse } from './ts-morph.ts';
 import { codes } from './codes.ts';
 import { cleanVal, implicitConvert, isScalarVal, reg, type BinOp } from './arith.ts';
 import type { Block } from './ir.ts';
@@ -178,7 +179,7 @@ function assignVar(lx: Lowerer, v: number, value: Extract<Val, { k: 'const' } | 
   else lx.b.emit({ op: 'mov', dst: v, src: reg(lx, value), w: 64 });
 }
 
-const compound: Partial<Record<SyntaxKind, BinOp>> = {
+const compound = onFirstUse((): Partial<Record<SyntaxKind, BinOp>> => ({
   [SyntaxKind.PlusEqualsToken]: '+',
   [SyntaxKind.MinusEqualsToken]: '-',
   [SyntaxKind.AsteriskEqualsToken]: '*',
@@ -190,13 +191,13 @@ const compound: Partial<Record<SyntaxKind, BinOp>> = {
   [SyntaxKind.LessThanLessThanEqualsToken]: '<<',
   [SyntaxKind.GreaterThanGreaterThanEqualsToken]: '>>',
   [SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: '>>>',
-};
+}));
 
 export function expressionStatement(lx: Lowerer, e: Expression): void {
   if (Node.isBinaryExpression(e)) {
     const kind = e.getOperatorToken().getKind();
     if (kind === SyntaxKind.EqualsToken) return assign(lx, e.getLeft(), undefined, e.getRight(), e);
-    const op = compound[kind];
+    const op = compound()[kind];
     if (op) return assign(lx, e.getLeft(), op, e.getRight(), e);
   }
   if (Node.isPrefixUnaryExpression(e) || Node.isPostfixUnaryExpression(e)) {

@@ -2,7 +2,8 @@
 // maxEntries: 1024, pinning: 'byName' })`, checked and turned into inert map specs (name, kernel
 // map type, key/value layout and sizes, flags, pinning) for the backend and the loader.
 
-import { Node, type CallExpression, type VariableDeclaration } from 'ts-morph';
+import type { CallExpression, VariableDeclaration } from 'ts-morph';
+import { Node } from './ts-morph.ts';
 import type { SourceRange } from '../diagnostics.ts';
 import { codes } from './codes.ts';
 import { sizeOf, type MemType } from './types.ts';

@@ -2,7 +2,8 @@
 // map), `const cfg = nodeConfig<C>()` (the configuration). Constants are evaluated by the
 // expression lowering itself, with a builder that refuses to emit any instruction.
 
-import { Node, SyntaxKind, type SourceFile, type VariableDeclaration } from 'ts-morph';
+import type { SourceFile, VariableDeclaration } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.ts';
 import { implicitConvert, isScalarVal } from './arith.ts';
 import { FnBuilder, NotConstant } from './builder.ts';
 import { codes } from './codes.ts';

@@ -3,7 +3,8 @@
 // unnamed bytes are zero, `...zeroed<T>()` says "everything else zero" and `...other` starts
 // from a copy. The type comes from the context (a declared variable, a parameter, a map key).
 
-import { Node, type Expression, type ObjectLiteralExpression } from 'ts-morph';
+import type { Expression, ObjectLiteralExpression } from 'ts-morph';
+import { Node } from './ts-morph.ts';
 import { codes } from './codes.ts';
 import type { MemSize, VReg } from './ir.ts';
 import { fieldOf } from './layout.ts';

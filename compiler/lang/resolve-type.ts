@@ -2,7 +2,8 @@
 // (interfaces, laid out by layout.ts), `T | null` references, contexts and maps. Anything else
 // is outside the subset and gets a diagnostic at the annotation.
 
-import { Node, SyntaxKind, type InterfaceDeclaration, type TypeNode } from 'ts-morph';
+import type { InterfaceDeclaration, TypeNode } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.ts';
 import type { Diagnostics } from '../diagnostics.ts';
 import { codes } from './codes.ts';
 import { layoutStruct, type FieldDecl } from './layout.ts';

@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Node, Project, ts, type SourceFile } from 'ts-morph';
+import type { SourceFile } from 'ts-morph';
+import { Node, Project, ts } from './ts-morph.ts';
 import type { Diagnostic, SourceRange } from '../diagnostics.ts';
 import type { SourceLoc } from '../bpf/insn.ts';
 import { codes } from './codes.ts';
@@ -18,8 +19,8 @@ export const DATAPATH_DIR = [new URL('../datapath/', import.meta.url), new URL('
   .find((d) => existsSync(resolve(d, 'bpf.d.ts'))) ?? fileURLToPath(new URL('../datapath/', import.meta.url));
 export const DECLARATION_FILES = ['bpf.d.ts', 'bpf-context.d.ts', 'bpf-helpers.d.ts'];
 
-/** The same options as compiler/datapath/tsconfig.json. */
-const compilerOptions: ts.CompilerOptions = {
+/** The same options as compiler/datapath/tsconfig.json (a function: ts loads on first use). */
+const compilerOptions = (): import('ts-morph').ts.CompilerOptions => ({
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
@@ -30,7 +31,7 @@ const compilerOptions: ts.CompilerOptions = {
   allowImportingTsExtensions: true,
   noFallthroughCasesInSwitch: true,
   noImplicitReturns: true,
-};
+});
 
 export interface SourceSet {
   readonly project: Project;
@@ -40,7 +41,7 @@ export interface SourceSet {
 
 /** A project holding the declarations; add sources with addFiles or addSource. */
 export function openProject(root = process.cwd()): SourceSet {
-  const project = new Project({ compilerOptions, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true });
+  const project = new Project({ compilerOptions: compilerOptions(), skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true });
   for (const f of DECLARATION_FILES) project.addSourceFileAtPath(resolve(DATAPATH_DIR, f));
   return { project, root: resolve(root) };
 }

@@ -8,6 +8,7 @@
 import type { Family } from '../model/address.ts';
 import type { ModelNode } from '../model/types.ts';
 import { maglevTable } from './maglev.ts';
+import { subsetOrder } from './slot-order.ts';
 import type { TopologyHints } from './topology.ts';
 import type { LbUnit, MaglevTable, NodeEntry, NodeTable, ServiceEntry, UnitBackend } from './types.ts';
 
@@ -16,7 +17,7 @@ export interface MaglevOptions {
   size: number;
 }
 
-/** Backends of one family of a unit grouped by node, in slot order. */
+/** Backends of one family of a unit grouped by node, each group in its own slot order. */
 function byNode(backends: readonly UnitBackend[]): Map<string, UnitBackend[]> {
   const out = new Map<string, UnitBackend[]>();
   for (const b of backends) {
@@ -25,6 +26,7 @@ function byNode(backends: readonly UnitBackend[]): Map<string, UnitBackend[]> {
     if (list) list.push(b);
     else out.set(b.node, [b]);
   }
+  for (const list of out.values()) if (list.length > 1) list.sort(subsetOrder);
   return out;
 }
 

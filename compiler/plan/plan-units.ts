@@ -1,16 +1,18 @@
 // Plan step `units`: each service port and hostPort as a load-balancing unit with its IDs, its
-// frontends and its backends in slot order, and the cluster's backends, each once.
+// frontends and its backends in slot order (slot-order.ts: kept from the previous compile), and
+// the cluster's backends, each once.
 
 import type { Frontend } from '../model/frontends.ts';
 import type { ModelBackend } from '../model/types.ts';
 import type { PlanState } from './plan-state.ts';
+import { slotOrder } from './slot-order.ts';
 import type { LbUnit, PlannedBackend, PlannedFrontend, PlannedService, UnitBackend } from './types.ts';
 
 export function planUnits(s: PlanState): void {
   const { model } = s;
   const idOf = s.idOf!;
   const backends = new Map<string, PlannedBackend>();
-  const unitBackends = (list: readonly ModelBackend[]): Pick<LbUnit, 'backends' | 'byFamily'> => {
+  const unitBackends = (key: string, list: readonly ModelBackend[]): Pick<LbUnit, 'backends' | 'byFamily'> => {
     const out: UnitBackend[] = [];
     for (const b of list) {
       const id = idOf.backend.get(b.key);
@@ -24,21 +26,24 @@ export function planUnits(s: PlanState): void {
       }
       out.push({ backend: pb, node: b.node, terminating: b.terminating, hints: b.spec.hints });
     }
-    // Slot order: active by ID, then terminating by ID. The spec refuses a backend twice in one
-    // service (SY1037), but two spellings of one address would meet here: keep the first.
+    // The spec refuses a backend twice in one service (SY1037), but two spellings of one
+    // address would meet here: keep the first (active before terminating, as slots go).
     out.sort((a, b) => (a.terminating === b.terminating ? a.backend.id - b.backend.id : a.terminating ? 1 : -1));
     let n = 0;
-    let v6 = 0;
     for (let i = 0; i < out.length; i++) {
       const b = out[i]!;
       if (n > 0 && out[n - 1]!.backend === b.backend) continue;
       out[n++] = b;
-      if (b.backend.address.family === 6) v6++;
     }
     out.length = n;
-    if (v6 === 0) return { backends: out, byFamily: { 4: out, 6: [] } };
-    if (v6 === n) return { backends: out, byFamily: { 4: [], 6: out } };
-    return { backends: out, byFamily: { 4: out.filter((b) => b.backend.address.family === 4), 6: out.filter((b) => b.backend.address.family === 6) } };
+    // Slots keep their backends from the previous compile (slot-order.ts).
+    const order = slotOrder(out, s.previous.slots.get(key));
+    if (order.length > 1) s.next.slots.set(key, order.map((b) => b.backend.id));
+    let v6 = 0;
+    for (const b of order) if (b.backend.address.family === 6) v6++;
+    if (v6 === 0) return { backends: order, byFamily: { 4: order, 6: [] } };
+    if (v6 === n) return { backends: order, byFamily: { 4: [], 6: order } };
+    return { backends: order, byFamily: { 4: order.filter((b) => b.backend.address.family === 4), 6: order.filter((b) => b.backend.address.family === 6) } };
   };
   const plannedFrontend = (f: Frontend): PlannedFrontend => ({ ...f, revNatId: idOf.revnat.get(f.key) ?? 0 });
 
@@ -64,7 +69,7 @@ export function planUnits(s: PlanState): void {
       port: p.port,
       nodePort: s.ports!.nodePorts.get(p.key),
       frontends: s.serviceFrontends![si]![pi]!.map(plannedFrontend),
-      ...unitBackends(p.backends),
+      ...unitBackends(p.key, p.backends),
     }));
     return planned;
   });
@@ -76,7 +81,7 @@ export function planUnits(s: PlanState): void {
     protocol: h.protocol,
     port: h.port,
     frontends: [plannedFrontend(s.hostFrontends![i]!)],
-    ...unitBackends([h.backend]),
+    ...unitBackends(h.key, [h.backend]),
   }));
   s.backends = backends;
 }

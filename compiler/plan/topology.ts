@@ -11,6 +11,7 @@
 // applies to it. Rule 2 gives every node of a zone the same set, so it is asked per zone (the
 // zone layer of map contents), and rule 1 per node only where it changes that answer.
 
+import { subsetOrder } from './slot-order.ts';
 import type { UnitBackend } from './types.ts';
 
 export type TopologyMode = 'node' | 'zone';
@@ -23,7 +24,8 @@ export class TopologyHints {
   private readonly byZone = new Map<string, UnitBackend[]>();
 
   constructor(backends: readonly UnitBackend[]) {
-    this.ready = backends.filter((b) => !b.terminating);
+    // In the subsets' own order (slot-order.ts): a zone's or node's slots follow its members only.
+    this.ready = backends.filter((b) => !b.terminating).sort(subsetOrder);
     if (this.ready.length === 0) return;
     if (this.ready.every((b) => b.hints.forNodes.length > 0)) this.nodes = new Set(this.ready.flatMap((b) => b.hints.forNodes));
     if (this.ready.every((b) => b.hints.forZones.length > 0)) this.zones = new Set(this.ready.flatMap((b) => b.hints.forZones));

@@ -5,15 +5,17 @@ import test from 'ava';
 import type { Spec } from '../../compiler/spec/types.ts';
 import { backend, node, service, spec } from '../plan/helpers.ts';
 import { compileSpec, fileText, lineDiff } from './helpers.ts';
+import { decodeMapContentsPacked } from '../../format/map-contents.ts';
+import { diffRecords, type Records } from '../../runtime/records.ts';
 
 /** 40 services × 10 backends over 4 nodes; some with externalTrafficPolicy Local. */
-function bigSpec(drop?: { service: number; backend: number }): Spec {
+function bigSpec(drop?: { service: number; backend: number; by?: string }): Spec {
   const services = [];
   for (let s = 0; s < 40; s++) {
     const backends = [];
     for (let b = 0; b < 10; b++) {
-      if (drop && drop.service === s && drop.backend === b) continue;
-      backends.push(backend(`10.${1 + (b % 4)}.${s}.${b + 1}`, `node${1 + (b % 4)}`));
+      const address = drop && drop.service === s && drop.backend === b ? drop.by : `10.${1 + (b % 4)}.${s}.${b + 1}`;
+      if (address) backends.push(backend(address, `node${1 + (b % 4)}`));
     }
     const local = s % 5 === 0;
     services.push(service(`ns${s % 3}/svc${String(s).padStart(2, '0')}`, {
@@ -42,8 +44,29 @@ test('dropping one backend of many changes exactly its own lines in the text tab
   const id = before.plan.backends.find((b) => b.key === '10.4.7.4:8080/TCP')!.id;
   t.deepEqual(changes(before, after), {
     'backends.txt': { removed: [`ns1/svc07:80/TCP 10.4.7.4:8080 id=${id} node=node4`], added: [] },
-    'switchyard.lock': { removed: [`backend 10.4.7.4:8080/TCP ${id}`], added: [] },
+    'switchyard.lock': {
+      removed: [`backend 10.4.7.4:8080/TCP ${id}`, before.plan.lock.slots.get('ns1/svc07:80/TCP') && `slots ns1/svc07:80/TCP ${before.plan.lock.slots.get('ns1/svc07:80/TCP')!.join(',')}`],
+      added: [`slots ns1/svc07:80/TCP ${after.plan.lock.slots.get('ns1/svc07:80/TCP')!.join(',')}`],
+    },
   });
+});
+
+test('replacing one backend rewrites one service-map slot per entry of its port, not the slots after it', (t) => {
+  const before = compileSpec(bigSpec());
+  const after = compileSpec(bigSpec({ service: 7, backend: 3, by: '10.4.7.200' }), before.plan.lock);
+  const records = (set: ReturnType<typeof compileSpec>['set'], map: string): Records => {
+    const p = decodeMapContentsPacked(set.files.get(`maps/${map}.bin`)!, map);
+    return { keySize: p.keySize, valueSize: p.valueSize, count: p.count, bytes: p.records };
+  };
+  const entries = before.plan.entries.filter((e) => e.unit.key === 'ns1/svc07:80/TCP').length;
+  t.true(entries >= 2, 'a NodePort service: ClusterIP and NodePort entries at least');
+  const services = diffRecords(records(before.set, 'lb4_services'), records(after.set, 'lb4_services'));
+  t.deepEqual([services.added.count, services.changed.count, services.removed.count], [0, entries, 0], 'the new backend takes the old one\'s slot');
+  const backends = diffRecords(records(before.set, 'lb4_backends'), records(after.set, 'lb4_backends'));
+  t.deepEqual([backends.added.count, backends.changed.count, backends.removed.count], [1, 0, 1]);
+  // The order is read back from the lock: compiled again, nothing moves.
+  const again = compileSpec(bigSpec({ service: 7, backend: 3, by: '10.4.7.200' }), after.plan.lock);
+  t.deepEqual(Buffer.from(again.set.files.get('maps/lb4_services.bin')!), Buffer.from(after.set.files.get('maps/lb4_services.bin')!));
 });
 
 test('dropping a backend of a Local-policy service changes its node\'s line too, nothing else', (t) => {
@@ -52,7 +75,9 @@ test('dropping a backend of a Local-policy service changes its node\'s line too,
   const c = changes(before, after);
   t.deepEqual(Object.keys(c).sort(), ['backends.txt', 'nodes/node2/services.txt', 'switchyard.lock']);
   t.is(c['backends.txt']!.removed.length, 1);
-  t.is(c['switchyard.lock']!.removed.length, 1);
+  // Its backend line, and the port's slots line (one ID fewer).
+  t.deepEqual(c['switchyard.lock']!.removed.map((l) => l.split(' ')[0]).sort(), ['backend', 'slots']);
+  t.deepEqual(c['switchyard.lock']!.added.map((l) => l.split(' ')[0]), ['slots']);
   t.deepEqual(c['backends.txt']!.added, []);
   // The service's LoadBalancer and NodePort entries on node2 each list one backend fewer.
   t.is(c['nodes/node2/services.txt']!.removed.length, 2);
@@ -66,8 +91,10 @@ test('adding a backend adds its lines and takes a fresh ID; nobody else moves', 
   t.deepEqual(Object.keys(c).sort(), ['backends.txt', 'switchyard.lock']);
   t.deepEqual(c['backends.txt']!.removed, []);
   t.deepEqual(c['backends.txt']!.added, ['ns1/svc07:80/TCP 10.4.7.4:8080 id=400 node=node4']);
-  t.deepEqual(c['switchyard.lock']!.removed, ['next backend 400']);
-  t.deepEqual(c['switchyard.lock']!.added.sort(), ['backend 10.4.7.4:8080/TCP 400', 'next backend 401']);
+  const slots = (p: typeof before.plan) => `slots ns1/svc07:80/TCP ${p.lock.slots.get('ns1/svc07:80/TCP')!.join(',')}`;
+  t.deepEqual(c['switchyard.lock']!.removed.sort(), ['next backend 400', slots(before.plan)]);
+  t.deepEqual(c['switchyard.lock']!.added.sort(), ['backend 10.4.7.4:8080/TCP 400', 'next backend 401', slots(after.plan)].sort());
+  t.true(slots(after.plan).endsWith(',400'), 'the new backend takes a new slot at the end');
 });
 
 test('the output grows with services + nodes, not services × nodes', (t) => {

@@ -2,7 +2,7 @@
 // recovers; staleFiles names what differs.
 
 import test from 'ava';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { interruptAt, InterruptedWrite, readPreviousLock, recoverInterrupted, staleFiles, writeArtifacts } from '../../compiler/emit/write-output.ts';
@@ -62,4 +62,17 @@ test('staleFiles names missing, changed and extra files', (t) => {
   const stale = staleFiles(root, v2());
   t.true(stale.includes('talk/services.txt: differs'));
   t.false(stale.some((s) => s.startsWith('talk/nodes/node1/config.txt')));
+});
+
+test('a new write links the files whose bytes did not change and writes only the others', (t) => {
+  const root = tempRoot(t);
+  writeArtifacts(root, v1());
+  const ino = (path: string) => statSync(join(root, 'talk', path)).ino;
+  const same = 'nodes/node1/config.txt';
+  const before = { same: ino(same), changed: ino('services.txt') };
+  writeArtifacts(root, v2());
+  t.is(ino(same), before.same, 'unchanged bytes: the same file, linked into the new directory');
+  t.not(ino('services.txt'), before.changed, 'changed bytes: a new file');
+  t.is(statSync(join(root, 'talk', same)).nlink, 1, 'the old directory is gone: no second name left');
+  t.deepEqual(staleFiles(root, v2()), []);
 });

@@ -33,7 +33,8 @@ import {
 } from '../lb/index.ts';
 import { features } from './config.ts';
 import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_ICMP, PARSE_OK, SNAT_PORT_MIN, VERDICT_ICMP } from './constants.ts';
-import { ctCreate4, ctKey4, ctLive4, ctTouch4, lifetimeOf } from './conntrack4.ts';
+import { ctCreate, ctKey, ctLive, ctTouch, lifetimeOf } from './conntrack.ts';
+import { v4 } from '../family.ts';
 import { canSend, drop, emit4, pass, route4 } from './context.ts';
 import { pushDsr4, readDsr4 } from './dsr4.ts';
 import { Flow4 } from './flow.ts';
@@ -88,16 +89,16 @@ export function ingress4(ctx: XdpMd | SkBuff): i32 {
  * packets take no lock.
  */
 function knownFlow4(f: Flow4, now: u64, t: Translation4): ct4_value | null {
-  const known = ctLive4(ctKey4(f, CT_SERVICE), f, now);
+  const known = ctLive(v4, ctKey(v4, f, CT_SERVICE), f, now);
   if (known) {
-    ctTouch4(known, f, now);
+    ctTouch(v4, known, f, now);
     fromEntry4(t, known);
     return known;
   }
   if (ntohs(f.dport) < SNAT_PORT_MIN) return null;
-  const reply = ctLive4(ctKey4(f, CT_REPLY), f, now);
+  const reply = ctLive(v4, ctKey(v4, f, CT_REPLY), f, now);
   if (!reply || (reply.flags & (CT_SNAT | CT_EGRESS)) !== CT_SNAT) return null;
-  ctTouch4(reply, f, now);
+  ctTouch(v4, reply, f, now);
   fromEntry4(t, reply);
   return reply;
 }
@@ -182,14 +183,14 @@ function newFlow4(f: Flow4, now: u64, t: Translation4): i32 {
   if (affinity) rememberAffinity4(client, id, clock);
 
   // Entries hold the whole translated 4-tuple, so translating is straight-line code.
-  const e: ct4_value = { ...zeroed<ct4_value>(), lifetime: now + lifetimeOf(f), backend_id: id, rev_nat_id: svc.rev_nat_id, src_addr: f.saddr, dst_addr: be.address, src_port: f.sport, dst_port: be.port };
+  const e: ct4_value = { ...zeroed<ct4_value>(), lifetime: now + lifetimeOf(v4, f), backend_id: id, rev_nat_id: svc.rev_nat_id, src_addr: f.saddr, dst_addr: be.address, src_port: f.sport, dst_port: be.port };
   // The reply's tuple and how to turn it back: its source becomes the frontend the client used.
   const replyKey: ct4_key = { saddr: be.address, daddr: f.saddr, sport: be.port, dport: f.sport, protocol: f.protocol, flags: CT_REPLY, pad: 0 };
   const reply: ct4_value = { ...zeroed<ct4_value>(), lifetime: e.lifetime, backend_id: id, rev_nat_id: svc.rev_nat_id, src_addr: f.daddr, dst_addr: f.saddr, src_port: f.dport, dst_port: f.sport };
   if (isLocal4(be.address)) {
     e.flags = CT_LOCAL;
     reply.flags = CT_LOCAL | CT_EGRESS;
-    ctCreate4(replyKey, reply);
+    ctCreate(v4, replyKey, reply);
   } else if (features.forwardingDsr && f.ihl === 5) {
     e.flags = CT_DSR;
   } else {
@@ -204,7 +205,7 @@ function newFlow4(f: Flow4, now: u64, t: Translation4): i32 {
     e.src_addr = nodeAddr;
     e.src_port = port;
   }
-  ctCreate4(ctKey4(f, CT_SERVICE), e);
+  ctCreate(v4, ctKey(v4, f, CT_SERVICE), e);
   return fromEntry4(t, e) ? NEW_TRANSLATE : NEW_DROP;
 }
 
@@ -216,9 +217,9 @@ function newFlow4(f: Flow4, now: u64, t: Translation4): i32 {
 function acceptDsr4(ctx: XdpMd | SkBuff, f: Flow4, addr: be32, port: be16, now: u64): i32 {
   if (!isLocal4(f.daddr)) return pass(ctx);
   const key: ct4_key = { saddr: f.daddr, daddr: f.saddr, sport: f.dport, dport: f.sport, protocol: f.protocol, flags: CT_REPLY, pad: 0 };
-  const known = ctLive4(key, f, now);
-  if (known && known.src_addr === addr && known.src_port === port) ctTouch4(known, f, now);
-  else ctCreate4(key, { ...zeroed<ct4_value>(), lifetime: now + lifetimeOf(f), flags: CT_DSR | CT_EGRESS, src_addr: addr, dst_addr: f.saddr, src_port: port, dst_port: f.sport });
+  const known = ctLive(v4, key, f, now);
+  if (known && known.src_addr === addr && known.src_port === port) ctTouch(v4, known, f, now);
+  else ctCreate(v4, key, { ...zeroed<ct4_value>(), lifetime: now + lifetimeOf(v4, f), flags: CT_DSR | CT_EGRESS, src_addr: addr, dst_addr: f.saddr, src_port: port, dst_port: f.sport });
   // Delivered as it is (option and all: Linux ignores options it does not know).
   const fib = zeroed<BpfFibLookup>();
   const rc = route4(ctx, fib, f.saddr, f.daddr, true);
@@ -238,9 +239,9 @@ export function egress4(ctx: SkBuff): i32 {
   if (parsed === PARSE_ICMP) return icmpEgress4(ctx, f);
   if (parsed !== PARSE_OK) return TC_ACT_OK;
   const now = bpf_jiffies64();
-  const e = ctLive4(ctKey4(f, CT_REPLY), f, now);
+  const e = ctLive(v4, ctKey(v4, f, CT_REPLY), f, now);
   if (!e || (e.flags & CT_EGRESS) === 0) return TC_ACT_OK;
-  ctTouch4(e, f, now);
+  ctTouch(v4, e, f, now);
   const to: Nat4 = { saddr: e.src_addr, daddr: e.dst_addr, sport: e.src_port, dport: e.dst_port };
   nat4(ctx, f, to);
   return TC_ACT_OK;

@@ -28,7 +28,8 @@ import {
 } from '../lb/index.ts';
 import { features } from './config.ts';
 import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_ICMP, PARSE_OK, SNAT_PORT_MIN, VERDICT_ICMP } from './constants.ts';
-import { ctCreate6, ctKey6, ctLive6, ctTouch6, lifetimeOf6 } from './conntrack6.ts';
+import { ctCreate, ctKey, ctLive, ctTouch, lifetimeOf } from './conntrack.ts';
+import { v6 } from '../family.ts';
 import { canSend, drop, emit6, pass, route6 } from './context.ts';
 import { pushDsr6, readDsr6 } from './dsr6.ts';
 import { Flow6 } from './flow.ts';
@@ -70,16 +71,16 @@ export function ingress6(ctx: XdpMd | SkBuff): i32 {
 
 /** The known flow's entry (service, or SNAT reply), `t` filled from it; null for a new flow. */
 function knownFlow6(f: Flow6, now: u64, t: Translation6): ct6_value | null {
-  const known = ctLive6(ctKey6(f, CT_SERVICE), f, now);
+  const known = ctLive(v6, ctKey(v6, f, CT_SERVICE), f, now);
   if (known) {
-    ctTouch6(known, f, now);
+    ctTouch(v6, known, f, now);
     fromEntry6(t, known);
     return known;
   }
   if (ntohs(f.dport) < SNAT_PORT_MIN) return null;
-  const reply = ctLive6(ctKey6(f, CT_REPLY), f, now);
+  const reply = ctLive(v6, ctKey(v6, f, CT_REPLY), f, now);
   if (!reply || (reply.flags & (CT_SNAT | CT_EGRESS)) !== CT_SNAT) return null;
-  ctTouch6(reply, f, now);
+  ctTouch(v6, reply, f, now);
   fromEntry6(t, reply);
   return reply;
 }
@@ -155,7 +156,7 @@ function newFlow6(f: Flow6, now: u64, t: Translation6): i32 {
   if (st) atomicAdd(st, 'translations', 1);
   if (affinity) rememberAffinity6(client, id, clock);
 
-  const e: ct6_value = { ...zeroed<ct6_value>(), lifetime: now + lifetimeOf6(f), backend_id: id, rev_nat_id: svc.rev_nat_id, src_port: f.sport, dst_port: be.port };
+  const e: ct6_value = { ...zeroed<ct6_value>(), lifetime: now + lifetimeOf(v6, f), backend_id: id, rev_nat_id: svc.rev_nat_id, src_port: f.sport, dst_port: be.port };
   copy(e.src_addr, f.saddr);
   copy(e.dst_addr, be.address);
   const replyKey: ct6_key = { ...zeroed<ct6_key>(), sport: be.port, dport: f.sport, protocol: f.protocol, flags: CT_REPLY };
@@ -167,7 +168,7 @@ function newFlow6(f: Flow6, now: u64, t: Translation6): i32 {
   if (isLocal6(be.address)) {
     e.flags = CT_LOCAL;
     reply.flags = CT_LOCAL | CT_EGRESS;
-    ctCreate6(replyKey, reply);
+    ctCreate(v6, replyKey, reply);
   } else if (features.forwardingDsr && f.ext === 0) {
     // With extension headers the flow goes by SNAT, as IPv4 packets with options do.
     e.flags = CT_DSR;
@@ -182,7 +183,7 @@ function newFlow6(f: Flow6, now: u64, t: Translation6): i32 {
     copy(e.src_addr, node.ipv6[0]);
     e.src_port = port;
   }
-  ctCreate6(ctKey6(f, CT_SERVICE), e);
+  ctCreate(v6, ctKey(v6, f, CT_SERVICE), e);
   return fromEntry6(t, e) ? NEW_TRANSLATE : NEW_DROP;
 }
 
@@ -197,12 +198,12 @@ function acceptDsr6(ctx: XdpMd | SkBuff, f: Flow6, now: u64): i32 {
   copy(key.saddr, f.daddr);
   copy(key.daddr, f.saddr);
   const port = ext.port;
-  const value: ct6_value = { ...zeroed<ct6_value>(), lifetime: now + lifetimeOf6(f), flags: CT_DSR | CT_EGRESS, src_port: port, dst_port: f.sport };
+  const value: ct6_value = { ...zeroed<ct6_value>(), lifetime: now + lifetimeOf(v6, f), flags: CT_DSR | CT_EGRESS, src_port: port, dst_port: f.sport };
   for (let i = 0; i < 4; i++) value.src_addr[i] = ext.addr[i];
   copy(value.dst_addr, f.saddr);
-  const known = ctLive6(key, f, now);
-  if (known && known.src_port === port && equal(known.src_addr, value.src_addr)) ctTouch6(known, f, now);
-  else ctCreate6(key, value);
+  const known = ctLive(v6, key, f, now);
+  if (known && known.src_port === port && equal(known.src_addr, value.src_addr)) ctTouch(v6, known, f, now);
+  else ctCreate(v6, key, value);
   const fib = zeroed<BpfFibLookup>();
   const rc = route6(ctx, fib, f.saddr, f.daddr, true);
   if (!canSend(ctx, rc)) return pass(ctx);
@@ -221,9 +222,9 @@ export function egress6(ctx: SkBuff): i32 {
   if (parsed === PARSE_ICMP) return icmpEgress6(ctx, f);
   if (parsed !== PARSE_OK) return TC_ACT_OK;
   const now = bpf_jiffies64();
-  const e = ctLive6(ctKey6(f, CT_REPLY), f, now);
+  const e = ctLive(v6, ctKey(v6, f, CT_REPLY), f, now);
   if (!e || (e.flags & CT_EGRESS) === 0) return TC_ACT_OK;
-  ctTouch6(e, f, now);
+  ctTouch(v6, e, f, now);
   const to = zeroed<Nat6>();
   copy(to.saddr, e.src_addr);
   copy(to.daddr, e.dst_addr);

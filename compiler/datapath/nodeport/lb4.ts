@@ -42,7 +42,7 @@ import { cachedHop, cacheMacs } from './route-cache.ts';
 import { icmpEgress4 } from './icmp-error4.ts';
 import { decrementTtl4, nat4, Nat4 } from './nat4.ts';
 import { parse4 } from './parse4.ts';
-import { allocateSnatPort4 } from './snat4.ts';
+import { allocateSnatPort } from './snat.ts';
 
 /** How one packet is to be translated and sent, from its flow's conntrack entry. */
 interface Translation4 {
@@ -199,7 +199,7 @@ function newFlow4(f: Flow4, now: u64, t: Translation4): i32 {
     const nodeAddr = node.ipv4[0];
     replyKey.daddr = nodeAddr;
     reply.flags = CT_SNAT;
-    const port = allocateSnatPort4(replyKey, reply);
+    const port = allocateSnatPort(v4, replyKey, reply);
     if (port === be16(0)) return NEW_DROP;
     e.flags = CT_SNAT;
     e.src_addr = nodeAddr;

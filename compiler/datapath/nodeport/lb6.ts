@@ -37,7 +37,7 @@ import { cachedHop, cacheMacs } from './route-cache.ts';
 import { icmpEgress6 } from './icmp-error6.ts';
 import { decrementHopLimit6, nat6, Nat6 } from './nat6.ts';
 import { parse6 } from './parse6.ts';
-import { allocateSnatPort6 } from './snat6.ts';
+import { allocateSnatPort } from './snat.ts';
 
 /** How one packet is to be translated and sent, from its flow's conntrack entry. */
 interface Translation6 {
@@ -177,7 +177,7 @@ function newFlow6(f: Flow6, now: u64, t: Translation6): i32 {
     if (!node || node.ipv6_count === 0) return NEW_DROP;
     copy(replyKey.daddr, node.ipv6[0]);
     reply.flags = CT_SNAT;
-    const port = allocateSnatPort6(replyKey, reply);
+    const port = allocateSnatPort(v6, replyKey, reply);
     if (port === be16(0)) return NEW_DROP;
     e.flags = CT_SNAT;
     copy(e.src_addr, node.ipv6[0]);

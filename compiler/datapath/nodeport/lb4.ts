@@ -40,7 +40,8 @@ import { pushDsr4, readDsr4 } from './dsr4.ts';
 import { Flow4 } from './flow.ts';
 import { cachedHop, cacheMacs } from './route-cache.ts';
 import { icmpEgress4 } from './icmp-error4.ts';
-import { decrementTtl4, nat4, Nat4 } from './nat4.ts';
+import { nat } from './nat.ts';
+import { decrementTtl4, Nat4 } from './nat4.ts';
 import { parse4 } from './parse4.ts';
 import { allocateSnatPort } from './snat.ts';
 
@@ -132,7 +133,7 @@ function send4(ctx: XdpMd | SkBuff, f: Flow4, t: Translation4, known: ct4_value 
   const frontend = f.daddr;
   const frontendPort = f.dport;
   const to: Nat4 = { saddr: t.saddr, daddr: t.daddr, sport: t.sport, dport: t.dport };
-  if (nat4(ctx, f, to) !== 0) return drop(ctx);
+  if (nat(ctx, v4, f, to) !== 0) return drop(ctx);
   if (!local) {
     if ((t.flags & CT_DSR) !== 0 && carriesDsrOption(f) && pushDsr4(ctx, frontend, frontendPort) < 0) return drop(ctx);
     if (decrementTtl4(ctx) !== 0) return drop(ctx);
@@ -243,7 +244,7 @@ export function egress4(ctx: SkBuff): i32 {
   if (!e || (e.flags & CT_EGRESS) === 0) return TC_ACT_OK;
   ctTouch(v4, e, f, now);
   const to: Nat4 = { saddr: e.src_addr, daddr: e.dst_addr, sport: e.src_port, dport: e.dst_port };
-  nat4(ctx, f, to);
+  nat(ctx, v4, f, to);
   return TC_ACT_OK;
 }
 

@@ -35,7 +35,8 @@ import { pushDsr6, readDsr6 } from './dsr6.ts';
 import { Flow6 } from './flow.ts';
 import { cachedHop, cacheMacs } from './route-cache.ts';
 import { icmpEgress6 } from './icmp-error6.ts';
-import { decrementHopLimit6, nat6, Nat6 } from './nat6.ts';
+import { nat } from './nat.ts';
+import { decrementHopLimit6, Nat6 } from './nat6.ts';
 import { parse6 } from './parse6.ts';
 import { allocateSnatPort } from './snat.ts';
 
@@ -117,7 +118,7 @@ function send6(ctx: XdpMd | SkBuff, f: Flow6, t: Translation6, known: ct6_value 
   const frontend = zeroed<FixedArray<be32, 4>>();
   copy(frontend, f.daddr);
   const frontendPort = f.dport;
-  if (nat6(ctx, f, t.to) !== 0) return drop(ctx);
+  if (nat(ctx, v6, f, t.to) !== 0) return drop(ctx);
   if (!local) {
     // The option goes right behind the IPv6 header, so only on packets without extension
     // headers (a hop-by-hop header must stay first); a flow that opened without them has its
@@ -230,7 +231,7 @@ export function egress6(ctx: SkBuff): i32 {
   copy(to.daddr, e.dst_addr);
   to.sport = e.src_port;
   to.dport = e.dst_port;
-  nat6(ctx, f, to);
+  nat(ctx, v6, f, to);
   return TC_ACT_OK;
 }
 

@@ -10,6 +10,8 @@ import { swapCond, type Cond } from './ir.ts';
 import type { Block } from './ir.ts';
 import { compareKinds, describe, expr } from './lower-expr.ts';
 import { equalBranch } from './lower-call.ts';
+import { peekFixed } from './generics.ts';
+import { inlineCondition } from './lower-function.ts';
 import type { Lowerer } from './lowerer.ts';
 import { isSlotBase, type Scalar, type Val } from './values.ts';
 
@@ -121,6 +123,18 @@ function conditionAt(lx: Lowerer, node: Expression, t: Block, f: Block): void {
     const ent = lx.c.entity(node.getExpression());
     if (ent.k === 'intrinsic' && ent.name === 'equal') {
       if (!equalBranch(lx, node, t, f)) lx.b.terminate({ op: 'jmp', target: f.id });
+      return;
+    }
+  }
+  // A call to an @inline predicate (`return a && b`) branches on its condition where it is.
+  if (Node.isCallExpression(node)) {
+    const callee = node.getExpression();
+    const obj = Node.isPropertyAccessExpression(callee) ? peekFixed(lx, callee.getExpression()) : undefined;
+    const ent = Node.isIdentifier(callee) ? lx.c.entity(callee) : undefined;
+    const decl = ent?.k === 'function' ? ent.decl : obj?.k === 'object' && Node.isPropertyAccessExpression(callee) ? obj.functions.get(callee.getName()) : undefined;
+    const done = decl && inlineCondition(lx, decl, node.getArguments() as Expression[], node, (e) => condition(lx, e, t, f));
+    if (done !== undefined) {
+      if (!done) lx.b.terminate({ op: 'jmp', target: f.id });
       return;
     }
   }

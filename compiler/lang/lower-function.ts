@@ -154,6 +154,30 @@ function shouldInline(unit: ProgramUnit, inst: Instance, ret: Type): boolean {
 
 /** A call to a user function (one instance of it, generics.ts): inlined, or a BPF-to-BPF call. */
 export function callFunction(lx: Lowerer, decl: FunctionDeclaration, argNodes: Expression[], node: CallExpression): Val | undefined {
+  const call = prepareCall(lx, decl, argNodes, node);
+  if (!call) return undefined;
+  const { unit, inst } = call;
+  return lx.c.types.withBindings(inst.bindings, () => {
+    const ready = lowerArgs(lx, call);
+    if (!ready) return undefined;
+    if (shouldInline(unit, inst, ready.ret)) return inline(lx, inst, ready.args, ready.ret);
+    const n = runtimeParams(inst).length;
+    if (n > 5) {
+      lx.report(codes.SY3066, `${decl.getName()} has ${n} parameters; a BPF-to-BPF call passes at most five`, node);
+      return undefined;
+    }
+    return subprogramCall(lx, unit, inst, ready.args, ready.ret);
+  });
+}
+
+interface PreparedCall {
+  readonly unit: ProgramUnit;
+  readonly inst: Instance;
+  readonly argNodes: Expression[];
+}
+
+/** The instance a call reaches, after the checks every call gets (argument count, recursion). */
+function prepareCall(lx: Lowerer, decl: FunctionDeclaration, argNodes: Expression[], node: CallExpression): PreparedCall | undefined {
   const unit = units.get(lx);
   if (!unit) {
     lx.report(codes.SY3046, `${decl.getName()}() is not a compile-time constant`, node);
@@ -170,31 +194,77 @@ export function callFunction(lx: Lowerer, decl: FunctionDeclaration, argNodes: E
     lx.report(codes.SY3005, `${decl.getName()} calls itself (directly or not): recursion is not BPF-TS`, node);
     return undefined;
   }
-  return lx.c.types.withBindings(inst.bindings, () => {
-    const ret = returnTypeOf(lx.c, decl);
-    if (!ret) return undefined;
-    const args: Val[] = [];
-    for (let i = 0; i < params.length; i++) {
-      const fixed = inst.fixed.get(i);
-      if (fixed) {
-        args.push(fixed);
-        continue;
+  return { unit, inst, argNodes };
+}
+
+/** The return type and the argument values (compile-time ones as they are); with the instance's bindings active. */
+function lowerArgs(lx: Lowerer, call: PreparedCall): { ret: Type; args: Val[] } | undefined {
+  const { inst, argNodes } = call;
+  const ret = returnTypeOf(lx.c, inst.decl);
+  if (!ret) return undefined;
+  const params = inst.decl.getParameters();
+  const args: Val[] = [];
+  for (let i = 0; i < params.length; i++) {
+    const fixed = inst.fixed.get(i);
+    if (fixed) {
+      args.push(fixed);
+      continue;
+    }
+    const t = paramType(lx.c, params[i]!);
+    if (!t) return undefined;
+    const v = expr(lx, argNodes[i]!, t);
+    if (!v) return undefined;
+    const a = convertArg(lx, v, t, argNodes[i]!);
+    if (!a) return undefined;
+    args.push(a);
+  }
+  return { ret, args };
+}
+
+/**
+ * A call used as a condition, to an `@inline` function whose body is `return <condition>`: the
+ * condition branches where the call is, with no 0/1 in between (`if (fam.hasOptions(f))` costs
+ * what `if (f.ihl > 5)` does). Undefined when the call is not one of those (lower it as a value).
+ */
+export function inlineCondition(lx: Lowerer, decl: FunctionDeclaration, argNodes: Expression[], node: CallExpression, branch: (e: Expression) => void): boolean | undefined {
+  const stmts = decl.getBody()?.asKind(SyntaxKind.Block)?.getStatements() ?? [];
+  const ret = stmts.length === 1 ? stmts[0]!.asKind(SyntaxKind.ReturnStatement)?.getExpression() : undefined;
+  if (!ret || !tag(decl, 'inline') || decl.getReturnTypeNode()?.getText() !== 'bool') return undefined;
+  const call = prepareCall(lx, decl, argNodes, node);
+  if (!call) return false;
+  return lx.c.types.withBindings(call.inst.bindings, () => {
+    const ready = lowerArgs(lx, call);
+    if (!ready) return false;
+    bindParams(lx, call.inst, ready.args);
+    lx.inlineStack.push(decl);
+    branch(ret);
+    lx.inlineStack.pop();
+    return true;
+  });
+}
+
+/** An inlined body's parameters: values as they are, or registers of their own where the body assigns them. */
+function bindParams(lx: Lowerer, inst: Instance, args: Val[]): void {
+  const decl = inst.decl;
+  const params = decl.getParameters();
+  params.forEach((p, i) => {
+    const a = args[i]!;
+    if (a.k === 'reg' || a.k === 'const') {
+      if (assigned(decl, p)) {
+        const v = lx.b.vreg({ name: p.getName() });
+        if (a.k === 'const') lx.b.movConst(v, a.value);
+        else lx.b.emit({ op: 'mov', dst: v, src: reg(lx, a), w: 64 });
+        lx.bind(p, { k: 'var', v, type: a.type.kind === 'untyped' ? { kind: 'int', name: 'u64', bits: 64, signed: false, be: false } : a.type });
+      } else {
+        lx.bind(p, { k: 'val', val: cleanVal(lx, a) });
       }
-      const t = paramType(lx.c, params[i]!);
-      if (!t) return undefined;
-      const v = expr(lx, argNodes[i]!, t);
-      if (!v) return undefined;
-      const a = convertArg(lx, v, t, argNodes[i]!);
-      if (!a) return undefined;
-      args.push(a);
+    } else if (a.k === 'ref' && assigned(decl, p)) {
+      const v = lx.b.vreg({ name: p.getName(), ptr: a.ref.region });
+      lx.b.emit({ op: 'mov', dst: v, src: pointerOf(lx, a.ref), w: 64 });
+      lx.bind(p, { k: 'ptrvar', v, type: a.type, region: a.ref.region });
+    } else {
+      lx.bind(p, { k: 'val', val: a });
     }
-    if (shouldInline(unit, inst, ret)) return inline(lx, inst, args, ret);
-    const n = runtimeParams(inst).length;
-    if (n > 5) {
-      lx.report(codes.SY3066, `${decl.getName()} has ${n} parameters; a BPF-to-BPF call passes at most five`, node);
-      return undefined;
-    }
-    return subprogramCall(lx, unit, inst, args, ret);
   });
 }
 
@@ -215,27 +285,8 @@ function convertArg(lx: Lowerer, v: Val, t: Type, node: Node): Val | undefined {
 
 function inline(lx: Lowerer, inst: Instance, args: Val[], ret: Type): Val | undefined {
   const decl = inst.decl;
-  const params = decl.getParameters();
   const saved = { control: lx.control, inlineReturn: lx.inlineReturn, returnType: lx.returnType };
-  params.forEach((p, i) => {
-    const a = args[i]!;
-    if (a.k === 'reg' || a.k === 'const') {
-      if (assigned(decl, p)) {
-        const v = lx.b.vreg({ name: p.getName() });
-        if (a.k === 'const') lx.b.movConst(v, a.value);
-        else lx.b.emit({ op: 'mov', dst: v, src: reg(lx, a), w: 64 });
-        lx.bind(p, { k: 'var', v, type: a.type.kind === 'untyped' ? { kind: 'int', name: 'u64', bits: 64, signed: false, be: false } : a.type });
-      } else {
-        lx.bind(p, { k: 'val', val: cleanVal(lx, a) });
-      }
-    } else if (a.k === 'ref' && assigned(decl, p)) {
-      const v = lx.b.vreg({ name: p.getName(), ptr: a.ref.region });
-      lx.b.emit({ op: 'mov', dst: v, src: pointerOf(lx, a.ref), w: 64 });
-      lx.bind(p, { k: 'ptrvar', v, type: a.type, region: a.ref.region });
-    } else {
-      lx.bind(p, { k: 'val', val: a });
-    }
-  });
+  bindParams(lx, inst, args);
   const exit = lx.b.newBlock();
   const v = ret.kind === 'void' ? undefined : lx.b.vreg({ name: `${decl.getName()}()`, ptr: ret.kind === 'ref' ? 'unknown' : undefined });
   lx.control = [];

@@ -160,3 +160,23 @@ kernelTest('each instance counts in its own family map, in the kernel', (t) => {
   t.is(mapLookup(p.maps.get('m4')!, key4, 24)?.[0], 1);
   t.is(mapLookup(p.maps.get('m6')!, key6, 24)?.[0], 1);
 });
+
+test('an @inline predicate used as a condition branches where it is called, like its condition written out', (t) => {
+  const body = (cond: string) => `${families}
+interface S { ihl: u8; a: u8; pad: u16; b: be32; c: be32 }
+export const s = map<u32, S>({ type: 'array', maxEntries: 1 });
+/** @inline */
+function hasOptions(f: S): bool { return f.ihl > 5; }
+/** @inline */
+function same(x: be32, y: be32): bool { return x === y; }
+/** @section xdp */
+export function p(ctx: XdpMd): u32 {
+  const f = s.lookup(0);
+  if (!f) return XDP_PASS;
+  if (${cond}) return XDP_DROP;
+  return XDP_TX;
+}`;
+  const insns = (cond: string) => listObject(buildObject(compileOk(t, body(cond)).object)).split('\n').filter((l) => !l.startsWith(';')).join('\n');
+  t.is(insns('hasOptions(f) && f.a === 3'), insns('f.ihl > 5 && f.a === 3'));
+  t.is(insns('f.a === 3 && same(f.b, f.c)'), insns('f.a === 3 && f.b === f.c'));
+});

@@ -107,13 +107,18 @@ export function instantiate(lx: Lowerer, decl: FunctionDeclaration, call: CallEx
  * had); other instances append their type arguments.
  */
 function instanceName(decl: FunctionDeclaration, fixed: ReadonlyMap<number, Val>, typeArgs: readonly string[]): string {
-  const versions = [...fixed.values()].flatMap((v) => {
-    const ip = v.k === 'object' ? v.members.get('ipVersion') : undefined;
-    return ip?.k === 'const' ? [String(ip.value)] : [];
-  });
+  const versions = familyVersions(fixed);
   if (versions.length) return decl.getName()! + versions.join('');
   const parts = [...typeArgs, ...[...fixed.values()].map((v) => (v.k === 'map' ? v.map.name : v.k === 'config' ? v.name : v.k === 'object' ? v.name : ''))];
   return [decl.getName()!, ...parts.map((p) => p.replace(/\W+/g, '_'))].join('_');
+}
+
+/** The IP versions of the family objects among an instance's compile-time arguments. */
+export function familyVersions(fixed: ReadonlyMap<number, Val>): string[] {
+  return [...fixed.values()].flatMap((v) => {
+    const ip = v.k === 'object' ? v.members.get('ipVersion') : undefined;
+    return ip?.k === 'const' ? [String(ip.value)] : [];
+  });
 }
 
 /** Binds the type parameters that `param` names to the parts of `arg` in the same places. */

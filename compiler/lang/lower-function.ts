@@ -9,7 +9,7 @@ import { cleanVal, implicitConvert, isScalarVal, reg } from './arith.ts';
 import type { Compilation } from './compilation.ts';
 import { sections } from './context.ts';
 import type { IrFunction, Operand, VReg } from './ir.ts';
-import { instantiate, type Instance } from './generics.ts';
+import { familyVersions, instantiate, type Instance } from './generics.ts';
 import { describe, expr } from './lower-expr.ts';
 import { Lowerer } from './lowerer.ts';
 import { pointerOf } from './memory.ts';
@@ -125,16 +125,30 @@ function tag(decl: FunctionDeclaration, name: string): boolean {
 }
 
 /**
+ * `@inline` / `@noinline` for this instance: a tag naming an IP version (`@noinline 6`) holds
+ * for that family's instance only (IPv6's larger keys may need a stack frame of their own where
+ * IPv4's code is better inlined).
+ */
+function instanceTag(inst: Instance, name: string): boolean {
+  const tags = inst.decl.getJsDocs().flatMap((d) => d.getTags()).filter((t) => t.getTagName() === name);
+  return tags.some((t) => {
+    const only = t.getCommentText()?.trim().split(/\s+/)[0];
+    return !only || familyVersions(inst.fixed).includes(only);
+  });
+}
+
+
+/**
  * Inline, or a BPF-to-BPF call? Tags decide first. Otherwise the function is lowered once as a
  * subprogram to learn its size N (in IR instructions, after clean-up), and the cheaper wins:
  * `calls` inlined copies of its body, or one body plus a call and argument moves per site.
  */
 function shouldInline(unit: ProgramUnit, inst: Instance, ret: Type): boolean {
   const decl = inst.decl;
-  if (tag(decl, 'inline')) return true;
+  if (instanceTag(inst, 'inline')) return true;
   // References returned from a subprogram could point into its own (dead) frame.
   if (ret.kind === 'ref' || ret.kind === 'struct' || ret.kind === 'array') return true;
-  if (tag(decl, 'noinline')) return false;
+  if (instanceTag(inst, 'noinline')) return false;
   const params = runtimeParams(inst).length;
   if (params > 5) return true;
   const calls = unit.callCounts.get(inst.key) ?? 0;

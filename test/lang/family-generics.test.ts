@@ -125,6 +125,20 @@ export function prog(ctx: XdpMd): u32 {
   t.is(load(t, r, 'prog').run(frame()).retval, 44, 'b and c hold copies: writing a later changes neither');
 });
 
+kernelTest('a const declared with a FixedArray type holds a copy of the field; without the type it names the field', (t) => {
+  const r = compileOk(t, `${families}
+/** @section xdp */
+export function prog(ctx: XdpMd): u32 {
+  const a: k6 = { addr: [htonl(1), htonl(2), htonl(3), htonl(4)], port: htons(7), pad: 0 };
+  const kept: FixedArray<be32, 4> = a.addr;
+  const named = a.addr;
+  a.addr[3] = htonl(9);
+  return ntohl(kept[3]) * 10 + ntohl(named[3]);
+}
+`);
+  t.is(load(t, r, 'prog').run(frame()).retval, 49);
+});
+
 test('a type parameter no argument fixes is SY3071; isV6 of a run-time value is SY3072', (t) => {
   const unresolved = compile(`${families}
 function size<T>(): u32 { return sizeof<T>(); }
@@ -159,6 +173,29 @@ kernelTest('each instance counts in its own family map, in the kernel', (t) => {
   t.is(res.retval, 10);
   t.is(mapLookup(p.maps.get('m4')!, key4, 24)?.[0], 1);
   t.is(mapLookup(p.maps.get('m6')!, key6, 24)?.[0], 1);
+});
+
+test("@inline 4 / @noinline 6 hold for that family's instance only", (t) => {
+  const r = compileOk(t, `${families}
+/**
+ * @inline 4
+ * @noinline 6
+ */
+function bump<F extends V4 | V6>(fam: Family<F>, port: be16): u32 {
+  const k: F['key'] = { ...zeroed<F['key']>(), port };
+  const e = fam.m.lookup(k);
+  if (!e) return 0;
+  e.count += 1;
+  return 1;
+}
+/** @section xdp */
+export function prog(ctx: XdpMd): u32 {
+  return bump(v4, htons(1)) + bump(v4, htons(2)) + bump(v6, htons(1)) + bump(v6, htons(2));
+}
+`);
+  const listing = listObject(buildObject(r.object));
+  t.regex(listing, /^bump6:/m);
+  t.notRegex(listing, /^bump4:/m, 'the IPv4 instance is inlined');
 });
 
 test('an @inline predicate used as a condition branches where it is called, like its condition written out', (t) => {

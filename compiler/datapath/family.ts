@@ -5,10 +5,68 @@
 // address family"), so IPv4 and IPv6 each get code as if written for them alone.
 
 import { Ipv4Hdr, Ipv6Hdr } from './headers.ts';
-import { ct4, ct4_key, ct4_value, ct6, ct6_key, ct6_value } from './lb/index.ts';
+import {
+  affinityBackend4,
+  affinityBackend6,
+  backend4,
+  backend6,
+  backendIdAt4,
+  backendIdAt6,
+  ct4,
+  ct4_key,
+  ct4_value,
+  ct6,
+  ct6_key,
+  ct6_value,
+  lb4_affinity_key,
+  lb4_backend,
+  lb4_key,
+  lb4_source_ranges,
+  lb4_src_range_key,
+  lb6_affinity_key,
+  lb6_backend,
+  lb6_key,
+  lb6_source_ranges,
+  lb6_src_range_key,
+  lb_service,
+  lookupService4,
+  lookupService6,
+  rememberAffinity4,
+  rememberAffinity6,
+} from './lb/index.ts';
+import * as s from './lb/structs.ts';
+import { emit4, emit6, route4, route6 } from './nodeport/context.ts';
+import { DsrOpt4, pushDsr4, readDsr4 } from './nodeport/dsr4.ts';
+import { DsrExt6, pushDsr6, readDsr6 } from './nodeport/dsr6.ts';
 import { Flow4, Flow6, l4Offset, l4Offset6 } from './nodeport/flow.ts';
-import { AddrPair4, addressesDiff4, headerCheck4, Nat4 } from './nodeport/nat4.ts';
-import { AddrPair6, addressesDiff6, headerCheck6, Nat6 } from './nodeport/nat6.ts';
+import { icmpEgress4 } from './nodeport/icmp-error4.ts';
+import { icmpEgress6 } from './nodeport/icmp-error6.ts';
+import {
+  affinityClient4,
+  dsrOptionFits4,
+  flowHash4,
+  isLocal4,
+  mayCarryDsr4,
+  nodeAddress4,
+  nodeAddressCount4,
+  sameAddress4,
+  Translation4,
+} from './nodeport/lb4.ts';
+import {
+  affinityClient6,
+  dsrOptionFits6,
+  flowHash6,
+  isLocal6,
+  mayCarryDsr6,
+  nodeAddress6,
+  nodeAddressCount6,
+  sameAddress6,
+  Translation6,
+} from './nodeport/lb6.ts';
+import { AddrPair4, addressesDiff4, decrementTtl4, headerCheck4, Nat4 } from './nodeport/nat4.ts';
+import { AddrPair6, addressesDiff6, decrementHopLimit6, headerCheck6, Nat6 } from './nodeport/nat6.ts';
+import { parse4 } from './nodeport/parse4.ts';
+import { parse6 } from './nodeport/parse6.ts';
 
 /** The IPv4 family's types. */
 export interface V4 {
@@ -19,6 +77,12 @@ export interface V4 {
   ctValue: ct4_value;
   nat: Nat4;
   addrPair: AddrPair4;
+  translation: Translation4;
+  svcKey: lb4_key;
+  backend: lb4_backend;
+  affinityKey: lb4_affinity_key;
+  srcRangeKey: lb4_src_range_key;
+  dsrOpt: DsrOpt4;
 }
 
 /** The IPv6 family's types: the same roles, 128-bit addresses as FixedArray<be32, 4>. */
@@ -30,10 +94,17 @@ export interface V6 {
   ctValue: ct6_value;
   nat: Nat6;
   addrPair: AddrPair6;
+  translation: Translation6;
+  svcKey: lb6_key;
+  backend: lb6_backend;
+  affinityKey: lb6_affinity_key;
+  srcRangeKey: lb6_src_range_key;
+  dsrOpt: DsrExt6;
 }
 
-/** Either family's address, as the leaves' parameters take it (checked per family by the compiler). */
+/** Either family's values, as the leaves' parameters take them (checked per family by the compiler). */
 type Addr = be32 | FixedArray<be32, 4>;
+type Flow = Flow4 | Flow6;
 
 /**
  * What a family passes to generic code at compile time: its maps, constants and per-protocol
@@ -46,12 +117,99 @@ export interface Family<F extends V4 | V6> extends AddressFamily {
   /** Where the source address starts in the IP header (the destination follows it). */
   saddrOffset: u8;
   /** Where the L4 header starts (nodeport/flow.ts). */
-  l4Offset(f: Flow4 | Flow6): u16;
+  l4Offset(f: Flow): u16;
+  /** The packet's flow, parsed once (nodeport/parse4.ts, parse6.ts); PARSE_*. */
+  parse(ctx: XdpMd | SkBuff, f: Flow): i32;
   /** Both addresses' change as one ones'-complement difference (nodeport/nat.ts). */
   addressesDiff(oldSaddr: Addr, saddr: Addr, oldDaddr: Addr, daddr: Addr): u64;
   /** The IP header's own checksum after the addresses changed by `addrs`; 0 or -1. */
   headerCheck(ctx: XdpMd | SkBuff, addrs: u64): i32;
+  /** TTL or hop limit down by one; -1 when spent. */
+  decrementHops(ctx: XdpMd | SkBuff): i32;
+  // The LB core (lb/): services, backends, affinity, source ranges.
+  lookupService(key: F['svcKey'], internal: bool): lb_service | null;
+  backendIdAt(key: F['svcKey'], slot: u16): u32;
+  backend(id: u32): F['backend'] | null;
+  affinityBackend(key: F['affinityKey'], svc: lb_service, now: u64): u32;
+  rememberAffinity(key: F['affinityKey'], backendId: u32, now: u64): void;
+  affinityClient(f: Flow): u64 | Addr;
+  sourceRanges: BpfMap<F['srcRangeKey'], s.lb_src_range_value>;
+  /** The LPM prefix length of a whole address in a source range key. */
+  srcRangePrefix: u32;
+  // The north-south core's leaves (nodeport/lb4.ts, lb6.ts).
+  flowHash(f: Flow): u32;
+  isLocal(addr: Addr): bool;
+  sameAddress(a: Addr, b: Addr): bool;
+  nodeAddressCount(node: s.node_config): u8;
+  nodeAddress(node: s.node_config): Addr;
+  route(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: Addr, daddr: Addr, local: bool): i64;
+  emit(ctx: XdpMd | SkBuff, fib: BpfFibLookup, rc: i64, local: bool): i32;
+  icmpEgress(ctx: SkBuff, f: Flow): i32;
+  // DSR: the option formats (nodeport/dsr4.ts, dsr6.ts).
+  mayCarryDsr(f: Flow): bool;
+  dsrOptionFits(f: Flow): bool;
+  readDsr(ctx: XdpMd | SkBuff): F['dsrOpt'] | null;
+  pushDsr(ctx: XdpMd | SkBuff, addr: Addr, port: be16): i32;
 }
 
-export const v4: Family<V4> = { ipVersion: 4, ct: ct4, saddrOffset: 12, l4Offset, addressesDiff: addressesDiff4, headerCheck: headerCheck4 };
-export const v6: Family<V6> = { ipVersion: 6, ct: ct6, saddrOffset: 8, l4Offset: l4Offset6, addressesDiff: addressesDiff6, headerCheck: headerCheck6 };
+export const v4: Family<V4> = {
+  ipVersion: 4,
+  ct: ct4,
+  saddrOffset: 12,
+  l4Offset,
+  parse: parse4,
+  addressesDiff: addressesDiff4,
+  headerCheck: headerCheck4,
+  decrementHops: decrementTtl4,
+  lookupService: lookupService4,
+  backendIdAt: backendIdAt4,
+  backend: backend4,
+  affinityBackend: affinityBackend4,
+  rememberAffinity: rememberAffinity4,
+  affinityClient: affinityClient4,
+  sourceRanges: lb4_source_ranges,
+  srcRangePrefix: 64,
+  flowHash: flowHash4,
+  isLocal: isLocal4,
+  sameAddress: sameAddress4,
+  nodeAddressCount: nodeAddressCount4,
+  nodeAddress: nodeAddress4,
+  route: route4,
+  emit: emit4,
+  icmpEgress: icmpEgress4,
+  mayCarryDsr: mayCarryDsr4,
+  dsrOptionFits: dsrOptionFits4,
+  readDsr: readDsr4,
+  pushDsr: pushDsr4,
+};
+
+export const v6: Family<V6> = {
+  ipVersion: 6,
+  ct: ct6,
+  saddrOffset: 8,
+  l4Offset: l4Offset6,
+  parse: parse6,
+  addressesDiff: addressesDiff6,
+  headerCheck: headerCheck6,
+  decrementHops: decrementHopLimit6,
+  lookupService: lookupService6,
+  backendIdAt: backendIdAt6,
+  backend: backend6,
+  affinityBackend: affinityBackend6,
+  rememberAffinity: rememberAffinity6,
+  affinityClient: affinityClient6,
+  sourceRanges: lb6_source_ranges,
+  srcRangePrefix: 160,
+  flowHash: flowHash6,
+  isLocal: isLocal6,
+  sameAddress: sameAddress6,
+  nodeAddressCount: nodeAddressCount6,
+  nodeAddress: nodeAddress6,
+  route: route6,
+  emit: emit6,
+  icmpEgress: icmpEgress6,
+  mayCarryDsr: mayCarryDsr6,
+  dsrOptionFits: dsrOptionFits6,
+  readDsr: readDsr6,
+  pushDsr: pushDsr6,
+};

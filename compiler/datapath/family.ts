@@ -6,33 +6,35 @@
 
 import { Ipv4Hdr, Ipv6Hdr } from './headers.ts';
 import {
-  affinityBackend4,
-  affinityBackend6,
-  backend4,
-  backend6,
-  backendIdAt4,
-  backendIdAt6,
+  clearAddress4,
+  clearAddress6,
   ct4,
   ct4_key,
   ct4_value,
   ct6,
   ct6_key,
   ct6_value,
+  isNodeAddress4,
+  isNodeAddress6,
+  lb4_affinity,
   lb4_affinity_key,
   lb4_backend,
+  lb4_backends,
   lb4_key,
+  lb4_services,
   lb4_source_ranges,
   lb4_src_range_key,
+  lb6_affinity,
   lb6_affinity_key,
   lb6_backend,
+  lb6_backends,
   lb6_key,
+  lb6_services,
   lb6_source_ranges,
   lb6_src_range_key,
   lb_service,
-  lookupService4,
-  lookupService6,
-  rememberAffinity4,
-  rememberAffinity6,
+  netnsAffinityKey4,
+  netnsAffinityKey6,
 } from './lb/index.ts';
 import * as s from './lb/structs.ts';
 import { emit4, emit6, route4, route6 } from './nodeport/context.ts';
@@ -127,11 +129,16 @@ export interface Family<F extends V4 | V6> extends AddressFamily {
   /** TTL or hop limit down by one; -1 when spent. */
   decrementHops(ctx: XdpMd | SkBuff): i32;
   // The LB core (lb/): services, backends, affinity, source ranges.
-  lookupService(key: F['svcKey'], internal: bool): lb_service | null;
-  backendIdAt(key: F['svcKey'], slot: u16): u32;
-  backend(id: u32): F['backend'] | null;
-  affinityBackend(key: F['affinityKey'], svc: lb_service, now: u64): u32;
-  rememberAffinity(key: F['affinityKey'], backendId: u32, now: u64): void;
+  services: BpfMap<F['svcKey'], lb_service>;
+  backends: BpfMap<s.lb_backend_key, F['backend']>;
+  affinity: BpfMap<F['affinityKey'], s.lb_affinity_value>;
+  /** One of the node's own addresses (NodePorts answer on them all, lb/node.ts). */
+  isNodeAddress(addr: Addr): bool;
+  /** The wildcard entry's address (lb/service.ts). */
+  clearAddress(key: F['svcKey']): void;
+  /** The socket LB's affinity key for a network namespace (lb/affinity.ts). */
+  netnsAffinityKey(cookie: u64, serviceId: u16): F['affinityKey'];
+  /** The north-south affinity key's client (its address, nodeport/lb4.ts, lb6.ts). */
   affinityClient(f: Flow): u64 | Addr;
   sourceRanges: BpfMap<F['srcRangeKey'], s.lb_src_range_value>;
   /** The LPM prefix length of a whole address in a source range key. */
@@ -161,11 +168,12 @@ export const v4: Family<V4> = {
   addressesDiff: addressesDiff4,
   headerCheck: headerCheck4,
   decrementHops: decrementTtl4,
-  lookupService: lookupService4,
-  backendIdAt: backendIdAt4,
-  backend: backend4,
-  affinityBackend: affinityBackend4,
-  rememberAffinity: rememberAffinity4,
+  services: lb4_services,
+  backends: lb4_backends,
+  affinity: lb4_affinity,
+  isNodeAddress: isNodeAddress4,
+  clearAddress: clearAddress4,
+  netnsAffinityKey: netnsAffinityKey4,
   affinityClient: affinityClient4,
   sourceRanges: lb4_source_ranges,
   srcRangePrefix: 64,
@@ -192,11 +200,12 @@ export const v6: Family<V6> = {
   addressesDiff: addressesDiff6,
   headerCheck: headerCheck6,
   decrementHops: decrementHopLimit6,
-  lookupService: lookupService6,
-  backendIdAt: backendIdAt6,
-  backend: backend6,
-  affinityBackend: affinityBackend6,
-  rememberAffinity: rememberAffinity6,
+  services: lb6_services,
+  backends: lb6_backends,
+  affinity: lb6_affinity,
+  isNodeAddress: isNodeAddress6,
+  clearAddress: clearAddress6,
+  netnsAffinityKey: netnsAffinityKey6,
   affinityClient: affinityClient6,
   sourceRanges: lb6_source_ranges,
   srcRangePrefix: 160,

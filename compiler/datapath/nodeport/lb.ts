@@ -15,7 +15,21 @@
 
 import { IPPROTO_TCP, TCP_FLAG_SYN } from '../headers.ts';
 import { Family, V4, V6 } from '../family.ts';
-import { maglevBackend, maglevSet, node_config, pickSlot, statsOf, SVC_ROUTABLE, SVC_SOURCE_RANGES, wantsAffinity } from '../lb/index.ts';
+import {
+  affinityBackend,
+  backend,
+  backendIdAt,
+  lookupService,
+  maglevBackend,
+  maglevSet,
+  node_config,
+  pickSlot,
+  rememberAffinity,
+  statsOf,
+  SVC_ROUTABLE,
+  SVC_SOURCE_RANGES,
+  wantsAffinity,
+} from '../lb/index.ts';
 import { features } from './config.ts';
 import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_ICMP, PARSE_OK, SNAT_PORT_MIN, VERDICT_ICMP } from './constants.ts';
 import { ctCreate, ctKey, ctLive, ctTouch, lifetimeOf } from './conntrack.ts';
@@ -133,7 +147,7 @@ function carriesDsrOption<F extends V4 | V6>(fam: Family<F>, f: F['flow']): bool
  */
 function newFlow<F extends V4 | V6>(fam: Family<F>, f: F['flow'], now: u64, t: F['translation']): i32 {
   const key: F['svcKey'] = { ...zeroed<F['svcKey']>(), address: f.daddr, port: f.dport, protocol: f.protocol, scope: 0, slot: 0, pad: 0 };
-  const svc = fam.lookupService(key, false);
+  const svc = lookupService(fam, key, false);
   if (!svc || (svc.flags & SVC_ROUTABLE) === 0) return NEW_PASS;
   if ((svc.flags & SVC_SOURCE_RANGES) !== 0 && !sourceAllowed(fam, svc.rev_nat_id, f)) return NEW_DROP;
   // A later fragment of a flow nobody saw the first fragment of cannot be placed.
@@ -143,21 +157,21 @@ function newFlow<F extends V4 | V6>(fam: Family<F>, f: F['flow'], now: u64, t: F
   const clock = affinity ? bpf_ktime_get_ns() : 0;
   const client: F['affinityKey'] = { ...zeroed<F['affinityKey']>(), client: fam.affinityClient(f), service_id: svc.service_id, netns: 0 };
   let id: u32 = 0;
-  if (affinity) id = fam.affinityBackend(client, svc, clock);
+  if (affinity) id = affinityBackend(fam, client, svc, clock);
   if (id === 0) {
     // Maglev: the same flow picks the same backend on every node (packets of one flow may reach
     // any node an external balancer chooses); random otherwise, the flow kept by conntrack.
     if (features.algorithmMaglev) id = maglevBackend(svc.service_id, maglevSet(svc), fam.ipVersion, fam.flowHash(f));
-    else id = fam.backendIdAt(key, pickSlot(svc, bpf_get_prandom_u32()));
+    else id = backendIdAt(fam, key, pickSlot(svc, bpf_get_prandom_u32()));
   }
-  const be = id !== 0 ? fam.backend(id) : null;
+  const be = id !== 0 ? backend(fam, id) : null;
   const st = statsOf(svc.service_id);
   if (!be) {
     if (st) atomicAdd(st, 'no_backend', 1);
     return NEW_DROP;
   }
   if (st) atomicAdd(st, 'translations', 1);
-  if (affinity) fam.rememberAffinity(client, id, clock);
+  if (affinity) rememberAffinity(fam, client, id, clock);
 
   // Entries hold the whole translated 4-tuple, so translating is straight-line code.
   const e: F['ctValue'] = { ...zeroed<F['ctValue']>(), lifetime: now + lifetimeOf(fam, f), backend_id: id, rev_nat_id: svc.rev_nat_id, src_addr: f.saddr, dst_addr: be.address, src_port: f.sport, dst_port: be.port };

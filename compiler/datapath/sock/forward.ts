@@ -4,24 +4,20 @@
 // affinity pins a network namespace to its backend. The socket's cookie and the backend key the
 // reverse entry that recvmsg and getpeername translate back with.
 
+import { v4, v6 } from '../family.ts';
 import {
-  affinityBackend4,
-  affinityBackend6,
-  backend4,
-  backend6,
-  backendIdAt4,
-  backendIdAt6,
+  affinityBackend,
+  backend,
+  backendIdAt,
   lb4_key,
   lb4_sock_reverse_nat,
   lb6_key,
   lb6_sock_reverse_nat,
-  lookupService4,
-  lookupService6,
+  lookupService,
   netnsAffinityKey4,
   netnsAffinityKey6,
   pickSlot,
-  rememberAffinity4,
-  rememberAffinity6,
+  rememberAffinity,
   statsOf,
   SVC_NOT_IN_CLUSTER,
   SVC_SOURCE_RANGES,
@@ -55,18 +51,18 @@ function choice(ctx: SockAddr, protocol: u8, cookie: u64): u32 {
 function stickyBackend4(ctx: SockAddr, key: lb4_key, svc: lb_service, hash: u32): u32 {
   const now = bpf_ktime_get_ns();
   const client = netnsAffinityKey4(bpf_get_netns_cookie(ctx), svc.service_id);
-  let id = affinityBackend4(client, svc, now);
-  if (id === 0) id = backendIdAt4(key, pickSlot(svc, hash));
-  if (id !== 0) rememberAffinity4(client, id, now);
+  let id = affinityBackend(v4, client, svc, now);
+  if (id === 0) id = backendIdAt(v4, key, pickSlot(svc, hash));
+  if (id !== 0) rememberAffinity(v4, client, id, now);
   return id;
 }
 
 function stickyBackend6(ctx: SockAddr, key: lb6_key, svc: lb_service, hash: u32): u32 {
   const now = bpf_ktime_get_ns();
   const client = netnsAffinityKey6(bpf_get_netns_cookie(ctx), svc.service_id);
-  let id = affinityBackend6(client, svc, now);
-  if (id === 0) id = backendIdAt6(key, pickSlot(svc, hash));
-  if (id !== 0) rememberAffinity6(client, id, now);
+  let id = affinityBackend(v6, client, svc, now);
+  if (id === 0) id = backendIdAt(v6, key, pickSlot(svc, hash));
+  if (id !== 0) rememberAffinity(v6, client, id, now);
   return id;
 }
 
@@ -79,12 +75,12 @@ export function forward4(ctx: SockAddr, dst: sock_addr4): u32 {
   const protocol = lbProtocol(ctx.protocol);
   if (protocol === 0) return NOT_A_SERVICE;
   const key: lb4_key = { address: dst.address, port: dst.port, protocol, scope: 0, slot: 0, pad: 0 };
-  const svc = lookupService4(key, true);
+  const svc = lookupService(v4, key, true);
   if (!svc || (svc.flags & LEFT_TO_PACKETS) !== 0) return NOT_A_SERVICE;
   const cookie = bpf_get_socket_cookie(ctx);
   const hash = choice(ctx, protocol, cookie);
-  const id = wantsAffinity(svc) ? stickyBackend4(ctx, key, svc, hash) : backendIdAt4(key, pickSlot(svc, hash));
-  const be = id !== 0 ? backend4(id) : null;
+  const id = wantsAffinity(svc) ? stickyBackend4(ctx, key, svc, hash) : backendIdAt(v4, key, pickSlot(svc, hash));
+  const be = id !== 0 ? backend(v4, id) : null;
   const st = statsOf(svc.service_id);
   if (!be) {
     if (st) st.no_backend += 1;
@@ -105,12 +101,12 @@ export function forward6(ctx: SockAddr, dst: sock_addr6): u32 {
   const protocol = lbProtocol(ctx.protocol);
   if (protocol === 0) return NOT_A_SERVICE;
   const key: lb6_key = { address: [dst.address[0], dst.address[1], dst.address[2], dst.address[3]], port: dst.port, protocol, scope: 0, slot: 0, pad: 0 };
-  const svc = lookupService6(key, true);
+  const svc = lookupService(v6, key, true);
   if (!svc || (svc.flags & LEFT_TO_PACKETS) !== 0) return NOT_A_SERVICE;
   const cookie = bpf_get_socket_cookie(ctx);
   const hash = choice(ctx, protocol, cookie);
-  const id = wantsAffinity(svc) ? stickyBackend6(ctx, key, svc, hash) : backendIdAt6(key, pickSlot(svc, hash));
-  const be = id !== 0 ? backend6(id) : null;
+  const id = wantsAffinity(svc) ? stickyBackend6(ctx, key, svc, hash) : backendIdAt(v6, key, pickSlot(svc, hash));
+  const be = id !== 0 ? backend(v6, id) : null;
   const st = statsOf(svc.service_id);
   if (!be) {
     if (st) st.no_backend += 1;

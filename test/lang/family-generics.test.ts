@@ -216,4 +216,5 @@ export function p(ctx: XdpMd): u32 {
   const insns = (cond: string) => listObject(buildObject(compileOk(t, body(cond)).object)).split('\n').filter((l) => !l.startsWith(';')).join('\n');
   t.is(insns('hasOptions(f) && f.a === 3'), insns('f.ihl > 5 && f.a === 3'));
   t.is(insns('f.a === 3 && same(f.b, f.c)'), insns('f.a === 3 && f.b === f.c'));
+  t.is(insns('f.a === 3 || (!same(f.b, f.c) && !hasOptions(f))'), insns('f.a === 3 || (f.b !== f.c && f.ihl <= 5)'), 'a negated predicate is the inverse comparison');
 });

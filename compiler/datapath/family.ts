@@ -21,7 +21,10 @@ import {
   lb4_backend,
   lb4_backends,
   lb4_key,
+  lb4_reverse_nat,
   lb4_services,
+  lb4_sock_key,
+  lb4_sock_reverse_nat,
   lb4_source_ranges,
   lb4_src_range_key,
   lb6_affinity,
@@ -29,7 +32,10 @@ import {
   lb6_backend,
   lb6_backends,
   lb6_key,
+  lb6_reverse_nat,
   lb6_services,
+  lb6_sock_key,
+  lb6_sock_reverse_nat,
   lb6_source_ranges,
   lb6_src_range_key,
   lb_service,
@@ -69,6 +75,7 @@ import { AddrPair4, addressesDiff4, decrementTtl4, headerCheck4, Nat4 } from './
 import { AddrPair6, addressesDiff6, decrementHopLimit6, headerCheck6, Nat6 } from './nodeport/nat6.ts';
 import { parse4 } from './nodeport/parse4.ts';
 import { parse6 } from './nodeport/parse6.ts';
+import { isAnyAddress4, isAnyAddress6, sock_addr4, sock_addr6 } from './sock/address.ts';
 
 /** The IPv4 family's types. */
 export interface V4 {
@@ -85,6 +92,10 @@ export interface V4 {
   affinityKey: lb4_affinity_key;
   srcRangeKey: lb4_src_range_key;
   dsrOpt: DsrOpt4;
+  sockAddr: sock_addr4;
+  sockKey: lb4_sock_key;
+  sockNat: s.lb4_sock_reverse_nat;
+  reverseNat: s.lb4_reverse_nat;
 }
 
 /** The IPv6 family's types: the same roles, 128-bit addresses as FixedArray<be32, 4>. */
@@ -102,6 +113,10 @@ export interface V6 {
   affinityKey: lb6_affinity_key;
   srcRangeKey: lb6_src_range_key;
   dsrOpt: DsrExt6;
+  sockAddr: sock_addr6;
+  sockKey: lb6_sock_key;
+  sockNat: s.lb6_sock_reverse_nat;
+  reverseNat: s.lb6_reverse_nat;
 }
 
 /** Either family's values, as the leaves' parameters take them (checked per family by the compiler). */
@@ -134,6 +149,12 @@ export interface Family<F extends V4 | V6> extends AddressFamily {
   affinity: BpfMap<F['affinityKey'], s.lb_affinity_value>;
   /** One of the node's own addresses (NodePorts answer on them all, lb/node.ts). */
   isNodeAddress(addr: Addr): bool;
+  /** Frontends by rev_nat_id, as replies must come from them. */
+  reverseNat: BpfMap<s.lb_rev_nat_key, F['reverseNat']>;
+  /** The socket LB's reverse translation by socket cookie and backend (sock/). */
+  sockReverseNat: BpfMap<F['sockKey'], F['sockNat']>;
+  /** The unspecified address (sock/address.ts). */
+  isAnyAddress(addr: Addr): bool;
   /** The wildcard entry's address (lb/service.ts). */
   clearAddress(key: F['svcKey']): void;
   /** The socket LB's affinity key for a network namespace (lb/affinity.ts). */
@@ -171,6 +192,9 @@ export const v4: Family<V4> = {
   services: lb4_services,
   backends: lb4_backends,
   affinity: lb4_affinity,
+  reverseNat: lb4_reverse_nat,
+  sockReverseNat: lb4_sock_reverse_nat,
+  isAnyAddress: isAnyAddress4,
   isNodeAddress: isNodeAddress4,
   clearAddress: clearAddress4,
   netnsAffinityKey: netnsAffinityKey4,
@@ -203,6 +227,9 @@ export const v6: Family<V6> = {
   services: lb6_services,
   backends: lb6_backends,
   affinity: lb6_affinity,
+  reverseNat: lb6_reverse_nat,
+  sockReverseNat: lb6_sock_reverse_nat,
+  isAnyAddress: isAnyAddress6,
   isNodeAddress: isNodeAddress6,
   clearAddress: clearAddress6,
   netnsAffinityKey: netnsAffinityKey6,

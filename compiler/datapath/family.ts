@@ -47,8 +47,8 @@ import { emit4, emit6, route4, route6 } from './nodeport/context.ts';
 import { DsrOpt4, pushDsr4, readDsr4 } from './nodeport/dsr4.ts';
 import { DsrExt6, pushDsr6, readDsr6 } from './nodeport/dsr6.ts';
 import { Flow4, Flow6, l4Offset, l4Offset6 } from './nodeport/flow.ts';
-import { icmpEgress4 } from './nodeport/icmp-error4.ts';
-import { icmpEgress6 } from './nodeport/icmp-error6.ts';
+import { Outer4, outerSource4, Quote4, readOuter4, readQuote4, rewriteIcmp4 } from './nodeport/icmp-error4.ts';
+import { Outer6, outerSource6, Quote6, readOuter6, readQuote6, rewriteIcmp6 } from './nodeport/icmp-error6.ts';
 import {
   affinityClient4,
   dsrOptionFits4,
@@ -95,6 +95,8 @@ export interface V4 {
   sockAddr: sock_addr4;
   sockKey: lb4_sock_key;
   sockNat: s.lb4_sock_reverse_nat;
+  quote: Quote4;
+  outer: Outer4;
   reverseNat: s.lb4_reverse_nat;
 }
 
@@ -116,6 +118,8 @@ export interface V6 {
   sockAddr: sock_addr6;
   sockKey: lb6_sock_key;
   sockNat: s.lb6_sock_reverse_nat;
+  quote: Quote6;
+  outer: Outer6;
   reverseNat: s.lb6_reverse_nat;
 }
 
@@ -172,7 +176,11 @@ export interface Family<F extends V4 | V6> extends AddressFamily {
   nodeAddress(node: s.node_config): Addr;
   route(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: Addr, daddr: Addr, local: bool): i64;
   emit(ctx: XdpMd | SkBuff, fib: BpfFibLookup, rc: i64, local: bool): i32;
-  icmpEgress(ctx: SkBuff, f: Flow): i32;
+  // ICMP errors (nodeport/icmp-error.ts): the message's formats.
+  readIcmpOuter(ctx: XdpMd | SkBuff, f: Flow): i32;
+  readQuote(ctx: XdpMd | SkBuff, f: Flow, q: Quote4 | Quote6): i32;
+  outerSource(f: Flow, q: Quote4 | Quote6, e: ct4_value | ct6_value): Addr;
+  rewriteIcmp(ctx: XdpMd | SkBuff, f: Flow, q: Quote4 | Quote6, to: Nat4 | Nat6, outer: Outer4 | Outer6): i32;
   // DSR: the option formats (nodeport/dsr4.ts, dsr6.ts).
   mayCarryDsr(f: Flow): bool;
   dsrOptionFits(f: Flow): bool;
@@ -208,7 +216,10 @@ export const v4: Family<V4> = {
   nodeAddress: nodeAddress4,
   route: route4,
   emit: emit4,
-  icmpEgress: icmpEgress4,
+  readIcmpOuter: readOuter4,
+  readQuote: readQuote4,
+  outerSource: outerSource4,
+  rewriteIcmp: rewriteIcmp4,
   mayCarryDsr: mayCarryDsr4,
   dsrOptionFits: dsrOptionFits4,
   readDsr: readDsr4,
@@ -243,7 +254,10 @@ export const v6: Family<V6> = {
   nodeAddress: nodeAddress6,
   route: route6,
   emit: emit6,
-  icmpEgress: icmpEgress6,
+  readIcmpOuter: readOuter6,
+  readQuote: readQuote6,
+  outerSource: outerSource6,
+  rewriteIcmp: rewriteIcmp6,
   mayCarryDsr: mayCarryDsr6,
   dsrOptionFits: dsrOptionFits6,
   readDsr: readDsr6,

@@ -7,7 +7,7 @@
 //            a new flow to a routable frontend → source ranges, backend choice (the LB core),
 //              conntrack, then DNAT to a local backend, or SNAT / DSR to a remote one
 //   egress:  replies of local backends (and DSR backends) → their source back to the frontend
-//   ICMP errors quoting a translated packet, both ways: icmp-error4.ts, icmp-error6.ts
+//   ICMP errors quoting a translated packet, both ways: icmp-error.ts
 //
 // Everything else goes on to the kernel's stack untouched. IPv6's keys and values are larger:
 // its new-flow, sending and DSR paths are BPF-to-BPF calls of their own (`@noinline 6`), whose
@@ -34,6 +34,7 @@ import { features } from './config.ts';
 import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_ICMP, PARSE_OK, SNAT_PORT_MIN, VERDICT_ICMP } from './constants.ts';
 import { ctCreate, ctKey, ctLive, ctTouch, lifetimeOf } from './conntrack.ts';
 import { canSend, drop, pass } from './context.ts';
+import { icmpEgress } from './icmp-error.ts';
 import { cachedHop, cacheMacs } from './route-cache.ts';
 import { nat } from './nat.ts';
 import { allocateSnatPort } from './snat.ts';
@@ -229,7 +230,7 @@ function acceptDsr<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F[
 export function egress<F extends V4 | V6>(ctx: SkBuff, fam: Family<F>): i32 {
   const f = zeroed<F['flow']>();
   const parsed = fam.parse(ctx, f);
-  if (parsed === PARSE_ICMP) return fam.icmpEgress(ctx, f);
+  if (parsed === PARSE_ICMP) return icmpEgress(ctx, fam, f);
   if (parsed !== PARSE_OK) return TC_ACT_OK;
   const now = bpf_jiffies64();
   const e = ctLive(fam, ctKey(fam, f, CT_REPLY), f, now);

@@ -112,8 +112,7 @@ export class TypeResolver {
     const key = indexNode.getLiteral().getText().slice(1, -1);
     let decl: Node | undefined = Node.isTypeReference(obj) ? declarationOf(obj.getTypeName()) : obj;
     if (decl && Node.isTypeAliasDeclaration(decl)) decl = decl.getTypeNode();
-    const members = decl && (Node.isInterfaceDeclaration(decl) || Node.isTypeLiteral(decl)) ? decl.getProperties() : [];
-    return members.find((m) => m.getName() === key)?.getTypeNode();
+    return decl && (Node.isInterfaceDeclaration(decl) || Node.isTypeLiteral(decl)) ? ownOrInherited(decl, key) : undefined;
   }
 
   private fromReference(node: Node & { getTypeName(): Node; getTypeArguments(): TypeNode[] }): Type | undefined {
@@ -201,6 +200,17 @@ export class TypeResolver {
     this.structs.set(decl, s);
     return s;
   }
+}
+
+/** The type node of member `key` of an interface (or its bases: `interface V4 extends LbV4`). */
+function ownOrInherited(decl: InterfaceDeclaration | import('ts-morph').TypeLiteralNode, key: string): TypeNode | undefined {
+  const own = decl.getProperties().find((m) => m.getName() === key)?.getTypeNode();
+  if (own || !Node.isInterfaceDeclaration(decl)) return own;
+  for (const base of decl.getBaseDeclarations()) {
+    const found = Node.isInterfaceDeclaration(base) ? ownOrInherited(base, key) : undefined;
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** The declaration a name refers to, through imports. */

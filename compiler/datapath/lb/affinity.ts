@@ -2,9 +2,9 @@
 // timeout (slot 0's backend_id holds it, in seconds). The socket LB names the client by its
 // network namespace cookie, as the talk does (every pod is a netns); tc/XDP by its address.
 // Times are bpf_ktime_get_ns(): the LRU maps forget idle clients on their own. One source for
-// both families (../family.ts); the key's layout is each family's own.
+// both families (family.ts); the key's layout is each family's own.
 
-import { Family, V4, V6 } from '../family.ts';
+import { LbFamily, LbTypes } from './family.ts';
 import { BACKEND_TERMINATING, SVC_AFFINITY } from './flags.ts';
 import { lb4_affinity_key, lb6_affinity_key, lb_service } from './structs.ts';
 
@@ -19,7 +19,7 @@ export function wantsAffinity(svc: lb_service): bool {
  * The backend remembered for `key`'s client, or 0: none, expired, no longer a backend of the
  * family, or terminating while the service still has active backends.
  */
-export function affinityBackend<F extends V4 | V6>(fam: Family<F>, key: F['affinityKey'], svc: lb_service, now: u64): u32 {
+export function affinityBackend<F extends LbTypes>(fam: LbFamily<F>, key: F['affinityKey'], svc: lb_service, now: u64): u32 {
   const a = fam.affinity.lookup(key);
   if (!a) return 0;
   if (now - a.last_used > u64(svc.backend_id) * NS_PER_SECOND) return 0;
@@ -30,7 +30,7 @@ export function affinityBackend<F extends V4 | V6>(fam: Family<F>, key: F['affin
   return a.backend_id;
 }
 
-export function rememberAffinity<F extends V4 | V6>(fam: Family<F>, key: F['affinityKey'], backendId: u32, now: u64): void {
+export function rememberAffinity<F extends LbTypes>(fam: LbFamily<F>, key: F['affinityKey'], backendId: u32, now: u64): void {
   fam.affinity.update(key, { last_used: now, backend_id: backendId, pad: 0 });
 }
 

@@ -3,9 +3,9 @@
 // and wildcarded (NodePorts and HostPorts are stored once, with address 0, and answer on every
 // address of the node). The key is the caller's: it comes back pointing at the entry found
 // (address 0 for a wildcard hit, the scope used), ready for the backend slots. One source for
-// both families (../family.ts); an IPv4-mapped IPv6 address belongs to the IPv4 family.
+// both families (family.ts); an IPv4-mapped IPv6 address belongs to the IPv4 family.
 
-import { Family, V4, V6 } from '../family.ts';
+import { LbFamily, LbTypes } from './family.ts';
 import { SCOPE_EXTERNAL, SCOPE_INTERNAL, SVC_TWO_SCOPES, SVC_WILDCARD } from './flags.ts';
 import { lb4_key, lb6_key, lb_service } from './structs.ts';
 
@@ -13,7 +13,7 @@ import { lb4_key, lb6_key, lb_service } from './structs.ts';
  * The entry for key.address:key.port/key.protocol (slot and scope are set here). `internal`:
  * in-cluster traffic (the socket LB); north-south lookups pass false and get scope 0 only.
  */
-export function lookupService<F extends V4 | V6>(fam: Family<F>, key: F['svcKey'], internal: bool): lb_service | null {
+export function lookupService<F extends LbTypes>(fam: LbFamily<F>, key: F['svcKey'], internal: bool): lb_service | null {
   key.scope = SCOPE_EXTERNAL;
   key.slot = 0;
   let svc = fam.services.lookup(key);

@@ -6,7 +6,7 @@
 // is bpf_jiffies64, the cheap one.
 
 import { IPPROTO_TCP, TCP_FLAG_ACK, TCP_FLAG_FIN, TCP_FLAG_RST, TCP_FLAG_SYN } from '../headers.ts';
-import { Family, V4, V6 } from '../family.ts';
+import { Family, V4, V6 } from './family.ts';
 import { CT_CLOSING, LIFETIME_REFRESH, LIFETIME_TCP, LIFETIME_TCP_CLOSING, LIFETIME_TCP_SYN, LIFETIME_UDP } from './constants.ts';
 
 /**

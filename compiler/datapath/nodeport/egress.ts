@@ -2,7 +2,7 @@
 // backends, and of backends that received DSR packets, leave with the frontend as their source.
 
 import { ETH_P_IP, ETH_P_IPV6 } from '../headers.ts';
-import { v4, v6 } from '../family.ts';
+import { v4, v6 } from './family.ts';
 import { egress } from './lb.ts';
 
 /** @section tcx/egress */

@@ -18,7 +18,7 @@
 // and rewriting the message are each family's own (icmp-error4.ts, icmp-error6.ts): IPv4 quotes
 // carry a header checksum, ICMPv6's checksum covers a pseudo header.
 
-import { Family, V4, V6 } from '../family.ts';
+import { Family, V4, V6 } from './family.ts';
 import { CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT } from './constants.ts';
 import { canSend, drop, pass } from './context.ts';
 

@@ -3,7 +3,7 @@
 // replaces the core's instead of adding to it.
 
 import { VERDICT_ICMP } from './constants.ts';
-import { v4, v6 } from '../family.ts';
+import { v4, v6 } from './family.ts';
 import { icmpIngress } from './icmp-error.ts';
 import { ingress } from './lb.ts';
 

@@ -14,7 +14,7 @@
 // frames follow each other on the stack instead of adding up past 512 bytes.
 
 import { IPPROTO_TCP, TCP_FLAG_SYN } from '../headers.ts';
-import { Family, V4, V6 } from '../family.ts';
+import { Family, V4, V6 } from './family.ts';
 import {
   affinityBackend,
   backend,
@@ -148,7 +148,7 @@ function carriesDsrOption<F extends V4 | V6>(fam: Family<F>, f: F['flow']): bool
  */
 function newFlow<F extends V4 | V6>(fam: Family<F>, f: F['flow'], now: u64, t: F['translation']): i32 {
   const key: F['svcKey'] = { ...zeroed<F['svcKey']>(), address: f.daddr, port: f.dport, protocol: f.protocol, scope: 0, slot: 0, pad: 0 };
-  const svc = lookupService(fam, key, false);
+  const svc = lookupService(fam.lb, key, false);
   if (!svc || (svc.flags & SVC_ROUTABLE) === 0) return NEW_PASS;
   if ((svc.flags & SVC_SOURCE_RANGES) !== 0 && !sourceAllowed(fam, svc.rev_nat_id, f)) return NEW_DROP;
   // A later fragment of a flow nobody saw the first fragment of cannot be placed.
@@ -158,21 +158,21 @@ function newFlow<F extends V4 | V6>(fam: Family<F>, f: F['flow'], now: u64, t: F
   const clock = affinity ? bpf_ktime_get_ns() : 0;
   const client: F['affinityKey'] = { ...zeroed<F['affinityKey']>(), client: fam.affinityClient(f), service_id: svc.service_id, netns: 0 };
   let id: u32 = 0;
-  if (affinity) id = affinityBackend(fam, client, svc, clock);
+  if (affinity) id = affinityBackend(fam.lb, client, svc, clock);
   if (id === 0) {
     // Maglev: the same flow picks the same backend on every node (packets of one flow may reach
     // any node an external balancer chooses); random otherwise, the flow kept by conntrack.
     if (features.algorithmMaglev) id = maglevBackend(svc.service_id, maglevSet(svc), fam.ipVersion, fam.flowHash(f));
-    else id = backendIdAt(fam, key, pickSlot(svc, bpf_get_prandom_u32()));
+    else id = backendIdAt(fam.lb, key, pickSlot(svc, bpf_get_prandom_u32()));
   }
-  const be = id !== 0 ? backend(fam, id) : null;
+  const be = id !== 0 ? backend(fam.lb, id) : null;
   const st = statsOf(svc.service_id);
   if (!be) {
     if (st) atomicAdd(st, 'no_backend', 1);
     return NEW_DROP;
   }
   if (st) atomicAdd(st, 'translations', 1);
-  if (affinity) rememberAffinity(fam, client, id, clock);
+  if (affinity) rememberAffinity(fam.lb, client, id, clock);
 
   // Entries hold the whole translated 4-tuple, so translating is straight-line code.
   const e: F['ctValue'] = { ...zeroed<F['ctValue']>(), lifetime: now + lifetimeOf(fam, f), backend_id: id, rev_nat_id: svc.rev_nat_id, src_addr: f.saddr, dst_addr: be.address, src_port: f.sport, dst_port: be.port };
@@ -212,7 +212,7 @@ function acceptDsr<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F[
   if (!fam.isLocal(f.daddr)) return pass(ctx);
   const key: F['ctKey'] = { ...zeroed<F['ctKey']>(), saddr: f.daddr, daddr: f.saddr, sport: f.dport, dport: f.sport, protocol: f.protocol, flags: CT_REPLY, pad: 0 };
   const known = ctLive(fam, key, f, now);
-  if (known && fam.sameAddress(known.src_addr, addr) && known.src_port === port) ctTouch(fam, known, f, now);
+  if (known && fam.lb.sameAddress(known.src_addr, addr) && known.src_port === port) ctTouch(fam, known, f, now);
   else ctCreate(fam, key, { ...zeroed<F['ctValue']>(), lifetime: now + lifetimeOf(fam, f), flags: CT_DSR | CT_EGRESS, src_addr: addr, dst_addr: f.saddr, src_port: port, dst_port: f.sport });
   // Delivered as it is (option or header and all: Linux ignores options it does not know).
   const fib = zeroed<BpfFibLookup>();
@@ -244,6 +244,6 @@ export function egress<F extends V4 | V6>(ctx: SkBuff, fam: Family<F>): i32 {
 /** loadBalancerSourceRanges: the client's address within one of the frontend's CIDRs. */
 function sourceAllowed<F extends V4 | V6>(fam: Family<F>, revNatId: u16, f: F['flow']): bool {
   // The LPM prefix: 32 bits of rev_nat_id and pad, then the whole address.
-  const hit = fam.sourceRanges.lookup({ ...zeroed<F['srcRangeKey']>(), prefixlen: fam.srcRangePrefix, rev_nat_id: revNatId, pad: 0, address: f.saddr });
+  const hit = fam.lb.sourceRanges.lookup({ ...zeroed<F['srcRangeKey']>(), prefixlen: fam.lb.srcRangePrefix, rev_nat_id: revNatId, pad: 0, address: f.saddr });
   return hit !== null && hit.allowed === 1;
 }

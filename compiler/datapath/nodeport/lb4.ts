@@ -31,11 +31,6 @@ export function dsrOptionFits4(f: Flow4): bool {
   return f.ihl === 5;
 }
 
-/** @inline */
-export function sameAddress4(a: be32, b: be32): bool {
-  return a === b;
-}
-
 /**
  * The affinity key's client: the address in host order (the socket LB puts the netns cookie there).
  * @inline

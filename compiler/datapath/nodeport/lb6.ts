@@ -33,11 +33,6 @@ export function dsrOptionFits6(f: Flow6): bool {
   return f.ext === 0;
 }
 
-/** @inline */
-export function sameAddress6(a: FixedArray<be32, 4>, b: FixedArray<be32, 4>): bool {
-  return equal(a, b);
-}
-
 /**
  * The affinity key's client: the address.
  * @inline

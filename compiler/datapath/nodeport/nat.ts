@@ -8,7 +8,7 @@
 // checksum, and how an IPv6 later fragment keeps skb->csum right.
 
 import { ETH_HLEN, IPPROTO_TCP, TCP_CSUM_OFF, TcpHdr, UDP_CSUM_OFF, UdpHdr } from '../headers.ts';
-import { Family, V4, V6 } from '../family.ts';
+import { Family, V4, V6 } from './family.ts';
 import { FRAG_LATER } from './constants.ts';
 import { addToCheck, foldSum, forHelpers } from './csum.ts';
 

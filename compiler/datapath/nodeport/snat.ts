@@ -4,7 +4,7 @@
 // BPF_NOEXIST is the allocation: two CPUs cannot both win one port. A start at random spreads
 // flows over the range.
 
-import { Family, V4, V6 } from '../family.ts';
+import { Family, V4, V6 } from './family.ts';
 import { CT_REPLY, SNAT_PORT_COUNT, SNAT_PORT_MIN, SNAT_TRIES } from './constants.ts';
 
 /**

@@ -25,16 +25,3 @@ export function lbProtocol(protocol: u32): u8 {
   if (protocol === 6 || protocol === 17) return u8(protocol);
   return 0;
 }
-
-/**
- * The unspecified address (a wildcard frontend, a bind to any address).
- * @inline
- */
-export function isAnyAddress4(a: be32): bool {
-  return a === be32(0);
-}
-
-/** @inline */
-export function isAnyAddress6(a: FixedArray<be32, 4>): bool {
-  return (a[0] | a[1] | a[2] | a[3]) === be32(0);
-}

@@ -1,13 +1,13 @@
 // bind() to a port a service answers on is refused (the talk: the bind hook rejects binds to
 // NodePorts): a NodePort on any address, a LoadBalancer IP or ExternalIP on its own address.
 // Otherwise a local application would take traffic meant for the service's backends. One source
-// for both families (../family.ts).
+// for both families (../lb/family.ts).
 
-import { Family, V4, V6 } from '../family.ts';
+import { LbFamily, LbTypes } from '../lb/family.ts';
 import { KIND_EXTERNAL_IP, KIND_LOAD_BALANCER, KIND_NODE_PORT, KIND_SHIFT } from '../lb/index.ts';
 
 /** True when binding (address, port) would take a service's frontend. */
-export function bindTaken<F extends V4 | V6>(fam: Family<F>, address: F['addr'], port: be16, protocol: u8): bool {
+export function bindTaken<F extends LbTypes>(fam: LbFamily<F>, address: F['addr'], port: be16, protocol: u8): bool {
   if (port === be16(0)) return false;
   const key: F['svcKey'] = { ...zeroed<F['svcKey']>(), port, protocol, scope: 0, slot: 0, pad: 0 };
   const wild = fam.services.lookup(key);

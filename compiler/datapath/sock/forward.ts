@@ -3,9 +3,9 @@
 // connect; UDP by the socket cookie, so one socket keeps talking to one backend. ClientIP
 // affinity pins a network namespace to its backend. The socket's cookie and the backend key the
 // reverse entry that recvmsg and getpeername translate back with. One source for both families
-// (../family.ts).
+// (../lb/family.ts).
 
-import { Family, V4, V6 } from '../family.ts';
+import { LbFamily, LbTypes } from '../lb/family.ts';
 import { affinityBackend, backend, backendIdAt, lookupService, pickSlot, rememberAffinity, statsOf, SVC_NOT_IN_CLUSTER, SVC_SOURCE_RANGES, wantsAffinity } from '../lb/index.ts';
 import { lb_service } from '../lb/structs.ts';
 import { lbProtocol } from './address.ts';
@@ -32,7 +32,7 @@ function choice(ctx: SockAddr, protocol: u8, cookie: u64): u32 {
  * ClientIP affinity: the backend the client's network namespace used last, while within the
  * entry's timeout, else a new pick; either way remembered from now on. 0: no backend at all.
  */
-function stickyBackend<F extends V4 | V6>(ctx: SockAddr, fam: Family<F>, key: F['svcKey'], svc: lb_service, hash: u32): u32 {
+function stickyBackend<F extends LbTypes>(ctx: SockAddr, fam: LbFamily<F>, key: F['svcKey'], svc: lb_service, hash: u32): u32 {
   const now = bpf_ktime_get_ns();
   const client = fam.netnsAffinityKey(bpf_get_netns_cookie(ctx), svc.service_id);
   let id = affinityBackend(fam, client, svc, now);
@@ -46,7 +46,7 @@ function stickyBackend<F extends V4 | V6>(ctx: SockAddr, fam: Family<F>, key: F[
  * IPv6: not v4-mapped). A subprogram: connect and sendmsg share one copy per family.
  * @noinline
  */
-export function forward<F extends V4 | V6>(ctx: SockAddr, fam: Family<F>, dst: F['sockAddr']): u32 {
+export function forward<F extends LbTypes>(ctx: SockAddr, fam: LbFamily<F>, dst: F['sockAddr']): u32 {
   const protocol = lbProtocol(ctx.protocol);
   if (protocol === 0) return NOT_A_SERVICE;
   const key: F['svcKey'] = { ...zeroed<F['svcKey']>(), address: dst.address, port: dst.port, protocol, scope: 0, slot: 0, pad: 0 };

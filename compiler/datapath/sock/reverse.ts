@@ -2,12 +2,12 @@
 // the service address the application asked for, found by the socket's cookie and the backend.
 // An entry whose frontend is gone (its reverse-NAT entry removed or changed by an apply) is
 // dropped instead of used: the application then sees the backend, which is the truth. One
-// source for both families (../family.ts).
+// source for both families (../lb/family.ts).
 
-import { Family, V4, V6 } from '../family.ts';
+import { LbFamily, LbTypes } from '../lb/family.ts';
 
 /** Rewrites `peer` to the frontend it stands for; false when it is no translated backend. */
-export function reverse<F extends V4 | V6>(ctx: SockAddr, fam: Family<F>, peer: F['sockAddr']): bool {
+export function reverse<F extends LbTypes>(ctx: SockAddr, fam: LbFamily<F>, peer: F['sockAddr']): bool {
   const key: F['sockKey'] = { ...zeroed<F['sockKey']>(), cookie: bpf_get_socket_cookie(ctx), address: peer.address, port: peer.port };
   const nat = fam.sockReverseNat.lookup(key);
   if (!nat) return false;

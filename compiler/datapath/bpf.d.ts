@@ -100,6 +100,24 @@ declare function equal<T extends object>(a: T, b: T): bool;
 declare function csumReplace(check: be16, from: be16, to: be16): be16;
 declare function csumReplace(check: be16, from: be32, to: be32): be16;
 
+// --- Address families -----------------------------------------------------------------------
+
+/**
+ * What `isV6` asks of a family object: a top-level `const` whose members are compile-time values
+ * (maps, constants, functions), passed to generic functions that are written once for both
+ * families (`function ctLive<F extends V4 | V6>(fam: Family<F>, ...)`, docs/bpf-ts.md).
+ */
+interface AddressFamily {
+  /** 4 or 6; the compiler refuses anything else, and any value not known at compile time (SY3072). */
+  readonly ipVersion: u8;
+}
+
+/**
+ * Whether `f` is the IPv6 family: a compile-time constant, so the branch for the other family is
+ * never lowered (as with isXdp).
+ */
+declare function isV6(f: AddressFamily): bool;
+
 // --- Compile-time configuration -------------------------------------------------------------
 
 /**

@@ -49,4 +49,6 @@ export const codes = defineCodes({
   SY3068: { severity: 'error', title: 'combined stack of a call chain larger than 512 bytes' },
   SY3069: { severity: 'error', title: 'name used twice' },
   SY3070: { severity: 'error', title: 'the kernel verifier refused a program' },
+  SY3071: { severity: 'error', title: 'generic not resolvable at compile time' },
+  SY3072: { severity: 'error', title: 'not an address family object' },
 });

@@ -13,7 +13,7 @@ import type { IrProgram } from './ir.ts';
 import { lowerProgram, movingSubprograms, ProgramUnit, subprogramsOf } from './lower-function.ts';
 import type { MapDecl } from './maps.ts';
 import { checkTopLevel, installModuleEvaluation } from './module-values.ts';
-import { declarationOf } from './resolve-type.ts';
+import { callsIn } from './generics.ts';
 import { isDeclarationFile, typeScriptDiagnostics, type SourceSet } from './source.ts';
 
 export interface FrontendProgram {
@@ -63,7 +63,7 @@ export function frontend(set: SourceSet, entries: SourceFile[], opts: FrontendOp
         continue;
       }
       const unit = units.get(info.ctx) ?? units.set(info.ctx, new ProgramUnit(c, info.ctx, names)).get(info.ctx)!;
-      unit.callCounts = countCalls(decl);
+      unit.callCounts = countCalls(c, decl);
       const main = lowerProgram(unit, decl, section);
       if (main) programs.push({ ir: { main, subprograms: subprogramsOf(unit, main) }, section, info });
     }
@@ -78,23 +78,19 @@ export function frontend(set: SourceSet, entries: SourceFile[], opts: FrontendOp
 }
 
 /**
- * How often each user function is called in the code a program reaches (each body counted once):
- * a function called once per program gains nothing from being a subprogram, since the kernel
- * gives every program its own copy of the subprograms it calls.
+ * How often each user function instance is called in the code a program reaches (each instance's
+ * body counted once): a function called once per program gains nothing from being a subprogram,
+ * since the kernel gives every program its own copy of the subprograms it calls.
  */
-function countCalls(program: FunctionDeclaration): Map<FunctionDeclaration, number> {
-  const counts = new Map<FunctionDeclaration, number>();
-  const seen = new Set<FunctionDeclaration>([program]);
-  const work = [program];
+function countCalls(c: Compilation, program: FunctionDeclaration): Map<string, number> {
+  const counts = new Map<string, number>();
+  const seen = new Set<string>();
+  const work: { decl: FunctionDeclaration; env: Map<Node, Node> }[] = [{ decl: program, env: new Map() }];
   while (work.length) {
-    const f = work.pop()!;
-    for (const call of f.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-      const callee = call.getExpression();
-      if (!Node.isIdentifier(callee)) continue;
-      const decl = declarationOf(callee);
-      if (!decl || !Node.isFunctionDeclaration(decl) || isDeclarationFile(decl.getSourceFile())) continue;
-      counts.set(decl, (counts.get(decl) ?? 0) + 1);
-      if (!seen.has(decl)) seen.add(decl), work.push(decl);
+    const { decl, env } = work.pop()!;
+    for (const call of callsIn(c, decl, env)) {
+      counts.set(call.key, (counts.get(call.key) ?? 0) + 1);
+      if (!seen.has(call.key)) seen.add(call.key), work.push({ decl: call.callee, env: call.env });
     }
   }
   return counts;

@@ -27,6 +27,8 @@ export function lowerCall(lx: Lowerer, node: CallExpression): Val | undefined {
     const obj = expr(lx, callee.getExpression());
     if (!obj) return undefined;
     const method = callee.getName();
+    const fn = obj.k === 'object' ? obj.functions.get(method) : undefined;
+    if (fn) return callFunction(lx, fn, args, node);
     if (obj.k === 'map') return mapMethod(lx, obj.map, method, args, node);
     if (obj.k === 'ctx') return ctxMethod(lx, obj, method, args, node);
     lx.report(codes.SY3002, `${describe(obj)} has no method ${method}`, node);
@@ -158,6 +160,18 @@ function intrinsic(lx: Lowerer, name: string, node: CallExpression, args: Expres
         return undefined;
       }
       return { k: 'const', type: boolType, value: v.ctx === 'xdp' ? 1n : 0n };
+    }
+    case 'isV6': {
+      // Family-generic code picks its family's leaf at compile time, as isXdp does for contexts.
+      if (!argCount(lx, args, 1, name, node)) return undefined;
+      const v = expr(lx, args[0]!);
+      if (!v) return undefined;
+      const ip = v.k === 'object' ? v.members.get('ipVersion') : undefined;
+      if (ip?.k !== 'const' || (ip.value !== 4n && ip.value !== 6n)) {
+        lx.report(codes.SY3072, `isV6(f) takes an address family object (a top-level object with \`ipVersion: 4\` or \`6\`), got ${describe(v)}`, node);
+        return undefined;
+      }
+      return { k: 'const', type: boolType, value: ip.value === 6n ? 1n : 0n };
     }
     case 'csumReplace': {
       if (!argCount(lx, args, 3, name, node)) return undefined;

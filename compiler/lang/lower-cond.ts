@@ -2,7 +2,7 @@
 // true and a false block. Constant conditions (configuration, constants) are folded first, so
 // the branch not taken is never lowered: that is how disabled features vanish from the output.
 
-import type { Expression } from 'ts-morph';
+import type { CallExpression, Expression } from 'ts-morph';
 import { Node, SyntaxKind, onFirstUse } from './ts-morph.ts';
 import { commonType, isScalarVal, reg, widthOf, type CmpOp } from './arith.ts';
 import { NotConstant } from './builder.ts';
@@ -11,6 +11,8 @@ import { swapCond, type Cond } from './ir.ts';
 import type { Block } from './ir.ts';
 import { compareKinds, describe, expr } from './lower-expr.ts';
 import { equalBranch } from './lower-call.ts';
+import { peekFixed } from './generics.ts';
+import { inlineCondition } from './lower-function.ts';
 import type { Lowerer } from './lowerer.ts';
 import { isSlotBase, type Scalar, type Val } from './values.ts';
 
@@ -98,7 +100,10 @@ function conditionAt(lx: Lowerer, node: Expression, t: Block, f: Block): void {
   }
   if (Node.isParenthesizedExpression(node)) return condition(lx, node.getExpression(), t, f);
   if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.ExclamationToken) {
-    return condition(lx, node.getOperand(), f, t);
+    // `!p(x)` of a predicate `return a === b` branches on `a !== b`, as if written so.
+    const operand = node.getOperand();
+    if (Node.isCallExpression(operand) && predicateCall(lx, operand, t, (e) => negated(lx, e, t, f))) return;
+    return condition(lx, operand, f, t);
   }
   if (Node.isBinaryExpression(node)) {
     const kind = node.getOperatorToken().getKind();
@@ -125,8 +130,35 @@ function conditionAt(lx: Lowerer, node: Expression, t: Block, f: Block): void {
       return;
     }
   }
+  // A call to an @inline predicate (`return a && b`) branches on its condition where it is.
+  if (Node.isCallExpression(node) && predicateCall(lx, node, f, (e) => condition(lx, e, t, f))) return;
   const v = expr(lx, node);
   if (v) truthy(lx, v, t, f, node);
+}
+
+/** Lowers a call to an @inline predicate through `branch` on its returned condition; false: not one. */
+function predicateCall(lx: Lowerer, node: CallExpression, fail: Block, branch: (e: Expression) => void): boolean {
+  const callee = node.getExpression();
+  const obj = Node.isPropertyAccessExpression(callee) ? peekFixed(lx, callee.getExpression()) : undefined;
+  const ent = Node.isIdentifier(callee) ? lx.c.entity(callee) : undefined;
+  const decl = ent?.k === 'function' ? ent.decl : obj?.k === 'object' && Node.isPropertyAccessExpression(callee) ? obj.functions.get(callee.getName()) : undefined;
+  const done = decl && inlineCondition(lx, decl, node.getArguments() as Expression[], node, branch);
+  if (done === undefined) return false;
+  if (!done) lx.b.terminate({ op: 'jmp', target: fail.id });
+  return true;
+}
+
+const inverse: Record<CmpOp, CmpOp> = { '==': '!=', '!=': '==', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
+
+/** Branches to `t` when `node` does not hold: a comparison inverted, anything else with the targets swapped. */
+function negated(lx: Lowerer, node: Expression, t: Block, f: Block): void {
+  const inner = Node.isParenthesizedExpression(node) ? node.getExpression() : node;
+  const op = Node.isBinaryExpression(inner) ? cmpOps()[inner.getOperatorToken().getKind()] : undefined;
+  if (op && Node.isBinaryExpression(inner) && foldCondition(lx, inner) === undefined) {
+    lx.at(inner, () => compare(lx, inverse[op], inner.getLeft(), inner.getRight(), t, f, inner));
+    return;
+  }
+  condition(lx, node, f, t);
 }
 
 function compare(lx: Lowerer, op: CmpOp, left: Expression, right: Expression, t: Block, f: Block, node: Node): void {

@@ -80,6 +80,8 @@ export function describe(v: Val): string {
       return `map ${v.map.name}`;
     case 'config':
       return 'the configuration object';
+    case 'object':
+      return `the compile-time object ${v.name}`;
     case 'void':
       return 'nothing (void)';
     default:
@@ -110,6 +112,7 @@ function exprAt(lx: Lowerer, node: Expression, expected?: Type): Val | undefined
         if (!f) lx.report(codes.SY3064, `configuration ${base.name} has no valid field ${node.getName()}`, node);
         return f;
       }
+      if (base.k === 'object') return objectMember(lx, base, node.getName(), node);
       if (base.k === 'ref' && base.type.kind === 'array' && node.getName() === 'length') {
         return { k: 'const', type: untypedInt, value: BigInt(base.type.length) };
       }
@@ -200,6 +203,15 @@ function identifier(lx: Lowerer, node: Node): Val | undefined {
       lx.report(codes.SY3010, ent.why, node);
       return undefined;
   }
+}
+
+/** A member of a compile-time object (a family's map or constant); its functions are called, not read. */
+function objectMember(lx: Lowerer, obj: Extract<Val, { k: 'object' }>, name: string, node: Node): Val | undefined {
+  const m = obj.members.get(name);
+  if (m) return m;
+  if (obj.functions.has(name)) lx.report(codes.SY3003, `${obj.name}.${name} is a function: call it (function values are not BPF-TS)`, node);
+  else lx.report(codes.SY3010, `${obj.name} has no member ${name}`, node);
+  return undefined;
 }
 
 function binary(lx: Lowerer, node: BinaryExpression, expected?: Type): Val | undefined {

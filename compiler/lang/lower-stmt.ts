@@ -12,7 +12,7 @@ import { arith, describe, expr, scalarExpr } from './lower-expr.ts';
 import { place, readPlace } from './lower-place.ts';
 import { forStatement } from './lower-loop.ts';
 import type { Lowerer } from './lowerer.ts';
-import { copyMem, pointerOf, storeScalar } from './memory.ts';
+import { copyMem, pointerOf, stackObject, storeScalar } from './memory.ts';
 import { isScalar, sizeOf, typeName, type Type } from './types.ts';
 import type { Place, Val } from './values.ts';
 
@@ -106,6 +106,13 @@ function declaration(lx: Lowerer, d: VariableDeclaration, isConst: boolean): voi
       const clean = cleanVal(lx, bound);
       if (clean.k === 'reg') lx.b.fn.vregs[clean.v]!.name ??= name;
       lx.bind(d, { k: 'val', val: clean });
+    } else if (t && bound.k === 'ref' && bound.type.kind === 'array' && bound.ref.region !== 'ctx' && (Node.isPropertyAccessExpression(init) || Node.isElementAccessExpression(init))) {
+      // A FixedArray field read into a const declared with its type is a value, as a be32 is:
+      // `const frontend: F['addr'] = f.daddr` keeps the address when f.daddr is rewritten later
+      // (one source for both families). Without the type, the const names the field.
+      const copy = stackObject(lx, bound.type, name);
+      copyMem(lx, copy, bound.ref, sizeOf(bound.type));
+      lx.bind(d, { k: 'val', val: { k: 'ref', type: bound.type, ref: copy, nullable: false } });
     } else {
       lx.bind(d, { k: 'val', val: bound });
     }

@@ -2,13 +2,14 @@
 // map), `const cfg = nodeConfig<C>()` (the configuration). Constants are evaluated by the
 // expression lowering itself, with a builder that refuses to emit any instruction.
 
-import type { SourceFile, VariableDeclaration } from 'ts-morph';
+import type { FunctionDeclaration, ObjectLiteralExpression, SourceFile, VariableDeclaration } from 'ts-morph';
 import { Node, SyntaxKind } from './ts-morph.ts';
 import { implicitConvert, isScalarVal } from './arith.ts';
 import { FnBuilder, NotConstant } from './builder.ts';
 import { codes } from './codes.ts';
 import type { Compilation } from './compilation.ts';
 import { bindConfig } from './config.ts';
+import { objectId } from './generics.ts';
 import { expr } from './lower-expr.ts';
 import { Lowerer } from './lowerer.ts';
 import { parseMapDecl } from './maps.ts';
@@ -58,6 +59,7 @@ function evaluateDecl(c: Compilation, decl: VariableDeclaration): Val | undefine
     }
     if (ent.k === 'intrinsic' && ent.name === 'nodeConfig') return bindConfig(init, c.config, c);
   }
+  if (Node.isObjectLiteralExpression(init)) return compileTimeObject(c, decl, init);
   const typeNode = decl.getTypeNode();
   const t = typeNode ? c.types.fromNode(typeNode) : undefined;
   const v = constant(c, init);
@@ -65,6 +67,41 @@ function evaluateDecl(c: Compilation, decl: VariableDeclaration): Val | undefine
   if (t.kind !== 'int' && t.kind !== 'bool') return v;
   const lx = new Lowerer(c, FnBuilder.constOnly(), undefined, voidType);
   return implicitConvert(lx, v, t, init);
+}
+
+/**
+ * `export const v4: Family<V4> = { ipVersion: 4, ct: ct4, hash: flowHash4 }`: an object whose
+ * members are compile-time values (constants, maps, other such objects) or functions, passed to
+ * generic functions as a family (generics.ts).
+ */
+function compileTimeObject(c: Compilation, decl: VariableDeclaration, init: ObjectLiteralExpression): Val | undefined {
+  const members = new Map<string, Val>();
+  const functions = new Map<string, FunctionDeclaration>();
+  for (const p of init.getProperties()) {
+    const value = Node.isPropertyAssignment(p) ? p.getInitializer() : Node.isShorthandPropertyAssignment(p) ? p.getNameNode() : undefined;
+    if (!value || !(Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p))) {
+      c.report(codes.SY3002, `${decl.getName()}: a compile-time object holds \`name: value\` members only`, p);
+      return undefined;
+    }
+    const ent = Node.isIdentifier(value) ? c.entity(value) : undefined;
+    if (ent?.k === 'function') {
+      functions.set(p.getName(), ent.decl);
+      continue;
+    }
+    const lx = new Lowerer(c, FnBuilder.constOnly(), undefined, voidType);
+    let v: Val | undefined;
+    try {
+      v = expr(lx, value);
+    } catch (e) {
+      if (!(e instanceof NotConstant)) throw e;
+    }
+    if (!v || !(v.k === 'const' || v.k === 'map' || v.k === 'object' || v.k === 'config')) {
+      c.report(codes.SY3046, `${decl.getName()}.${p.getName()}: members of a compile-time object are constants, maps, functions or such objects`, value);
+      return undefined;
+    }
+    members.set(p.getName(), v);
+  }
+  return { k: 'object', id: objectId(c, decl), name: decl.getName(), typeNode: decl.getTypeNode(), members, functions };
 }
 
 /** Top-level statements that BPF-TS does not have (module-level state, classes, ...). */

@@ -25,6 +25,8 @@ const contexts: Record<string, ContextKind> = { XdpMd: 'xdp', SkBuff: 'skb', Soc
 export class TypeResolver {
   private readonly structs = new Map<InterfaceDeclaration, StructType>();
   private readonly inProgress = new Set<InterfaceDeclaration>();
+  /** What the type parameters of the generic instances being lowered stand for (generics.ts). */
+  private readonly bindings = new Map<Node, TypeNode>();
 
   constructor(
     private readonly set: SourceSet,
@@ -69,7 +71,29 @@ export class TypeResolver {
       return report(codes.SY3009, `union \`${node.getText()}\` is not BPF-TS: only \`T | null\` for a struct T`);
     }
     if (Node.isTypeReference(node)) return this.fromReference(node);
+    if (Node.isIndexedAccessTypeNode(node)) {
+      const member = this.memberTypeNode(node.getObjectTypeNode(), node.getIndexTypeNode());
+      return member ? this.fromNode(member) : report(codes.SY3071, `\`${node.getText()}\` does not name a member type known at compile time (a family's \`F['key']\`)`);
+    }
     return report(codes.SY3009, `type \`${node.getText()}\` is outside the BPF-TS subset`);
+  }
+
+  /** Runs `f` with type parameters bound (an instance's body, its parameter and return types). */
+  withBindings<T>(bindings: ReadonlyMap<Node, TypeNode>, f: () => T): T {
+    const saved = [...bindings.keys()].map((k) => [k, this.bindings.get(k)] as const);
+    for (const [k, v] of bindings) this.bindings.set(k, v);
+    try {
+      return f();
+    } finally {
+      for (const [k, v] of saved) v ? this.bindings.set(k, v) : this.bindings.delete(k);
+    }
+  }
+
+  /** `node` with a bound type parameter replaced by what it stands for (one level: `F` → `V4`). */
+  substitute(node: TypeNode): TypeNode {
+    if (!Node.isTypeReference(node)) return node;
+    const decl = declarationOf(node.getTypeName());
+    return (decl && this.bindings.get(decl)) ?? node;
   }
 
   /** A memory type (what a struct field or array element can be), or undefined after a report. */
@@ -82,9 +106,25 @@ export class TypeResolver {
     return undefined;
   }
 
+  /** `O['k']`: the type node of member k of O (an interface or object type, O a bound type parameter or named). */
+  private memberTypeNode(objNode: TypeNode, indexNode: TypeNode): TypeNode | undefined {
+    const obj = this.substitute(objNode);
+    if (!Node.isLiteralTypeNode(indexNode) || !Node.isStringLiteral(indexNode.getLiteral())) return undefined;
+    const key = indexNode.getLiteral().getText().slice(1, -1);
+    let decl: Node | undefined = Node.isTypeReference(obj) ? declarationOf(obj.getTypeName()) : obj;
+    if (decl && Node.isTypeAliasDeclaration(decl)) decl = decl.getTypeNode();
+    return decl && (Node.isInterfaceDeclaration(decl) || Node.isTypeLiteral(decl)) ? ownOrInherited(decl, key) : undefined;
+  }
+
   private fromReference(node: Node & { getTypeName(): Node; getTypeArguments(): TypeNode[] }): Type | undefined {
     const name = node.getTypeName().getText();
     const decl = declarationOf(node.getTypeName());
+    if (decl && Node.isTypeParameterDeclaration(decl)) {
+      const bound = this.bindings.get(decl);
+      if (bound) return this.fromNode(bound);
+      this.diags.report(codes.SY3071, `type parameter ${name} is not known at compile time here`, rangeOf(this.set, node));
+      return undefined;
+    }
     const ambient = decl ? isDeclarationFile(decl.getSourceFile()) : false;
     const range = rangeOf(this.set, node);
     if (ambient || !decl) {
@@ -161,6 +201,17 @@ export class TypeResolver {
     this.structs.set(decl, s);
     return s;
   }
+}
+
+/** The type node of member `key` of an interface (or its bases: `interface V4 extends LbV4`). */
+function ownOrInherited(decl: InterfaceDeclaration | import('ts-morph').TypeLiteralNode, key: string): TypeNode | undefined {
+  const own = decl.getProperties().find((m) => m.getName() === key)?.getTypeNode();
+  if (own || !Node.isInterfaceDeclaration(decl)) return own;
+  for (const base of decl.getBaseDeclarations()) {
+    const found = Node.isInterfaceDeclaration(base) ? ownOrInherited(base, key) : undefined;
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** The declaration a name refers to, through imports. */

@@ -32,6 +32,18 @@ export type Val =
   | { readonly k: 'null' }
   | { readonly k: 'ctx'; readonly v: VReg; readonly ctx: ContextKind }
   | { readonly k: 'map'; readonly map: MapDecl }
+  /**
+   * A top-level object of compile-time members (an address family: its maps, constants and leaf
+   * functions). `typeNode`: its declared type, from which generic calls infer type arguments.
+   */
+  | {
+      readonly k: 'object';
+      readonly id: string;
+      readonly name: string;
+      readonly typeNode: import('ts-morph').TypeNode | undefined;
+      readonly members: ReadonlyMap<string, Val>;
+      readonly functions: ReadonlyMap<string, import('ts-morph').FunctionDeclaration>;
+    }
   /** The per-node configuration object: every field a constant. */
   | { readonly k: 'config'; readonly name: string; readonly fields: ReadonlyMap<string, Val> }
   | { readonly k: 'void' };
@@ -60,6 +72,7 @@ export function typeOfVal(v: Val): Type | 'null' {
     case 'map':
       return { kind: 'map' };
     case 'config':
+    case 'object':
     case 'void':
       return { kind: 'void' };
   }

@@ -2,22 +2,22 @@
 // (compiler/datapath/nodeport/) share: the maps of compiler/emit/map-layouts.ts, service lookup
 // with scopes and the NodePort wildcard, backend choice, session affinity and counters.
 //
-// Usage (IPv4; the 6 variants take lb6_key and in6 addresses):
+// Usage (the family object, ../family.ts, picks IPv4's or IPv6's maps and key types):
 //
-//   import { lookupService4, pickSlot, backendIdAt4, backend4, statsOf } from '../lb/index.ts';
+//   import { lookupService, pickSlot, backendIdAt, backend, statsOf } from '../lb/index.ts';
 //   const key: lb4_key = { address: daddr, port: dport, protocol: IPPROTO_TCP, scope: 0, slot: 0, pad: 0 };
-//   const svc = lookupService4(key, false);      // false: north-south (scope 0); true: in-cluster
+//   const svc = lookupService(v4, key, false);   // false: north-south (scope 0); true: in-cluster
 //   if (!svc) return PASS;                       // not a service (key now names the entry found)
-//   const id = backendIdAt4(key, pickSlot(svc, hash));  // active backends, else terminating ones
-//   const be = backend4(id);                     // null: no backend at all (svc.count and
+//   const id = backendIdAt(v4, key, pickSlot(svc, hash));  // active backends, else terminating ones
+//   const be = backend(v4, id);                  // null: no backend at all (svc.count and
 //   if (!be) return DROP;                        //   svc.terminating both 0), e.g. ETP Local here
 //   const st = statsOf(svc.service_id); if (st) st.packets += 1;
 //
 // Maglev (algorithm: maglev): maglevBackend(svc.service_id, maglevSet(svc), 4, flowHash) in place
-// of backendIdAt4(key, pickSlot(...)); 0 means no table (no backend).
+// of backendIdAt(v4, key, pickSlot(...)); 0 means no table (no backend).
 // Entry flags (SVC_*, KIND_*) are in flags.ts; svc.rev_nat_id names the frontend replies must
-// come from (lb4_reverse_nat). Affinity: affinityBackend4/rememberAffinity4 with a key from
-// netnsAffinityKey4 (socket LB) or built from the client address with netns = 0 (tc/XDP).
+// come from (lb4_reverse_nat). Affinity: affinityBackend/rememberAffinity with a key from
+// netnsAffinityKey4/6 (socket LB) or built from the client address with netns = 0 (tc/XDP).
 // The node's own addresses (node_config map, written per node) are behind isNodeAddress4/6.
 
 export * from './flags.ts';

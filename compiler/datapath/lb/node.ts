@@ -27,3 +27,26 @@ export function isNodeAddress6(addr: FixedArray<be32, 4>): bool {
   }
   return false;
 }
+
+/** @inline */
+export function sameAddress4(a: be32, b: be32): bool {
+  return a === b;
+}
+
+/** @inline */
+export function sameAddress6(a: FixedArray<be32, 4>, b: FixedArray<be32, 4>): bool {
+  return equal(a, b);
+}
+
+/**
+ * The unspecified address (a wildcard frontend, a bind to any address).
+ * @inline
+ */
+export function isAnyAddress4(a: be32): bool {
+  return a === be32(0);
+}
+
+/** @inline */
+export function isAnyAddress6(a: FixedArray<be32, 4>): bool {
+  return (a[0] | a[1] | a[2] | a[3]) === be32(0);
+}

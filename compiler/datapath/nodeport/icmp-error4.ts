@@ -1,29 +1,15 @@
-// ICMP errors about translated IPv4 flows (destination unreachable, fragmentation needed, time
-// exceeded, parameter problem): the error quotes the offending packet as it was on the wire,
-// translated, so it means nothing to the host that sent the packet before translation. It is
-// translated back by the entry of the quoted packet's flow, the quote (addresses, ports, its IP
-// and L4 checksums) and the outer header (and the ICMP checksum over all of it), so that path MTU
-// discovery and connection errors work through the load balancer.
-//
-//   ingress, quote = a reply as it left (frontend → client): the service entry of its reverse
-//            → to the backend (a client-side router's "fragmentation needed" for the server)
-//   ingress, quote = a SNAT packet (node:port → backend): the reply entry of its reverse
-//            → to the client (the backend's port unreachable, a router's time exceeded)
-//   egress,  quote = a packet delivered to a local or DSR backend: the reply entry (EGRESS)
-//            → leaves towards the client from the frontend
-//
-// The outer source is the frontend's side only when the error comes from the quoted packet's
-// destination itself (the backend, the client); a router's address on the way is kept.
+// IPv4's leaves of the ICMP error path (icmp-error.ts): reading the outer header and the quote,
+// and rewriting the message with every checksum: the quote's IP header checksum and L4
+// checksum, the ICMP checksum over the changed words, the outer IP header checksum.
 
 import { ETH_HLEN, IPPROTO_TCP, IPPROTO_UDP, IP_OFFSET, IcmpHdr, Ipv4Hdr, TcpHdr, UdpHdr } from '../headers.ts';
-import { ct4, ct4_key, ct4_value } from '../lb/index.ts';
-import { CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, ICMP_DEST_UNREACH, ICMP_PARAMETERPROB, ICMP_TIME_EXCEEDED } from './constants.ts';
-import { canSend, drop, emit4, pass, route4 } from './context.ts';
+import { ct4_value } from '../lb/index.ts';
+import { ICMP_DEST_UNREACH, ICMP_PARAMETERPROB, ICMP_TIME_EXCEEDED } from './constants.ts';
 import { Flow4, l4Offset } from './flow.ts';
-import { decrementTtl4, Nat4 } from './nat4.ts';
+import { Nat4 } from './nat4.ts';
 
 /** The packet an ICMP error quotes: its 5-tuple as sent, and its header length in words. */
-interface Quote4 {
+export interface Quote4 {
   saddr: be32;
   daddr: be32;
   sport: be16;
@@ -34,60 +20,24 @@ interface Quote4 {
 }
 
 /** The error's own (outer) addresses after translation. */
-interface Outer4 {
+export interface Outer4 {
   saddr: be32;
   daddr: be32;
 }
 
 /**
- * An ICMP error at ingress (ingress4 parsed it as PARSE_ICMP): translated back and sent on like
- * the flow's packets, or passed to the stack untouched when it quotes no translated flow.
- * @noinline
+ * The error's outer source after translation: the frontend's side when the quoted packet's
+ * destination itself complained, a router's address kept.
+ * @inline
  */
-export function icmpIngress4(ctx: XdpMd | SkBuff): i32 {
-  const f = zeroed<Flow4>();
-  if (readOuter4(ctx, f) !== 0) return pass(ctx);
-  const q = zeroed<Quote4>();
-  if (readQuote4(ctx, f, q) !== 0) return pass(ctx);
-  const now = bpf_jiffies64();
-  const key: ct4_key = { saddr: q.daddr, daddr: q.saddr, sport: q.dport, dport: q.sport, protocol: q.protocol, flags: CT_SERVICE, pad: 0 };
-  let e = liveEntry4(key, now);
-  if (!e) {
-    key.flags = CT_REPLY;
-    e = liveEntry4(key, now);
-    // Replies translated here are SNAT ones; local and DSR backends' go out through egress.
-    if (!e || (e.flags & (CT_SNAT | CT_EGRESS)) !== CT_SNAT) return pass(ctx);
-  }
-  const to: Nat4 = { saddr: e.dst_addr, daddr: e.src_addr, sport: e.dst_port, dport: e.src_port };
-  const outer: Outer4 = { saddr: f.saddr === q.daddr ? e.src_addr : f.saddr, daddr: e.dst_addr };
-  const local = (e.flags & CT_LOCAL) !== 0;
-  const fib = zeroed<BpfFibLookup>();
-  const rc = route4(ctx, fib, outer.saddr, outer.daddr, local);
-  if (!canSend(ctx, rc)) return pass(ctx);
-  if (rewriteIcmp4(ctx, f, q, to, outer) !== 0) return drop(ctx);
-  if (!local && decrementTtl4(ctx) !== 0) return drop(ctx);
-  return emit4(ctx, fib, rc, local);
+export function outerSource4(f: Flow4, q: Quote4, e: ct4_value): be32 {
+  // As a value first: \`return c ? a : b\` would branch to two returns (lower-stmt.ts).
+  const saddr = f.saddr === q.daddr ? e.src_addr : f.saddr;
+  return saddr;
 }
 
-/**
- * An ICMP error leaving the node (tc egress): from a local or DSR backend about a packet it was
- * delivered, given the frontend in place of the backend.
- * @noinline
- */
-export function icmpEgress4(ctx: SkBuff, f: Flow4): i32 {
-  const q = zeroed<Quote4>();
-  if (readQuote4(ctx, f, q) !== 0) return TC_ACT_OK;
-  const now = bpf_jiffies64();
-  const e = liveEntry4({ saddr: q.daddr, daddr: q.saddr, sport: q.dport, dport: q.sport, protocol: q.protocol, flags: CT_REPLY, pad: 0 }, now);
-  if (!e || (e.flags & CT_EGRESS) === 0) return TC_ACT_OK;
-  const to: Nat4 = { saddr: e.dst_addr, daddr: e.src_addr, sport: e.dst_port, dport: e.src_port };
-  const outer: Outer4 = { saddr: f.saddr === q.daddr ? e.src_addr : f.saddr, daddr: e.dst_addr };
-  rewriteIcmp4(ctx, f, q, to, outer);
-  return TC_ACT_OK;
-}
-
-/** The outer header's addresses and length, which ingress4 checked before answering VERDICT_ICMP. */
-function readOuter4(ctx: XdpMd | SkBuff, f: Flow4): i32 {
+/** The outer header's addresses and length, which ingress checked before answering VERDICT_ICMP. */
+export function readOuter4(ctx: XdpMd | SkBuff, f: Flow4): i32 {
   const ip = ctx.header<Ipv4Hdr>(ETH_HLEN);
   if (!ip) return -1;
   const ihl = ip.version_ihl & 0x0f;
@@ -96,13 +46,6 @@ function readOuter4(ctx: XdpMd | SkBuff, f: Flow4): i32 {
   f.daddr = ip.daddr;
   f.ihl = ihl;
   return 0;
-}
-
-/** @inline */
-function liveEntry4(key: ct4_key, now: u64): ct4_value | null {
-  const e = ct4.lookup(key);
-  if (!e || e.lifetime < now) return null;
-  return e;
 }
 
 /** The ICMP error after the outer header (at the L4 offset the flow holds). */
@@ -120,7 +63,7 @@ function quotedL4Offset(f: Flow4, q: Quote4): u16 {
  * bytes of L4 at least); 0, or -1 for anything else. The error must go back to the quoted
  * packet's sender, as every genuine one does.
  */
-function readQuote4(ctx: XdpMd | SkBuff, f: Flow4, q: Quote4): i32 {
+export function readQuote4(ctx: XdpMd | SkBuff, f: Flow4, q: Quote4): i32 {
   const icmp = ctx.header<IcmpHdr>(l4Offset(f));
   if (!icmp) return -1;
   const type = icmp.type;
@@ -152,7 +95,7 @@ function readQuote4(ctx: XdpMd | SkBuff, f: Flow4, q: Quote4): i32 {
  * L4 checksum where the quote holds it (UDP: when not 0; TCP: when its whole header is quoted), the ICMP
  * checksum for every word that changed inside it, and the outer IP checksum. 0, or -1.
  */
-function rewriteIcmp4(ctx: XdpMd | SkBuff, f: Flow4, q: Quote4, to: Nat4, outer: Outer4): i32 {
+export function rewriteIcmp4(ctx: XdpMd | SkBuff, f: Flow4, q: Quote4, to: Nat4, outer: Outer4): i32 {
   const icmp = ctx.header<IcmpHdr>(l4Offset(f));
   const inner = ctx.header<Ipv4Hdr>(quotedIpOffset(f));
   if (!icmp || !inner) return -1;

@@ -1,20 +1,14 @@
-// ICMPv6 errors about translated IPv6 flows (destination unreachable, packet too big, time
-// exceeded, parameter problem): icmp-error4.ts's paths with 128-bit addresses. The quoted packet
-// is translated back by the entry of its flow (the service entry when it quotes a reply as it
-// left, the reply entry of a SNAT flow when it quotes what this node sent to a backend, at egress
-// the reply entry of a local or DSR backend), its extension headers walked (a DSR header among
-// them), and the outer header sent to the other side. The ICMPv6 checksum covers a pseudo header
-// of the outer addresses as well as the quote, so both changes are folded into it.
+// IPv6's leaves of the ICMP error path (icmp-error.ts): reading the outer header (past its
+// extension headers) and the quote, and rewriting the message: the quote's L4 checksum, and the
+// ICMPv6 checksum for every word that changed in the message and in its pseudo header (no IP
+// header checksum in IPv6).
 
 import { ETH_HLEN, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, Ipv6Hdr, TcpHdr, UdpHdr } from '../headers.ts';
-import { ct6, ct6_key, ct6_value } from '../lb/index.ts';
-import {
-  CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, FRAG_NONE, ICMPV6_DEST_UNREACH, ICMPV6_PARAMPROB, ICMPV6_PKT_TOOBIG, ICMPV6_TIME_EXCEED,
-} from './constants.ts';
-import { canSend, drop, emit6, pass, route6 } from './context.ts';
+import { ct6_value } from '../lb/index.ts';
+import { FRAG_LATER, FRAG_NONE, ICMPV6_DEST_UNREACH, ICMPV6_PARAMPROB, ICMPV6_PKT_TOOBIG, ICMPV6_TIME_EXCEED } from './constants.ts';
 import { Ext6Walk, walkExt6 } from './ext6.ts';
 import { Flow6, l4Offset6 } from './flow.ts';
-import { decrementHopLimit6, Nat6 } from './nat6.ts';
+import { Nat6 } from './nat6.ts';
 
 /** ICMPv6's first 8 bytes: type, code, checksum, then the MTU, pointer or nothing. */
 interface Icmp6Hdr {
@@ -25,7 +19,7 @@ interface Icmp6Hdr {
 }
 
 /** The packet an ICMPv6 error quotes: its 5-tuple as sent, and its extension headers' length. */
-interface Quote6 {
+export interface Quote6 {
   saddr: FixedArray<be32, 4>;
   daddr: FixedArray<be32, 4>;
   sport: be16;
@@ -36,55 +30,24 @@ interface Quote6 {
   pad: u16;
 }
 
-/**
- * An ICMPv6 error at ingress (ingress6 parsed it as PARSE_ICMP): translated back and sent on,
- * or passed to the stack untouched when it quotes no translated flow.
- * @noinline
- */
-export function icmpIngress6(ctx: XdpMd | SkBuff): i32 {
-  const f = zeroed<Flow6>();
-  if (readOuter6(ctx, f) !== 0) return pass(ctx);
-  const q = zeroed<Quote6>();
-  if (readQuote6(ctx, f, q) !== 0) return pass(ctx);
-  const now = bpf_jiffies64();
-  const key = reversedKey6(q, CT_SERVICE);
-  let e = liveEntry6(key, now);
-  if (!e) {
-    key.flags = CT_REPLY;
-    e = liveEntry6(key, now);
-    if (!e || (e.flags & (CT_SNAT | CT_EGRESS)) !== CT_SNAT) return pass(ctx);
-  }
-  const to = zeroed<Nat6>();
-  const outer = zeroed<Nat6>();
-  translation6(f, q, e, to, outer);
-  const local = (e.flags & CT_LOCAL) !== 0;
-  const fib = zeroed<BpfFibLookup>();
-  const rc = route6(ctx, fib, outer.saddr, outer.daddr, local);
-  if (!canSend(ctx, rc)) return pass(ctx);
-  if (rewriteIcmp6(ctx, f, q, to, outer) !== 0) return drop(ctx);
-  if (!local && decrementHopLimit6(ctx) !== 0) return drop(ctx);
-  return emit6(ctx, fib, rc, local);
+/** The error's own (outer) addresses after translation. */
+export interface Outer6 {
+  saddr: FixedArray<be32, 4>;
+  daddr: FixedArray<be32, 4>;
 }
 
 /**
- * An ICMPv6 error leaving the node (tc egress) from a local or DSR backend, given the frontend
- * in place of the backend.
- * @noinline
+ * The error's outer source after translation: the frontend's side when the quoted packet's
+ * destination itself complained, a router's address kept.
+ * @inline
  */
-export function icmpEgress6(ctx: SkBuff, f: Flow6): i32 {
-  const q = zeroed<Quote6>();
-  if (readQuote6(ctx, f, q) !== 0) return TC_ACT_OK;
-  const e = liveEntry6(reversedKey6(q, CT_REPLY), bpf_jiffies64());
-  if (!e || (e.flags & CT_EGRESS) === 0) return TC_ACT_OK;
-  const to = zeroed<Nat6>();
-  const outer = zeroed<Nat6>();
-  translation6(f, q, e, to, outer);
-  rewriteIcmp6(ctx, f, q, to, outer);
-  return TC_ACT_OK;
+export function outerSource6(f: Flow6, q: Quote6, e: ct6_value): FixedArray<be32, 4> {
+  if (equal(f.saddr, q.daddr)) return e.src_addr;
+  return f.saddr;
 }
 
-/** The outer addresses and extension headers, which ingress6 walked before answering VERDICT_ICMP. */
-function readOuter6(ctx: XdpMd | SkBuff, f: Flow6): i32 {
+/** The outer addresses and extension headers, which ingress walked before answering VERDICT_ICMP. */
+export function readOuter6(ctx: XdpMd | SkBuff, f: Flow6): i32 {
   const ip = ctx.header<Ipv6Hdr>(ETH_HLEN);
   if (!ip) return -1;
   copy(f.saddr, ip.saddr);
@@ -95,36 +58,6 @@ function readOuter6(ctx: XdpMd | SkBuff, f: Flow6): i32 {
   if (walkExt6(ctx, next, ETH_HLEN + 40, w) !== 0 || w.proto !== IPPROTO_ICMPV6 || w.fragment !== FRAG_NONE) return -1;
   f.ext = w.units;
   return 0;
-}
-
-/** The key of the flow whose packet `q` reverses (the quote travelled the other way). */
-function reversedKey6(q: Quote6, dir: u8): ct6_key {
-  const key: ct6_key = { ...zeroed<ct6_key>(), sport: q.dport, dport: q.sport, protocol: q.protocol, flags: dir };
-  copy(key.saddr, q.daddr);
-  copy(key.daddr, q.saddr);
-  return key;
-}
-
-/** @inline */
-function liveEntry6(key: ct6_key, now: u64): ct6_value | null {
-  const e = ct6.lookup(key);
-  if (!e || e.lifetime < now) return null;
-  return e;
-}
-
-/**
- * What entry `e` makes of the quote (`to`: as the other side sent it) and of the error's own
- * addresses (`outer`: to the other side; from the frontend's side when the quoted packet's
- * destination itself complained, a router's address kept).
- */
-function translation6(f: Flow6, q: Quote6, e: ct6_value, to: Nat6, outer: Nat6): void {
-  copy(to.saddr, e.dst_addr);
-  copy(to.daddr, e.src_addr);
-  to.sport = e.dst_port;
-  to.dport = e.src_port;
-  copy(outer.daddr, e.dst_addr);
-  if (equal(f.saddr, q.daddr)) copy(outer.saddr, e.src_addr);
-  else copy(outer.saddr, f.saddr);
 }
 
 /** The ICMPv6 header: behind the outer extension headers. */
@@ -141,7 +74,7 @@ function quotedL4Offset6(f: Flow6, q: Quote6): u16 {
  * Fills `q` from an ICMPv6 error quoting a TCP or UDP packet with its ports; 0, or -1. The
  * error must go back to the quoted packet's sender.
  */
-function readQuote6(ctx: XdpMd | SkBuff, f: Flow6, q: Quote6): i32 {
+export function readQuote6(ctx: XdpMd | SkBuff, f: Flow6, q: Quote6): i32 {
   const icmp = ctx.header<Icmp6Hdr>(icmpOffset6(f));
   if (!icmp) return -1;
   const type = icmp.type;
@@ -176,7 +109,7 @@ function readQuote6(ctx: XdpMd | SkBuff, f: Flow6, q: Quote6): i32 {
  * RFC 1624 steps (the same on both hooks: ICMPv6 checksums are never partial, and the packet's
  * ones'-complement sum is unchanged, so skb->csum stays right). 0, or -1.
  */
-function rewriteIcmp6(ctx: XdpMd | SkBuff, f: Flow6, q: Quote6, to: Nat6, outer: Nat6): i32 {
+export function rewriteIcmp6(ctx: XdpMd | SkBuff, f: Flow6, q: Quote6, to: Nat6, outer: Outer6): i32 {
   const icmp = ctx.header<Icmp6Hdr>(icmpOffset6(f));
   const inner = ctx.header<Ipv6Hdr>(icmpOffset6(f) + 8);
   const ports = ctx.header<UdpHdr>(quotedL4Offset6(f, q));

@@ -3,21 +3,20 @@
 // replaces the core's instead of adding to it.
 
 import { VERDICT_ICMP } from './constants.ts';
-import { icmpIngress4 } from './icmp-error4.ts';
-import { icmpIngress6 } from './icmp-error6.ts';
-import { ingress4 } from './lb4.ts';
-import { ingress6 } from './lb6.ts';
+import { v4, v6 } from './family.ts';
+import { icmpIngress } from './icmp-error.ts';
+import { ingress } from './lb.ts';
 
 /** @inline */
 export function ingressIpv4(ctx: XdpMd | SkBuff): i32 {
-  const verdict = ingress4(ctx);
-  if (verdict === VERDICT_ICMP) return icmpIngress4(ctx);
+  const verdict = ingress(ctx, v4);
+  if (verdict === VERDICT_ICMP) return icmpIngress(ctx, v4);
   return verdict;
 }
 
 /** @inline */
 export function ingressIpv6(ctx: XdpMd | SkBuff): i32 {
-  const verdict = ingress6(ctx);
-  if (verdict === VERDICT_ICMP) return icmpIngress6(ctx);
+  const verdict = ingress(ctx, v6);
+  if (verdict === VERDICT_ICMP) return icmpIngress(ctx, v6);
   return verdict;
 }

@@ -2,33 +2,13 @@
 // before any packet exists (the talk: no packet NAT, no extra hop). TCP picks at random per
 // connect; UDP by the socket cookie, so one socket keeps talking to one backend. ClientIP
 // affinity pins a network namespace to its backend. The socket's cookie and the backend key the
-// reverse entry that recvmsg and getpeername translate back with.
+// reverse entry that recvmsg and getpeername translate back with. One source for both families
+// (../lb/family.ts).
 
-import {
-  affinityBackend4,
-  affinityBackend6,
-  backend4,
-  backend6,
-  backendIdAt4,
-  backendIdAt6,
-  lb4_key,
-  lb4_sock_reverse_nat,
-  lb6_key,
-  lb6_sock_reverse_nat,
-  lookupService4,
-  lookupService6,
-  netnsAffinityKey4,
-  netnsAffinityKey6,
-  pickSlot,
-  rememberAffinity4,
-  rememberAffinity6,
-  statsOf,
-  SVC_NOT_IN_CLUSTER,
-  SVC_SOURCE_RANGES,
-  wantsAffinity,
-} from '../lb/index.ts';
+import { LbFamily, LbTypes } from '../lb/family.ts';
+import { affinityBackend, backend, backendIdAt, lookupService, pickSlot, rememberAffinity, statsOf, SVC_NOT_IN_CLUSTER, SVC_SOURCE_RANGES, wantsAffinity } from '../lb/index.ts';
 import { lb_service } from '../lb/structs.ts';
-import { lbProtocol, sock_addr4, sock_addr6 } from './address.ts';
+import { lbProtocol } from './address.ts';
 
 /**
  * Frontends the socket LB leaves to the packet path: ExternalIPs (no in-cluster access unless
@@ -52,76 +32,41 @@ function choice(ctx: SockAddr, protocol: u8, cookie: u64): u32 {
  * ClientIP affinity: the backend the client's network namespace used last, while within the
  * entry's timeout, else a new pick; either way remembered from now on. 0: no backend at all.
  */
-function stickyBackend4(ctx: SockAddr, key: lb4_key, svc: lb_service, hash: u32): u32 {
+function stickyBackend<F extends LbTypes>(ctx: SockAddr, fam: LbFamily<F>, key: F['svcKey'], svc: lb_service, hash: u32): u32 {
   const now = bpf_ktime_get_ns();
-  const client = netnsAffinityKey4(bpf_get_netns_cookie(ctx), svc.service_id);
-  let id = affinityBackend4(client, svc, now);
-  if (id === 0) id = backendIdAt4(key, pickSlot(svc, hash));
-  if (id !== 0) rememberAffinity4(client, id, now);
-  return id;
-}
-
-function stickyBackend6(ctx: SockAddr, key: lb6_key, svc: lb_service, hash: u32): u32 {
-  const now = bpf_ktime_get_ns();
-  const client = netnsAffinityKey6(bpf_get_netns_cookie(ctx), svc.service_id);
-  let id = affinityBackend6(client, svc, now);
-  if (id === 0) id = backendIdAt6(key, pickSlot(svc, hash));
-  if (id !== 0) rememberAffinity6(client, id, now);
+  const client = fam.netnsAffinityKey(bpf_get_netns_cookie(ctx), svc.service_id);
+  let id = affinityBackend(fam, client, svc, now);
+  if (id === 0) id = backendIdAt(fam, key, pickSlot(svc, hash));
+  if (id !== 0) rememberAffinity(fam, client, id, now);
   return id;
 }
 
 /**
- * Translates `dst` (an IPv4 destination) in place when it is a service frontend. A subprogram:
- * connect and sendmsg, v4 and v4-in-v6, share one copy.
+ * Translates `dst` in place when it is a service frontend (IPv4: v4 and v4-in-v6 destinations;
+ * IPv6: not v4-mapped). A subprogram: connect and sendmsg share one copy per family.
  * @noinline
  */
-export function forward4(ctx: SockAddr, dst: sock_addr4): u32 {
+export function forward<F extends LbTypes>(ctx: SockAddr, fam: LbFamily<F>, dst: F['sockAddr']): u32 {
   const protocol = lbProtocol(ctx.protocol);
   if (protocol === 0) return NOT_A_SERVICE;
-  const key: lb4_key = { address: dst.address, port: dst.port, protocol, scope: 0, slot: 0, pad: 0 };
-  const svc = lookupService4(key, true);
+  const key: F['svcKey'] = { ...zeroed<F['svcKey']>(), address: dst.address, port: dst.port, protocol, scope: 0, slot: 0, pad: 0 };
+  const svc = lookupService(fam, key, true);
   if (!svc || (svc.flags & LEFT_TO_PACKETS) !== 0) return NOT_A_SERVICE;
   const cookie = bpf_get_socket_cookie(ctx);
   const hash = choice(ctx, protocol, cookie);
-  const id = wantsAffinity(svc) ? stickyBackend4(ctx, key, svc, hash) : backendIdAt4(key, pickSlot(svc, hash));
-  const be = id !== 0 ? backend4(id) : null;
+  const id = wantsAffinity(svc) ? stickyBackend(ctx, fam, key, svc, hash) : backendIdAt(fam, key, pickSlot(svc, hash));
+  const be = id !== 0 ? backend(fam, id) : null;
   const st = statsOf(svc.service_id);
   if (!be) {
     if (st) st.no_backend += 1;
     return NO_BACKEND;
   }
   if (st) st.translations += 1;
-  lb4_sock_reverse_nat.update({ cookie, address: be.address, port: be.port, pad: 0 }, { address: dst.address, port: dst.port, rev_nat_id: svc.rev_nat_id });
-  dst.address = be.address;
-  dst.port = be.port;
-  return TRANSLATED;
-}
-
-/**
- * Translates `dst` (an IPv6 destination, not v4-mapped) in place when it is a service frontend.
- * @noinline
- */
-export function forward6(ctx: SockAddr, dst: sock_addr6): u32 {
-  const protocol = lbProtocol(ctx.protocol);
-  if (protocol === 0) return NOT_A_SERVICE;
-  const key: lb6_key = { address: [dst.address[0], dst.address[1], dst.address[2], dst.address[3]], port: dst.port, protocol, scope: 0, slot: 0, pad: 0 };
-  const svc = lookupService6(key, true);
-  if (!svc || (svc.flags & LEFT_TO_PACKETS) !== 0) return NOT_A_SERVICE;
-  const cookie = bpf_get_socket_cookie(ctx);
-  const hash = choice(ctx, protocol, cookie);
-  const id = wantsAffinity(svc) ? stickyBackend6(ctx, key, svc, hash) : backendIdAt6(key, pickSlot(svc, hash));
-  const be = id !== 0 ? backend6(id) : null;
-  const st = statsOf(svc.service_id);
-  if (!be) {
-    if (st) st.no_backend += 1;
-    return NO_BACKEND;
-  }
-  if (st) st.translations += 1;
-  lb6_sock_reverse_nat.update(
-    { cookie, address: [be.address[0], be.address[1], be.address[2], be.address[3]], port: be.port, pad: [0, 0, 0, 0, 0, 0] },
-    { address: [dst.address[0], dst.address[1], dst.address[2], dst.address[3]], port: dst.port, rev_nat_id: svc.rev_nat_id },
+  fam.sockReverseNat.update(
+    { ...zeroed<F['sockKey']>(), cookie, address: be.address, port: be.port },
+    { ...zeroed<F['sockNat']>(), address: dst.address, port: dst.port, rev_nat_id: svc.rev_nat_id },
   );
-  copy(dst.address, be.address);
+  dst.address = be.address;
   dst.port = be.port;
   return TRANSLATED;
 }

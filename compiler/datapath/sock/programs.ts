@@ -6,15 +6,16 @@
 import { lb4_sock_reverse_nat, lb6_sock_reverse_nat } from '../lb/index.ts';
 import { lb4_sock_key, lb6_sock_key } from '../lb/structs.ts';
 import { isV4Mapped, lbProtocol, sock_addr4, sock_addr6 } from './address.ts';
-import { bindTaken4, bindTaken6 } from './bind.ts';
+import { lb4, lb6 } from '../lb/family.ts';
+import { bindTaken } from './bind.ts';
 import { EADDRINUSE, ECONNREFUSED } from './errno.ts';
-import { forward4, forward6, NO_BACKEND, TRANSLATED } from './forward.ts';
-import { reverse4, reverse6 } from './reverse.ts';
+import { forward, NO_BACKEND, TRANSLATED } from './forward.ts';
+import { reverse } from './reverse.ts';
 
 /** Forward translation of the IPv4 destination; refuses the call when the service has no backend. */
 function forwardIp4(ctx: SockAddr): i32 {
   const dst: sock_addr4 = { address: ctx.user_ip4, port: ctx.user_port, pad: 0 };
-  const r = forward4(ctx, dst);
+  const r = forward(ctx, lb4, dst);
   if (r === NO_BACKEND) {
     bpf_set_retval(-ECONNREFUSED);
     return SK_DROP;
@@ -31,14 +32,14 @@ function forwardIp6(ctx: SockAddr): i32 {
   let r: u32 = 0;
   if (isV4Mapped(ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2])) {
     const dst4: sock_addr4 = { address: ctx.user_ip6[3], port: ctx.user_port, pad: 0 };
-    r = forward4(ctx, dst4);
+    r = forward(ctx, lb4, dst4);
     if (r === TRANSLATED) {
       ctx.user_ip6[3] = dst4.address;
       ctx.user_port = dst4.port;
     }
   } else {
     const dst: sock_addr6 = { address: [ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2], ctx.user_ip6[3]], port: ctx.user_port, pad: 0 };
-    r = forward6(ctx, dst);
+    r = forward(ctx, lb6, dst);
     if (r === TRANSLATED) {
       ctx.user_ip6[0] = dst.address[0];
       ctx.user_ip6[1] = dst.address[1];
@@ -57,7 +58,7 @@ function forwardIp6(ctx: SockAddr): i32 {
 /** Reverse translation of the peer address the call reports. */
 function reverseIp4(ctx: SockAddr): i32 {
   const peer: sock_addr4 = { address: ctx.user_ip4, port: ctx.user_port, pad: 0 };
-  if (reverse4(ctx, peer)) {
+  if (reverse(ctx, lb4, peer)) {
     ctx.user_ip4 = peer.address;
     ctx.user_port = peer.port;
   }
@@ -67,14 +68,14 @@ function reverseIp4(ctx: SockAddr): i32 {
 function reverseIp6(ctx: SockAddr): i32 {
   if (isV4Mapped(ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2])) {
     const peer4: sock_addr4 = { address: ctx.user_ip6[3], port: ctx.user_port, pad: 0 };
-    if (reverse4(ctx, peer4)) {
+    if (reverse(ctx, lb4, peer4)) {
       ctx.user_ip6[3] = peer4.address;
       ctx.user_port = peer4.port;
     }
     return SK_PASS;
   }
   const peer: sock_addr6 = { address: [ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2], ctx.user_ip6[3]], port: ctx.user_port, pad: 0 };
-  if (reverse6(ctx, peer)) {
+  if (reverse(ctx, lb6, peer)) {
     ctx.user_ip6[0] = peer.address[0];
     ctx.user_ip6[1] = peer.address[1];
     ctx.user_ip6[2] = peer.address[2];
@@ -126,7 +127,7 @@ export function getpeername6(ctx: SockAddr): i32 {
 
 /** @section cgroup/bind4 */
 export function bind4(ctx: SockAddr): i32 {
-  if (!bindTaken4(ctx.user_ip4, ctx.user_port, lbProtocol(ctx.protocol))) return SK_PASS;
+  if (!bindTaken(lb4, ctx.user_ip4, ctx.user_port, lbProtocol(ctx.protocol))) return SK_PASS;
   bpf_set_retval(-EADDRINUSE);
   return SK_DROP;
 }
@@ -137,11 +138,11 @@ export function bind6(ctx: SockAddr): i32 {
   const local: sock_addr6 = { address: [ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2], ctx.user_ip6[3]], port: ctx.user_port, pad: 0 };
   const addr = local.address;
   let taken = false;
-  if (isV4Mapped(addr[0], addr[1], addr[2])) taken = bindTaken4(addr[3], ctx.user_port, protocol);
+  if (isV4Mapped(addr[0], addr[1], addr[2])) taken = bindTaken(lb4, addr[3], ctx.user_port, protocol);
   else {
-    taken = bindTaken6(addr, ctx.user_port, protocol);
+    taken = bindTaken(lb6, addr, ctx.user_port, protocol);
     // [::] on a dual-stack socket takes the IPv4 port as well.
-    if (!taken && (addr[0] | addr[1] | addr[2] | addr[3]) === be32(0)) taken = bindTaken4(be32(0), ctx.user_port, protocol);
+    if (!taken && (addr[0] | addr[1] | addr[2] | addr[3]) === be32(0)) taken = bindTaken(lb4, be32(0), ctx.user_port, protocol);
   }
   if (!taken) return SK_PASS;
   bpf_set_retval(-EADDRINUSE);

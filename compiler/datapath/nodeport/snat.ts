@@ -1,9 +1,10 @@
-// SNAT port allocation for flows to remote backends: the node's address and a port from
-// SNAT_PORT_MIN.. that no other flow to the same backend address and port holds. The reply
-// entry's key is that 5-tuple seen from the backend, so claiming it with BPF_NOEXIST is the
-// allocation: two CPUs cannot both win one port. A start at random spreads flows over the range.
+// SNAT port allocation for flows to remote backends, one source for both families: the node's
+// address and a port from SNAT_PORT_MIN.. that no other flow to the same backend address and
+// port holds. The reply entry's key is that 5-tuple seen from the backend, so claiming it with
+// BPF_NOEXIST is the allocation: two CPUs cannot both win one port. A start at random spreads
+// flows over the range.
 
-import { ct4, ct4_key, ct4_value } from '../lb/index.ts';
+import { Family, V4, V6 } from './family.ts';
 import { CT_REPLY, SNAT_PORT_COUNT, SNAT_PORT_MIN, SNAT_TRIES } from './constants.ts';
 
 /**
@@ -13,13 +14,13 @@ import { CT_REPLY, SNAT_PORT_COUNT, SNAT_PORT_MIN, SNAT_TRIES } from './constant
  * every iteration ends in the same verifier state (a body with more branches multiplies the
  * paths a verifier without the kernel's liveness-aware pruning walks, 16 times over).
  */
-export function allocateSnatPort4(key: ct4_key, reply: ct4_value): be16 {
+export function allocateSnatPort<F extends V4 | V6>(fam: Family<F>, key: F['ctKey'], reply: F['ctValue']): be16 {
   key.flags = CT_REPLY;
   const start = bpf_get_prandom_u32() % SNAT_PORT_COUNT;
   for (let i = 0; i < SNAT_TRIES; i++) {
     const port = htons(u16(SNAT_PORT_MIN + (start + i) % SNAT_PORT_COUNT));
     key.dport = port;
-    if (ct4.update(key, reply, BPF_NOEXIST) === 0) return port;
+    if (fam.ct.update(key, reply, BPF_NOEXIST) === 0) return port;
   }
   return be16(0);
 }

@@ -1,25 +1,27 @@
-// IPv4 connection tracking for the north-south path, in the LRU map ct4 (../lb/maps.ts). Two
-// entries per translated flow at most: the service entry (client → frontend, as it arrives:
-// which backend, how to translate) and the reply entry (the reply's tuple: how to translate it
-// back). The talk's lessons: a packet of a known flow only looks its entry up (no update, so no
-// bucket lock in the fast path), and the lifetime is written back rarely; the clock is
-// bpf_jiffies64, the cheap one.
+// Connection tracking for the north-south path, one source for both families (in ct4 and ct6,
+// ../lb/maps.ts). Two entries per translated flow at most: the service entry (client → frontend,
+// as it arrives: which backend, how to translate) and the reply entry (the reply's tuple: how to
+// translate it back). The talk's lessons: a packet of a known flow only looks its entry up (no
+// update, so no bucket lock in the fast path), and the lifetime is written back rarely; the clock
+// is bpf_jiffies64, the cheap one.
 
 import { IPPROTO_TCP, TCP_FLAG_ACK, TCP_FLAG_FIN, TCP_FLAG_RST, TCP_FLAG_SYN } from '../headers.ts';
-import { ct4, ct4_key, ct4_value } from '../lb/index.ts';
+import { Family, V4, V6 } from './family.ts';
 import { CT_CLOSING, LIFETIME_REFRESH, LIFETIME_TCP, LIFETIME_TCP_CLOSING, LIFETIME_TCP_SYN, LIFETIME_UDP } from './constants.ts';
-import { Flow4 } from './flow.ts';
 
-/** The key of `f`'s own direction: CT_SERVICE for what arrives at a frontend, CT_REPLY for replies. */
-export function ctKey4(f: Flow4, dir: u8): ct4_key {
-  return { saddr: f.saddr, daddr: f.daddr, sport: f.sport, dport: f.dport, protocol: f.protocol, flags: dir, pad: 0 };
+/**
+ * The key of `f`'s own direction: CT_SERVICE for what arrives at a frontend, CT_REPLY for replies.
+ * (`...zeroed` lets tsc accept a literal of the family's key type; every field is written.)
+ */
+export function ctKey<F extends V4 | V6>(fam: Family<F>, f: F['flow'], dir: u8): F['ctKey'] {
+  return { ...zeroed<F['ctKey']>(), saddr: f.saddr, daddr: f.daddr, sport: f.sport, dport: f.dport, protocol: f.protocol, flags: dir, pad: 0 };
 }
 
 /**
  * How long an entry lives after a packet with these flags (TCP) or of this protocol.
  * @inline
  */
-export function lifetimeOf(f: Flow4): u64 {
+export function lifetimeOf<F extends V4 | V6>(fam: Family<F>, f: F['flow']): u64 {
   if (f.protocol !== IPPROTO_TCP) return LIFETIME_UDP;
   if ((f.tcpFlags & (TCP_FLAG_FIN | TCP_FLAG_RST)) !== 0) return LIFETIME_TCP_CLOSING;
   if ((f.tcpFlags & TCP_FLAG_ACK) === 0) return LIFETIME_TCP_SYN;
@@ -27,7 +29,7 @@ export function lifetimeOf(f: Flow4): u64 {
 }
 
 /** A TCP SYN without ACK: a client opening a connection (a new flow even on a known tuple). */
-export function isSyn(f: Flow4): bool {
+export function isSyn<F extends V4 | V6>(fam: Family<F>, f: F['flow']): bool {
   return f.protocol === IPPROTO_TCP && (f.tcpFlags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) === TCP_FLAG_SYN;
 }
 
@@ -35,11 +37,11 @@ export function isSyn(f: Flow4): bool {
  * The entry of a live flow, or null: absent, expired, or closed and opened again (a SYN on a
  * closing entry: the client reuses the tuple, and the new connection chooses afresh).
  */
-export function ctLive4(key: ct4_key, f: Flow4, now: u64): ct4_value | null {
-  const e = ct4.lookup(key);
+export function ctLive<F extends V4 | V6>(fam: Family<F>, key: F['ctKey'], f: F['flow'], now: u64): F['ctValue'] | null {
+  const e = fam.ct.lookup(key);
   if (!e) return null;
   if (e.lifetime < now) return null;
-  if ((e.flags & CT_CLOSING) !== 0 && isSyn(f)) return null;
+  if ((e.flags & CT_CLOSING) !== 0 && isSyn(fam, f)) return null;
   return e;
 }
 
@@ -50,7 +52,7 @@ export function ctLive4(key: ct4_key, f: Flow4, now: u64): ct4_value | null {
  * (route-cache.ts): the FIB is asked again, at most once per LIFETIME_REFRESH.
  * @inline
  */
-export function ctTouch4(e: ct4_value, f: Flow4, now: u64): void {
+export function ctTouch<F extends V4 | V6>(fam: Family<F>, e: F['ctValue'], f: F['flow'], now: u64): void {
   if (f.protocol === IPPROTO_TCP && (f.tcpFlags & (TCP_FLAG_FIN | TCP_FLAG_RST)) !== 0) {
     if ((e.flags & CT_CLOSING) === 0) {
       e.flags = e.flags | CT_CLOSING;
@@ -59,7 +61,7 @@ export function ctTouch4(e: ct4_value, f: Flow4, now: u64): void {
     return;
   }
   if ((e.flags & CT_CLOSING) !== 0) return;
-  const until = now + lifetimeOf(f);
+  const until = now + lifetimeOf(fam, f);
   if (until > e.lifetime && until - e.lifetime > LIFETIME_REFRESH) {
     e.lifetime = until;
     e.ifindex = 0;
@@ -67,6 +69,6 @@ export function ctTouch4(e: ct4_value, f: Flow4, now: u64): void {
 }
 
 /** A new entry; 0 or a negative errno (the map refuses nothing but memory: it is an LRU). */
-export function ctCreate4(key: ct4_key, value: ct4_value): i64 {
-  return ct4.update(key, value, BPF_ANY);
+export function ctCreate<F extends V4 | V6>(fam: Family<F>, key: F['ctKey'], value: F['ctValue']): i64 {
+  return fam.ct.update(key, value, BPF_ANY);
 }

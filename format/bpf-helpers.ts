@@ -127,7 +127,7 @@ const DELETE_MAPS: MapTypeName[] = ['hash', 'percpu_hash', 'lru_hash', 'lru_perc
 const REDIRECT_MAPS: MapTypeName[] = ['devmap', 'cpumap', 'xskmap', 'devmap_hash'];
 const FOR_EACH_MAPS: MapTypeName[] = ['hash', 'array', 'percpu_hash', 'percpu_array', 'lru_hash', 'lru_percpu_hash'];
 
-// The BPF-TS program types, by the context each gets (compiler/lang/context.ts).
+// The BPF-TS program types, by the context each gets (compiler/lang/front/context.ts).
 const ALL: ProgTypeName[] = ['xdp', 'sched_cls', 'cgroup_sock_addr', 'cgroup_sock'];
 const PACKET: ProgTypeName[] = ['xdp', 'sched_cls'];
 const TC: ProgTypeName[] = ['sched_cls'];

@@ -15,13 +15,13 @@ const BOUNDED: { file: string; spread: string; why: string }[] = [
   { file: 'compiler/datapath-build/cache.ts', spread: '...INPUT_FILES', why: 'a constant list of files' },
   { file: 'compiler/emit/layouts-doc.ts', spread: '...structTable(s)', why: 'the rows of one map struct' },
   { file: 'compiler/emit/layouts-doc.ts', spread: '...Object.entries(SERVICE_KIND).map(([k, v]) => `| ${v} | ${k} |`)', why: 'a constant table' },
-  { file: 'compiler/lang/cfg.ts', spread: '...successors(fn.blocks[id]!.term)', why: 'at most two successors of a block' },
+  { file: 'compiler/lang/ir/cfg.ts', spread: '...successors(fn.blocks[id]!.term)', why: 'at most two successors of a block' },
   { file: 'compiler/lang/compile.ts', spread: '...checkPacketPointers(s.fn, s.moving)', why: 'problems of one function, few before the build stops' },
   { file: 'compiler/lang/compile.ts', spread: '...checkFrame(s.fn, s.frame)', why: 'problems of one stack frame' },
-  { file: 'compiler/lang/layout.ts', spread: '...fields.map((f) => f.offset + sizeOf(f.type))', why: 'the fields of one struct declared in BPF-TS' },
-  { file: 'compiler/lang/select.ts', spread: '...insns.map((i) => (loc ? withSource(i, loc) : i))', why: 'the few instructions selected for one IR instruction' },
-  { file: 'compiler/lang/select.ts', spread: '...inst(i)', why: 'the few instructions selected for one IR instruction' },
-  { file: 'compiler/lang/select.ts', spread: '...term(b.term, next)', why: 'the jumps of one block terminator' },
+  { file: 'compiler/lang/front/layout.ts', spread: '...fields.map((f) => f.offset + sizeOf(f.type))', why: 'the fields of one struct declared in BPF-TS' },
+  { file: 'compiler/lang/back/select.ts', spread: '...insns.map((i) => (loc ? withSource(i, loc) : i))', why: 'the few instructions selected for one IR instruction' },
+  { file: 'compiler/lang/back/select.ts', spread: '...inst(i)', why: 'the few instructions selected for one IR instruction' },
+  { file: 'compiler/lang/back/select.ts', spread: '...term(b.term, next)', why: 'the jumps of one block terminator' },
   { file: 'compiler/spec/read-k8s-service.ts', spread: '...IGNORED', why: 'a constant list of field names' },
 ];
 

@@ -3,7 +3,7 @@
 // the node_config map), so that nodes with the same features share one object. BPF-TS files
 // read the fields they declare through nodeConfig<T>(); one object serves all of them.
 
-import type { ConfigValues } from '../lang/config.ts';
+import type { ConfigValues } from '../lang/front/config.ts';
 import type { ClusterSpec } from '../spec/types.ts';
 
 export function datapathConfig(cluster: ClusterSpec): ConfigValues {

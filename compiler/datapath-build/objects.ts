@@ -9,7 +9,7 @@ import { buildObject } from '../bpf/object.ts';
 import { listObject } from '../bpf/listing.ts';
 import { DiagnosticError, type Diagnostic } from '../diagnostics.ts';
 import { compileSources, type CompiledProgram } from '../lang/compile.ts';
-import { addFiles, addSource, DATAPATH_DIR, openProject } from '../lang/source.ts';
+import { addFiles, addSource, DATAPATH_DIR, openProject } from '../lang/front/source.ts';
 import { GENERATED_HEADER } from '../plan/lock.ts';
 import type { Plan } from '../plan/types.ts';
 import { DatapathCache } from './cache.ts';

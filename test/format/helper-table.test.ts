@@ -4,7 +4,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { helperId, helperName, helpers, helperSpec } from '../../format/bpf-helpers.ts';
-import { helperRules } from '../../compiler/lang/helpers.ts';
+import { helperRules } from '../../compiler/lang/front/helpers.ts';
 
 const declarations = readFileSync('compiler/datapath/bpf-helpers.d.ts', 'utf8');
 const declared = new Map([...declarations.matchAll(/declare function (bpf_\w+)\(([^)]*)\)/g)].map((m) => [m[1]!, m[2]!.trim() ? m[2]!.split(',').length : 0]));

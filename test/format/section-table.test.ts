@@ -5,7 +5,7 @@
 import test from 'ava';
 import { sectionKind, sectionKinds, shortAttachName } from '../../format/bpf-object-sections.ts';
 import { attachTypes as uapiAttachTypes, BPF_F_XDP_HAS_FRAGS } from '../../format/bpf-uapi.ts';
-import { contexts, sections } from '../../compiler/lang/context.ts';
+import { contexts, sections } from '../../compiler/lang/front/context.ts';
 import { sectionKind as runtimeSectionKind } from '../../runtime/section.ts';
 import { attachTypeName, attachTypes } from '../../verifier/names.ts';
 

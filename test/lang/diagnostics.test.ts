@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { compileSources } from '../../compiler/lang/compile.ts';
-import { addFiles } from '../../compiler/lang/source.ts';
+import { addFiles } from '../../compiler/lang/front/source.ts';
 import { allCodes } from '../../compiler/diagnostics.ts';
 import { project } from './helpers.ts';
 import { matchGolden } from '../helpers/golden.ts';

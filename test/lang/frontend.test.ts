@@ -7,16 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Diagnostics } from '../../compiler/diagnostics.ts';
-import { contexts } from '../../compiler/lang/context.ts';
-import { helperRules } from '../../compiler/lang/helpers.ts';
+import { contexts } from '../../compiler/lang/front/context.ts';
+import { helperRules } from '../../compiler/lang/front/helpers.ts';
 import { helperId } from '../../format/bpf-helpers.ts';
-import { layoutStruct } from '../../compiler/lang/layout.ts';
-import { ints } from '../../compiler/lang/types.ts';
-import { DATAPATH_DIR } from '../../compiler/lang/source.ts';
+import { layoutStruct } from '../../compiler/lang/front/layout.ts';
+import { ints } from '../../compiler/lang/front/types.ts';
+import { DATAPATH_DIR } from '../../compiler/lang/front/source.ts';
 import { buildObject } from '../../compiler/bpf/object.ts';
 import { compile, project } from './helpers.ts';
 import { compileSources } from '../../compiler/lang/compile.ts';
-import { addFiles } from '../../compiler/lang/source.ts';
+import { addFiles } from '../../compiler/lang/front/source.ts';
 
 test('layouts: sequential with natural alignment; @offset overlays; padding must be declared', (t) => {
   const d = new Diagnostics();

@@ -4,7 +4,7 @@
 
 import type { ExecutionContext } from 'ava';
 import { compileSources, type CompileOptions, type CompileResult } from '../../compiler/lang/compile.ts';
-import { addSource, openProject, type SourceSet } from '../../compiler/lang/source.ts';
+import { addSource, openProject, type SourceSet } from '../../compiler/lang/front/source.ts';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { encode } from '../../compiler/bpf/encode.ts';

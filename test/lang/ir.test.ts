@@ -2,14 +2,14 @@
 // threading, dead code, call expansion and register allocation under the calling convention.
 
 import test from 'ava';
-import { FnBuilder } from '../../compiler/lang/builder.ts';
-import { evalAlu, evalCond, R1, type IrFunction } from '../../compiler/lang/ir.ts';
-import { printFunction } from '../../compiler/lang/ir-print.ts';
-import { simplify } from '../../compiler/lang/simplify.ts';
-import { expandCalls } from '../../compiler/lang/expand-calls.ts';
-import { allocateRegisters } from '../../compiler/lang/regalloc.ts';
-import { layoutFrame } from '../../compiler/lang/frame.ts';
-import { liveness } from '../../compiler/lang/liveness.ts';
+import { FnBuilder } from '../../compiler/lang/ir/builder.ts';
+import { evalAlu, evalCond, R1, type IrFunction } from '../../compiler/lang/ir/ir.ts';
+import { printFunction } from '../../compiler/lang/ir/ir-print.ts';
+import { simplify } from '../../compiler/lang/ir/simplify.ts';
+import { expandCalls } from '../../compiler/lang/back/expand-calls.ts';
+import { allocateRegisters } from '../../compiler/lang/back/regalloc.ts';
+import { layoutFrame } from '../../compiler/lang/back/frame.ts';
+import { liveness } from '../../compiler/lang/ir/liveness.ts';
 
 test('ALU semantics follow the ISA: division by zero, modulo by zero, masked shifts, 32-bit zero-extension', (t) => {
   t.is(evalAlu('div', 7n, 0n, 64), 0n);

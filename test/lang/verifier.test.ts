@@ -7,7 +7,7 @@ import { compileOk, load } from './helpers.ts';
 import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { isBranch, withFields, type Item } from '../../compiler/bpf/insn.ts';
-import { explainVerifierLog } from '../../compiler/lang/verifier-log.ts';
+import { explainVerifierLog } from '../../compiler/lang/back/verifier-log.ts';
 import { progLoad, ProgType, VerifierError } from '../../runtime/sys/bpf.ts';
 
 const parser = `

@@ -7,8 +7,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildObject } from '../../compiler/bpf/object.ts';
 import { compileSources } from '../../compiler/lang/compile.ts';
-import type { ConfigValues } from '../../compiler/lang/config.ts';
-import { addFiles, openProject } from '../../compiler/lang/source.ts';
+import type { ConfigValues } from '../../compiler/lang/front/config.ts';
+import { addFiles, openProject } from '../../compiler/lang/front/source.ts';
 import type { VerifyInput } from '../../verifier/input.ts';
 import { inputsFromElf } from '../../verifier/object-input.ts';
 

@@ -3,7 +3,7 @@
 //   {"op":"tcp","host":H,"port":P,"count":N}        N connects: the greeting's backend, getpeername
 //   {"op":"udp","host":H,"port":P,"sockets":S,"count":N}  S sockets × N request/response
 //   {"op":"bind","host":H,"port":P,"proto":"tcp"|"udp"}  the bind error, or null
-//   {"op":"loop","host":H,"port":P,"ms":T}         connects for T ms: backends and errors counted
+//   {"op":"loop","host":H,"port":P,"ms":T}         connects for T ms (no ms: until SIGTERM): backends and errors counted
 //   {"op":"hold","host":H,"port":P,"ms":T,"every":E}   one connection, an echo every E ms for T ms
 import net from 'node:net';
 import dgram from 'node:dgram';
@@ -91,7 +91,9 @@ switch (cmd.op) {
     const backends = {};
     const errors = {};
     let n = 0;
-    const end = performance.now() + cmd.ms;
+    let end = performance.now() + (cmd.ms ?? Infinity);
+    // The connect under way finishes and counts; then the result is printed.
+    process.on('SIGTERM', () => (end = 0));
     while (performance.now() < end) {
       const r = await connectOnce(cmd.host, cmd.port);
       n++;

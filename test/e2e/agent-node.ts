@@ -11,13 +11,10 @@
 // reason to fail: any failure is the update's.
 
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatDiagnostic } from '../../compiler/diagnostics.ts';
-import { writeArtifacts } from '../../compiler/emit/write-output.ts';
-import { runPipeline } from '../../compiler/pipeline.ts';
 import { makeBpffs, makeTempDir } from '../helpers/netns.ts';
 import { buildTopology, talkClusterYaml, type NodeShape, type Teardown, type Topology } from '../helpers/topology.ts';
+import { publish, Revisions } from '../runtime/agent-revisions.ts';
 import { runNodeCli, type CliResult } from '../runtime/cli-runner.ts';
 import { clientArgv, startBackends } from './pod-servers.ts';
 
@@ -71,8 +68,8 @@ export interface LiveNode {
   agentArgs: string[];
   /** switchyard-node in node1's namespace with the agent's bpffs and state. */
   cli(args: string[]): CliResult;
-  /** Compiles revision `n` (the next generation) into a directory of its own; returns it. */
-  compile(n: number): string;
+  /** Compiles the next revision, n (generation n), into a directory of its own; returns it. */
+  compile(): string;
   /** Points DIR at `target` atomically: a new symlink renamed over the old, as git-sync does. */
   publish(target: string): void;
   /** A client connecting to the ClusterIP in a loop, one connection at a time, until stopped. */
@@ -84,10 +81,8 @@ export async function liveNode(t: Teardown): Promise<LiveNode> {
   const bpffs = makeBpffs(t, 'sy-live-bpffs-');
   const topo = buildTopology(t, SHAPE);
   const node1 = topo.node('node1');
-  const spec = join(work, 'spec');
-  const out = join(work, 'out');
-  mkdirSync(spec);
-  writeFileSync(join(spec, 'cluster.yaml'), talkClusterYaml(CLUSTER));
+  const revisions = new Revisions(work, talkClusterYaml(CLUSTER), CLUSTER);
+  let n = 0;
   const common = ['--node', 'node1', '--bpffs', bpffs, '--state', join(work, 'state')];
   const cli = (args: string[]) => runNodeCli([...args, ...common], { netns: node1.ns });
   t.teardown(() => void cli(['remove']));
@@ -99,21 +94,8 @@ export async function liveNode(t: Teardown): Promise<LiveNode> {
     dir,
     agentArgs: [dir, ...common, '--cgroup', node1.cgroup.relative],
     cli,
-    compile(n) {
-      writeFileSync(join(spec, 'services.yaml'), servicesYaml(podsOf(n)));
-      const r = runPipeline({ paths: [spec], outRoot: out });
-      if (!r.ok) throw new Error(`compile of revision ${n}: ${r.diagnostics.map(formatDiagnostic).join('\n')}`);
-      writeArtifacts(out, r.ctx.artifacts!);
-      const rev = join(work, `..rev${n}`);
-      rmSync(rev, { recursive: true, force: true });
-      cpSync(join(out, CLUSTER), rev, { recursive: true });
-      return rev;
-    },
-    publish(target) {
-      const tmp = join(work, '..tmp-link');
-      symlinkSync(target, tmp);
-      renameSync(tmp, dir);
-    },
+    compile: () => revisions.next(servicesYaml(podsOf(++n))),
+    publish: (target) => publish(dir, target),
     startLoad() {
       const argv = clientArgv(node1, node1.ns, { op: 'loop', host: VIP, port: 80 });
       const p = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });

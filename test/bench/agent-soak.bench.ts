@@ -1,6 +1,6 @@
 // The node agent soaked: `switchyard-node run` (the dist bundle, as a node runs it) in node1's
-// namespace of the talk's topology, two clients connecting to a ClusterIP through the socket LB
-// without pause, and DIR swapped as git-sync swaps it (new symlink renamed over the old, the old
+// namespace of the talk's topology, clients connecting without pause to a ClusterIP through the
+// socket LB and to node1's NodePort through tc, and DIR swapped as git-sync swaps it (new symlink renamed over the old, the old
 // revision's directory deleted) through 200 revisions over 10 minutes, each adding and removing
 // backends around two kept ones; /metrics scraped every 5 s as Prometheus would. Printed: failed
 // connects, the agent's RSS and open file descriptors at the first apply, once warm (a tenth of
@@ -13,7 +13,7 @@
 
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { liveNode } from '../e2e/agent-node.ts';
+import { liveNode, type LoopResult } from '../e2e/agent-node.ts';
 import { parseExposition, sampleValue, startAgent, type AgentProcess } from '../runtime/agent-process.ts';
 import { Cleanups } from './nodeport-setup.ts';
 import type { BenchResult, BenchRow } from './run.ts';
@@ -87,7 +87,7 @@ export default async function agentSoakBench(): Promise<BenchResult> {
     const agent = await startAgent(c, node.agentArgs, { netns: ns, bundle: true, relaySocket: join(node.work, 'agent.sock') });
     const pid = agent.child.pid!;
     if ((await waitApplied(agent, 1, 60_000)) === undefined) throw new Error(`revision 1 never applied:\n${agent.output()}`);
-    const loads = [node.startLoad(), node.startLoad()];
+    const loads = { clusterip: await node.startLoad('clusterip'), nodeport: await node.startLoad('nodeport') };
     let scrapes = 0;
     let mapEntries = 0;
     const scrape = async () => {
@@ -129,14 +129,16 @@ export default async function agentSoakBench(): Promise<BenchResult> {
     samples.push(await sample(pid, `end (revision ${REVISIONS})`, mapEntries));
     scraping = false;
     await scraper;
-    const results = await Promise.all(loads.map((l) => l.stop()));
+    const results: Array<LoopResult & { via: string }> = [];
+    for (const [via, load] of Object.entries(loads)) results.push({ via, ...(await load.stop()) });
     const m = parseExposition((await agent.get('/metrics')).body);
     const failures = m.samples.filter((s) => s.name === 'switchyard_apply_failures_total').reduce((a, s) => a + s.value, 0);
     const applies = sampleValue(m, 'switchyard_applies_total') ?? 0;
     const generation = sampleValue(m, 'switchyard_applied_generation') ?? 0;
     const connects = results.reduce((a, r) => a + r.connects, 0);
     const failed = results.reduce((a, r) => a + Object.values(r.errors).reduce((x, y) => x + y, 0), 0);
-    const errors = results.flatMap((r) => Object.entries(r.errors).map(([k, v]) => `${k}: ${v}`));
+    const errors = results.flatMap((r) => Object.entries(r.errors).map(([k, v]) => `${r.via} ${k}: ${v}`));
+    const perPath = results.map((r) => `${r.via} ${r.connects.toLocaleString('en')}`).join(', ');
 
     const rows: BenchRow[] = samples.map((s) => ({ label: s.at, figures: { RSS: mib(s.rssKiB), 'open fds': String(s.fds), 'inotify watches': String(s.watches), 'map entries (last scrape)': s.mapEntries.toLocaleString('en') } }));
     const warm = samples[1]!;
@@ -151,7 +153,7 @@ export default async function agentSoakBench(): Promise<BenchResult> {
       title: `node agent soak: ${REVISIONS} revisions swapped in over ${SECONDS} s under live traffic`,
       rows,
       notes: [
-        `connects: ${connects.toLocaleString('en')}, failed: ${failed}${errors.length ? ` (${errors.join(', ')})` : ''}; target 0: ${verdict(failed === 0)}`,
+        `connects: ${connects.toLocaleString('en')} (${perPath}), failed: ${failed}${errors.length ? ` (${errors.join(', ')})` : ''}; target 0: ${verdict(failed === 0)}`,
         `applies: ${applies} (${REVISIONS} revisions published), failures: ${failures}, last generation applied: ${generation}; revisions not seen applied within the interval: ${missed}; target every revision applied, none failed: ${verdict(generation === REVISIONS && failures === 0 && missed === 0)}`,
         `publish to /readyz on the new generation: median ${pct(latencies, 0.5).toFixed(0)} ms, p95 ${pct(latencies, 0.95).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms (debounce 250 ms included); /metrics scraped ${scrapes} times`,
         `open fds flat (end ≤ first apply and warm, inotify watches ≤ warm): ${verdict(fdsFlat)} (fds ${samples.map((s) => s.fds).join(' → ')}; watches ${samples.map((s) => s.watches).join(' → ')})`,

@@ -1,5 +1,6 @@
 // `switchyard-node run` under live traffic, in node1's namespace of the talk's topology: while
-// two clients in node1's cgroup connect to a ClusterIP again and again, DIR is swapped (a new
+// one client in node1's cgroup connects to a ClusterIP (socket LB) and one in node2 to node1's
+// NodePort (tc) again and again, DIR is swapped (a new
 // symlink renamed over the old, as git-sync does) through 50 revisions that add and remove
 // backends around two kept ones. Each revision is applied (its generation seen in /metrics and
 // /readyz) before the next is published; a tampered revision and an older one come in between
@@ -11,7 +12,7 @@ import type { ExecutionContext } from 'ava';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, parseExposition, sampleValue, startAgent, type AgentProcess } from '../runtime/agent-process.ts';
-import { CHANGING, KEPT, liveNode, podsOf, type LiveNode, type LoopResult } from './agent-node.ts';
+import { CHANGING, KEPT, liveNode, type LiveNode, type LoopResult } from './agent-node.ts';
 import { socketLbTest } from './socket-features.ts';
 
 const REVISIONS = 50;
@@ -38,6 +39,16 @@ function start(t: ExecutionContext, node: LiveNode): Promise<AgentProcess> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A second of traffic on both paths while no agent runs: none fails, and some goes through. */
+async function withoutAgent(t: ExecutionContext, node: LiveNode, when: string): Promise<void> {
+  const loads = await Promise.all([node.startLoad('clusterip'), node.startLoad('nodeport')]);
+  await sleep(1000);
+  for (const r of await Promise.all(loads.map((l) => l.stop()))) {
+    noFailures(t, `${when}, no agent`, r);
+    t.true(r.connects > 0, `${when}: connects went through`);
+  }
+}
+
 function noFailures(t: ExecutionContext, what: string, r: LoopResult): void {
   t.deepEqual(r.errors, {}, `${what}: no connect failed (${r.connects} connects: ${JSON.stringify(r.backends)})`);
 }
@@ -57,7 +68,7 @@ socketLbTest('run under live traffic: 50 revisions swapped in, tampered and olde
   node.publish(revs[1]!);
   let agent = await start(t, node);
   await applied(agent, 1);
-  const loads = [node.startLoad(), node.startLoad()];
+  const loads = { clusterip: await node.startLoad('clusterip'), nodeport: await node.startLoad('nodeport') };
 
   for (let n = 2; n <= REVISIONS; n++) {
     if (n === TAMPERED_AT) {
@@ -93,9 +104,7 @@ socketLbTest('run under live traffic: 50 revisions swapped in, tampered and olde
   // SIGTERM: the agent exits 0; traffic goes on without it, and a new agent applies the next revision.
   agent.child.kill('SIGTERM');
   t.deepEqual(await agent.exited, { code: 0, signal: null });
-  const withoutAgent = node.startLoad();
-  await sleep(1000);
-  noFailures(t, 'after SIGTERM, no agent', await withoutAgent.stop());
+  await withoutAgent(t, node, 'after SIGTERM');
   node.publish(revs[REVISIONS + 1]!);
   agent = await start(t, node);
   await applied(agent, REVISIONS + 1);
@@ -105,20 +114,15 @@ socketLbTest('run under live traffic: 50 revisions swapped in, tampered and olde
   await sleep(300);
   agent.child.kill('SIGKILL');
   t.is((await agent.exited).signal, 'SIGKILL');
-  const afterKill = node.startLoad();
-  await sleep(1000);
-  noFailures(t, 'after kill -9, no agent', await afterKill.stop());
+  await withoutAgent(t, node, 'after kill -9');
   agent = await start(t, node);
   await applied(agent, REVISIONS + 2);
 
-  const results = await Promise.all(loads.map((l) => l.stop()));
-  const total = { connects: 0, backends: {} as Record<string, number>, errors: {} as Record<string, number> };
-  for (const r of results) {
-    noFailures(t, 'throughout', r);
-    total.connects += r.connects;
-    for (const [b, k] of Object.entries(r.backends)) total.backends[b] = (total.backends[b] ?? 0) + k;
+  for (const [via, load] of Object.entries(loads)) {
+    const r = await load.stop();
+    noFailures(t, `${via}, throughout`, r);
+    t.true(r.connects > 1000, `${via}: the client kept connecting: ${r.connects}`);
+    for (const pod of [...KEPT, ...CHANGING]) t.true((r.backends[pod] ?? 0) > 0, `${via}: ${pod} took connections: ${JSON.stringify(r.backends)}`);
+    t.log(`${via}: ${r.connects} connects, none failed: ${JSON.stringify(r.backends)}`);
   }
-  t.true(total.connects > 1000, `the clients kept connecting: ${total.connects}`);
-  for (const pod of [...KEPT, ...CHANGING]) t.true((total.backends[pod] ?? 0) > 0, `${pod} took connections: ${JSON.stringify(total.backends)}`);
-  t.log(`${total.connects} connects, none failed: ${JSON.stringify(total.backends)}; last revision's backends ${podsOf(REVISIONS + 2).join(', ')}`);
 });

@@ -1,9 +1,10 @@
 // The node agent on a live node, for the tests and the soak bench (free of ava): the talk's two
 // nodes with more pods, a backend server in every pod, revisions compiled by the real pipeline
 // one after another (so each has the next generation) into directories of their own, published
-// by renaming a new symlink over DIR as git-sync does, and a client connecting again and again
-// to the ClusterIP from node1's cgroup. The agent itself runs in node1's namespace
-// (agent-process.ts's startAgent with these `agentArgs`).
+// by renaming a new symlink over DIR as git-sync does, and clients connecting again and again:
+// to the ClusterIP from node1's cgroup (the socket LB), and to node1's NodePort from node2's
+// namespace (tc on node1's eth0; SNAT to backends on node2). The agent itself runs in node1's
+// namespace (agent-process.ts's startAgent with these `agentArgs`).
 //
 // Every revision keeps the backends of KEPT and has a different subset of CHANGING, so each swap
 // adds or removes backends while the kept ones serve throughout. The servers of removed backends
@@ -20,6 +21,7 @@ import { clientArgv, startBackends } from './pod-servers.ts';
 
 const CLUSTER = 'live';
 export const VIP = '10.5.0.1';
+export const NODE_PORT = 30080;
 
 /** node1: pod1..pod4 (10.1.0.1-4); node2: pod5 and pod6 (10.2.0.1-2). */
 const SHAPE: readonly NodeShape[] = [
@@ -41,8 +43,9 @@ function servicesYaml(pods: string[]): string {
   const lines = pods.map((p) => SHAPE.flatMap((n) => n.pods.map((q) => ({ ...q, node: n.name }))).find((q) => q.name === p)!).map((q) => `      - { address: ${q.v4}, node: ${q.node} }`);
   return `services:
   - name: web
+    type: NodePort
     clusterIPs: [${VIP}]
-    ports: [{ name: http, port: 80 }]
+    ports: [{ name: http, port: 80, nodePort: ${NODE_PORT} }]
     backends:
 ${lines.join('\n')}
 `;
@@ -72,8 +75,12 @@ export interface LiveNode {
   compile(): string;
   /** Points DIR at `target` atomically: a new symlink renamed over the old, as git-sync does. */
   publish(target: string): void;
-  /** A client connecting to the ClusterIP in a loop, one connection at a time, until stopped. */
-  startLoad(): Load;
+  /**
+   * A client connecting in a loop, one connection at a time, until stopped (resolves once it
+   * runs): to the ClusterIP
+   * from node1's cgroup, or to node1's NodePort from node2 (whose cgroup has no programs).
+   */
+  startLoad(via?: 'clusterip' | 'nodeport'): Promise<Load>;
 }
 
 export async function liveNode(t: Teardown): Promise<LiveNode> {
@@ -81,7 +88,7 @@ export async function liveNode(t: Teardown): Promise<LiveNode> {
   const bpffs = makeBpffs(t, 'sy-live-bpffs-');
   const topo = buildTopology(t, SHAPE);
   const node1 = topo.node('node1');
-  const revisions = new Revisions(work, talkClusterYaml(CLUSTER), CLUSTER);
+  const revisions = new Revisions(work, talkClusterYaml(CLUSTER, '', ['eth0']), CLUSTER);
   let n = 0;
   const common = ['--node', 'node1', '--bpffs', bpffs, '--state', join(work, 'state')];
   const cli = (args: string[]) => runNodeCli([...args, ...common], { netns: node1.ns });
@@ -92,27 +99,29 @@ export async function liveNode(t: Teardown): Promise<LiveNode> {
     topo,
     work,
     dir,
-    agentArgs: [dir, ...common, '--cgroup', node1.cgroup.relative],
+    agentArgs: [dir, ...common, '--cgroup', node1.cgroup.relative, '--device', node1.device],
     cli,
     compile: () => revisions.next(servicesYaml(podsOf(++n))),
     publish: (target) => publish(dir, target),
-    startLoad() {
-      const argv = clientArgv(node1, node1.ns, { op: 'loop', host: VIP, port: 80 });
+    startLoad(via = 'clusterip') {
+      const node2 = topo.node('node2');
+      const argv = via === 'clusterip' ? clientArgv(node1, node1.ns, { op: 'loop', host: VIP, port: 80 }) : clientArgv(node2, node2.ns, { op: 'loop', host: node1.v4, port: NODE_PORT });
       const p = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
       t.teardown(() => void p.kill('SIGKILL'));
       let out = '';
       let err = '';
-      p.stdout.on('data', (d) => (out += d));
       p.stderr.on('data', (d) => (err += d));
       const done = new Promise<LoopResult>((resolve, reject) =>
-        p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as LoopResult) : reject(new Error(`client loop: exit ${code}: ${err}`)))),
+        p.on('close', (code, signal) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as LoopResult) : reject(new Error(`client loop (${via}): exit ${code ?? signal}: ${err}`)))),
       );
-      return {
-        stop() {
-          p.kill('SIGTERM');
-          return done;
-        },
-      };
+      done.catch(() => undefined); // reported by stop(); a test that failed earlier never calls it
+      return new Promise<Load>((resolve, reject) => {
+        p.stdout.on('data', (d) => {
+          out += d;
+          if (out.startsWith('looping\n')) resolve({ stop: () => (p.kill('SIGTERM'), done) });
+        });
+        done.catch(reject);
+      });
     },
   };
 }

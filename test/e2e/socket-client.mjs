@@ -92,8 +92,10 @@ switch (cmd.op) {
     const errors = {};
     let n = 0;
     let end = performance.now() + (cmd.ms ?? Infinity);
-    // The connect under way finishes and counts; then the result is printed.
+    // The connect under way finishes and counts; then the result is printed. Without ms, a
+    // first line says the loop (and its SIGTERM handler) is running.
     process.on('SIGTERM', () => (end = 0));
+    if (cmd.ms === undefined) process.stdout.write('looping\n');
     while (performance.now() < end) {
       const r = await connectOnce(cmd.host, cmd.port);
       n++;

@@ -138,7 +138,7 @@ export default async function agentSoakBench(): Promise<BenchResult> {
     const connects = results.reduce((a, r) => a + r.connects, 0);
     const failed = results.reduce((a, r) => a + Object.values(r.errors).reduce((x, y) => x + y, 0), 0);
     const errors = results.flatMap((r) => Object.entries(r.errors).map(([k, v]) => `${r.via} ${k}: ${v}`));
-    const perPath = results.map((r) => `${r.via} ${r.connects.toLocaleString('en')}`).join(', ');
+    const perPath = results.map((r) => `${r.via} ${r.connects.toLocaleString('en')}, ${r.slow} of them 1 s or longer, longest ${r.maxMs} ms`).join('; ');
 
     const rows: BenchRow[] = samples.map((s) => ({ label: s.at, figures: { RSS: mib(s.rssKiB), 'open fds': String(s.fds), 'inotify watches': String(s.watches), 'map entries (last scrape)': s.mapEntries.toLocaleString('en') } }));
     const warm = samples[1]!;

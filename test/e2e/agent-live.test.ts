@@ -123,6 +123,6 @@ socketLbTest('run under live traffic: 50 revisions swapped in, tampered and olde
     noFailures(t, `${via}, throughout`, r);
     t.true(r.connects > 1000, `${via}: the client kept connecting: ${r.connects}`);
     for (const pod of [...KEPT, ...CHANGING]) t.true((r.backends[pod] ?? 0) > 0, `${via}: ${pod} took connections: ${JSON.stringify(r.backends)}`);
-    t.log(`${via}: ${r.connects} connects, none failed: ${JSON.stringify(r.backends)}`);
+    t.log(`${via}: ${r.connects} connects, none failed, ${r.slow} took 1 s or more (longest ${r.maxMs} ms): ${JSON.stringify(r.backends)}`);
   }
 });

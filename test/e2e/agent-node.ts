@@ -55,6 +55,9 @@ export interface LoopResult {
   connects: number;
   backends: Record<string, number>;
   errors: Record<string, number>;
+  /** Connects that took 1 s or more (a SYN retransmitted), and the longest. */
+  slow: number;
+  maxMs: number;
 }
 
 export interface Load {

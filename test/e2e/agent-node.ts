@@ -34,7 +34,7 @@ export const KEPT = ['pod1', 'pod5'];
 /** In some revisions: revision n has those whose bit is set in 1 + (n - 1) mod 15 (never none, never the same twice in a row). */
 export const CHANGING = ['pod2', 'pod3', 'pod4', 'pod6'];
 
-export function podsOf(revision: number): string[] {
+function podsOf(revision: number): string[] {
   const bits = 1 + ((revision - 1) % 15);
   return [...KEPT, ...CHANGING.filter((_, k) => bits & (1 << k))];
 }

@@ -3,8 +3,9 @@
 // answers it over HTTP with 200 and the number of its local endpoints, or 503 when it has none
 // (its datapath drops the service's traffic then), so the load balancer sends traffic only to
 // nodes that can serve it. The counts come from the artifacts' review tables (services.txt
-// names the ports, backends.txt the ready backends and their nodes), read again on every
-// request, so a compile that moves endpoints is seen without a restart.
+// names the ports, backends.txt the ready backends and their nodes). The `health` command reads
+// them again on every request, so a compile that moves endpoints is seen without a restart; the
+// agent answers from the revision it applied (agent/applied-health.ts).
 
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -56,6 +57,95 @@ export function healthResponse(s: HealthService): { status: number; body: string
   return { status: s.localEndpoints > 0 ? 200 : 503, body: body + '\n' };
 }
 
+export type HealthAnswer = { status: number; body: string };
+
+/**
+ * The listeners of a set of healthCheckNodePorts on `address` (default: every address), each
+ * answering what `answer(port)` says at the time of the request. `update` makes the set follow a
+ * new list: the agent opens the ports of services added by a revision and closes those of
+ * services it removed, while the ports that stay keep their listeners (a load balancer probing
+ * them sees no gap).
+ */
+export class HealthPorts {
+  private readonly servers = new Map<number, Server>();
+  /** Updates run one after another: a revision applied during a slow listen waits its turn. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly answer: (port: number) => HealthAnswer,
+    private readonly address?: string,
+  ) {}
+
+  /** The ports listening now. */
+  get ports(): number[] {
+    return [...this.servers.keys()].sort((a, b) => a - b);
+  }
+
+  /**
+   * Listens on exactly the ports of `services`. Resolves with a line per port opened or closed
+   * and the errors of ports that could not listen (tried again by the next update).
+   */
+  update(services: HealthService[]): Promise<{ lines: string[]; errors: string[] }> {
+    const next = this.queue.then(() => this.reconcile(services));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async reconcile(services: HealthService[]): Promise<{ lines: string[]; errors: string[] }> {
+    const lines: string[] = [];
+    const errors: string[] = [];
+    const wanted = new Map(services.map((s) => [s.port, s]));
+    for (const [port, server] of this.servers) {
+      if (wanted.has(port)) continue;
+      this.servers.delete(port);
+      await closeServer(server);
+      lines.push(`health: port ${port} closed: no service has it any more`);
+    }
+    for (const s of services) {
+      if (this.servers.has(s.port)) continue;
+      const server = createServer((_req, res) => {
+        let a: HealthAnswer;
+        try {
+          a = this.answer(s.port);
+        } catch (e) {
+          a = { status: 503, body: `${(e as Error).message}\n` };
+        }
+        res.writeHead(a.status, { 'Content-Type': 'application/json', 'X-Content-Type-Options': 'nosniff' });
+        res.end(a.body);
+      });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', (e) => reject(new Error(`health: listen on ${this.address ?? '*'}:${s.port} for ${s.namespace}/${s.name}: ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
+          server.listen({ port: s.port, ...(this.address ? { host: this.address } : {}) }, resolve);
+        });
+      } catch (e) {
+        errors.push((e as Error).message);
+        continue;
+      }
+      this.servers.set(s.port, server);
+      lines.push(`health: ${s.namespace}/${s.name} on port ${s.port}: ${s.localEndpoints} local endpoint(s), answering ${healthResponse(s).status}`);
+    }
+    return { lines, errors };
+  }
+
+  close(): Promise<void> {
+    const all = [...this.servers.values()];
+    this.servers.clear();
+    return Promise.all(all.map(closeServer)).then(() => undefined);
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** The answer for `port` from the services `dir` has now: 503 when none has the port any more. */
+export function answerFromDir(dir: string, node: string, port: number): HealthAnswer {
+  const now = readHealth(dir, node).find((x) => x.port === port);
+  return now ? healthResponse(now) : { status: 503, body: `no service has healthCheckNodePort ${port} in ${dir} any more\n` };
+}
+
 export interface HealthServers {
   /** One line per port served. */
   lines: string[];
@@ -63,39 +153,16 @@ export interface HealthServers {
 }
 
 /**
- * Serves every healthCheckNodePort of `dir` for `node` on `address` (default: every address).
- * Resolves once all ports listen. `dir` may be a function, read on every request: the agent
- * answers from the revision it applied, not from whatever DIR holds now.
+ * `switchyard-node health`: serves every healthCheckNodePort of `dir` for `node`, answering from
+ * `dir` as it is at each request (a compile that moves endpoints is seen without a restart).
+ * Resolves once all ports listen; rejects, with every port closed, when one cannot.
  */
-export async function serveHealth(dirOf: string | (() => string), node: string, address?: string): Promise<HealthServers> {
-  const current = typeof dirOf === 'string' ? () => dirOf : dirOf;
-  const initial = readHealth(current(), node);
-  const servers: Server[] = [];
-  const lines: string[] = [];
-  for (const s of initial) {
-    const server = createServer((_req, res) => {
-      let answer: { status: number; body: string };
-      const dir = current();
-      try {
-        const now = readHealth(dir, node).find((x) => x.namespace === s.namespace && x.name === s.name);
-        answer = now ? healthResponse(now) : { status: 503, body: `service ${s.namespace}/${s.name} is no longer in ${dir}\n` };
-      } catch (e) {
-        answer = { status: 503, body: `${(e as Error).message}\n` };
-      }
-      res.writeHead(answer.status, { 'Content-Type': 'application/json', 'X-Content-Type-Options': 'nosniff' });
-      res.end(answer.body);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (e) => reject(new Error(`health: listen on ${address ?? '*'}:${s.port} for ${s.namespace}/${s.name}: ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
-      server.listen({ port: s.port, ...(address ? { host: address } : {}) }, resolve);
-    });
-    servers.push(server);
-    lines.push(`health: ${s.namespace}/${s.name} on port ${s.port}: ${s.localEndpoints} local endpoint(s), answering ${healthResponse(s).status}`);
+export async function serveHealth(dir: string, node: string, address?: string): Promise<HealthServers> {
+  const ports = new HealthPorts((port) => answerFromDir(dir, node, port), address);
+  const { lines, errors } = await ports.update(readHealth(dir, node));
+  if (errors.length) {
+    await ports.close();
+    throw new Error(errors.join('\n'));
   }
-  return {
-    lines,
-    close: async () => {
-      await Promise.all(servers.map((sv) => new Promise<void>((r) => sv.close(() => r()))));
-    },
-  };
+  return { lines, close: () => ports.close() };
 }

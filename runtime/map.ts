@@ -244,8 +244,12 @@ export class LiveMap {
   private readAllBatched(): MapSnapshot {
     const ks = this.keySize;
     const vs = this.userValueSize;
-    // Pages of at most ~4 MiB (Maglev tables have 64 KiB values), and never fewer than 16 entries.
-    let pageMax = Math.max(16, Math.min(this.maxEntries, 65536, Math.floor((4 << 20) / (ks + vs))));
+    // Pages of at most ~4 MiB (Maglev tables have 64 KiB values), and never fewer than 16
+    // entries. The first page is small and each next one twice as large: most maps a scrape
+    // reads hold a handful of entries in room for 100,000s, and pages sized for the room were
+    // tens of MiB allocated per scrape for nothing (the agent's RSS swung with them).
+    const pageCap = Math.max(16, Math.min(this.maxEntries, 65536, Math.floor((4 << 20) / (ks + vs))));
+    let pageMax = Math.min(pageCap, 256);
     const keyPages: Uint8Array[] = [];
     const valuePages: Uint8Array[] = [];
     let count = 0;
@@ -269,6 +273,7 @@ export class LiveMap {
       count += page.count;
       if (!page.next) break;
       position = page.next;
+      pageMax = Math.min(pageCap, pageMax * 2);
     }
     return { keys: Buffer.concat(keyPages), values: this.gather(Buffer.concat(valuePages), count), count };
   }

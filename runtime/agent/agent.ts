@@ -26,6 +26,8 @@ export interface AgentOptions {
   allowDowngrade: boolean;
   noVerify: boolean;
   log: (line: string) => void;
+  /** Called after each successful apply, with the directory applied. */
+  onApplied?: (target: string) => void;
 }
 
 /** Why a revision was not applied; the `reason` label of the failure counter. */
@@ -170,6 +172,7 @@ export class Agent {
       this.notBefore = 0;
       for (const l of r.lines) this.o.log(l);
       this.o.log(`${r.changed ? 'applied' : 'already up to date:'} ${target} (manifest ${manifest.slice(0, 12)}, generation ${generation ?? 'none'}) in ${r.ms.toFixed(1)} ms`);
+      this.o.onApplied?.(target);
     } catch (e) {
       this.durations.observe((performance.now() - t0) / 1000);
       this.applies++;

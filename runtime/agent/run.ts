@@ -1,10 +1,10 @@
 // `switchyard-node run`: the node agent. Applies DIR now and on every change (agent.ts, watch.ts),
-// serves /healthz, /readyz, /metrics (http.ts) and the healthCheckNodePorts (../health.ts), and
+// serves /healthz, /readyz, /metrics (http.ts) and the healthCheckNodePorts (applied-health.ts), and
 // on SIGTERM or SIGINT stops without detaching anything: the pinned links keep the datapath
 // running, so restarting or upgrading the agent drops no connection. `remove` takes a node out.
 
-import { serveHealth, type HealthServers } from '../health.ts';
 import { Agent, type AgentOptions } from './agent.ts';
+import { AppliedHealth } from './applied-health.ts';
 import { serveAgentHttp } from './http.ts';
 import { watchArtifactDir } from './watch.ts';
 
@@ -18,20 +18,11 @@ export interface RunOptions extends AgentOptions {
 }
 
 export async function runAgent(o: RunOptions): Promise<void> {
-  const agent = new Agent(o);
+  const health = new AppliedHealth(o.node, o.healthAddress, o.log);
+  const agent = new Agent({ ...o, onApplied: (target) => void health.applied(target) });
   const http = await serveAgentHttp(agent, o.listen);
   o.log(`run: node ${o.node}, watching ${o.dir}; /healthz /readyz /metrics on http://${http.address}`);
   agent.check(true);
-
-  // The healthCheckNodePorts are those applied at start: their answers follow each applied
-  // revision (read on every request), but a port added later is served after a restart.
-  let health: HealthServers | undefined;
-  try {
-    health = await serveHealth(() => agent.applied?.target ?? o.dir, o.node, o.healthAddress);
-    for (const l of health.lines) o.log(l);
-  } catch (e) {
-    o.log(`warning: ${(e as Error).message}; healthCheckNodePorts not served`);
-  }
 
   const watcher = watchArtifactDir(o.dir, { pollMs: o.pollMs ?? 10_000, debounceMs: o.debounceMs ?? 250 }, (fromEvent) => {
     try {
@@ -47,7 +38,7 @@ export async function runAgent(o: RunOptions): Promise<void> {
     agent.close();
     http.server.close();
     http.server.closeAllConnections();
-    void health?.close();
+    void health.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -52,7 +52,9 @@ revision is applied whole; a directory whose files do not match its manifest's s
 (half written, or tampered with) is not applied. A manifest with an older generation than the
 one applied is refused. A bad revision leaves the last good one serving, is logged, counted in
 /metrics and shown by /readyz, and is tried again (with backoff) when DIR changes again.
-SIGTERM and SIGINT stop the agent and leave the datapath attached; remove takes a node out.
+The healthCheckNodePorts of the applied revision are served, opened and closed as revisions
+add and remove them. SIGTERM and SIGINT stop the agent and leave the datapath attached; remove
+takes a node out.
 
 options:
   --node NAME        the node in the manifest (required)

@@ -2,7 +2,6 @@
 // compiled from a spec and applied on the topology's nodes, kube-proxy's iptables rules for a
 // NodePort, and the L2 reflector (the packet benches' ceiling).
 
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
@@ -10,7 +9,7 @@ import { writeArtifacts } from '../../compiler/emit/write-output.ts';
 import { runPipeline } from '../../compiler/pipeline.ts';
 import { cgroup2Mount } from '../../runtime/mounts.ts';
 import { uniqueName } from '../helpers/names.ts';
-import { makeTempDir, run, type Cleanup } from '../helpers/netns.ts';
+import { makeBpffs, makeTempDir, run, type Cleanup } from '../helpers/netns.ts';
 import type { Topology } from '../helpers/ns-topology.ts';
 import { runNodeCli } from '../runtime/cli-runner.ts';
 import * as asm from '../../compiler/bpf/asm.ts';
@@ -45,14 +44,6 @@ export function cgroupFor(c: Cleanup, prefix = 'sy-npb'): string {
   return rel;
 }
 
-/** A bpffs of the bench's own, unmounted at cleanup. */
-export function bpffs(c: Cleanup): string {
-  const dir = makeTempDir(c, 'sy-npb-bpffs-');
-  run(['mount', '-t', 'bpf', 'bpf', dir]);
-  c.teardown(() => spawnSync('umount', ['-l', dir]));
-  return dir;
-}
-
 /** Compiles `services` for `hook` and applies them on both nodes. */
 export function switchyard(c: Cleanup, topo: Topology, hook: 'tc' | 'xdp', services: string, hairpin = false): void {
   const work = makeTempDir(c, 'sy-npb-');
@@ -62,7 +53,7 @@ export function switchyard(c: Cleanup, topo: Topology, hook: 'tc' | 'xdp', servi
   const r = runPipeline({ paths: [join(work, 'spec')], outRoot: join(work, 'out') });
   if (!r.ok) throw new Error(`compile: ${r.diagnostics.map(formatDiagnostic).join('\n')}`);
   writeArtifacts(join(work, 'out'), r.ctx.artifacts!);
-  const fs = bpffs(c);
+  const fs = makeBpffs(c, 'sy-npb-bpffs-');
   topo.nodes.forEach((n) => {
     const args = ['--node', n.name, '--bpffs', fs, '--state', join(work, 'state')];
     const a = runNodeCli(['apply', join(work, 'out', 'ns'), ...args, '--cgroup', cgroupFor(c), '--device', n.device], { netns: n.ns });

@@ -12,10 +12,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cgroup2Mount } from '../../runtime/mounts.ts';
-import { createNetns, makeTempDir, type Cleanup, type Netns } from '../helpers/netns.ts';
+import { createNetns, makeBpffs, makeTempDir, type Cleanup, type Netns } from '../helpers/netns.ts';
 import { compactSpecYaml, type BenchCluster } from './bench-cluster.ts';
 import { addUsage, type ChildUsage, type UsageMeter } from './child-usage.ts';
-import { bpffs, cgroupFor } from './nodeport-setup.ts';
+import { cgroupFor } from './nodeport-setup.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', '..', 'dist');
@@ -74,7 +74,7 @@ export async function runSwitchyard(
   ns.run(['ip', 'addr', 'add', `${node.address}/24`, 'dev', 'eth0']);
   await startBackend(c, ns, bin);
   const cgroup = cgroupFor(c, 'sy-prog');
-  const fs = bpffs(c);
+  const fs = makeBpffs(c, 'sy-npb-bpffs-');
   const spec = join(work, 'spec');
   mkdirSync(spec);
   const out = join(work, 'out');

@@ -3,7 +3,8 @@
 //   {"op":"tcp","host":H,"port":P,"count":N}        N connects: the greeting's backend, getpeername
 //   {"op":"udp","host":H,"port":P,"sockets":S,"count":N}  S sockets × N request/response
 //   {"op":"bind","host":H,"port":P,"proto":"tcp"|"udp"}  the bind error, or null
-//   {"op":"loop","host":H,"port":P,"ms":T}         connects for T ms: backends and errors counted
+//   {"op":"loop","host":H,"port":P,"ms":T}         connects for T ms (no ms: until SIGTERM): backends, errors
+//                                                  and connects slower than 1 s (a SYN retransmitted) counted
 //   {"op":"hold","host":H,"port":P,"ms":T,"every":E}   one connection, an echo every E ms for T ms
 import net from 'node:net';
 import dgram from 'node:dgram';
@@ -91,14 +92,22 @@ switch (cmd.op) {
     const backends = {};
     const errors = {};
     let n = 0;
-    const end = performance.now() + cmd.ms;
+    let end = performance.now() + (cmd.ms ?? Infinity);
+    // The connect under way finishes and counts; then the result is printed. Without ms, a
+    // first line says the loop (and its SIGTERM handler) is running.
+    process.on('SIGTERM', () => (end = 0));
+    if (cmd.ms === undefined) process.stdout.write('looping\n');
+    let slow = 0;
+    let maxMs = 0;
     while (performance.now() < end) {
       const r = await connectOnce(cmd.host, cmd.port);
       n++;
       if (r.error) errors[r.error] = (errors[r.error] ?? 0) + 1;
       else backends[r.backend] = (backends[r.backend] ?? 0) + 1;
+      if (r.ms >= 1000) slow++;
+      maxMs = Math.max(maxMs, r.ms);
     }
-    done({ connects: n, backends, errors });
+    done({ connects: n, backends, errors, slow, maxMs: Math.round(maxMs) });
     break;
   }
   case 'hold': {

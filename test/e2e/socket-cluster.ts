@@ -4,20 +4,16 @@
 // and clients run inside a node's cgroup, from the node's namespace or a pod's.
 
 import type { ExecutionContext } from 'ava';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
 import { writeArtifacts } from '../../compiler/emit/write-output.ts';
 import { runPipeline } from '../../compiler/pipeline.ts';
 import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
-import { buildTopology, talkClusterYaml, type Netns, type Topology, type TopologyNode } from '../helpers/topology.ts';
+import { buildTopology, talkClusterYaml, type Topology } from '../helpers/topology.ts';
 import { runNodeCli, type CliResult } from '../runtime/cli-runner.ts';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const CLIENT = join(here, 'socket-client.mjs');
-const BACKEND = join(here, 'socket-backend.mjs');
+import { clientArgv, startBackends } from './pod-servers.ts';
 
 /**
  * The cluster and nodes of the talk's topology as spec YAML; services are the test's. By default
@@ -109,40 +105,6 @@ export async function socketCluster(t: ExecutionContext, name: string, clusterSp
         p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as T) : reject(new Error(`client ${JSON.stringify(cmd)}: exit ${code}: ${err}`))));
       }),
   };
-}
-
-/** nsenter into `ns`, join the node's cgroup, exec the client: the socket LB sees its sockets. */
-function clientArgv(node: TopologyNode, ns: Netns, cmd: object): string[] {
-  const json = JSON.stringify(cmd).replaceAll("'", "'\\''");
-  return [...ns.enter, 'sh', '-c', `${node.cgroup.joinScript} ${process.execPath} ${CLIENT} '${json}'`];
-}
-
-/** One backend server per pod: TCP 80 and 8080, UDP 53, named after the pod; killed in teardown. */
-async function startBackends(t: ExecutionContext, topo: Topology): Promise<Map<string, ChildProcess>> {
-  const procs = new Map<string, ChildProcess>();
-  t.teardown(() => {
-    for (const p of procs.values()) p.kill('SIGKILL');
-  });
-  await Promise.all(
-    topo.pods.map(
-      (pod) =>
-        new Promise<void>((resolve, reject) => {
-          const p = spawn(pod.ns.enter[0]!, [...pod.ns.enter.slice(1), process.execPath, BACKEND, pod.name, '80,8080', '53'], { stdio: ['ignore', 'pipe', 'pipe'] });
-          procs.set(pod.name, p);
-          let out = '';
-          const timer = setTimeout(() => reject(new Error(`backend ${pod.name} did not start: ${out}`)), 20_000);
-          p.stdout.on('data', (d) => {
-            out += d;
-            if (out.includes('ready')) {
-              clearTimeout(timer);
-              resolve();
-            }
-          });
-          p.on('exit', (code) => reject(new Error(`backend ${pod.name} exited ${code}: ${out}`)));
-        }),
-    ),
-  );
-  return procs;
 }
 
 /** Counts of each value. */

@@ -70,3 +70,11 @@ export function makeTempDir(c: Cleanup, prefix: string): string {
   c.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+/** A private bpf filesystem on a temp directory (tests never touch the host's); unmounted at cleanup. */
+export function makeBpffs(c: Cleanup, prefix: string): string {
+  const dir = makeTempDir(c, prefix);
+  run(['mount', '-t', 'bpf', 'bpf', dir]);
+  c.teardown(() => spawnSync('umount', ['-l', dir]));
+  return dir;
+}

@@ -1,17 +1,24 @@
 // Runs `switchyard-node run` as a child process, the way a DaemonSet runs it, and talks to its
-// HTTP endpoints; plus a strict reader of the Prometheus text exposition it serves.
+// HTTP endpoints; plus a strict reader of the Prometheus text exposition it serves. Free of ava at
+// run time (the agent soak bench uses it too): it needs only something with a `teardown`.
 
-import type { ExecutionContext } from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Netns } from '../helpers/netns.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const main = join(root, 'runtime', 'cli', 'main.ts');
+const bundle = join(root, 'dist', 'switchyard-node.js');
+
+export interface Teardown {
+  teardown(fn: () => void): void;
+}
 
 export interface AgentProcess {
   child: ChildProcess;
-  /** http://ADDR:PORT */
+  /** http://ADDR:PORT, as the agent printed it (inside its namespace, when it has one). */
   url: string;
   /** Everything it printed so far. */
   output(): string;
@@ -20,8 +27,22 @@ export interface AgentProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function startAgent(t: ExecutionContext, args: string[]): Promise<AgentProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, 'run', ...args, '--listen', '127.0.0.1:0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+export interface StartOptions {
+  /** Runs the agent inside this namespace (nsenter --net, which execs: child.pid is the agent's). */
+  netns?: Netns;
+  /** The esbuild bundle in dist/, as a node runs it, instead of the TypeScript sources. */
+  bundle?: boolean;
+  /**
+   * With `netns`: a Unix socket path for the relay that carries the test's requests to the
+   * agent's --listen inside the namespace (the namespace has no link to the host's network).
+   */
+  relaySocket?: string;
+}
+
+export async function startAgent(t: Teardown, args: string[], o: StartOptions = {}): Promise<AgentProcess> {
+  const node = [process.execPath, ...(o.bundle ? [bundle] : ['--import', 'tsx', main])];
+  const argv = [...(o.netns?.enter ?? []), ...node, 'run', ...args, '--listen', '127.0.0.1:0'];
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -38,16 +59,51 @@ export async function startAgent(t: ExecutionContext, args: string[]): Promise<A
     child.stdout!.on('data', onData);
     void exited.then((e) => reject(new Error(`agent exited (${e.code ?? e.signal}) before listening:\n${out}`)));
   });
-  return {
-    child,
-    url,
-    output: () => out,
-    exited,
-    get: async (path) => {
-      const r = await fetch(url + path);
-      return { status: r.status, type: r.headers.get('content-type') ?? '', body: await r.text() };
-    },
+  let get: AgentProcess['get'] = async (path) => {
+    const r = await fetch(url + path);
+    return { status: r.status, type: r.headers.get('content-type') ?? '', body: await r.text() };
   };
+  if (o.netns) {
+    if (!o.relaySocket) throw new Error('startAgent: an agent in a namespace needs relaySocket');
+    await startRelay(t, o.netns, o.relaySocket, Number(new URL(url).port));
+    get = (path) => getUnix(o.relaySocket!, path);
+  }
+  return { child, url, output: () => out, exited, get };
+}
+
+// Accepts on a Unix socket (a file, so reachable from every namespace) and connects each
+// client to 127.0.0.1:PORT inside the namespace.
+const RELAY = `
+const net = require('net');
+const [path, port] = process.argv.slice(1);
+net.createServer((c) => {
+  const u = net.connect(Number(port), '127.0.0.1');
+  c.on('error', () => u.destroy());
+  u.on('error', () => c.destroy());
+  c.pipe(u).pipe(c);
+}).listen(path, () => console.log('ready'));
+`;
+
+async function startRelay(t: Teardown, ns: Netns, path: string, port: number): Promise<void> {
+  const relay = spawn(ns.enter[0]!, [...ns.enter.slice(1), process.execPath, '-e', RELAY, path, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  t.teardown(() => void relay.kill('SIGKILL'));
+  await new Promise<void>((resolve, reject) => {
+    relay.stdout.once('data', () => resolve());
+    relay.once('exit', (code) => reject(new Error(`relay to port ${port} in ${ns.name} exited ${code}`)));
+  });
+}
+
+function getUnix(socketPath: string, path: string): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** Polls `probe` until it returns a value; fails with what the agent printed if it never does. */

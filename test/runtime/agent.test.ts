@@ -7,17 +7,14 @@
 
 import type { ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatDiagnostic } from '../../compiler/diagnostics.ts';
-import { writeArtifacts } from '../../compiler/emit/write-output.ts';
-import { runPipeline } from '../../compiler/pipeline.ts';
 import { mountBpffs, tempDir } from '../helpers/bpffs.ts';
 import { createCgroup, type TestCgroup } from '../helpers/cgroup.ts';
 import { kernelTest } from '../helpers/kernel.ts';
 import { talkClusterYaml } from '../helpers/topology.ts';
 import { eventually, parseExposition, sampleValue, startAgent, type AgentProcess } from './agent-process.ts';
+import { freeNodePort, publish, Revisions } from './agent-revisions.ts';
 import { runNodeCli } from './cli-runner.ts';
 import { socklbArtifacts, type Backend, type Service } from './socklb-artifacts.ts';
 
@@ -40,40 +37,10 @@ ${backends.map((b) => `      - { address: ${b}, node: node1 }`).join('\n')}
 ${backends.length > 1 ? '      - { address: 10.1.0.3, node: node1 }' : ''}
 `;
 
-/** A healthCheckNodePort in the NodePort range that is free on 127.0.0.1 right now. */
-async function freeNodePort(): Promise<number> {
-  for (;;) {
-    const port = 30000 + Math.floor(Math.random() * 2768);
-    const free = await new Promise<boolean>((resolve) => {
-      const s = createServer().once('error', () => resolve(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
-
-/** Compiles each services list in turn into one output root, and keeps a copy of each revision. */
+/** Compiles each services list in turn, and keeps a copy of each revision. */
 function revisions(work: string, lists: string[][], healthPort: number): string[] {
-  const spec = join(work, 'spec');
-  const out = join(work, 'out');
-  mkdirSync(spec);
-  writeFileSync(join(spec, 'cluster.yaml'), talkClusterYaml('agent'));
-  return lists.map((backends, i) => {
-    writeFileSync(join(spec, 'services.yaml'), services(backends, healthPort));
-    const r = runPipeline({ paths: [spec], outRoot: out });
-    if (!r.ok) throw new Error(r.diagnostics.map(formatDiagnostic).join('\n'));
-    writeArtifacts(out, r.ctx.artifacts!);
-    const rev = join(work, `..rev${i + 1}`);
-    cpSync(join(out, 'agent'), rev, { recursive: true });
-    return rev;
-  });
-}
-
-/** Points `link` at `target` atomically: a new symlink renamed over the old, as git-sync does. */
-function publish(link: string, target: string): void {
-  const tmp = `${link}.tmp`;
-  symlinkSync(target, tmp);
-  renameSync(tmp, link);
+  const r = new Revisions(work, talkClusterYaml('agent'), 'agent');
+  return lists.map((backends) => r.next(services(backends, healthPort)));
 }
 
 async function metrics(t: ExecutionContext, agent: AgentProcess) {

@@ -84,7 +84,7 @@ export interface SimNodeOptions {
 
 const xdpVerdicts: Record<number, Verdict> = { 0: 'aborted', 1: 'drop', 2: 'pass', 3: 'tx', 4: 'redirect' };
 const tcVerdicts: Record<number, Verdict> = { [0xffffffff]: 'pass', 0: 'pass', 2: 'drop', 7: 'redirect' };
-const hookSections: Record<Hook, string[]> = { xdp: ['xdp', 'xdp.frags'], 'tc-ingress': ['tcx/ingress', 'tc/ingress', 'tc', 'classifier'], 'tc-egress': ['tcx/egress', 'tc/egress'] };
+export const hookSections: Record<Hook, string[]> = { xdp: ['xdp', 'xdp.frags'], 'tc-ingress': ['tcx/ingress', 'tc/ingress', 'tc', 'classifier'], 'tc-egress': ['tcx/egress', 'tc/egress'] };
 
 export class SimNode {
   readonly env: SimEnv;

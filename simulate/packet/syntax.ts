@@ -33,33 +33,41 @@ export class PacketSyntaxError extends Error {
 
 const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
-function checkAddress(text: string, a: string): 4 | 6 {
+function checkAddress(a: string): 4 | 6 {
   const m = ipv4.exec(a);
   if (m) {
-    if (m.slice(1).some((x) => Number(x) > 255)) throw new PacketSyntaxError(text, `${a} is not an IPv4 address`);
+    if (m.slice(1).some((x) => Number(x) > 255)) throw new Error(`${a} is not an IPv4 address`);
     return 4;
   }
   const groups = a.split('::');
   const words = groups.flatMap((g) => (g ? g.split(':') : []));
   const ok = groups.length <= 2 && words.every((w) => /^[0-9a-f]{1,4}$/i.test(w)) && (groups.length === 2 ? words.length < 8 : words.length === 8);
-  if (!ok) throw new PacketSyntaxError(text, `${a} is not an IP address`);
+  if (!ok) throw new Error(`${a} is not an IP address`);
   return 6;
 }
 
-/** `addr:port`, `[v6]:port`, or for ICMP a bare address. */
-function endpoint(text: string, part: string, withPort: boolean): { address: string; port: number; family: 4 | 6 } {
+/** `addr:port`, `[v6]:port`, or (withPort false) a bare address. Throws an Error saying why not. */
+export function readEndpoint(part: string, withPort = true): { address: string; port: number; family: 4 | 6 } {
   let address = part;
   let port = 0;
   if (withPort) {
     const m = /^\[([^\]]+)\]:(\d+)$/.exec(part) ?? /^([^:[\]]+):(\d+)$/.exec(part);
-    if (!m) throw new PacketSyntaxError(text, `${part} is not address:port (IPv6 in brackets: [2001:db8::1]:80)`);
+    if (!m) throw new Error(`${part} is not address:port (IPv6 in brackets: [2001:db8::1]:80)`);
     address = m[1]!;
     port = Number(m[2]);
-    if (port < 1 || port > 65535) throw new PacketSyntaxError(text, `port ${m[2]} is out of range 1..65535`);
+    if (port < 1 || port > 65535) throw new Error(`port ${m[2]} is out of range 1..65535`);
   } else if (/^\[.*\]$/.test(part)) {
     address = part.slice(1, -1);
   }
-  return { address: address.toLowerCase(), port, family: checkAddress(text, address) };
+  return { address: address.toLowerCase(), port, family: checkAddress(address) };
+}
+
+function endpoint(text: string, part: string, withPort: boolean): ReturnType<typeof readEndpoint> {
+  try {
+    return readEndpoint(part, withPort);
+  } catch (e) {
+    throw new PacketSyntaxError(text, (e as Error).message);
+  }
 }
 
 export function parsePacket(text: string): PacketSpec {

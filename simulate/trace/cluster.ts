@@ -13,6 +13,7 @@ import { MANIFEST_FILE, parseManifest } from '../../format/manifest.ts';
 import { loadSimNode } from '../load.ts';
 import type { SimNode } from '../node.ts';
 import type { SimNetworkInput, SimRoute } from '../network.ts';
+import { seededRandom } from '../random.ts';
 
 export const ROUTER = { v4: '192.0.2.1', v6: '2001:db8::1', mac: '02:00:00:00:00:fe' } as const;
 export const POD_IFINDEX = 100;
@@ -77,12 +78,15 @@ function networkOf(me: ClusterNode, all: ClusterNode[]): SimNetworkInput {
 export class TraceCluster {
   readonly nodes = new Map<string, ClusterNode>();
   private readonly sims = new Map<string, Promise<SimNode>>();
+  private readonly loaded = new Map<string, SimNode>();
 
   constructor(
     readonly dir: string,
     readonly cluster: string,
     configs: NodeConfig[],
     private readonly seed: number,
+    /** Record executed instructions and map operations (a trace does; a traffic sample need not). */
+    private readonly record = true,
   ) {
     configs.sort((a, b) => (a.name < b.name ? -1 : 1)).forEach((config, i) => {
       const devices = new Map(config.devices.map((d, j) => [FIRST_IFINDEX + j, d] as [number, string]));
@@ -94,7 +98,7 @@ export class TraceCluster {
   }
 
   /** The cluster of a generated/<cluster>/ directory (holding manifest.json). */
-  static open(dir: string, seed = 1): TraceCluster {
+  static open(dir: string, seed = 1, record = true): TraceCluster {
     const path = join(dir, MANIFEST_FILE);
     if (!existsSync(path)) throw new Error(`${dir} holds no ${MANIFEST_FILE}; give a generated cluster directory such as generated/demo (switchyard compile writes it)`);
     const manifest = parseManifest(readFileSync(path, 'utf8'), path);
@@ -102,7 +106,7 @@ export class TraceCluster {
       const file = join(dir, 'nodes', name, 'config.txt');
       return existsSync(file) ? parseNodeConfig(readFileSync(file, 'utf8')) : { name, addresses: [], podCIDRs: [], devices: ['eth0'], northSouthHook: 'tc', forwarding: '' };
     });
-    return new TraceCluster(dir, manifest.cluster, configs, seed);
+    return new TraceCluster(dir, manifest.cluster, configs, seed, record);
   }
 
   node(name: string): ClusterNode {
@@ -116,10 +120,19 @@ export class TraceCluster {
     this.node(name);
     let s = this.sims.get(name);
     if (!s) {
-      s = loadSimNode({ dir: this.dir, node: name, network: this.node(name).network, seed: this.seed });
+      s = loadSimNode({ dir: this.dir, node: name, network: this.node(name).network, seed: this.seed, trace: this.record, recordMapOps: this.record });
+      s.then((sim) => this.loaded.set(name, sim), () => {});
       this.sims.set(name, s);
     }
     return s;
+  }
+
+  /**
+   * Restarts every loaded node's bpf_get_prandom_u32 sequence from `seed`: a sampled flow then
+   * picks the same way on both sides of a diff whatever flows ran before it.
+   */
+  reseed(seed: number): void {
+    for (const sim of this.loaded.values()) sim.env.random = seededRandom(seed);
   }
 
   /** The node whose device has `mac`, with that device's ifindex. */

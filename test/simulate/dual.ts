@@ -4,7 +4,7 @@
 // kernel's calls to bpf_get_prandom_u32, bpf_jiffies64 and bpf_ktime_get_ns are rewritten into
 // constants before loading, and the simulator's generator and clock give the same constants.
 
-import type { ExecutionContext } from 'ava';
+import type { Cleanup } from '../helpers/ns-lite.ts';
 import { buildObject } from '../../compiler/bpf/object.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { helperId } from '../../compiler/bpf/helpers.ts';
@@ -101,7 +101,7 @@ function pinHelpers(bytes: Uint8Array): Uint8Array {
 const percpu = new Set<number>([mapTypes.percpu_hash, mapTypes.percpu_array, mapTypes.lru_percpu_hash]);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-export async function loadDual(t: ExecutionContext, v: Variant, devices: PacketNetns): Promise<Dual> {
+export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Promise<Dual> {
   const r = compileNodeport(v);
   const maps = new Map<string, number>();
   for (const m of r.maps) {

@@ -4,7 +4,7 @@
 // rewrite them (syncPacketBounds), as the kernel's data pointers follow skb->data.
 
 import { progTypes } from '../format/bpf-uapi.ts';
-import { CTX_BASE, CTX_SIZE } from './layout.ts';
+import { CTX_BASE } from './layout.ts';
 import type { SimMemory } from './memory.ts';
 import type { RunState } from './env.ts';
 
@@ -48,9 +48,12 @@ export const SOCK = {
   dst_port: 48, dst_ip4: 52, dst_ip6: 56, state: 72, rx_queue_mapping: 76, size: 80,
 } as const;
 
-/** Zeroes the context region; returns its address. */
+/** The largest context struct (__sk_buff). */
+const LARGEST_CONTEXT = 192;
+
+/** Zeroes the context struct; returns its address. */
 export function clearContext(mem: SimMemory): number {
-  mem.u8.fill(0, CTX_BASE, CTX_BASE + CTX_SIZE);
+  mem.u8.fill(0, CTX_BASE, CTX_BASE + LARGEST_CONTEXT);
   return CTX_BASE;
 }
 

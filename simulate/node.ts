@@ -91,7 +91,8 @@ export class SimNode {
   /** The maps by name (their contents can be read and changed between runs). */
   readonly maps = new Map<string, SimMap>();
   readonly programs = new Map<string, SimProgram>();
-  private readonly recordMapOps: boolean;
+  /** Record each run's map operations (mapOps); off makes runs faster. */
+  recordMapOps: boolean;
   private nextCookie = 1;
 
   private constructor(
@@ -158,7 +159,6 @@ export class SimNode {
 
   runPacket(input: PacketInput): PacketResult {
     const p = this.programAt(hookSections[input.hook], `hook ${input.hook}`);
-    const dev = this.env.network.devices.get(input.ifindex);
     const ctx = new Uint8Array(p.kind === 'xdp' ? XDP_MD.size : SK_BUFF.size);
     const dv = new DataView(ctx.buffer);
     if (p.kind === 'xdp') {
@@ -166,7 +166,6 @@ export class SimNode {
     } else {
       dv.setUint32(SK_BUFF.ifindex, input.ifindex, true);
       if (input.hook === 'tc-ingress') dv.setUint32(SK_BUFF.ingress_ifindex, input.ifindex, true);
-      dv.setUint32(SK_BUFF.pkt_type, packetType(input.packet, dev?.mac), true);
     }
     const r = this.runRaw(p, ctx, input.packet);
     const verdict = (p.kind === 'xdp' ? xdpVerdicts : tcVerdicts)[r.code] ?? 'other';
@@ -182,15 +181,21 @@ export class SimNode {
   runRaw(p: SimProgram, ctxIn: Uint8Array, packet: Uint8Array): { code: number; packet: Uint8Array; mapOps: MapOp[]; pcs: number[] } {
     if (packet.length > PACKET_MAX) throw new Error(`packet of ${packet.length} bytes: the simulator takes at most ${PACKET_MAX}`);
     const mem = this.env.mem;
-    const ifindex = new DataView(ctxIn.buffer, ctxIn.byteOffset, ctxIn.byteLength).getUint32(p.kind === 'xdp' ? XDP_MD.ingress_ifindex : SK_BUFF.ifindex, true);
+    const at = p.kind === 'xdp' ? XDP_MD.ingress_ifindex : SK_BUFF.ifindex;
+    const ifindex = (ctxIn[at]! | (ctxIn[at + 1]! << 8) | (ctxIn[at + 2]! << 16) | (ctxIn[at + 3]! << 24)) >>> 0;
     this.begin(p.kind, ifindex);
-    // A test run's buffer is zeroed: headroom and what lies past the frame too.
-    mem.u8.fill(0, PACKET_REGION, PACKET_BASE + packet.length + 4096);
+    // A test run's buffer is zeroed; the headroom is what a program can see of that (helpers
+    // that grow the tail or the room zero what they add).
+    mem.u8.fill(0, PACKET_REGION, PACKET_BASE);
     mem.u8.set(packet, PACKET_BASE);
     const ctx = clearContext(mem);
     mem.u8.set(ctxIn, ctx);
     this.env.run.dataEnd = PACKET_BASE + packet.length;
-    if (p.kind === 'skb') mem.dv.setUint16(ctx + SK_BUFF.protocol, ethProtocol(packet), false);
+    if (p.kind === 'skb') {
+      // What eth_type_trans derives on the device the packet came in by.
+      mem.dv.setUint16(ctx + SK_BUFF.protocol, ethProtocol(packet), false);
+      mem.dv.setUint32(ctx + SK_BUFF.pkt_type, packetType(packet, this.env.network.devices.get(ifindex)?.mac), true);
+    }
     syncPacketBounds(mem, this.env.run);
     const code = p.run();
     const run = this.env.run;

@@ -47,9 +47,9 @@ export async function loadProgram(obj: BpfObject, name: string, env: SimEnv, ref
   }
   const module = await assemble(`${name}.wat`, t.wat);
   const instance = new WebAssembly.Instance(module, { env: { memory: env.mem.memory }, helpers: imports });
-  const run = instance.exports.run as (ctx: bigint) => bigint;
+  const run = instance.exports.run as (ctx: number) => number;
   const count = instance.exports.trace_count as WebAssembly.Global;
-  const ctx = BigInt(CTX_BASE);
+  const ctx = CTX_BASE;
   return {
     name,
     section: linked.entry.section,
@@ -58,7 +58,7 @@ export async function loadProgram(obj: BpfObject, name: string, env: SimEnv, ref
     wat: t.wat,
     run() {
       if (trace) count.value = 0;
-      return Number(BigInt.asUintN(32, run(ctx)));
+      return run(ctx) >>> 0;
     },
     pcs: () => expandTrace(env, t.blocks, trace ? (count.value as number) : 0),
   };

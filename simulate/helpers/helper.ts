@@ -5,6 +5,9 @@ import type { SimEnv } from '../env.ts';
 
 export type Helper = (env: SimEnv, a1: number, a2: number, a3: number, a4: number, a5: number) => number;
 
-/** Helper arguments declared u32 or int in the kernel's prototype: the low 32 bits, as it truncates them. */
-export const u32 = (x: number): number => Number(BigInt.asUintN(32, BigInt(x)));
-export const s32 = (x: number): number => u32(x) | 0;
+/**
+ * Helper arguments declared u32 or int in the kernel's prototype: the low 32 bits, as it
+ * truncates them (JavaScript's ToUint32/ToInt32 take an exact integer modulo 2^32).
+ */
+export const u32 = (x: number): number => x >>> 0;
+export const s32 = (x: number): number => x | 0;

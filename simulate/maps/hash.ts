@@ -1,15 +1,22 @@
 // BPF_MAP_TYPE_HASH, PERCPU_HASH, LRU_HASH and LRU_PERCPU_HASH. Per-CPU maps hold one value (the
 // simulated node has one CPU). A full hash map refuses a new key with E2BIG; an LRU map instead
-// forgets its least recently used entry, where "used" is a lookup or an update, as the kernel's
-// LRU approximates it (the kernel's eviction is per-CPU and approximate; a simulation that fills
-// an LRU map sees an exact LRU).
+// forgets an entry not used recently, with a reference bit set by lookups and updates and a
+// second chance in insertion order (the kernel's LRU also works with reference bits, per CPU
+// and in batches: which entry goes first differs, so a simulation that fills an LRU map
+// forgets other flows than a kernel would).
 
 import type { BpfMapDef } from '../../format/bpf-object.ts';
 import type { SimMemory } from '../memory.ts';
 import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, errno, keyBytes, keyString, MapError, type SimMap } from './map.ts';
 
+interface Entry {
+  at: number;
+  /** Used since it last had its second chance (LRU maps). */
+  ref: boolean;
+}
+
 export class HashMap implements SimMap {
-  private readonly entriesByKey = new Map<string, number>();
+  private readonly entriesByKey = new Map<string, Entry>();
   private readonly free: number[] = [];
 
   constructor(
@@ -24,15 +31,24 @@ export class HashMap implements SimMap {
 
   lookup(keyAt: number): number {
     const k = keyString(this.mem.u8, keyAt, this.def.keySize);
-    const at = this.entriesByKey.get(k);
-    if (at === undefined) return 0;
-    if (this.lru) this.touch(k, at);
-    return at;
+    const e = this.entriesByKey.get(k);
+    if (e === undefined) return 0;
+    e.ref = true;
+    return e.at;
   }
 
-  private touch(k: string, at: number): void {
-    this.entriesByKey.delete(k);
-    this.entriesByKey.set(k, at);
+  /** Frees the first entry in insertion order not used since its last chance. */
+  private evict(): void {
+    for (;;) {
+      const [k, e] = this.entriesByKey.entries().next().value!;
+      this.entriesByKey.delete(k);
+      if (!e.ref) {
+        this.free.push(e.at);
+        return;
+      }
+      e.ref = false;
+      this.entriesByKey.set(k, e);
+    }
   }
 
   update(keyAt: number, valueAt: number, flags: number): number {
@@ -43,22 +59,20 @@ export class HashMap implements SimMap {
   }
 
   private put(k: string, value: Uint8Array, flags: number): number {
-    let at = this.entriesByKey.get(k);
-    if (at !== undefined && flags === BPF_NOEXIST) return -errno.EEXIST;
-    if (at === undefined && flags === BPF_EXIST) return -errno.ENOENT;
-    if (at === undefined) {
+    let e = this.entriesByKey.get(k);
+    if (e !== undefined && flags === BPF_NOEXIST) return -errno.EEXIST;
+    if (e === undefined && flags === BPF_EXIST) return -errno.ENOENT;
+    if (e === undefined) {
       if (this.entriesByKey.size >= this.def.maxEntries) {
         if (!this.lru) return -errno.E2BIG;
-        const oldest = this.entriesByKey.keys().next().value!;
-        this.free.push(this.entriesByKey.get(oldest)!);
-        this.entriesByKey.delete(oldest);
+        this.evict();
       }
-      at = this.free.pop() ?? this.mem.alloc(this.def.valueSize);
-      this.entriesByKey.set(k, at);
-    } else if (this.lru) {
-      this.touch(k, at);
+      e = { at: this.free.pop() ?? this.mem.alloc(this.def.valueSize), ref: false };
+      this.entriesByKey.set(k, e);
+    } else {
+      e.ref = true;
     }
-    this.mem.u8.set(value, at);
+    this.mem.u8.set(value, e.at);
     return 0;
   }
 
@@ -67,10 +81,10 @@ export class HashMap implements SimMap {
   }
 
   private removeKey(k: string): boolean {
-    const at = this.entriesByKey.get(k);
-    if (at === undefined) return false;
+    const e = this.entriesByKey.get(k);
+    if (e === undefined) return false;
     this.entriesByKey.delete(k);
-    this.free.push(at);
+    this.free.push(e.at);
     return true;
   }
 
@@ -80,8 +94,8 @@ export class HashMap implements SimMap {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const at = this.entriesByKey.get(this.checkKey(key));
-    return at === undefined ? undefined : this.mem.bytes(at, this.def.valueSize);
+    const e = this.entriesByKey.get(this.checkKey(key));
+    return e === undefined ? undefined : this.mem.bytes(e.at, this.def.valueSize);
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
@@ -95,6 +109,6 @@ export class HashMap implements SimMap {
   }
 
   entries(): Array<{ key: Uint8Array; value: Uint8Array }> {
-    return [...this.entriesByKey].map(([k, at]) => ({ key: keyBytes(k), value: this.mem.bytes(at, this.def.valueSize) }));
+    return [...this.entriesByKey].map(([k, e]) => ({ key: keyBytes(k, this.def.keySize), value: this.mem.bytes(e.at, this.def.valueSize) }));
   }
 }

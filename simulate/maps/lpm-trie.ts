@@ -5,7 +5,7 @@
 
 import type { BpfMapDef } from '../../format/bpf-object.ts';
 import type { SimMemory } from '../memory.ts';
-import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, errno, keyBytes, MapError, type SimMap } from './map.ts';
+import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, errno, MapError, type SimMap } from './map.ts';
 
 const ENOSPC = 28;
 
@@ -29,6 +29,7 @@ export class LpmTrieMap implements SimMap {
     return this.count;
   }
 
+  /** The first `bits` bits of the data as a string, one byte a character. */
   private masked(bytes: Uint8Array, at: number, bits: number): string {
     let s = '';
     for (let i = 0; i * 8 < bits; i++) {
@@ -36,6 +37,10 @@ export class LpmTrieMap implements SimMap {
       s += String.fromCharCode(bytes[at + i]! & keep);
     }
     return s;
+  }
+
+  private static dataBytes(k: string): Uint8Array {
+    return Uint8Array.from(k, (c) => c.charCodeAt(0));
   }
 
   private prefixLen(bytes: Uint8Array, at: number): number {
@@ -127,7 +132,7 @@ export class LpmTrieMap implements SimMap {
       for (const [k, at] of this.byLength.get(len)!) {
         const key = new Uint8Array(this.def.keySize);
         new DataView(key.buffer).setUint32(0, len, true);
-        key.set(keyBytes(k), 4);
+        key.set(LpmTrieMap.dataBytes(k), 4);
         out.push({ key, value: this.mem.bytes(at, this.def.valueSize) });
       }
     }

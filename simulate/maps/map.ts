@@ -29,16 +29,23 @@ export interface SimMap {
   readonly size: number;
 }
 
-/** A key's bytes as a string, for JavaScript Map keys (one UTF-16 unit per byte). */
+/** A key's bytes as a string, for JavaScript Map keys: two bytes per UTF-16 unit (a trailing odd byte alone). */
 export function keyString(u8: Uint8Array, at: number, size: number): string {
   let s = '';
-  for (let i = 0; i < size; i++) s += String.fromCharCode(u8[at + i]!);
+  let i = 0;
+  for (; i + 1 < size; i += 2) s += String.fromCharCode(u8[at + i]! | (u8[at + i + 1]! << 8));
+  if (i < size) s += String.fromCharCode(u8[at + i]!);
   return s;
 }
 
-export function keyBytes(k: string): Uint8Array {
-  const out = new Uint8Array(k.length);
-  for (let i = 0; i < k.length; i++) out[i] = k.charCodeAt(i);
+/** The inverse of keyString, for a key of `size` bytes. */
+export function keyBytes(k: string, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i);
+    out[2 * i] = c & 0xff;
+    if (2 * i + 1 < size) out[2 * i + 1] = c >> 8;
+  }
   return out;
 }
 

@@ -60,8 +60,9 @@ export function translateProgram(p: LinkedProgram, o: TranslateOptions): Transla
           (global.set $tn (i32.add (global.get $tn) (i32.const 1))))))`,
     supportFunctions,
     ...functions,
-    `(func (export "run") (param $ctx i64) (result i64)
-      (call $f0 (local.get $ctx) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const ${STACK_TOP})))`,
+    // The return value as the kernel reports it (u32): an i32, so JavaScript gets a number, not a BigInt.
+    `(func (export "run") (param $ctx i32) (result i32)
+      (i32.wrap_i64 (call $f0 (i64.extend_i32_u (local.get $ctx)) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const ${STACK_TOP}))))`,
     ')',
   ].join('\n');
   return { wat, helpers: sorted, blocks };

@@ -4,8 +4,9 @@
 // the conntrack state earlier ones left.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { withMacs } from '../../simulate/packet/build.ts';
 import { readPcap } from '../../simulate/packet/pcap.ts';
-import { parsePacket, PacketSyntaxError, type PacketSpec } from '../../simulate/packet/syntax.ts';
+import { parsePacket, type PacketSpec } from '../../simulate/packet/syntax.ts';
 import { ROUTER, TraceCluster } from '../../simulate/trace/cluster.ts';
 import { traceConnect, type ConnectTrace } from '../../simulate/trace/connect.ts';
 import { readMapLayouts } from '../../simulate/trace/map-layouts.ts';
@@ -33,13 +34,6 @@ export function splitPackets(words: readonly string[], node: string): Array<{ no
     else out[out.length - 1]!.text += ` ${w}`;
   }
   return out;
-}
-
-function setMacs(frame: Uint8Array, src: string, dst: string): Uint8Array {
-  const f = frame.slice();
-  f.set(dst.split(':').map((x) => parseInt(x, 16)), 0);
-  f.set(src.split(':').map((x) => parseInt(x, 16)), 6);
-  return f;
 }
 
 export const traceCommand: Command = {
@@ -100,7 +94,7 @@ docs/simulate.md. Exit code 0, or 2 on errors.`,
         const file = userPath(io.cwd, pcap);
         if (!existsSync(file)) return fail(`--pcap ${pcap} does not exist`);
         // A capture's MACs are its own network's: the frame is re-addressed from the router to the node.
-        readPcap(readFileSync(file), pcap).forEach((r, i) => inputs.push({ node, text: `${pcap} #${i + 1}`, packet: setMacs(r.frame, ROUTER.mac, cluster.node(node).mac) }));
+        readPcap(readFileSync(file), pcap).forEach((r, i) => inputs.push({ node, text: `${pcap} #${i + 1}`, packet: withMacs(r.frame, ROUTER.mac, cluster.node(node).mac) }));
       }
       const layouts = readMapLayouts(dir);
       const walker = new Walker(cluster, layouts, { reply: !args.options['no-reply'] });
@@ -117,7 +111,7 @@ docs/simulate.md. Exit code 0, or 2 on errors.`,
       }
       return EXIT.ok;
     } catch (e) {
-      if (e instanceof PacketSyntaxError) return fail(e.message);
+      // Packet syntax, unknown nodes, unreadable pcap files and artifacts: each message names the input and the fix.
       return fail((e as Error).message);
     }
   },

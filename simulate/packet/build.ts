@@ -89,4 +89,12 @@ export function buildFrame(p: PacketSpec, o: FrameOptions = {}): Uint8Array {
   return frame;
 }
 
+/** A copy of `frame` with other Ethernet addresses (as a forwarding hop or a capture's re-addressing writes them). */
+export function withMacs(frame: Uint8Array, src: string | number[], dst: string | number[]): Uint8Array {
+  const f = frame.slice();
+  f.set(parseMac(dst), 0);
+  f.set(parseMac(src), 6);
+  return f;
+}
+
 export const macText = (b: ArrayLike<number>): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');

@@ -7,7 +7,7 @@
 
 import { hookSections, type Hook, type PacketResult, type SimNode } from '../node.ts';
 import { inPrefix, neighbourKey, parseAddress, parseMac, parsePrefix, routeFor } from '../network.ts';
-import { buildFrame } from '../packet/build.ts';
+import { buildFrame, withMacs } from '../packet/build.ts';
 import { internetChecksum } from '../packet/checksum.ts';
 import { decodeFrame, frameSummary, type DecodedFrame } from '../packet/decode.ts';
 import type { PacketSpec, TcpFlag } from '../packet/syntax.ts';
@@ -83,13 +83,6 @@ export function answerOf(p: PacketSpec): PacketSpec | undefined {
 
 function hasHook(sim: SimNode, hook: Hook): boolean {
   return [...sim.programs.values()].some((p) => hookSections[hook].includes(p.section));
-}
-
-function setMacs(frame: Uint8Array, src: number[] | string, dst: number[] | string): Uint8Array {
-  const f = frame.slice();
-  f.set(parseMac(dst), 0);
-  f.set(parseMac(src), 6);
-  return f;
 }
 
 /** What the kernel's forwarding does to a frame: TTL/hop limit down by one (IPv4 checksum kept). */
@@ -225,7 +218,7 @@ export class Walker {
         const dst = decodeFrame(r.packet).packet?.dst;
         const hop = r.redirect.nexthop ?? dst;
         const mac = hop ? this.neighbour(node, ifindex, hop) : undefined;
-        return { where: 'egress', node, ifindex, frame: mac ? setMacs(r.packet, node.mac, mac) : r.packet };
+        return { where: 'egress', node, ifindex, frame: mac ? withMacs(r.packet, node.mac, mac) : r.packet };
       }
       return { where: 'egress', node, ifindex, frame: r.packet };
     }
@@ -268,6 +261,6 @@ export class Walker {
       return { to: 'lost', node: name, why: !out ? 'TTL expired' : 'no neighbour' };
     }
     events.push({ kind: 'stack', node: name, text: `${name} forwards it by its routes out of ${node.devices.get(route.dev)}` });
-    return { where: 'egress', node, ifindex: route.dev, frame: setMacs(out, node.mac, mac) };
+    return { where: 'egress', node, ifindex: route.dev, frame: withMacs(out, node.mac, mac) };
   }
 }

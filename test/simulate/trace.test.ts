@@ -130,3 +130,18 @@ test('switchyard trace: unknown nodes, bad packets and missing inputs are errors
   t.is(noDir.code, 2);
   t.regex(noDir.stderr, /holds no manifest\.json/);
 });
+
+test('XDP: a NodePort to a remote backend leaves node1 by XDP_TX, SNATed, and its answer too; a local backend is handed to tc', async (t) => {
+  const w = await walker('talk-xdp');
+  const syn = await trace(w, 'node1', 'tcp 198.51.100.7:40000 > 10.0.0.1:30001 syn');
+  const first = syn.events.find((e) => e.kind === 'program');
+  t.like(first, { hook: 'xdp', verdict: 'tx' });
+  t.like(syn.outcome.packet, { src: '10.0.0.1', dst: '10.2.0.1', dport: 80 });
+  t.is(at(syn.reply), 'client@node1: tcp 10.0.0.1:30001 > 198.51.100.7:40000 syn ack');
+  const local = await trace(w, 'node2', 'tcp 198.51.100.8:40000 > 10.3.0.3:80 syn');
+  t.deepEqual(
+    local.events.flatMap((e) => (e.kind === 'program' ? [`${e.hook} ${e.verdict}`] : [])).slice(0, 2),
+    ['xdp pass', 'tc-ingress redirect'],
+  );
+  t.is(at(local.reply), 'client@node2: tcp 10.3.0.3:80 > 198.51.100.8:40000 syn ack');
+});

@@ -240,7 +240,7 @@ export class Walker {
       return { to: 'host', node: name, why: parsed.note ?? 'not IP' };
     }
     const dst = parseAddress(p.dst);
-    if (node.config.addresses.includes(p.dst)) {
+    if (node.config.addresses.some((a) => parseAddress(a).join('.') === dst.join('.'))) {
       events.push({ kind: 'host', node: name, text: `${name}'s own address: its stack takes it (a socket on the node, or a reset)`, packet: frameSummary(parsed) });
       return { to: 'host', node: name, packet: p };
     }

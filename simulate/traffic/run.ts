@@ -3,6 +3,7 @@
 // simulated cluster, the random generator restarted per flow (TraceCluster.reseed) so both sides
 // pick alike wherever their tables agree.
 
+import { parseAddress } from '../network.ts';
 import { formatPacket } from '../packet/syntax.ts';
 import { TraceCluster } from '../trace/cluster.ts';
 import { Walker } from '../trace/walk.ts';
@@ -29,7 +30,7 @@ export async function runSample(dir: string, plans: readonly FlowPlan[], seed: n
       if (plan.via === 'connect') {
         const sim = await cluster.sim(plan.node);
         const r = sim.connect({ family: flow.family, proto: flow.proto === 'udp' ? 'udp' : 'tcp', dst: flow.dst, port: flow.dport, cookie: i + 1 });
-        const moved = r.dst !== flow.dst || r.port !== flow.dport;
+        const moved = parseAddress(r.dst).join('.') !== parseAddress(flow.dst).join('.') || r.port !== flow.dport;
         outcomes.push(r.verdict === 'refuse' ? 'refused' : moved ? `backend ${flow.family === 6 ? `[${r.dst}]` : r.dst}:${r.port}` : 'host');
         continue;
       }

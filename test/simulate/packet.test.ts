@@ -6,6 +6,7 @@ import { buildFrame } from '../../simulate/packet/build.ts';
 import { decodeFrame, frameSummary } from '../../simulate/packet/decode.ts';
 import { PcapError, readPcap, writePcap } from '../../simulate/packet/pcap.ts';
 import { formatPacket, PacketSyntaxError, parsePacket } from '../../simulate/packet/syntax.ts';
+import { splitPackets } from '../../compiler/cli/trace.ts';
 
 const written = [
   'tcp 198.51.100.7:40000 > 10.0.0.1:30001 syn',
@@ -91,4 +92,12 @@ test('pcap files round-trip; big-endian and nanosecond files read; pcapng and ot
   new DataView(sll.buffer).setUint32(20, 113, true);
   t.throws(() => readPcap(sll, 'any.pcap'), { message: /link type 113; only Ethernet/ });
   t.throws(() => readPcap(file.subarray(0, file.length - 3), 'cut.pcap'), { message: /cut\.pcap: record 7 .* the file ends first/ });
+});
+
+test('trace arguments: packets split at their protocol word, quoted or not, and @NODE moves the entry node for the packets after it', (t) => {
+  t.deepEqual(splitPackets(['tcp 198.51.100.7:1 > 10.0.0.1:2 syn', 'udp', '198.51.100.7:3', '>', '10.0.0.1:4', '@node2', 'icmp 198.51.100.7 > 10.0.0.2'], 'node1'), [
+    { node: 'node1', text: 'tcp 198.51.100.7:1 > 10.0.0.1:2 syn' },
+    { node: 'node1', text: 'udp 198.51.100.7:3 > 10.0.0.1:4' },
+    { node: 'node2', text: 'icmp 198.51.100.7 > 10.0.0.2' },
+  ]);
 });

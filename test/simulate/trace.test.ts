@@ -145,3 +145,17 @@ test('XDP: a NodePort to a remote backend leaves node1 by XDP_TX, SNATed, and it
   );
   t.is(at(local.reply), 'client@node2: tcp 10.3.0.3:80 > 198.51.100.8:40000 syn ack');
 });
+
+test('switchyard trace is reproducible for a seed, --no-reply stops at the pod, a bad --seed is an error', async (t) => {
+  const dir = await compiledFixture('talk-snat');
+  const args = ['trace', dir, '--node', 'node1', '--brief', 'tcp 198.51.100.7:40000 > 10.0.0.1:30001 syn'];
+  const a = await run([...args, '--seed', '5']);
+  t.is(a.code, 0, a.stderr);
+  t.is((await run([...args, '--seed', '5'])).stdout, a.stdout);
+  const quiet = await run([...args, '--no-reply']);
+  t.notRegex(quiet.stdout, /answer/);
+  t.regex(quiet.stdout, /=> reaches a pod on node2/);
+  const bad = await run([...args, '--seed', 'x']);
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /--seed x is not an integer/);
+});

@@ -111,7 +111,8 @@ function flow(r: Random, send: Sender, recent: Uint8Array[]): void {
 function fragments(r: Random, send: Sender, recent: Uint8Array[]): void {
   const [dst, dport] = pick(r, [[NODE, 30001], ['10.3.0.1', 80]] as const);
   const sport = int(r, 1024, 65535);
-  const id = int(r, 1, 65535);
+  // Identifications from a small set: the fragment maps (8,192 LRU entries) never fill.
+  const id = int(r, 1, 2000);
   const whole = udpDatagram({ src: CLIENT, dst, sport, dport, payload: bytes(r, 40) });
   const a = frame4({ dstMac: MAC.eth0, srcMac: MAC.gateway, src: CLIENT, dst, proto: 17, id, fragOff: 0x2000, l4: whole.slice(0, 24) });
   const b = frame4({ dstMac: MAC.eth0, srcMac: MAC.gateway, src: CLIENT, dst, proto: 17, id, fragOff: 3, l4: whole.slice(24) });

@@ -17,9 +17,9 @@ import { seeded } from './insn-cases.ts';
 const PACKETS = Number(process.env.SWITCHYARD_DIFF_PACKETS ?? 10000);
 const CHECKPOINT = 2000;
 
-// Conntrack of 4 × 16384 entries: the corpus never fills it (a full LRU map forgets other flows
-// than the kernel's would; see simulate/maps/hash.ts).
-const SCALE = 16384;
+// Conntrack of 4 × 65536 entries: a 100,000-packet run never fills it (a full LRU map forgets
+// other flows than the kernel's would; see simulate/maps/hash.ts).
+const SCALE = 65536;
 const variants: Variant[] = [{ hook: 'tc', scale: SCALE }, { hook: 'tc', dsr: true, scale: SCALE }, { hook: 'xdp', scale: SCALE }, { hook: 'xdp', dsr: true, scale: SCALE }];
 
 for (const v of variants) {

@@ -8,6 +8,7 @@
 // API (stable; `switchyard trace` and `diff --traffic` are built on it):
 //
 //   const node = await loadSimNode({ dir: 'generated/demo', node: 'node1', network, seed, clock });
+//     (`routes` is accepted for `network`; clock: { ns, hz }; seed: bpf_get_prandom_u32's)
 //   node.runPacket({ hook: 'xdp' | 'tc-ingress' | 'tc-egress', ifindex, packet })
 //     → { verdict: 'pass'|'drop'|'tx'|'redirect'|'aborted'|'other', code, redirectIfindex?,
 //         redirect?: { kind: 'redirect'|'redirect_peer'|'redirect_neigh', ifindex, nexthop? },

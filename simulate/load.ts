@@ -8,12 +8,15 @@ import { join } from 'node:path';
 import { readBpfObject } from '../format/elf-read.ts';
 import { checkArtifacts, MANIFEST_FILE, parseManifest } from '../format/manifest.ts';
 import { decodeMapContentsPacked } from '../format/map-contents.ts';
+import type { SimNetworkInput } from './network.ts';
 import { SimNode, type SimNodeOptions } from './node.ts';
 
 export interface LoadSimNodeOptions extends SimNodeOptions {
   /** A generated/<cluster> directory (the one holding manifest.json). */
   dir: string;
   node: string;
+  /** The same as `network` (the issue's name for it); `network` wins when both are given. */
+  routes?: SimNetworkInput;
 }
 
 export async function loadSimNode(o: LoadSimNodeOptions): Promise<SimNode> {
@@ -25,7 +28,7 @@ export async function loadSimNode(o: LoadSimNodeOptions): Promise<SimNode> {
   if (!entry) throw new Error(`node ${o.node} is not in ${manifestPath}; known nodes: ${Object.keys(manifest.nodes).sort().join(', ')}`);
   if (!entry.object) throw new Error(`node ${o.node} has no BPF object in ${manifestPath}`);
   const object = readBpfObject(readFileSync(join(o.dir, entry.object)), entry.object);
-  const node = await SimNode.create(object, o);
+  const node = await SimNode.create(object, { ...o, network: o.network ?? o.routes });
   for (const file of entry.maps) {
     const c = decodeMapContentsPacked(readFileSync(join(o.dir, file)), file);
     const m = node.maps.get(c.map);

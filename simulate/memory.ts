@@ -6,15 +6,19 @@ import { ARENA_BASE, PAGE } from './layout.ts';
 
 export class SimMemory {
   readonly memory: WebAssembly.Memory;
-  u8!: Uint8Array;
-  dv!: DataView;
+  u8: Uint8Array;
+  dv: DataView;
   /** The same bytes as a Buffer: its copy() needs no intermediate view. */
-  private buf!: Buffer;
+  private buf: Buffer;
   private top = ARENA_BASE;
 
   constructor(initialBytes = 2 * ARENA_BASE) {
+    // Fields get their final kind of value here, once (not undefined first): property access
+    // on this object is on every helper's path.
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(initialBytes / PAGE) });
-    this.refresh();
+    this.u8 = new Uint8Array(this.memory.buffer);
+    this.dv = new DataView(this.memory.buffer);
+    this.buf = Buffer.from(this.memory.buffer);
   }
 
   private refresh(): void {

@@ -11,7 +11,7 @@ import { readBpfObject } from '../../format/elf-read.ts';
 import { buildObject } from '../../compiler/bpf/object.ts';
 import { progTestRun } from '../../runtime/sys/bpf.ts';
 import { SimNode } from '../../simulate/node.ts';
-import { compileNodeport, enterPacketNetns, type Variant } from '../packet/harness.ts';
+import { compileNodeport, enterPacketNetns, skbCtx, xdpMd, type Variant } from '../packet/harness.ts';
 import { CLIENT, NODE, packet } from '../packet/scene.ts';
 import { TCP_ACK } from '../packet/frames.ts';
 import { writeTables } from '../simulate/corpus.ts';
@@ -81,11 +81,11 @@ export default async function bench(): Promise<BenchResult> {
       dual.run(program, syn, devices.eth0);
       const established = packet({ src: CLIENT, dst: NODE, sport: 40000, dport: 30001, flags: TCP_ACK, payload: new Array(64).fill(7) });
       const first = dual.run(program, established, devices.eth0)!;
-      const kernelCtx = v.hook === 'xdp' ? xdpCtx(devices.eth0, established.length) : skbCtx(devices.eth0);
+      const kernelCtx = v.hook === 'xdp' ? xdpMd(devices.eth0, established.length) : skbCtx(devices.eth0);
       const k = progTestRun(dual.kernel.programs.get(program)!, { data: established, ctx: kernelCtx, repeat: RUNS });
       const kernelPps = 1e9 / Math.max(1, k.durationNs);
       const p = dual.sim.program(program);
-      const simCtx = v.hook === 'xdp' ? xdpCtx(devices.eth0, 0) : kernelCtx;
+      const simCtx = v.hook === 'xdp' ? xdpMd(devices.eth0, 0) : kernelCtx;
       const pps = (record: boolean) => {
         dual.sim.recordMapOps = record;
         const ms = best(3, () => {
@@ -106,18 +106,4 @@ export default async function bench(): Promise<BenchResult> {
   }
   notes.push('WebAssembly runs without the trace, and without (then with) the map-operation record (SimNodeOptions trace, recordMapOps); the kernel figure is its own mean over the repeats (no syscall per packet); one core each.');
   return { title: 'Simulator: packets per second and load time, beside the kernel', rows, notes };
-}
-
-function xdpCtx(ifindex: number, length: number): Uint8Array {
-  const b = Buffer.alloc(24);
-  b.writeUInt32LE(length, 4);
-  b.writeUInt32LE(ifindex, 12);
-  return new Uint8Array(b);
-}
-
-function skbCtx(ifindex: number): Uint8Array {
-  const b = Buffer.alloc(192);
-  b.writeUInt32LE(ifindex, 36);
-  b.writeUInt32LE(ifindex, 40);
-  return new Uint8Array(b);
 }

@@ -7,31 +7,17 @@
 
 import { ethernet, fragmentHeader, frame4, icmpError, ip6, packet6, tcpSegment, udpDatagram, TCP_ACK, TCP_FIN, TCP_SYN, type Ext6 } from '../packet/frames.ts';
 import { MAC, type Datapath } from '../packet/harness.ts';
-import { CLIENT, LOCAL, NODE, OUTSIDER, REMOTE, packet } from '../packet/scene.ts';
-import { CLIENT6, LB6, LOCAL6, NODE6, REMOTE6 } from '../packet/scene6.ts';
-import { putNodeConfig, putService4, putService6, putSourceRange4 } from '../packet/tables.ts';
+import { CLIENT, LOCAL, NODE, OUTSIDER, REMOTE, packet, putScene4Services } from '../packet/scene.ts';
+import { CLIENT6, LB6, LOCAL6, NODE6, REMOTE6, putScene6Services } from '../packet/scene6.ts';
+import { putNodeConfig, putService4 } from '../packet/tables.ts';
 
 /** Writes the scene's tables (scene.ts and scene6.ts together, plus an affinity service). */
 export function writeTables(dp: Datapath): void {
   putNodeConfig(dp, { ipv4: [NODE], podCidr4: '10.1.0.0/24', ipv6: [NODE6], podCidr6: 'fd00:10:1::/64' });
+  putScene4Services(dp);
+  putScene6Services(dp);
   const remote = [{ id: 1, address: REMOTE, port: 80 }];
-  const local = [{ id: 2, address: LOCAL, port: 8080 }];
-  putService4(dp, { address: '0.0.0.0', port: 30001, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: remote, revNatId: 1, serviceId: 1 });
-  putService4(dp, { address: '0.0.0.0', port: 30001, protocol: 17, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: remote, revNatId: 2, serviceId: 2 });
-  putService4(dp, { address: '0.0.0.0', port: 30002, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: local, revNatId: 3, serviceId: 3 });
-  putService4(dp, { address: '10.3.0.1', port: 80, protocol: 17, kind: 'LoadBalancer', flags: ['ROUTABLE', 'LOCAL'], backends: local, revNatId: 4, serviceId: 4 });
-  putService4(dp, { address: '10.3.0.2', port: 80, kind: 'LoadBalancer', flags: ['ROUTABLE', 'SOURCE_RANGES'], backends: remote, revNatId: 5, serviceId: 5 });
-  putSourceRange4(dp, 5, '198.51.100.0/24');
-  putService4(dp, { address: '203.0.113.10', port: 8080, kind: 'ExternalIP', flags: ['ROUTABLE', 'NOT_IN_CLUSTER'], backends: remote, revNatId: 6, serviceId: 6 });
-  putService4(dp, { address: '0.0.0.0', port: 10000, kind: 'HostPort', flags: ['WILDCARD', 'ROUTABLE'], backends: local, revNatId: 7, serviceId: 7 });
-  putService4(dp, { address: '10.5.0.1', port: 80, kind: 'ClusterIP', backends: remote, revNatId: 8, serviceId: 8 });
-  putService4(dp, { address: '10.3.0.3', port: 80, kind: 'LoadBalancer', flags: ['ROUTABLE', 'LOCAL'], backends: [], revNatId: 9, serviceId: 9 });
-  putService4(dp, { address: '0.0.0.0', port: 30005, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: [{ id: 3, address: '10.9.0.1', port: 80 }], revNatId: 10, serviceId: 10 });
   putService4(dp, { address: '0.0.0.0', port: 30006, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: [...remote, { id: 4, address: '10.2.0.2', port: 80 }], affinity: 60, revNatId: 11, serviceId: 11 });
-  const remote6 = [{ id: 1, address: REMOTE6, port: 80 }];
-  putService6(dp, { address: '::', port: 30001, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: remote6, revNatId: 1, serviceId: 1 });
-  putService6(dp, { address: '::', port: 30001, protocol: 17, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: remote6, revNatId: 3, serviceId: 3 });
-  putService6(dp, { address: LB6, port: 80, protocol: 17, kind: 'LoadBalancer', flags: ['ROUTABLE', 'LOCAL'], backends: [{ id: 2, address: LOCAL6, port: 8080 }], revNatId: 2, serviceId: 2 });
 }
 
 export interface Send {
@@ -125,7 +111,8 @@ function flow(r: Random, send: Sender, recent: Uint8Array[]): void {
 function fragments(r: Random, send: Sender, recent: Uint8Array[]): void {
   const [dst, dport] = pick(r, [[NODE, 30001], ['10.3.0.1', 80]] as const);
   const sport = int(r, 1024, 65535);
-  const id = int(r, 1, 65535);
+  // Identifications from a small set: the fragment maps (8,192 LRU entries) never fill.
+  const id = int(r, 1, 2000);
   const whole = udpDatagram({ src: CLIENT, dst, sport, dport, payload: bytes(r, 40) });
   const a = frame4({ dstMac: MAC.eth0, srcMac: MAC.gateway, src: CLIENT, dst, proto: 17, id, fragOff: 0x2000, l4: whole.slice(0, 24) });
   const b = frame4({ dstMac: MAC.eth0, srcMac: MAC.gateway, src: CLIENT, dst, proto: 17, id, fragOff: 3, l4: whole.slice(24) });
@@ -176,7 +163,8 @@ export function runCorpus(r: Random, send: Sender, rounds: number): void {
     const what = r();
     if (what < 0.35) flow(r, send, recent);
     else if (what < 0.42) fragments(r, send, recent);
-    else if (what < 0.72) send({ program: r() < 0.8 ? 'ingress' : 'egress', frame: mutated(r, recent), device: r() < 0.8 ? 'eth0' : 'lxc0' });
-    else send({ program: r() < 0.8 ? 'ingress' : 'egress', frame: random(r), device: r() < 0.9 ? 'eth0' : 'lxc0' });
+    // Half of the mutated and random frames go out through egress, so that program sees as many.
+    else if (what < 0.72) send({ program: r() < 0.5 ? 'ingress' : 'egress', frame: mutated(r, recent), device: r() < 0.8 ? 'eth0' : 'lxc0' });
+    else send({ program: r() < 0.5 ? 'ingress' : 'egress', frame: random(r), device: r() < 0.9 ? 'eth0' : 'lxc0' });
   }
 }

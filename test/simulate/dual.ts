@@ -11,14 +11,14 @@ import { helperId } from '../../format/bpf-helpers.ts';
 import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { readBpfObject } from '../../format/elf-read.ts';
 import { mapTypes } from '../../format/bpf-uapi.ts';
-import { mapCreate, progLoad, progTestRun, type TestRunResult } from '../../runtime/sys/bpf.ts';
+import { progLoad, progTestRun, type TestRunResult } from '../../runtime/sys/bpf.ts';
 import { mapLookup, mapNextKey } from '../../runtime/sys/bpf-map.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
 import { possibleCpuCount } from '../../runtime/map.ts';
 import { SimNode } from '../../simulate/node.ts';
 import type { SimNetworkInput } from '../../simulate/network.ts';
 import type { SimProgram } from '../../simulate/program.ts';
-import { compileNodeport, MAC, type Datapath, type PacketNetns, type Variant } from '../packet/harness.ts';
+import { compileNodeport, createMaps, MAC, skbCtx, xdpMd, type Datapath, type PacketNetns, type Variant } from '../packet/harness.ts';
 
 /** The constants both sides see. */
 export const PINNED = { random: 0x2f5a_91c3, ktimeNs: 2_000_000_000, hz: 1000 } as const;
@@ -103,12 +103,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Promise<Dual> {
   const r = compileNodeport(v);
-  const maps = new Map<string, number>();
-  for (const m of r.maps) {
-    const fd = mapCreate({ type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, name: m.name });
-    maps.set(m.name, fd);
-    t.teardown(() => closeFd(fd));
-  }
+  const maps = createMaps(t, r);
   const programs = new Map<string, number>();
   for (const p of r.programs) {
     const bytes = pinHelpers(encode(linkItems(r.object, p.name), { maps }).bytes);
@@ -166,7 +161,7 @@ export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Pr
     sim,
     run(program, frame, ifindex) {
       const xdp = program === 'nodeport_xdp';
-      const ctx = xdp ? xdpMd(ifindex, frame.length) : skbCtx(ifindex);
+      const ctx = new Uint8Array(xdp ? xdpMd(ifindex, frame.length) : skbCtx(ifindex));
       let kernel: TestRunResult;
       try {
         kernel = progTestRun(programs.get(program)!, { data: frame, ctx });
@@ -176,7 +171,7 @@ export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Pr
         if ((e as { errno?: number }).errno === 22) return undefined;
         throw e;
       }
-      const s = sim.runRaw(simPrograms.get(program)!, xdp ? xdpMd(ifindex, 0) : ctx, frame);
+      const s = sim.runRaw(simPrograms.get(program)!, xdp ? new Uint8Array(xdpMd(ifindex, 0)) : ctx, frame);
       const touched = s.mapOps.map((o) => ({ map: o.map, key: o.key }));
       return { kernel, sim: { retval: s.code, data: s.packet, touched } };
     },
@@ -212,20 +207,4 @@ export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Pr
       return out;
     },
   };
-}
-
-/** struct xdp_md as test/packet/harness.ts passes it: data_end = the frame's length, the device. */
-function xdpMd(ifindex: number, length: number): Uint8Array {
-  const b = Buffer.alloc(24);
-  b.writeUInt32LE(length, 4);
-  b.writeUInt32LE(ifindex, 12);
-  return new Uint8Array(b);
-}
-
-/** struct __sk_buff with ifindex and ingress_ifindex, as test/packet/harness.ts passes it. */
-function skbCtx(ifindex: number): Uint8Array {
-  const b = Buffer.alloc(192);
-  b.writeUInt32LE(ifindex, 36);
-  b.writeUInt32LE(ifindex, 40);
-  return new Uint8Array(b);
 }

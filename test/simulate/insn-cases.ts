@@ -11,6 +11,7 @@ import { makeLabel } from '../../compiler/bpf/insn.ts';
 import { R0, R1, R2, R3, R6, R7, R8, R10 } from '../../compiler/bpf/register.ts';
 import type { BpfObject } from '../../format/bpf-object.ts';
 import { sectionKind } from '../../format/bpf-object-sections.ts';
+import { seededRandom } from '../../simulate/random.ts';
 
 /** The packet: operands at 0 and 8; results r2 at 16, r3 at 24, r0 at 32, the stack word at 40. */
 export const PACKET_SIZE = 64;
@@ -137,15 +138,8 @@ export function operandPacket(random: () => number): Uint8Array {
   return p;
 }
 
-/** A seeded generator of floats in [0, 1) for the tests. */
+/** A seeded generator of floats in [0, 1) for the tests (the simulator's own generator, scaled). */
 export function seeded(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
+  const next = seededRandom(seed);
+  return () => next() / 2 ** 32;
 }

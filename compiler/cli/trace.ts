@@ -55,7 +55,7 @@ Per packet it prints every program that sees it (node, device, hook, verdict, wh
 goes, headers before → after, the map entries read and written, decoded with maps.json, and the
 BPF-TS source lines executed), each step between nodes, and where it ends. A pod that receives
 a packet answers it (SYN-ACK to a SYN, echo reply to an echo), and the answer is followed back
-out of the cluster. --connect runs a socket connect() through the node's cgroup hook instead.
+out of the cluster. --connect runs a socket connect() through the node's cgroup hook (before the packets).
 The network (MACs, routes, the router 192.0.2.1 / 2001:db8::1 outside) is described in
 docs/simulate.md. Exit code 0, or 2 on errors.`,
   options: [

@@ -19,19 +19,31 @@ interface Input {
   node: string;
   text: string;
   packet: PacketSpec | Uint8Array;
+  /** How long the cluster's clock runs before this packet, in nanoseconds. */
+  waitNs?: number;
 }
+
+/** A pause before a packet: `+120s`, `+500ms`, `+2m`. */
+const WAIT = /^\+(\d+(?:\.\d+)?)(ms|s|m)?$/;
+const UNIT_NS = { ms: 1e6, s: 1e9, m: 60e9 } as const;
 
 /**
  * Packets from the words after DIR: each starts at tcp, udp or icmp (so `tcp A > B syn` may be
- * one quoted word or several), optionally after `@NODE` to enter at another node.
+ * one quoted word or several), optionally after `@NODE` to enter at another node, or `+120s` to
+ * let the cluster's clock run first.
  */
-export function splitPackets(words: readonly string[], node: string): Array<{ node: string; text: string }> {
-  const out: Array<{ node: string; text: string }> = [];
+export function splitPackets(words: readonly string[], node: string): Array<{ node: string; text: string; waitNs?: number }> {
+  const out: Array<{ node: string; text: string; waitNs?: number }> = [];
   let at = node;
+  let wait = 0;
   for (const w of words.flatMap((x) => x.trim().split(/\s+/)).filter(Boolean)) {
-    if (w.startsWith('@')) at = w.slice(1);
-    else if (/^(tcp|udp|icmp)$/i.test(w) || !out.length) out.push({ node: at, text: w });
-    else out[out.length - 1]!.text += ` ${w}`;
+    const m = WAIT.exec(w);
+    if (m) wait += Number(m[1]) * UNIT_NS[(m[2] ?? 's') as keyof typeof UNIT_NS];
+    else if (w.startsWith('@')) at = w.slice(1);
+    else if (/^(tcp|udp|icmp)$/i.test(w) || !out.length) {
+      out.push({ node: at, text: w, ...(wait ? { waitNs: wait } : {}) });
+      wait = 0;
+    } else out[out.length - 1]!.text += ` ${w}`;
   }
   return out;
 }
@@ -48,8 +60,10 @@ cluster into node NAME's device: quote it, as the shell reads '>' as a redirecti
 
 A PACKET is tcp, udp or icmp, SOURCE > DESTINATION (IPv6 in brackets: [2001:db8::7]:5353), then
 TCP flags (syn ack fin rst psh urg) or for ICMP echo|reply and id=N. '@node2' before a packet
-makes it, and those after it, enter node2 instead. The packets run in order through one
-simulated cluster: conntrack, affinity and SNAT state carry over from packet to packet.
+makes it, and those after it, enter node2 instead; '+120s' (or +500ms, +2m) lets the cluster's
+clock run before the next packet, so that conntrack entries can expire. The packets run in
+order through one simulated cluster: conntrack, affinity and SNAT state carry over from packet
+to packet, and a pcap file's timestamps move the clock too.
 
 Per packet it prints every program that sees it (node, device, hook, verdict, where a redirect
 goes, headers before → after, the map entries read and written, decoded with maps.json, and the
@@ -94,14 +108,23 @@ docs/simulate.md. Exit code 0, or 2 on errors.`,
         const file = userPath(io.cwd, pcap);
         if (!existsSync(file)) return fail(`--pcap ${pcap} does not exist`);
         // A capture's MACs are its own network's: the frame is re-addressed from the router to the node.
-        readPcap(readFileSync(file), pcap).forEach((r, i) => inputs.push({ node, text: `${pcap} #${i + 1}`, packet: withMacs(r.frame, ROUTER.mac, cluster.node(node).mac) }));
+        // The capture's timestamps move the cluster's clock between its packets.
+        let last: number | undefined;
+        readPcap(readFileSync(file), pcap).forEach((r, i) => {
+          const t = r.seconds * 1e9 + r.nanos;
+          inputs.push({ node, text: `${pcap} #${i + 1}`, packet: withMacs(r.frame, ROUTER.mac, cluster.node(node).mac), ...(last !== undefined && t > last ? { waitNs: t - last } : {}) });
+          last = t;
+        });
       }
       const layouts = readMapLayouts(dir);
       const walker = new Walker(cluster, layouts, { reply: !args.options['no-reply'] });
       const packets: PacketTrace[] = [];
       const connects: ConnectTrace[] = [];
       if (typeof connect === 'string') connects.push(await traceConnect(cluster, layouts, node, connect));
-      for (const i of inputs) packets.push(await walker.fromClient(i.node, i.packet, i.text));
+      for (const i of inputs) {
+        if (i.waitNs) cluster.advance(i.waitNs);
+        packets.push({ ...(await walker.fromClient(i.node, i.packet, i.text)), ...(i.waitNs ? { waitedSeconds: i.waitNs / 1e9 } : {}) });
+      }
       if (args.options.json) {
         io.stdout.write(JSON.stringify({ cluster: cluster.cluster, node, connects, packets }, null, 2) + '\n');
       } else {

@@ -79,6 +79,8 @@ export class TraceCluster {
   readonly nodes = new Map<string, ClusterNode>();
   private readonly sims = new Map<string, Promise<SimNode>>();
   private readonly loaded = new Map<string, SimNode>();
+  /** Nanoseconds the cluster's clock has moved since the start. */
+  private elapsed = 0;
 
   constructor(
     readonly dir: string,
@@ -120,11 +122,21 @@ export class TraceCluster {
     this.node(name);
     let s = this.sims.get(name);
     if (!s) {
-      s = loadSimNode({ dir: this.dir, node: name, network: this.node(name).network, seed: this.seed, trace: this.record, recordMapOps: this.record });
-      s.then((sim) => this.loaded.set(name, sim), () => {});
+      s = loadSimNode({ dir: this.dir, node: name, network: this.node(name).network, seed: this.seed, trace: this.record, recordMapOps: this.record }).then((sim) => {
+        // One clock for the cluster: a node loaded late starts where the others are.
+        sim.advance(this.elapsed);
+        this.loaded.set(name, sim);
+        return sim;
+      });
       this.sims.set(name, s);
     }
     return s;
+  }
+
+  /** Moves every node's clock on (conntrack and affinity entries age; jiffies and ktime follow). */
+  advance(ns: number): void {
+    this.elapsed += ns;
+    for (const sim of this.loaded.values()) sim.advance(ns);
   }
 
   /**

@@ -39,7 +39,7 @@ export function outcomeText(o: Outcome): string {
 }
 
 export function printPacketTrace(t: PacketTrace, index: number, o: PrintOptions = {}): string {
-  const out = [`packet ${index}: ${t.input}`];
+  const out = [`packet ${index}: ${t.input}${t.waitedSeconds ? ` (after ${t.waitedSeconds} s)` : ''}`];
   for (const e of t.events) {
     if (e.kind === 'program') out.push(...programLines(e, o));
     else out.push(`  ${e.kind === 'reply' ? '↩' : '·'} ${e.text}${e.packet && e.kind === 'reply' ? `: ${e.packet}` : ''}`);

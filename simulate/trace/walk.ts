@@ -57,6 +57,8 @@ export interface PacketTrace {
   outcome: Outcome;
   /** The backend's answer, when the packet reached a pod and it answered. */
   reply?: Outcome;
+  /** Seconds the cluster's clock ran before this packet (`+120s`, a pcap file's timestamps). */
+  waitedSeconds?: number;
 }
 
 export interface WalkOptions {

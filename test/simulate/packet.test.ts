@@ -101,3 +101,10 @@ test('trace arguments: packets split at their protocol word, quoted or not, and 
     { node: 'node2', text: 'icmp 198.51.100.7 > 10.0.0.2' },
   ]);
 });
+
+test('trace arguments: +SECONDS (or ms, m) before a packet is the time the clock runs first', (t) => {
+  t.deepEqual(
+    splitPackets(['udp 198.51.100.7:1 > 10.0.0.1:2', '+1.5s', '+500ms', 'udp 198.51.100.7:1 > 10.0.0.1:2', '+2m', 'udp 198.51.100.7:1 > 10.0.0.1:2'], 'node1').map((p) => p.waitNs),
+    [undefined, 2e9, 120e9],
+  );
+});

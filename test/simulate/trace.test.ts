@@ -112,7 +112,8 @@ test('switchyard trace --pcap follows captured frames as it follows written pack
   t.is(r.code, 0, r.stderr);
   // The NodePort is TCP only: the UDP datagram goes to node1's stack, the SYN to the backend.
   t.regex(r.stdout, /packet 1: .*in\.pcap #1\n[\s\S]*=> taken by node1's own stack/);
-  t.regex(r.stdout, /packet 2: .*in\.pcap #2\n[\s\S]*=> reaches a pod on node2: tcp 10\.0\.0\.1:\d+ > 10\.2\.0\.1:80 syn/);
+  // writePcap stamps its frames a second apart: the clock runs that second between them.
+  t.regex(r.stdout, /packet 2: .*in\.pcap #2 \(after 1 s\)\n[\s\S]*=> reaches a pod on node2: tcp 10\.0\.0\.1:\d+ > 10\.2\.0\.1:80 syn/);
 });
 
 test('switchyard trace: unknown nodes, bad packets and missing inputs are errors that say what to write', async (t) => {
@@ -158,4 +159,19 @@ test('switchyard trace is reproducible for a seed, --no-reply stops at the pod, 
   const bad = await run([...args, '--seed', 'x']);
   t.is(bad.code, 2);
   t.regex(bad.stderr, /--seed x is not an integer/);
+});
+
+test('switchyard trace +SECONDS lets conntrack age: a SYN’s entry outlives 30 s, not 61 s, and then the flow is translated anew', async (t) => {
+  const dir = await compiledFixture('talk-snat');
+  const ports = async (wait: string): Promise<number[]> => {
+    const r = await run(['trace', dir, '--node', 'node1', '--json', 'tcp 198.51.100.7:40000 > 10.0.0.1:30001 syn', wait, 'tcp 198.51.100.7:40000 > 10.0.0.1:30001 ack']);
+    t.is(r.code, 0, r.stderr);
+    const parsed = JSON.parse(r.stdout) as { packets: Array<{ outcome: Outcome; waitedSeconds?: number }> };
+    t.is(parsed.packets[1]!.waitedSeconds, Number(wait.slice(1, -1)));
+    return parsed.packets.map((p) => p.outcome.packet!.sport);
+  };
+  const [a, b] = await ports('+30s');
+  t.is(b, a, 'within the SYN entry’s 60 s the flow keeps its SNAT port');
+  const [c, d] = await ports('+61s');
+  t.not(d, c, 'after 60 s the entry has expired and the flow gets a new SNAT port');
 });

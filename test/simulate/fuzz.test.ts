@@ -3,7 +3,8 @@
 // eviction happens), checking the invariants a kube-proxy replacement must keep:
 //   - a flow that reaches a pod reaches a backend of the tables, never another address;
 //   - the backend's answer leaves the cluster translated back to the frontend the client used;
-//   - malformed frames pass, drop or are redirected, and never make a program fail;
+//   - malformed frames pass, drop or are redirected, never make a program fail, and enter pods
+//     only at backends;
 //   - conntrack never holds more entries than its map's size.
 // The seed is printed; FUZZ_SEED=N reproduces a run.
 
@@ -102,13 +103,15 @@ test('random flows reach only backends of the tables, answers come back as the f
   t.true(sims.some((s) => s.maps.get('ct4')!.size === CT_SIZE), 'conntrack filled up, so eviction was exercised');
 });
 
-test('random and mutated frames pass, drop or are redirected by every program, and never make one fail', async (t) => {
+test('random and mutated frames pass, drop or are redirected by every program, never make one fail, and enter pods only at backends', async (t) => {
   const dir = (t.context as { dir: string }).dir;
+  const backends = backendsOf(dir);
   const cluster = TraceCluster.open(dir, seed, false);
   const sims = [await cluster.sim('node1'), await cluster.sim('node2')];
   const random = seededRandom(seed ^ 0x5a5a5a5a);
   const seeds = frontends.map((f) => buildFrame({ proto: f.proto, family: f.family, src: f.family === 4 ? '198.51.100.7' : '2001:db8::7', dst: f.dst, sport: 40000, dport: f.port, flags: ['syn'] }));
   const verdicts = new Map<string, number>();
+  let intoPods = 0;
   for (let i = 0; i < FRAMES; i++) {
     let frame: Uint8Array;
     const kind = random() % 4;
@@ -131,6 +134,13 @@ test('random and mutated frames pass, drop or are redirected by every program, a
           return;
         }
         verdicts.set(r.verdict, (verdicts.get(r.verdict) ?? 0) + 1);
+        // Into a pod: only ever a backend of the tables, however mangled the frame that got there.
+        const into = r.redirect?.kind === 'redirect_peer' ? decodeFrame(r.packet).packet : undefined;
+        if (into) intoPods++;
+        if (into && !backends.has(hostPort(into.family, into.dst, into.dport))) {
+          t.fail(`${hook} sent ${formatPacket(into)} into a pod, which is no backend (frame ${Buffer.from(frame).toString('hex')})`);
+          return;
+        }
         if (!['pass', 'drop', 'redirect'].includes(r.verdict)) {
           t.fail(`${hook} returned ${r.verdict} (${r.code}) on ${Buffer.from(frame).toString('hex')}: ${JSON.stringify(decodeFrame(frame))}`);
           return;
@@ -139,5 +149,7 @@ test('random and mutated frames pass, drop or are redirected by every program, a
     if (!checkConntrack(t, sims, `after frame ${i}`)) return;
   }
   t.log(`verdicts over ${FRAMES} frames × 2 nodes × 2 hooks: ${[...verdicts].map(([v, n]) => `${v} ${n}`).join(', ')}`);
+  t.log(`${intoPods} of them into a pod`);
   t.true((verdicts.get('pass') ?? 0) > 0 && (verdicts.get('redirect') ?? 0) > 0, 'mutations keep some frames valid and break others');
+  t.true(intoPods > 0, 'some frames reach a pod, so the backend check means something');
 });

@@ -5,11 +5,13 @@ import type { Command } from './command.ts';
 import { compileCommand } from './compile.ts';
 import { diffCommand } from './diff.ts';
 import { startCommand } from './start.ts';
+import { traceCommand } from './trace.ts';
 import { verifyCommand } from './verify.ts';
 
 export const commands: readonly Command[] = [
   compileCommand,
   diffCommand,
   startCommand,
+  traceCommand,
   verifyCommand,
 ];

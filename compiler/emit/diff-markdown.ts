@@ -22,7 +22,7 @@ const code = (s: string): string => (s ? `\`${s}\`` : '');
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Appends a markdown table to `out`, folded into <details> past FOLD_ROWS rows (a diff of every service can be long). */
-function table(out: string[], header: string[], rows: string[][], what: string): void {
+export function table(out: string[], header: string[], rows: string[][], what: string): void {
   const folded = rows.length > FOLD_ROWS;
   if (folded) out.push(`<details><summary>${plural(rows.length, what)}</summary>`, '');
   out.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);

@@ -151,15 +151,21 @@ export interface Datapath {
   tcIngress(frame: Uint8Array, o?: RunOptions): TestRunResult;
 }
 
-/** Fresh maps, every program loaded against them; closed in teardown. */
-export function loadNodeport(t: Cleanup, v: Variant, devices: PacketNetns): Datapath {
-  const r = compileNodeport(v);
+/** Fresh kernel maps for a compile's map declarations, by name; closed in teardown. */
+export function createMaps(t: Cleanup, r: CompileResult): Map<string, number> {
   const maps = new Map<string, number>();
   for (const m of r.maps) {
     const fd = mapCreate({ type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, name: m.name });
     maps.set(m.name, fd);
     t.teardown(() => closeFd(fd));
   }
+  return maps;
+}
+
+/** Fresh maps, every program loaded against them; closed in teardown. */
+export function loadNodeport(t: Cleanup, v: Variant, devices: PacketNetns): Datapath {
+  const r = compileNodeport(v);
+  const maps = createMaps(t, r);
   const programs = new Map<string, number>();
   for (const p of r.programs) {
     const enc = encode(linkItems(r.object, p.name), { maps });
@@ -185,7 +191,7 @@ export function loadNodeport(t: Cleanup, v: Variant, devices: PacketNetns): Data
  * struct xdp_md: data_end is the frame's length (left 0, the program sees an empty packet), and
  * the device the frame arrives on (BPF_PROG_TEST_RUN checks it exists).
  */
-function xdpMd(ifindex: number, length: number): Uint8Array {
+export function xdpMd(ifindex: number, length: number): Uint8Array {
   const b = Buffer.alloc(24);
   b.writeUInt32LE(length, 4);
   b.writeUInt32LE(ifindex, 12);
@@ -193,7 +199,7 @@ function xdpMd(ifindex: number, length: number): Uint8Array {
 }
 
 /** struct __sk_buff (192 bytes) with ifindex and ingress_ifindex set. */
-function skbCtx(ifindex: number): Uint8Array {
+export function skbCtx(ifindex: number): Uint8Array {
   const b = Buffer.alloc(192);
   b.writeUInt32LE(ifindex, 36); // ingress_ifindex
   b.writeUInt32LE(ifindex, 40); // ifindex

@@ -37,6 +37,12 @@ export function scene(t: ExecutionContext, v: Variant): Scene {
   const devices = enterPacketNetns(t);
   const dp = loadNodeport(t, v, devices);
   putNodeConfig(dp, { ipv4: [NODE], podCidr4: '10.1.0.0/24' });
+  putScene4Services(dp);
+  return { dp, devices, v: verdicts[v.hook] };
+}
+
+/** The scene's services (listed above scene()), into any datapath's maps. */
+export function putScene4Services(dp: Datapath): void {
   const remote = [{ id: 1, address: REMOTE, port: 80 }];
   const local = [{ id: 2, address: LOCAL, port: 8080 }];
   putService4(dp, { address: '0.0.0.0', port: 30001, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: remote, revNatId: 1, serviceId: 1 });
@@ -50,7 +56,6 @@ export function scene(t: ExecutionContext, v: Variant): Scene {
   putService4(dp, { address: '10.5.0.1', port: 80, kind: 'ClusterIP', backends: remote, revNatId: 8, serviceId: 8 });
   putService4(dp, { address: '10.3.0.3', port: 80, kind: 'LoadBalancer', flags: ['ROUTABLE', 'LOCAL'], backends: [], revNatId: 9, serviceId: 9 });
   putService4(dp, { address: '0.0.0.0', port: 30005, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: [{ id: 3, address: '10.9.0.1', port: 80 }], revNatId: 10, serviceId: 10 });
-  return { dp, devices, v: verdicts[v.hook] };
 }
 
 export interface Hop {

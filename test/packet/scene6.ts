@@ -17,11 +17,16 @@ export const LB6 = 'fd00:10:3::1';
 export function scene6(t: ExecutionContext, v: Variant): Datapath {
   const dp = loadNodeport(t, v, enterPacketNetns(t));
   putNodeConfig(dp, { ipv4: ['10.0.0.1'], podCidr4: '10.1.0.0/24', ipv6: [NODE6], podCidr6: 'fd00:10:1::/64' });
+  putScene6Services(dp);
+  return dp;
+}
+
+/** The IPv6 services of the scene, into any datapath's maps. */
+export function putScene6Services(dp: Datapath): void {
   const remote = [{ id: 1, address: REMOTE6, port: 80 }];
   putService6(dp, { address: '::', port: 30001, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: remote, revNatId: 1, serviceId: 1 });
   putService6(dp, { address: '::', port: 30001, protocol: 17, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: remote, revNatId: 3, serviceId: 3 });
   putService6(dp, { address: LB6, port: 80, protocol: 17, kind: 'LoadBalancer', flags: ['ROUTABLE', 'LOCAL'], backends: [{ id: 2, address: LOCAL6, port: 8080 }], revNatId: 2, serviceId: 2 });
-  return dp;
 }
 
 export interface Seg6 {

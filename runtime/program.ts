@@ -97,6 +97,9 @@ export function loadProgram(def: ProgramDef, maps: ReadonlyMap<string, LiveMap>,
       insns,
       license: o.license,
       expectedAttachType: kind.attachType,
+      // The section's load flags (xdp.frags: BPF_F_XDP_HAS_FRAGS, without which the kernel
+      // refuses to attach the program where frames can be larger than a page).
+      flags: kind.progFlags,
       name: def.name.slice(0, 15),
       logLevel,
       logSize: logLevel ? 16 << 20 : 0,

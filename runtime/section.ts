@@ -10,6 +10,8 @@ export interface SectionKind {
   progType: number;
   /** expected_attach_type at load time, and the attach type of the link. */
   attachType: number;
+  /** prog_flags at load time (BPF_F_XDP_HAS_FRAGS for `xdp.frags`). */
+  progFlags: number;
   hook: HookKind;
   /** A short name for the hook in status lines (`xdp`, `tcx_ingress`, `cgroup_inet4_connect`). */
   hookName: string;
@@ -19,7 +21,7 @@ export interface SectionKind {
 export function sectionKind(section: string): SectionKind | undefined {
   const k = formatSectionKind(section);
   if (!k) return undefined;
-  return { progType: k.progType, attachType: k.attachType, hook: k.hook, hookName: k.attachTypeName ?? k.progTypeName };
+  return { progType: k.progType, attachType: k.attachType, progFlags: k.progFlags, hook: k.hook, hookName: k.attachTypeName ?? k.progTypeName };
 }
 
 /** Every section name this runtime understands, for error messages. */

@@ -22,10 +22,11 @@ import { DEFAULT_STATE, usage, type Command } from './usage.ts';
 
 class UsageError extends Error {}
 
-// Parsed by util.parseArgs (strict), from one option table that every command shares: a flag is
-// declared once here and its help in usage.ts. What each command takes besides options is data
-// too (commandArgs), checked before it runs.
-const options = {
+// Parsed by util.parseArgs (strict). Every flag is declared once here (its help is in usage.ts);
+// each command lists the flags it takes, so a flag meant for another command is an error naming
+// this one, not silently ignored. What each command takes besides options is data too
+// (commandArgs), checked before it runs.
+const allOptions = {
   node: { type: 'string' },
   device: { type: 'string', multiple: true },
   cgroup: { type: 'string' },
@@ -41,22 +42,55 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** A command's positional arguments (as many as min..max, named `what` in errors) and whether --node is required. */
+type Flag = keyof typeof allOptions;
+
+/** Taken by every command: its help, and --verbose (a bug's stack; the verifier log for apply). */
+const everyCommand: readonly Flag[] = ['help', 'verbose'];
+
+/**
+ * Where a node's datapath lives: its name, its pins and its state. Every command that acts on
+ * the pins takes all three, so one set of flags names a node for all of them (dump reads no
+ * state, but refusing --state there would only make scripts spell the node two ways).
+ */
+const nodeLocation: readonly Flag[] = ['node', 'bpffs', 'state'];
+
+/** A command's positional arguments (as many as min..max, named `what` in errors), whether --node is required, and its flags. */
 interface CommandArgs {
   min: number;
   max: number;
   what: string;
   needsNode: boolean;
+  flags: readonly Flag[];
 }
 
 const commandArgs: Record<Command, CommandArgs> = {
-  apply: { min: 1, max: 1, what: 'one DIR', needsNode: true },
-  run: { min: 1, max: 1, what: 'one DIR', needsNode: true },
-  status: { min: 0, max: 0, what: 'no arguments', needsNode: false },
-  dump: { min: 0, max: 1, what: 'at most one MAP', needsNode: false },
-  health: { min: 1, max: 1, what: 'one DIR', needsNode: true },
-  remove: { min: 0, max: 0, what: 'no arguments', needsNode: false },
+  apply: {
+    min: 1, max: 1, what: 'one DIR', needsNode: true,
+    flags: [...nodeLocation, 'device', 'cgroup', 'dry-run', 'reconcile', 'no-verify'],
+  },
+  run: {
+    min: 1, max: 1, what: 'one DIR', needsNode: true,
+    flags: [...nodeLocation, 'device', 'cgroup', 'listen', 'address', 'allow-downgrade', 'no-verify'],
+  },
+  status: { min: 0, max: 0, what: 'no arguments', needsNode: false, flags: nodeLocation },
+  dump: { min: 0, max: 1, what: 'at most one MAP', needsNode: false, flags: nodeLocation },
+  health: { min: 1, max: 1, what: 'one DIR', needsNode: true, flags: ['node', 'address'] },
+  remove: { min: 0, max: 0, what: 'no arguments', needsNode: false, flags: nodeLocation },
 };
+
+/**
+ * Refuses a flag the command does not take. parseArgs runs over the whole table first (so its
+ * own errors, and a value's type, stay as they are); a flag of another command is then named
+ * with the command and its --help.
+ */
+function checkFlags(cmd: Command, given: Record<string, unknown>): void {
+  const takes = new Set<string>([...everyCommand, ...commandArgs[cmd].flags]);
+  const foreign = Object.keys(given).filter((f) => !takes.has(f));
+  if (foreign.length) {
+    const list = foreign.map((f) => `--${f}`).join(', ');
+    throw new UsageError(`${cmd} does not take ${list} (see switchyard-node ${cmd} --help)\n\n${usage[cmd]}`);
+  }
+}
 
 /** The error line, control characters escaped, and which capabilities a refusal lacked. */
 function printError(e: unknown, cmd: string): void {
@@ -88,11 +122,12 @@ function run(argv: string[]): number {
   const cmd = command as Command;
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: rest, options: allOptions, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n\n${usage[cmd]}`);
   }
   const { values: v, positionals } = parsed;
+  checkFlags(cmd, v);
   if (v.help) {
     console.log(usage[cmd]);
     return 0;

@@ -18,7 +18,8 @@ commands:
   remove                  detach the programs and drop the node's maps and pins
   health DIR --node NAME  serve the healthCheckNodePorts of externalTrafficPolicy: Local services
 
-Run 'switchyard-node <command> --help' for a command's options.`,
+Run 'switchyard-node <command> --help' for a command's options; a command refuses the others'.
+--verbose and --help are taken by every command.`,
 
   apply: `usage: switchyard-node apply DIR --node NAME [options]
 
@@ -74,10 +75,11 @@ Prints the applied manifest, each map (geometry, entries, and whether it still h
 last apply wrote) and each link (hook, program). Exits 3 when an apply was interrupted (run apply
 again) or a map or hook drifted from the last apply (run apply --reconcile).`,
 
-  dump: `usage: switchyard-node dump [MAP] [--node NAME] [--bpffs DIR]
+  dump: `usage: switchyard-node dump [MAP] [--node NAME] [--bpffs DIR] [--state DIR]
 
 Prints every entry of the node's maps (or of MAP), sorted by key, decoded with the BTF types the
-maps were created with; maps without BTF print as hex.`,
+maps were created with; maps without BTF print as hex. --state is taken (and not read) so that
+the flags naming a node are the same for every command.`,
 
   remove: `usage: switchyard-node remove [--node NAME] [--bpffs DIR] [--state DIR]
 

@@ -80,7 +80,7 @@ export const NEW_TRANSLATE = 0;
 export const NEW_PASS = 1; // not a routable frontend
 export const NEW_DROP = 2;
 
-/** route4's answer when hairpin mode leaves the FIB out: back where the frame came from. */
+/** route's answer when hairpin mode leaves the FIB out: back where the frame came from. */
 export const ROUTE_HAIRPIN = -100;
 
 /** bpf_skb_adjust_room modes. */

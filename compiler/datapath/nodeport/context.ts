@@ -6,6 +6,7 @@
 import { ROUTE_HAIRPIN } from './constants.ts';
 import { features } from './config.ts';
 import { emitTc, growIpv4HeaderTc, growIpv6HeaderTc } from './ctx-tc.ts';
+import { Family, V4, V6 } from './family.ts';
 import { emitXdp, growIpv4HeaderXdp, growIpv6HeaderXdp } from './ctx-xdp.ts';
 
 /** On to the kernel's stack. */
@@ -26,56 +27,30 @@ export function drop(ctx: XdpMd | SkBuff): i32 {
  * call site keeps only the lookups it can make (none on the remote path in hairpin mode).
  * @inline
  */
-export function route4(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: be32, daddr: be32, local: bool): i64 {
-  if (local) return fibLookup4(ctx, fib, saddr, daddr);
-  return routeRemote4(ctx, fib, saddr, daddr);
+export function route<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, fib: BpfFibLookup, saddr: F['addr'], daddr: F['addr'], local: bool): i64 {
+  if (local) return fibLookup(ctx, fam, fib, saddr, daddr);
+  return routeRemote(ctx, fam, fib, saddr, daddr);
 }
 
 /**
  * Remote destinations. Hairpin mode compiles the lookup out (the talk's +1.5 Mpps): the frame
  * goes back out of the device it came in on, to the MAC it came from (ROUTE_HAIRPIN).
  */
-function routeRemote4(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: be32, daddr: be32): i64 {
+function routeRemote<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, fib: BpfFibLookup, saddr: F['addr'], daddr: F['addr']): i64 {
   if (features.hairpin) return ROUTE_HAIRPIN;
-  return fibLookup4(ctx, fib, saddr, daddr);
+  return fibLookup(ctx, fam, fib, saddr, daddr);
 }
 
 /** @inline */
-function fibLookup4(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: be32, daddr: be32): i64 {
-  fib.family = AF_INET;
+function fibLookup<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, fib: BpfFibLookup, saddr: F['addr'], daddr: F['addr']): i64 {
+  fib.family = isV6(fam) ? AF_INET6 : AF_INET;
   fib.ifindex = ctx.ingress_ifindex;
-  fib.ipv4_src = saddr;
-  fib.ipv4_dst = daddr;
+  fam.fibAddresses(fib, saddr, daddr);
   return bpf_fib_lookup(ctx, fib, i32(sizeof<BpfFibLookup>()), 0);
 }
 
 /**
- * As route4, for IPv6.
- * @inline
- */
-export function route6(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: FixedArray<be32, 4>, daddr: FixedArray<be32, 4>, local: bool): i64 {
-  if (local) return fibLookup6(ctx, fib, saddr, daddr);
-  return routeRemote6(ctx, fib, saddr, daddr);
-}
-
-function routeRemote6(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: FixedArray<be32, 4>, daddr: FixedArray<be32, 4>): i64 {
-  if (features.hairpin) return ROUTE_HAIRPIN;
-  return fibLookup6(ctx, fib, saddr, daddr);
-}
-
-/** @inline */
-function fibLookup6(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: FixedArray<be32, 4>, daddr: FixedArray<be32, 4>): i64 {
-  fib.family = AF_INET6;
-  fib.ifindex = ctx.ingress_ifindex;
-  for (let i = 0; i < 4; i++) {
-    fib.ipv6_src[i] = saddr[i];
-    fib.ipv6_dst[i] = daddr[i];
-  }
-  return bpf_fib_lookup(ctx, fib, i32(sizeof<BpfFibLookup>()), 0);
-}
-
-/**
- * Whether this context can send what route4 answered. XDP cannot wait for a neighbour to be
+ * Whether this context can send what route answered. XDP cannot wait for a neighbour to be
  * resolved, and must not pass a translated packet up (its source may be this node's own
  * address, which the stack drops as martian): such packets go up untranslated, and the tc
  * program on the same device finishes them with bpf_redirect_neigh.
@@ -87,23 +62,14 @@ export function canSend(ctx: XdpMd | SkBuff, rc: i64): bool {
 }
 
 /**
- * Sends the translated packet as route4 said; `local`: into a pod of this node. This and the
+ * Sends the translated packet as route said; `local`: into a pod of this node. This and the
  * small helpers of the sending path are inlined: each BPF-to-BPF call on an established flow's
  * path costs about a nanosecond (docs/datapath.md).
  * @inline
  */
-export function emit4(ctx: XdpMd | SkBuff, fib: BpfFibLookup, rc: i64, local: bool): i32 {
+export function emit<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, fib: BpfFibLookup, rc: i64, local: bool): i32 {
   if (isXdp(ctx)) return i32(emitXdp(ctx, fib, rc));
-  return emitTc(ctx, fib, rc, local, AF_INET);
-}
-
-/**
- * Sends the translated packet as route6 said.
- * @inline
- */
-export function emit6(ctx: XdpMd | SkBuff, fib: BpfFibLookup, rc: i64, local: bool): i32 {
-  if (isXdp(ctx)) return i32(emitXdp(ctx, fib, rc));
-  return emitTc(ctx, fib, rc, local, AF_INET6);
+  return emitTc(ctx, fib, rc, local, isV6(fam) ? AF_INET6 : AF_INET);
 }
 
 /** Room for the DSR option after the IPv4 header; 0 or negative. */

@@ -8,7 +8,7 @@ import { BPF_ADJ_ROOM_NET, DSR_EXT6_LEN, DSR_OPT4_LEN, ROUTE_HAIRPIN } from './c
 import { setMacs, swapMacs } from './ethernet.ts';
 
 /**
- * Sends the translated packet where route4/route6 said (`rc`); `local`: into a pod of this node.
+ * Sends the translated packet where route said (`rc`); `local`: into a pod of this node.
  * `family` is AF_INET or AF_INET6 (the next hop's address family for bpf_redirect_neigh).
  * @inline
  */

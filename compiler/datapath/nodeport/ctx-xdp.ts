@@ -9,7 +9,7 @@ import { DSR_EXT6_LEN, DSR_OPT4_LEN, ROUTE_HAIRPIN } from './constants.ts';
 import { setMacs, swapMacs } from './ethernet.ts';
 
 /**
- * Sends the translated frame where route4/route6 said (`rc` is SUCCESS or ROUTE_HAIRPIN here).
+ * Sends the translated frame where route said (`rc` is SUCCESS or ROUTE_HAIRPIN here).
  * @inline
  */
 export function emitXdp(ctx: XdpMd, fib: BpfFibLookup, rc: i64): u32 {

@@ -8,14 +8,13 @@ import { Ipv4Hdr, Ipv6Hdr } from '../headers.ts';
 import { Addr, lb4, lb6, LbFamily, LbV4, LbV6 } from '../lb/family.ts';
 import { ct4, ct4_key, ct4_value, ct6, ct6_key, ct6_value } from '../lb/index.ts';
 import * as s from '../lb/structs.ts';
-import { emit4, emit6, route4, route6 } from './context.ts';
 import { DsrOpt4, pushDsr4, readDsr4 } from './dsr4.ts';
 import { DsrExt6, pushDsr6, readDsr6 } from './dsr6.ts';
 import { Flow4, Flow6, l4Offset, l4Offset6 } from './flow.ts';
 import { Outer4, outerSource4, Quote4, readOuter4, readQuote4, rewriteIcmp4 } from './icmp-error4.ts';
 import { Outer6, outerSource6, Quote6, readOuter6, readQuote6, rewriteIcmp6 } from './icmp-error6.ts';
-import { affinityClient4, dsrOptionFits4, flowHash4, isLocal4, mayCarryDsr4, nodeAddress4, nodeAddressCount4, Translation4 } from './lb4.ts';
-import { affinityClient6, dsrOptionFits6, flowHash6, isLocal6, mayCarryDsr6, nodeAddress6, nodeAddressCount6, Translation6 } from './lb6.ts';
+import { affinityClient4, dsrOptionFits4, fibAddresses4, flowHash4, isLocal4, mayCarryDsr4, nodeAddress4, nodeAddressCount4, Translation4 } from './lb4.ts';
+import { affinityClient6, dsrOptionFits6, fibAddresses6, flowHash6, isLocal6, mayCarryDsr6, nodeAddress6, nodeAddressCount6, Translation6 } from './lb6.ts';
 import { AddrPair4, addressesDiff4, decrementTtl4, headerCheck4, Nat4 } from './nat4.ts';
 import { AddrPair6, addressesDiff6, decrementHopLimit6, headerCheck6, Nat6 } from './nat6.ts';
 import { parse4 } from './parse4.ts';
@@ -84,8 +83,8 @@ export interface Family<F extends V4 | V6> extends AddressFamily {
   isLocal(addr: Addr): bool;
   nodeAddressCount(node: s.node_config): u8;
   nodeAddress(node: s.node_config): Addr;
-  route(ctx: XdpMd | SkBuff, fib: BpfFibLookup, saddr: Addr, daddr: Addr, local: bool): i64;
-  emit(ctx: XdpMd | SkBuff, fib: BpfFibLookup, rc: i64, local: bool): i32;
+  /** The FIB lookup's addresses (nodeport/context.ts's route). */
+  fibAddresses(fib: BpfFibLookup, saddr: Addr, daddr: Addr): void;
   // ICMP errors (nodeport/icmp-error.ts): the message's formats.
   readIcmpOuter(ctx: XdpMd | SkBuff, f: Flow): i32;
   readQuote(ctx: XdpMd | SkBuff, f: Flow, q: Quote4 | Quote6): i32;
@@ -113,8 +112,7 @@ export const v4: Family<V4> = {
   isLocal: isLocal4,
   nodeAddressCount: nodeAddressCount4,
   nodeAddress: nodeAddress4,
-  route: route4,
-  emit: emit4,
+  fibAddresses: fibAddresses4,
   readIcmpOuter: readOuter4,
   readQuote: readQuote4,
   outerSource: outerSource4,
@@ -140,8 +138,7 @@ export const v6: Family<V6> = {
   isLocal: isLocal6,
   nodeAddressCount: nodeAddressCount6,
   nodeAddress: nodeAddress6,
-  route: route6,
-  emit: emit6,
+  fibAddresses: fibAddresses6,
   readIcmpOuter: readOuter6,
   readQuote: readQuote6,
   outerSource: outerSource6,

@@ -20,7 +20,7 @@
 
 import { Family, V4, V6 } from './family.ts';
 import { CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT } from './constants.ts';
-import { canSend, drop, pass } from './context.ts';
+import { canSend, drop, emit, pass, route } from './context.ts';
 
 /**
  * An ICMP error at ingress (ingress parsed it as PARSE_ICMP): translated back and sent on like
@@ -45,11 +45,11 @@ export function icmpIngress<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<
   const outer: F['outer'] = { ...zeroed<F['outer']>(), saddr: fam.outerSource(f, q, e), daddr: e.dst_addr };
   const local = (e.flags & CT_LOCAL) !== 0;
   const fib = zeroed<BpfFibLookup>();
-  const rc = fam.route(ctx, fib, outer.saddr, outer.daddr, local);
+  const rc = route(ctx, fam, fib, outer.saddr, outer.daddr, local);
   if (!canSend(ctx, rc)) return pass(ctx);
   if (fam.rewriteIcmp(ctx, f, q, to, outer) !== 0) return drop(ctx);
   if (!local && fam.decrementHops(ctx) !== 0) return drop(ctx);
-  return fam.emit(ctx, fib, rc, local);
+  return emit(ctx, fam, fib, rc, local);
 }
 
 /**

@@ -33,7 +33,7 @@ import {
 import { features } from './config.ts';
 import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_ICMP, PARSE_OK, SNAT_PORT_MIN, VERDICT_ICMP } from './constants.ts';
 import { ctCreate, ctKey, ctLive, ctTouch, lifetimeOf } from './conntrack.ts';
-import { canSend, drop, pass } from './context.ts';
+import { canSend, drop, emit, pass, route } from './context.ts';
 import { icmpEgress } from './icmp-error.ts';
 import { cachedHop, cacheMacs } from './route-cache.ts';
 import { nat } from './nat.ts';
@@ -108,7 +108,7 @@ function send<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F['flow
   const fib = zeroed<BpfFibLookup>();
   let rc: i64 = BPF_FIB_LKUP_RET_SUCCESS;
   if (!known || !cachedHop(known.ifindex, known.dmac, known.smac, fib)) {
-    rc = fam.route(ctx, fib, t.saddr, t.daddr, local);
+    rc = route(ctx, fam, fib, t.saddr, t.daddr, local);
     if (known && rc === BPF_FIB_LKUP_RET_SUCCESS) {
       cacheMacs(fib, known.dmac, known.smac);
       known.ifindex = fib.ifindex;
@@ -128,7 +128,7 @@ function send<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F['flow
     if ((t.flags & CT_DSR) !== 0 && fits && carriesDsrOption(fam, f) && fam.pushDsr(ctx, frontend, frontendPort) < 0) return drop(ctx);
     if (fam.decrementHops(ctx) !== 0) return drop(ctx);
   }
-  return fam.emit(ctx, fib, rc, local);
+  return emit(ctx, fam, fib, rc, local);
 }
 
 /**
@@ -216,9 +216,9 @@ function acceptDsr<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F[
   else ctCreate(fam, key, { ...zeroed<F['ctValue']>(), lifetime: now + lifetimeOf(fam, f), flags: CT_DSR | CT_EGRESS, src_addr: addr, dst_addr: f.saddr, src_port: port, dst_port: f.sport });
   // Delivered as it is (option or header and all: Linux ignores options it does not know).
   const fib = zeroed<BpfFibLookup>();
-  const rc = fam.route(ctx, fib, f.saddr, f.daddr, true);
+  const rc = route(ctx, fam, fib, f.saddr, f.daddr, true);
   if (!canSend(ctx, rc)) return pass(ctx);
-  return fam.emit(ctx, fib, rc, true);
+  return emit(ctx, fam, fib, rc, true);
 }
 
 /**

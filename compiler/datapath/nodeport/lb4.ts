@@ -69,3 +69,12 @@ export function isLocal4(addr: be32): bool {
   const mask = u32(0xffffffff) << (32 - u32(node.pod_prefix4));
   return (ntohl(addr) & mask) === ntohl(node.pod_cidr4);
 }
+
+/**
+ * The FIB lookup's addresses (context.ts's route).
+ * @inline
+ */
+export function fibAddresses4(fib: BpfFibLookup, saddr: be32, daddr: be32): void {
+  fib.ipv4_src = saddr;
+  fib.ipv4_dst = daddr;
+}

@@ -80,3 +80,13 @@ export function isLocal6(addr: FixedArray<be32, 4>): bool {
   return true;
 }
 
+/**
+ * The FIB lookup's addresses (context.ts's route).
+ * @inline
+ */
+export function fibAddresses6(fib: BpfFibLookup, saddr: FixedArray<be32, 4>, daddr: FixedArray<be32, 4>): void {
+  for (let i = 0; i < 4; i++) {
+    fib.ipv6_src[i] = saddr[i];
+    fib.ipv6_dst[i] = daddr[i];
+  }
+}

@@ -3,25 +3,55 @@
 // back, bind refuses service ports, sock_release forgets the socket's reverse entry. IPv4,
 // IPv6, and IPv4 peers of IPv6 sockets (::ffff:a.b.c.d) through the IPv4 tables.
 
+import { isV4Mapped, lbProtocol, sock_addr4, sock_addr6 } from './address.ts';
 import { lb4_sock_reverse_nat, lb6_sock_reverse_nat } from '../lb/index.ts';
 import { lb4_sock_key, lb6_sock_key } from '../lb/structs.ts';
-import { isV4Mapped, lbProtocol, sock_addr4, sock_addr6 } from './address.ts';
 import { lb4, lb6 } from '../lb/family.ts';
 import { bindTaken } from './bind.ts';
 import { EADDRINUSE, ECONNREFUSED } from './errno.ts';
 import { forward, NO_BACKEND, TRANSLATED } from './forward.ts';
 import { reverse } from './reverse.ts';
 
-/** Forward translation of the IPv4 destination; refuses the call when the service has no backend. */
-function forwardIp4(ctx: SockAddr): i32 {
-  const dst: sock_addr4 = { address: ctx.user_ip4, port: ctx.user_port, pad: 0 };
+/**
+ * The socket's family, as its hook has it (connect4 or connect6), apart from the address's: an
+ * IPv4 address on an IPv6 socket (v4-mapped, in user_ip6[3]) takes the IPv4 tables.
+ */
+const sock4: AddressFamily = { ipVersion: 4 };
+const sock6: AddressFamily = { ipVersion: 6 };
+
+/** @inline */
+function ipv4Of(ctx: SockAddr, sock: AddressFamily): be32 {
+  if (isV6(sock)) return ctx.user_ip6[3];
+  return ctx.user_ip4;
+}
+
+/** @inline */
+function setIpv4(ctx: SockAddr, sock: AddressFamily, address: be32): void {
+  if (isV6(sock)) ctx.user_ip6[3] = address;
+  else ctx.user_ip4 = address;
+}
+
+/** @inline */
+function setIpv6(ctx: SockAddr, a: sock_addr6): void {
+  ctx.user_ip6[0] = a.address[0];
+  ctx.user_ip6[1] = a.address[1];
+  ctx.user_ip6[2] = a.address[2];
+  ctx.user_ip6[3] = a.address[3];
+  ctx.user_port = a.port;
+}
+
+/** Whether an IPv6 socket's call names an IPv4 address. */
+function mapped(ctx: SockAddr): bool {
+  return isV4Mapped(ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2]);
+}
+
+/** Forward translation of an IPv4 destination; refuses the call when the service has no backend. */
+function forwardIp4(ctx: SockAddr, sock: AddressFamily): i32 {
+  const dst: sock_addr4 = { address: ipv4Of(ctx, sock), port: ctx.user_port, pad: 0 };
   const r = forward(ctx, lb4, dst);
-  if (r === NO_BACKEND) {
-    bpf_set_retval(-ECONNREFUSED);
-    return SK_DROP;
-  }
+  if (r === NO_BACKEND) return refuse(-ECONNREFUSED);
   if (r === TRANSLATED) {
-    ctx.user_ip4 = dst.address;
+    setIpv4(ctx, sock, dst.address);
     ctx.user_port = dst.port;
   }
   return SK_PASS;
@@ -29,65 +59,34 @@ function forwardIp4(ctx: SockAddr): i32 {
 
 /** The same for an IPv6 socket, whose destination may be an IPv4 address in v4-mapped form. */
 function forwardIp6(ctx: SockAddr): i32 {
-  let r: u32 = 0;
-  if (isV4Mapped(ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2])) {
-    const dst4: sock_addr4 = { address: ctx.user_ip6[3], port: ctx.user_port, pad: 0 };
-    r = forward(ctx, lb4, dst4);
-    if (r === TRANSLATED) {
-      ctx.user_ip6[3] = dst4.address;
-      ctx.user_port = dst4.port;
-    }
-  } else {
-    const dst: sock_addr6 = { address: [ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2], ctx.user_ip6[3]], port: ctx.user_port, pad: 0 };
-    r = forward(ctx, lb6, dst);
-    if (r === TRANSLATED) {
-      ctx.user_ip6[0] = dst.address[0];
-      ctx.user_ip6[1] = dst.address[1];
-      ctx.user_ip6[2] = dst.address[2];
-      ctx.user_ip6[3] = dst.address[3];
-      ctx.user_port = dst.port;
-    }
-  }
-  if (r === NO_BACKEND) {
-    bpf_set_retval(-ECONNREFUSED);
-    return SK_DROP;
-  }
+  if (mapped(ctx)) return forwardIp4(ctx, sock6);
+  const dst: sock_addr6 = { address: [ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2], ctx.user_ip6[3]], port: ctx.user_port, pad: 0 };
+  const r = forward(ctx, lb6, dst);
+  if (r === NO_BACKEND) return refuse(-ECONNREFUSED);
+  if (r === TRANSLATED) setIpv6(ctx, dst);
   return SK_PASS;
 }
 
-/** Reverse translation of the peer address the call reports. */
-function reverseIp4(ctx: SockAddr): i32 {
-  const peer: sock_addr4 = { address: ctx.user_ip4, port: ctx.user_port, pad: 0 };
+/** Reverse translation of the IPv4 peer address the call reports. */
+function reverseIp4(ctx: SockAddr, sock: AddressFamily): i32 {
+  const peer: sock_addr4 = { address: ipv4Of(ctx, sock), port: ctx.user_port, pad: 0 };
   if (reverse(ctx, lb4, peer)) {
-    ctx.user_ip4 = peer.address;
+    setIpv4(ctx, sock, peer.address);
     ctx.user_port = peer.port;
   }
   return SK_PASS;
 }
 
 function reverseIp6(ctx: SockAddr): i32 {
-  if (isV4Mapped(ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2])) {
-    const peer4: sock_addr4 = { address: ctx.user_ip6[3], port: ctx.user_port, pad: 0 };
-    if (reverse(ctx, lb4, peer4)) {
-      ctx.user_ip6[3] = peer4.address;
-      ctx.user_port = peer4.port;
-    }
-    return SK_PASS;
-  }
+  if (mapped(ctx)) return reverseIp4(ctx, sock6);
   const peer: sock_addr6 = { address: [ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2], ctx.user_ip6[3]], port: ctx.user_port, pad: 0 };
-  if (reverse(ctx, lb6, peer)) {
-    ctx.user_ip6[0] = peer.address[0];
-    ctx.user_ip6[1] = peer.address[1];
-    ctx.user_ip6[2] = peer.address[2];
-    ctx.user_ip6[3] = peer.address[3];
-    ctx.user_port = peer.port;
-  }
+  if (reverse(ctx, lb6, peer)) setIpv6(ctx, peer);
   return SK_PASS;
 }
 
 /** @section cgroup/connect4 */
 export function connect4(ctx: SockAddr): i32 {
-  return forwardIp4(ctx);
+  return forwardIp4(ctx, sock4);
 }
 
 /** @section cgroup/connect6 */
@@ -97,7 +96,7 @@ export function connect6(ctx: SockAddr): i32 {
 
 /** @section cgroup/sendmsg4 */
 export function sendmsg4(ctx: SockAddr): i32 {
-  return forwardIp4(ctx);
+  return forwardIp4(ctx, sock4);
 }
 
 /** @section cgroup/sendmsg6 */
@@ -107,7 +106,7 @@ export function sendmsg6(ctx: SockAddr): i32 {
 
 /** @section cgroup/recvmsg4 */
 export function recvmsg4(ctx: SockAddr): i32 {
-  return reverseIp4(ctx);
+  return reverseIp4(ctx, sock4);
 }
 
 /** @section cgroup/recvmsg6 */
@@ -117,7 +116,7 @@ export function recvmsg6(ctx: SockAddr): i32 {
 
 /** @section cgroup/getpeername4 */
 export function getpeername4(ctx: SockAddr): i32 {
-  return reverseIp4(ctx);
+  return reverseIp4(ctx, sock4);
 }
 
 /** @section cgroup/getpeername6 */
@@ -128,8 +127,7 @@ export function getpeername6(ctx: SockAddr): i32 {
 /** @section cgroup/bind4 */
 export function bind4(ctx: SockAddr): i32 {
   if (!bindTaken(lb4, ctx.user_ip4, ctx.user_port, lbProtocol(ctx.protocol))) return SK_PASS;
-  bpf_set_retval(-EADDRINUSE);
-  return SK_DROP;
+  return refuse(-EADDRINUSE);
 }
 
 /** @section cgroup/bind6 */
@@ -145,8 +143,7 @@ export function bind6(ctx: SockAddr): i32 {
     if (!taken && (addr[0] | addr[1] | addr[2] | addr[3]) === be32(0)) taken = bindTaken(lb4, be32(0), ctx.user_port, protocol);
   }
   if (!taken) return SK_PASS;
-  bpf_set_retval(-EADDRINUSE);
-  return SK_DROP;
+  return refuse(-EADDRINUSE);
 }
 
 /**
@@ -164,6 +161,7 @@ export function sock_release(ctx: Sock): i32 {
     if (isV4Mapped(ctx.dst_ip6[0], ctx.dst_ip6[1], ctx.dst_ip6[2])) {
       forget4(cookie, ctx.dst_ip6[3], ctx.dst_port);
     } else {
+      // Built in place: a forget generic over the family would copy the address once more.
       const key: lb6_sock_key = {
         cookie,
         address: [ctx.dst_ip6[0], ctx.dst_ip6[1], ctx.dst_ip6[2], ctx.dst_ip6[3]],
@@ -179,4 +177,13 @@ export function sock_release(ctx: Sock): i32 {
 function forget4(cookie: u64, address: be32, port: be16): void {
   const key: lb4_sock_key = { cookie, address, port, pad: 0 };
   if (lb4_sock_reverse_nat.lookup(key)) lb4_sock_reverse_nat.delete(key);
+}
+
+/**
+ * The call fails with `retval`, a negative errno (the hook's SK_DROP alone would say EPERM).
+ * @inline
+ */
+function refuse(retval: i32): i32 {
+  bpf_set_retval(retval);
+  return SK_DROP;
 }

@@ -68,6 +68,8 @@ export interface Load {
 export interface LiveNode {
   topo: Topology;
   work: string;
+  /** node1's bpffs, where apply and the agent pin the maps. */
+  bpffs: string;
   /** DIR: the symlink the agent follows. */
   dir: string;
   /** `switchyard-node run`'s arguments for node1 (DIR first); --listen is startAgent's. */
@@ -101,6 +103,7 @@ export async function liveNode(t: Teardown): Promise<LiveNode> {
   return {
     topo,
     work,
+    bpffs,
     dir,
     agentArgs: [dir, ...common, '--cgroup', node1.cgroup.relative, '--device', node1.device],
     cli,

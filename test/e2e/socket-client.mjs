@@ -3,8 +3,9 @@
 //   {"op":"tcp","host":H,"port":P,"count":N}        N connects: the greeting's backend, getpeername
 //   {"op":"udp","host":H,"port":P,"sockets":S,"count":N}  S sockets × N request/response
 //   {"op":"bind","host":H,"port":P,"proto":"tcp"|"udp"}  the bind error, or null
-//   {"op":"loop","host":H,"port":P,"ms":T}         connects for T ms (no ms: until SIGTERM): backends, errors
-//                                                  and connects slower than 1 s (a SYN retransmitted) counted
+//   {"op":"loop","host":H,"port":P,"ms":T,"count":N}  connects for T ms (no ms: until SIGTERM) or until N made:
+//                                                  backends, errors and connects slower than 1 s (a SYN
+//                                                  retransmitted) counted
 //   {"op":"hold","host":H,"port":P,"ms":T,"every":E}   one connection, an echo every E ms for T ms
 import net from 'node:net';
 import dgram from 'node:dgram';
@@ -99,7 +100,8 @@ switch (cmd.op) {
     if (cmd.ms === undefined) process.stdout.write('looping\n');
     let slow = 0;
     let maxMs = 0;
-    while (performance.now() < end) {
+    const count = cmd.count ?? Infinity;
+    while (performance.now() < end && n < count) {
       const r = await connectOnce(cmd.host, cmd.port);
       n++;
       if (r.error) errors[r.error] = (errors[r.error] ?? 0) + 1;

@@ -192,7 +192,7 @@ function newFlow<F extends V4 | V6>(fam: Family<F>, f: F['flow'], now: u64, t: F
     const nodeAddr = fam.nodeAddress(node);
     replyKey.daddr = nodeAddr;
     reply.flags = CT_SNAT;
-    const port = allocateSnatPort(fam, replyKey, reply);
+    const port = allocateSnatPort(fam, replyKey, reply, now);
     if (port === be16(0)) return NEW_DROP;
     e.flags = CT_SNAT;
     e.src_addr = nodeAddr;

@@ -62,7 +62,12 @@ export async function clusterTraffic(name: string, before: SideCluster, after: S
     // Entry nodes: the new side's, each with its addresses (for wildcard frontends).
     const nodes = [...TraceCluster.open(newDir).nodes.values()].map((n) => ({ name: n.config.name, addresses: n.config.addresses }));
     const plans: FlowPlan[] = [];
-    for (const f of frontends) for (const n of nodes) plans.push(...[sampleFlows(f, n, o.flows, o.seed)].filter((p): p is FlowPlan => !!p));
+    for (const f of frontends) {
+      for (const n of nodes) {
+        const plan = sampleFlows(f, n, o.flows, o.seed);
+        if (plan) plans.push(plan);
+      }
+    }
     const old = await runSample(oldDir, plans, o.seed);
     const now = await runSample(newDir, plans, o.seed);
     return { cluster: name, rows: compareTraffic(plans, old, now) };

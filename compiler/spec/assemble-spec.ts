@@ -84,6 +84,15 @@ function attachSlices(c: Collected, services: ServiceSpec[], diags: Diagnostics)
     }
     const key = `${slice.namespace}/${slice.service}`;
     const service = byKey.get(key);
+    if (slice.skippedBy) {
+      // Quiet when its service is skipped too (the label came from it), or absent.
+      if (service) {
+        diags.report(codes.SY1083, `EndpointSlice ${slice.namespace}/${slice.name} is labelled ${slice.skippedBy.label}, which kube-proxy does not read; its endpoints are no backends of service ${key}`, slice.skippedBy.at, [
+          'the EndpointSlice controller copies these labels from the service; a slice made by hand should not carry them',
+        ]);
+      }
+      continue;
+    }
     if (!service) {
       if (!c.skippedServices.has(key)) {
         diags.report(codes.SY1064, `EndpointSlice ${slice.namespace}/${slice.name} is for service ${key}, which is not in the inputs; it is ignored`, slice.pos['service'] ?? slice.at);

@@ -73,4 +73,5 @@ export const codes = defineCodes({
   SY1080: { severity: 'warning', title: 'manifest kind skipped' },
   SY1081: { severity: 'warning', title: 'load-balancer status disagrees with the requested address' },
   SY1082: { severity: 'warning', title: 'load-balancer status address ignored' },
+  SY1083: { severity: 'warning', title: 'object labelled for another proxy (or headless) skipped, as kube-proxy skips it' },
 });

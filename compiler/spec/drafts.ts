@@ -28,6 +28,8 @@ export interface SliceDraft extends Located {
   namespace: string;
   /** From the kubernetes.io/service-name label; undefined when the label is missing. */
   service?: string;
+  /** A label that keeps kube-proxy from reading the slice (proxy-labels.ts), and where it is. */
+  skippedBy?: { label: string; at: SourceRange };
   backends: BackendSpec[];
 }
 
@@ -38,7 +40,7 @@ export class Collected {
   readonly services: ServiceDraft[] = [];
   readonly hostPorts: HostPortSpec[] = [];
   readonly slices: SliceDraft[] = [];
-  /** `namespace/name` of services skipped with a warning (headless, ExternalName): their slices go quietly. */
+  /** `namespace/name` of services skipped with a warning (headless, ExternalName, another proxy's): their slices go quietly. */
   readonly skippedServices = new Set<string>();
   /** Kinds Switchyard does not read, by kind: reported once each (SY1080), at the first object. */
   readonly skippedKinds = new Map<string, { apiVersion: string; at: SourceRange; count: number }>();

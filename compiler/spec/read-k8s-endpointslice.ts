@@ -9,6 +9,7 @@ import { parseIP } from './ip.ts';
 import type { MapReader, ValueReader } from './map-reader.ts';
 import { readName } from './names.ts';
 import type { Metadata } from './read-manifest.ts';
+import { labelKubeProxySkips } from './proxy-labels.ts';
 import { NO_HINTS, type BackendPortSpec, type BackendSpec, type EndpointHints, type Protocol } from './types.ts';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -23,6 +24,14 @@ export function readK8sEndpointSlice(m: MapReader, meta: Metadata, out: Collecte
     backends: [],
   };
   if (slice.service !== undefined) slice.pos['service'] = meta.pos[`labels.${SERVICE_NAME_LABEL}`]!;
+  const skip = labelKubeProxySkips(meta);
+  if (skip) {
+    // Kept, empty, so that the join can tell a service that would have taken it (assemble-spec.ts).
+    slice.skippedBy = { label: skip.label, at: meta.pos[`labels.${skip.key}`] ?? meta.at };
+    m.ignore('addressType', 'endpoints', 'ports');
+    out.slices.push(slice);
+    return;
+  }
   const addressType = m.oneOf('addressType', ['IPv4', 'IPv6', 'FQDN'] as const, { required: true });
   if (addressType === 'FQDN') {
     m.ctx.diags.report(codes.SY1065, `EndpointSlice ${meta.namespace}/${meta.name} lists FQDN endpoints, which a BPF datapath cannot balance; skipped`, m.pos['addressType']!);

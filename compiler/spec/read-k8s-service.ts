@@ -9,6 +9,7 @@ import type { Collected, ServiceDraft } from './drafts.ts';
 import type { MapReader, ValueReader } from './map-reader.ts';
 import { readLoadBalancerStatus, readRequestedLoadBalancer } from './read-k8s-load-balancer.ts';
 import type { Metadata } from './read-manifest.ts';
+import { labelKubeProxySkips } from './proxy-labels.ts';
 import { TRAFFIC_DISTRIBUTIONS, type Protocol, type ServicePortSpec, type TrafficDistribution } from './types.ts';
 
 const TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] as const;
@@ -18,9 +19,18 @@ const POLICIES = ['Cluster', 'Local'] as const;
 const IGNORED = ['selector', 'publishNotReadyAddresses', 'ipFamilyPolicy'];
 
 export function readK8sService(m: MapReader, meta: Metadata, out: Collected): void {
+  const key = `${meta.namespace}/${meta.name}`;
+  const skip = labelKubeProxySkips(meta);
+  if (skip) {
+    m.ctx.diags.report(codes.SY1083, `Service ${key} ${skip.why}: kube-proxy leaves services labelled ${skip.label} alone, and so does Switchyard; skipped`, meta.pos[`labels.${skip.key}`] ?? meta.at, [
+      'remove the label if Switchyard should balance this service',
+    ]);
+    out.skippedServices.add(key);
+    m.ignore('spec', 'status');
+    return;
+  }
   const spec = m.map('spec', { required: true });
   if (!spec) return;
-  const key = `${meta.namespace}/${meta.name}`;
   const type = spec.oneOf('type', TYPES) ?? 'ClusterIP';
   // kubectl prints both clusterIP and clusterIPs; clusterIPs wins, and "" means "allocate".
   const clusterIPField = spec.has('clusterIPs') ? 'clusterIPs' : 'clusterIP';

@@ -99,7 +99,9 @@ export function buildModel(spec: Spec): Model {
       externalSet: s.externalTrafficPolicy === 'Local' ? 'local' : 'all',
       internalSet: s.internalTrafficPolicy === 'Local' ? 'local' : 'all',
       affinityTimeout: s.sessionAffinity === 'ClientIP' ? s.affinityTimeoutSeconds : undefined,
-      sourceRanges: s.loadBalancerSourceRanges.map((c) => mustParseCidr(c)),
+      // Once each: "10.0.0.0/8" and "010.0.0.0/8" are one range (kube-proxy writes a rule per
+      // entry, where a repeat is harmless; a map key may appear only once).
+      sourceRanges: [...new Set(s.loadBalancerSourceRanges)].map((c) => mustParseCidr(c)),
       healthCheckNodePort: s.healthCheckNodePort,
       // The API server allocates a healthCheckNodePort to LoadBalancer services only (a NodePort
       // service with the Local policy has none, so kube-proxy serves none for it).

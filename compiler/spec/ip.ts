@@ -126,19 +126,45 @@ export function parseCIDR(text: string): Parsed<CIDR> {
   if (slash < 0) return { error: 'a CIDR is an address, "/" and a prefix length' };
   const ip = parseIP(text.slice(0, slash));
   if (ip.error !== undefined) return { error: ip.error };
-  const bits = BITS[ip.value.family];
-  const lenText = text.slice(slash + 1);
+  const cidr = withPrefix(ip.value, text.slice(slash + 1));
+  if (cidr.error !== undefined) return cidr;
+  if (ip.value.value !== cidr.value.first) {
+    return { error: `host bits are set; the network is ${formatCIDR(cidr.value)}` };
+  }
+  return cidr;
+}
+
+/** The network of `ip` with prefix length `lenText`, host bits cleared. */
+function withPrefix(ip: IP, lenText: string): Parsed<CIDR> {
+  const bits = BITS[ip.family];
   if (!/^\d{1,3}$/.test(lenText) || Number(lenText) > bits) {
     return { error: `prefix length ${quote(lenText)} must be a number from 0 to ${bits}` };
   }
   const prefix = Number(lenText);
   const hostMask = (1n << BigInt(bits - prefix)) - 1n;
-  const first = ip.value.value & ~hostMask;
-  const cidr: CIDR = { family: ip.value.family, first, last: first | hostMask, prefix };
-  if (ip.value.value !== first) {
-    return { error: `host bits are set; the network is ${formatCIDR(cidr)}` };
-  }
-  return { value: cidr };
+  const first = ip.value & ~hostMask;
+  return { value: { family: ip.family, first, last: first | hostMask, prefix } };
+}
+
+/**
+ * A CIDR as the API server validates Kubernetes' legacy CIDR fields and kube-proxy reads them
+ * (netutils.ParseCIDRSloppy): an IPv4 number with leading zeros is decimal, and host bits are
+ * cleared. `loose` names what the text says beyond the network it stands for, if anything.
+ */
+export function parseLegacyCIDR(text: string): Parsed<CIDR> & { loose?: string } {
+  const strict = parseCIDR(text);
+  if (strict.error === undefined) return strict;
+  const slash = text.indexOf('/');
+  if (slash < 0) return strict;
+  const address = text.slice(0, slash);
+  // Only dotted IPv4 numbers: an IPv6 group's leading zeros are hex and already allowed.
+  const decimal = address.includes(':') ? address : address.split('.').map((n) => n.replace(/^0+(?=\d)/, '')).join('.');
+  const ip = parseIP(decimal);
+  if (ip.error !== undefined) return strict;
+  const cidr = withPrefix(ip.value, text.slice(slash + 1));
+  if (cidr.error !== undefined) return strict;
+  const loose = [decimal !== address && 'leading zeros read as decimal', ip.value.value !== cidr.value.first && 'host bits cleared'];
+  return { value: cidr.value, loose: loose.filter(Boolean).join(', ') };
 }
 
 export function formatCIDR(c: CIDR): string {

@@ -6,7 +6,7 @@ import type { CodeInfo, Diagnostics, SourceRange } from '../diagnostics.ts';
 import type { FieldRanges } from './types.ts';
 import { codes } from './codes.ts';
 import { didYouMean } from './did-you-mean.ts';
-import { formatCIDR, formatIP, parseCIDR, parseIP } from './ip.ts';
+import { formatCIDR, formatIP, parseCIDR, parseIP, parseLegacyCIDR } from './ip.ts';
 import { quote } from './quote.ts';
 import type { YamlSource } from './yaml-source.ts';
 import type { YMap, YNode } from './yaml-tree.ts';
@@ -146,6 +146,24 @@ export class ValueReader {
     const p = parseCIDR(s.trim());
     if (p.error !== undefined) return this.report(codes.SY1021, `${quote(s)} is not a CIDR: ${p.error}`);
     return formatCIDR(p.value);
+  }
+
+  /**
+   * A CIDR of a Kubernetes field the API server validates the legacy way (loadBalancerSourceRanges):
+   * read as kube-proxy reads it, with a warning where that differs from the strict reading.
+   */
+  legacyCidr(): string | undefined {
+    const s = this.string();
+    if (s === undefined) return undefined;
+    const p = parseLegacyCIDR(s.trim());
+    if (p.error !== undefined) return this.report(codes.SY1021, `${quote(s)} is not a CIDR: ${p.error}`);
+    const cidr = formatCIDR(p.value);
+    if (p.loose) {
+      this.report(codes.SY1084, `${quote(s)} stands for ${cidr} (${p.loose}), as the API server and kube-proxy read it`, [
+        `write ${cidr}${p.loose.includes('host bits') ? ', or a longer prefix if fewer addresses were meant' : ''}`,
+      ]);
+    }
+    return cidr;
   }
 
   map(): MapReader | undefined {

@@ -68,7 +68,7 @@ export function readK8sService(m: MapReader, meta: Metadata, out: Collected): vo
     trafficDistribution: readTrafficDistribution(spec),
     sessionAffinity: spec.oneOf('sessionAffinity', ['None', 'ClientIP'] as const) ?? 'None',
     affinityTimeoutSeconds: readAffinityTimeout(spec),
-    loadBalancerSourceRanges: spec.cidrList('loadBalancerSourceRanges') ?? [],
+    loadBalancerSourceRanges: spec.list('loadBalancerSourceRanges', (v) => v.legacyCidr()) ?? [],
     healthCheckNodePort: spec.port('healthCheckNodePort'),
     allocateLoadBalancerNodePorts: spec.boolean('allocateLoadBalancerNodePorts') ?? true,
     backends: [],

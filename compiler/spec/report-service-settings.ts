@@ -2,7 +2,8 @@
 // nodePorts on NodePort and LoadBalancer services, externalTrafficPolicy: Local on a service
 // reachable from outside (an error on a ClusterIP service without externalIPs, as Kubernetes'
 // API validation has it since v1.28) and a healthCheckNodePort only where the API server would
-// allocate one: a LoadBalancer with that policy. Elsewhere they are ignored, with a warning.
+// allocate one: a LoadBalancer with that policy. Elsewhere they are ignored, with a warning. A
+// LoadBalancer whose source ranges leave out one of its families is told what that family gets.
 
 import { codes } from './codes.ts';
 import type { SpecCheck } from './checks.ts';
@@ -46,6 +47,16 @@ export const reportServiceSettings: SpecCheck = (spec, diags) => {
       });
     otherFamily('externalIPs', 'externalIP');
     if (s.type === 'LoadBalancer') otherFamily('loadBalancerIPs', 'loadBalancerIP');
+    if (s.type === 'LoadBalancer' && s.loadBalancerSourceRanges.length) {
+      // kube-proxy filters each family with its own ranges and leaves a family without any open;
+      // Switchyard closes it (docs/spec.md, Differences from kube-proxy): either way, say so.
+      const ranged = new Set(s.loadBalancerSourceRanges.map((c) => parseIP(c.slice(0, c.indexOf('/'))).value?.family));
+      for (const f of families.filter((f) => !ranged.has(f))) {
+        diags.report(codes.SY1085, `${svc}: loadBalancerSourceRanges list no ${familyName(f)} range, so an ${familyName(f)} load-balancer address of the service admits no client (kube-proxy would admit every client)`, rangeOf(s, 'loadBalancerSourceRanges'), [
+          `add the ${familyName(f)} ranges to admit (${f === 4 ? '0.0.0.0/0' : '::/0'} for every client)`,
+        ]);
+      }
+    }
     if (s.healthCheckNodePort !== undefined && (s.type !== 'LoadBalancer' || s.externalTrafficPolicy !== 'Local')) {
       ignored('healthCheckNodePort', 'only serves externalTrafficPolicy: Local on a LoadBalancer service', 'remove it, or make the service a LoadBalancer with externalTrafficPolicy: Local');
     }

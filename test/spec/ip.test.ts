@@ -2,7 +2,7 @@
 // address written two ways must compare equal everywhere downstream.
 
 import test from 'ava';
-import { compareAddressText, coveringCIDR, formatCIDR, formatIP, parseCIDR, parseIP, parseSpan, spansOverlap } from '../../compiler/spec/ip.ts';
+import { compareAddressText, coveringCIDR, formatCIDR, formatIP, parseCIDR, parseIP, parseLegacyCIDR, parseSpan, spansOverlap } from '../../compiler/spec/ip.ts';
 
 const canonical = (s: string) => {
   const p = parseIP(s);
@@ -32,6 +32,21 @@ test('CIDRs must have their host bits clear, and say which network was meant', (
   t.is(formatCIDR(parseCIDR('fd00:10:5:0::/108').value!), 'fd00:10:5::/108');
   t.regex(parseCIDR('10.1.0.7/24').error!, /network is 10\.1\.0\.0\/24/);
   t.regex(parseCIDR('10.1.0.0/33').error!, /0 to 32/);
+});
+
+test('legacy CIDRs read as the API server and kube-proxy read them: leading zeros decimal, host bits cleared, and say so', (t) => {
+  const legacy = (s: string) => {
+    const p = parseLegacyCIDR(s);
+    return p.value ? `${formatCIDR(p.value)}${p.loose ? ` (${p.loose})` : ''}` : `error: ${p.error}`;
+  };
+  t.is(legacy('10.0.0.0/8'), '10.0.0.0/8');
+  t.is(legacy('010.0.0.0/8'), '10.0.0.0/8 (leading zeros read as decimal)');
+  t.is(legacy('198.51.100.7/24'), '198.51.100.0/24 (host bits cleared)');
+  t.is(legacy('010.1.2.3/8'), '10.0.0.0/8 (leading zeros read as decimal, host bits cleared)');
+  t.is(legacy('2001:db8::1/32'), '2001:db8::/32 (host bits cleared)');
+  t.regex(legacy('10.0.0.0/33'), /error: .*0 to 32/);
+  t.regex(legacy('10.0.0.256/8'), /error: .*more than 255/);
+  t.regex(legacy('bogus'), /error: /);
 });
 
 test('ranges, overlap and ordering', (t) => {

@@ -39,12 +39,15 @@ export function buildModel(spec: Spec): Model {
     const clusterIPs = s.clusterIPs.map(addr);
     const families: Family[] = serviceFamilies(s);
     // An address of a family the service has no endpoints in answers nothing in kube-proxy
-    // either (each family's proxier ignores the other's); the spec warns about it (SY1049).
+    // either (each family's proxier ignores the other's), and an endpoint of a family it has no
+    // ClusterIP of is no family's backend; the spec warns about both (SY1049).
     const ofItsFamilies = (a: Address): boolean => families.includes(a.family);
     const ports: ModelServicePort[] = s.ports.map((p) => {
       // One entry per address:port, the preferred one where slices disagree (choose-endpoint.ts).
       const chosen = new Map<string, { spec: BackendSpec; port: number }>();
       for (const b of s.backends) {
+        // A backend of a family the service has no ClusterIP of serves nothing (SY1049).
+        if (!ofItsFamilies(addr(b.address))) continue;
         const port = resolveBackendPort(p, b);
         if (port === undefined) continue;
         const key = `${b.address} ${port}`;

@@ -45,6 +45,19 @@ export const reportServiceSettings: SpecCheck = (spec, diags) => {
           `make the service dual-stack (ipFamilyPolicy), or remove the address; kube-proxy ignores it too`,
         ]);
       });
+    // Backends too, once per slice (or per backend in the compact format, where there is none).
+    const told = new Set<string>();
+    for (const b of s.backends) {
+      const f = parseIP(b.address).value?.family;
+      if (f === undefined || families.includes(f) || told.has(b.slice ?? b.address)) continue;
+      told.add(b.slice ?? b.address);
+      const [what, fate, drop] = b.slice !== undefined
+        ? [`EndpointSlice ${b.slice}`, 'its endpoints are ignored', 'slice']
+        : [`backend ${b.address}`, 'it is ignored', 'backend'];
+      diags.report(codes.SY1049, `${svc}: ${what} is ${familyName(f)}, but the service has no ${familyName(f)} ClusterIP: ${fate}`, rangeOf(b, 'address'), [
+        `make the service dual-stack (ipFamilyPolicy), or remove the ${drop}; kube-proxy ignores it too`,
+      ]);
+    }
     otherFamily('externalIPs', 'externalIP');
     if (s.type === 'LoadBalancer') otherFamily('loadBalancerIPs', 'loadBalancerIP');
     if (s.type === 'LoadBalancer' && s.loadBalancerSourceRanges.length) {

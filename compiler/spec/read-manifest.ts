@@ -33,6 +33,11 @@ const KINDS: Record<string, { apiVersion: string; read: KindReader }> = {
 /** kubectl prints `kind: List`; the API's typed lists (`ServiceList`, `DeploymentList`, ...) read the same way. */
 const isList = (kind: string): boolean => kind.endsWith('List');
 
+/** apiVersions the API has removed, with when and what to get instead: a dump that holds one is from an old cluster or an old file. */
+const REMOVED: Record<string, string> = {
+  'discovery.k8s.io/v1beta1 EndpointSlice': 'discovery.k8s.io/v1beta1 EndpointSlices were removed in Kubernetes 1.25 (v1 is served since 1.21), and kube-proxy reads v1 only; print them again from the cluster (kubectl get endpointslices -A -o yaml prints v1)',
+};
+
 /** Why a kind that is skipped would not change the datapath, where it is not obvious. */
 const SKIPPED_WHY: Record<string, string> = {
   Endpoints: 'v1 Endpoints mirror the EndpointSlices, which Switchyard reads, as kube-proxy does',
@@ -66,7 +71,7 @@ export function readManifest(ctx: ReadContext, node: YMap, out: Collected, inLis
   }
   if (apiVersion !== known.apiVersion) {
     ctx.diags.report(codes.SY1060, `Switchyard reads ${kind} at apiVersion ${known.apiVersion}, not ${apiVersion}`, apiVersionField!.range, [
-      `get it from a cluster that serves ${known.apiVersion}, or convert it`,
+      REMOVED[`${apiVersion} ${kind}`] ?? `get it from a cluster that serves ${known.apiVersion}, or convert it`,
     ]);
     return;
   }

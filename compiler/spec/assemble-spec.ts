@@ -43,6 +43,7 @@ export function assembleSpec(c: Collected, files: InputFile[], diags: Diagnostic
     nodes: c.nodes.map((n) => ({ ...n, devices: n.devices ?? [...devices] })).sort((a, b) => cmp(a.name, b.name)),
     services: services.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name)),
     hostPorts: [...c.hostPorts].sort(compareHostPorts),
+    serviceCIDRObjects: [...c.serviceCIDRObjects].sort((a, b) => cmp(a.name, b.name)),
     inputs: files.map((f) => ({ file: f.file, sha256: f.sha256 })),
   };
   for (const s of spec.services) {

@@ -14,6 +14,8 @@ import type { Spec } from './types.ts';
 export interface CheckContext {
   /** False when no cluster settings were found: checks against them would only cascade. */
   hasCluster: boolean;
+  /** Whether any input was a Kubernetes manifest, for advice that only fits kubectl input. */
+  sawManifests?: boolean;
 }
 
 export type SpecCheck = (spec: Spec, diags: Diagnostics, ctx: CheckContext) => void;

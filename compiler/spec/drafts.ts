@@ -2,7 +2,7 @@
 // documents (the cluster's settings, EndpointSlices of a service) stay open until load.ts closes them.
 
 import type { SourceRange } from '../diagnostics.ts';
-import type { BackendSpec, ClusterSpec, HostPortSpec, Located, NodeSpec, ServiceSpec } from './types.ts';
+import type { BackendSpec, ClusterSpec, HostPortSpec, Located, NodeSpec, ServiceCIDRObjectSpec, ServiceSpec } from './types.ts';
 
 export interface NodeDraft extends Omit<NodeSpec, 'devices'> {
   /** Undefined: the cluster's default devices. */
@@ -40,6 +40,7 @@ export class Collected {
   readonly services: ServiceDraft[] = [];
   readonly hostPorts: HostPortSpec[] = [];
   readonly slices: SliceDraft[] = [];
+  readonly serviceCIDRObjects: ServiceCIDRObjectSpec[] = [];
   /** `namespace/name` of services skipped with a warning (headless, ExternalName, another proxy's): their slices go quietly. */
   readonly skippedServices = new Set<string>();
   /** Kinds Switchyard does not read, by kind: reported once each (SY1080), at the first object. */

@@ -44,7 +44,7 @@ export function loadSpec(paths: string[], texts: readonly { file: string; text: 
     return { diagnostics: diags.sorted() };
   }
   const { spec, hasCluster } = assembleSpec(collected, files, diags);
-  runSpecChecks(spec, diags, { hasCluster });
+  runSpecChecks(spec, diags, { hasCluster, sawManifests: collected.sawManifests });
   const diagnostics = diags.sorted();
   return { spec: diags.hasErrors ? undefined : spec, diagnostics };
 }

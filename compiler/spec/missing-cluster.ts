@@ -4,7 +4,10 @@
 
 import { basename, dirname, extname } from 'node:path';
 import type { Collected } from './drafts.ts';
-import { coveringCIDR, formatCIDR, parseIP, type IP } from './ip.ts';
+import { coveringCIDR, formatCIDR, parseCIDR, parseIP, type IP } from './ip.ts';
+
+/** The ServiceCIDR object kube-apiserver creates from its --service-cluster-ip-range. */
+const DEFAULT_SERVICE_CIDR_OBJECT = 'kubernetes';
 
 export function missingClusterNotes(c: Collected): string[] {
   const seen: Record<4 | 6, IP[]> = { 4: [], 6: [] };
@@ -14,9 +17,13 @@ export function missingClusterNotes(c: Collected): string[] {
       if (ip) seen[ip.family].push(ip);
     }
   }
-  // Kubernetes' defaults (10.96.0.0/12, and a /112 for IPv6) when no clusterIP gives a hint.
-  const v4 = seen[4].length ? formatCIDR(coveringCIDR(seen[4], 16)!) : seen[6].length ? undefined : '10.96.0.0/12';
-  const v6 = seen[6].length ? formatCIDR(coveringCIDR(seen[6], 16)!) : undefined;
+  // The API server's own range when the inputs hold its ServiceCIDR object (Kubernetes 1.33+
+  // names it "kubernetes"); else Kubernetes' defaults (10.96.0.0/12, and a /112 for IPv6) when no
+  // clusterIP gives a hint.
+  const own = c.serviceCIDRObjects.find((o) => o.name === DEFAULT_SERVICE_CIDR_OBJECT)?.cidrs;
+  const ofFamily = (f: 4 | 6) => own?.find((cidr) => parseCIDR(cidr).value?.family === f);
+  const v4 = own ? ofFamily(4) : seen[4].length ? formatCIDR(coveringCIDR(seen[4], 16)!) : seen[6].length ? undefined : '10.96.0.0/12';
+  const v6 = own ? ofFamily(6) : seen[6].length ? formatCIDR(coveringCIDR(seen[6], 16)!) : undefined;
   const lines = [
     'add a file such as cluster.yaml to the inputs, for example:',
     '  cluster:',
@@ -26,9 +33,11 @@ export function missingClusterNotes(c: Collected): string[] {
     ...(v6 ? [`      v6: ${v6}`] : []),
   ];
   lines.push(
-    seen[4].length || seen[6].length
-      ? 'these CIDRs merely cover the clusterIPs seen; use the cluster\'s --service-cluster-ip-range'
-      : 'use the cluster\'s --service-cluster-ip-range',
+    own
+      ? `these CIDRs come from ServiceCIDR ${DEFAULT_SERVICE_CIDR_OBJECT}, the API server's --service-cluster-ip-range`
+      : seen[4].length || seen[6].length
+        ? 'these CIDRs merely cover the clusterIPs seen; use the cluster\'s --service-cluster-ip-range'
+        : 'use the cluster\'s --service-cluster-ip-range',
   );
   return lines;
 }

@@ -14,6 +14,7 @@ import { readK8sEndpointSlice } from './read-k8s-endpointslice.ts';
 import { readK8sNode } from './read-k8s-node.ts';
 import { readK8sPod } from './read-k8s-pod.ts';
 import { readK8sService } from './read-k8s-service.ts';
+import { readK8sServiceCIDR } from './read-k8s-service-cidr.ts';
 import type { YMap } from './yaml-tree.ts';
 
 export function isManifest(m: MapReader): boolean {
@@ -22,12 +23,13 @@ export function isManifest(m: MapReader): boolean {
 
 type KindReader = (m: MapReader, meta: Metadata, out: Collected) => void;
 
-/** The kinds we read, each at exactly one apiVersion. */
-const KINDS: Record<string, { apiVersion: string; read: KindReader }> = {
-  Node: { apiVersion: 'v1', read: readK8sNode },
+/** The kinds we read, each at exactly one apiVersion; `cluster`: not namespaced. */
+const KINDS: Record<string, { apiVersion: string; read: KindReader; cluster?: true }> = {
+  Node: { apiVersion: 'v1', read: readK8sNode, cluster: true },
   Service: { apiVersion: 'v1', read: readK8sService },
   EndpointSlice: { apiVersion: 'discovery.k8s.io/v1', read: readK8sEndpointSlice },
   Pod: { apiVersion: 'v1', read: readK8sPod },
+  ServiceCIDR: { apiVersion: 'networking.k8s.io/v1', read: readK8sServiceCIDR, cluster: true },
 };
 
 /** kubectl prints `kind: List`; the API's typed lists (`ServiceList`, `DeploymentList`, ...) read the same way. */
@@ -75,7 +77,7 @@ export function readManifest(ctx: ReadContext, node: YMap, out: Collected, inLis
     ]);
     return;
   }
-  const meta = readMetadata(m, kind !== 'Node');
+  const meta = readMetadata(m, !known.cluster);
   known.read(m, meta, out);
   m.done();
 }

@@ -1,17 +1,17 @@
 // A service's addresses against the cluster's declared ranges: clusterIPs inside the service CIDR
-// of their family, families consistent, load-balancer IPs inside their pools, pools that exist;
+// of their family (or a ServiceCIDR object of the inputs), families consistent, load-balancer IPs inside their pools, pools that exist;
 // and a load-balancer status against the service's families and what it asked for.
 
 import type { Diagnostics } from '../diagnostics.ts';
 import { codes } from './codes.ts';
-import type { SpecCheck } from './checks.ts';
+import type { CheckContext, SpecCheck } from './checks.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { familyName, parseCIDR, parseIP, parseSpan, spanContains, type Family, type IP } from './ip.ts';
-import { rangeOf, servedByPools, serviceFamilies, type ClusterSpec, type PoolSpec, type ServiceSpec } from './types.ts';
+import { rangeOf, servedByPools, serviceFamilies, type ClusterSpec, type PoolSpec, type ServiceCIDRObjectSpec, type ServiceSpec } from './types.ts';
 
 export const reportServiceAddresses: SpecCheck = (spec, diags, ctx) => {
   for (const s of spec.services) {
-    reportClusterIPs(s, spec.cluster, diags, ctx.hasCluster);
+    reportClusterIPs(s, spec.cluster, spec.serviceCIDRObjects ?? [], diags, ctx);
     reportLoadBalancer(s, spec.cluster, diags, ctx.hasCluster);
   }
 };
@@ -20,7 +20,7 @@ function familyOf(text: string): Family | undefined {
   return parseIP(text).value?.family;
 }
 
-function reportClusterIPs(s: ServiceSpec, cluster: ClusterSpec, diags: Diagnostics, hasCluster: boolean): void {
+function reportClusterIPs(s: ServiceSpec, cluster: ClusterSpec, objects: ServiceCIDRObjectSpec[], diags: Diagnostics, ctx: CheckContext): void {
   const svc = `service ${s.namespace}/${s.name}`;
   const families = s.clusterIPs.map(familyOf);
   if (s.clusterIPs.length > 2 || (families.length === 2 && families[0] === families[1])) {
@@ -32,10 +32,13 @@ function reportClusterIPs(s: ServiceSpec, cluster: ClusterSpec, diags: Diagnosti
   } else if (s.clusterIPs.length && families.some((f, i) => asked[i] !== undefined && f !== asked[i])) {
     diags.report(codes.SY1042, `${svc}: ipFamilies [${s.ipFamilies.join(', ')}] disagrees with clusterIPs [${s.clusterIPs.join(', ')}]; list the families in the order of the addresses, or drop ipFamilies`, rangeOf(s, 'ipFamilies'));
   }
-  if (!hasCluster) return;
+  if (!ctx.hasCluster) return;
+  // ServiceCIDR objects (kubectl input) are further ranges the API server allocates from.
+  const objectCIDRs = objects.flatMap((o) => o.cidrs.map((c) => ({ name: o.name, cidr: parseCIDR(c).value! })));
   s.clusterIPs.forEach((text, i) => {
     const ip = parseIP(text).value;
     if (!ip) return;
+    if (objectCIDRs.some((o) => o.cidr.family === ip.family && spanContains(o.cidr, ip))) return;
     const cidrText = ip.family === 4 ? cluster.serviceCIDRs.v4 : cluster.serviceCIDRs.v6;
     const at = rangeOf(s, `clusterIPs.${i}`);
     if (!cidrText) {
@@ -47,6 +50,7 @@ function reportClusterIPs(s: ServiceSpec, cluster: ClusterSpec, diags: Diagnosti
     if (!spanContains(parseCIDR(cidrText).value!, ip)) {
       diags.report(codes.SY1040, `${svc}: clusterIP ${text} is outside the ${familyName(ip.family)} service CIDR ${cidrText}`, at, [
         'pick an address inside it, or leave clusterIPs out to have one allocated',
+        ...(ctx.sawManifests ? ['a cluster with several ServiceCIDRs (Kubernetes 1.33+) allocates from each: add kubectl get servicecidrs -o yaml to the inputs'] : []),
       ]);
     }
   });

@@ -25,6 +25,12 @@ export type ForwardingMode = 'snat' | 'dsr';
 export type BackendAlgorithm = 'random' | 'maglev';
 export type NorthSouthHook = 'tc' | 'xdp';
 
+/** A networking.k8s.io/v1 ServiceCIDR: its name and its CIDRs (one per family at most). */
+export interface ServiceCIDRObjectSpec extends Located {
+  name: string;
+  cidrs: string[];
+}
+
 export interface ClusterSpec extends Located {
   name: string;
   /** At most one CIDR per family, e.g. `10.5.0.0/16`; ClusterIPs must fall inside. */
@@ -200,6 +206,8 @@ export interface Spec {
   nodes: NodeSpec[];
   services: ServiceSpec[];
   hostPorts: HostPortSpec[];
+  /** ServiceCIDR objects of kubectl input: further ranges ClusterIPs may come from (KEP-1880). */
+  serviceCIDRObjects?: ServiceCIDRObjectSpec[];
   /** Input files in the order read, with their contents' sha256, for the manifest. */
   inputs: { file: string; sha256: string }[];
 }

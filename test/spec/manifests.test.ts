@@ -255,3 +255,30 @@ test('a compact node takes its zone from zone:, an empty one being no zone', (t)
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('without a cluster: document, SY1035 suggests the range of ServiceCIDR "kubernetes" when the inputs hold it', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-manifests-'));
+  try {
+    writeFileSync(join(dir, 'objects.yaml'), `apiVersion: networking.k8s.io/v1
+kind: ServiceCIDR
+metadata: {name: extra}
+spec: {cidrs: [10.112.0.0/24]}
+---
+apiVersion: networking.k8s.io/v1
+kind: ServiceCIDR
+metadata: {name: kubernetes}
+spec: {cidrs: [10.100.0.0/16, fd00:100::/108]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec: {clusterIPs: [10.112.0.9], ports: [{port: 80}]}
+`);
+    const text = loadSpec([dir]).diagnostics.map((d) => formatDiagnostic({ ...d, range: undefined })).join('\n');
+    t.regex(text, /SY1035/);
+    t.regex(text, /v4: 10\.100\.0\.0\/16\n\s+v6: fd00:100::\/108/);
+    t.regex(text, /come from ServiceCIDR kubernetes/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -74,6 +74,6 @@ export const codes = defineCodes({
   SY1081: { severity: 'warning', title: 'load-balancer status disagrees with the requested address' },
   SY1082: { severity: 'warning', title: 'load-balancer status address ignored' },
   SY1083: { severity: 'warning', title: 'object labelled for another proxy (or headless) skipped, as kube-proxy skips it' },
-  SY1084: { severity: 'warning', title: 'legacy CIDR read as kube-proxy reads it (host bits cleared, leading zeros decimal)' },
+  SY1084: { severity: 'warning', title: 'legacy address or CIDR read as kube-proxy reads it (leading zeros decimal, host bits cleared)' },
   SY1085: { severity: 'warning', title: 'a LoadBalancer family without source ranges admits no client' },
 });

@@ -147,23 +147,33 @@ function withPrefix(ip: IP, lenText: string): Parsed<CIDR> {
 }
 
 /**
+ * An address as the API server validates Kubernetes' legacy IP fields and kube-proxy reads them
+ * (netutils.ParseIPSloppy): an IPv4 number with leading zeros is decimal. `loose` says so.
+ */
+export function parseLegacyIP(text: string): Parsed<IP> & { loose?: string } {
+  const strict = parseIP(text);
+  if (strict.error === undefined || text.includes(':')) return strict;
+  // Only dotted IPv4 numbers: an IPv6 group's leading zeros are hex and already allowed.
+  const decimal = text.split('.').map((n) => n.replace(/^0+(?=\d)/, '')).join('.');
+  const ip = parseIP(decimal);
+  return ip.error === undefined ? { value: ip.value, loose: 'leading zeros read as decimal' } : ip;
+}
+
+/**
  * A CIDR as the API server validates Kubernetes' legacy CIDR fields and kube-proxy reads them
- * (netutils.ParseCIDRSloppy): an IPv4 number with leading zeros is decimal, and host bits are
- * cleared. `loose` names what the text says beyond the network it stands for, if anything.
+ * (netutils.ParseCIDRSloppy): the address as parseLegacyIP reads it, and host bits cleared.
+ * `loose` names what the text says beyond the network it stands for, if anything.
  */
 export function parseLegacyCIDR(text: string): Parsed<CIDR> & { loose?: string } {
   const strict = parseCIDR(text);
   if (strict.error === undefined) return strict;
   const slash = text.indexOf('/');
   if (slash < 0) return strict;
-  const address = text.slice(0, slash);
-  // Only dotted IPv4 numbers: an IPv6 group's leading zeros are hex and already allowed.
-  const decimal = address.includes(':') ? address : address.split('.').map((n) => n.replace(/^0+(?=\d)/, '')).join('.');
-  const ip = parseIP(decimal);
+  const ip = parseLegacyIP(text.slice(0, slash));
   if (ip.error !== undefined) return strict;
   const cidr = withPrefix(ip.value, text.slice(slash + 1));
   if (cidr.error !== undefined) return strict;
-  const loose = [decimal !== address && 'leading zeros read as decimal', ip.value.value !== cidr.value.first && 'host bits cleared'];
+  const loose = [ip.loose, ip.value.value !== cidr.value.first && 'host bits cleared'];
   return { value: cidr.value, loose: loose.filter(Boolean).join(', ') };
 }
 

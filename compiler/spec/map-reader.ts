@@ -6,7 +6,7 @@ import type { CodeInfo, Diagnostics, SourceRange } from '../diagnostics.ts';
 import type { FieldRanges } from './types.ts';
 import { codes } from './codes.ts';
 import { didYouMean } from './did-you-mean.ts';
-import { formatCIDR, formatIP, parseCIDR, parseIP, parseLegacyCIDR } from './ip.ts';
+import { formatCIDR, formatIP, parseCIDR, parseIP, parseLegacyCIDR, parseLegacyIP, type IP, type Parsed } from './ip.ts';
 import { quote } from './quote.ts';
 import type { YamlSource } from './yaml-source.ts';
 import type { YMap, YNode } from './yaml-tree.ts';
@@ -129,15 +129,20 @@ export class ValueReader {
     return this.report(codes.SY1023, `${why}; use TCP or UDP`, didYouMean(s, ['TCP', 'UDP']));
   }
 
-  /** An address in canonical text. */
+  /**
+   * An address in canonical text. In a manifest, read as the API server validated it and
+   * kube-proxy reads it (leading zeros decimal), with a warning where that is not canonical.
+   */
   ip(): string | undefined {
     const s = this.string();
     if (s === undefined) return undefined;
     const text = s.trim();
-    const p = parseIP(text);
+    const p: Parsed<IP> & { loose?: string } = this.ctx.manifest ? parseLegacyIP(text) : parseIP(text);
     if (p.error !== undefined) return this.report(codes.SY1020, `${quote(s)} is not an IP address: ${p.error}`);
-    // parseIP accepts IPv4 only in its one canonical spelling, so it needs no reformatting.
-    return p.value.family === 4 ? text : formatIP(p.value);
+    // Canonical IPv4 needs no reformatting (specs hold 100,000s of addresses).
+    const ip = p.value.family === 4 && !p.loose ? text : formatIP(p.value);
+    if (p.loose) this.reportLoose(s, ip, p.loose);
+    return ip;
   }
 
   cidr(): string | undefined {
@@ -158,12 +163,13 @@ export class ValueReader {
     const p = parseLegacyCIDR(s.trim());
     if (p.error !== undefined) return this.report(codes.SY1021, `${quote(s)} is not a CIDR: ${p.error}`);
     const cidr = formatCIDR(p.value);
-    if (p.loose) {
-      this.report(codes.SY1084, `${quote(s)} stands for ${cidr} (${p.loose}), as the API server and kube-proxy read it`, [
-        `write ${cidr}${p.loose.includes('host bits') ? ', or a longer prefix if fewer addresses were meant' : ''}`,
-      ]);
-    }
+    if (p.loose) this.reportLoose(s, cidr, p.loose, p.loose.includes('host bits') ? ', or a longer prefix if fewer addresses were meant' : '');
     return cidr;
+  }
+
+  /** SY1084: `text` is a legacy spelling the API server accepted, read as kube-proxy reads it. */
+  reportLoose(text: string, canonical: string, loose: string, moreAdvice = ''): void {
+    this.report(codes.SY1084, `${quote(text)} stands for ${canonical} (${loose}), as the API server and kube-proxy read it`, [`write ${canonical}${moreAdvice}`]);
   }
 
   map(): MapReader | undefined {

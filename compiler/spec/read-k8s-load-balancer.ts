@@ -5,7 +5,7 @@
 import type { SourceRange } from '../diagnostics.ts';
 import { codes } from './codes.ts';
 import type { ServiceDraft } from './drafts.ts';
-import { formatIP, parseIP } from './ip.ts';
+import { formatIP, parseIP, parseLegacyIP } from './ip.ts';
 import type { MapReader, ValueReader } from './map-reader.ts';
 import type { Metadata } from './read-manifest.ts';
 import type { LoadBalancerIngressSpec } from './types.ts';
@@ -75,10 +75,11 @@ function readIngress(v: ValueReader, s: ServiceDraft): LoadBalancerIngressSpec |
   const ipField = e.field('ip');
   const text = ipField?.string();
   if (ipField && text) {
-    const p = parseIP(text.trim());
+    const p = parseLegacyIP(text.trim());
     if (p.error === undefined) {
       out.ip = formatIP(p.value);
       out.pos['ip'] = ipField.range;
+      if (p.loose) ipField.reportLoose(text, out.ip, p.loose);
     } else {
       e.ctx.diags.report(codes.SY1082, `Service ${s.namespace}/${s.name}: status.loadBalancer.ingress ip ${quote(text)} is not an IP address (${p.error}); ignored, as kube-proxy ignores it`, ipField.range);
     }

@@ -2,7 +2,7 @@
 // address written two ways must compare equal everywhere downstream.
 
 import test from 'ava';
-import { compareAddressText, coveringCIDR, formatCIDR, formatIP, parseCIDR, parseIP, parseLegacyCIDR, parseSpan, spansOverlap } from '../../compiler/spec/ip.ts';
+import { compareAddressText, coveringCIDR, formatCIDR, formatIP, parseCIDR, parseIP, parseLegacyCIDR, parseLegacyIP, parseSpan, spansOverlap } from '../../compiler/spec/ip.ts';
 
 const canonical = (s: string) => {
   const p = parseIP(s);
@@ -47,6 +47,14 @@ test('legacy CIDRs read as the API server and kube-proxy read them: leading zero
   t.regex(legacy('10.0.0.0/33'), /error: .*0 to 32/);
   t.regex(legacy('10.0.0.256/8'), /error: .*more than 255/);
   t.regex(legacy('bogus'), /error: /);
+  const ip = (s: string) => {
+    const p = parseLegacyIP(s);
+    return p.value ? `${formatIP(p.value)}${p.loose ? ` (${p.loose})` : ''}` : `error: ${p.error}`;
+  };
+  t.is(ip('010.1.2.030'), '10.1.2.30 (leading zeros read as decimal)');
+  t.is(ip('10.1.2.3'), '10.1.2.3');
+  t.is(ip('fd00:0010::1'), 'fd00:10::1');
+  t.regex(ip('010.1.2.256'), /error: .*more than 255/);
 });
 
 test('ranges, overlap and ordering', (t) => {

@@ -121,8 +121,11 @@ export function reportSkippedKinds(out: Collected, diags: Diagnostics): void {
   const read = Object.entries(KINDS).map(([k, v]) => `${v.apiVersion} ${k}`).join(', ');
   for (const [kind, { apiVersion, at, count }] of out.skippedKinds) {
     const objects = count === 1 ? `1 ${apiVersion} ${kind}` : `${count} ${apiVersion} ${kind} objects`;
-    diags.report(codes.SY1080, `skipped ${objects}: Switchyard reads only ${read}`, at, [
-      SKIPPED_WHY[kind] ?? didYouMean(kind, Object.keys(KINDS))?.[0] ?? 'nothing in it changes what the datapath balances',
-    ]);
+    const notes = [SKIPPED_WHY[kind] ?? didYouMean(kind, Object.keys(KINDS))?.[0] ?? 'nothing in it changes what the datapath balances'];
+    // `kubectl get svc,ep` is the old habit: without slices, every service would compile empty.
+    if (kind === 'Endpoints' && out.slices.length === 0) {
+      notes.push('the inputs hold no EndpointSlice, so no service has a backend: print them too (kubectl get services,endpointslices,nodes -A -o yaml)');
+    }
+    diags.report(codes.SY1080, `skipped ${objects}: Switchyard reads only ${read}`, at, notes);
   }
 }

@@ -16,7 +16,17 @@ export interface InputFile {
 
 const SPEC_FILE = /\.ya?ml$/;
 
-const hashed = (file: string, bytes: Buffer): InputFile => ({ file, text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') });
+const hashed = (file: string, bytes: Buffer): InputFile => ({ file, text: decode(bytes), sha256: createHash('sha256').update(bytes).digest('hex') });
+
+/**
+ * UTF-8, or UTF-16 when a byte order mark says so, as YAML allows: Windows PowerShell's `>`
+ * writes `kubectl get -o yaml` out as UTF-16LE with a mark, which read as UTF-8 is noise.
+ */
+function decode(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2))).swap16().toString('utf16le');
+  return bytes.toString('utf8');
+}
 
 export function readInputFiles(paths: string[], diags: Diagnostics, texts: readonly { file: string; text: string }[] = []): InputFile[] {
   const files = new Set<string>();

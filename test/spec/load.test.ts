@@ -69,3 +69,21 @@ test('a directory is read by file name, symlinked spec files included, other fil
   t.deepEqual(diagnostics.map(formatDiagnostic), []);
   t.deepEqual(spec!.inputs.map((i) => i.file), [join(dir, 'spec', 'a-cluster.yml'), join(dir, 'spec', 'b-list.yaml')]);
 });
+
+test('a file with a UTF-16 byte order mark (Windows PowerShell writes kubectl output so) loads as its UTF-8 twin does', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-spec-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const text = readFileSync('specs/demo/cluster.yaml', 'utf8');
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(Buffer.from(text, 'utf16le')).swap16()]);
+  const strip = (path: string) => {
+    const { spec, diagnostics } = loadSpec([path]);
+    t.deepEqual(diagnostics.map(formatDiagnostic).map((d) => d.replace(path, '<file>')), []);
+    return JSON.stringify({ ...spec, inputs: [] }).split(path).join('<file>');
+  };
+  const want = strip('specs/demo/cluster.yaml');
+  for (const [name, bytes] of [['le.yaml', le], ['be.yaml', be]] as const) {
+    writeFileSync(join(dir, name), bytes);
+    t.is(strip(join(dir, name)), want, name);
+  }
+});

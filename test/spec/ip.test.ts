@@ -34,10 +34,13 @@ test('CIDRs must have their host bits clear, and say which network was meant', (
   t.regex(parseCIDR('10.1.0.0/33').error!, /0 to 32/);
 });
 
-test('legacy CIDRs read as the API server and kube-proxy read them: leading zeros decimal, host bits cleared, and say so', (t) => {
+test('legacy addresses and CIDRs read as the API server and kube-proxy read them: leading zeros decimal, host bits cleared, and say so', (t) => {
+  // A CIDR when the text has a slash, else an address; the reading and what was loose about it.
   const legacy = (s: string) => {
-    const p = parseLegacyCIDR(s);
-    return p.value ? `${formatCIDR(p.value)}${p.loose ? ` (${p.loose})` : ''}` : `error: ${p.error}`;
+    const p = s.includes('/') ? parseLegacyCIDR(s) : parseLegacyIP(s);
+    if (p.value === undefined) return `error: ${p.error}`;
+    const text = 'prefix' in p.value ? formatCIDR(p.value) : formatIP(p.value);
+    return `${text}${p.loose ? ` (${p.loose})` : ''}`;
   };
   t.is(legacy('10.0.0.0/8'), '10.0.0.0/8');
   t.is(legacy('010.0.0.0/8'), '10.0.0.0/8 (leading zeros read as decimal)');
@@ -47,14 +50,10 @@ test('legacy CIDRs read as the API server and kube-proxy read them: leading zero
   t.regex(legacy('10.0.0.0/33'), /error: .*0 to 32/);
   t.regex(legacy('10.0.0.256/8'), /error: .*more than 255/);
   t.regex(legacy('bogus'), /error: /);
-  const ip = (s: string) => {
-    const p = parseLegacyIP(s);
-    return p.value ? `${formatIP(p.value)}${p.loose ? ` (${p.loose})` : ''}` : `error: ${p.error}`;
-  };
-  t.is(ip('010.1.2.030'), '10.1.2.30 (leading zeros read as decimal)');
-  t.is(ip('10.1.2.3'), '10.1.2.3');
-  t.is(ip('fd00:0010::1'), 'fd00:10::1');
-  t.regex(ip('010.1.2.256'), /error: .*more than 255/);
+  t.is(legacy('010.1.2.030'), '10.1.2.30 (leading zeros read as decimal)');
+  t.is(legacy('10.1.2.3'), '10.1.2.3');
+  t.is(legacy('fd00:0010::1'), 'fd00:10::1');
+  t.regex(legacy('010.1.2.256'), /error: .*more than 255/);
 });
 
 test('ranges, overlap and ordering', (t) => {

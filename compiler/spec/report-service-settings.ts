@@ -8,7 +8,7 @@
 import { codes } from './codes.ts';
 import type { SpecCheck } from './checks.ts';
 import { familyName, parseIP } from './ip.ts';
-import { rangeOf, serviceFamilies } from './types.ts';
+import { loadBalancerStatusIPs, rangeOf, serviceFamilies } from './types.ts';
 
 export const reportServiceSettings: SpecCheck = (spec, diags) => {
   for (const s of spec.services) {
@@ -64,7 +64,9 @@ export const reportServiceSettings: SpecCheck = (spec, diags) => {
       // kube-proxy filters each family with its own ranges and leaves a family without any open;
       // Switchyard closes it (docs/spec.md, Differences from kube-proxy): either way, say so.
       const ranged = new Set(s.loadBalancerSourceRanges.map((c) => parseIP(c.slice(0, c.indexOf('/'))).value?.family));
-      for (const f of families.filter((f) => !ranged.has(f))) {
+      // A written status names the families that have an address; else the pools may give each.
+      const addressed = s.loadBalancerIngress ? loadBalancerStatusIPs(s).map((a) => parseIP(a.ip).value!.family) : families;
+      for (const f of families.filter((f) => !ranged.has(f) && addressed.includes(f))) {
         diags.report(codes.SY1085, `${svc}: loadBalancerSourceRanges list no ${familyName(f)} range, so an ${familyName(f)} load-balancer address of the service admits no client (kube-proxy would admit every client)`, rangeOf(s, 'loadBalancerSourceRanges'), [
           `add the ${familyName(f)} ranges to admit (${f === 4 ? '0.0.0.0/0' : '::/0'} for every client)`,
         ]);

@@ -155,16 +155,35 @@ function random(r: Random): Uint8Array {
   return ethernet(MAC.eth0, MAC.gateway, 0x86dd, [0x60, 0, 0, 0, 0, int(r, 0, 80), pick(r, [6, 17, 58, 0, 43, 44, 60, int(r, 0, 255)]), 64, ...ip6(pick(r, [CLIENT6, REMOTE6, LOCAL6])), ...ip6(pick(r, [NODE6, LB6, LOCAL6])), ...bytes(r, int(r, 0, 80))]);
 }
 
-/** Drives `count` rounds of the corpus through `send`. */
-export function runCorpus(r: Random, send: Sender, rounds: number): void {
+/**
+ * What a round of the corpus is, as shares: a flow, fragments, a mutated frame, else a random
+ * frame; and the share of mutated and random frames sent out through egress.
+ */
+export interface CorpusMix {
+  flows: number;
+  fragments: number;
+  mutated: number;
+  egress: number;
+}
+
+export const EVEN_MIX: CorpusMix = { flows: 0.35, fragments: 0.07, mutated: 0.3, egress: 0.5 };
+/**
+ * For when the ingress program has run its share and egress has not: a flow gives ingress
+ * about four packets and egress about one, so egress catches up on frames that go to it alone.
+ * Flows go on (fewer), so the replies they make still find conntrack state.
+ */
+export const EGRESS_MIX: CorpusMix = { flows: 0.1, fragments: 0, mutated: 0.5, egress: 1 };
+
+/** Drives `rounds` rounds of the corpus through `send`. */
+export function runCorpus(r: Random, send: Sender, rounds: number, mix: CorpusMix = EVEN_MIX): void {
   const recent: Uint8Array[] = [];
   for (let i = 0; i < rounds; i++) {
     if (recent.length > 200) recent.splice(0, 100);
     const what = r();
-    if (what < 0.35) flow(r, send, recent);
-    else if (what < 0.42) fragments(r, send, recent);
-    // Half of the mutated and random frames go out through egress, so that program sees as many.
-    else if (what < 0.72) send({ program: r() < 0.5 ? 'ingress' : 'egress', frame: mutated(r, recent), device: r() < 0.8 ? 'eth0' : 'lxc0' });
-    else send({ program: r() < 0.5 ? 'ingress' : 'egress', frame: random(r), device: r() < 0.9 ? 'eth0' : 'lxc0' });
+    const program = () => (r() < mix.egress ? 'egress' : 'ingress');
+    if (what < mix.flows) flow(r, send, recent);
+    else if (what < mix.flows + mix.fragments) fragments(r, send, recent);
+    else if (what < mix.flows + mix.fragments + mix.mutated) send({ program: program(), frame: mutated(r, recent), device: r() < 0.8 ? 'eth0' : 'lxc0' });
+    else send({ program: program(), frame: random(r), device: r() < 0.9 ? 'eth0' : 'lxc0' });
   }
 }

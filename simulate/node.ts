@@ -3,7 +3,7 @@
 // a time; map state persists between them, as on a node (conntrack, affinity, SNAT).
 
 import type { BpfObject } from '../format/bpf-object.ts';
-import { clearContext, ethProtocol, packetType, SK_BUFF, SOCK_ADDR, syncPacketBounds, XDP_MD } from './context.ts';
+import { clearContext, ethProtocol, packetType, SK_BUFF, SOCK, SOCK_ADDR, syncPacketBounds, XDP_MD } from './context.ts';
 import type { Clock, MapOp, Redirect, RunState, SimEnv } from './env.ts';
 import { PACKET_BASE, PACKET_MAX, PACKET_REGION, mapHandle } from './layout.ts';
 import { createMap } from './maps/create.ts';
@@ -66,6 +66,21 @@ export interface ConnectResult {
   retval: number;
   mapOps: MapOp[];
   pcs: number[];
+  program: string;
+}
+
+export interface ReleaseInput {
+  family: 4 | 6;
+  proto: 'tcp' | 'udp';
+  /** The socket's destination when it goes (IPv6 sockets: an IPv4 peer as ::ffff:a.b.c.d); port 0 when it never had one. */
+  dst: string;
+  port: number;
+  cookie: number;
+}
+
+export interface ReleaseResult {
+  code: number;
+  mapOps: MapOp[];
   program: string;
 }
 
@@ -236,6 +251,25 @@ export class SimNode {
       pcs: p.pcs(),
       program: p.name,
     };
+  }
+
+  /** The end of a socket, through cgroup/sock_release (its context is the socket, struct bpf_sock). */
+  release(input: ReleaseInput): ReleaseResult {
+    const p = this.programAt(['cgroup/sock_release'], 'sock_release');
+    const mem = this.env.mem;
+    this.begin('sock', 0);
+    this.env.run.socketCookie = input.cookie;
+    const ctx = clearContext(mem);
+    const dv = mem.dv;
+    dv.setUint32(ctx + SOCK.family, input.family === 6 ? 10 : 2, true);
+    dv.setUint32(ctx + SOCK.type, input.proto === 'tcp' ? 1 : 2, true);
+    dv.setUint32(ctx + SOCK.protocol, input.proto === 'tcp' ? 6 : 17, true);
+    const dst = parseAddress(input.dst);
+    if (dst.length !== (input.family === 6 ? 16 : 4)) throw new Error(`release: ${input.dst} is not an IPv${input.family} address`);
+    mem.u8.set(dst, ctx + (input.family === 6 ? SOCK.dst_ip6 : SOCK.dst_ip4));
+    dv.setUint16(ctx + SOCK.dst_port, input.port, false);
+    const code = p.run();
+    return { code, mapOps: this.env.run.mapOps ?? [], program: p.name };
   }
 
   /** The program by name. */

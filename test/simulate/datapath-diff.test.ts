@@ -1,5 +1,5 @@
 // The proof that the simulator runs the datapath as the kernel does: the north-south programs
-// of every variant (tc and XDP; SNAT and DSR) run the same seeded corpus (corpus.ts: flows
+// of every variant (tc and XDP; SNAT and DSR; random and Maglev) run the same seeded corpus (corpus.ts: flows
 // through every frontend type and datapath path, ICMP errors, fragments, IPv6 extension
 // headers, mutated and random frames) in the kernel and in WebAssembly, with the same tables;
 // return code and output packet are compared for every packet, the map entries a packet changed
@@ -22,10 +22,17 @@ const CHECKPOINT = 10000;
 // Conntrack of 4 × 65536 entries: a 100,000-packet run never fills it (a full LRU map forgets
 // other flows than the kernel's would; see simulate/maps/hash.ts).
 const SCALE = 65536;
-const variants: Variant[] = [{ hook: 'tc', scale: SCALE }, { hook: 'tc', dsr: true, scale: SCALE }, { hook: 'xdp', scale: SCALE }, { hook: 'xdp', dsr: true, scale: SCALE }];
+// Each hook runs both forwarding modes and both backend choices (random and Maglev: its
+// tables written for every service by tables.ts), in four variants rather than eight.
+const variants: Variant[] = [
+  { hook: 'tc', scale: SCALE },
+  { hook: 'tc', dsr: true, maglev: true, scale: SCALE },
+  { hook: 'xdp', maglev: true, scale: SCALE },
+  { hook: 'xdp', dsr: true, scale: SCALE },
+];
 
 for (const v of variants) {
-  const name = `${v.hook}${v.dsr ? ' dsr' : ''}`;
+  const name = `${v.hook}${v.dsr ? ' dsr' : ''}${v.maglev ? ' maglev' : ''}`;
   kernelTestSerial(`${name}: kernel and WebAssembly agree on ${PACKETS} packets a program (return code, packet, maps)`, async (t) => {
     const devices = enterPacketNetns(t);
     const dual = await loadDual(t, v, devices);
@@ -37,6 +44,7 @@ for (const v of variants) {
     const counts = new Map<string, number>();
     let sent = 0;
     let refused = 0;
+    let maglevHits = 0;
     const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
     const note = (m: string) => mismatches.length < 8 && mismatches.push(m);
     const send = (s: Send) => {
@@ -50,6 +58,7 @@ for (const v of variants) {
           continue;
         }
         sent++;
+        maglevHits += r.sim.ops.filter((o) => o.map === 'lb_maglev' && o.result === 0).length;
         counts.set(program, (counts.get(program) ?? 0) + 1);
         if (r.kernel.retval !== r.sim.retval || Buffer.compare(Buffer.from(r.kernel.data), Buffer.from(r.sim.data)) !== 0) {
           note(`${program} on ${s.device}: frame ${hex(s.frame)}: kernel rc ${r.kernel.retval} ${hex(r.kernel.data)}, wasm rc ${r.sim.retval} ${hex(r.sim.data)}`);
@@ -67,5 +76,6 @@ for (const v of variants) {
     t.log(`${sent} packets (${refused} more refused by BPF_PROG_TEST_RUN itself): ${[...counts].map(([p, n]) => `${p} ${n}`).join(', ')}; conntrack entries: ${dual.sim.maps.get('ct4')!.size} IPv4, ${dual.sim.maps.get('ct6')!.size} IPv6`);
     t.deepEqual(mismatches, []);
     t.true(dual.sim.maps.get('ct4')!.size > 0, 'flows were translated');
+    if (v.maglev) t.true(maglevHits > 0, 'backends were chosen from Maglev tables');
   }, PACKET_NETNS_TOOLS);
 }

@@ -13,6 +13,7 @@ import { readBpfObject } from '../../format/elf-read.ts';
 import { progLoad, progTestRun, type TestRunResult } from '../../runtime/sys/bpf.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
 import { SimNode } from '../../simulate/node.ts';
+import type { MapOp } from '../../simulate/env.ts';
 import type { SimNetworkInput } from '../../simulate/network.ts';
 import type { SimProgram } from '../../simulate/program.ts';
 import { changedEntries, mapComparer } from './map-compare.ts';
@@ -32,7 +33,7 @@ export interface Dual {
   kernel: Datapath;
   sim: SimNode;
   /** Runs `program` on both; returns both outcomes. */
-  run(program: string, frame: Uint8Array, ifindex: number): { kernel: TestRunResult; sim: PacketOutcome & { changed: Array<{ map: string; key: Uint8Array }> } } | undefined;
+  run(program: string, frame: Uint8Array, ifindex: number): { kernel: TestRunResult; sim: PacketOutcome & { ops: MapOp[]; changed: Array<{ map: string; key: Uint8Array }> } } | undefined;
   /** Copies every kernel map entry into the simulator's maps (after writing tables). */
   mirror(): void;
   /** Lines naming the entries that differ between the two sides' maps (all maps, or `only`). */
@@ -113,7 +114,7 @@ export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Pr
   const compare = mapComparer(r.maps, maps, sim.maps);
 
   return {
-    kernel: { maps, programs } as unknown as Datapath,
+    kernel: { maps, programs, maglev: !!v.maglev } as unknown as Datapath,
     sim,
     run(program, frame, ifindex) {
       const xdp = program === 'nodeport_xdp';
@@ -128,7 +129,7 @@ export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Pr
         throw e;
       }
       const s = sim.runRaw(simPrograms.get(program)!, xdp ? new Uint8Array(xdpMd(ifindex, 0)) : ctx, frame);
-      return { kernel, sim: { retval: s.code, data: s.packet, changed: changedEntries(s.mapOps, sim.maps) } };
+      return { kernel, sim: { retval: s.code, data: s.packet, ops: s.mapOps, changed: changedEntries(s.mapOps, sim.maps) } };
     },
     mirror() {
       for (const name of maps.keys()) {

@@ -7,8 +7,8 @@
 // Once the ingress program has run its count, the corpus turns to frames for egress
 // (EGRESS_MIX), so neither program runs far more packets than asked for.
 // SWITCHYARD_DIFF_PACKETS sets how many packets each variant's ingress program (tc or XDP) and
-// its egress program run at least (default 10,000, about 15 s a variant here; the README has the
-// figures of a 100,000 run).
+// its egress program run at least (default 100,000: about 18 s of CPU a variant; docs/simulate.md
+// has the figures).
 
 import { kernelTestSerial } from '../helpers/kernel.ts';
 import { enterPacketNetns, PACKET_NETNS_TOOLS, type Variant } from '../packet/harness.ts';
@@ -16,7 +16,7 @@ import { EGRESS_MIX, EVEN_MIX, runCorpus, writeTables, type Send } from './corpu
 import { loadDual } from './dual.ts';
 import { seeded } from './insn-cases.ts';
 
-const PACKETS = Number(process.env.SWITCHYARD_DIFF_PACKETS ?? 10000);
+const PACKETS = Number(process.env.SWITCHYARD_DIFF_PACKETS ?? 100000);
 const CHECKPOINT = 10000;
 
 // Conntrack of 4 × 65536 entries: a 100,000-packet run never fills it (a full LRU map forgets

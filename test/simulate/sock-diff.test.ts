@@ -4,7 +4,8 @@
 // WebAssembly on the same calls (sock-dual.ts), over a seeded corpus (sock-corpus.ts). Compared
 // per call: the address and port the call goes on with, the refusal and its errno, and the map
 // entries it changed; every map at checkpoints and at the end.
-// SWITCHYARD_SOCK_DIFF_CALLS sets how many calls each variant makes (default 20,000).
+// SWITCHYARD_SOCK_DIFF_CALLS sets how many calls the corpus makes (default 100,000: about 15 s
+// of CPU; docs/simulate.md has the figures).
 
 import { kernelTestSerial } from '../helpers/kernel.ts';
 import { NETNS_TOOLS } from '../helpers/netns.ts';
@@ -12,8 +13,8 @@ import { seeded } from './insn-cases.ts';
 import { SOCK_LOCAL, SOCK_PEERS, sockCorpus, writeSockTables } from './sock-corpus.ts';
 import { loadSockDual } from './sock-dual.ts';
 
-const CALLS = Number(process.env.SWITCHYARD_SOCK_DIFF_CALLS ?? 20000);
-const CHECKPOINT = 5000;
+const CALLS = Number(process.env.SWITCHYARD_SOCK_DIFF_CALLS ?? 100000);
+const CHECKPOINT = 10000;
 
 kernelTestSerial(`socket hooks: kernel and WebAssembly agree on ${CALLS} system calls (address, errno, maps)`, async (t) => {
   const dual = await loadSockDual(t, SOCK_LOCAL, SOCK_PEERS);

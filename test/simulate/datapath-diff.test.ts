@@ -17,7 +17,7 @@ import { loadDual } from './dual.ts';
 import { seeded } from './insn-cases.ts';
 
 const PACKETS = Number(process.env.SWITCHYARD_DIFF_PACKETS ?? 100000);
-const CHECKPOINT = 10000;
+const CHECKPOINT = 25000;
 
 // Conntrack of 4 × 65536 entries: a 100,000-packet run never fills it (a full LRU map forgets
 // other flows than the kernel's would; see simulate/maps/hash.ts).

@@ -158,6 +158,14 @@ export async function loadSockDual(t: Cleanup, local: readonly string[], peers: 
   joinCgroup(t, cgroup.path);
 
   const compare = mapComparer(r.maps, maps, sim.maps);
+  // The corpus's sockets, closed in teardown when a failure left them open.
+  const open = new Set<number>();
+  t.teardown(() => open.forEach((fd) => closeSocket(fd)));
+  const socket = (family: 4 | 6, proto: 'tcp' | 'udp'): Sock => {
+    const fd = openSocket(family, proto);
+    open.add(fd);
+    return { fd, family, proto };
+  };
   const runsBefore = new Map<RecordedHook, bigint>();
   let allBefore = 0n;
   const before = (hook: RecordedHook) => {
@@ -211,9 +219,9 @@ export async function loadSockDual(t: Cleanup, local: readonly string[], peers: 
     },
     compareMaps: () => compare.compareAll(),
     steer: (s) => steering.set(s),
-    udpSocket: (family) => ({ fd: openSocket(family, 'udp'), family, proto: 'udp' }),
+    udpSocket: (family) => socket(family, 'udp'),
     connect(family, proto, dst) {
-      const sock: Sock = { fd: openSocket(family, proto), family, proto };
+      const sock = socket(family, proto);
       before(hookName('connect', family));
       const errno = connectTo(sock.fd, family, dst);
       const outcome = compareAddrHook(sock, 'connect', dst, errno);
@@ -258,7 +266,7 @@ export async function loadSockDual(t: Cleanup, local: readonly string[], peers: 
       return compareAddrHook(sock, 'recvmsg', from, got.errno);
     },
     bind(family, proto, localAddr) {
-      const sock: Sock = { fd: openSocket(family, proto), family, proto };
+      const sock = socket(family, proto);
       before(hookName('bind', family));
       const errno = bindTo(sock.fd, family, localAddr);
       const outcome = compareAddrHook(sock, 'bind', localAddr, errno);
@@ -268,6 +276,7 @@ export async function loadSockDual(t: Cleanup, local: readonly string[], peers: 
     close(sock) {
       before('sock_release');
       closeSocket(sock.fd);
+      open.delete(sock.fd);
       const rec = recorder.read('sock_release');
       const runs = rec.runs - runsBefore.get('sock_release')!;
       if (runs === 0n) return { hook: 'sock_release', ran: false, errno: 0, mismatches: othersRan('sock_release', 0n) };

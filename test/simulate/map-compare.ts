@@ -1,8 +1,10 @@
 // Map side effects compared between the kernel and the simulator, map by map and generically by
 // map type: whatever maps an object declares, each is read on both sides the way its type is
 // read (hash and LRU maps by BPF_MAP_LOOKUP_BATCH pages, tries key by key, per-CPU values
-// summed over CPUs, arrays whole, absent keys of an array being zeroes). A map type neither
-// listed here nor simulated is named in `uncompared`, not silently passed over.
+// summed over CPUs, arrays whole, absent keys of an array being zeroes; socket-local storage
+// socket by socket, by fd in the kernel and by cookie in the simulator, for the sockets the
+// caller has open). A map type neither listed here nor simulated is named in `uncompared`, not
+// silently passed over.
 //
 // Two depths: every entry of every map (checkpoints), and single entries: those a run changed
 // on the simulator's side (its map operations' log: updates, deletes, and lookups whose value was
@@ -28,6 +30,7 @@ const percpu = new Set<number>([mapTypes.percpu_hash, mapTypes.percpu_array, map
 const arrays = new Set<number>([mapTypes.array, mapTypes.percpu_array]);
 const batched = new Set<number>([mapTypes.hash, mapTypes.lru_hash, mapTypes.percpu_hash, mapTypes.lru_percpu_hash, mapTypes.array, mapTypes.percpu_array]);
 const readable = new Set<number>([...batched, mapTypes.lpm_trie]);
+const socketKeyed = mapTypes.sk_storage;
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
@@ -52,10 +55,20 @@ export interface MapComparer {
   compareEntries(entries: Iterable<{ map: string; key: Uint8Array }>): string[];
 }
 
-export function mapComparer(defs: readonly ComparedMap[], fds: ReadonlyMap<string, number>, sim: ReadonlyMap<string, SimMap>): MapComparer {
+/** The caller's open sockets: fd by cookie (the simulator names a socket by its cookie). */
+export type OpenSockets = () => ReadonlyMap<bigint, number>;
+
+/** A socket's cookie as the simulator keys its storage: 8 bytes, little-endian. */
+export function cookieKey(cookie: bigint): Uint8Array {
+  const key = new Uint8Array(8);
+  new DataView(key.buffer).setBigUint64(0, cookie, true);
+  return key;
+}
+
+export function mapComparer(defs: readonly ComparedMap[], fds: ReadonlyMap<string, number>, sim: ReadonlyMap<string, SimMap>, sockets?: OpenSockets): MapComparer {
   const cpus = possibleCpuCount();
   const byName = new Map(defs.map((d) => [d.name, d]));
-  const compared = defs.filter((d) => readable.has(d.mapType) && sim.has(d.name) && fds.has(d.name));
+  const compared = defs.filter((d) => (readable.has(d.mapType) || (d.mapType === socketKeyed && sockets)) && sim.has(d.name) && fds.has(d.name));
   const userSize = (d: ComparedMap) => (percpu.has(d.mapType) ? ((d.valueSize + 7) & ~7) * cpus : d.valueSize);
   // Per-CPU counters mean something summed (a run may move between CPUs); 8-byte fields.
   const value = (d: ComparedMap, raw: Uint8Array): Uint8Array => {
@@ -71,9 +84,25 @@ export function mapComparer(defs: readonly ComparedMap[], fds: ReadonlyMap<strin
     const v = new Uint8Array(userSize(d));
     return mapLookup(fds.get(d.name)!, key, v) ? value(d, v) : undefined;
   };
+  /** The kernel's key for the simulator's: a socket's storage is looked up by its fd; undefined once it is closed. */
+  const kernelKey = (d: ComparedMap, simKey: Uint8Array): Uint8Array | undefined => {
+    if (d.mapType !== socketKeyed) return simKey;
+    const fd = sockets!().get(new DataView(simKey.buffer, simKey.byteOffset, 8).getBigUint64(0, true));
+    if (fd === undefined) return undefined;
+    const key = new Uint8Array(4);
+    new DataView(key.buffer).setInt32(0, fd, true);
+    return key;
+  };
   const kernelAll = (d: ComparedMap): Map<string, string> => {
     const out = new Map<string, string>();
     const fd = fds.get(d.name)!;
+    if (d.mapType === socketKeyed) {
+      for (const cookie of sockets!().keys()) {
+        const v = one(d, kernelKey(d, cookieKey(cookie))!);
+        if (v) out.set(hex(cookieKey(cookie)), hex(v));
+      }
+      return out;
+    }
     if (!batched.has(d.mapType)) {
       let key: Uint8Array | null = null;
       const next = new Uint8Array(d.keySize);
@@ -115,7 +144,9 @@ export function mapComparer(defs: readonly ComparedMap[], fds: ReadonlyMap<strin
       for (const d of compared) {
         if (wanted && !wanted.has(d.name)) continue;
         const k = kernelAll(d);
-        const s = new Map(sim.get(d.name)!.entries().map((e) => [hex(e.key), hex(e.value)]));
+        let s = new Map(sim.get(d.name)!.entries().map((e) => [hex(e.key), hex(e.value)]));
+        // A closed socket's storage is gone from the kernel, where nothing can read it.
+        if (d.mapType === socketKeyed) s = new Map([...s].filter(([key]) => kernelKey(d, Buffer.from(key, 'hex'))));
         for (const [key, v] of k) if (s.get(key) !== v) out.push(`${d.name} ${key}: kernel ${v}, wasm ${s.get(key) ?? 'absent'}`);
         if (!arrays.has(d.mapType)) for (const [key, v] of s) if (!k.has(key)) out.push(`${d.name} ${key}: kernel absent, wasm ${v}`);
       }
@@ -130,7 +161,9 @@ export function mapComparer(defs: readonly ComparedMap[], fds: ReadonlyMap<strin
         const id = `${map} ${hex(key)}`;
         if (seen.has(id)) continue;
         seen.add(id);
-        const k = one(d, key);
+        const kkey = kernelKey(d, key);
+        if (!kkey) continue;
+        const k = one(d, kkey);
         const s = sim.get(map)!.get(key);
         if ((k && hex(k)) !== (s && hex(s))) out.push(`${id}: kernel ${k ? hex(k) : 'absent'}, wasm ${s ? hex(s) : 'absent'}`);
       }

@@ -25,12 +25,13 @@ import { run as sh, type Cleanup } from '../helpers/netns.ts';
 import { createMaps, joinNetns, type Datapath } from '../packet/harness.ts';
 import { changedEntries, mapComparer } from './map-compare.ts';
 import { createRecorder, type RecordedHook } from './sock-recorder.ts';
-import { addressBytes, addressText, bindTo, closeSocket, connectTo, openSocket, peerName, receiveFrom, sendTo, sockName, type SockAddr } from './sockets.ts';
+import { addressBytes, addressText, bindTo, closeSocket, connectTo, openSocket, peerName, receiveFrom, sendTo, socketCookie, sockName, type SockAddr } from './sockets.ts';
 import { createSteering, STEER_MAP, steerHelpers } from './steer.ts';
 
 /** A socket of the corpus, open in the kernel. */
 export interface Sock {
   fd: number;
+  cookie: bigint;
   family: 4 | 6;
   proto: 'tcp' | 'udp';
   /** Connected (as the kernel has it after the hook), for recvfrom's peer. */
@@ -157,15 +158,17 @@ export async function loadSockDual(t: Cleanup, local: readonly string[], peers: 
   recorder.attach(dirFd);
   joinCgroup(t, cgroup.path);
 
-  const compare = mapComparer(r.maps, maps, sim.maps);
-  // The corpus's sockets, closed in teardown when a failure left them open.
-  const open = new Set<number>();
+  // The corpus's open sockets by cookie (socket-local storage is read through them), closed in
+  // teardown when a failure left them open.
+  const open = new Map<bigint, number>();
   t.teardown(() => open.forEach((fd) => closeSocket(fd)));
   const socket = (family: 4 | 6, proto: 'tcp' | 'udp'): Sock => {
     const fd = openSocket(family, proto);
-    open.add(fd);
-    return { fd, family, proto };
+    const cookie = socketCookie(fd);
+    open.set(cookie, fd);
+    return { fd, cookie, family, proto };
   };
+  const compare = mapComparer(r.maps, maps, sim.maps, () => open);
   const runsBefore = new Map<RecordedHook, bigint>();
   let allBefore = 0n;
   const before = (hook: RecordedHook) => {
@@ -185,7 +188,7 @@ export async function loadSockDual(t: Cleanup, local: readonly string[], peers: 
   };
 
   /** After a sock_addr call: the record against the simulator's run of the same call. */
-  const compareAddrHook = (sock: { family: 4 | 6; proto: 'tcp' | 'udp' }, h: SocketHook, input: SockAddr, errno: number): CallOutcome => {
+  const compareAddrHook = (sock: { family: 4 | 6; proto: 'tcp' | 'udp'; cookie: bigint }, h: SocketHook, input: SockAddr, errno: number): CallOutcome => {
     const hook = hookName(h, sock.family);
     const rec = recorder.read(hook);
     const runs = rec.runs - runsBefore.get(hook)!;
@@ -194,6 +197,7 @@ export async function loadSockDual(t: Cleanup, local: readonly string[], peers: 
     sim.env.netnsCookie = Number(rec.netnsCookie);
     const s: ConnectResult = sim.connect({ family: sock.family, proto: sock.proto, dst: asSeen(sock.family, input.address), port: input.port, hook: h, cookie: Number(rec.cookie) });
     const mismatches: string[] = othersRan(what, runs);
+    if (rec.cookie !== sock.cookie) mismatches.push(`${what}: the hook saw cookie ${rec.cookie}, SO_COOKIE said ${sock.cookie}`);
     if (runs !== 1n) mismatches.push(`${what}: the kernel ran the hook ${runs} times in one call`);
     const kernelAddr = addressText(rec.address);
     const simAddr = addressText(addressBytes(s.dst));
@@ -235,7 +239,7 @@ export async function loadSockDual(t: Cleanup, local: readonly string[], peers: 
       // An IPv6 socket's datagram to an IPv4 address (::ffff:a.b.c.d) goes the IPv4 way in the
       // kernel (udpv6_sendmsg hands it to udp_sendmsg), through sendmsg4 with the IPv4 address.
       const v4 = ipv4Of(dst.address);
-      const hookSock = v4 ? { family: 4 as const, proto: sock.proto } : sock;
+      const hookSock = v4 ? { ...sock, family: 4 as const } : sock;
       before(hookName('sendmsg', hookSock.family));
       return compareAddrHook(hookSock, 'sendmsg', v4 ? { address: v4, port: dst.port } : dst, sendTo(sock.fd, sock.family, dst));
     },
@@ -276,14 +280,14 @@ export async function loadSockDual(t: Cleanup, local: readonly string[], peers: 
     close(sock) {
       before('sock_release');
       closeSocket(sock.fd);
-      open.delete(sock.fd);
+      open.delete(sock.cookie);
       const rec = recorder.read('sock_release');
       const runs = rec.runs - runsBefore.get('sock_release')!;
       if (runs === 0n) return { hook: 'sock_release', ran: false, errno: 0, mismatches: othersRan('sock_release', 0n) };
       const family = rec.family === 10 ? 6 : 4;
       const s = sim.release({ family, proto: sock.proto, dst: addressText(rec.address), port: rec.port, cookie: Number(rec.cookie) });
       const what = `sock_release ${sock.proto} → ${addressText(rec.address)}:${rec.port}`;
-      const mismatches = [...othersRan(what, runs), ...compare.compareEntries(changedEntries(s.mapOps, sim.maps)).map((m) => `${what}: ${m}`)];
+      const mismatches = [...othersRan(what, runs), ...(rec.cookie === sock.cookie ? [] : [`${what}: the hook saw cookie ${rec.cookie}, SO_COOKIE said ${sock.cookie}`]), ...compare.compareEntries(changedEntries(s.mapOps, sim.maps)).map((m) => `${what}: ${m}`)];
       if (s.code !== 1) mismatches.push(`${what}: wasm rc ${s.code}, the kernel's hook lets every socket go`);
       return { hook: 'sock_release', ran: true, errno: 0, mismatches };
     },

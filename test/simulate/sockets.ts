@@ -12,6 +12,7 @@ const rawSendto = libc.func('long sendto(int fd, const void *buf, unsigned long 
 const rawRecvfrom = libc.func('long recvfrom(int fd, void *buf, unsigned long len, int flags, void *addr, void *alen)');
 const rawGetpeername = libc.func('int getpeername(int fd, void *addr, void *alen)');
 const rawGetsockname = libc.func('int getsockname(int fd, void *addr, void *alen)');
+const rawGetsockopt = libc.func('int getsockopt(int fd, int level, int name, void *value, void *len)');
 const rawClose = libc.func('int close(int fd)');
 
 const AF_INET = 2;
@@ -123,5 +124,16 @@ function name(call: (fd: number, sa: Buffer, len: Buffer) => number, fd: number)
 
 export const peerName = (fd: number) => name(rawGetpeername as (fd: number, sa: Buffer, len: Buffer) => number, fd);
 export const sockName = (fd: number) => name(rawGetsockname as (fd: number, sa: Buffer, len: Buffer) => number, fd);
+
+/** The socket's cookie (SO_COOKIE), what bpf_get_socket_cookie gives its hooks. */
+export function socketCookie(fd: number): bigint {
+  const SOL_SOCKET = 1;
+  const SO_COOKIE = 57;
+  const value = Buffer.alloc(8);
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(8);
+  if ((rawGetsockopt(fd, SOL_SOCKET, SO_COOKIE, value, len) as number) < 0) throw new Error(`getsockopt(SO_COOKIE): errno ${koffi.errno()}`);
+  return value.readBigUInt64LE(0);
+}
 
 export const closeSocket = (fd: number): void => void rawClose(fd);

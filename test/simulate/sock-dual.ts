@@ -24,7 +24,7 @@ import { uniqueName } from '../helpers/names.ts';
 import { run as sh, type Cleanup } from '../helpers/netns.ts';
 import { createMaps, joinNetns, type Datapath } from '../packet/harness.ts';
 import { changedEntries, mapComparer } from './map-compare.ts';
-import { createRecorder, type RecordedHook } from './sock-recorder.ts';
+import { createRecorder, RECORDED_HOOKS, type RecordedHook } from './sock-recorder.ts';
 import { addressBytes, addressText, bindTo, closeSocket, connectTo, openSocket, peerName, receiveFrom, sendTo, socketCookie, sockName, type SockAddr } from './sockets.ts';
 import { createSteering, STEER_MAP, steerHelpers } from './steer.ts';
 
@@ -105,6 +105,8 @@ export interface SockDual {
   /** The kernel side's maps, shaped as the packet tests' tables.ts writes them. */
   kernel: Datapath;
   sim: SimNode;
+  /** The hooks the socket LB has a program for. */
+  hooks: readonly RecordedHook[];
   /** Copies every kernel map entry into the simulator's maps (after writing tables). */
   mirror(): void;
   compareMaps(): string[];
@@ -157,6 +159,7 @@ export async function loadSockDual(t: Cleanup, local: readonly string[], peers: 
   }
   recorder.attach(dirFd);
   joinCgroup(t, cgroup.path);
+  const hooks = RECORDED_HOOKS.filter((h) => r.programs.some((p) => p.section === `cgroup/${h}`));
 
   // The corpus's open sockets by cookie (socket-local storage is read through them), closed in
   // teardown when a failure left them open.
@@ -214,6 +217,7 @@ export async function loadSockDual(t: Cleanup, local: readonly string[], peers: 
   const dual: SockDual = {
     kernel: { maps } as unknown as Datapath,
     sim,
+    hooks,
     uncompared: compare.uncompared,
     mirror() {
       for (const name of maps.keys()) {
@@ -283,7 +287,8 @@ export async function loadSockDual(t: Cleanup, local: readonly string[], peers: 
       open.delete(sock.cookie);
       const rec = recorder.read('sock_release');
       const runs = rec.runs - runsBefore.get('sock_release')!;
-      if (runs === 0n) return { hook: 'sock_release', ran: false, errno: 0, mismatches: othersRan('sock_release', 0n) };
+      // Without a sock_release program of ours only the recorder ran.
+      if (runs === 0n || !hooks.includes('sock_release')) return { hook: 'sock_release', ran: false, errno: 0, mismatches: othersRan('sock_release', runs) };
       const family = rec.family === 10 ? 6 : 4;
       const s = sim.release({ family, proto: sock.proto, dst: addressText(rec.address), port: rec.port, cookie: Number(rec.cookie) });
       const what = `sock_release ${sock.proto} → ${addressText(rec.address)}:${rec.port}`;

@@ -1,8 +1,7 @@
 // The proof that the simulator runs the socket hooks as the kernel does: the socket LB's
 // programs (connect4/6, sendmsg4/6, recvmsg4/6, getpeername4/6, bind4/6, sock_release: those
-// the object has) attached
-// to a cgroup of the test's own, driven by real system calls of this process, and run in
-// WebAssembly on the same calls (sock-dual.ts), over a seeded corpus (sock-corpus.ts). Compared
+// the object has) attached to a cgroup of the test's own, driven by real system calls of this
+// process, and run in WebAssembly on the same calls (sock-dual.ts), over a seeded corpus (sock-corpus.ts). Compared
 // per call: the address and port the call goes on with, the refusal and its errno, and the map
 // entries it changed; every map at checkpoints and at the end.
 // SWITCHYARD_SOCK_DIFF_CALLS sets how many calls the corpus makes (default 100,000: about 15 s

@@ -41,6 +41,8 @@ kernelTestSerial(`socket hooks: kernel and WebAssembly agree on ${CALLS} system 
     note(o.mismatches.map((m) => `call ${calls}: ${m}`));
     if (calls % CHECKPOINT === 0) note(dual.compareMaps().map((m) => `after call ${calls}: ${m}`));
   }
+  // Socket-local storage is readable only while its sockets are open: every map once more before they close.
+  note(dual.compareMaps().map((m) => `after call ${calls}: ${m}`));
   for (const o of corpus.drain()) note(o.mismatches);
   t.log(`${calls} calls (${skipped} ran no hook in the kernel, e.g. getpeername on an unconnected socket; ${did.translated} translated, ${did.refused} refused): ${[...ran].sort().map(([h, n]) => `${h} ${n}`).join(', ')}; reverse entries at the end: ${dual.sim.maps.get('lb4_sock_reverse_nat')?.size ?? '-'} IPv4, ${dual.sim.maps.get('lb6_sock_reverse_nat')?.size ?? '-'} IPv6`);
   t.deepEqual(mismatches, []);

@@ -16,6 +16,7 @@
 //         pcs: number[], program }
 //   node.connect({ family: 4|6, proto: 'tcp'|'udp', dst, port, src?, hook?: 'connect'|'sendmsg'|
 //     'recvmsg'|'getpeername'|'bind', cookie? }) → { verdict: 'allow'|'refuse', dst, port, retval, ... }
+//   node.release({ family, proto, dst, port, cookie })  cgroup/sock_release: a socket's end
 //   node.maps: Map<name, SimMap>   get(key) / set(key, value) / remove(key) / entries() / size
 //   node.advance(ns)               moves the virtual clock (bpf_ktime_get_ns, bpf_jiffies64)
 //   node.program(name).linked      the linked program: pcs index its instructions and line info
@@ -33,7 +34,7 @@ import type { BpfObject } from '../format/bpf-object.ts';
 import { SimNode, type SimNodeOptions } from './node.ts';
 
 export { loadSimNode, type LoadSimNodeOptions } from './load.ts';
-export { SimNode, type Hook, type Verdict, type PacketInput, type PacketResult, type ConnectInput, type ConnectResult, type SimNodeOptions, type SocketHook } from './node.ts';
+export { SimNode, type Hook, type Verdict, type PacketInput, type PacketResult, type ConnectInput, type ConnectResult, type ReleaseInput, type ReleaseResult, type SimNodeOptions, type SocketHook } from './node.ts';
 export type { MapOp, Redirect } from './env.ts';
 export type { SimMap } from './maps/map.ts';
 export type { SimNetworkInput, SimDevice, SimRoute, SimNeighbour } from './network.ts';

@@ -3,7 +3,7 @@
 // a time; map state persists between them, as on a node (conntrack, affinity, SNAT).
 
 import type { BpfObject } from '../format/bpf-object.ts';
-import { clearContext, ethProtocol, packetType, SK_BUFF, SOCK_ADDR, syncPacketBounds, XDP_MD } from './context.ts';
+import { clearContext, ethProtocol, packetType, SK_BUFF, SOCK, SOCK_ADDR, syncPacketBounds, XDP_MD } from './context.ts';
 import type { Clock, MapOp, Redirect, RunState, SimEnv } from './env.ts';
 import { PACKET_BASE, PACKET_MAX, PACKET_REGION, mapHandle } from './layout.ts';
 import { createMap } from './maps/create.ts';
@@ -66,6 +66,21 @@ export interface ConnectResult {
   retval: number;
   mapOps: MapOp[];
   pcs: number[];
+  program: string;
+}
+
+export interface ReleaseInput {
+  family: 4 | 6;
+  proto: 'tcp' | 'udp';
+  /** The socket's destination when it goes (IPv6 sockets: an IPv4 peer as ::ffff:a.b.c.d); port 0 when it never had one. */
+  dst: string;
+  port: number;
+  cookie: number;
+}
+
+export interface ReleaseResult {
+  code: number;
+  mapOps: MapOp[];
   program: string;
 }
 
@@ -210,18 +225,10 @@ export class SimNode {
     const hook = input.hook ?? 'connect';
     const p = this.programAt([`cgroup/${hook}${input.family === 6 ? 6 : 4}`], `${hook} (IPv${input.family})`);
     const mem = this.env.mem;
-    this.begin('sock_addr', 0);
-    this.env.run.socketCookie = input.cookie ?? this.nextCookie++;
-    const ctx = clearContext(mem);
+    const ctx = this.socketContext('sock_addr', input.cookie ?? this.nextCookie++, input, SOCK_ADDR);
     const dv = mem.dv;
-    const af = input.family === 6 ? 10 : 2;
-    dv.setUint32(ctx + SOCK_ADDR.user_family, af, true);
-    dv.setUint32(ctx + SOCK_ADDR.family, af, true);
-    dv.setUint32(ctx + SOCK_ADDR.type, input.proto === 'tcp' ? 1 : 2, true);
-    dv.setUint32(ctx + SOCK_ADDR.protocol, input.proto === 'tcp' ? 6 : 17, true);
-    const dst = parseAddress(input.dst);
-    if (dst.length !== (input.family === 6 ? 16 : 4)) throw new Error(`connect: ${input.dst} is not an IPv${input.family} address`);
-    mem.u8.set(dst, ctx + (input.family === 6 ? SOCK_ADDR.user_ip6 : SOCK_ADDR.user_ip4));
+    dv.setUint32(ctx + SOCK_ADDR.user_family, input.family === 6 ? 10 : 2, true);
+    mem.u8.set(addressOf(hook, input), ctx + (input.family === 6 ? SOCK_ADDR.user_ip6 : SOCK_ADDR.user_ip4));
     dv.setUint16(ctx + SOCK_ADDR.user_port, input.port, false);
     if (input.src) mem.u8.set(parseAddress(input.src), ctx + (input.family === 6 ? SOCK_ADDR.msg_src_ip6 : SOCK_ADDR.msg_src_ip4));
     const code = p.run();
@@ -238,6 +245,29 @@ export class SimNode {
     };
   }
 
+  /** The end of a socket, through cgroup/sock_release (its context is the socket, struct bpf_sock). */
+  release(input: ReleaseInput): ReleaseResult {
+    const p = this.programAt(['cgroup/sock_release'], 'sock_release');
+    const mem = this.env.mem;
+    const ctx = this.socketContext('sock', input.cookie, input, SOCK);
+    mem.u8.set(addressOf('release', input), ctx + (input.family === 6 ? SOCK.dst_ip6 : SOCK.dst_ip4));
+    mem.dv.setUint16(ctx + SOCK.dst_port, input.port, false);
+    const code = p.run();
+    return { code, mapOps: this.env.run.mapOps ?? [], program: p.name };
+  }
+
+  /** Starts a socket hook's run: the socket's cookie, and its family, type and protocol where the context struct has them. */
+  private socketContext(kind: 'sock_addr' | 'sock', cookie: number, sock: { family: 4 | 6; proto: 'tcp' | 'udp' }, at: { family: number; type: number; protocol: number }): number {
+    this.begin(kind, 0);
+    this.env.run.socketCookie = cookie;
+    const ctx = clearContext(this.env.mem);
+    const dv = this.env.mem.dv;
+    dv.setUint32(ctx + at.family, sock.family === 6 ? 10 : 2, true);
+    dv.setUint32(ctx + at.type, sock.proto === 'tcp' ? 1 : 2, true);
+    dv.setUint32(ctx + at.protocol, sock.proto === 'tcp' ? 6 : 17, true);
+    return ctx;
+  }
+
   /** The program by name. */
   program(name: string): SimProgram {
     const p = this.programs.get(name);
@@ -246,3 +276,9 @@ export class SimNode {
   }
 }
 
+/** The bytes of a socket call's address, which must be of the socket's family. */
+function addressOf(what: string, input: { family: 4 | 6; dst: string }): Uint8Array {
+  const a = parseAddress(input.dst);
+  if (a.length !== (input.family === 6 ? 16 : 4)) throw new Error(`${what}: ${input.dst} is not an IPv${input.family} address`);
+  return a;
+}

@@ -149,6 +149,8 @@ export interface Datapath {
   egress(frame: Uint8Array, o?: RunOptions): TestRunResult;
   /** The tc ingress program, also in the XDP variant (what XDP passes up). */
   tcIngress(frame: Uint8Array, o?: RunOptions): TestRunResult;
+  /** Compiled with algorithm maglev: tables.ts writes each service's Maglev tables. */
+  maglev?: boolean;
 }
 
 /** Fresh kernel maps for a compile's map declarations, by name; closed in teardown. */
@@ -181,6 +183,7 @@ export function loadNodeport(t: Cleanup, v: Variant, devices: PacketNetns): Data
   return {
     maps,
     programs,
+    maglev: !!v.maglev,
     ingress: (frame, o = {}) => run(ingressName, frame, o, v.hook === 'xdp'),
     egress: (frame, o = {}) => run('nodeport_egress', frame, o, false),
     tcIngress: (frame, o = {}) => run('nodeport_ingress', frame, o, false),

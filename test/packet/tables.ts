@@ -4,6 +4,8 @@
 // ranges. Conntrack entries are read back through the same layouts.
 
 import { mapLookup, mapNextKey, mapUpdate } from '../../runtime/sys/bpf-map.ts';
+import { mapInfo } from '../../runtime/sys/bpf-obj.ts';
+import { maglevTable } from '../../compiler/plan/maglev.ts';
 import * as L from '../../compiler/emit/map-layouts.ts';
 import type { StructLayout } from '../../compiler/emit/map-layouts.ts';
 import { ip4, ip6 } from './frames.ts';
@@ -95,6 +97,21 @@ export function putService4(dp: Datapath, s: Service4): void {
     put(dp, 'lb4_backends', encodeStruct(L.BACKEND_ID, { backend_id: b.id }), encodeStruct(L.LB4_BACKEND, { address: b.address, port: b.port, protocol, flags: b.terminating ? 1 : 0 }));
   });
   put(dp, 'lb4_reverse_nat', encodeStruct(L.REV_NAT_ID, { rev_nat_id: s.revNatId }), encodeStruct(L.LB4_REVERSE_NAT, { address: s.flags?.includes('WILDCARD') ? '0.0.0.0' : s.address, port: s.port }));
+  putMaglev(dp, s.serviceId, 4, s.backends);
+}
+
+/**
+ * With algorithm maglev, the service's tables as the compiler
+ * builds them, for both backend sets (the node's own set: the same backends here; the tests'
+ * node runs every backend it is given) and the service's family.
+ */
+function putMaglev(dp: Datapath, serviceId: number, family: 4 | 6, backends: readonly { id: number; address: string; port: number; terminating?: boolean }[]): void {
+  const fd = dp.maps.get('lb_maglev');
+  const active = backends.filter((b) => !b.terminating);
+  if (!dp.maglev || fd === undefined || active.length === 0) return;
+  const table = maglevTable(active.map((b) => ({ key: `${b.address}:${b.port}`, id: b.id })), mapInfo(fd).valueSize / 4);
+  const value = new Uint8Array(table.buffer, table.byteOffset, table.byteLength);
+  for (const set of [0, 1]) mapUpdate(fd, encodeStruct(L.MAGLEV_KEY, { service_id: serviceId, set, family }), value);
 }
 
 /** A loadBalancerSourceRanges CIDR of a frontend. */
@@ -136,6 +153,7 @@ export function putService6(dp: Datapath, s: Service6): void {
     put(dp, 'lb6_services', key(i + 1), encodeStruct(L.LB_SERVICE, { backend_id: b.id }));
     put(dp, 'lb6_backends', encodeStruct(L.BACKEND_ID, { backend_id: b.id }), encodeStruct(L.LB6_BACKEND, { address: ip6(b.address), port: b.port, protocol }));
   });
+  putMaglev(dp, s.serviceId, 6, s.backends);
 }
 
 export interface CtEntry {

@@ -41,7 +41,11 @@ const frontends4 = [
   ['203.0.113.10', 8080, 'tcp'], [NODE, 10000, 'tcp'], ['10.5.0.1', 80, 'tcp'], ['10.3.0.3', 80, 'tcp'], [NODE, 30005, 'tcp'],
   [NODE, 30006, 'tcp'], [NODE, 30009, 'tcp'], [NODE, 22, 'tcp'],
 ] as const;
-const frontends6 = [[NODE6, 30001, 'tcp'], [NODE6, 30001, 'udp'], [LB6, 80, 'udp'], [NODE6, 30002, 'tcp']] as const;
+// IPv4-mapped IPv6 addresses (::ffff:a.b.c.d, the talk's v4-in-v6) never belong on the wire;
+// frames with them go through the IPv6 path, whatever it makes of them, on both sides alike.
+const MAPPED_NODE = '::ffff:a00:1';
+const MAPPED_CLIENT = '::ffff:c633:6401';
+const frontends6 = [[NODE6, 30001, 'tcp'], [NODE6, 30001, 'udp'], [LB6, 80, 'udp'], [NODE6, 30002, 'tcp'], [MAPPED_NODE, 30001, 'tcp'], ['::ffff:a03:1', 80, 'udp'], ['::ffff:a05:1', 80, 'tcp']] as const;
 
 interface Parsed {
   v6: boolean;
@@ -69,6 +73,12 @@ function parse(frame: Uint8Array): Parsed | undefined {
   return undefined;
 }
 
+/** The same address, however written (IPv6 with or without :: compression). */
+function sameAddress(a: string, b: string): boolean {
+  if (a.includes(':') !== b.includes(':')) return false;
+  return a.includes(':') ? ip6(a).join() === ip6(b).join() : a === b;
+}
+
 function segment(p: { v6: boolean; src: string; dst: string; sport: number; dport: number; udp: boolean; flags?: number; payload?: number[]; exts?: Ext6[]; srcMac?: number[]; dstMac?: number[] }): Uint8Array {
   if (!p.v6) return packet({ src: p.src, dst: p.dst, sport: p.sport, dport: p.dport, proto: p.udp ? 'udp' : 'tcp', flags: p.flags, payload: p.payload, srcMac: p.srcMac, dstMac: p.dstMac });
   const l4 = p.udp ? udpDatagram({ src: p.src, dst: p.dst, sport: p.sport, dport: p.dport, payload: p.payload ?? [1, 2, 3] }) : tcpSegment({ src: p.src, dst: p.dst, sport: p.sport, dport: p.dport, flags: p.flags ?? TCP_SYN, payload: p.payload ?? [] });
@@ -80,7 +90,7 @@ function flow(r: Random, send: Sender, recent: Uint8Array[]): void {
   const v6 = r() < 0.3;
   const [dst, dport, proto] = v6 ? pick(r, frontends6) : pick(r, frontends4);
   const udp = proto === 'udp';
-  const src = v6 ? pick(r, [CLIENT6, '2001:db8:c::9']) : pick(r, [CLIENT, OUTSIDER, `198.51.100.${int(r, 2, 254)}`]);
+  const src = v6 ? pick(r, [CLIENT6, '2001:db8:c::9', MAPPED_CLIENT]) : pick(r, [CLIENT, OUTSIDER, `198.51.100.${int(r, 2, 254)}`]);
   const sport = int(r, 1024, 65535);
   const payload = r() < 0.5 ? [] : bytes(r, int(r, 1, 64));
   const exts = v6 && r() < 0.3 ? [pick(r, [{ type: 0, bytes: [0, 1, 4, 0, 0, 0] }, { type: 60, bytes: [0, 1, 4, 0, 0, 0] }, fragmentHeader(0, false, int(r, 1, 1e6))])] : undefined;
@@ -88,11 +98,11 @@ function flow(r: Random, send: Sender, recent: Uint8Array[]): void {
   recent.push(first);
   const out = send({ program: 'ingress', frame: first, device: 'eth0' });
   const o = parse(out.data);
-  if (o && (o.dst !== dst || o.dport !== dport)) {
+  if (o && (!sameAddress(o.dst, dst) || o.dport !== dport)) {
     // Translated: the backend answers the translated packet (remote: through eth0; a local pod: out of eth0's egress).
     const reply = segment({ v6: o.v6, src: o.dst, dst: o.src, sport: o.dport, dport: o.sport, udp: o.proto === 17, flags: 0x12, payload: bytes(r, int(r, 0, 16)), srcMac: MAC.node2 });
     recent.push(reply);
-    const local = o.dst === LOCAL || o.dst.startsWith('fd00:10:1:');
+    const local = sameAddress(o.dst, LOCAL) || sameAddress(o.dst, LOCAL6);
     send(local ? { program: 'egress', frame: reply, device: 'eth0' } : { program: 'ingress', frame: reply, device: 'eth0' });
     if (!o.v6 && r() < 0.3) {
       // The backend's ICMP error about the translated packet.
@@ -152,19 +162,38 @@ function random(r: Random): Uint8Array {
     const l4 = bytes(r, int(r, 0, 60));
     return frame4({ dstMac: MAC.eth0, srcMac: MAC.gateway, src: pick(r, [CLIENT, REMOTE, LOCAL, `${int(r, 1, 223)}.${int(r, 0, 255)}.${int(r, 0, 255)}.${int(r, 0, 255)}`]), dst: pick(r, [NODE, '10.3.0.1', '10.3.0.2', '203.0.113.10', '10.5.0.1', LOCAL]), proto: pick(r, [6, 17, 1, 47, 132, int(r, 0, 255)]), ttl: pick(r, [64, 1, 0, 2]), fragOff: r() < 0.8 ? 0 : int(r, 0, 0xffff), l4 });
   }
-  return ethernet(MAC.eth0, MAC.gateway, 0x86dd, [0x60, 0, 0, 0, 0, int(r, 0, 80), pick(r, [6, 17, 58, 0, 43, 44, 60, int(r, 0, 255)]), 64, ...ip6(pick(r, [CLIENT6, REMOTE6, LOCAL6])), ...ip6(pick(r, [NODE6, LB6, LOCAL6])), ...bytes(r, int(r, 0, 80))]);
+  return ethernet(MAC.eth0, MAC.gateway, 0x86dd, [0x60, 0, 0, 0, 0, int(r, 0, 80), pick(r, [6, 17, 58, 0, 43, 44, 60, int(r, 0, 255)]), 64, ...ip6(pick(r, [CLIENT6, REMOTE6, LOCAL6, MAPPED_CLIENT])), ...ip6(pick(r, [NODE6, LB6, LOCAL6, MAPPED_NODE])), ...bytes(r, int(r, 0, 80))]);
 }
 
-/** Drives `count` rounds of the corpus through `send`. */
-export function runCorpus(r: Random, send: Sender, rounds: number): void {
+/**
+ * What a round of the corpus is, as shares: a flow, fragments, a mutated frame, else a random
+ * frame; and the share of mutated and random frames sent out through egress.
+ */
+export interface CorpusMix {
+  flows: number;
+  fragments: number;
+  mutated: number;
+  egress: number;
+}
+
+export const EVEN_MIX: CorpusMix = { flows: 0.35, fragments: 0.07, mutated: 0.3, egress: 0.5 };
+/**
+ * For when the ingress program has run its share and egress has not: a flow gives ingress
+ * about four packets and egress about one, so egress catches up on frames that go to it alone.
+ * Flows go on (fewer), so the replies they make still find conntrack state.
+ */
+export const EGRESS_MIX: CorpusMix = { flows: 0.1, fragments: 0, mutated: 0.5, egress: 1 };
+
+/** Drives `rounds` rounds of the corpus through `send`. */
+export function runCorpus(r: Random, send: Sender, rounds: number, mix: CorpusMix = EVEN_MIX): void {
   const recent: Uint8Array[] = [];
   for (let i = 0; i < rounds; i++) {
     if (recent.length > 200) recent.splice(0, 100);
     const what = r();
-    if (what < 0.35) flow(r, send, recent);
-    else if (what < 0.42) fragments(r, send, recent);
-    // Half of the mutated and random frames go out through egress, so that program sees as many.
-    else if (what < 0.72) send({ program: r() < 0.5 ? 'ingress' : 'egress', frame: mutated(r, recent), device: r() < 0.8 ? 'eth0' : 'lxc0' });
-    else send({ program: r() < 0.5 ? 'ingress' : 'egress', frame: random(r), device: r() < 0.9 ? 'eth0' : 'lxc0' });
+    const program = () => (r() < mix.egress ? 'egress' : 'ingress');
+    if (what < mix.flows) flow(r, send, recent);
+    else if (what < mix.flows + mix.fragments) fragments(r, send, recent);
+    else if (what < mix.flows + mix.fragments + mix.mutated) send({ program: program(), frame: mutated(r, recent), device: r() < 0.8 ? 'eth0' : 'lxc0' });
+    else send({ program: program(), frame: random(r), device: r() < 0.9 ? 'eth0' : 'lxc0' });
   }
 }

@@ -10,14 +10,13 @@ import { encode } from '../../compiler/bpf/encode.ts';
 import { helperId } from '../../format/bpf-helpers.ts';
 import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { readBpfObject } from '../../format/elf-read.ts';
-import { mapTypes } from '../../format/bpf-uapi.ts';
 import { progLoad, progTestRun, type TestRunResult } from '../../runtime/sys/bpf.ts';
-import { mapLookup, mapNextKey } from '../../runtime/sys/bpf-map.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
-import { possibleCpuCount } from '../../runtime/map.ts';
 import { SimNode } from '../../simulate/node.ts';
+import type { MapOp } from '../../simulate/env.ts';
 import type { SimNetworkInput } from '../../simulate/network.ts';
 import type { SimProgram } from '../../simulate/program.ts';
+import { changedEntries, mapComparer } from './map-compare.ts';
 import { compileNodeport, createMaps, MAC, skbCtx, xdpMd, type Datapath, type PacketNetns, type Variant } from '../packet/harness.ts';
 
 /** The constants both sides see. */
@@ -34,12 +33,12 @@ export interface Dual {
   kernel: Datapath;
   sim: SimNode;
   /** Runs `program` on both; returns both outcomes. */
-  run(program: string, frame: Uint8Array, ifindex: number): { kernel: TestRunResult; sim: PacketOutcome & { touched: Array<{ map: string; key: Uint8Array }> } } | undefined;
+  run(program: string, frame: Uint8Array, ifindex: number): { kernel: TestRunResult; sim: PacketOutcome & { ops: MapOp[]; changed: Array<{ map: string; key: Uint8Array }> } } | undefined;
   /** Copies every kernel map entry into the simulator's maps (after writing tables). */
   mirror(): void;
   /** Lines naming the entries that differ between the two sides' maps (all maps, or `only`). */
   compareMaps(only?: Iterable<string>): string[];
-  /** The same for single entries (those a packet's map operations named). */
+  /** The same for single entries (those a packet changed on the simulator's side). */
   compareEntries(entries: Iterable<{ map: string; key: Uint8Array }>): string[];
 }
 
@@ -98,9 +97,6 @@ function pinHelpers(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-const percpu = new Set<number>([mapTypes.percpu_hash, mapTypes.percpu_array, mapTypes.lru_percpu_hash]);
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
 export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Promise<Dual> {
   const r = compileNodeport(v);
   const maps = createMaps(t, r);
@@ -115,49 +111,10 @@ export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Pr
   const sim = await SimNode.create(object, { network: harnessNetwork(devices), clock: { ns: PINNED.ktimeNs, hz: PINNED.hz }, trace: false });
   sim.env.random = () => PINNED.random;
   const simPrograms = new Map<string, SimProgram>([...sim.programs]);
-  const defs = new Map(r.maps.map((m) => [m.name, m]));
-  const cpus = possibleCpuCount();
-
-  const kernelEntries = (name: string): Map<string, string> => {
-    const m = defs.get(name)!;
-    const fd = maps.get(name)!;
-    const out = new Map<string, string>();
-    const stride = (m.valueSize + 7) & ~7;
-    const value = new Uint8Array(percpu.has(m.mapType) ? stride * cpus : m.valueSize);
-    let key: Uint8Array | null = null;
-    const next = new Uint8Array(m.keySize);
-    while (mapNextKey(fd, key, next)) {
-      key = next.slice();
-      if (!mapLookup(fd, key, value)) continue;
-      let v = value.slice(0, m.valueSize);
-      if (percpu.has(m.mapType)) {
-        // Per-CPU counters mean something summed (the test may move between CPUs).
-        const sum = new Uint8Array(m.valueSize);
-        const dv = new DataView(sum.buffer);
-        const src = new DataView(value.buffer);
-        for (let c = 0; c < cpus; c++) for (let o = 0; o + 8 <= m.valueSize; o += 8) dv.setBigUint64(o, BigInt.asUintN(64, dv.getBigUint64(o, true) + src.getBigUint64(c * stride + o, true)), true);
-        v = sum;
-      }
-      out.set(hex(key), hex(v));
-    }
-    return out;
-  };
-  const kernelEntry = (name: string, key: Uint8Array): string | undefined => {
-    const m = defs.get(name)!;
-    const stride = (m.valueSize + 7) & ~7;
-    const value = new Uint8Array(percpu.has(m.mapType) ? stride * cpus : m.valueSize);
-    if (!mapLookup(maps.get(name)!, key, value)) return undefined;
-    if (!percpu.has(m.mapType)) return hex(value);
-    const sum = new Uint8Array(m.valueSize);
-    const dv = new DataView(sum.buffer);
-    const src = new DataView(value.buffer);
-    for (let c = 0; c < cpus; c++) for (let o = 0; o + 8 <= m.valueSize; o += 8) dv.setBigUint64(o, BigInt.asUintN(64, dv.getBigUint64(o, true) + src.getBigUint64(c * stride + o, true)), true);
-    return hex(sum);
-  };
-  const simEntries = (name: string): Map<string, string> => new Map(sim.maps.get(name)!.entries().map((e) => [hex(e.key), hex(e.value)]));
+  const compare = mapComparer(r.maps, maps, sim.maps);
 
   return {
-    kernel: { maps, programs } as unknown as Datapath,
+    kernel: { maps, programs, maglev: !!v.maglev } as unknown as Datapath,
     sim,
     run(program, frame, ifindex) {
       const xdp = program === 'nodeport_xdp';
@@ -172,39 +129,15 @@ export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Pr
         throw e;
       }
       const s = sim.runRaw(simPrograms.get(program)!, xdp ? new Uint8Array(xdpMd(ifindex, 0)) : ctx, frame);
-      const touched = s.mapOps.map((o) => ({ map: o.map, key: o.key }));
-      return { kernel, sim: { retval: s.code, data: s.packet, touched } };
+      return { kernel, sim: { retval: s.code, data: s.packet, ops: s.mapOps, changed: changedEntries(s.mapOps, sim.maps) } };
     },
     mirror() {
       for (const name of maps.keys()) {
         const m = sim.maps.get(name)!;
-        for (const [k, v] of kernelEntries(name)) m.set(Buffer.from(k, 'hex'), Buffer.from(v, 'hex'));
+        for (const [k, v] of compare.kernelEntries(name)) m.set(Buffer.from(k, 'hex'), Buffer.from(v, 'hex'));
       }
     },
-    compareEntries(entries) {
-      const out: string[] = [];
-      const seen = new Set<string>();
-      for (const { map, key } of entries) {
-        const id = `${map} ${hex(key)}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const k = kernelEntry(map, key);
-        const v = sim.maps.get(map)!.get(key);
-        const s = v && hex(v);
-        if (k !== s) out.push(`${id}: kernel ${k ?? 'absent'}, wasm ${s ?? 'absent'}`);
-      }
-      return out;
-    },
-    compareMaps(only) {
-      const out: string[] = [];
-      for (const name of only ?? maps.keys()) {
-        const k = kernelEntries(name);
-        const s = simEntries(name);
-        const arrays = defs.get(name)!.mapType === mapTypes.array || defs.get(name)!.mapType === mapTypes.percpu_array;
-        for (const [key, value] of k) if (s.get(key) !== value) out.push(`${name} ${key}: kernel ${value}, wasm ${s.get(key) ?? 'absent'}`);
-        if (!arrays) for (const [key, value] of s) if (!k.has(key)) out.push(`${name} ${key}: kernel absent, wasm ${value}`);
-      }
-      return out;
-    },
+    compareEntries: (entries) => compare.compareEntries(entries),
+    compareMaps: (only) => compare.compareAll(only),
   };
 }

@@ -112,7 +112,7 @@ function rowsFor(r: SizeResult): { rows: BenchRow[]; notes: string[] } {
     row(`switchyard compile, one endpoint replaced (${med})`, median(r.sy.changes.map((x) => x.compile))),
     row(`switchyard-node apply, one endpoint replaced (${med})`, median(r.sy.changes.map((x) => x.apply))),
     row(`one change end to end: spec → compile → apply → connect reaches the new backend (${med})`, e2e, partialCpu, `${short(fastestPartial)}; ${e2eRun.attempts} connects`),
-    row(`node agent (switchyard-node run, resident): its CPU to apply one endpoint replaced (${agentMed})`, median(r.sy.agentChanges.map((x) => x.apply)), undefined, 'wall: from the compile\'s end until the agent logged the apply, 250 ms debounce included'),
+    row(`node agent (switchyard-node run, resident): its CPU to apply one endpoint replaced (${agentMed})`, median(r.sy.agentChanges.map((x) => x.apply)), undefined, 'wall: from the compile\'s end until the agent logged the apply, 250 ms debounce included; peak RSS: the agent\'s since it started'),
     row(`one change end to end via the agent: spec → compile (spawned) → agent applies → connect reaches the new backend (${agentMed})`, viaAgent, partialCpu, `${short(fastestPartial)}; ${viaAgentRun.attempts} connects`),
     ...r.kp.flatMap((k) => [
       row(`${k.label}, full sync`, k.full, fullCpu),

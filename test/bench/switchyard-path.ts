@@ -70,6 +70,11 @@ function processCpuMs(pid: number): number {
   return ns / 1e6;
 }
 
+/** The peak resident set of a running process so far (VmHWM), in MiB. */
+function peakRssMiB(pid: number): number {
+  return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+}
+
 /** Waits until the agent says it applied `generation`; throws on a failed apply or after 60 s. */
 async function appliedByAgent(agent: AgentProcess, generation: number): Promise<void> {
   const done = new RegExp(`(applied|already up to date:) .*generation ${generation}\\)`);
@@ -154,7 +159,7 @@ export async function runSwitchyard(
     const compiled = compile(versions[i]!);
     await appliedByAgent(agent, generationOf(join(out, 'bench')));
     const cpuMs = processCpuMs(agent.child.pid!) - cpu0;
-    const applied: ChildUsage = { wallMs: performance.now() - t0 - compiled.wallMs, cpuMs, maxRssMiB: 0, stdout: '', stderr: '' };
+    const applied: ChildUsage = { wallMs: performance.now() - t0 - compiled.wallMs, cpuMs, maxRssMiB: peakRssMiB(agent.child.pid!), stdout: '', stderr: '' };
     agentChanges.push(confirmed(i - 1, t0, compiled, applied));
   }
   agent.child.kill('SIGTERM');

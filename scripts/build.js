@@ -19,16 +19,25 @@ const arg = (name) => {
 const only = arg('--only');
 const outdir = arg('--outdir');
 
-/** Entry points: added here as each CLI lands. */
+/** Entry points: added here as each CLI lands. `name` is what --only picks. */
 const bundles = [
   // The compiler CLI keeps its npm dependencies (ts-morph, yaml) external: it runs from the package.
-  { entry: 'compiler/cli/main.ts', out: 'dist/switchyard.js', standalone: false },
+  // It is a classic script, which the bin (launch.ts) runs with V8's code cache: import.meta.url
+  // becomes the launcher's parameter, and import() a require, which a vm.Script can do.
+  {
+    name: 'switchyard',
+    entry: 'compiler/cli/main.ts',
+    out: 'dist/switchyard-compiler.cjs',
+    standalone: false,
+    classic: { format: 'cjs', define: { 'import.meta.url': '__switchyard_bundle_url' }, supported: { 'dynamic-import': false } },
+  },
+  { name: 'switchyard', entry: 'compiler/cli/launch.ts', out: 'dist/switchyard.js', standalone: false, bin: true },
   // The node runtime is one file that runs with nothing of the repository beside it but koffi.
-  { entry: 'runtime/cli/main.ts', out: 'dist/switchyard-node.js', standalone: true },
+  { name: 'switchyard-node', entry: 'runtime/cli/main.ts', out: 'dist/switchyard-node.js', standalone: true, bin: true },
 ];
 
 for (const b of bundles) {
-  if (only && !b.out.endsWith(`/${only}.js`)) continue;
+  if (only && b.name !== only) continue;
   if (outdir) b.out = join(outdir, b.out.replace(/^dist\//, ''));
   if (!existsSync(b.entry)) {
     console.log(`build: ${b.entry} not written yet; ${b.out} skipped`);
@@ -44,12 +53,13 @@ for (const b of bundles) {
     sourcemap: 'linked',
     legalComments: 'none',
     ...(b.standalone ? { external: ['koffi'] } : { packages: 'external' }),
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: b.classic ? {} : { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
+    ...b.classic,
   });
   // Executable, as the package's bins: npx and a shell run them directly (npm marks the bins of
   // dependencies it installs, never the package's own).
-  chmodSync(b.out, 0o755);
+  if (b.bin) chmodSync(b.out, 0o755);
   console.log(`build: ${b.out}`);
   if (b.standalone) console.log(`build: ${copyKoffiBeside(b.out)}`);
 }

@@ -1,13 +1,13 @@
 // WebAssembly text to a module, through wabt (loaded once; its first use costs its own start-up).
+// Imported on first use: wabt is 700 KB of JavaScript that every start of the CLI would parse,
+// though only trace and diff --traffic run it.
 
-import wabtInit from 'wabt';
-
-type Wabt = Awaited<ReturnType<typeof wabtInit>>;
+type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
 let wabt: Promise<Wabt> | undefined;
 
 /** Starts wabt; later calls share it. */
 export function loadWabt(): Promise<Wabt> {
-  return (wabt ??= wabtInit());
+  return (wabt ??= import('wabt').then((m) => m.default()));
 }
 
 /** Assembles `wat` into a compiled WebAssembly module; `name` labels wabt's errors. */

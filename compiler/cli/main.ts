@@ -88,4 +88,5 @@ function isEntry(): boolean {
   }
 }
 
-if (isEntry()) process.exitCode = await main(process.argv.slice(2));
+// Not a top-level await: the bundle is a classic script (launch.ts runs it with a code cache).
+if (isEntry()) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -36,6 +36,7 @@ const INPUT_FILES = [
   'node_modules/typescript/package.json',
   'node_modules/ts-morph/package.json',
   'dist/switchyard.js',
+  'dist/switchyard-compiler.cjs',
   'package.json',
 ];
 
@@ -43,7 +44,7 @@ const INPUT_FILES = [
  * node_modules/.cache under the repository's root; installed as a package (its root inside a
  * project's node_modules/), the project's node_modules/.cache, which CI caches keep.
  */
-function cacheDir(root: string, folder: string): string {
+export function cacheDir(root: string, folder: string): string {
   let modules = dirname(root);
   if (basename(modules).startsWith('@')) modules = dirname(modules);
   const base = basename(modules) === 'node_modules' ? modules : join(root, 'node_modules');

@@ -4,7 +4,6 @@
 // then reads the file and reports any errors. Why: `yaml` reads about 2 MB/s, and a
 // 10,000-service spec is 6 MB (a kubectl dump of it 20 MB).
 
-import type { LineCounter } from 'yaml';
 import type { YMap, YNode, YScalar, YSeq } from './yaml-tree.ts';
 import { MAX_NESTING } from './yaml-depth.ts';
 import { NotPlain, plainValue, unescape } from './yaml-scalars.ts';
@@ -26,8 +25,14 @@ function scalar(value: YScalar['value'], start: number, end: number): YScalar {
   return { kind: 'scalar', value, start, end };
 }
 
+/** Where each line of a file starts: yaml's LineCounter's shape, without loading yaml for it. */
+export class LineStarts {
+  readonly lineStarts: number[] = [];
+  readonly addNewLine = (offset: number): number => this.lineStarts.push(offset);
+}
+
 /** Documents of `text`, or undefined when the text is not plain YAML. Fills `lines`. */
-export function parsePlainYaml(text: string, lines: LineCounter): YNode[] | undefined {
+export function parsePlainYaml(text: string, lines: LineStarts): YNode[] | undefined {
   // A byte order mark is a token to yaml wherever it stands.
   if (text.includes('\t') || text.includes('\ufeff')) return undefined;
   try {
@@ -49,7 +54,7 @@ class PlainReader {
 
   constructor(
     private readonly text: string,
-    lines: LineCounter,
+    lines: LineStarts,
   ) {
     let start = 0;
     for (;;) {

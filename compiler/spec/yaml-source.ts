@@ -1,15 +1,16 @@
 // One input file as YAML: its documents (through the fast plain reader when it can), its syntax
 // errors as SY1001, and the mapping from YAML nodes to file:line:col ranges for every diagnostic.
 
-import { Composer, LineCounter, Parser, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import type { Diagnostics, SourceRange } from '../diagnostics.ts';
 import { codes } from './codes.ts';
-import { parsePlainYaml } from './plain-yaml.ts';
+import { LineStarts, parsePlainYaml } from './plain-yaml.ts';
 import { MAX_NESTING, tooDeep } from './yaml-depth.ts';
+import { yamlPackage } from './yaml-package.ts';
 import { MAX_EXPANDED_NODES, fromYamlDocument, type YNode } from './yaml-tree.ts';
 
 export class YamlSource {
-  lines = new LineCounter();
+  lines = new LineStarts();
   /** Documents without syntax errors; a broken document is reported and left out whole. Empty
    *  documents (nothing, or only comments, between two `---`) are left out too. */
   documents: YNode[] = [];
@@ -27,7 +28,8 @@ export class YamlSource {
     // Not plain (anchors, folded text, ...) or not valid: the full parser reads it and reports.
     // Its CST parser does not recurse, so each document's depth is checked before the composer,
     // which does, builds it. Duplicate keys are found by fromYamlDocument, in one pass.
-    this.lines = new LineCounter();
+    const { Composer, Parser } = yamlPackage();
+    this.lines = new LineStarts();
     const parser = new Parser(this.lines.addNewLine);
     const composer = new Composer({ prettyErrors: false, uniqueKeys: false, resolveKnownTags: false });
     const docs: Document.Parsed[] = [];

@@ -2,7 +2,8 @@
 // plain reader (plain-yaml.ts) or converted from the `yaml` package's documents. Readers see one
 // shape whichever parser ran, and a 100,000-backend spec does not pay for yaml's node classes.
 
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlPackage } from './yaml-package.ts';
 
 export type YNode = YScalar | YMap | YSeq;
 
@@ -57,6 +58,7 @@ export interface ConvertedDocument {
 
 /** A document parsed by the yaml package, in the spec's tree. Recursive: its depth was checked. */
 export function fromYamlDocument(doc: Document.Parsed): ConvertedDocument {
+  const { isAlias, isMap, isScalar, isSeq } = yamlPackage();
   // The latest node of each anchor in document order, which is the order of conversion: yaml's
   // own Alias.resolve searches the whole document for each alias, quadratic in their number.
   const anchors = new Map<string, YNode>();

@@ -7,7 +7,8 @@
 // CPU-time ratios, since the machine is shared and CPU time is what other work disturbs least.
 //
 // Sizes: BENCH_PROGRAMMING_SERVICES (default "1000,10000"), BENCH_PROGRAMMING_ENDPOINTS (10),
-// BENCH_PROGRAMMING_NODES (100), BENCH_PROGRAMMING_CHANGES (3 changes, medians reported), and
+// BENCH_PROGRAMMING_NODES (100), BENCH_PROGRAMMING_CHANGES (3 changes through spawned applies and
+// 3 more through the node agent, `switchyard-node run`, medians reported), and
 // BENCH_PROGRAMMING_KUBE_PROXY (e.g. "legacy,nft": the programmers whose labels contain one; all
 // by default), BENCH_PROGRAMMING_LIMIT_S (30: a kube-proxy programmer's process that uses more CPU
 // seconds is stopped and shown as "> limit", so that a run takes minutes; 0: no limit).
@@ -60,11 +61,12 @@ async function measureSize(c: Cleanups, shape: BenchShape): Promise<SizeResult> 
   const meter = usageMeter();
   c.teardown(() => meter.dispose());
   const service = changedService(shape);
-  const newBackends = Array.from({ length: CHANGES }, (_, k) => sparePodAddress(0, k));
+  // CHANGES through spawned applies, then CHANGES more through the node agent.
+  const newBackends = Array.from({ length: 2 * CHANGES }, (_, k) => sparePodAddress(0, k));
   const versions: BenchCluster[] = [benchCluster(shape), ...newBackends.map((address) => benchCluster(shape, { service, endpoint: 3, address }))];
   const serviceIP = versions[0]!.services[service]!.clusterIP;
   process.stderr.write(`bench: programming ${count(shape.services)} services: switchyard ...\n`);
-  const sy = await runSwitchyard(c, meter, versions, { node: NODE, serviceIP, newBackends });
+  const sy = await runSwitchyard(c, meter, versions, { node: NODE, serviceIP, newBackends, spawnedChanges: CHANGES });
   process.stderr.write(`bench: programming ${count(shape.services)} services: kube-proxy's programmers ...\n`);
   const kp = runProgrammers(meter, versions, NODE, LIMIT_S, KUBE_PROXY);
   return { shape, sy, kp };
@@ -100,6 +102,9 @@ function rowsFor(r: SizeResult): { rows: BenchRow[]; notes: string[] } {
   const full = { ...r.sy.compile, wallMs: r.sy.compile.wallMs + r.sy.apply.wallMs, cpuMs: r.sy.compile.cpuMs + r.sy.apply.cpuMs, maxRssMiB: Math.max(r.sy.compile.maxRssMiB, r.sy.apply.maxRssMiB) };
   const e2e = median(r.sy.changes.map((x) => x.endToEnd));
   const e2eRun = r.sy.changes.find((x) => x.endToEnd === e2e)!;
+  const viaAgent = median(r.sy.agentChanges.map((x) => x.endToEnd));
+  const viaAgentRun = r.sy.agentChanges.find((x) => x.endToEnd === viaAgent)!;
+  const agentMed = `median of ${r.sy.agentChanges.length}`;
   const rows = [
     row('switchyard compile, from empty', r.sy.compile),
     row('switchyard-node apply, from empty (north-south programs too)', r.sy.apply),
@@ -107,6 +112,8 @@ function rowsFor(r: SizeResult): { rows: BenchRow[]; notes: string[] } {
     row(`switchyard compile, one endpoint replaced (${med})`, median(r.sy.changes.map((x) => x.compile))),
     row(`switchyard-node apply, one endpoint replaced (${med})`, median(r.sy.changes.map((x) => x.apply))),
     row(`one change end to end: spec → compile → apply → connect reaches the new backend (${med})`, e2e, partialCpu, `${short(fastestPartial)}; ${e2eRun.attempts} connects`),
+    row(`node agent (switchyard-node run, resident): its CPU to apply one endpoint replaced (${agentMed})`, median(r.sy.agentChanges.map((x) => x.apply)), undefined, 'wall: from the compile\'s end until the agent logged the apply, 250 ms debounce included; peak RSS: the agent\'s since it started'),
+    row(`one change end to end via the agent: spec → compile (spawned) → agent applies → connect reaches the new backend (${agentMed})`, viaAgent, partialCpu, `${short(fastestPartial)}; ${viaAgentRun.attempts} connects`),
     ...r.kp.flatMap((k) => [
       row(`${k.label}, full sync`, k.full, fullCpu),
       row(`${k.label}, partial sync of the changed service (median of ${k.partial.length})`, partialOf(k), partialCpu),
@@ -120,6 +127,7 @@ function rowsFor(r: SizeResult): { rows: BenchRow[]; notes: string[] } {
         : [`target ${what} ≤ ${target.toFixed(1)}× the fastest kube-proxy programmer (CPU) at ${size}: ${got <= target ? 'met' : 'NOT met'} (${got.toFixed(2)}× ${vs!.label}, ${kind})`];
   const notes = [
     ...verdict('one change end to end', TARGETS.oneChange.get(r.shape.services), partialCpu && e2e.cpuMs / partialCpu, fastestPartial, 'partial sync'),
+    ...verdict('one change end to end via the node agent', TARGETS.oneChange.get(r.shape.services), partialCpu && viaAgent.cpuMs / partialCpu, fastestPartial, 'partial sync'),
     ...verdict('full programming', TARGETS.full.get(r.shape.services), fullCpu && full.cpuMs / fullCpu, fastestFull, 'full sync'),
     `${size}: apply's own steps (in-process breakdown), from empty: ${applySteps(r.sy.apply)}; one change: ${applySteps(e2eRun.apply)}`,
   ];

@@ -23,6 +23,7 @@ export const mapTypes = {
   sockhash: 18,
   queue: 22,
   stack: 23,
+  sk_storage: 24,
   devmap_hash: 25,
   ringbuf: 27,
 } as const;

@@ -7,6 +7,8 @@ import { mapFreeze, mapUpdate } from '../runtime/sys/bpf-map.ts';
 import { btfLoad } from '../runtime/sys/bpf-obj.ts';
 import { closeFd, SyscallError } from '../runtime/sys/syscall.ts';
 import type { VerifyInput } from './input.ts';
+import { BtfBuilder } from '../compiler/bpf/btf-write.ts';
+import { mapTypes } from '../format/bpf-uapi.ts';
 
 export interface KernelVerdict {
   accepted: boolean;
@@ -93,6 +95,7 @@ function mapsFor(input: VerifyInput): number[] {
             maxEntries: m.maxEntries,
             flags: m.flags,
             innerMapFd: m.inner !== undefined ? made[m.inner] : undefined,
+            ...(m.type === mapTypes.sk_storage ? storageBtf(m.valueSize) : {}),
           }),
         );
         // Filled and frozen as libbpf does .rodata: the kernel then trusts its contents.
@@ -109,6 +112,17 @@ function mapsFor(input: VerifyInput): number[] {
     mapCache.set(key, fds);
   }
   return fds;
+}
+
+/**
+ * Socket-local storage is created only with BTF for its key (a 32-bit int) and value (any type
+ * of the value's size): a u32 and a byte array here, as the verifier looks at sizes only.
+ */
+function storageBtf(valueSize: number): { btfFd: number; btfKeyTypeId: number; btfValueTypeId: number } {
+  const b = new BtfBuilder();
+  const key = b.int('u32', 4, false);
+  const value = b.array(b.int('u8', 1, false), key, valueSize);
+  return { btfFd: btfFor(b.encode()), btfKeyTypeId: key, btfValueTypeId: value };
 }
 
 /** Closes the cached maps (for long-running callers; tests let process exit do it). */

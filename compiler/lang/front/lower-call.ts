@@ -259,6 +259,7 @@ function mapMethod(lx: Lowerer, m: MapDecl, method: string, args: Expression[], 
     lx.report(codes.SY3062, `${m.name} is a program array: use bpf_tail_call(ctx, ${m.name}, index)`, node);
     return undefined;
   }
+  if (m.kind === 'sk_storage') return storageMethod(lx, m, method, args, node);
   const mapReg = lx.b.vreg({ ptr: 'map_handle', name: m.name });
   const call = (helper: string, argv: Operand[], ret: VReg) =>
     lx.b.emit({ op: 'call', helper: helperId(helper), name: helper, args: [mapReg, ...argv], argCount: 0, dst: ret, movesPacket: false });
@@ -302,6 +303,54 @@ function mapMethod(lx: Lowerer, m: MapDecl, method: string, args: Expression[], 
   }
   lx.report(codes.SY3010, `maps have lookup, update and delete, not ${method}`, node);
   return undefined;
+}
+
+/** bpf_sock_addr.sk: the socket a sock_addr hook runs for (a full socket to the verifier). */
+const SOCK_ADDR_SK = 64;
+
+/**
+ * An sk_storage map's methods, `get(ctx, flags?)` and `delete(ctx)`: the socket is the hook's
+ * own (ctx->sk, loaded here), so BPF-TS needs no socket pointer type of its own.
+ */
+function storageMethod(lx: Lowerer, m: MapDecl, method: string, args: Expression[], node: CallExpression): Val | undefined {
+  if (method !== 'get' && method !== 'delete') {
+    lx.report(codes.SY3010, `${m.name} is socket-local storage: it has get(ctx, flags) and delete(ctx), not ${method}`, node);
+    return undefined;
+  }
+  const n = method === 'get' ? [1, 2] : [1, 1];
+  if (args.length < n[0]! || args.length > n[1]!) {
+    lx.report(codes.SY3062, `${m.name}.${method} takes ${method === 'get' ? 'ctx[, flags]' : 'ctx'}`, node);
+    return undefined;
+  }
+  const ctx = expr(lx, args[0]!);
+  if (!ctx) return undefined;
+  if (ctx.k !== 'ctx' || ctx.ctx !== 'sock_addr') {
+    lx.report(codes.SY3062, `${m.name}.${method}: the socket is a sock_addr hook's (pass its ctx), got ${describe(ctx)}`, args[0]!);
+    return undefined;
+  }
+  let flags: Operand = { imm: 0n };
+  if (args[1]) {
+    const f = scalarExpr(lx, args[1], ints.u64);
+    const c = f && implicitConvert(lx, f, ints.u64, args[1]);
+    if (!c) return undefined;
+    flags = c.k === 'const' ? lx.b.operand(c.value, 64) : reg(lx, c);
+  }
+  const sk = lx.b.vreg({ name: 'sk' });
+  lx.b.emit({ op: 'load', dst: sk, addr: { base: ctx.v, off: SOCK_ADDR_SK }, size: 8, signed: false });
+  const mapReg = lx.b.vreg({ ptr: 'map_handle', name: m.name });
+  lx.b.emit({ op: 'map', dst: mapReg, map: m.name });
+  if (method === 'delete') {
+    const res = lx.b.vreg();
+    lx.b.emit({ op: 'call', helper: helperId('sk_storage_delete'), name: 'sk_storage_delete', args: [mapReg, sk], argCount: 0, dst: res, movesPacket: false });
+    return { k: 'reg', type: ints.i64, v: res, dirty: false };
+  }
+  if (m.value.kind !== 'struct' && m.value.kind !== 'array') {
+    lx.report(codes.SY3063, `map ${m.name}: get needs a struct or array value type`, node);
+    return undefined;
+  }
+  const res = lx.b.vreg({ ptr: 'map', name: m.name });
+  lx.b.emit({ op: 'call', helper: helperId('sk_storage_get'), name: 'sk_storage_get', args: [mapReg, sk, { imm: 0n }, flags], argCount: 0, dst: res, movesPacket: false });
+  return { k: 'ref', type: m.value, ref: { base: { v: res }, off: 0, region: 'map' }, nullable: true };
 }
 
 // --- Context methods ----------------------------------------------------------------------------

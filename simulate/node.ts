@@ -7,6 +7,7 @@ import { clearContext, ethProtocol, packetType, SK_BUFF, SOCK_ADDR, syncPacketBo
 import type { Clock, MapOp, Redirect, RunState, SimEnv } from './env.ts';
 import { PACKET_BASE, PACKET_MAX, PACKET_REGION, mapHandle } from './layout.ts';
 import { createMap } from './maps/create.ts';
+import { SkStorageMap, socketHandle } from './maps/sk-storage.ts';
 import { ArrayMap } from './maps/array.ts';
 import type { SimMap } from './maps/map.ts';
 import { SimMemory } from './memory.ts';
@@ -51,7 +52,10 @@ export interface ConnectInput {
   src?: string;
   /** Default `connect`. */
   hook?: SocketHook;
-  /** bpf_get_socket_cookie's answer; default a new cookie per call. */
+  /**
+   * The socket: bpf_get_socket_cookie's answer, and whose storage bpf_sk_storage_get reaches
+   * (ctx->sk). Default a new socket per call; pass the same cookie to call again on one socket.
+   */
   cookie?: number;
 }
 
@@ -214,6 +218,7 @@ export class SimNode {
     this.env.run.socketCookie = input.cookie ?? this.nextCookie++;
     const ctx = clearContext(mem);
     const dv = mem.dv;
+    dv.setBigUint64(ctx + SOCK_ADDR.sk, BigInt(socketHandle(this.env.run.socketCookie)), true);
     const af = input.family === 6 ? 10 : 2;
     dv.setUint32(ctx + SOCK_ADDR.user_family, af, true);
     dv.setUint32(ctx + SOCK_ADDR.family, af, true);
@@ -236,6 +241,11 @@ export class SimNode {
       pcs: p.pcs(),
       program: p.name,
     };
+  }
+
+  /** The socket's end: the kernel frees its socket-local storage with it. */
+  closeSocket(cookie: number): void {
+    for (const m of this.env.maps) if (m instanceof SkStorageMap) m.release(cookie);
   }
 
   /** The program by name. */

@@ -95,7 +95,7 @@ function mapsFor(input: VerifyInput): number[] {
             maxEntries: m.maxEntries,
             flags: m.flags,
             innerMapFd: m.inner !== undefined ? made[m.inner] : undefined,
-            ...(m.type === mapTypes.sk_storage ? storageBtf(m.valueSize) : {}),
+            ...requiredMapBtf(m.type, m.valueSize),
           }),
         );
         // Filled and frozen as libbpf does .rodata: the kernel then trusts its contents.
@@ -115,10 +115,13 @@ function mapsFor(input: VerifyInput): number[] {
 }
 
 /**
- * Socket-local storage is created only with BTF for its key (a 32-bit int) and value (any type
- * of the value's size): a u32 and a byte array here, as the verifier looks at sizes only.
+ * The BTF a map of `type` cannot be created without, for callers that create an object's maps
+ * without the object's BTF (this oracle, test harnesses): socket-local storage wants a 32-bit
+ * int key and a value type of the value's size, a u32 and a byte array here (the verifier looks
+ * at sizes only). Other types: none.
  */
-function storageBtf(valueSize: number): { btfFd: number; btfKeyTypeId: number; btfValueTypeId: number } {
+export function requiredMapBtf(type: number, valueSize: number): { btfFd?: number; btfKeyTypeId?: number; btfValueTypeId?: number } {
+  if (type !== mapTypes.sk_storage) return {};
   const b = new BtfBuilder();
   const key = b.int('u32', 4, false);
   const value = b.array(b.int('u8', 1, false), key, valueSize);

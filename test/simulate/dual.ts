@@ -122,6 +122,8 @@ export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Pr
     const m = defs.get(name)!;
     const fd = maps.get(name)!;
     const out = new Map<string, string>();
+    // Socket-local storage cannot be walked (its values live in sockets); packets use none.
+    if (m.mapType === mapTypes.sk_storage) return out;
     const stride = (m.valueSize + 7) & ~7;
     const value = new Uint8Array(percpu.has(m.mapType) ? stride * cpus : m.valueSize);
     let key: Uint8Array | null = null;

@@ -1,0 +1,68 @@
+// Where the socket LB keeps what it translates back with, end to end on the talk's two nodes:
+// a connected socket's peer in its own storage (lb4/lb6_sock_peer), read by recvmsg and
+// getpeername on connected UDP sockets (IPv4, IPv6, v4-in-v6); an unconnected UDP socket that
+// sends to several services at once gets each reply from the service it asked (the LRU map);
+// status and dump name the storage maps without failing on them (the kernel cannot list them).
+
+import { clusterYaml, socketCluster, type UdpResult } from './socket-cluster.ts';
+import { socketLbTest } from './socket-features.ts';
+
+const services = `
+services:
+  - name: dns
+    namespace: kube-system
+    clusterIPs: [10.5.0.10, 'fd00:10:5::a']
+    ports: [{ name: dns, protocol: UDP, port: 53 }]
+    backends:
+      - { address: 10.1.0.2, node: node1 }
+      - { address: 10.2.0.1, node: node2 }
+      - { address: 'fd00:10:1::2', node: node1 }
+      - { address: 'fd00:10:2::2', node: node2 }
+  - name: dns2
+    namespace: kube-system
+    clusterIPs: [10.5.0.11, 'fd00:10:5::b']
+    ports: [{ name: dns, protocol: UDP, port: 53 }]
+    backends:
+      - { address: 10.1.0.2, node: node1 }
+      - { address: 'fd00:10:1::2', node: node1 }
+`;
+
+type Answer = UdpResult & { peer?: string; to?: string };
+
+socketLbTest('connected UDP sockets: replies and getpeername show the service (IPv4, IPv6, v4-in-v6); one unconnected socket to two services', async (t) => {
+  const c = await socketCluster(t, 'sockpeer', clusterYaml('sockpeer'), services);
+  c.applyAll();
+
+  for (const [host, service] of [
+    ['10.5.0.10', '10.5.0.10:53'],
+    ['fd00:10:5::a', 'fd00:10:5::a:53'],
+    ['::ffff:10.5.0.10', '::ffff:10.5.0.10:53'],
+  ] as const) {
+    const socks = c.client<Answer[][]>('node1', { op: 'udpconnected', host, port: 53, sockets: 12, count: 3 });
+    const flat = socks.flat();
+    t.deepEqual(flat.filter((r) => r.error), [], `${host}: every request answered`);
+    t.true(flat.every((r) => r.from === service), `${host}: replies on a connected socket come from ${service}: ${JSON.stringify(flat.map((r) => r.from))}`);
+    t.true(flat.every((r) => r.peer === service), `${host}: getpeername gives ${service}`);
+    t.true(socks.every((s) => new Set(s.map((r) => r.backend)).size === 1), `${host}: each socket keeps its backend`);
+  }
+
+  // Both services have pod2 (10.1.0.2): one socket asking both must see each reply from the
+  // service it asked, so one value per socket could not do; the LRU entries, by backend, do.
+  for (const [a, b] of [
+    ['10.5.0.10', '10.5.0.11'],
+    ['fd00:10:5::a', 'fd00:10:5::b'],
+  ] as const) {
+    const many = c.client<Answer[]>('node1', { op: 'udpmany', targets: [[a, 53], [b, 53]], count: 6 });
+    t.deepEqual(many.filter((r) => r.error), []);
+    t.true(many.every((r) => r.from === r.to), `replies come from the service asked: ${JSON.stringify(many.map((r) => [r.to, r.from]))}`);
+  }
+
+  const status = c.nodeCli('node1', ['status']);
+  t.is(status.status, 0, status.stdout + status.stderr);
+  t.regex(status.stdout, /lb4_sock_peer: .*values live in the sockets that hold them/);
+  t.notRegex(status.stdout, /cannot read/);
+  t.notRegex(status.stdout, /cgroup_inet_sock_release/, 'no sock_release program: storage goes with the socket');
+  const dump = c.nodeCli('node1', ['dump', 'lb6_sock_peer']);
+  t.is(dump.status, 0, dump.stderr);
+  t.regex(dump.stdout, /map lb6_sock_peer \(.*\): values live in the sockets/);
+});

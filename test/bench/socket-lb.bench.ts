@@ -110,13 +110,18 @@ interface Run {
 /** Connects in RUN_MS from `ns`, optionally inside a cgroup (where the socket LB's hooks run). */
 function clientRun(bin: string, ns: Netns, addr: string, cgroupJoin?: string): Run {
   const cmd = `${cgroupJoin ? `${cgroupJoin} ` : 'exec '}${bin} client ${addr} 80 ${RUN_MS}`;
-  const r = spawnSync(ns.enter[0]!, [...ns.enter.slice(1), 'sh', '-c', cmd], { encoding: 'utf8', timeout: RUN_MS + 30_000 });
-  const [ok, failed, cpu] = r.stdout.trim().split(' ').map(Number);
   // A rare reset (a port reused while the server's end of its last connection is still going)
-  // is counted, not fatal, also in a run the machine's load cut to a few connects; a contender
-  // that mostly fails is broken.
-  if (r.status !== 0 || !ok || failed! > Math.max(2, ok / 100)) throw new Error(`client to ${addr}: exit ${r.status}, ${r.stdout.trim()} ${r.stderr}`);
-  return { perSecond: (ok * 1000) / RUN_MS, failed: failed!, cpuUs: cpu! / (ok + failed!) };
+  // is counted, not fatal. When the machine's load starves the server, a run of a few dozen
+  // connects can be mostly resets: such a run is tried again; a contender that keeps failing
+  // is broken.
+  let last = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const r = spawnSync(ns.enter[0]!, [...ns.enter.slice(1), 'sh', '-c', cmd], { encoding: 'utf8', timeout: RUN_MS + 30_000 });
+    const [ok, failed, cpu] = r.stdout.trim().split(' ').map(Number);
+    if (r.status === 0 && ok && failed! <= Math.max(2, ok / 100)) return { perSecond: (ok * 1000) / RUN_MS, failed: failed!, cpuUs: cpu! / (ok + failed!) };
+    last = `exit ${r.status}, ${r.stdout.trim()} ${r.stderr}`;
+  }
+  throw new Error(`client to ${addr}: three runs failed; the last: ${last}`);
 }
 
 /** One program's kernel statistics over a run: runs, and nanoseconds per run. */

@@ -2,7 +2,8 @@
 // a connected socket's peer in its own storage (lb4/lb6_sock_peer), read by recvmsg and
 // getpeername on connected UDP sockets (IPv4, IPv6, v4-in-v6); an unconnected UDP socket that
 // sends to several services at once gets each reply from the service it asked (the LRU map);
-// status and dump name the storage maps without failing on them (the kernel cannot list them).
+// status and dump name the storage maps without failing on them (the kernel cannot list them),
+// and an apply of changed services keeps them (the same map, so connected sockets keep theirs).
 
 import { clusterYaml, socketCluster, type UdpResult } from './socket-cluster.ts';
 import { socketLbTest } from './socket-features.ts';
@@ -65,4 +66,15 @@ socketLbTest('connected UDP sockets: replies and getpeername show the service (I
   const dump = c.nodeCli('node1', ['dump', 'lb6_sock_peer']);
   t.is(dump.status, 0, dump.stderr);
   t.regex(dump.stdout, /map lb6_sock_peer \(.*\): values live in the sockets/);
+
+  // A new revision (a backend added): the storage maps stay the same kernel objects.
+  const storageIds = (text: string) => [...text.matchAll(/(lb[46]_sock_peer): .*, id (\d+);/g)].map((m) => `${m[1]} ${m[2]}`);
+  const before = storageIds(status.stdout);
+  t.is(before.length, 2, status.stdout);
+  c.compile(`${services}      - { address: 10.2.0.2, node: node2 }\n`); // dns2's last backend list
+  c.apply('node1');
+  const after = c.nodeCli('node1', ['status']);
+  t.deepEqual(storageIds(after.stdout), before, 'the apply kept the storage maps');
+  const again = c.client<Answer[][]>('node1', { op: 'udpconnected', host: '10.5.0.11', port: 53, sockets: 6, count: 2 }).flat();
+  t.true(again.every((r) => r.from === '10.5.0.11:53' && r.peer === '10.5.0.11:53'), JSON.stringify(again));
 });

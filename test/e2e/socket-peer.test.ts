@@ -8,25 +8,16 @@
 import { clusterYaml, socketCluster, type UdpResult } from './socket-cluster.ts';
 import { socketLbTest } from './socket-features.ts';
 
-const services = `
-services:
-  - name: dns
-    namespace: kube-system
-    clusterIPs: [10.5.0.10, 'fd00:10:5::a']
-    ports: [{ name: dns, protocol: UDP, port: 53 }]
-    backends:
-      - { address: 10.1.0.2, node: node1 }
-      - { address: 10.2.0.1, node: node2 }
-      - { address: 'fd00:10:1::2', node: node1 }
-      - { address: 'fd00:10:2::2', node: node2 }
-  - name: dns2
-    namespace: kube-system
-    clusterIPs: [10.5.0.11, 'fd00:10:5::b']
-    ports: [{ name: dns, protocol: UDP, port: 53 }]
-    backends:
-      - { address: 10.1.0.2, node: node1 }
-      - { address: 'fd00:10:1::2', node: node1 }
-`;
+/** A dual-stack UDP service on port 53 in kube-system, with its backends (address, node). */
+function udpService(name: string, ips: [string, string], backends: Array<[string, string]>): string {
+  const head = [`  - name: ${name}`, '    namespace: kube-system', `    clusterIPs: [${ips[0]}, '${ips[1]}']`, '    ports: [{ name: dns, protocol: UDP, port: 53 }]', '    backends:'];
+  return [...head, ...backends.map(([address, node]) => `      - { address: '${address}', node: ${node} }`), ''].join('\n');
+}
+
+const dns = udpService('dns', ['10.5.0.10', 'fd00:10:5::a'], [['10.1.0.2', 'node1'], ['10.2.0.1', 'node2'], ['fd00:10:1::2', 'node1'], ['fd00:10:2::2', 'node2']]);
+// Both services have pod2 (10.1.0.2, fd00:10:1::2).
+const dns2Backends: Array<[string, string]> = [['10.1.0.2', 'node1'], ['fd00:10:1::2', 'node1']];
+const services = `services:\n${dns}${udpService('dns2', ['10.5.0.11', 'fd00:10:5::b'], dns2Backends)}`;
 
 type Answer = UdpResult & { peer?: string; to?: string };
 
@@ -71,7 +62,7 @@ socketLbTest('connected UDP sockets: replies and getpeername show the service (I
   const storageIds = (text: string) => [...text.matchAll(/(lb[46]_sock_peer): .*, id (\d+);/g)].map((m) => `${m[1]} ${m[2]}`);
   const before = storageIds(status.stdout);
   t.is(before.length, 2, status.stdout);
-  c.compile(`${services}      - { address: 10.2.0.2, node: node2 }\n`); // dns2's last backend list
+  c.compile(`services:\n${dns}${udpService('dns2', ['10.5.0.11', 'fd00:10:5::b'], [...dns2Backends, ['10.2.0.2', 'node2']])}`);
   c.apply('node1');
   const after = c.nodeCli('node1', ['status']);
   t.deepEqual(storageIds(after.stdout), before, 'the apply kept the storage maps');

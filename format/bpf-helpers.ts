@@ -83,6 +83,8 @@ export const helperArgKinds = {
   callback_ctx: "the callback's context: the caller's stack or NULL",
   timer: "a map value's bpf_timer (timer.ts)",
   timer_map: "bpf_timer_init's map: the one the timer's value came from (timer.ts)",
+  sock: "a socket, as a hook's ctx->sk gives it (the kernel's ARG_PTR_TO_BTF_ID_SOCK_COMMON)",
+  value_or_null: "NULL, or readable memory of the map's value size",
 } as const;
 
 /** What a helper returns; numbered in this order (RET_INT = 0, ...); append only. */
@@ -204,6 +206,11 @@ export const helpers: readonly HelperSpec[] = Object.freeze([
   // cgroup hooks: the errno a refused call returns (the socket LB's ECONNREFUSED, EADDRINUSE).
   h('get_retval', 'int', [], { bpfTs: CGROUP }),
   h('set_retval', 'int', ['any'], { bpfTs: CGROUP }),
+  // Socket-local storage: the map names the storage, the socket holds the value; NULL for the
+  // initial value (with BPF_SK_STORAGE_GET_F_CREATE) means zeroed. BPF-TS reaches them as the
+  // methods of an sk_storage map (compiler/lang/front/lower-call.ts), not as functions.
+  h('sk_storage_get', 'map_value_or_null', ['map', 'sock', 'value_or_null', 'any'], { maps: ['sk_storage'] }),
+  h('sk_storage_delete', 'int', ['map', 'sock'], { maps: ['sk_storage'] }),
   h('xdp_get_buff_len', 'int', ['ctx']),
   h('ktime_get_tai_ns', 'int', []),
 ].sort((a, b) => a.id - b.id));

@@ -2,7 +2,7 @@
 // the BTF the map was created with (the object's types), hex where the map has none.
 
 import { fromPinSafe, type PinLayout } from './pins.ts';
-import { LiveMap } from './map.ts';
+import { LiveMap, UNLISTABLE_NOTE } from './map.ts';
 import { compareBytes } from '../format/map-contents.ts';
 import { parseBtf } from '../format/btf-read.ts';
 import type { Btf } from '../format/bpf-object-btf.ts';
@@ -40,6 +40,10 @@ export function dumpMaps(pins: PinLayout, only?: string): string[] {
   for (const name of only !== undefined ? [only] : names) {
     const m = LiveMap.openPinned(pins.map(name), name);
     try {
+      if (!m.listable) {
+        lines.push(`map ${name} (${describeMapDef(m.info)}): ${UNLISTABLE_NOTE}`);
+        continue;
+      }
       const { btf, hexBecause } = mapBtf(m);
       const all = m.readAll();
       const order = Array.from({ length: all.count }, (_, i) => i);

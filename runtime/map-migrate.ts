@@ -88,6 +88,7 @@ function liveLayouts(old: LiveMap): { key: Layout; value: Layout } | undefined {
  * object's), or why they cannot be: a string for the apply's report.
  */
 export function planMigration(old: LiveMap, def: MapDef, btf: Btf | undefined): Migration | string {
+  if (!old.listable) return 'socket-local storage cannot be walked or written from here: sockets connected before this apply lose their translation back (getpeername shows the backend) when the replaced map goes';
   if (!MIGRATABLE.has(old.info.type) || !MIGRATABLE.has(def.type)) return 'only hash maps are carried over';
   if (!btf || def.btfKeyTypeId === undefined || def.btfValueTypeId === undefined) return 'the new object has no BTF for the map';
   const was = liveLayouts(old);

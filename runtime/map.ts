@@ -19,6 +19,15 @@ const BATCHABLE = new Set<number>([
   MapType.LRU_PERCPU_HASH,
 ]);
 const ARRAYS = new Set<number>([MapType.ARRAY, MapType.PERCPU_ARRAY]);
+/**
+ * Maps whose values live elsewhere: socket-local storage keeps each value in its socket, and the
+ * kernel refuses to walk its keys (get_next_key: ENOTSUPP); userspace reaches one only by a
+ * socket fd it holds.
+ */
+const UNLISTABLE = new Set<number>([MapType.SK_STORAGE]);
+
+/** What status, dump and the metrics say of a map they cannot list. */
+export const UNLISTABLE_NOTE = 'values live in the sockets that hold them: not listed, not managed';
 
 let possibleCpus: number | undefined;
 /** Per-CPU maps take one value per possible CPU (not online: hotplug slots count too). */
@@ -122,6 +131,10 @@ export class LiveMap {
   }
   get isArray(): boolean {
     return ARRAYS.has(this.info.type);
+  }
+  /** false for maps whose entries cannot be walked (socket-local storage). */
+  get listable(): boolean {
+    return !UNLISTABLE.has(this.info.type);
   }
 
   /** Bytes per value as user space sees it: per-CPU maps hold one 8-byte-aligned slot per CPU. */

@@ -2,7 +2,7 @@
 // live maps still hold what the last apply wrote (drift: someone or something changed them).
 
 import { fromPinSafe, parseLinkPinName, type PinLayout } from './pins.ts';
-import { LiveMap } from './map.ts';
+import { LiveMap, UNLISTABLE_NOTE } from './map.ts';
 import { openPinnedLink } from './link.ts';
 import { diffIsEmpty, diffLive } from './records.ts';
 import { readJournal, type StateDir } from './state.ts';
@@ -41,6 +41,10 @@ export function nodeStatus(pins: PinLayout, state: StateDir): NodeStatus {
     let m: LiveMap | undefined;
     try {
       m = LiveMap.openPinned(`${pins.mapsDir}/${pin}`, name);
+      if (!m.listable) {
+        lines.push(`  ${name}: ${describeMapDef(m.info)}, id ${m.info.id}; ${UNLISTABLE_NOTE}`);
+        continue;
+      }
       const all = m.readAll();
       const count = m.isArray ? countNonZero(all.values, m.valueSize) : all.count;
       let note = 'not managed (no contents file)';

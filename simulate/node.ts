@@ -7,6 +7,7 @@ import { clearContext, ethProtocol, packetType, SK_BUFF, SOCK, SOCK_ADDR, syncPa
 import type { Clock, MapOp, Redirect, RunState, SimEnv } from './env.ts';
 import { PACKET_BASE, PACKET_MAX, PACKET_REGION, mapHandle } from './layout.ts';
 import { createMap } from './maps/create.ts';
+import { SkStorageMap, socketHandle } from './maps/sk-storage.ts';
 import { ArrayMap } from './maps/array.ts';
 import type { SimMap } from './maps/map.ts';
 import { SimMemory } from './memory.ts';
@@ -51,7 +52,10 @@ export interface ConnectInput {
   src?: string;
   /** Default `connect`. */
   hook?: SocketHook;
-  /** bpf_get_socket_cookie's answer; default a new cookie per call. */
+  /**
+   * The socket: bpf_get_socket_cookie's answer, and whose storage bpf_sk_storage_get reaches
+   * (ctx->sk). Default a new socket per call; pass the same cookie to call again on one socket.
+   */
   cookie?: number;
 }
 
@@ -227,6 +231,7 @@ export class SimNode {
     const mem = this.env.mem;
     const ctx = this.socketContext('sock_addr', input.cookie ?? this.nextCookie++, input, SOCK_ADDR);
     const dv = mem.dv;
+    dv.setBigUint64(ctx + SOCK_ADDR.sk, BigInt(socketHandle(this.env.run.socketCookie)), true);
     dv.setUint32(ctx + SOCK_ADDR.user_family, input.family === 6 ? 10 : 2, true);
     mem.u8.set(addressOf(hook, input), ctx + (input.family === 6 ? SOCK_ADDR.user_ip6 : SOCK_ADDR.user_ip4));
     dv.setUint16(ctx + SOCK_ADDR.user_port, input.port, false);
@@ -266,6 +271,11 @@ export class SimNode {
     dv.setUint32(ctx + at.type, sock.proto === 'tcp' ? 1 : 2, true);
     dv.setUint32(ctx + at.protocol, sock.proto === 'tcp' ? 6 : 17, true);
     return ctx;
+  }
+
+  /** The socket's end: the kernel frees its socket-local storage with it. */
+  closeSocket(cookie: number): void {
+    for (const m of this.env.maps) if (m instanceof SkStorageMap) m.release(cookie);
   }
 
   /** The program by name. */

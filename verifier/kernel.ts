@@ -7,6 +7,8 @@ import { mapFreeze, mapUpdate } from '../runtime/sys/bpf-map.ts';
 import { btfLoad } from '../runtime/sys/bpf-obj.ts';
 import { closeFd, SyscallError } from '../runtime/sys/syscall.ts';
 import type { VerifyInput } from './input.ts';
+import { BtfBuilder } from '../compiler/bpf/btf-write.ts';
+import { mapTypes } from '../format/bpf-uapi.ts';
 
 export interface KernelVerdict {
   accepted: boolean;
@@ -93,6 +95,7 @@ function mapsFor(input: VerifyInput): number[] {
             maxEntries: m.maxEntries,
             flags: m.flags,
             innerMapFd: m.inner !== undefined ? made[m.inner] : undefined,
+            ...requiredMapBtf(m.type, m.valueSize),
           }),
         );
         // Filled and frozen as libbpf does .rodata: the kernel then trusts its contents.
@@ -109,6 +112,20 @@ function mapsFor(input: VerifyInput): number[] {
     mapCache.set(key, fds);
   }
   return fds;
+}
+
+/**
+ * The BTF a map of `type` cannot be created without, for callers that create an object's maps
+ * without the object's BTF (this oracle, test harnesses): socket-local storage wants a 32-bit
+ * int key and a value type of the value's size, a u32 and a byte array here (the verifier looks
+ * at sizes only). Other types: none.
+ */
+export function requiredMapBtf(type: number, valueSize: number): { btfFd?: number; btfKeyTypeId?: number; btfValueTypeId?: number } {
+  if (type !== mapTypes.sk_storage) return {};
+  const b = new BtfBuilder();
+  const key = b.int('u32', 4, false);
+  const value = b.array(b.int('u8', 1, false), key, valueSize);
+  return { btfFd: btfFor(b.encode()), btfKeyTypeId: key, btfValueTypeId: value };
 }
 
 /** Closes the cached maps (for long-running callers; tests let process exit do it). */

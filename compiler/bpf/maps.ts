@@ -37,8 +37,15 @@ export function checkMapDef(d: Omit<MapDef, 'name'> & { name?: string }): string
   const name = `map ${d.name ?? '(inner)'}`;
   const out: string[] = [];
   if (!(d.type in MapType)) out.push(`${name}: unknown map type ${d.type} (known: ${Object.keys(MapType).join(', ')})`);
-  if (!Number.isInteger(d.maxEntries) || d.maxEntries < 1 || d.maxEntries > 0xffffffff) out.push(`${name}: max_entries ${d.maxEntries} must be 1..2^32-1`);
   const keySize = typeof d.key === 'number' ? d.key : sizeOf(d.key);
+  // Socket-local storage lives in the sockets: the kernel wants no size, a 32-bit int key and
+  // BPF_F_NO_PREALLOC (Documentation/bpf/map_sk_storage.rst).
+  if (d.type === 'sk_storage') {
+    if (d.maxEntries !== 0) out.push(`${name}: an sk_storage map has max_entries 0, not ${d.maxEntries}`);
+    if (!((d.flags ?? 0) & BPF_F_NO_PREALLOC)) out.push(`${name}: sk_storage maps need BPF_F_NO_PREALLOC in flags`);
+    if (keySize !== 4) out.push(`${name}: an sk_storage key is a 32-bit int, not ${keySize} bytes`);
+    if (typeof d.key === 'number' || typeof d.value === 'number') out.push(`${name}: an sk_storage map needs key and value types (the kernel creates it only with their BTF)`);
+  } else if (!Number.isInteger(d.maxEntries) || d.maxEntries < 1 || d.maxEntries > 0xffffffff) out.push(`${name}: max_entries ${d.maxEntries} must be 1..2^32-1`);
   if (keySize < 1 && d.type !== 'ringbuf') out.push(`${name}: key of ${keySize} bytes`);
   if (isMapInMap(d)) {
     if (!d.inner) out.push(`${name}: a ${d.type} needs 'inner', the definition of its inner maps`);

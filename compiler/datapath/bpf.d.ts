@@ -156,6 +156,25 @@ interface BpfMap<K, V extends object> {
   delete(key: K): i64;
 }
 
+/**
+ * Socket-local storage (BPF_MAP_TYPE_SK_STORAGE): one V per socket, kept by the socket and freed
+ * with it. The kernel wants a 32-bit key type, maxEntries 0 and BPF_F_NO_PREALLOC.
+ */
+interface SkStorageOptions {
+  type: 'sk_storage';
+  maxEntries: 0;
+  flags: number;
+}
+
+/** The storage of the socket a sock_addr hook runs for (its ctx->sk). */
+interface SkStorage<V extends object> {
+  /** The socket's value, or null; BPF_SK_STORAGE_GET_F_CREATE makes a zeroed one when missing. */
+  get(ctx: SockAddr, flags?: u64): V | null;
+  /** 0, or -ENOENT when the socket has no value. */
+  delete(ctx: SockAddr): i64;
+}
+
+declare function map<K extends u32, V extends object>(options: SkStorageOptions): SkStorage<V>;
 declare function map<K, V extends object>(options: MapOptions): BpfMap<K, V>;
 
 /** A BPF_MAP_TYPE_PROG_ARRAY for bpf_tail_call; the loader fills it. */
@@ -168,6 +187,8 @@ declare function progArray(options: { maxEntries: number; pinning?: 'none' | 'by
 declare const BPF_ANY: 0;
 declare const BPF_NOEXIST: 1;
 declare const BPF_EXIST: 2;
+/** bpf_sk_storage_get flags */
+declare const BPF_SK_STORAGE_GET_F_CREATE: 1;
 /** map creation flags */
 declare const BPF_F_NO_PREALLOC: 1;
 declare const BPF_F_NO_COMMON_LRU: 2;

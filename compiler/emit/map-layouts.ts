@@ -30,7 +30,7 @@ export interface StructLayout {
   fields: FieldLayout[];
 }
 
-export type BpfMapType = 'BPF_MAP_TYPE_HASH' | 'BPF_MAP_TYPE_LRU_HASH' | 'BPF_MAP_TYPE_LPM_TRIE' | 'BPF_MAP_TYPE_PERCPU_HASH' | 'BPF_MAP_TYPE_ARRAY';
+export type BpfMapType = 'BPF_MAP_TYPE_HASH' | 'BPF_MAP_TYPE_LRU_HASH' | 'BPF_MAP_TYPE_LPM_TRIE' | 'BPF_MAP_TYPE_PERCPU_HASH' | 'BPF_MAP_TYPE_ARRAY' | 'BPF_MAP_TYPE_SK_STORAGE';
 
 export interface MapLayout {
   /** The map's name in the object's `.maps` section and in map-contents files. */
@@ -330,6 +330,31 @@ export const SOCK6_VALUE = struct('lb6_sock_reverse_nat', [
   ['rev_nat_id', 'u16'],
 ]);
 
+/** Socket-local storage is keyed by a socket: programs pass the socket, userspace a socket fd. */
+export const SOCK_STORAGE_KEY = struct('sock_storage_key', [['fd', 'u32', 'a socket fd (userspace); programs pass the socket itself']]);
+
+/**
+ * A connected socket's peer as the socket LB chose it: the frontend the application named, the
+ * backend it now talks to. Kept in the socket (BPF_MAP_TYPE_SK_STORAGE), gone with it.
+ */
+export const SOCK4_PEER = struct('lb4_sock_peer', [
+  ['address', 'be32', 'the frontend the socket connected to'],
+  ['port', 'be16'],
+  ['rev_nat_id', 'u16', '0: the socket\'s last connect named no service'],
+  ['backend', 'be32', 'the backend it was given'],
+  ['backend_port', 'be16'],
+  ['pad', 'pad', undefined, 2],
+]);
+
+export const SOCK6_PEER = struct('lb6_sock_peer', [
+  ['address', 'in6'],
+  ['port', 'be16'],
+  ['rev_nat_id', 'u16'],
+  ['backend', 'in6'],
+  ['backend_port', 'be16'],
+  ['pad', 'pad', undefined, 2],
+]);
+
 export const STATS_KEY = struct('lb_stats_key', [['service_id', 'u32', 'the service port (lb_service.service_id)']]);
 
 export const STATS_VALUE = struct('lb_stats', [
@@ -376,6 +401,8 @@ export const MAP = {
   fragments6: 'frag6',
   sock4: 'lb4_sock_reverse_nat',
   sock6: 'lb6_sock_reverse_nat',
+  sockPeer4: 'lb4_sock_peer',
+  sockPeer6: 'lb6_sock_peer',
   stats: 'lb_stats',
   nodeConfig: 'node_config',
 } as const;
@@ -397,7 +424,7 @@ export function mapLayouts(maps: MapSizes, maglevTableSize: number): MapLayout[]
     key,
     value,
     maxEntries: typeof sizeField === 'number' ? sizeField : maps[sizeField],
-    maxEntriesField: typeof sizeField === 'number' ? `${sizeField} (fixed)` : `cluster.maps.${sizeField}`,
+    maxEntriesField: type === 'BPF_MAP_TYPE_SK_STORAGE' ? '0 (a value per socket)' : typeof sizeField === 'number' ? `${sizeField} (fixed)` : `cluster.maps.${sizeField}`,
     mapFlags,
     contents,
     doc,
@@ -419,8 +446,10 @@ export function mapLayouts(maps: MapSizes, maglevTableSize: number): MapLayout[]
     m(MAP.conntrack6, 'BPF_MAP_TYPE_LRU_HASH', CT6_KEY, CT6_VALUE, 'conntrack', 'runtime', 'north-south connection tracking: service and reply entries'),
     m(MAP.fragments4, 'BPF_MAP_TYPE_LRU_HASH', FRAG4_KEY, FRAG4_VALUE, FRAG4_ENTRIES, 'runtime', 'ports of fragmented IPv4 datagrams, for their later fragments'),
     m(MAP.fragments6, 'BPF_MAP_TYPE_LRU_HASH', FRAG6_KEY, FRAG4_VALUE, FRAG4_ENTRIES, 'runtime', 'ports of fragmented IPv6 datagrams, for their later fragments'),
-    m(MAP.sock4, 'BPF_MAP_TYPE_LRU_HASH', SOCK4_KEY, SOCK4_VALUE, 'sockReverseNat', 'runtime', 'socket LB: cookie + backend → original frontend'),
-    m(MAP.sock6, 'BPF_MAP_TYPE_LRU_HASH', SOCK6_KEY, SOCK6_VALUE, 'sockReverseNat', 'runtime', 'socket LB: cookie + backend → original frontend'),
+    m(MAP.sock4, 'BPF_MAP_TYPE_LRU_HASH', SOCK4_KEY, SOCK4_VALUE, 'sockReverseNat', 'runtime', 'socket LB, unconnected UDP (sendmsg): cookie + backend → original frontend'),
+    m(MAP.sock6, 'BPF_MAP_TYPE_LRU_HASH', SOCK6_KEY, SOCK6_VALUE, 'sockReverseNat', 'runtime', 'socket LB, unconnected UDP (sendmsg): cookie + backend → original frontend'),
+    m(MAP.sockPeer4, 'BPF_MAP_TYPE_SK_STORAGE', SOCK_STORAGE_KEY, SOCK4_PEER, 0, 'runtime', 'socket LB, connected sockets: per socket, frontend and backend (dies with the socket)', ['BPF_F_NO_PREALLOC']),
+    m(MAP.sockPeer6, 'BPF_MAP_TYPE_SK_STORAGE', SOCK_STORAGE_KEY, SOCK6_PEER, 0, 'runtime', 'socket LB, connected sockets: per socket, frontend and backend (dies with the socket)', ['BPF_F_NO_PREALLOC']),
     m(MAP.stats, 'BPF_MAP_TYPE_PERCPU_HASH', STATS_KEY, STATS_VALUE, 'reverseNat', 'runtime', 'counters per service port and CPU; switchyard-node dump sums the CPUs', ['BPF_F_NO_PREALLOC']),
     m(MAP.nodeConfig, 'BPF_MAP_TYPE_ARRAY', NODE_CONFIG_KEY, NODE_CONFIG, 1, 'node', 'the node\'s own addresses and pod CIDRs: one object serves every node'),
   ];

@@ -90,6 +90,7 @@ function mapFamilies(agent: Agent): Family[] {
     let m: LiveMap | undefined;
     try {
       m = LiveMap.openPinned(`${pins.mapsDir}/${pin}`, name);
+      if (!m.listable) continue; // socket-local storage: no count to give, no capacity to fill
       const all = m.readAll();
       let n = all.count;
       if (m.isArray) {

@@ -9,6 +9,7 @@ import { mapDelete, mapLookup, mapUpdate } from './maps.ts';
 import { skbAdjustRoom, skbChangeHead, skbLoadBytes, skbPullData, skbStoreBytes, xdpAdjustHead, xdpAdjustTail } from './packet.ts';
 import { redirect, redirectNeigh, redirectPeer } from './redirect.ts';
 import { getNetnsCookie, getRetval, getSocketCookie, setRetval } from './socket.ts';
+import { skStorageDelete, skStorageGet } from './sk-storage.ts';
 import { getPrandomU32, getSmpProcessorId, jiffies64, ktimeGetNs } from './time.ts';
 
 const byName: Record<string, Helper> = {
@@ -37,6 +38,8 @@ const byName: Record<string, Helper> = {
   get_netns_cookie: getNetnsCookie,
   set_retval: setRetval,
   get_retval: getRetval,
+  sk_storage_get: skStorageGet,
+  sk_storage_delete: skStorageDelete,
 };
 
 export const helpers: ReadonlyMap<number, Helper> = new Map(Object.entries(byName).map(([n, h]) => [helperId(n), h]));

@@ -8,6 +8,7 @@ import { ArrayMap } from './array.ts';
 import { HashMap } from './hash.ts';
 import { LpmTrieMap } from './lpm-trie.ts';
 import { MapError, type SimMap } from './map.ts';
+import { SkStorageMap } from './sk-storage.ts';
 
 export function createMap(def: BpfMapDef, mem: SimMemory): SimMap {
   switch (def.type) {
@@ -22,7 +23,9 @@ export function createMap(def: BpfMapDef, mem: SimMemory): SimMap {
       return new ArrayMap(def, mem);
     case mapTypes.lpm_trie:
       return new LpmTrieMap(def, mem);
+    case mapTypes.sk_storage:
+      return new SkStorageMap(def, mem);
     default:
-      throw new MapError(def.name, `type ${uapiName(mapTypes, def.type)} is not simulated (hash, array, lru_hash, their per-CPU forms and lpm_trie are)`);
+      throw new MapError(def.name, `type ${uapiName(mapTypes, def.type)} is not simulated (hash, array, lru_hash, their per-CPU forms, lpm_trie and sk_storage are)`);
   }
 }

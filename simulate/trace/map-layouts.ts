@@ -15,6 +15,7 @@ interface Field {
 }
 
 interface Layout {
+  type?: string;
   key: { fields: Field[] };
   value: { fields: Field[] };
 }
@@ -34,7 +35,7 @@ export function readMapLayouts(dir: string): MapLayouts {
   const path = join(dir, 'maps.json');
   if (!existsSync(path)) return new Map();
   const json = JSON.parse(readFileSync(path, 'utf8')) as { maps: Array<{ name: string } & Layout> };
-  return new Map(json.maps.map((m) => [m.name, { key: m.key, value: m.value }]));
+  return new Map(json.maps.map((m) => [m.name, { type: m.type, key: m.key, value: m.value }]));
 }
 
 const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -90,5 +91,7 @@ const errnoNames: Record<number, string> = { 2: 'ENOENT', 7: 'E2BIG', 17: 'EEXIS
 export function decodeMapOp(layouts: MapLayouts, op: MapOp): DecodedMapOp {
   const l = layouts.get(op.map);
   const result = op.result === 0 ? 'ok' : op.op === 'lookup' && op.result === -2 ? 'miss' : (errnoNames[-op.result] ?? `errno ${-op.result}`);
-  return { map: op.map, op: op.op, key: decodeStruct(op.key, l?.key.fields), ...(op.value ? { value: decodeStruct(op.value, l?.value.fields) } : {}), result };
+  // Socket-local storage is reached by the socket: the simulator records the socket's cookie.
+  const key = l?.type === 'BPF_MAP_TYPE_SK_STORAGE' && op.key.length === 8 ? `{socket_cookie=${new DataView(op.key.buffer, op.key.byteOffset, 8).getBigUint64(0, true)}}` : decodeStruct(op.key, l?.key.fields);
+  return { map: op.map, op: op.op, key, ...(op.value ? { value: decodeStruct(op.value, l?.value.fields) } : {}), result };
 }

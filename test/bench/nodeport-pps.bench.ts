@@ -29,6 +29,7 @@ import { buildTopology, type Topology } from '../helpers/ns-topology.ts';
 import { joinNetns } from '../packet/harness.ts';
 import { packet } from '../packet/scene.ts';
 import { Cleanups, iptables, reflectorProgram, switchyard } from './nodeport-setup.ts';
+import { requiredMapBtf } from '../../verifier/kernel.ts';
 
 /** Frames per measured call, and calls per contender (the best one counts). */
 const FRAMES = 2_000_000;
@@ -54,7 +55,7 @@ function loadFixture(c: Cleanup, file: string, program: string): Loaded {
   if (errors.length) throw new Error(`compile ${file}:\n${errors.map(formatDiagnostic).join('\n')}`);
   const maps = new Map<string, number>();
   for (const m of r.maps) {
-    const fd = mapCreate({ type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, name: m.name });
+    const fd = mapCreate({ type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, name: m.name, ...requiredMapBtf(m.mapType, m.valueSize) });
     maps.set(m.name, fd);
     c.teardown(() => closeFd(fd));
   }

@@ -3,13 +3,15 @@
 // node's cgroup), to the backend directly (no hook), and through kube-proxy-style iptables DNAT
 // for the same service (its own namespaces, so conntrack and NAT stay there), alone and behind
 // 1,000 other services' rules as a node with many services has them. Contenders run in turns,
-// several rounds, medians compared: the machine is shared. Targets: ≥ 0.95× direct, ≥ 1.5×
-// iptables. The client and server are a small C program (socket-lb-connect.c), so the figure is
+// several rounds, medians compared: the machine is shared. Targets (issue 16): connects/s ≥ 1.0×
+// direct and ≥ 1.5× iptables; the socket LB's BPF time per connect (kernel bpf_stats, every
+// program that ran) at most 100 ns above a connect to a non-service address from the same
+// cgroup. The client and server are a small C program (socket-lb-connect.c), so the figure is
 // the kernel's cost per connection.
 
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeArtifacts } from '../../compiler/emit/write-output.ts';
@@ -108,20 +110,32 @@ interface Run {
 /** Connects in RUN_MS from `ns`, optionally inside a cgroup (where the socket LB's hooks run). */
 function clientRun(bin: string, ns: Netns, addr: string, cgroupJoin?: string): Run {
   const cmd = `${cgroupJoin ? `${cgroupJoin} ` : 'exec '}${bin} client ${addr} 80 ${RUN_MS}`;
-  const r = spawnSync(ns.enter[0]!, [...ns.enter.slice(1), 'sh', '-c', cmd], { encoding: 'utf8', timeout: RUN_MS + 30_000 });
-  const [ok, failed, cpu] = r.stdout.trim().split(' ').map(Number);
   // A rare reset (a port reused while the server's end of its last connection is still going)
-  // is counted, not fatal; a contender that mostly fails is broken.
-  if (r.status !== 0 || !ok || failed! > ok / 100) throw new Error(`client to ${addr}: exit ${r.status}, ${r.stdout.trim()} ${r.stderr}`);
-  return { perSecond: (ok * 1000) / RUN_MS, failed: failed!, cpuUs: cpu! / (ok + failed!) };
+  // is counted, not fatal. When the machine's load starves the server, a run of a few dozen
+  // connects can be mostly resets: such a run is tried again; a contender that keeps failing
+  // is broken.
+  let last = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const r = spawnSync(ns.enter[0]!, [...ns.enter.slice(1), 'sh', '-c', cmd], { encoding: 'utf8', timeout: RUN_MS + 30_000 });
+    const [ok, failed, cpu] = r.stdout.trim().split(' ').map(Number);
+    if (r.status === 0 && ok && failed! <= Math.max(2, ok / 100)) return { perSecond: (ok * 1000) / RUN_MS, failed: failed!, cpuUs: cpu! / (ok + failed!) };
+    last = `exit ${r.status}, ${r.stdout.trim()} ${r.stderr}`;
+  }
+  throw new Error(`client to ${addr}: three runs failed; the last: ${last}`);
+}
+
+/** One program's kernel statistics over a run: runs, and nanoseconds per run. */
+interface ProgramStats {
+  runs: number;
+  nsPerRun: number;
 }
 
 /**
- * Nanoseconds per run of the socket LB's programs while `run` goes, from the kernel's own BPF
- * statistics (kernel.bpf_stats_enabled, switched on for the measurement only): the LB's cost
- * without the noise of the rest of the connect.
+ * The socket LB's programs while `run` goes, from the kernel's own BPF statistics
+ * (kernel.bpf_stats_enabled, switched on for the measurement only): the LB's cost without the
+ * noise of the rest of the connect. Programs that did not run are left out.
  */
-function bpfNsPerRun(programIds: Map<string, number>, run: () => void): Map<string, number> {
+function bpfStats(programIds: Map<string, number>, run: () => Run): { run: Run; programs: Map<string, ProgramStats> } {
   const read = (): Map<number, { ns: number; cnt: number }> => {
     const all = JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show'], { encoding: 'utf8' })) as Array<{ id: number; run_time_ns?: number; run_cnt?: number }>;
     return new Map(all.map((p) => [p.id, { ns: p.run_time_ns ?? 0, cnt: p.run_cnt ?? 0 }]));
@@ -130,18 +144,33 @@ function bpfNsPerRun(programIds: Map<string, number>, run: () => void): Map<stri
   execFileSync('sysctl', ['-qw', 'kernel.bpf_stats_enabled=1']);
   try {
     const a = read();
-    run();
+    const r = run();
     const b = read();
-    const out = new Map<string, number>();
+    const programs = new Map<string, ProgramStats>();
     for (const [name, id] of programIds) {
       const x = a.get(id);
       const y = b.get(id);
-      if (x && y && y.cnt > x.cnt) out.set(name, (y.ns - x.ns) / (y.cnt - x.cnt));
+      if (x && y && y.cnt > x.cnt) programs.set(name, { runs: y.cnt - x.cnt, nsPerRun: (y.ns - x.ns) / (y.cnt - x.cnt) });
     }
-    return out;
+    return { run: r, programs };
   } finally {
     execFileSync('sysctl', ['-qw', `kernel.bpf_stats_enabled=${before}`]);
   }
+}
+
+/** BPF nanoseconds per connect, all programs together. */
+function nsPerConnect(s: { run: Run; programs: Map<string, ProgramStats> }): number {
+  const connects = (s.run.perSecond * RUN_MS) / 1000 + s.run.failed;
+  let ns = 0;
+  for (const p of s.programs.values()) ns += p.runs * p.nsPerRun;
+  return ns / connects;
+}
+
+/** `connect4 412 ns × 1.00/connect` for each program that ran. */
+function describeStats(s: { run: Run; programs: Map<string, ProgramStats> }): string {
+  const connects = (s.run.perSecond * RUN_MS) / 1000 + s.run.failed;
+  const parts = [...s.programs].map(([name, p]) => `${name} ${Math.round(p.nsPerRun)} ns × ${(p.runs / connects).toFixed(2)}/connect`);
+  return parts.length ? parts.join(', ') : 'no program ran';
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -224,14 +253,12 @@ export default async function bench(): Promise<BenchResult> {
     const cpuMed = cpu.map(median);
     const [sock, direct, , ipt1, iptMany] = best as [number, number, number, number, number];
 
+    // Every program of the object that is attached: whichever ran during a connect counts.
     const status = cli(['status']).stdout;
-    const ids = new Map(['connect4', 'sock_release'].flatMap((n) => {
-      const m = new RegExp(`program ${n} id (\\d+)`).exec(status);
-      return m ? [[n, Number(m[1])] as const] : [];
-    }));
-    const bpf = (n: number | undefined) => (n === undefined ? '?' : `${Math.round(n)} ns`);
-    const withService = bpfNsPerRun(ids, () => contenders[0]!.run());
-    const withoutService = bpfNsPerRun(ids, () => contenders[2]!.run());
+    const ids = new Map([...status.matchAll(/program (\w+) id (\d+)/g)].map((m) => [m[1]!, Number(m[2])] as const));
+    const withService = bpfStats(ids, () => contenders[0]!.run());
+    const withoutService = bpfStats(ids, () => contenders[2]!.run());
+    const overhead = nsPerConnect(withService) - nsPerConnect(withoutService);
     return {
       title: `socket LB: TCP connects/s to one ClusterIP (${ROUNDS} rounds of ${RUN_MS} ms, contenders in turns)`,
       rows: contenders.map((c, i) => ({
@@ -246,11 +273,13 @@ export default async function bench(): Promise<BenchResult> {
         },
       })),
       notes: [
-        `target ≥ 0.95× direct: ${sock / direct >= 0.95 ? 'met' : 'NOT met'} (${(sock / direct).toFixed(2)}×)`,
+        `target connects/s ≥ 1.0× direct: ${sock / direct >= 1.0 ? 'met' : 'NOT met'} (${(sock / direct).toFixed(2)}×)`,
         `target ≥ 1.5× iptables DNAT (1 service): ${sock / ipt1 >= 1.5 ? 'met' : 'NOT met'} (${(sock / ipt1).toFixed(2)}×); behind ${OTHER_SERVICES} other services: ${(sock / iptMany).toFixed(2)}×`,
+        `target socket-LB BPF time per connect ≤ 100 ns over a plain connect: ${overhead <= 100 ? 'met' : 'NOT met'} (${Math.round(overhead)} ns: ${Math.round(nsPerConnect(withService))} ns to the service, ${Math.round(nsPerConnect(withoutService))} ns to a non-service address from the same cgroup)`,
+        `BPF time per program (kernel bpf_stats run_time_ns / run_cnt): to the service, ${describeStats(withService)}; to a non-service address, ${describeStats(withoutService)}`,
         'one client, one server, both C, closing with a reset (no TIME_WAIT); the backend is a pod behind a veth on the same node',
         'ratios compare each contender\'s best run (the least disturbed by other work on the machine); client CPU is the median per connect',
-        `BPF time per call (kernel bpf_stats): to the service, connect4 ${bpf(withService.get('connect4'))} + sock_release ${bpf(withService.get('sock_release'))}; to a non-service address, connect4 ${bpf(withoutService.get('connect4'))} + sock_release ${bpf(withoutService.get('sock_release'))}`,
+        `machine load while it ran (1-minute average): ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs`,
       ],
     };
   } finally {

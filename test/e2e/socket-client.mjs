@@ -2,6 +2,9 @@
 // milliseconds inside a node's cgroup: one JSON command in argv, one JSON result on stdout.
 //   {"op":"tcp","host":H,"port":P,"count":N}        N connects: the greeting's backend, getpeername
 //   {"op":"udp","host":H,"port":P,"sockets":S,"count":N}  S sockets × N request/response
+//   {"op":"udpconnected","host":H,"port":P,"sockets":S,"count":N}  S connected sockets × N request/response,
+//                                                  each answer with getpeername's
+//   {"op":"udpmany","targets":[[H,P],...],"count":N}  one unconnected socket, N rounds over the targets
 //   {"op":"bind","host":H,"port":P,"proto":"tcp"|"udp"}  the bind error, or null
 //   {"op":"loop","host":H,"port":P,"ms":T,"count":N}  connects for T ms (no ms: until SIGTERM) or until N made:
 //                                                  backends, errors and connects slower than 1 s (a SYN
@@ -41,22 +44,37 @@ function connectOnce(host, port) {
 async function udpSocket(host, port, count, family) {
   const sock = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
   const out = [];
+  for (let i = 0; i < count; i++) out.push(await ask(sock, (cb) => sock.send(`ping ${i}`, port, host, cb)));
+  sock.close();
+  return out;
+}
+
+/** One datagram on `sock` and its answer: the backend that answered and where it seemed to come from. */
+function ask(sock, send) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ error: 'TIMEOUT' }), 3000);
+    sock.once('message', (msg, rinfo) => {
+      clearTimeout(timer);
+      resolve({ backend: String(msg).split(' ')[0], from: `${rinfo.address}:${rinfo.port}` });
+    });
+    send((e) => {
+      if (e) {
+        clearTimeout(timer);
+        resolve({ error: e.code });
+      }
+    });
+  });
+}
+
+/** A connected UDP socket: send() without an address, replies through recvmsg, getpeername. */
+async function udpConnected(host, port, count, family) {
+  const sock = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+  await new Promise((resolve) => sock.connect(port, host, resolve));
+  const out = [];
   for (let i = 0; i < count; i++) {
-    out.push(
-      await new Promise((resolve) => {
-        const timer = setTimeout(() => resolve({ error: 'TIMEOUT' }), 3000);
-        sock.once('message', (msg, rinfo) => {
-          clearTimeout(timer);
-          resolve({ backend: String(msg).split(' ')[0], from: `${rinfo.address}:${rinfo.port}` });
-        });
-        sock.send(`ping ${i}`, port, host, (e) => {
-          if (e) {
-            clearTimeout(timer);
-            resolve({ error: e.code });
-          }
-        });
-      }),
-    );
+    const r = await ask(sock, (cb) => sock.send(`ping ${i}`, cb));
+    const p = sock.remoteAddress();
+    out.push({ ...r, peer: `${p.address}:${p.port}` });
   }
   sock.close();
   return out;
@@ -73,6 +91,24 @@ switch (cmd.op) {
     const family = net.isIPv6(cmd.host) ? 6 : 4;
     const out = [];
     for (let s = 0; s < (cmd.sockets ?? 1); s++) out.push(await udpSocket(cmd.host, cmd.port, cmd.count, family));
+    done(out);
+    break;
+  }
+  case 'udpconnected': {
+    const family = net.isIPv6(cmd.host) ? 6 : 4;
+    const out = [];
+    for (let s = 0; s < (cmd.sockets ?? 1); s++) out.push(await udpConnected(cmd.host, cmd.port, cmd.count, family));
+    done(out);
+    break;
+  }
+  case 'udpmany': {
+    const family = net.isIPv6(cmd.targets[0][0]) ? 6 : 4;
+    const sock = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+    const out = [];
+    for (let i = 0; i < cmd.count; i++) {
+      for (const [host, port] of cmd.targets) out.push({ to: `${host}:${port}`, ...(await ask(sock, (cb) => sock.send(`ping ${i}`, port, host, cb))) });
+    }
+    sock.close();
     done(out);
     break;
   }

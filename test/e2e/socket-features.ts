@@ -32,9 +32,7 @@ export const socketLbFeatures: readonly Feature[] = [
   { name: 'cgroup/connect4 and bpf_link on cgroups', since: [5, 7], progType: PROG.CGROUP_SOCK_ADDR, attachType: 10, items: ret1 },
   { name: 'cgroup/recvmsg4 (UDP replies)', since: [5, 2], progType: PROG.CGROUP_SOCK_ADDR, attachType: 19, items: ret1 },
   { name: 'cgroup/getpeername4', since: [5, 8], progType: PROG.CGROUP_SOCK_ADDR, attachType: 29, items: ret1 },
-  { name: 'cgroup/sock_release', since: [5, 9], progType: PROG.CGROUP_SOCK, attachType: 34, items: ret1 },
   { name: 'bpf_get_netns_cookie in socket address hooks', since: [5, 7], progType: PROG.CGROUP_SOCK_ADDR, attachType: 10, items: [a.call('get_netns_cookie'), ...ret1] },
-  { name: 'bpf_get_socket_cookie in sock_release', since: [5, 9], progType: PROG.CGROUP_SOCK, attachType: 34, items: [a.call('get_socket_cookie'), ...ret1] },
   { name: 'bpf_set_retval (ECONNREFUSED instead of EPERM)', since: [5, 18], progType: PROG.CGROUP_SOCK_ADDR, attachType: 10, items: [a.mov64(R1, -111), a.call('set_retval'), ...ret1] },
 ];
 

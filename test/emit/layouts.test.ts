@@ -20,7 +20,7 @@ test('every struct is laid out as C would: natural alignment, no hidden padding'
     }
   }
   t.throws(() => struct('bad', [['a', 'u8'], ['b', 'u32']]), { message: /not 4-byte aligned/ });
-  t.deepEqual(layouts.map((l) => l.name).filter((n) => n.startsWith('lb4_')), ['lb4_services', 'lb4_backends', 'lb4_reverse_nat', 'lb4_source_ranges', 'lb4_affinity', 'lb4_sock_reverse_nat']);
+  t.deepEqual(layouts.map((l) => l.name).filter((n) => n.startsWith('lb4_')), ['lb4_services', 'lb4_backends', 'lb4_reverse_nat', 'lb4_source_ranges', 'lb4_affinity', 'lb4_sock_reverse_nat', 'lb4_sock_peer']);
 });
 
 test('service map entries: network-order address and port, slot 0 with counts and flags', (t) => {

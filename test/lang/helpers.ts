@@ -10,6 +10,7 @@ import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { mapCreate, progLoad, progTestRun, BpfCmd, type TestRunResult } from '../../runtime/sys/bpf.ts';
 import { bpfSyscall, closeFd, addressOf } from '../../runtime/sys/syscall.ts';
+import { requiredMapBtf } from '../../verifier/kernel.ts';
 
 let shared: SourceSet | undefined;
 let counter = 0;
@@ -52,7 +53,7 @@ export function load(t: ExecutionContext, r: CompileResult, name?: string): Load
   if (!p) throw new Error(`no program ${name ?? ''} in ${r.programs.map((x) => x.name).join(', ')}`);
   const maps = new Map<string, number>();
   for (const m of r.maps) {
-    const fd = mapCreate({ type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, name: m.name });
+    const fd = mapCreate({ type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, name: m.name, ...requiredMapBtf(m.mapType, m.valueSize) });
     maps.set(m.name, fd);
     t.teardown(() => closeFd(fd));
   }

@@ -19,6 +19,7 @@ import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { encode } from '../../compiler/bpf/encode.ts';
 import { mapCreate, progLoad, progTestRun, type TestRunResult } from '../../runtime/sys/bpf.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
+import { requiredMapBtf } from '../../verifier/kernel.ts';
 import { uniqueName } from '../helpers/names.ts';
 import { NETNS_TOOLS, run as sh, type Cleanup } from '../helpers/netns.ts';
 import type { Tool } from '../helpers/tools.ts';
@@ -157,7 +158,7 @@ export interface Datapath {
 export function createMaps(t: Cleanup, r: CompileResult): Map<string, number> {
   const maps = new Map<string, number>();
   for (const m of r.maps) {
-    const fd = mapCreate({ type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, name: m.name });
+    const fd = mapCreate({ type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, name: m.name, ...requiredMapBtf(m.mapType, m.valueSize) });
     maps.set(m.name, fd);
     t.teardown(() => closeFd(fd));
   }

@@ -30,9 +30,10 @@ function standInObject(layouts: LayoutJson): Uint8Array {
     maps: layouts.maps.map((m) => ({
       name: m.name,
       type: m.type.replace('BPF_MAP_TYPE_', '').toLowerCase() as MapTypeName,
-      // LPM trie keys are a struct with the prefix length first.
-      key: m.type === 'BPF_MAP_TYPE_LPM_TRIE' ? struct(`${m.name}_key`, [['prefixlen', u32], ['data', array(u8, m.keySize - 4)]]) : m.keySize,
-      value: m.valueSize,
+      // LPM trie keys are a struct with the prefix length first; socket-local storage is
+      // created only with BTF types for its key (a 32-bit int) and value.
+      key: m.type === 'BPF_MAP_TYPE_LPM_TRIE' ? struct(`${m.name}_key`, [['prefixlen', u32], ['data', array(u8, m.keySize - 4)]]) : m.type === 'BPF_MAP_TYPE_SK_STORAGE' ? u32 : m.keySize,
+      value: m.type === 'BPF_MAP_TYPE_SK_STORAGE' ? array(u8, m.valueSize) : m.valueSize,
       maxEntries: Math.min(m.maxEntries, 4096),
       flags: m.flags.includes('BPF_F_NO_PREALLOC') ? 1 : 0,
     })),

@@ -5,6 +5,7 @@ import { fail, R, UNSUPPORTED } from './errors';
 import {
   A_ANY, A_CTX, A_CTX_OR_NULL, A_KEY, A_MAP, A_MEM_RO, A_MEM_RO_OR_NULL, A_MEM_RW, A_MEM_UNINIT, A_NONE, A_SIZE,
   A_SIZE_OR_ZERO, A_SPIN_LOCK, A_CALLBACK, A_CALLBACK_CTX, A_VALUE, A_RESERVE_SIZE, A_RECORD_RELEASE, A_TIMER, A_TIMER_MAP,
+  A_SOCK, A_VALUE_OR_NULL,
   RET_MAP_VALUE_OR_NULL, RET_RINGBUF_MEM_OR_NULL, RET_VOID,
 } from './helper-protos';
 import { helperAvailable, helperGplOnly, helperKnown, helperName, notModelled, proto } from './helpers';
@@ -21,7 +22,7 @@ import { newId } from './ids';
 import { MAX_VAR_OFF, checkHelperMem } from './memory';
 import { prog } from './program';
 import { MAP_ARRAY, MAP_PERCPU_ARRAY } from './uapi';
-import { Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_STACK, isPacket, PTR_TO_PACKET_END, typeName } from './reg';
+import { Reg, NOT_INIT, SCALAR, CONST_PTR_TO_MAP, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_STACK, isPacket, PTR_TO_PACKET_END, PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, typeName } from './reg';
 import { checkReturn } from './returns';
 import { MAX_FRAMES, STACK_SIZE, STACK_ZERO, State } from './state';
 import { tnumText } from './align';
@@ -54,6 +55,19 @@ function checkCtxArg(i: i32, n: i32, r: Reg): bool {
   if (r.type != PTR_TO_CTX) return fail(i, R(n) + ' type=' + typeName(r.type) + ' expected=ctx');
   if (r.off != 0) return fail(i, 'dereference of modified ctx ptr ' + R(n) + ' off=' + r.off.toString() + ' disallowed');
   if (!r.isConst() || r.v != 0) return fail(i, 'variable ctx access var_off=' + tnumText(r.v, r.m) + ' disallowed');
+  return true;
+}
+
+/**
+ * A socket argument (ARG_PTR_TO_BTF_ID_SOCK_COMMON): a full or common socket, as a hook's
+ * ctx->sk or a null-checked skb->sk gives it, at its start. The kernel lists every type it
+ * would take; the BTF-typed ones (tcp_sock, xdp_sock, ptr_) this verifier never produces.
+ */
+function checkSockArg(i: i32, n: i32, r: Reg): bool {
+  if (r.type != PTR_TO_SOCKET && r.type != PTR_TO_SOCK_COMMON) {
+    return fail(i, R(n) + ' type=' + typeName(r.type) + ' expected=sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_');
+  }
+  if (r.off != 0 || !r.isConst() || r.v != 0) return fail(i, R(n) + ' must have zero offset when passed to release func or trusted arg to kfunc', UNSUPPORTED);
   return true;
 }
 
@@ -109,7 +123,11 @@ export function doHelperCall(st: State, i: i32): bool {
       if (p.mapTypes != 0 && (mt >= 32 || (p.mapTypes & (<u32>1 << <u32>mt)) == 0)) {
         return fail(i, 'cannot pass map_type ' + mt.toString() + ' into func ' + helperName(id));
       }
-    } else if (kind == A_KEY || kind == A_VALUE) {
+    } else if (kind == A_SOCK) {
+      if (!checkSockArg(i, n, r)) return false;
+    } else if (kind == A_VALUE_OR_NULL && r.isZero()) {
+      continue;
+    } else if (kind == A_KEY || kind == A_VALUE || kind == A_VALUE_OR_NULL) {
       if (map < 0) return fail(i, 'invalid map_ptr to access map->key', UNSUPPORTED);
       const m = prog.maps[map];
       if (kind == A_KEY) knownPresent = constArrayKey(st, r, map);

@@ -42,6 +42,10 @@ export const A_CALLBACK_CTX: u8 = 17;
 export const A_TIMER: u8 = 18;
 /** bpf_timer_init's map: the one the timer's value came from (timer.ts). */
 export const A_TIMER_MAP: u8 = 19;
+/** a socket, as a hook's ctx->sk gives it (the kernel's ARG_PTR_TO_BTF_ID_SOCK_COMMON). */
+export const A_SOCK: u8 = 20;
+/** NULL, or readable memory of the map's value size. */
+export const A_VALUE_OR_NULL: u8 = 21;
 
 // Return kinds.
 /** a scalar. */
@@ -316,6 +320,8 @@ export const PROTOS: StaticArray<u32> = [
   93, 1, 13, 0, 0, 0, 0, 0, 0x00000000, // bpf_spin_lock
   94, 1, 13, 0, 0, 0, 0, 0, 0x00000000, // bpf_spin_unlock
   97, 0, 2, 0, 0, 0, 0, 0, 0x00000000, // bpf_skb_ecn_set_ce
+  107, 2, 4, 20, 21, 1, 0, 0, 0x01000000, // bpf_sk_storage_get
+  108, 0, 4, 20, 0, 0, 0, 0, 0x01000000, // bpf_sk_storage_delete
   118, 0, 0, 0, 0, 0, 0, 0, 0x00000000, // bpf_jiffies64
   122, 0, 3, 0, 0, 0, 0, 0, 0x00000000, // bpf_get_netns_cookie
   125, 0, 0, 0, 0, 0, 0, 0, 0x00000000, // bpf_ktime_get_boot_ns

@@ -57,5 +57,6 @@ export const MAP_XSKMAP: i32 = 17;
 export const MAP_SOCKHASH: i32 = 18;
 export const MAP_QUEUE: i32 = 22;
 export const MAP_STACK: i32 = 23;
+export const MAP_SK_STORAGE: i32 = 24;
 export const MAP_DEVMAP_HASH: i32 = 25;
 export const MAP_RINGBUF: i32 = 27;

@@ -6,7 +6,7 @@
 // The north-south path's family (../nodeport/family.ts) extends these types and holds lb4 / lb6.
 
 import { sock_addr4, sock_addr6 } from '../sock/address.ts';
-import { lb4_affinity, lb4_backends, lb4_reverse_nat, lb4_services, lb4_sock_reverse_nat, lb4_source_ranges, lb6_affinity, lb6_backends, lb6_reverse_nat, lb6_services, lb6_sock_reverse_nat, lb6_source_ranges } from './maps.ts';
+import { lb4_affinity, lb4_backends, lb4_reverse_nat, lb4_services, lb4_sock_peer, lb4_sock_reverse_nat, lb4_source_ranges, lb6_affinity, lb6_backends, lb6_reverse_nat, lb6_services, lb6_sock_peer, lb6_sock_reverse_nat, lb6_source_ranges } from './maps.ts';
 import { netnsAffinityKey4, netnsAffinityKey6 } from './affinity.ts';
 import { isAnyAddress4, isAnyAddress6, isNodeAddress4, isNodeAddress6, sameAddress4, sameAddress6 } from './node.ts';
 import { clearAddress4, clearAddress6 } from './service.ts';
@@ -23,6 +23,7 @@ export interface LbV4 {
   sockAddr: sock_addr4;
   sockKey: s.lb4_sock_key;
   sockNat: s.lb4_sock_reverse_nat;
+  sockPeer: s.lb4_sock_peer;
 }
 
 /** The IPv6 family's types: the same roles, 128-bit addresses as FixedArray<be32, 4>. */
@@ -36,6 +37,7 @@ export interface LbV6 {
   sockAddr: sock_addr6;
   sockKey: s.lb6_sock_key;
   sockNat: s.lb6_sock_reverse_nat;
+  sockPeer: s.lb6_sock_peer;
 }
 
 /** Either family's address, as the leaves' parameters take it (checked per family by the compiler). */
@@ -52,6 +54,7 @@ export interface LbTypes {
   sockAddr: sock_addr4 | sock_addr6;
   sockKey: s.lb4_sock_key | s.lb6_sock_key;
   sockNat: s.lb4_sock_reverse_nat | s.lb6_sock_reverse_nat;
+  sockPeer: s.lb4_sock_peer | s.lb6_sock_peer;
 }
 
 /**
@@ -68,8 +71,10 @@ export interface LbFamily<F extends LbTypes> extends AddressFamily {
   srcRangePrefix: u32;
   /** Frontends by rev_nat_id, as replies must come from them. */
   reverseNat: BpfMap<s.lb_rev_nat_key, F['reverseNat']>;
-  /** The socket LB's reverse translation by socket cookie and backend (../sock/). */
+  /** The socket LB's reverse translation for unconnected UDP, by socket cookie and backend (../sock/). */
   sockReverseNat: BpfMap<F['sockKey'], F['sockNat']>;
+  /** A connected socket's frontend and backend, in the socket's own storage (../sock/). */
+  sockPeer: SkStorage<F['sockPeer']>;
   /** One of the node's own addresses (NodePorts answer on them all, node.ts). */
   isNodeAddress(addr: Addr): bool;
   isAnyAddress(addr: Addr): bool;
@@ -89,6 +94,7 @@ export const lb4: LbFamily<LbV4> = {
   srcRangePrefix: 64,
   reverseNat: lb4_reverse_nat,
   sockReverseNat: lb4_sock_reverse_nat,
+  sockPeer: lb4_sock_peer,
   isNodeAddress: isNodeAddress4,
   isAnyAddress: isAnyAddress4,
   sameAddress: sameAddress4,
@@ -105,6 +111,7 @@ export const lb6: LbFamily<LbV6> = {
   srcRangePrefix: 160,
   reverseNat: lb6_reverse_nat,
   sockReverseNat: lb6_sock_reverse_nat,
+  sockPeer: lb6_sock_peer,
   isNodeAddress: isNodeAddress6,
   isAnyAddress: isAnyAddress6,
   sameAddress: sameAddress6,

@@ -21,8 +21,8 @@
 // The node's own addresses (node_config map, written per node) are behind isNodeAddress4/6.
 
 export * from './flags.ts';
-// Six maps share their value struct's name (lb4_reverse_nat, lb6_reverse_nat, lb4_sock_reverse_nat,
-// lb6_sock_reverse_nat, lb_stats, node_config): here the names are the maps; import those struct
+// Eight maps share their value struct's name (lb4_reverse_nat, lb6_reverse_nat, lb4_sock_reverse_nat,
+// lb6_sock_reverse_nat, lb4_sock_peer, lb6_sock_peer, lb_stats, node_config): here the names are the maps; import those struct
 // types from './structs.ts'.
 export * from './structs.ts';
 export {
@@ -41,6 +41,8 @@ export {
   ct6,
   lb4_sock_reverse_nat,
   lb6_sock_reverse_nat,
+  lb4_sock_peer,
+  lb6_sock_peer,
   lb_stats,
   node_config,
 } from './maps.ts';

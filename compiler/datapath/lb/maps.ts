@@ -33,6 +33,9 @@ export const ct4 = map<s.ct4_key, s.ct4_value>({ type: 'lru_hash', maxEntries: s
 export const ct6 = map<s.ct6_key, s.ct6_value>({ type: 'lru_hash', maxEntries: sizes.mapConntrack });
 export const lb4_sock_reverse_nat = map<s.lb4_sock_key, s.lb4_sock_reverse_nat>({ type: 'lru_hash', maxEntries: sizes.mapSockReverseNat });
 export const lb6_sock_reverse_nat = map<s.lb6_sock_key, s.lb6_sock_reverse_nat>({ type: 'lru_hash', maxEntries: sizes.mapSockReverseNat });
+/** A connected socket's frontend and backend, kept by the socket itself (../sock/forward.ts). */
+export const lb4_sock_peer = map<u32, s.lb4_sock_peer>({ type: 'sk_storage', maxEntries: 0, flags: BPF_F_NO_PREALLOC });
+export const lb6_sock_peer = map<u32, s.lb6_sock_peer>({ type: 'sk_storage', maxEntries: 0, flags: BPF_F_NO_PREALLOC });
 /** Counters per service port and CPU; entries appear on first use (no preallocation). */
 export const lb_stats = map<s.lb_stats_key, s.lb_stats>({ type: 'percpu_hash', maxEntries: sizes.mapReverseNat, flags: BPF_F_NO_PREALLOC });
 /** One entry: this node's addresses and pod CIDRs, from nodes/<node>/maps/node_config.bin. */

@@ -250,6 +250,35 @@ export interface lb6_sock_reverse_nat {
   rev_nat_id: u16;
 }
 
+/** lb4_sock_peer key, lb6_sock_peer key: 4 bytes. */
+export interface sock_storage_key {
+  /** a socket fd (userspace); programs pass the socket itself */
+  fd: u32;
+}
+
+/** lb4_sock_peer value: 16 bytes. */
+export interface lb4_sock_peer {
+  /** the frontend the socket connected to */
+  address: be32;
+  port: be16;
+  /** 0: the socket's last connect named no service */
+  rev_nat_id: u16;
+  /** the backend it was given */
+  backend: be32;
+  backend_port: be16;
+  pad: u16;
+}
+
+/** lb6_sock_peer value: 40 bytes. */
+export interface lb6_sock_peer {
+  address: FixedArray<be32, 4>;
+  port: be16;
+  rev_nat_id: u16;
+  backend: FixedArray<be32, 4>;
+  backend_port: be16;
+  pad: u16;
+}
+
 /** lb_stats key: 4 bytes. */
 export interface lb_stats_key {
   /** the service port (lb_service.service_id) */

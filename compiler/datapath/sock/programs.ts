@@ -1,11 +1,10 @@
 // The socket LB (the talk's east-west path): cgroup hooks on every socket of the node's cgroup.
 // connect/sendmsg translate a service address to a backend's, recvmsg/getpeername translate
-// back, bind refuses service ports, sock_release forgets the socket's reverse entry. IPv4,
-// IPv6, and IPv4 peers of IPv6 sockets (::ffff:a.b.c.d) through the IPv4 tables.
+// back, bind refuses service ports. No sock_release hook: a connected socket's reverse entry is
+// in its own storage and goes with it (forward.ts). IPv4, IPv6, and IPv4 peers of IPv6 sockets
+// (::ffff:a.b.c.d) through the IPv4 tables.
 
 import { isV4Mapped, lbProtocol, sock_addr4, sock_addr6 } from './address.ts';
-import { lb4_sock_reverse_nat, lb6_sock_reverse_nat } from '../lb/index.ts';
-import { lb4_sock_key, lb6_sock_key } from '../lb/structs.ts';
 import { lb4, lb6 } from '../lb/family.ts';
 import { bindTaken } from './bind.ts';
 import { EADDRINUSE, ECONNREFUSED } from './errno.ts';
@@ -45,10 +44,13 @@ function mapped(ctx: SockAddr): bool {
   return isV4Mapped(ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2]);
 }
 
-/** Forward translation of an IPv4 destination; refuses the call when the service has no backend. */
-function forwardIp4(ctx: SockAddr, sock: AddressFamily): i32 {
+/**
+ * Forward translation of an IPv4 destination; refuses the call when the service has no backend.
+ * `connected`: connect() rather than sendmsg().
+ */
+function forwardIp4(ctx: SockAddr, sock: AddressFamily, connected: bool): i32 {
   const dst: sock_addr4 = { address: ipv4Of(ctx, sock), port: ctx.user_port, pad: 0 };
-  const r = forward(ctx, lb4, dst);
+  const r = forward(ctx, lb4, dst, connected);
   if (r === NO_BACKEND) return refuse(-ECONNREFUSED);
   if (r === TRANSLATED) {
     setIpv4(ctx, sock, dst.address);
@@ -58,10 +60,10 @@ function forwardIp4(ctx: SockAddr, sock: AddressFamily): i32 {
 }
 
 /** The same for an IPv6 socket, whose destination may be an IPv4 address in v4-mapped form. */
-function forwardIp6(ctx: SockAddr): i32 {
-  if (mapped(ctx)) return forwardIp4(ctx, sock6);
+function forwardIp6(ctx: SockAddr, connected: bool): i32 {
+  if (mapped(ctx)) return forwardIp4(ctx, sock6, connected);
   const dst: sock_addr6 = { address: [ctx.user_ip6[0], ctx.user_ip6[1], ctx.user_ip6[2], ctx.user_ip6[3]], port: ctx.user_port, pad: 0 };
-  const r = forward(ctx, lb6, dst);
+  const r = forward(ctx, lb6, dst, connected);
   if (r === NO_BACKEND) return refuse(-ECONNREFUSED);
   if (r === TRANSLATED) setIpv6(ctx, dst);
   return SK_PASS;
@@ -86,22 +88,22 @@ function reverseIp6(ctx: SockAddr): i32 {
 
 /** @section cgroup/connect4 */
 export function connect4(ctx: SockAddr): i32 {
-  return forwardIp4(ctx, sock4);
+  return forwardIp4(ctx, sock4, true);
 }
 
 /** @section cgroup/connect6 */
 export function connect6(ctx: SockAddr): i32 {
-  return forwardIp6(ctx);
+  return forwardIp6(ctx, true);
 }
 
 /** @section cgroup/sendmsg4 */
 export function sendmsg4(ctx: SockAddr): i32 {
-  return forwardIp4(ctx, sock4);
+  return forwardIp4(ctx, sock4, false);
 }
 
 /** @section cgroup/sendmsg6 */
 export function sendmsg6(ctx: SockAddr): i32 {
-  return forwardIp6(ctx);
+  return forwardIp6(ctx, false);
 }
 
 /** @section cgroup/recvmsg4 */
@@ -144,39 +146,6 @@ export function bind6(ctx: SockAddr): i32 {
   }
   if (!taken) return SK_PASS;
   return refuse(-EADDRINUSE);
-}
-
-/**
- * A connected socket's reverse entry goes with it (its peer is the backend); entries of
- * unconnected UDP sockets age out of the LRU map. Most sockets never had an entry: a lock-free
- * lookup first keeps them off the bucket lock a delete takes (the talk's lesson on updates).
- * @section cgroup/sock_release
- */
-export function sock_release(ctx: Sock): i32 {
-  if (ctx.dst_port === be16(0)) return SK_PASS;
-  const cookie = bpf_get_socket_cookie(ctx);
-  if (ctx.family === AF_INET) {
-    forget4(cookie, ctx.dst_ip4, ctx.dst_port);
-  } else if (ctx.family === AF_INET6) {
-    if (isV4Mapped(ctx.dst_ip6[0], ctx.dst_ip6[1], ctx.dst_ip6[2])) {
-      forget4(cookie, ctx.dst_ip6[3], ctx.dst_port);
-    } else {
-      // Built in place: a forget generic over the family would copy the address once more.
-      const key: lb6_sock_key = {
-        cookie,
-        address: [ctx.dst_ip6[0], ctx.dst_ip6[1], ctx.dst_ip6[2], ctx.dst_ip6[3]],
-        port: ctx.dst_port,
-        pad: [0, 0, 0, 0, 0, 0],
-      };
-      if (lb6_sock_reverse_nat.lookup(key)) lb6_sock_reverse_nat.delete(key);
-    }
-  }
-  return SK_PASS;
-}
-
-function forget4(cookie: u64, address: be32, port: be16): void {
-  const key: lb4_sock_key = { cookie, address, port, pad: 0 };
-  if (lb4_sock_reverse_nat.lookup(key)) lb4_sock_reverse_nat.delete(key);
 }
 
 /**

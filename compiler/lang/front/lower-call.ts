@@ -1,5 +1,5 @@
 // Calls: intrinsics (casts, byte order, sizeof, copy/zero/equal, checksums, zeroed), kernel
-// helpers typed by bpf-helpers.d.ts, map methods (lookup/update/delete), context methods
+// helpers typed by bpf-helpers.d.ts, map methods (lower-map.ts), context methods
 // (header, checksum updates), and user functions (inlined or BPF-to-BPF, lower-function.ts).
 
 import type { CallExpression, Expression, FunctionDeclaration } from 'ts-morph';
@@ -9,14 +9,14 @@ import { explicitCast, implicitConvert, isScalarVal, reg } from './arith.ts';
 import { ctxCsumReplace, csumReplace } from './checksum.ts';
 import { helperId } from '../../../format/bpf-helpers.ts';
 import { helperRules } from './helpers.ts';
-import type { Block, Operand, VReg } from '../ir/ir.ts';
+import type { Block, Operand } from '../ir/ir.ts';
 import { describe, expr, scalarExpr } from './lower-expr.ts';
 import { callFunction } from './lower-function.ts';
 import type { Lowerer } from './lowerer.ts';
 import { addrOf, copyMem, equalMem, pointerOf, stackObject, zeroMem } from './memory.ts';
 import { header } from './packet.ts';
 import { boolType, byteSwap, ints, isIntName, sizeOf, typeName, untypedInt, type IntType, type MemType, type Type } from './types.ts';
-import type { MapDecl } from './maps.ts';
+import { mapMethod } from './lower-map.ts';
 import type { Ref, Val } from './values.ts';
 import { contexts } from './context.ts';
 
@@ -55,7 +55,7 @@ export function lowerCall(lx: Lowerer, node: CallExpression): Val | undefined {
   }
 }
 
-function argCount(lx: Lowerer, args: Expression[], n: number, name: string, node: Node): boolean {
+export function argCount(lx: Lowerer, args: Expression[], n: number, name: string, node: Node): boolean {
   if (args.length === n) return true;
   lx.report(codes.SY3062, `${name} takes ${n} argument(s), got ${args.length}`, node);
   return false;
@@ -228,80 +228,6 @@ function atomicAdd(lx: Lowerer, node: CallExpression, args: Expression[]): Val |
   const src = c.k === 'const' ? lx.b.constant(c.value) : reg(lx, c);
   lx.b.emit({ op: 'atomic', aop: 'add', addr: addrOf(obj.ref, f.offset), size: f.type.bits === 64 ? 8 : 4, src });
   return { k: 'void' };
-}
-
-// --- Maps ---------------------------------------------------------------------------------------
-
-/** A pointer to the key or value: references as they are, scalars through a stack slot. */
-function memArg(lx: Lowerer, node: Expression, t: MemType, what: string): VReg | undefined {
-  const v = expr(lx, node, t);
-  if (!v) return undefined;
-  if (v.k === 'ref') {
-    if (typeName(v.type) !== typeName(t)) {
-      lx.report(codes.SY3062, `${what} is a ${typeName(t)}, got ${typeName(v.type)}`, node);
-      return undefined;
-    }
-    return pointerOf(lx, v.ref);
-  }
-  if (isScalarVal(v) && (t.kind === 'int' || t.kind === 'bool')) {
-    const c = implicitConvert(lx, v, t, node);
-    if (!c) return undefined;
-    const ref = stackObject(lx, t, what);
-    lx.b.store({ slot: (ref.base as { slot: number }).slot, off: 0 }, sizeOf(t) as 1 | 2 | 4 | 8, c.k === 'const' ? c.value : reg(lx, c));
-    return pointerOf(lx, ref);
-  }
-  lx.report(codes.SY3062, `${what} is a ${typeName(t)}, got ${describe(v)}`, node);
-  return undefined;
-}
-
-function mapMethod(lx: Lowerer, m: MapDecl, method: string, args: Expression[], node: CallExpression): Val | undefined {
-  if (m.kind === 'prog_array') {
-    lx.report(codes.SY3062, `${m.name} is a program array: use bpf_tail_call(ctx, ${m.name}, index)`, node);
-    return undefined;
-  }
-  const mapReg = lx.b.vreg({ ptr: 'map_handle', name: m.name });
-  const call = (helper: string, argv: Operand[], ret: VReg) =>
-    lx.b.emit({ op: 'call', helper: helperId(helper), name: helper, args: [mapReg, ...argv], argCount: 0, dst: ret, movesPacket: false });
-  switch (method) {
-    case 'lookup': {
-      if (!argCount(lx, args, 1, `${m.name}.lookup`, node)) return undefined;
-      const key = memArg(lx, args[0]!, m.key, `key of ${m.name}`);
-      if (key === undefined) return undefined;
-      lx.b.emit({ op: 'map', dst: mapReg, map: m.name });
-      const res = lx.b.vreg({ ptr: 'map', name: m.name });
-      call('map_lookup_elem', [key], res);
-      if (m.value.kind !== 'struct' && m.value.kind !== 'array') {
-        lx.report(codes.SY3063, `map ${m.name}: lookup needs a struct or array value type`, node);
-        return undefined;
-      }
-      return { k: 'ref', type: m.value, ref: { base: { v: res }, off: 0, region: 'map' }, nullable: true };
-    }
-    case 'update':
-    case 'delete': {
-      const n = method === 'update' ? [2, 3] : [1, 1];
-      if (args.length < n[0]! || args.length > n[1]!) {
-        lx.report(codes.SY3062, `${m.name}.${method} takes ${method === 'update' ? 'key, value[, flags]' : 'key'}`, node);
-        return undefined;
-      }
-      const key = memArg(lx, args[0]!, m.key, `key of ${m.name}`);
-      const value = method === 'update' ? memArg(lx, args[1]!, m.value, `value of ${m.name}`) : undefined;
-      if (key === undefined || (method === 'update' && value === undefined)) return undefined;
-      let flags: Operand = { imm: 0n };
-      if (args[2]) {
-        const f = scalarExpr(lx, args[2], ints.u64);
-        const c = f && implicitConvert(lx, f, ints.u64, args[2]);
-        if (!c) return undefined;
-        flags = c.k === 'const' ? lx.b.operand(c.value, 64) : reg(lx, c);
-      }
-      lx.b.emit({ op: 'map', dst: mapReg, map: m.name });
-      const res = lx.b.vreg();
-      if (method === 'update') call('map_update_elem', [key, value!, flags], res);
-      else call('map_delete_elem', [key], res);
-      return { k: 'reg', type: ints.i64, v: res, dirty: false };
-    }
-  }
-  lx.report(codes.SY3010, `maps have lookup, update and delete, not ${method}`, node);
-  return undefined;
 }
 
 // --- Context methods ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { codes } from '../codes.ts';
 import { sizeOf, type MemType } from './types.ts';
 import { mapTypes } from '../../../format/bpf-uapi.ts';
 
-export type MapKind = 'hash' | 'array' | 'percpu_hash' | 'percpu_array' | 'lru_hash' | 'lru_percpu_hash' | 'lpm_trie' | 'prog_array';
+export type MapKind = 'hash' | 'array' | 'percpu_hash' | 'percpu_array' | 'lru_hash' | 'lru_percpu_hash' | 'lpm_trie' | 'prog_array' | 'sk_storage';
 
 /** enum bpf_map_type */
 export const mapTypeNumbers: Readonly<Record<MapKind, number>> = mapTypes;
@@ -99,7 +99,15 @@ export function parseMapDecl(decl: VariableDeclaration, call: CallExpression, en
   for (const k of opts.keys()) {
     if (!['type', 'maxEntries', 'flags', 'pinning'].includes(k)) env.report(codes.SY3063, `map ${name}: unknown option ${k}`, opts.get(k)!);
   }
-  if (maxEntries === undefined || maxEntries <= 0 || maxEntries > 0xffffffff) {
+  // Socket-local storage has no size of its own: each socket holds its value.
+  if (kind === 'sk_storage') {
+    if (maxEntries !== 0) {
+      env.report(codes.SY3063, `map ${name}: an sk_storage map takes maxEntries: 0 (each socket holds its value)`, opts.get('maxEntries') ?? optionsNode);
+      return undefined;
+    }
+    if (!(flags & BPF_F_NO_PREALLOC)) env.report(codes.SY3063, `map ${name}: the kernel requires flags: BPF_F_NO_PREALLOC on an sk_storage map`, optionsNode);
+    if (!(key.kind === 'int' && key.bits === 32 && !key.be)) env.report(codes.SY3063, `map ${name}: an sk_storage map is keyed by u32 (the kernel wants a 32-bit int key type)`, call);
+  } else if (maxEntries === undefined || maxEntries <= 0 || maxEntries > 0xffffffff) {
     env.report(codes.SY3063, `map ${name}: maxEntries must be a positive constant`, opts.get('maxEntries') ?? optionsNode);
     return undefined;
   }
@@ -127,7 +135,7 @@ export function parseMapDecl(decl: VariableDeclaration, call: CallExpression, en
     value,
     keySize,
     valueSize,
-    maxEntries,
+    maxEntries: maxEntries!,
     flags,
     pinning,
     range: env.range(decl),

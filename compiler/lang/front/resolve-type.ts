@@ -131,7 +131,7 @@ export class TypeResolver {
       if (isIntName(name)) return ints[name];
       if (name === 'bool') return boolType;
       if (name in contexts) return { kind: 'ctx', ctx: contexts[name]! };
-      if (name === 'BpfMap' || name === 'ProgArray') return mapHandle;
+      if (name === 'BpfMap' || name === 'ProgArray' || name === 'SkStorage') return mapHandle;
       if (name === 'FixedArray') {
         const [elemNode, lenNode] = node.getTypeArguments();
         const elem = elemNode && this.memFromNode(elemNode);

@@ -242,7 +242,7 @@ export class SimNode {
       verdict: code === 1 ? 'allow' : 'refuse',
       code,
       dst: formatAddress(out),
-      port: dv.getUint16(ctx + SOCK_ADDR.user_port, false),
+      port: mem.dv.getUint16(ctx + SOCK_ADDR.user_port, false), // the run may have grown memory (socket storage)
       retval: this.env.run.retval,
       mapOps: this.env.run.mapOps ?? [],
       pcs: p.pcs(),

@@ -119,14 +119,15 @@ function send<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F['flow
   const frontend: F['addr'] = f.daddr;
   const frontendPort = f.dport;
   const to: F['nat'] = { ...zeroed<F['nat']>(), saddr: t.saddr, daddr: t.daddr, sport: t.sport, dport: t.dport };
-  if (nat(ctx, fam, f, to) !== 0) return drop(ctx);
+  // What leaves the node has its TTL or hop limit taken down by nat(), with the checksum it
+  // updates anyway (the DSR option below recomputes the IPv4 header's checksum whole).
+  if (nat(ctx, fam, f, to, !local) !== 0) return drop(ctx);
   if (!local) {
     // IPv6's header goes right behind the fixed header, so only into packets without extension
     // headers (a flow that opened without them has its entry at the backend's node already);
     // IPv4's option is added to the header whatever it holds.
     const fits = !isV6(fam) || fam.dsrOptionFits(f);
     if ((t.flags & CT_DSR) !== 0 && fits && carriesDsrOption(fam, f) && fam.pushDsr(ctx, frontend, frontendPort) < 0) return drop(ctx);
-    if (fam.decrementHops(ctx) !== 0) return drop(ctx);
   }
   return emit(ctx, fam, fib, rc, local);
 }
@@ -237,7 +238,7 @@ export function egress<F extends V4 | V6>(ctx: SkBuff, fam: Family<F>): i32 {
   if (!e || (e.flags & CT_EGRESS) === 0) return TC_ACT_OK;
   ctTouch(fam, e, f, now);
   const to: F['nat'] = { ...zeroed<F['nat']>(), saddr: e.src_addr, daddr: e.dst_addr, sport: e.src_port, dport: e.dst_port };
-  nat(ctx, fam, f, to);
+  nat(ctx, fam, f, to, false);
   return TC_ACT_OK;
 }
 

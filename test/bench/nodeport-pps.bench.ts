@@ -15,6 +15,7 @@
 // mode: with SNAT a flood spends the 4,536 SNAT ports of a backend in milliseconds and every
 // later SYN is dropped (the first-packet path's cost is the question, not that bound).
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchResult, BenchRow } from './run.ts';
@@ -27,7 +28,7 @@ import { possibleCpuCount } from '../../runtime/map.ts';
 import { mapCreate, progLoad, ProgType } from '../../runtime/sys/bpf.ts';
 import { linkCreate } from '../../runtime/sys/bpf-link.ts';
 import { mapLookup, mapUpdate } from '../../runtime/sys/bpf-map.ts';
-import { closeFd } from '../../runtime/sys/syscall.ts';
+import { bpfSyscall, closeFd } from '../../runtime/sys/syscall.ts';
 import type { Cleanup } from '../helpers/netns.ts';
 import { buildTopology, type Topology } from '../helpers/ns-topology.ts';
 import { joinNetns } from '../packet/harness.ts';
@@ -39,6 +40,7 @@ import { sendFrames } from './packet-socket.ts';
 const SEED = 256;
 const WINDOW_MS = 2000;
 const WINDOWS = 2;
+const STATS_MS = 1000;
 
 const services = `services:
   - name: pps
@@ -121,6 +123,35 @@ function softirqTicks(): number[] {
 }
 const USER_HZ = 100;
 
+/**
+ * The kernel's BPF statistics (run_time_ns, run_cnt) on while the returned fd is open:
+ * BPF_ENABLE_STATS, not the kernel.bpf_stats_enabled sysctl another bench may be switching.
+ */
+function enableStats(c: Cleanup): void {
+  const attr = Buffer.alloc(4); // type: BPF_STATS_RUN_TIME
+  const fd = bpfSyscall('BPF_ENABLE_STATS', BPF_ENABLE_STATS, attr);
+  c.teardown(() => closeFd(fd));
+}
+const BPF_ENABLE_STATS = 32;
+
+/** The ids of the XDP programs attached to `dev` in namespace `ns`. */
+function xdpPrograms(ns: Topology['router'], dev: string): number[] {
+  const ids: number[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'id' || k === 'prog_id') && typeof x === 'number' ? ids.push(x) : walk(x);
+  };
+  walk((JSON.parse(ns.run(['bpftool', '-j', 'net', 'show', 'dev', dev])) as Array<{ xdp?: unknown }>).map((x) => x.xdp));
+  return [...new Set(ids)];
+}
+
+/** Nanoseconds the kernel spent in these programs so far (BPF statistics). */
+function runTimeNs(ids: number[]): number {
+  let ns = 0;
+  for (const id of ids) ns += (JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show', 'id', String(id)], { encoding: 'utf8' })) as { run_time_ns?: number }).run_time_ns ?? 0;
+  return ns;
+}
+
 interface Measured {
   /** Frames per second of the loop CPU's softirq time. */
   mpps: number;
@@ -129,6 +160,9 @@ interface Measured {
   cpuShare: number;
   /** Of the frames counted, those that arrived translated (to the backend). */
   translated: number;
+  /** Per frame, nanoseconds in node 1's XDP program and in the loop's (BPF statistics, own window). */
+  node1Ns: number;
+  loopNs: number;
 }
 
 /** The 60-byte frame node 1 gets: one UDP flow, or a TCP SYN (padded; flood mode varies its source). */
@@ -160,9 +194,11 @@ async function measure(x: Contender, traffic: Traffic): Promise<Measured> {
     config(0);
     c.teardown(() => config(1)); // drain before the topology goes
     attachXdp(c, loop.fd, ifindex(topo, 'router', port));
+    const node1Programs = xdpPrograms(topo.nodes[0]!.ns, 'eth0');
+    const loopPrograms = xdpPrograms(topo.router, port);
     sendFrames(ifindex(topo, 'router', port), frame, SEED);
     await sleep(200); // warm up: conntrack entries, neighbour, caches
-    let best: Measured = { mpps: 0, wallMpps: 0, cpuShare: 0, translated: 0 };
+    let best: Measured = { mpps: 0, wallMpps: 0, cpuShare: 0, translated: 0, node1Ns: 0, loopNs: 0 };
     for (let i = 0; i < WINDOWS; i++) {
       const before = loopCounts(loop);
       const ticks0 = softirqTicks();
@@ -177,8 +213,24 @@ async function measure(x: Contender, traffic: Traffic): Promise<Measured> {
       const frames = got.reduce((a, b) => a + b, 0);
       const softSeconds = busy.reduce((a, cpu) => a + (ticks1[cpu]! - ticks0[cpu]!), 0) / USER_HZ;
       const translated = after.translated.reduce((a, b) => a + b, 0) - before.translated.reduce((a, b) => a + b, 0);
-      const m: Measured = { mpps: softSeconds > 0 ? frames / softSeconds / 1e6 : 0, wallMpps: frames / seconds / 1e6, cpuShare: softSeconds / seconds / Math.max(1, busy.length), translated: frames ? translated / frames : 0 };
+      const m: Measured = { mpps: softSeconds > 0 ? frames / softSeconds / 1e6 : 0, wallMpps: frames / seconds / 1e6, cpuShare: softSeconds / seconds / Math.max(1, busy.length), translated: frames ? translated / frames : 0, node1Ns: 0, loopNs: 0 };
       if (m.mpps > best.mpps) best = m;
+    }
+    // The statistics read the clock twice per program run, which slows the loop by half: a window
+    // of their own, after the packet rate's.
+    const statsOff = new Cleanups();
+    try {
+      enableStats(statsOff);
+      const frames0 = loopCounts(loop).all.reduce((a, b) => a + b, 0);
+      const [node1Ns0, loopNs0] = [runTimeNs(node1Programs), runTimeNs(loopPrograms)];
+      await sleep(STATS_MS);
+      const frames = loopCounts(loop).all.reduce((a, b) => a + b, 0) - frames0;
+      if (frames > 0) {
+        best.node1Ns = (runTimeNs(node1Programs) - node1Ns0) / frames;
+        best.loopNs = (runTimeNs(loopPrograms) - loopNs0) / frames;
+      }
+    } finally {
+      statsOff.run();
     }
     return best;
   } finally {
@@ -211,7 +263,7 @@ async function rowsOf(contenders: Contender[], traffic: Traffic): Promise<{ rows
   for (const x of contenders) {
     const r = await measure(x, traffic);
     mpps.push(r.mpps);
-    rows.push({ label: x.label, figures: { Mpps: r.mpps.toFixed(2), 'wall Mpps (CPU share)': `${r.wallMpps.toFixed(2)} (${(r.cpuShare * 100).toFixed(0)}%)`, translated: `${(r.translated * 100).toFixed(1)}%` } });
+    rows.push({ label: x.label, figures: { Mpps: r.mpps.toFixed(2), 'wall Mpps (CPU share)': `${r.wallMpps.toFixed(2)} (${(r.cpuShare * 100).toFixed(0)}%)`, translated: `${(r.translated * 100).toFixed(1)}%`, 'node 1 XDP ns/frame': r.node1Ns.toFixed(1), 'loop XDP ns/frame': r.loopNs.toFixed(1) } });
   }
   for (const [i, r] of rows.entries()) r.figures['vs ceiling'] = ratio(mpps[i]!, mpps[0]!);
   return { rows, mpps };
@@ -248,7 +300,7 @@ export default async function nodeportPpsBench(): Promise<BenchResult> {
     notes: [
       verdict('XDP NodePort packets/s', xdp / established.mpps[0]!, 0.9),
       `generator: ${SEED} frames circulating between an XDP loop on the router's port and node 1 (fixtures/xdp-loop.ts), best of ${WINDOWS} windows of ${WINDOW_MS / 1000} s; Mpps per second of the loop CPU's softirq time (tick-sampled), generator included in every figure; load average ${load}`,
-      'translated: of the frames counted, those that left node 1 towards the backend (the reflector translates nothing)',
+      'translated: of the frames counted, those that left node 1 towards the backend (the reflector translates nothing); XDP ns/frame: the kernel\'s BPF statistics (run_time_ns, in a window of their own: they slow the loop) of node 1\'s XDP program (XDP_PASS for tc and iptables) and of the loop, per frame; each includes two clock reads, so the reflector\'s figure is mostly that overhead, and the difference from it is a program\'s own work',
       'SYN flood: every frame a new flow (source host of 198.51.100.0/24 and port at random), in DSR mode (SNAT would spend its 4,536 ports per backend in milliseconds, and dropped frames leave the loop); vs established: the UDP row of the same hook',
     ],
   };

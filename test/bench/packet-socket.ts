@@ -22,8 +22,17 @@ export function sendFrames(ifindex: number, frame: Uint8Array, count: number): v
     addr.writeUInt16BE(frame[12]! * 256 + frame[13]!, 2);
     addr.writeInt32LE(ifindex, 4);
     const buf = Buffer.from(frame);
-    for (let i = 0; i < count; i++) {
-      if (Number(sendto(fd, buf, buf.length, 0, addr, addr.length)) < 0) throw new Error(`sendto(AF_PACKET, ifindex ${ifindex}): ${errnoName(koffi.errno())}`);
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    let full = 0;
+    for (let i = 0; i < count; ) {
+      if (Number(sendto(fd, buf, buf.length, 0, addr, addr.length)) >= 0) {
+        i++;
+        continue;
+      }
+      const errno = errnoName(koffi.errno());
+      // ENOBUFS: the device's queue (a veth's ring to its peer) is full for now; wait a little.
+      if (errno !== 'ENOBUFS' || ++full > 1000) throw new Error(`sendto(AF_PACKET, ifindex ${ifindex}): ${errno}`);
+      Atomics.wait(pause, 0, 0, 1);
     }
   } finally {
     closeFd(fd);

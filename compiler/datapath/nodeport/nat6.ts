@@ -39,7 +39,10 @@ export function headerCheck6(ctx: XdpMd | SkBuff, addrs: u64, forward: bool): i3
   return 0;
 }
 
-/** A forwarded packet's hop limit goes down by one; -1 when it is spent. */
+/**
+ * A forwarded packet's hop limit goes down by one; -1 when it is spent.
+ * @inline
+ */
 export function decrementHopLimit6(ctx: XdpMd | SkBuff): i32 {
   const ip = ctx.header<Ipv6Hdr>(ETH_HLEN);
   if (!ip) return -1;

@@ -17,15 +17,9 @@
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BenchResult, BenchRow } from './run.ts';
-import { encode } from '../../compiler/bpf/encode.ts';
-import { linkItems } from '../../compiler/bpf/link-items.ts';
-import { formatDiagnostic } from '../../compiler/diagnostics.ts';
-import { compileFiles } from '../../compiler/lang/compile.ts';
 import { attachTypes } from '../../format/bpf-uapi.ts';
 import { possibleCpuCount } from '../../runtime/map.ts';
-import { mapCreate, progLoad, ProgType } from '../../runtime/sys/bpf.ts';
 import { linkCreate } from '../../runtime/sys/bpf-link.ts';
 import { mapLookup, mapUpdate } from '../../runtime/sys/bpf-map.ts';
 import { bpfSyscall, closeFd } from '../../runtime/sys/syscall.ts';
@@ -33,6 +27,7 @@ import type { Cleanup } from '../helpers/netns.ts';
 import { buildTopology, type Topology } from '../helpers/ns-topology.ts';
 import { joinNetns } from '../packet/harness.ts';
 import { packet } from '../packet/scene.ts';
+import { loadFixture, type LoadedFixture } from './load-fixture.ts';
 import { Cleanups, iptables, reflectorProgram, switchyard } from './nodeport-setup.ts';
 import { sendFrames } from './packet-socket.ts';
 
@@ -54,27 +49,6 @@ const services = `services:
     backends:
       - { address: 10.2.0.1, node: node2 }
 `;
-
-interface Loaded {
-  fd: number;
-  maps: Map<string, number>;
-}
-
-/** Compiles and loads one fixture program (and its maps), closed in teardown. */
-function loadFixture(c: Cleanup, file: string, program: string): Loaded {
-  const r = compileFiles([join(import.meta.dirname, 'fixtures', file)], { config: {} });
-  const errors = r.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) throw new Error(`compile ${file}:\n${errors.map(formatDiagnostic).join('\n')}`);
-  const maps = new Map<string, number>();
-  for (const m of r.maps) {
-    const fd = mapCreate({ type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, name: m.name });
-    maps.set(m.name, fd);
-    c.teardown(() => closeFd(fd));
-  }
-  const fd = progLoad({ type: ProgType.XDP, insns: encode(linkItems(r.object, program), { maps }).bytes, license: 'GPL', name: program }).fd;
-  c.teardown(() => closeFd(fd));
-  return { fd, maps };
-}
 
 type Where = 'router' | 'node1' | 'node2';
 const nsOf = (t: Topology, w: Where) => (w === 'router' ? t.router : t.nodes[w === 'node1' ? 0 : 1]!.ns);
@@ -99,7 +73,7 @@ interface Contender {
 }
 
 /** Per CPU: frames the loop counted, translated (to the backend) and all. */
-function loopCounts(loop: Loaded): { translated: number[]; all: number[] } {
+function loopCounts(loop: LoadedFixture): { translated: number[]; all: number[] } {
   const cpus = possibleCpuCount();
   const value = new Uint8Array(16 * cpus);
   const translated: number[] = [];

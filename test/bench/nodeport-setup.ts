@@ -45,10 +45,10 @@ export function cgroupFor(c: Cleanup, prefix = 'sy-npb'): string {
 }
 
 /** Compiles `services` for `hook` and applies them on both nodes. */
-export function switchyard(c: Cleanup, topo: Topology, hook: 'tc' | 'xdp', services: string, hairpin = false): void {
+export function switchyard(c: Cleanup, topo: Topology, hook: 'tc' | 'xdp', services: string, hairpin = false, forwarding: 'snat' | 'dsr' = 'snat'): void {
   const work = makeTempDir(c, 'sy-npb-');
   mkdirSync(join(work, 'spec'));
-  writeFileSync(join(work, 'spec', 'cluster.yaml'), clusterYaml({ hook, forwarding: 'snat', hairpin }));
+  writeFileSync(join(work, 'spec', 'cluster.yaml'), clusterYaml({ hook, forwarding, hairpin }));
   writeFileSync(join(work, 'spec', 'services.yaml'), services);
   const r = runPipeline({ paths: [join(work, 'spec')], outRoot: join(work, 'out') });
   if (!r.ok) throw new Error(`compile: ${r.diagnostics.map(formatDiagnostic).join('\n')}`);

@@ -5,9 +5,9 @@
 
 import { ROUTE_HAIRPIN } from './constants.ts';
 import { features } from './config.ts';
-import { emitTc, growIpv4HeaderTc, growIpv6HeaderTc } from './ctx-tc.ts';
+import { emitTc, growIpv4HeaderTc, growIpv6HeaderTc, sendTc } from './ctx-tc.ts';
 import { Family, V4, V6 } from './family.ts';
-import { emitXdp, growIpv4HeaderXdp, growIpv6HeaderXdp } from './ctx-xdp.ts';
+import { emitXdp, growIpv4HeaderXdp, growIpv6HeaderXdp, sendXdp } from './ctx-xdp.ts';
 
 /** On to the kernel's stack. */
 export function pass(ctx: XdpMd | SkBuff): i32 {
@@ -70,6 +70,16 @@ export function canSend(ctx: XdpMd | SkBuff, rc: i64): bool {
 export function emit<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, fib: BpfFibLookup, rc: i64, local: bool): i32 {
   if (isXdp(ctx)) return i32(emitXdp(ctx, fib, rc));
   return emitTc(ctx, fib, rc, local, isV6(fam) ? AF_INET6 : AF_INET);
+}
+
+/**
+ * Sends the translated packet to a known next hop: out of `ifindex` (into a pod's namespace when
+ * `local`) with these MACs, as emit does with the FIB's SUCCESS.
+ * @inline
+ */
+export function emitHop(ctx: XdpMd | SkBuff, ifindex: u32, dmac: FixedArray<u16, 3>, smac: FixedArray<u16, 3>, local: bool): i32 {
+  if (isXdp(ctx)) return i32(sendXdp(ctx, ifindex, dmac, smac));
+  return sendTc(ctx, ifindex, dmac, smac, local);
 }
 
 /** Room for the DSR option after the IPv4 header; 0 or negative. */

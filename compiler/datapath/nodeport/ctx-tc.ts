@@ -17,11 +17,7 @@ export function emitTc(ctx: SkBuff, fib: BpfFibLookup, rc: i64, local: bool, fam
     swapMacs(ctx);
     return i32(bpf_redirect(ctx.ingress_ifindex, 0));
   }
-  if (rc === BPF_FIB_LKUP_RET_SUCCESS) {
-    setMacs(ctx, fib);
-    if (local) return i32(bpf_redirect_peer(fib.ifindex, 0));
-    return i32(bpf_redirect(fib.ifindex, 0));
-  }
+  if (rc === BPF_FIB_LKUP_RET_SUCCESS) return sendTc(ctx, fib.ifindex, fib.dmac16, fib.smac16, local);
   if (rc === BPF_FIB_LKUP_RET_NO_NEIGH) {
     // A pod's MAC does not matter to bpf_redirect_peer (the peer takes the skb as its own).
     if (local) return i32(bpf_redirect_peer(fib.ifindex, 0));
@@ -37,6 +33,16 @@ export function emitTc(ctx: SkBuff, fib: BpfFibLookup, rc: i64, local: bool, fam
   }
   // No route the FIB can use from here: the stack routes (or answers with ICMP).
   return TC_ACT_OK;
+}
+
+/**
+ * To the next hop out of `ifindex` with these MACs, or into the pod behind it when `local`.
+ * @inline
+ */
+export function sendTc(ctx: SkBuff, ifindex: u32, dmac: FixedArray<u16, 3>, smac: FixedArray<u16, 3>, local: bool): i32 {
+  setMacs(ctx, dmac, smac);
+  if (local) return i32(bpf_redirect_peer(ifindex, 0));
+  return i32(bpf_redirect(ifindex, 0));
 }
 
 /** Makes DSR_OPT4_LEN bytes of room after the IPv4 header (between L3 and L4); 0 or an errno. */

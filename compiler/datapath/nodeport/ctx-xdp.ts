@@ -17,9 +17,18 @@ export function emitXdp(ctx: XdpMd, fib: BpfFibLookup, rc: i64): u32 {
     swapMacs(ctx);
     return XDP_TX;
   }
-  setMacs(ctx, fib);
-  if (fib.ifindex === ctx.ingress_ifindex) return XDP_TX;
-  return u32(bpf_redirect(fib.ifindex, 0));
+  return sendXdp(ctx, fib.ifindex, fib.dmac16, fib.smac16);
+}
+
+/**
+ * To the next hop out of `ifindex`, with these MACs: XDP_TX when that is the device the frame
+ * came in on.
+ * @inline
+ */
+export function sendXdp(ctx: XdpMd, ifindex: u32, dmac: FixedArray<u16, 3>, smac: FixedArray<u16, 3>): u32 {
+  setMacs(ctx, dmac, smac);
+  if (ifindex === ctx.ingress_ifindex) return XDP_TX;
+  return u32(bpf_redirect(ifindex, 0));
 }
 
 /** The Ethernet and fixed IPv4 headers, 34 bytes, as aligned 16-bit words. */

@@ -11,15 +11,16 @@ export interface EthWords {
 }
 
 /**
- * The MACs the FIB lookup found: the next hop's as destination, the egress device's as source.
+ * The next hop's MAC as destination, the egress device's as source (the FIB's answer, or the
+ * copy of it a flow's entry keeps).
  * @inline
  */
-export function setMacs(ctx: XdpMd | SkBuff, fib: BpfFibLookup): void {
+export function setMacs(ctx: XdpMd | SkBuff, dmac: FixedArray<u16, 3>, smac: FixedArray<u16, 3>): void {
   const eth = ctx.header<EthWords>(0);
   if (!eth) return;
   for (let i = 0; i < 3; i++) {
-    eth.dst[i] = fib.dmac16[i];
-    eth.src[i] = fib.smac16[i];
+    eth.dst[i] = dmac[i];
+    eth.src[i] = smac[i];
   }
 }
 

@@ -68,10 +68,10 @@ export interface Family<F extends V4 | V6> extends AddressFamily {
   l4Offset(f: Flow): u16;
   /** The packet's flow, parsed once (nodeport/parse4.ts, parse6.ts); PARSE_*. */
   parse(ctx: XdpMd | SkBuff, f: Flow): i32;
-  /** Both addresses' change as one ones'-complement difference (nodeport/nat.ts). */
+  /** Both addresses' change as one ones'-complement difference, unfolded (nodeport/nat.ts, csum.ts). */
   addressesDiff(oldSaddr: Addr, saddr: Addr, oldDaddr: Addr, daddr: Addr): u64;
-  /** The IP header's own checksum after the addresses changed by `addrs`; 0 or -1. */
-  headerCheck(ctx: XdpMd | SkBuff, addrs: u64): i32;
+  /** The IP header's own checksum after the addresses changed by `addrs`, and a forwarded packet's TTL or hop limit down by one; 0 or -1. */
+  headerCheck(ctx: XdpMd | SkBuff, addrs: u64, forward: bool): i32;
   /** TTL or hop limit down by one; -1 when spent. */
   decrementHops(ctx: XdpMd | SkBuff): i32;
   /** The LB core's family (../lb/family.ts): services, backends, affinity, source ranges. */

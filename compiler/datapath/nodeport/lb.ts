@@ -33,9 +33,9 @@ import {
 import { features } from './config.ts';
 import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_ICMP, PARSE_OK, SNAT_PORT_MIN, VERDICT_ICMP } from './constants.ts';
 import { ctCreate, ctKey, ctLive, ctTouch, lifetimeOf } from './conntrack.ts';
-import { canSend, drop, emit, pass, route } from './context.ts';
+import { canSend, drop, emit, emitHop, pass, route } from './context.ts';
 import { icmpEgress } from './icmp-error.ts';
-import { cachedHop, cacheMacs } from './route-cache.ts';
+import { cacheMacs } from './route-cache.ts';
 import { nat } from './nat.ts';
 import { allocateSnatPort } from './snat.ts';
 
@@ -105,30 +105,43 @@ function fromEntry<F extends V4 | V6>(fam: Family<F>, t: F['translation'], e: F[
  */
 function send<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F['flow'], t: F['translation'], known: F['ctValue'] | null): i32 {
   const local = (t.flags & CT_LOCAL) !== 0;
+  // The next hop the entry cached (route-cache.ts): no FIB lookup, and the MACs go from the
+  // entry straight into the frame (not through a bpf_fib_lookup struct first).
+  if (known && known.ifindex !== 0) {
+    if (translate(ctx, fam, f, t, local) !== 0) return drop(ctx);
+    return emitHop(ctx, known.ifindex, known.dmac, known.smac, local);
+  }
   const fib = zeroed<BpfFibLookup>();
-  let rc: i64 = BPF_FIB_LKUP_RET_SUCCESS;
-  if (!known || !cachedHop(known.ifindex, known.dmac, known.smac, fib)) {
-    rc = route(ctx, fam, fib, t.saddr, t.daddr, local);
-    if (known && rc === BPF_FIB_LKUP_RET_SUCCESS) {
-      cacheMacs(fib, known.dmac, known.smac);
-      known.ifindex = fib.ifindex;
-    }
+  const rc = route(ctx, fam, fib, t.saddr, t.daddr, local);
+  if (known && rc === BPF_FIB_LKUP_RET_SUCCESS) {
+    cacheMacs(fib, known.dmac, known.smac);
+    known.ifindex = fib.ifindex;
   }
   if (!canSend(ctx, rc)) return pass(ctx);
+  if (translate(ctx, fam, f, t, local) !== 0) return drop(ctx);
+  return emit(ctx, fam, fib, rc, local);
+}
+
+/**
+ * The packet rewritten as `t` says, and the DSR option added where the flow wants one; 0, or -1
+ * (cut short, TTL spent, no room). What leaves the node has its TTL or hop limit taken down by
+ * nat(), with the checksum it updates anyway (the DSR option recomputes the IPv4 header's
+ * checksum whole).
+ * @inline
+ */
+function translate<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F['flow'], t: F['translation'], local: bool): i32 {
   // Kept before nat() rewrites f: the DSR option carries the frontend the client used.
   const frontend: F['addr'] = f.daddr;
   const frontendPort = f.dport;
   const to: F['nat'] = { ...zeroed<F['nat']>(), saddr: t.saddr, daddr: t.daddr, sport: t.sport, dport: t.dport };
-  if (nat(ctx, fam, f, to) !== 0) return drop(ctx);
-  if (!local) {
-    // IPv6's header goes right behind the fixed header, so only into packets without extension
-    // headers (a flow that opened without them has its entry at the backend's node already);
-    // IPv4's option is added to the header whatever it holds.
-    const fits = !isV6(fam) || fam.dsrOptionFits(f);
-    if ((t.flags & CT_DSR) !== 0 && fits && carriesDsrOption(fam, f) && fam.pushDsr(ctx, frontend, frontendPort) < 0) return drop(ctx);
-    if (fam.decrementHops(ctx) !== 0) return drop(ctx);
-  }
-  return emit(ctx, fam, fib, rc, local);
+  if (nat(ctx, fam, f, to, !local) !== 0) return -1;
+  if (local) return 0;
+  // IPv6's header goes right behind the fixed header, so only into packets without extension
+  // headers (a flow that opened without them has its entry at the backend's node already);
+  // IPv4's option is added to the header whatever it holds.
+  const fits = !isV6(fam) || fam.dsrOptionFits(f);
+  if ((t.flags & CT_DSR) !== 0 && fits && carriesDsrOption(fam, f) && fam.pushDsr(ctx, frontend, frontendPort) < 0) return -1;
+  return 0;
 }
 
 /**
@@ -237,7 +250,7 @@ export function egress<F extends V4 | V6>(ctx: SkBuff, fam: Family<F>): i32 {
   if (!e || (e.flags & CT_EGRESS) === 0) return TC_ACT_OK;
   ctTouch(fam, e, f, now);
   const to: F['nat'] = { ...zeroed<F['nat']>(), saddr: e.src_addr, daddr: e.dst_addr, sport: e.src_port, dport: e.dst_port };
-  nat(ctx, fam, f, to);
+  nat(ctx, fam, f, to, false);
   return TC_ACT_OK;
 }
 

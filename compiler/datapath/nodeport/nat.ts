@@ -10,13 +10,20 @@
 import { ETH_HLEN, IPPROTO_TCP, TCP_CSUM_OFF, TcpHdr, UDP_CSUM_OFF, UdpHdr } from '../headers.ts';
 import { Family, V4, V6 } from './family.ts';
 import { FRAG_LATER } from './constants.ts';
-import { addToCheck, foldSum, forHelpers } from './csum.ts';
+import { addToCheck, forHelpers } from './csum.ts';
 
-/** Rewrites the packet `f` describes as `to` says, fixing the checksums; 0, or -1 if cut short. */
-export function nat<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F['flow'], to: F['nat']): i32 {
+/**
+ * Rewrites the packet `f` describes as `to` says, fixing the checksums; `forward`: a packet the
+ * node routes on, whose TTL or hop limit goes down by one here too. 0, or -1 if cut short or
+ * the TTL is spent.
+ */
+export function nat<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F['flow'], to: F['nat'], forward: bool): i32 {
   // IPv6 has no header checksum whose change balances the addresses' in a CHECKSUM_COMPLETE
   // skb's sum: on tc a later fragment's addresses go through bpf_skb_store_bytes.
-  if (isV6(fam) && !isXdp(ctx) && f.fragment === FRAG_LATER) return storeAddresses(ctx, fam, f, to);
+  if (isV6(fam) && !isXdp(ctx) && f.fragment === FRAG_LATER) {
+    if (storeAddresses(ctx, fam, f, to) !== 0) return -1;
+    return forward ? fam.decrementHops(ctx) : 0;
+  }
   const ip = ctx.header<F['ip']>(ETH_HLEN);
   if (!ip) return -1;
   const oldSaddr = f.saddr;
@@ -54,7 +61,7 @@ export function nat<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F
       } else checksumsTc(ctx, fam, l4 + UDP_CSUM_OFF, f, sport, dport, addrs, true);
     }
   }
-  if (fam.headerCheck(ctx, addrs) !== 0) return -1;
+  if (fam.headerCheck(ctx, addrs, forward) !== 0) return -1;
   f.saddr = saddr;
   f.daddr = daddr;
   f.sport = sport;
@@ -77,11 +84,11 @@ function checksumsTc<F extends V4 | V6>(ctx: SkBuff, fam: Family<F>, off: u16, f
 }
 
 /**
- * The ports' change as a ones'-complement difference (host order, 16 bits).
+ * The ports' change as a ones'-complement difference (host order, unfolded: csum.ts).
  * @inline
  */
 function portsDiff<F extends V4 | V6>(fam: Family<F>, f: F['flow'], sport: be16, dport: be16): u64 {
-  return foldSum(u64(~ntohs(f.sport)) + u64(ntohs(sport)) + u64(~ntohs(f.dport)) + u64(ntohs(dport)));
+  return u64(~ntohs(f.sport)) + u64(ntohs(sport)) + u64(~ntohs(f.dport)) + u64(ntohs(dport));
 }
 
 /**

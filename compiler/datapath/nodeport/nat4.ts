@@ -1,7 +1,7 @@
 // IPv4's leaves of the translation (nat.ts): the address words' change, the header checksum, the TTL.
 
 import { ETH_HLEN, Ipv4Hdr } from '../headers.ts';
-import { addToCheck, foldSum } from './csum.ts';
+import { addToCheck } from './csum.ts';
 
 /** The new source and destination, all four given (no branches on what to keep). */
 export interface Nat4 {
@@ -18,24 +18,39 @@ export interface AddrPair4 {
 }
 
 /**
- * Both addresses' change as one ones'-complement difference (host order).
+ * Both addresses' change as one ones'-complement difference (host order, unfolded: csum.ts).
  * @inline
  */
 export function addressesDiff4(oldSaddr: be32, saddr: be32, oldDaddr: be32, daddr: be32): u64 {
-  return foldSum(u64(~ntohl(oldSaddr)) + u64(ntohl(saddr)) + u64(~ntohl(oldDaddr)) + u64(ntohl(daddr)));
+  return u64(~ntohl(oldSaddr)) + u64(ntohl(saddr)) + u64(~ntohl(oldDaddr)) + u64(ntohl(daddr));
 }
 
 /**
  * The IP header's checksum covers the header alone, and no skb state follows it (the helpers'
- * l3 form is this arithmetic too): written directly, on tc as on XDP. 0, or -1 if cut short.
+ * l3 form is this arithmetic too): written directly, on tc as on XDP. A forwarded packet's TTL
+ * goes down in the same pass, its change added to the addresses' (one update of the field, not
+ * two). 0, or -1 if cut short or the TTL is spent.
  * @inline
  */
-export function headerCheck4(ctx: XdpMd | SkBuff, addrs: u64): i32 {
+export function headerCheck4(ctx: XdpMd | SkBuff, addrs: u64, forward: bool): i32 {
   const ip = ctx.header<Ipv4Hdr>(ETH_HLEN);
   if (!ip) return -1;
-  ip.check = addToCheck(ip.check, addrs);
+  let diff = addrs;
+  if (forward) {
+    const ttl = ip.ttl;
+    if (ttl <= 1) return -1;
+    ip.ttl = ttl - 1;
+    diff += TTL_DOWN_DIFF;
+  }
+  ip.check = addToCheck(ip.check, diff);
   return 0;
 }
+
+/**
+ * The TTL is the high byte of its 16-bit word: one less there is a difference of ~w + (w - 0x100),
+ * 0xfeff whatever the word.
+ */
+const TTL_DOWN_DIFF = 0xfeff;
 
 /**
  * A forwarded packet's TTL goes down by one, as a router's would (bpf_redirect* bypasses
@@ -49,8 +64,6 @@ export function decrementTtl4(ctx: XdpMd | SkBuff): i32 {
   const ttl = ip.ttl;
   if (ttl <= 1) return -1;
   ip.ttl = ttl - 1;
-  // The TTL is the high byte of its 16-bit word: one less there is a difference of ~w + (w - 0x100),
-  // 0xfeff whatever the word.
-  ip.check = addToCheck(ip.check, 0xfeff);
+  ip.check = addToCheck(ip.check, TTL_DOWN_DIFF);
   return 0;
 }

@@ -2,7 +2,6 @@
 // checksum, the hop limit.
 
 import { ETH_HLEN, Ipv6Hdr } from '../headers.ts';
-import { foldSum } from './csum.ts';
 
 /** The new source and destination, all four given. */
 export interface Nat6 {
@@ -20,7 +19,7 @@ export interface AddrPair6 {
 
 /**
  * Both addresses' change as one ones'-complement difference (host order): sixteen 32-bit words
- * summed, then folded once.
+ * summed, left unfolded (csum.ts).
  * @inline
  */
 export function addressesDiff6(oldSaddr: FixedArray<be32, 4>, saddr: FixedArray<be32, 4>, oldDaddr: FixedArray<be32, 4>, daddr: FixedArray<be32, 4>): u64 {
@@ -28,18 +27,22 @@ export function addressesDiff6(oldSaddr: FixedArray<be32, 4>, saddr: FixedArray<
   for (let i = 0; i < 4; i++) {
     sum += u64(~ntohl(oldSaddr[i])) + u64(ntohl(saddr[i])) + u64(~ntohl(oldDaddr[i])) + u64(ntohl(daddr[i]));
   }
-  return foldSum(sum);
+  return sum;
 }
 
 /**
- * IPv6 has no header checksum: nothing to do.
+ * IPv6 has no header checksum: only a forwarded packet's hop limit to take down.
  * @inline
  */
-export function headerCheck6(ctx: XdpMd | SkBuff, addrs: u64): i32 {
+export function headerCheck6(ctx: XdpMd | SkBuff, addrs: u64, forward: bool): i32 {
+  if (forward) return decrementHopLimit6(ctx);
   return 0;
 }
 
-/** A forwarded packet's hop limit goes down by one; -1 when it is spent. */
+/**
+ * A forwarded packet's hop limit goes down by one; -1 when it is spent.
+ * @inline
+ */
 export function decrementHopLimit6(ctx: XdpMd | SkBuff): i32 {
   const ip = ctx.header<Ipv6Hdr>(ETH_HLEN);
   if (!ip) return -1;

@@ -2,23 +2,10 @@
 // established flow's packet after its lookup (the XDP LB's took 66 ns without this cache, 39 with
 // it; tc's 100 and 68: docs/datapath.md). A flow's route rarely changes: its second packet keeps
 // what the FIB answered (device, both MACs), later packets take it from the entry they have just
-// looked up. ctTouch4/6 drop it whenever they write the lifetime back (every LIFETIME_REFRESH of
+// looked up (a nonzero device: lb.ts's send writes the MACs from the entry straight into the
+// frame). ctTouch4/6 drop it whenever they write the lifetime back (every LIFETIME_REFRESH of
 // activity), so the FIB is asked again every few seconds and a changed route or neighbour is
 // followed within that time. Only SUCCESS is kept: XDP's hand-over to tc and redirect_neigh stay.
-
-/**
- * Fills `fib` from an entry's cached hop (its ifindex and MACs); false when there is none.
- * @inline
- */
-export function cachedHop(ifindex: u32, dmac: FixedArray<u16, 3>, smac: FixedArray<u16, 3>, fib: BpfFibLookup): bool {
-  if (ifindex === 0) return false;
-  fib.ifindex = ifindex;
-  for (let i = 0; i < 3; i++) {
-    fib.dmac16[i] = dmac[i];
-    fib.smac16[i] = smac[i];
-  }
-  return true;
-}
 
 /**
  * Keeps the FIB's MACs in an entry. The caller writes the device after this, so that a reader

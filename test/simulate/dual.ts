@@ -101,7 +101,8 @@ function pinHelpers(bytes: Uint8Array): Uint8Array {
 const percpu = new Set<number>([mapTypes.percpu_hash, mapTypes.percpu_array, mapTypes.lru_percpu_hash]);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Promise<Dual> {
+/** `trace`: the simulator records the instructions each run executes (slower; off by default). */
+export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns, o: { trace?: boolean } = {}): Promise<Dual> {
   const r = compileNodeport(v);
   const maps = createMaps(t, r);
   const programs = new Map<string, number>();
@@ -112,7 +113,7 @@ export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Pr
     t.teardown(() => closeFd(res.fd));
   }
   const object = readBpfObject(buildObject(r.object).elf, `nodeport ${v.hook}${v.dsr ? ' dsr' : ''}`);
-  const sim = await SimNode.create(object, { network: harnessNetwork(devices), clock: { ns: PINNED.ktimeNs, hz: PINNED.hz }, trace: false });
+  const sim = await SimNode.create(object, { network: harnessNetwork(devices), clock: { ns: PINNED.ktimeNs, hz: PINNED.hz }, trace: o.trace ?? false });
   sim.env.random = () => PINNED.random;
   const simPrograms = new Map<string, SimProgram>([...sim.programs]);
   const defs = new Map(r.maps.map((m) => [m.name, m]));

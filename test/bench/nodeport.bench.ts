@@ -131,6 +131,17 @@ function cycleFlow6(dp: Datapath): Uint8Array {
   return frame;
 }
 
+/** A fixture with no maps (fixtures/xdp-call-floor.ts: the floor with one BPF-to-BPF call), loaded. */
+function fixtureProgram(c: Cleanup, fixture: string): number {
+  const r = compileFiles([join(import.meta.dirname, `fixtures/${fixture}.ts`)], {});
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new Error(`compile ${fixture}.ts:\n${errors.map(formatDiagnostic).join('\n')}`);
+  const name = fixture.replaceAll('-', '_');
+  const fd = progLoad({ type: ProgType.XDP, insns: encode(linkItems(r.object, name)).bytes, license: 'GPL', name }).fd;
+  c.teardown(() => closeFd(fd));
+  return fd;
+}
+
 function floorProgram(): number {
   const insns = encode([asm.mov64(R0, 3), asm.exit()]).bytes;
   return progLoad({ type: ProgType.XDP, insns, license: 'GPL', name: 'xdp_tx_floor' }).fd;
@@ -220,6 +231,8 @@ function packetBench(): { rows: PacketRow[]; notes: string[] } {
     const l2 = reflectorProgram();
     c.teardown(() => closeFd(l2));
     const l2Ns: number[] = [];
+    const callFloor = fixtureProgram(c, 'xdp-call-floor');
+    const callFloorNs: number[] = [];
     const ctFloor = ctFloorProgram(c, false);
     const ctFloorNs: number[] = [];
     const ctFloor6 = ctFloorProgram(c, true);
@@ -229,6 +242,7 @@ function packetBench(): { rows: PacketRow[]; notes: string[] } {
     for (let round = 0; round < ROUNDS; round++) {
       floorNs.push(progTestRun(floor, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
       l2Ns.push(progTestRun(l2, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
+      callFloorNs.push(progTestRun(callFloor, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
       ctFloorNs.push(progTestRun(ctFloor, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
       ctFloor6Ns.push(progTestRun(ctFloor6, { data: established6, ctx: xdpCtx6, repeat: REPEAT }).durationNs);
       let once = 0;
@@ -249,6 +263,7 @@ function packetBench(): { rows: PacketRow[]; notes: string[] } {
     const rows: PacketRow[] = [
       { label: 'floor: XDP_TX and nothing else', first: best(floorOnce), alone: median(floorAlone), established: floorBest },
       { label: 'L2 reflector: parse, swap MACs, XDP_TX', established: best(l2Ns) },
+      { label: 'floor and one BPF-to-BPF call', established: best(callFloorNs) },
       { label: 'conntrack floor: parse, one ct4 lookup, XDP_TX', established: best(ctFloorNs) },
       { label: 'conntrack floor, IPv6: parse, one ct6 lookup, XDP_TX', established: best(ctFloor6Ns) },
       ...variants.map((x) => ({ label: x.label, first: best(x.first), alone: median(x.alone), established: best(x.established) })),
@@ -266,7 +281,7 @@ function packetBench(): { rows: PacketRow[]; notes: string[] } {
       rows,
       notes: [
         `target XDP LB ≤ 2× the floor (established flow): ${xdp <= 2 ? 'met' : 'not met'} with the FIB lookup (${xdp.toFixed(2)}×), ${hairpin <= 2 ? 'met' : 'not met'} in hairpin mode (${hairpin.toFixed(2)}×); one conntrack lookup alone is ${(ctBest / floorBest).toFixed(2)}× the floor, and the XDP LB is ${(row('XDP LB (FIB lookup)') / ctBest).toFixed(2)}× that`,
-        `IPv6 established vs IPv4 (FIB lookup): XDP ${v6Ratio('XDP').toFixed(2)}× (+${(row('XDP LB, IPv6 (FIB lookup)') - row('XDP LB (FIB lookup)')).toFixed(1)} ns), tc ${v6Ratio('tc').toFixed(2)}× (+${(row('tc LB, IPv6 (FIB lookup)') - row('tc LB (FIB lookup)')).toFixed(1)} ns) (target: within 10%); of that, the lookup of the 40-byte ct6 key: +${(best(ctFloor6Ns) - ctBest).toFixed(1)} ns over ct4's (the conntrack floors)`,
+        `IPv6 established vs IPv4 (FIB lookup): XDP ${v6Ratio('XDP').toFixed(2)}× (+${(row('XDP LB, IPv6 (FIB lookup)') - row('XDP LB (FIB lookup)')).toFixed(1)} ns), tc ${v6Ratio('tc').toFixed(2)}× (+${(row('tc LB, IPv6 (FIB lookup)') - row('tc LB (FIB lookup)')).toFixed(1)} ns) (target: within 10%); of that, the lookup of the 40-byte ct6 key: +${(best(ctFloor6Ns) - ctBest).toFixed(1)} ns over ct4's (the conntrack floors); a BPF-to-BPF call and its return: ${(best(callFloorNs) - floorBest).toFixed(1)} ns`,
         `${SERVICES} services × ${BACKENDS} backends loaded; best of ${ROUNDS} rounds; established: the median over ${CYCLE_CALLS} calls of the mean of ${CYCLE} runs on a pair of entries that translate into each other (warm caches, every run the whole established path); established, one run: the median of ${ALONE} calls of one run of an established packet; first packet: ${FIRST} new flows to live services, one run each. One-run columns include the kernel's per-run overhead (the floor's row shows it) and colder caches`,
       ],
     };

@@ -12,6 +12,11 @@ import { Ext6Walk, walkExt6 } from './ext6.ts';
 import { Flow6, frag6_key, l4Offset6 } from './flow.ts';
 import { frag6 } from './maps.ts';
 
+/**
+ * Inlined: it is on every packet's path (a BPF-to-BPF call costs a packet about 6 ns), and with
+ * ingress and newIngress both calling it, the compiler would otherwise make it a subprogram.
+ * @inline
+ */
 export function parse6(ctx: XdpMd | SkBuff, f: Flow6): i32 {
   const ip = ctx.header<Ipv6Hdr>(ETH_HLEN);
   if (!ip) return PARSE_PASS;

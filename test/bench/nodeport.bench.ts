@@ -148,18 +148,17 @@ function floorProgram(): number {
 }
 
 /**
- * The conntrack floor (fixtures/xdp-ct-floor.ts, xdp-ct6-floor.ts): parse, one lookup in an LRU
+ * The conntrack floors (fixtures/xdp-ct-floor.ts, IPv4 and IPv6): parse, one lookup in an LRU
  * hash as large as the LB's conntrack, holding as many flows as the LB's does here (one per
  * service and its reply entry, and the measured flow), MACs swapped, XDP_TX. What no
  * conntrack-keeping LB can go under; the IPv6 one (a 40-byte key where IPv4's is 16) shows what
  * the family's lookup alone adds.
  */
 function ctFloorProgram(c: Cleanup, ipv6: boolean): number {
-  const fixture = ipv6 ? 'xdp-ct6-floor' : 'xdp-ct-floor';
-  const r = compileFiles([join(import.meta.dirname, `fixtures/${fixture}.ts`)], { config: { mapConntrack: 4 * 131072 } });
+  const r = compileFiles([join(import.meta.dirname, 'fixtures/xdp-ct-floor.ts')], { config: { mapConntrack: 4 * 131072 } });
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) throw new Error(`compile ${fixture}.ts:\n${errors.map(formatDiagnostic).join('\n')}`);
-  const m = r.maps[0]!;
+  if (errors.length) throw new Error(`compile xdp-ct-floor.ts:\n${errors.map(formatDiagnostic).join('\n')}`);
+  const m = r.maps.find((x) => x.name === (ipv6 ? 'ct6' : 'ct4'))!;
   const ct = mapCreate({ type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, name: m.name });
   c.teardown(() => closeFd(ct));
   if (ipv6) {
@@ -173,7 +172,7 @@ function ctFloorProgram(c: Cleanup, ipv6: boolean): number {
     for (let s = 0; s < 2 * SERVICES; s++) flows.push({ saddr: '198.51.100.2', daddr: `10.${3 + (s & 1)}.${(s >> 1) >> 8}.${(s >> 1) & 255}`, sport: 1000 });
     for (const f of flows) mapUpdate(ct, encodeStruct(L.CT4_KEY, { ...f, dport: 80, protocol: 6, flags: 0 }), value);
   }
-  const name = fixture.replaceAll('-', '_');
+  const name = ipv6 ? 'xdp_ct6_floor' : 'xdp_ct_floor';
   const enc = encode(linkItems(r.object, name), { maps: new Map([[m.name, ct]]) });
   const fd = progLoad({ type: ProgType.XDP, insns: enc.bytes, license: 'GPL', name }).fd;
   c.teardown(() => closeFd(fd));

@@ -97,7 +97,8 @@ function pinHelpers(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Promise<Dual> {
+/** `trace`: the simulator records the instructions each run executes (slower; off by default). */
+export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns, o: { trace?: boolean } = {}): Promise<Dual> {
   const r = compileNodeport(v);
   const maps = createMaps(t, r);
   const programs = new Map<string, number>();
@@ -108,7 +109,7 @@ export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Pr
     t.teardown(() => closeFd(res.fd));
   }
   const object = readBpfObject(buildObject(r.object).elf, `nodeport ${v.hook}${v.dsr ? ' dsr' : ''}`);
-  const sim = await SimNode.create(object, { network: harnessNetwork(devices), clock: { ns: PINNED.ktimeNs, hz: PINNED.hz }, trace: false });
+  const sim = await SimNode.create(object, { network: harnessNetwork(devices), clock: { ns: PINNED.ktimeNs, hz: PINNED.hz }, trace: o.trace ?? false });
   sim.env.random = () => PINNED.random;
   const simPrograms = new Map<string, SimProgram>([...sim.programs]);
   const compare = mapComparer(r.maps, maps, sim.maps);

@@ -75,6 +75,15 @@ export const FRAG_LATER = 2; // no L4 header: translated by addresses only
  */
 export const VERDICT_ICMP = 0x1c3;
 
+/**
+ * IPv6's ingress6 answer for a packet no entry knows: the entry calls newIngress6, whose frame
+ * replaces ingress6's (lb.ts). Neither an XDP nor a tc verdict, as VERDICT_ICMP.
+ */
+export const VERDICT_NEW = 0x1c4;
+
+/** unknownFlow's answer when the packet is to be translated as `t` says and sent (lb.ts). */
+export const VERDICT_SEND = 0x1c5;
+
 /** What a new flow's lookup decided (newFlow4/newFlow6). */
 export const NEW_TRANSLATE = 0;
 export const NEW_PASS = 1; // not a routable frontend

@@ -10,8 +10,10 @@
 //   ICMP errors quoting a translated packet, both ways: icmp-error.ts
 //
 // Everything else goes on to the kernel's stack untouched. IPv6's keys and values are larger:
-// its new-flow, sending and DSR paths are BPF-to-BPF calls of their own (`@noinline 6`), whose
-// frames follow each other on the stack instead of adding up past 512 bytes.
+// its new-flow and DSR paths are BPF-to-BPF calls of their own (`@noinline 6`), whose frames
+// follow each other on the stack instead of adding up past 512 bytes; and so that a known flow's
+// packet makes no call to send (a call and its return cost about 6 ns: docs/datapath.md), a
+// packet no entry knows starts over in newIngress, in a frame that replaces ingress's.
 
 import { IPPROTO_TCP, TCP_FLAG_SYN } from '../headers.ts';
 import { Family, V4, V6 } from './family.ts';
@@ -31,7 +33,7 @@ import {
   wantsAffinity,
 } from '../lb/index.ts';
 import { features } from './config.ts';
-import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_ICMP, PARSE_OK, SNAT_PORT_MIN, VERDICT_ICMP } from './constants.ts';
+import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_ICMP, PARSE_OK, SNAT_PORT_MIN, VERDICT_ICMP, VERDICT_NEW, VERDICT_SEND } from './constants.ts';
 import { ctCreate, ctKey, ctLive, ctTouch, lifetimeOf } from './conntrack.ts';
 import { canSend, drop, emit, emitHop, pass, route } from './context.ts';
 import { icmpEgress } from './icmp-error.ts';
@@ -41,7 +43,8 @@ import { allocateSnatPort } from './snat.ts';
 
 /**
  * A BPF-to-BPF call of its own: each family's stack frame is separate (both inline would
- * need more than the 512 bytes a program may use).
+ * need more than the 512 bytes a program may use). IPv6 answers VERDICT_NEW for a packet no
+ * entry knows (newIngress takes it).
  * @noinline
  */
 export function ingress<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>): i32 {
@@ -55,17 +58,45 @@ export function ingress<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>):
   const t = zeroed<F['translation']>();
   const known = knownFlow(fam, f, now, t);
   if (!known) {
-    if (fam.mayCarryDsr(f)) {
-      const opt = fam.readDsr(ctx);
-      if (opt) return acceptDsr(ctx, fam, f, opt.addr, opt.port, now);
-    }
-    const r = newFlow(fam, f, now, t);
-    if (r === NEW_DROP) return drop(ctx);
-    if (r === NEW_PASS) return pass(ctx);
+    // IPv6's sending path is inlined here: the new-flow path's calls on top of this frame would
+    // exceed 512 bytes.
+    if (isV6(fam)) return VERDICT_NEW;
+    const r = unknownFlow(ctx, fam, f, now, t);
+    if (r !== VERDICT_SEND) return r;
   }
   // One place translates and sends, whichever way the translation was found: the verifier
   // walks it once per distinct state, not once per path that led here.
   return send(ctx, fam, f, t, known);
+}
+
+/**
+ * IPv6's packets that ingress found no entry for: parsed again (as TCP or UDP, a moment ago) in
+ * a frame of their own, then DSR arrivals and new flows as ingress takes IPv4's; sent by a call.
+ * @noinline
+ */
+export function newIngress<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>): i32 {
+  const f = zeroed<F['flow']>();
+  if (fam.parse(ctx, f) !== PARSE_OK) return pass(ctx);
+  const t = zeroed<F['translation']>();
+  const r = unknownFlow(ctx, fam, f, bpf_jiffies64(), t);
+  if (r !== VERDICT_SEND) return r;
+  return sendFramed(ctx, fam, f, t, null);
+}
+
+/**
+ * A packet no entry knows: a DSR arrival for a local pod, or a new flow. VERDICT_SEND: `t` says
+ * how to translate it; anything else is the verdict.
+ * @inline
+ */
+function unknownFlow<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F['flow'], now: u64, t: F['translation']): i32 {
+  if (fam.mayCarryDsr(f)) {
+    const opt = fam.readDsr(ctx);
+    if (opt) return acceptDsr(ctx, fam, f, opt.addr, opt.port, now);
+  }
+  const r = newFlow(fam, f, now, t);
+  if (r === NEW_DROP) return drop(ctx);
+  if (r === NEW_PASS) return pass(ctx);
+  return VERDICT_SEND;
 }
 
 /**
@@ -99,9 +130,20 @@ function fromEntry<F extends V4 | V6>(fam: Family<F>, t: F['translation'], e: F[
 }
 
 /**
+ * send in a frame of its own, for newIngress (inlined on top of newFlow's frame, it would exceed
+ * 512 bytes). `known` (null there) is a parameter: a literal null would be folded into send's
+ * `known.ifindex` behind the `!known ||` that guards it, which the compiler refuses (SY3026).
+ * @noinline
+ */
+function sendFramed<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F['flow'], t: F['translation'], known: F['ctValue'] | null): i32 {
+  return send(ctx, fam, f, t, known);
+}
+
+/**
  * The packet translated as `t` says and sent on: to a local pod, or out (SNAT, DSR, replies).
  * `known`: the flow's entry, whose cached next hop spares the FIB lookup (a new flow has none).
- * @noinline 6
+ * Inlined, in ingress (no call on a known flow's path) and in IPv6's sendFramed.
+ * @inline
  */
 function send<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F['flow'], t: F['translation'], known: F['ctValue'] | null): i32 {
   const local = (t.flags & CT_LOCAL) !== 0;

@@ -19,13 +19,15 @@ export interface AddrPair6 {
 
 /**
  * Both addresses' change as one ones'-complement difference (host order): sixteen 32-bit words
- * summed, left unfolded (csum.ts).
+ * summed, left unfolded (csum.ts). ~x is 0xffffffff - x for a 32-bit word, so the eight old words
+ * are subtracted from eight of those (the sum never goes below zero, and it is the same integer):
+ * one instruction per old word fewer than complementing each.
  * @inline
  */
 export function addressesDiff6(oldSaddr: FixedArray<be32, 4>, saddr: FixedArray<be32, 4>, oldDaddr: FixedArray<be32, 4>, daddr: FixedArray<be32, 4>): u64 {
-  let sum: u64 = 0;
+  let sum: u64 = 8 * 0xffffffff;
   for (let i = 0; i < 4; i++) {
-    sum += u64(~ntohl(oldSaddr[i])) + u64(ntohl(saddr[i])) + u64(~ntohl(oldDaddr[i])) + u64(ntohl(daddr[i]));
+    sum = sum - u64(ntohl(oldSaddr[i])) + u64(ntohl(saddr[i])) - u64(ntohl(oldDaddr[i])) + u64(ntohl(daddr[i]));
   }
   return sum;
 }
@@ -40,7 +42,8 @@ export function headerCheck6(ctx: XdpMd | SkBuff, addrs: u64, forward: bool): i3
 }
 
 /**
- * A forwarded packet's hop limit goes down by one; -1 when it is spent.
+ * A forwarded packet's hop limit goes down by one; -1 when it is spent. Inlined, as IPv4's
+ * decrementTtl4: it is on every forwarded packet's path.
  * @inline
  */
 export function decrementHopLimit6(ctx: XdpMd | SkBuff): i32 {

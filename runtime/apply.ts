@@ -9,6 +9,7 @@
 // node is as it was. A process killed anywhere leaves the journal at "applying", and the next
 // apply trusts no snapshot, diffs the live maps and converges.
 
+import { writeNodeClock } from './clock-probe.ts';
 import { closeFd } from './sys/syscall.ts';
 import { readNodeArtifacts, refuseUnverified, verifiedId, type NodeArtifactSet } from './artifacts.ts';
 import { reached } from './crash-points.ts';
@@ -149,6 +150,8 @@ export function apply(o: ApplyOptions): ApplyResult {
       if (!reuse) loaded = loadPrograms(artifacts.object, maps, { ...(btf.fd !== undefined ? { btfFd: btf.fd } : {}), verbose: !!o.verbose });
       step('programs-loaded');
       writeAdditions(plans, (p) => reached(`map-written:${p.want.def.name}`));
+      const clock = writeNodeClock(maps, log);
+      if (clock && o.verbose) log(`node clock: HZ ${clock.hz} (bpf_jiffies64 measured at ${clock.measured.toFixed(1)} a second)`);
       step('maps-written');
       migrateStaged(plans, pins, objectBtf(artifacts));
       step('maps-migrated');

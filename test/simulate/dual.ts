@@ -12,7 +12,8 @@ import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { readBpfObject } from '../../format/elf-read.ts';
 import { mapTypes } from '../../format/bpf-uapi.ts';
 import { progLoad, progTestRun, type TestRunResult } from '../../runtime/sys/bpf.ts';
-import { mapLookup, mapNextKey } from '../../runtime/sys/bpf-map.ts';
+import { mapLookup, mapNextKey, mapUpdate } from '../../runtime/sys/bpf-map.ts';
+import { NODE_CLOCK_MAP, nodeClockEntry } from '../../format/node-clock.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
 import { possibleCpuCount } from '../../runtime/map.ts';
 import { SimNode } from '../../simulate/node.ts';
@@ -104,6 +105,12 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns): Promise<Dual> {
   const r = compileNodeport(v);
   const maps = createMaps(t, r);
+  // What switchyard-node writes at apply, for the pinned HZ (the simulator writes its own).
+  const clock = maps.get(NODE_CLOCK_MAP);
+  if (clock !== undefined) {
+    const e = nodeClockEntry(PINNED.hz);
+    mapUpdate(clock, e.key, e.value);
+  }
   const programs = new Map<string, number>();
   for (const p of r.programs) {
     const bytes = pinHelpers(encode(linkItems(r.object, p.name), { maps }).bytes);

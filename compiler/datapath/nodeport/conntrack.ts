@@ -3,7 +3,7 @@
 // as it arrives: which backend, how to translate) and the reply entry (the reply's tuple: how to
 // translate it back). The talk's lessons: a packet of a known flow only looks its entry up (no
 // update, so no bucket lock in the fast path), and the lifetime is written back rarely; the clock
-// is bpf_jiffies64, the cheap one.
+// is clock.ts's, jiffies (the cheap one) in nanoseconds.
 
 import { IPPROTO_TCP, TCP_FLAG_ACK, TCP_FLAG_FIN, TCP_FLAG_RST, TCP_FLAG_SYN } from '../headers.ts';
 import { Family, V4, V6 } from './family.ts';

@@ -38,6 +38,7 @@ import { icmpEgress } from './icmp-error.ts';
 import { cachedHop, cacheMacs } from './route-cache.ts';
 import { nat } from './nat.ts';
 import { allocateSnatPort } from './snat.ts';
+import { ctNow } from './clock.ts';
 
 /**
  * A BPF-to-BPF call of its own: each family's stack frame is separate (both inline would
@@ -51,7 +52,7 @@ export function ingress<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>):
   // frame would sit on top of this one's, and the two with a sending path's exceed 512 bytes.
   if (parsed === PARSE_ICMP) return VERDICT_ICMP;
   if (parsed !== PARSE_OK) return pass(ctx);
-  const now = bpf_jiffies64();
+  const now = ctNow();
   const t = zeroed<F['translation']>();
   const known = knownFlow(fam, f, now, t);
   if (!known) {
@@ -232,7 +233,7 @@ export function egress<F extends V4 | V6>(ctx: SkBuff, fam: Family<F>): i32 {
   const parsed = fam.parse(ctx, f);
   if (parsed === PARSE_ICMP) return icmpEgress(ctx, fam, f);
   if (parsed !== PARSE_OK) return TC_ACT_OK;
-  const now = bpf_jiffies64();
+  const now = ctNow();
   const e = ctLive(fam, ctKey(fam, f, CT_REPLY), f, now);
   if (!e || (e.flags & CT_EGRESS) === 0) return TC_ACT_OK;
   ctTouch(fam, e, f, now);

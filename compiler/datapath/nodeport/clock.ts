@@ -1,0 +1,19 @@
+// Conntrack's clock, in nanoseconds whatever the kernel's HZ: bpf_jiffies64 (which the kernel
+// inlines into one load, where bpf_ktime_get_coarse_ns is a helper call: 14 ns a packet on the
+// bench's machine, against 0.3 ns for this) times the length of the node's jiffy, which
+// switchyard-node measures at apply (format/node-clock.ts). Its epoch is jiffies' own, so values
+// compare only with each other; its resolution is one tick (1 to 10 ms).
+
+import { NS_PER_JIFFY_UNMEASURED } from './constants.ts';
+import { node_clock } from './maps.ts';
+
+/**
+ * Now, in the unit of ct4_value.lifetime / ct6_value.lifetime.
+ * @inline
+ */
+export function ctNow(): u64 {
+  const c = node_clock.lookup(0);
+  let perJiffy = u64(NS_PER_JIFFY_UNMEASURED);
+  if (c && c.ns_per_jiffy !== 0) perJiffy = c.ns_per_jiffy;
+  return bpf_jiffies64() * perJiffy;
+}

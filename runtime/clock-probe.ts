@@ -25,14 +25,22 @@ export interface ClockProbe {
   measured: number;
 }
 
-/** `r0 = bpf_jiffies64(); exit`: the test run's return value is the low 32 bits of jiffies. */
-function jiffiesProgram(): number {
+/** The kernel's jiffies, read from user space; close() when done. */
+export interface JiffiesReader {
+  /** The low 32 bits of bpf_jiffies64() now. */
+  read(): number;
+  close(): void;
+}
+
+/** `r0 = bpf_jiffies64(); exit`, run with BPF_PROG_TEST_RUN: its return value is the low 32 bits. */
+export function jiffiesReader(): JiffiesReader {
   const insns = new Uint8Array(16);
   const dv = new DataView(insns.buffer);
   insns[0] = 0x85; // BPF_JMP | BPF_CALL, a helper
   dv.setInt32(4, helperId('jiffies64'), true);
   insns[8] = 0x95; // BPF_JMP | BPF_EXIT
-  return progLoad({ type: ProgType.XDP, insns, license: 'GPL', name: 'sy_clock_probe', logLevel: 0 }).fd;
+  const fd = progLoad({ type: ProgType.XDP, insns, license: 'GPL', name: 'sy_clock_probe', logLevel: 0 }).fd;
+  return { read: () => progTestRun(fd, { data: FRAME }).retval, close: () => closeFd(fd) };
 }
 
 interface Edge {
@@ -48,12 +56,12 @@ interface Edge {
  * within TIMEOUT_NS, naming what was measured.
  */
 export function probeHz(): ClockProbe {
-  const fd = jiffiesProgram();
+  const jiffies = jiffiesReader();
   try {
     const read = () => {
       const before = process.hrtime.bigint();
-      const jiffies = progTestRun(fd, { data: FRAME }).retval;
-      return { jiffies, before, after: process.hrtime.bigint() };
+      const now = jiffies.read();
+      return { jiffies: now, before, after: process.hrtime.bigint() };
     };
     let prev = read();
     const start = prev.before;
@@ -74,7 +82,7 @@ export function probeHz(): ClockProbe {
     }
     throw new Error(`node clock: bpf_jiffies64 counted ${Number.isNaN(measured) ? 'no well-timed ticks' : `${measured.toFixed(1)} a second`} in ${Number(TIMEOUT_NS) / 1e9} s, not a CONFIG_HZ of 100, 250, 300 or 1000; conntrack lifetimes then assume HZ 1000 (see docs/datapath.md)`);
   } finally {
-    closeFd(fd);
+    jiffies.close();
   }
 }
 

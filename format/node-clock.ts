@@ -13,6 +13,12 @@ export const NODE_CLOCK_VALUE_SIZE = 8;
 /** The HZ values Linux's Kconfig offers (kernel/Kconfig.hz); a measured rate snaps to one of them. */
 export const KCONFIG_HZ: readonly number[] = [100, 250, 300, 1000];
 
+/**
+ * The HZ the datapath assumes while node_clock holds 0 (compiler/datapath/nodeport/constants.ts
+ * NS_PER_JIFFY_UNMEASURED is its jiffy): the fastest, so entries live at least as long as stated.
+ */
+export const UNMEASURED_HZ = 1000;
+
 /** Nanoseconds in one jiffy at `hz`, rounded as the kernel's TICK_NSEC is. */
 export function nsPerJiffy(hz: number): bigint {
   if (!Number.isInteger(hz) || hz <= 0) throw new RangeError(`HZ ${hz}: not a tick rate`);

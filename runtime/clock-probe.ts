@@ -4,7 +4,7 @@
 // kernel's config, which a node image need not carry (/proc/config.gz, /boot/config-*).
 
 import { helperId } from '../format/bpf-helpers.ts';
-import { NODE_CLOCK_MAP, nodeClockEntry, snapHz } from '../format/node-clock.ts';
+import { NODE_CLOCK_MAP, nodeClockEntry, nsPerJiffy, snapHz, UNMEASURED_HZ } from '../format/node-clock.ts';
 import type { LiveMap } from './map.ts';
 import { progLoad, progTestRun, ProgType } from './sys/bpf.ts';
 import { closeFd } from './sys/syscall.ts';
@@ -80,32 +80,40 @@ export function probeHz(): ClockProbe {
       }
       prev = cur;
     }
-    throw new Error(`node clock: bpf_jiffies64 counted ${Number.isNaN(measured) ? 'no well-timed ticks' : `${measured.toFixed(1)} a second`} in ${Number(TIMEOUT_NS) / 1e9} s, not a CONFIG_HZ of 100, 250, 300 or 1000; conntrack lifetimes then assume HZ 1000 (see docs/datapath.md)`);
+    throw new Error(`node clock: bpf_jiffies64 counted ${Number.isNaN(measured) ? 'no well-timed ticks' : `${measured.toFixed(1)} a second`} in ${Number(TIMEOUT_NS) / 1e9} s, not a CONFIG_HZ of 100, 250, 300 or 1000; conntrack lifetimes assume HZ ${UNMEASURED_HZ} until an apply measures it (docs/datapath.md)`);
   } finally {
     jiffies.close();
   }
 }
 
+/** What writeNodeClock did: the probe, when it ran, and the jiffy the datapath now counts in. */
+export interface NodeClock {
+  probe?: ClockProbe;
+  /** Nanoseconds per jiffy as the new programs will take them (UNMEASURED_HZ's while node_clock is 0). */
+  nsPerJiffy: bigint;
+}
+
 /**
  * Tells the object's conntrack the node's jiffy, unless its map already knows it (a pinned map
  * kept from an earlier apply: pins do not outlive the boot, and HZ does not change within one).
- * Returns a line for the apply's report, or undefined when there was nothing to do. A failed
- * probe is a warning: the datapath then takes the shortest jiffy, HZ 1000's, as it did before.
+ * Undefined for an object without node_clock. A failed probe is a warning: the map stays 0 (the
+ * next apply probes again) and the datapath takes UNMEASURED_HZ's jiffy, as it did before.
  */
-export function writeNodeClock(maps: ReadonlyMap<string, LiveMap>, log: (line: string) => void): ClockProbe | undefined {
+export function writeNodeClock(maps: ReadonlyMap<string, LiveMap>, log: (line: string) => void): NodeClock | undefined {
   const m = maps.get(NODE_CLOCK_MAP);
   if (!m) return undefined;
   const key = new Uint8Array(4);
   const known = m.lookup(key);
-  if (known && known.some((b) => b !== 0)) return undefined;
+  const value = known ? new DataView(known.buffer, known.byteOffset).getBigUint64(0, true) : 0n;
+  if (value !== 0n) return { nsPerJiffy: value };
   let probe: ClockProbe;
   try {
     probe = probeHz();
   } catch (e) {
     log(`warning: ${(e as Error).message}`);
-    return undefined;
+    return { nsPerJiffy: nsPerJiffy(UNMEASURED_HZ) };
   }
   const e = nodeClockEntry(probe.hz);
   m.writeMany(e.key, e.value, 1);
-  return probe;
+  return { probe, nsPerJiffy: nsPerJiffy(probe.hz) };
 }

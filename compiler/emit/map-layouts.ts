@@ -242,7 +242,7 @@ export const CT6_KEY = struct('ct6_key', [
 ]);
 
 /** The conntrack clock: compiler/datapath/nodeport/clock.ts. */
-const lifetimeDoc = 'when the entry expires, ns: bpf_jiffies64() × node_clock.ns_per_jiffy';
+const expiresDoc = 'when the entry expires, ns of the conntrack clock: bpf_jiffies64() × node_clock.ns_per_jiffy (was `lifetime`, in jiffies)';
 const ctFlagsDoc = 'CT_* in compiler/datapath/nodeport/constants.ts: SNAT, DSR, LOCAL, CLOSING, EGRESS';
 
 /**
@@ -259,7 +259,7 @@ const cachedHopFields: FieldDecl[] = [
 
 /** How to translate the key's packets: the whole new 4-tuple, and the cached next hop. */
 export const CT4_VALUE = struct('ct4_value', [
-  ['lifetime', 'u64', lifetimeDoc],
+  ['expires', 'u64', expiresDoc],
   ['backend_id', 'u32'],
   ['rev_nat_id', 'u16'],
   ['flags', 'u16', ctFlagsDoc],
@@ -271,7 +271,7 @@ export const CT4_VALUE = struct('ct4_value', [
 ]);
 
 export const CT6_VALUE = struct('ct6_value', [
-  ['lifetime', 'u64', lifetimeDoc],
+  ['expires', 'u64', expiresDoc],
   ['backend_id', 'u32'],
   ['rev_nat_id', 'u16'],
   ['flags', 'u16', ctFlagsDoc],

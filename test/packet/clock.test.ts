@@ -50,7 +50,7 @@ function bracketed(read: () => number): { jiffies: number; lo: bigint; hi: bigin
 function ctLifetime(t: ExecutionContext, maps: Map<string, number>, key: Record<string, string | number>): bigint {
   const value = new Uint8Array(L.CT4_VALUE.size);
   t.true(mapLookup(maps.get('ct4')!, encodeStruct(L.CT4_KEY, { flags: 0, ...key }), value), `ct4 entry ${JSON.stringify(key)}`);
-  return decodeStruct(L.CT4_VALUE, value).lifetime as bigint;
+  return decodeStruct(L.CT4_VALUE, value).expires as bigint;
 }
 
 for (const hook of ['tc', 'xdp'] as const) {

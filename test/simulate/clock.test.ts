@@ -34,7 +34,7 @@ for (const hz of KCONFIG_HZ) {
     const late = send(40001);
     const entry = sim.maps.get('ct4')!.get(encodeStruct(L.CT4_KEY, { saddr: flow.src, daddr: flow.dst, sport: 40000, dport: flow.dport, protocol: 6, flags: 0 }));
     const jiffies = BigInt(Math.floor((START * hz) / 1e9));
-    t.is(decodeStruct(L.CT4_VALUE, entry!).lifetime, jiffies * nsPerJiffy(hz) + BigInt(LIFETIME_TCP_SYN), 'the SYN\'s jiffy times the jiffy, plus 60 s');
+    t.is(decodeStruct(L.CT4_VALUE, entry!).expires, jiffies * nsPerJiffy(hz) + BigInt(LIFETIME_TCP_SYN), 'the SYN\'s jiffy times the jiffy, plus 60 s');
     const tick = Number(nsPerJiffy(hz));
     sim.advance(LIFETIME_TCP_SYN - tick);
     t.is(send(40000, TCP_ACK), early, 'a tick before 60 s the flow keeps its SNAT port');

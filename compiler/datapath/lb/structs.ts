@@ -164,8 +164,8 @@ export interface ct4_key {
 
 /** ct4 value: 48 bytes. */
 export interface ct4_value {
-  /** when the entry expires, ns: bpf_jiffies64() × node_clock.ns_per_jiffy */
-  lifetime: u64;
+  /** when the entry expires, ns of the conntrack clock: bpf_jiffies64() × node_clock.ns_per_jiffy (was `lifetime`, in jiffies) */
+  expires: u64;
   backend_id: u32;
   rev_nat_id: u16;
   /** CT_* in compiler/datapath/nodeport/constants.ts: SNAT, DSR, LOCAL, CLOSING, EGRESS */
@@ -198,8 +198,8 @@ export interface ct6_key {
 
 /** ct6 value: 72 bytes. */
 export interface ct6_value {
-  /** when the entry expires, ns: bpf_jiffies64() × node_clock.ns_per_jiffy */
-  lifetime: u64;
+  /** when the entry expires, ns of the conntrack clock: bpf_jiffies64() × node_clock.ns_per_jiffy (was `lifetime`, in jiffies) */
+  expires: u64;
   backend_id: u32;
   rev_nat_id: u16;
   /** CT_* in compiler/datapath/nodeport/constants.ts: SNAT, DSR, LOCAL, CLOSING, EGRESS */

@@ -8,7 +8,7 @@ import { NS_PER_JIFFY_UNMEASURED } from './constants.ts';
 import { node_clock } from './maps.ts';
 
 /**
- * Now, in the unit of ct4_value.lifetime / ct6_value.lifetime.
+ * Now, in the unit of ct4_value.expires / ct6_value.expires.
  * @inline
  */
 export function ctNow(): u64 {

@@ -40,7 +40,7 @@ export function isSyn<F extends V4 | V6>(fam: Family<F>, f: F['flow']): bool {
 export function ctLive<F extends V4 | V6>(fam: Family<F>, key: F['ctKey'], f: F['flow'], now: u64): F['ctValue'] | null {
   const e = fam.ct.lookup(key);
   if (!e) return null;
-  if (e.lifetime < now) return null;
+  if (e.expires < now) return null;
   if ((e.flags & CT_CLOSING) !== 0 && isSyn(fam, f)) return null;
   return e;
 }
@@ -56,14 +56,14 @@ export function ctTouch<F extends V4 | V6>(fam: Family<F>, e: F['ctValue'], f: F
   if (f.protocol === IPPROTO_TCP && (f.tcpFlags & (TCP_FLAG_FIN | TCP_FLAG_RST)) !== 0) {
     if ((e.flags & CT_CLOSING) === 0) {
       e.flags = e.flags | CT_CLOSING;
-      e.lifetime = now + LIFETIME_TCP_CLOSING;
+      e.expires = now + LIFETIME_TCP_CLOSING;
     }
     return;
   }
   if ((e.flags & CT_CLOSING) !== 0) return;
   const until = now + lifetimeOf(fam, f);
-  if (until > e.lifetime && until - e.lifetime > LIFETIME_REFRESH) {
-    e.lifetime = until;
+  if (until > e.expires && until - e.expires > LIFETIME_REFRESH) {
+    e.expires = until;
     e.ifindex = 0;
   }
 }

@@ -27,7 +27,8 @@ export const LIFETIME_UDP = 60 * NS_PER_SECOND;
 export const LIFETIME_REFRESH = 5 * NS_PER_SECOND;
 /**
  * A jiffy's length until switchyard-node has measured the node's (node_clock is 0): the shortest,
- * HZ 1000's, so that an entry lives at least as long as stated, however fast the clock.
+ * HZ 1000's (format/node-clock.ts UNMEASURED_HZ), so that an entry lives at least as long as
+ * stated, however fast the clock.
  */
 export const NS_PER_JIFFY_UNMEASURED = 1_000_000;
 

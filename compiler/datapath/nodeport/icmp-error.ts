@@ -73,6 +73,6 @@ export function icmpEgress<F extends V4 | V6>(ctx: SkBuff, fam: Family<F>, f: F[
 /** @inline */
 function liveEntry<F extends V4 | V6>(fam: Family<F>, key: F['ctKey'], now: u64): F['ctValue'] | null {
   const e = fam.ct.lookup(key);
-  if (!e || e.lifetime < now) return null;
+  if (!e || e.expires < now) return null;
   return e;
 }

@@ -21,8 +21,11 @@ import type { SimNetworkInput } from '../../simulate/network.ts';
 import type { SimProgram } from '../../simulate/program.ts';
 import { compileNodeport, createMaps, MAC, skbCtx, xdpMd, type Datapath, type PacketNetns, type Variant } from '../packet/harness.ts';
 
-/** The constants both sides see. */
-export const PINNED = { random: 0x2f5a_91c3, ktimeNs: 2_000_000_000, hz: 1000 } as const;
+/**
+ * The constants both sides see. HZ 250, not the 1000 the datapath assumes while node_clock is
+ * unmeasured: both sides write its jiffy and scale jiffies by it.
+ */
+export const PINNED = { random: 0x2f5a_91c3, ktimeNs: 2_000_000_000, hz: 250 } as const;
 const jiffies = (PINNED.ktimeNs / 1e9) * PINNED.hz;
 
 export interface PacketOutcome {

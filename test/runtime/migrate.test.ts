@@ -2,6 +2,7 @@
 // struct: the replaced map's entries are copied into the new one field by field, by name, with
 // new fields at zero; a key that gains a field is refused with the reason in apply's report.
 
+import type { ExecutionContext } from 'ava';
 import { join } from 'node:path';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as a from '../../compiler/bpf/asm.ts';
@@ -67,12 +68,18 @@ function entries(pin: string, valueSize: number, keySize = 8): Map<string, Uint8
   return out;
 }
 
-kernelTest('conntrack entries survive a value struct change: copied by field name, new fields zero', (t) => {
+/** A node n1 in a fresh bpffs and cgroup; run(dir) applies dir and returns the report. */
+function node(t: ExecutionContext): { work: string; pins: PinLayout; run: (dir: string) => string } {
   const bpffs = mountBpffs(t);
   const work = tempDir(t);
   const cg = createCgroup(t);
   const pins = new PinLayout(bpffs, 'n1');
   const run = (dir: string) => apply({ dir, node: 'n1', bpffs, stateDir: join(work, 'state'), cgroup: cg.relative, devices: [] }).lines.join('\n');
+  return { work, pins, run };
+}
+
+kernelTest('conntrack entries survive a value struct change: copied by field name, new fields zero', (t) => {
+  const { work, pins, run } = node(t);
 
   write(join(work, 'v1'), key, v1);
   run(join(work, 'v1'));
@@ -109,11 +116,7 @@ kernelTest('conntrack entries survive a value struct change: copied by field nam
 });
 
 kernelTest('conntrack lifetimes in jiffies become expiry times in the node clock\'s nanoseconds across the apply that renames them', (t) => {
-  const bpffs = mountBpffs(t);
-  const work = tempDir(t);
-  const cg = createCgroup(t);
-  const pins = new PinLayout(bpffs, 'n1');
-  const run = (dir: string) => apply({ dir, node: 'n1', bpffs, stateDir: join(work, 'state'), cgroup: cg.relative, devices: [] }).lines.join('\n');
+  const { work, pins, run } = node(t);
   write(join(work, 'v2'), key, v2);
   run(join(work, 'v2'));
   const fd = objGet(pins.map('ct'));

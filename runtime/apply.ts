@@ -9,6 +9,7 @@
 // node is as it was. A process killed anywhere leaves the journal at "applying", and the next
 // apply trusts no snapshot, diffs the live maps and converges.
 
+import { writeNodeClock } from './clock-probe.ts';
 import { closeFd } from './sys/syscall.ts';
 import { readNodeArtifacts, refuseUnverified, verifiedId, type NodeArtifactSet } from './artifacts.ts';
 import { reached } from './crash-points.ts';
@@ -134,7 +135,8 @@ export function apply(o: ApplyOptions): ApplyResult {
     try {
       btf = loadObjectBtf(artifacts.object);
       if (btf.warning) log(`warning: ${btf.warning}`);
-      plans = prepareMaps(artifacts.maps, pins, snapshot, state, { ...(btf.fd !== undefined ? { btfFd: btf.fd } : {}) });
+      const types = objectBtf(artifacts);
+      plans = prepareMaps(artifacts.maps, pins, snapshot, state, { ...(btf.fd !== undefined ? { btfFd: btf.fd } : {}), ...(types ? { btf: types } : {}) });
       step('maps-prepared');
       const maps = new Map<string, LiveMap>(plans.map((p) => [p.want.def.name, p.live!]));
       reuse = programsCurrent(snapshot, artifacts, wanted, pins, plans);
@@ -149,8 +151,10 @@ export function apply(o: ApplyOptions): ApplyResult {
       if (!reuse) loaded = loadPrograms(artifacts.object, maps, { ...(btf.fd !== undefined ? { btfFd: btf.fd } : {}), verbose: !!o.verbose });
       step('programs-loaded');
       writeAdditions(plans, (p) => reached(`map-written:${p.want.def.name}`));
+      const clock = writeNodeClock(maps, log);
+      if (clock?.probe && o.verbose) log(`node clock: HZ ${clock.probe.hz} (bpf_jiffies64 measured at ${clock.probe.measured.toFixed(1)} a second)`);
       step('maps-written');
-      migrateStaged(plans, pins, objectBtf(artifacts));
+      migrateStaged(plans, pins, types, clock ? { nsPerJiffy: clock.nsPerJiffy } : {});
       step('maps-migrated');
       if (loaded) {
         const byName = new Map(loaded.programs.map((p) => [p.name, p]));

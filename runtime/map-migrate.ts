@@ -5,8 +5,9 @@
 // afresh. So, just before the links switch, each entry is copied into the new map field by
 // field, matched by name through both maps' BTF: a field that keeps its name keeps its meaning
 // (the convention map-layouts.ts follows), new fields start at zero, dropped ones go. Keys must
-// keep every field (other than padding), or entries could merge. What the old programs write
-// after the copy (a few milliseconds of new flows) is not carried over.
+// keep every field (other than padding), or entries could merge. A field whose meaning changed
+// is renamed, and CONVERSIONS says how an old value becomes a new one where that is known. What
+// the old programs write after the copy (a few milliseconds of new flows) is not carried over.
 
 import { btfSizeOf, btfType, parseBtf, skipModifiers } from '../format/btf-read.ts';
 import type { Btf } from '../format/bpf-object-btf.ts';
@@ -32,12 +33,32 @@ interface Layout {
   fields: Field[];
 }
 
-/** Bytes to copy from an old record into a new one. */
+/** Bytes to copy from an old record into a new one; a u64 with `scale` is multiplied by it. */
 interface Copy {
   from: number;
   to: number;
   size: number;
+  scale?: bigint;
 }
+
+/** What a conversion may need to know of the node, as this apply leaves it. */
+export interface MigrationContext {
+  /** node_clock's jiffy (format/node-clock.ts): what the new programs multiply jiffies by. */
+  nsPerJiffy?: bigint;
+}
+
+/** A value field renamed because its meaning changed, and the factor from old values to new. */
+interface Conversion {
+  was: string;
+  now: string;
+  scale(c: MigrationContext): bigint | undefined;
+}
+
+const CONVERSIONS: readonly Conversion[] = [
+  // ct4_value / ct6_value: the jiffy an entry expires at became that jiffy in nanoseconds of the
+  // conntrack clock (compiler/datapath/nodeport/clock.ts): the same instant.
+  { was: 'lifetime', now: 'expires', scale: (c) => c.nsPerJiffy },
+];
 
 export interface Migration {
   key: Copy[];
@@ -87,7 +108,7 @@ function liveLayouts(old: LiveMap): { key: Layout; value: Layout } | undefined {
  * How to copy `old`'s entries into a map made for `def` (whose types are in `btf`, the new
  * object's), or why they cannot be: a string for the apply's report.
  */
-export function planMigration(old: LiveMap, def: MapDef, btf: Btf | undefined): Migration | string {
+export function planMigration(old: LiveMap, def: MapDef, btf: Btf | undefined, context: MigrationContext = {}): Migration | string {
   if (!old.listable) return 'socket-local storage cannot be walked or written from here: sockets connected before this apply lose their translation back (getpeername shows the backend) when the replaced map goes';
   if (!MIGRATABLE.has(old.info.type) || !MIGRATABLE.has(def.type)) return 'only hash maps are carried over';
   if (!btf || def.btfKeyTypeId === undefined || def.btfValueTypeId === undefined) return 'the new object has no BTF for the map';
@@ -100,26 +121,60 @@ export function planMigration(old: LiveMap, def: MapDef, btf: Btf | undefined): 
   if (keyCopies.length !== key.now.fields.length || keyNames(key.was) !== keyNames(key.now)) {
     return `key ${keyNames(key.was) || '(none)'} became ${keyNames(key.now) || '(none)'}`;
   }
-  const valueCopies = matchFields(value.was, value.now);
+  const valueCopies = matchFields(value.was, value.now, context);
   if (valueCopies.length === 0) return 'no value field is kept';
-  const copied = new Set(valueCopies.map((c) => value.now.fields.find((f) => f.offset === c.to)!.name));
+  const filled = new Set(valueCopies.map((c) => c.to));
+  const read = new Set(valueCopies.map((c) => c.from));
   return {
     key: keyCopies,
     value: valueCopies,
     keySize: key.now.size,
     valueSize: value.now.size,
-    added: value.now.fields.filter((f) => !copied.has(f.name)).map((f) => f.name),
-    dropped: value.was.fields.filter((f) => !copied.has(f.name)).map((f) => f.name),
+    added: value.now.fields.filter((f) => !filled.has(f.offset)).map((f) => f.name),
+    dropped: value.was.fields.filter((f) => !read.has(f.offset)).map((f) => f.name),
   };
 }
 
-/** The fields of `now` that `was` has under the same name and size. */
-function matchFields(was: Layout, now: Layout): Copy[] {
+/**
+ * Why `live`, though of the geometry `def` wants (so it would be kept), cannot serve it: its
+ * value has a field CONVERSIONS renames, whose old values mean something else now, so the map is
+ * replaced and its entries converted. Undefined when there is none, or when the old layout
+ * cannot be read (no BTF; no CAP_SYS_ADMIN, without which no new object is applied anyway).
+ */
+export function meaningChange(live: LiveMap, def: MapDef, btf: Btf | undefined): string | undefined {
+  if (!btf || def.btfValueTypeId === undefined || !MIGRATABLE.has(def.type)) return undefined;
+  const now = new Set(layoutOf(btf, def.btfValueTypeId).fields.map((f) => f.name));
+  const renames = CONVERSIONS.filter((c) => now.has(c.now) && !now.has(c.was));
+  if (renames.length === 0) return undefined;
+  let was: ReturnType<typeof liveLayouts>;
+  try {
+    was = liveLayouts(live);
+  } catch (e) {
+    if (isDenied((e as Error).cause)) return undefined;
+    throw e;
+  }
+  const old = new Set(was?.value.fields.map((f) => f.name));
+  const c = renames.find((r) => old.has(r.was) && !old.has(r.now));
+  return c && `its value field ${c.was} is now ${c.now}, converted`;
+}
+
+/**
+ * The fields of `now` that `was` has under the same name and size, and (with `context`) those
+ * that a CONVERSIONS entry makes of a field `was` has under its old name.
+ */
+function matchFields(was: Layout, now: Layout, context?: MigrationContext): Copy[] {
   const old = new Map(was.fields.map((f) => [f.name, f]));
   const out: Copy[] = [];
   for (const f of now.fields) {
     const o = old.get(f.name);
-    if (o && o.size === f.size) out.push({ from: o.offset, to: f.offset, size: f.size });
+    if (o && o.size === f.size) {
+      out.push({ from: o.offset, to: f.offset, size: f.size });
+      continue;
+    }
+    const c = context && !o ? CONVERSIONS.find((x) => x.now === f.name) : undefined;
+    const from = c && old.get(c.was);
+    const scale = c && c.scale(context!);
+    if (from && scale !== undefined && from.size === 8 && f.size === 8) out.push({ from: from.offset, to: f.offset, size: 8, scale });
   }
   return out;
 }
@@ -142,5 +197,13 @@ export function migrateEntries(old: LiveMap, into: LiveMap, m: Migration, maxEnt
 }
 
 function convert(src: Uint8Array, base: number, dst: Uint8Array, at: number, copies: Copy[]): void {
-  for (const c of copies) dst.set(src.subarray(base + c.from, base + c.from + c.size), at + c.to);
+  for (const c of copies) {
+    if (c.scale === undefined) dst.set(src.subarray(base + c.from, base + c.from + c.size), at + c.to);
+    else {
+      const v = new DataView(src.buffer, src.byteOffset).getBigUint64(base + c.from, true) * c.scale;
+      new DataView(dst.buffer, dst.byteOffset).setBigUint64(at + c.to, v > MAX_U64 ? MAX_U64 : v, true);
+    }
+  }
 }
+
+const MAX_U64 = (1n << 64n) - 1n;

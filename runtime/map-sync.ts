@@ -10,7 +10,7 @@ import { MapType } from './sys/bpf.ts';
 import { diffLive, diffRecords, emptyRecords, type RecordDiff } from './records.ts';
 import type { DesiredMap } from './artifacts.ts';
 import type { Btf } from '../format/bpf-object-btf.ts';
-import { migrateEntries, planMigration } from './map-migrate.ts';
+import { meaningChange, migrateEntries, planMigration, type MigrationContext } from './map-migrate.ts';
 import type { SnapshotIndex, StateDir } from './state.ts';
 
 export interface MapPlan {
@@ -51,7 +51,7 @@ export function prepareMaps(
   pins: PinLayout,
   snapshot: SnapshotIndex | undefined,
   state: StateDir,
-  o: { btfFd?: number; dryRun?: boolean },
+  o: { btfFd?: number; btf?: Btf; dryRun?: boolean },
 ): MapPlan[] {
   const plans: MapPlan[] = [];
   try {
@@ -63,11 +63,11 @@ export function prepareMaps(
   }
 }
 
-function prepareOne(want: DesiredMap, pins: PinLayout, snapshot: SnapshotIndex | undefined, state: StateDir, o: { btfFd?: number; dryRun?: boolean }): MapPlan {
+function prepareOne(want: DesiredMap, pins: PinLayout, snapshot: SnapshotIndex | undefined, state: StateDir, o: { btfFd?: number; btf?: Btf; dryRun?: boolean }): MapPlan {
   const { def } = want;
   let live = LiveMap.openPinnedIfExists(pins.map(def.name), def.name);
   let origin: MapPlan['origin'] = 'pinned';
-  const replaces = live?.incompatibility(def);
+  const replaces = live?.incompatibility(def) ?? (live && !want.records ? meaningChange(live, def, o.btf) : undefined);
   if (live && replaces) {
     live.close();
     live = undefined;
@@ -176,13 +176,13 @@ export function writeAdditions(plans: MapPlan[], after?: (p: MapPlan) => void): 
  * links switch, so that little is written to the old maps after the copy. Nothing to undo: a
  * staged map goes away with a failed apply.
  */
-export function migrateStaged(plans: MapPlan[], pins: PinLayout, btf: Btf | undefined): void {
+export function migrateStaged(plans: MapPlan[], pins: PinLayout, btf: Btf | undefined, context: MigrationContext = {}): void {
   for (const p of plans) {
     if (p.origin !== 'staged' || p.want.records || !p.live) continue;
     const old = LiveMap.openPinnedIfExists(pins.map(p.want.def.name), p.want.def.name);
     if (!old) continue;
     try {
-      const m = planMigration(old, p.want.def, btf);
+      const m = planMigration(old, p.want.def, btf, context);
       if (typeof m === 'string') p.notMigrated = m;
       else p.migrated = migrateEntries(old, p.live, m, p.want.def.maxEntries);
     } finally {

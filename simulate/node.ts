@@ -3,6 +3,7 @@
 // a time; map state persists between them, as on a node (conntrack, affinity, SNAT).
 
 import type { BpfObject } from '../format/bpf-object.ts';
+import { NODE_CLOCK_MAP, nodeClockEntry } from '../format/node-clock.ts';
 import { clearContext, ethProtocol, packetType, SK_BUFF, SOCK, SOCK_ADDR, syncPacketBounds, XDP_MD } from './context.ts';
 import type { Clock, MapOp, Redirect, RunState, SimEnv } from './env.ts';
 import { PACKET_BASE, PACKET_MAX, PACKET_REGION, mapHandle } from './layout.ts';
@@ -133,6 +134,12 @@ export class SimNode {
       const m = createMap(def, mem);
       this.maps.set(def.name, m);
       this.env.maps.push(m);
+    }
+    // What switchyard-node writes at apply: the length of a jiffy at the virtual clock's HZ.
+    const clock = this.maps.get(NODE_CLOCK_MAP);
+    if (clock) {
+      const e = nodeClockEntry(this.env.clock.hz);
+      clock.set(e.key, e.value);
     }
     // Global data sections are one-element arrays (as libbpf makes them), holding their initial bytes.
     for (const d of object.data) {

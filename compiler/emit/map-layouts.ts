@@ -7,6 +7,7 @@
 // arm64 nodes).
 
 import type { MapSizes } from '../spec/types.ts';
+import { NODE_CLOCK_MAP } from '../../format/node-clock.ts';
 
 /**
  * `be*` and `in6`/`in4` are network order; `u*` are host order; `pad` must be zero; `mac` is a
@@ -44,9 +45,10 @@ export interface MapLayout {
   mapFlags: string[];
   /**
    * `compiled`: the compiler writes its contents (cluster-wide, plus what nodes add); `node`: only
-   * per-node contents (nodes/<node>/maps/); `runtime`: the datapath fills it (geometry only).
+   * per-node contents (nodes/<node>/maps/); `runtime`: the datapath fills it (geometry only);
+   * `loader`: switchyard-node writes it at apply, from what it measures on the node.
    */
-  contents: 'compiled' | 'node' | 'runtime';
+  contents: 'compiled' | 'node' | 'runtime' | 'loader';
   doc: string;
 }
 
@@ -239,6 +241,8 @@ export const CT6_KEY = struct('ct6_key', [
   ['pad', 'pad', undefined, 2],
 ]);
 
+/** The conntrack clock: compiler/datapath/nodeport/clock.ts. */
+const expiresDoc = 'when the entry expires, ns of the conntrack clock: bpf_jiffies64() × node_clock.ns_per_jiffy (was `lifetime`, in jiffies)';
 const ctFlagsDoc = 'CT_* in compiler/datapath/nodeport/constants.ts: SNAT, DSR, LOCAL, CLOSING, EGRESS';
 
 /**
@@ -255,7 +259,7 @@ const cachedHopFields: FieldDecl[] = [
 
 /** How to translate the key's packets: the whole new 4-tuple, and the cached next hop. */
 export const CT4_VALUE = struct('ct4_value', [
-  ['lifetime', 'u64', 'bpf_jiffies64() when the entry expires'],
+  ['expires', 'u64', expiresDoc],
   ['backend_id', 'u32'],
   ['rev_nat_id', 'u16'],
   ['flags', 'u16', ctFlagsDoc],
@@ -267,7 +271,7 @@ export const CT4_VALUE = struct('ct4_value', [
 ]);
 
 export const CT6_VALUE = struct('ct6_value', [
-  ['lifetime', 'u64', 'bpf_jiffies64() when the entry expires'],
+  ['expires', 'u64', expiresDoc],
   ['backend_id', 'u32'],
   ['rev_nat_id', 'u16'],
   ['flags', 'u16', ctFlagsDoc],
@@ -381,6 +385,9 @@ export const NODE_CONFIG = struct('node_config', [
   ['pod_cidr6', 'in6', 'the node\'s IPv6 pod CIDR (network address)'],
 ]);
 
+/** The length of the node's jiffy (format/node-clock.ts), which the loader measures. */
+export const NODE_CLOCK = struct('node_clock', [['ns_per_jiffy', 'u64', 'nanoseconds per bpf_jiffies64() tick (1e9 / CONFIG_HZ); 0: not measured, taken as HZ 1000']]);
+
 // --- Maps ------------------------------------------------------------------------------------
 
 export const MAP = {
@@ -405,6 +412,7 @@ export const MAP = {
   sockPeer6: 'lb6_sock_peer',
   stats: 'lb_stats',
   nodeConfig: 'node_config',
+  nodeClock: NODE_CLOCK_MAP,
 } as const;
 
 /** Every map, in a fixed order; sizes from the spec's `cluster.maps`. */
@@ -452,5 +460,6 @@ export function mapLayouts(maps: MapSizes, maglevTableSize: number): MapLayout[]
     m(MAP.sockPeer6, 'BPF_MAP_TYPE_SK_STORAGE', SOCK_STORAGE_KEY, SOCK6_PEER, 0, 'runtime', 'socket LB, connected sockets: per socket, frontend and backend (dies with the socket)', ['BPF_F_NO_PREALLOC']),
     m(MAP.stats, 'BPF_MAP_TYPE_PERCPU_HASH', STATS_KEY, STATS_VALUE, 'reverseNat', 'runtime', 'counters per service port and CPU; switchyard-node dump sums the CPUs', ['BPF_F_NO_PREALLOC']),
     m(MAP.nodeConfig, 'BPF_MAP_TYPE_ARRAY', NODE_CONFIG_KEY, NODE_CONFIG, 1, 'node', 'the node\'s own addresses and pod CIDRs: one object serves every node'),
+    m(MAP.nodeClock, 'BPF_MAP_TYPE_ARRAY', NODE_CONFIG_KEY, NODE_CLOCK, 1, 'loader', 'the length of a jiffy on this node (CONFIG_HZ), measured by switchyard-node: the conntrack clock'),
   ];
 }

@@ -12,7 +12,8 @@
 //    that of a packet matching nothing after the first run: about 33 ns on XDP.) The same for
 //    IPv6 (10,000 IPv6 LoadBalancer IPs beside the IPv4 ones, the cycle counting the hop limit
 //    down), on XDP and tc with the FIB lookup: since the datapath is one source for both families,
-//    IPv6's established packet should cost within 10% of IPv4's.
+//    IPv6's established packet should cost within 10% of IPv4's. Beside them, what a clock read
+//    costs (clock-reads.ts): the conntrack clock is read once a packet.
 // 2. iperf3 through a NodePort (client → node 1 → backend pod on node 2, SNAT) in the test
 //    topology: Switchyard on XDP, Switchyard on tc, and kube-proxy-style iptables DNAT+SNAT for
 //    the same service, each in a fresh topology; the client straight to the pod as reference.
@@ -42,6 +43,7 @@ import { mapUpdate } from '../../runtime/sys/bpf-map.ts';
 import { mapCreate } from '../../runtime/sys/bpf.ts';
 import { compileFiles } from '../../compiler/lang/compile.ts';
 import { linkItems } from '../../compiler/bpf/link-items.ts';
+import { clockPrograms, READS } from './clock-reads.ts';
 
 const SERVICES = 10_000;
 const BACKENDS = 10;
@@ -92,6 +94,8 @@ interface PacketRow {
   /** One run per call, median: includes the per-run overhead, as `first` does. */
   alone?: number;
   established: number;
+  /** Clock rows: ns a read, over their floor. */
+  perRead?: number;
 }
 
 function best(xs: number[]): number {
@@ -112,7 +116,7 @@ function cycleFlow(dp: Datapath): Uint8Array {
   const frame = packet({ src: '198.51.100.1', dst: '10.3.0.7', sport: 33334, dport: 80, flags: 0x10, ip: { ttl: 255 } });
   const out = dp.ingress(frame).data;
   const key = encodeStruct(L.CT4_KEY, { saddr: '10.0.0.1', daddr: [...out.subarray(30, 34)].join('.'), sport: (out[34]! << 8) | out[35]!, dport: 8080, protocol: 6, flags: 0 });
-  const value = encodeStruct(L.CT4_VALUE, { lifetime: 1n << 62n, backend_id: 1, rev_nat_id: 8, flags: 1, src_addr: '198.51.100.1', dst_addr: '10.3.0.7', src_port: 33334, dst_port: 80 });
+  const value = encodeStruct(L.CT4_VALUE, { expires: 1n << 62n, backend_id: 1, rev_nat_id: 8, flags: 1, src_addr: '198.51.100.1', dst_addr: '10.3.0.7', src_port: 33334, dst_port: 80 });
   mapUpdate(dp.maps.get('ct4')!, key, value);
   const check = dp.ingress(frame, { repeat: CYCLE });
   if (check.data[22] !== 255 - CYCLE) throw new Error(`the established cycle left at TTL ${check.data[22]}, not ${255 - CYCLE}: a run left the established path`);
@@ -124,7 +128,7 @@ function cycleFlow6(dp: Datapath): Uint8Array {
   const frame = packet6({ src: CLIENT6, dst: lb6(7), sport: 33334, dport: 80, flags: 0x10, hops: 255 });
   const out = dp.ingress(frame).data;
   const key = encodeStruct(L.CT6_KEY, { saddr: [...out.subarray(22, 38)], daddr: [...out.subarray(38, 54)], sport: (out[54]! << 8) | out[55]!, dport: 8080, protocol: 6, flags: 0 });
-  const value = encodeStruct(L.CT6_VALUE, { lifetime: 1n << 62n, backend_id: 1, rev_nat_id: 8, flags: 1, src_addr: ip6(CLIENT6), dst_addr: ip6(lb6(7)), src_port: 33334, dst_port: 80 });
+  const value = encodeStruct(L.CT6_VALUE, { expires: 1n << 62n, backend_id: 1, rev_nat_id: 8, flags: 1, src_addr: ip6(CLIENT6), dst_addr: ip6(lb6(7)), src_port: 33334, dst_port: 80 });
   mapUpdate(dp.maps.get('ct6')!, key, value);
   const check = dp.ingress(frame, { repeat: CYCLE });
   if (check.data[21] !== 255 - CYCLE) throw new Error(`the IPv6 established cycle left at hop limit ${check.data[21]}, not ${255 - CYCLE}: a run left the established path`);
@@ -162,12 +166,12 @@ function ctFloorProgram(c: Cleanup, ipv6: boolean): number {
   const ct = mapCreate({ type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, name: m.name });
   c.teardown(() => closeFd(ct));
   if (ipv6) {
-    const value = encodeStruct(L.CT6_VALUE, { lifetime: 1n << 62n, backend_id: 1, rev_nat_id: 8, flags: 1, src_addr: ip6(NODE6), dst_addr: ip6(backend6(1)), src_port: 40000, dst_port: 8080 });
+    const value = encodeStruct(L.CT6_VALUE, { expires: 1n << 62n, backend_id: 1, rev_nat_id: 8, flags: 1, src_addr: ip6(NODE6), dst_addr: ip6(backend6(1)), src_port: 40000, dst_port: 8080 });
     const flows = [{ saddr: CLIENT6, daddr: lb6(7), sport: 33333 }];
     for (let s = 0; s < 2 * SERVICES; s++) flows.push({ saddr: '2001:db8:c::2', daddr: `fd00:10:${3 + (s & 1)}::${(s >> 1).toString(16)}`, sport: 1000 });
     for (const f of flows) mapUpdate(ct, encodeStruct(L.CT6_KEY, { saddr: [...ip6(f.saddr)], daddr: [...ip6(f.daddr)], sport: f.sport, dport: 80, protocol: 6, flags: 0 }), value);
   } else {
-    const value = encodeStruct(L.CT4_VALUE, { lifetime: 1n << 62n, backend_id: 1, rev_nat_id: 8, flags: 1, src_addr: '10.0.0.1', dst_addr: '10.2.0.1', src_port: 40000, dst_port: 8080 });
+    const value = encodeStruct(L.CT4_VALUE, { expires: 1n << 62n, backend_id: 1, rev_nat_id: 8, flags: 1, src_addr: '10.0.0.1', dst_addr: '10.2.0.1', src_port: 40000, dst_port: 8080 });
     const flows = [{ saddr: '198.51.100.1', daddr: '10.3.0.7', sport: 33333 }];
     for (let s = 0; s < 2 * SERVICES; s++) flows.push({ saddr: '198.51.100.2', daddr: `10.${3 + (s & 1)}.${(s >> 1) >> 8}.${(s >> 1) & 255}`, sport: 1000 });
     for (const f of flows) mapUpdate(ct, encodeStruct(L.CT4_KEY, { ...f, dport: 80, protocol: 6, flags: 0 }), value);
@@ -238,12 +242,14 @@ function packetBench(): { rows: PacketRow[]; notes: string[] } {
     const ctFloor6Ns: number[] = [];
     const xdpCtx = xdpMd(devices.eth0, established.length);
     const xdpCtx6 = xdpMd(devices.eth0, established6.length);
+    const clocks = clockPrograms(c).map((x) => ({ ...x, ns: [] as number[] }));
     for (let round = 0; round < ROUNDS; round++) {
       floorNs.push(progTestRun(floor, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
       l2Ns.push(progTestRun(l2, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
       callFloorNs.push(progTestRun(callFloor, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
       ctFloorNs.push(progTestRun(ctFloor, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
       ctFloor6Ns.push(progTestRun(ctFloor6, { data: established6, ctx: xdpCtx6, repeat: REPEAT }).durationNs);
+      for (const x of clocks) x.ns.push(progTestRun(x.fd, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
       let once = 0;
       for (let i = 0; i < FIRST; i++) once += progTestRun(floor, { data: established, ctx: xdpCtx, repeat: 1 }).durationNs;
       floorOnce.push(once / FIRST);
@@ -266,6 +272,7 @@ function packetBench(): { rows: PacketRow[]; notes: string[] } {
       { label: 'conntrack floor: parse, one ct4 lookup, XDP_TX', established: best(ctFloorNs) },
       { label: 'conntrack floor, IPv6: parse, one ct6 lookup, XDP_TX', established: best(ctFloor6Ns) },
       ...variants.map((x) => ({ label: x.label, first: best(x.first), alone: median(x.alone), established: best(x.established) })),
+      ...clocks.map((x) => ({ label: `${x.label}, ×${READS}`, established: best(x.ns), perRead: (best(x.ns) - best(clocks[0]!.ns)) / READS })),
     ];
     const ctBest = best(ctFloorNs);
     const v6Ratio = (hook: string) => {
@@ -351,6 +358,7 @@ export default async function nodeportBench(): Promise<BenchResult> {
       'established, one run ns': r.alone !== undefined ? r.alone.toFixed(1) : '',
       'established ns': r.established.toFixed(1),
       'vs floor': `${(r.established / floor).toFixed(2)}×`,
+      'ns a clock read': r.perRead !== undefined ? r.perRead.toFixed(2) : '',
     },
   }));
   const i = process.env.SWITCHYARD_NODEPORT_IPERF === '0' ? { rows: [], notes: [] } : await iperfBench();

@@ -15,6 +15,7 @@ import * as L from '../../compiler/emit/map-layouts.ts';
 import { mapLookup, mapUpdate } from '../../runtime/sys/bpf-map.ts';
 import { run } from '../helpers/netns.ts';
 import { decodeStruct, encodeStruct } from './tables.ts';
+import { LIFETIME_REFRESH, NS_PER_SECOND } from '../../compiler/datapath/nodeport/constants.ts';
 
 for (const hook of ['tc', 'xdp'] as const) {
   packetTest(`${hook}: hairpin mode sends remote traffic back where it came from, without a FIB lookup`, (t) => {
@@ -80,7 +81,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     // ... until its lifetime is written back (every LIFETIME_REFRESH of activity): made due here.
     const value = entry();
     const dv = new DataView(value.buffer);
-    dv.setBigUint64(0, dv.getBigUint64(0, true) - 6000n, true);
+    dv.setBigUint64(0, dv.getBigUint64(0, true) - BigInt(LIFETIME_REFRESH + NS_PER_SECOND), true);
     mapUpdate(dp.maps.get('ct4')!, key, value);
     const asked = ack();
     t.deepEqual([...asked.data.subarray(0, 6)], [2, 0, 0, 0, 0, 0x22], 'the FIB again, and its new answer');

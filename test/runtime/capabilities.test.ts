@@ -61,6 +61,7 @@ for (const hook of ['tc', 'xdp'] as const) {
     }
     const ok = run(withCaps(n.ns, NEEDED, ['apply', ...n.args(dir)]));
     t.is(ok.status, 0, ok.stderr);
+    t.notRegex(ok.stdout + ok.stderr, /node clock/, 'the clock probe (runtime/clock-probe.ts) runs with these capabilities too');
     t.regex(ok.stdout, new RegExp(`link ${hook === 'tc' ? 'nodeport_ingress' : 'nodeport_xdp'}@${n.device}: created and pinned`));
     t.regex(ok.stdout, /link connect4@cgroup: created and pinned/);
   }, ['ip']);

@@ -13,6 +13,8 @@ import { R0 } from '../../compiler/bpf/register.ts';
 import { decodeMapContentsPacked } from '../../format/map-contents.ts';
 import { formatManifest, listArtifactFiles, MANIFEST_FILE, parseManifest, sha256Hex } from '../../format/manifest.ts';
 import { apply } from '../../runtime/apply.ts';
+import { probeHz } from '../../runtime/clock-probe.ts';
+import { NODE_CLOCK_MAP, nodeClockEntry } from '../../format/node-clock.ts';
 import { LiveMap } from '../../runtime/map.ts';
 import { dumpMaps } from '../../runtime/dump.ts';
 import { PinLayout } from '../../runtime/pins.ts';
@@ -54,6 +56,7 @@ kernelTest('generated/demo applies node by node, node contents layered over the 
   manifest.files = Object.fromEntries(listArtifactFiles(dir).map((f) => [f, sha256Hex(readFileSync(join(dir, f)))]));
   writeFileSync(join(dir, MANIFEST_FILE), formatManifest(manifest));
 
+  const hz = probeHz().hz;
   for (const node of Object.keys(manifest.nodes)) {
     const r = apply({ dir, node, bpffs, stateDir: join(work, 'state', node), devices: [] });
     t.regex(r.lines.join('\n'), /map lb4_services: added \d+/);
@@ -78,6 +81,13 @@ kernelTest('generated/demo applies node by node, node contents layered over the 
         live.close();
       }
       if (files.length > 1) t.true(want.count <= files.reduce((n, p) => n + p.count, 0), `${map} layered`);
+    }
+    // The one map no file fills: switchyard-node measured the node's jiffy and wrote it.
+    const clock = LiveMap.openPinned(join(bpffs, node, 'maps', NODE_CLOCK_MAP), NODE_CLOCK_MAP);
+    try {
+      t.deepEqual(Buffer.from(clock.lookup(new Uint8Array(4))!), Buffer.from(nodeClockEntry(hz).value), `${node}: node_clock holds a jiffy of HZ ${hz}`);
+    } finally {
+      clock.close();
     }
     t.regex(apply({ dir, node, bpffs, stateDir: join(work, 'state', node), devices: [] }).lines.join('\n'), /map lb4_services: unchanged/);
     // The stand-in declares sizes only (no key/value types): dump falls back to hex.

@@ -11,6 +11,8 @@ import { helperId } from '../../format/bpf-helpers.ts';
 import { linkItems } from '../../compiler/bpf/link-items.ts';
 import { readBpfObject } from '../../format/elf-read.ts';
 import { progLoad, progTestRun, type TestRunResult } from '../../runtime/sys/bpf.ts';
+import { mapLookup, mapNextKey, mapUpdate } from '../../runtime/sys/bpf-map.ts';
+import { NODE_CLOCK_MAP, nodeClockEntry } from '../../format/node-clock.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
 import { SimNode } from '../../simulate/node.ts';
 import type { MapOp } from '../../simulate/env.ts';
@@ -19,8 +21,11 @@ import type { SimProgram } from '../../simulate/program.ts';
 import { changedEntries, mapComparer } from './map-compare.ts';
 import { compileNodeport, createMaps, MAC, skbCtx, xdpMd, type Datapath, type PacketNetns, type Variant } from '../packet/harness.ts';
 
-/** The constants both sides see. */
-export const PINNED = { random: 0x2f5a_91c3, ktimeNs: 2_000_000_000, hz: 1000 } as const;
+/**
+ * The constants both sides see. HZ 250, not the 1000 the datapath assumes while node_clock is
+ * unmeasured: both sides write its jiffy and scale jiffies by it.
+ */
+export const PINNED = { random: 0x2f5a_91c3, ktimeNs: 2_000_000_000, hz: 250 } as const;
 const jiffies = (PINNED.ktimeNs / 1e9) * PINNED.hz;
 
 export interface PacketOutcome {
@@ -101,6 +106,12 @@ function pinHelpers(bytes: Uint8Array): Uint8Array {
 export async function loadDual(t: Cleanup, v: Variant, devices: PacketNetns, o: { trace?: boolean } = {}): Promise<Dual> {
   const r = compileNodeport(v);
   const maps = createMaps(t, r);
+  // What switchyard-node writes at apply, for the pinned HZ (the simulator writes its own).
+  const clock = maps.get(NODE_CLOCK_MAP);
+  if (clock !== undefined) {
+    const e = nodeClockEntry(PINNED.hz);
+    mapUpdate(clock, e.key, e.value);
+  }
   const programs = new Map<string, number>();
   for (const p of r.programs) {
     const bytes = pinHelpers(encode(linkItems(r.object, p.name), { maps }).bytes);

@@ -164,8 +164,8 @@ export interface ct4_key {
 
 /** ct4 value: 48 bytes. */
 export interface ct4_value {
-  /** bpf_jiffies64() when the entry expires */
-  lifetime: u64;
+  /** when the entry expires, ns of the conntrack clock: bpf_jiffies64() × node_clock.ns_per_jiffy (was `lifetime`, in jiffies) */
+  expires: u64;
   backend_id: u32;
   rev_nat_id: u16;
   /** CT_* in compiler/datapath/nodeport/constants.ts: SNAT, DSR, LOCAL, CLOSING, EGRESS */
@@ -198,8 +198,8 @@ export interface ct6_key {
 
 /** ct6 value: 72 bytes. */
 export interface ct6_value {
-  /** bpf_jiffies64() when the entry expires */
-  lifetime: u64;
+  /** when the entry expires, ns of the conntrack clock: bpf_jiffies64() × node_clock.ns_per_jiffy (was `lifetime`, in jiffies) */
+  expires: u64;
   backend_id: u32;
   rev_nat_id: u16;
   /** CT_* in compiler/datapath/nodeport/constants.ts: SNAT, DSR, LOCAL, CLOSING, EGRESS */
@@ -317,4 +317,10 @@ export interface node_config {
   pod_cidr4: be32;
   /** the node's IPv6 pod CIDR (network address) */
   pod_cidr6: FixedArray<be32, 4>;
+}
+
+/** node_clock value: 8 bytes. */
+export interface node_clock {
+  /** nanoseconds per bpf_jiffies64() tick (1e9 / CONFIG_HZ); 0: not measured, taken as HZ 1000 */
+  ns_per_jiffy: u64;
 }

@@ -3,7 +3,7 @@
 // as it arrives: which backend, how to translate) and the reply entry (the reply's tuple: how to
 // translate it back). The talk's lessons: a packet of a known flow only looks its entry up (no
 // update, so no bucket lock in the fast path), and the lifetime is written back rarely; the clock
-// is bpf_jiffies64, the cheap one.
+// is clock.ts's, jiffies (the cheap one) in nanoseconds.
 
 import { IPPROTO_TCP, TCP_FLAG_ACK, TCP_FLAG_FIN, TCP_FLAG_RST, TCP_FLAG_SYN } from '../headers.ts';
 import { Family, V4, V6 } from './family.ts';
@@ -40,7 +40,7 @@ export function isSyn<F extends V4 | V6>(fam: Family<F>, f: F['flow']): bool {
 export function ctLive<F extends V4 | V6>(fam: Family<F>, key: F['ctKey'], f: F['flow'], now: u64): F['ctValue'] | null {
   const e = fam.ct.lookup(key);
   if (!e) return null;
-  if (e.lifetime < now) return null;
+  if (e.expires < now) return null;
   if ((e.flags & CT_CLOSING) !== 0 && isSyn(fam, f)) return null;
   return e;
 }
@@ -56,14 +56,14 @@ export function ctTouch<F extends V4 | V6>(fam: Family<F>, e: F['ctValue'], f: F
   if (f.protocol === IPPROTO_TCP && (f.tcpFlags & (TCP_FLAG_FIN | TCP_FLAG_RST)) !== 0) {
     if ((e.flags & CT_CLOSING) === 0) {
       e.flags = e.flags | CT_CLOSING;
-      e.lifetime = now + LIFETIME_TCP_CLOSING;
+      e.expires = now + LIFETIME_TCP_CLOSING;
     }
     return;
   }
   if ((e.flags & CT_CLOSING) !== 0) return;
   const until = now + lifetimeOf(fam, f);
-  if (until > e.lifetime && until - e.lifetime > LIFETIME_REFRESH) {
-    e.lifetime = until;
+  if (until > e.expires && until - e.expires > LIFETIME_REFRESH) {
+    e.expires = until;
     e.ifindex = 0;
   }
 }

@@ -14,18 +14,23 @@ export const CT_CLOSING = 0x0008; // FIN or RST seen: the short lifetime applies
 export const CT_EGRESS = 0x0010; // reply entry translated on the way out (tcx/egress), not at ingress
 
 /**
- * Lifetimes in jiffies. HZ is a kernel build option (100 to 1000) that an ahead-of-time compiler
- * cannot know, so seconds are counted at the fastest clock: an entry lives at least as long as
- * stated (4x longer at this machine's HZ 250). Entries are in LRU maps, so an idle flow's entry
- * goes when space is needed whatever its lifetime; the lifetime matters for reuse of a 5-tuple.
+ * Lifetimes in nanoseconds of conntrack's clock (clock.ts: jiffies times the node's measured
+ * jiffy length, so the seconds hold on any HZ). Entries are in LRU maps, so an idle flow's entry
+ * goes when space is needed whatever its lifetime; the lifetime matters for reuse of a 5-tuple,
+ * and for SNAT ports, which a flow's reply entry holds until it expires (snat.ts).
  */
-export const JIFFIES_PER_SECOND = 1000;
-export const LIFETIME_TCP_SYN = 60 * JIFFIES_PER_SECOND;
-export const LIFETIME_TCP = 21600 * JIFFIES_PER_SECOND;
-export const LIFETIME_TCP_CLOSING = 10 * JIFFIES_PER_SECOND;
-export const LIFETIME_UDP = 60 * JIFFIES_PER_SECOND;
-/** A live entry's lifetime is written back at most this often (each write dirties a shared line). */
-export const LIFETIME_REFRESH = 5 * JIFFIES_PER_SECOND;
+export const NS_PER_SECOND = 1_000_000_000;
+export const LIFETIME_TCP_SYN = 60 * NS_PER_SECOND;
+export const LIFETIME_TCP = 21600 * NS_PER_SECOND;
+export const LIFETIME_TCP_CLOSING = 10 * NS_PER_SECOND;
+export const LIFETIME_UDP = 60 * NS_PER_SECOND;
+export const LIFETIME_REFRESH = 5 * NS_PER_SECOND;
+/**
+ * A jiffy's length until switchyard-node has measured the node's (node_clock is 0): the shortest,
+ * HZ 1000's (format/node-clock.ts UNMEASURED_HZ), so that an entry lives at least as long as
+ * stated, however fast the clock.
+ */
+export const NS_PER_JIFFY_UNMEASURED = 1_000_000;
 
 /**
  * SNAT source ports, above the kernel's default ip_local_port_range (32768-60999) and the

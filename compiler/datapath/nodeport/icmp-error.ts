@@ -21,6 +21,7 @@
 import { Family, V4, V6 } from './family.ts';
 import { CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT } from './constants.ts';
 import { canSend, drop, emit, pass, route } from './context.ts';
+import { ctNow } from './clock.ts';
 
 /**
  * An ICMP error at ingress (ingress parsed it as PARSE_ICMP): translated back and sent on like
@@ -32,7 +33,7 @@ export function icmpIngress<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<
   if (fam.readIcmpOuter(ctx, f) !== 0) return pass(ctx);
   const q = zeroed<F['quote']>();
   if (fam.readQuote(ctx, f, q) !== 0) return pass(ctx);
-  const now = bpf_jiffies64();
+  const now = ctNow();
   const key: F['ctKey'] = { ...zeroed<F['ctKey']>(), saddr: q.daddr, daddr: q.saddr, sport: q.dport, dport: q.sport, protocol: q.protocol, flags: CT_SERVICE, pad: 0 };
   let e = liveEntry(fam, key, now);
   if (!e) {
@@ -60,7 +61,7 @@ export function icmpIngress<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<
 export function icmpEgress<F extends V4 | V6>(ctx: SkBuff, fam: Family<F>, f: F['flow']): i32 {
   const q = zeroed<F['quote']>();
   if (fam.readQuote(ctx, f, q) !== 0) return TC_ACT_OK;
-  const now = bpf_jiffies64();
+  const now = ctNow();
   const e = liveEntry(fam, { ...zeroed<F['ctKey']>(), saddr: q.daddr, daddr: q.saddr, sport: q.dport, dport: q.sport, protocol: q.protocol, flags: CT_REPLY, pad: 0 }, now);
   if (!e || (e.flags & CT_EGRESS) === 0) return TC_ACT_OK;
   const to: F['nat'] = { ...zeroed<F['nat']>(), saddr: e.dst_addr, daddr: e.src_addr, sport: e.dst_port, dport: e.src_port };
@@ -72,6 +73,6 @@ export function icmpEgress<F extends V4 | V6>(ctx: SkBuff, fam: Family<F>, f: F[
 /** @inline */
 function liveEntry<F extends V4 | V6>(fam: Family<F>, key: F['ctKey'], now: u64): F['ctValue'] | null {
   const e = fam.ct.lookup(key);
-  if (!e || e.lifetime < now) return null;
+  if (!e || e.expires < now) return null;
   return e;
 }

@@ -40,6 +40,7 @@ import { icmpEgress } from './icmp-error.ts';
 import { cacheMacs } from './route-cache.ts';
 import { nat } from './nat.ts';
 import { allocateSnatPort } from './snat.ts';
+import { ctNow } from './clock.ts';
 
 /**
  * A BPF-to-BPF call of its own: each family's stack frame is separate (both inline would
@@ -54,7 +55,7 @@ export function ingress<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>):
   // frame would sit on top of this one's, and the two with a sending path's exceed 512 bytes.
   if (parsed === PARSE_ICMP) return VERDICT_ICMP;
   if (parsed !== PARSE_OK) return pass(ctx);
-  const now = bpf_jiffies64();
+  const now = ctNow();
   const t = zeroed<F['translation']>();
   const known = knownFlow(fam, f, now, t);
   if (!known) {
@@ -230,10 +231,10 @@ function newFlow<F extends V4 | V6>(fam: Family<F>, f: F['flow'], now: u64, t: F
   if (affinity) rememberAffinity(fam.lb, client, id, clock);
 
   // Entries hold the whole translated 4-tuple, so translating is straight-line code.
-  const e: F['ctValue'] = { ...zeroed<F['ctValue']>(), lifetime: now + lifetimeOf(fam, f), backend_id: id, rev_nat_id: svc.rev_nat_id, src_addr: f.saddr, dst_addr: be.address, src_port: f.sport, dst_port: be.port };
+  const e: F['ctValue'] = { ...zeroed<F['ctValue']>(), expires: now + lifetimeOf(fam, f), backend_id: id, rev_nat_id: svc.rev_nat_id, src_addr: f.saddr, dst_addr: be.address, src_port: f.sport, dst_port: be.port };
   // The reply's tuple and how to turn it back: its source becomes the frontend the client used.
   const replyKey: F['ctKey'] = { ...zeroed<F['ctKey']>(), saddr: be.address, daddr: f.saddr, sport: be.port, dport: f.sport, protocol: f.protocol, flags: CT_REPLY, pad: 0 };
-  const reply: F['ctValue'] = { ...zeroed<F['ctValue']>(), lifetime: e.lifetime, backend_id: id, rev_nat_id: svc.rev_nat_id, src_addr: f.daddr, dst_addr: f.saddr, src_port: f.dport, dst_port: f.sport };
+  const reply: F['ctValue'] = { ...zeroed<F['ctValue']>(), expires: e.expires, backend_id: id, rev_nat_id: svc.rev_nat_id, src_addr: f.daddr, dst_addr: f.saddr, src_port: f.dport, dst_port: f.sport };
   if (fam.isLocal(be.address)) {
     e.flags = CT_LOCAL;
     reply.flags = CT_LOCAL | CT_EGRESS;
@@ -268,7 +269,7 @@ function acceptDsr<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: F[
   const key: F['ctKey'] = { ...zeroed<F['ctKey']>(), saddr: f.daddr, daddr: f.saddr, sport: f.dport, dport: f.sport, protocol: f.protocol, flags: CT_REPLY, pad: 0 };
   const known = ctLive(fam, key, f, now);
   if (known && fam.lb.sameAddress(known.src_addr, addr) && known.src_port === port) ctTouch(fam, known, f, now);
-  else ctCreate(fam, key, { ...zeroed<F['ctValue']>(), lifetime: now + lifetimeOf(fam, f), flags: CT_DSR | CT_EGRESS, src_addr: addr, dst_addr: f.saddr, src_port: port, dst_port: f.sport });
+  else ctCreate(fam, key, { ...zeroed<F['ctValue']>(), expires: now + lifetimeOf(fam, f), flags: CT_DSR | CT_EGRESS, src_addr: addr, dst_addr: f.saddr, src_port: port, dst_port: f.sport });
   // Delivered as it is (option or header and all: Linux ignores options it does not know).
   const fib = zeroed<BpfFibLookup>();
   const rc = route(ctx, fam, fib, f.saddr, f.daddr, true);
@@ -287,7 +288,7 @@ export function egress<F extends V4 | V6>(ctx: SkBuff, fam: Family<F>): i32 {
   const parsed = fam.parse(ctx, f);
   if (parsed === PARSE_ICMP) return icmpEgress(ctx, fam, f);
   if (parsed !== PARSE_OK) return TC_ACT_OK;
-  const now = bpf_jiffies64();
+  const now = ctNow();
   const e = ctLive(fam, ctKey(fam, f, CT_REPLY), f, now);
   if (!e || (e.flags & CT_EGRESS) === 0) return TC_ACT_OK;
   ctTouch(fam, e, f, now);

@@ -36,7 +36,7 @@ export function allocateSnatPort<F extends V4 | V6>(fam: Family<F>, key: F['ctKe
 function claimPort<F extends V4 | V6>(fam: Family<F>, key: F['ctKey'], reply: F['ctValue'], now: u64): i64 {
   if (fam.ct.update(key, reply, BPF_NOEXIST) === 0) return 0;
   const old = fam.ct.lookup(key);
-  if (!old || old.lifetime >= now) return 1;
+  if (!old || old.expires >= now) return 1;
   fam.ct.delete(key);
   return fam.ct.update(key, reply, BPF_NOEXIST);
 }

@@ -79,7 +79,7 @@ export function newIngress<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F
   const f = zeroed<F['flow']>();
   if (fam.parse(ctx, f) !== PARSE_OK) return pass(ctx);
   const t = zeroed<F['translation']>();
-  const r = unknownFlow(ctx, fam, f, bpf_jiffies64(), t);
+  const r = unknownFlow(ctx, fam, f, ctNow(), t);
   if (r !== VERDICT_SEND) return r;
   return sendFramed(ctx, fam, f, t, null);
 }

@@ -29,6 +29,7 @@ import { progLoad, progTestRun, ProgType } from '../../runtime/sys/bpf.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
 import { run, type Cleanup } from '../helpers/netns.ts';
 import { Cleanups, iptables, reflectorProgram, switchyard } from './nodeport-setup.ts';
+import { benchEnv, checkoutDatapath, firstPacketNotes, firstPackets, wantedVariant, type FirstPacket } from './nodeport-first.ts';
 import { buildTopology, type Topology } from '../helpers/ns-topology.ts';
 import { enterPacketNetns, loadNodeport, type Datapath } from '../packet/harness.ts';
 import { packet } from '../packet/scene.ts';
@@ -45,7 +46,7 @@ const SERVICES = 10_000;
 const BACKENDS = 10;
 const REPEAT = 200_000;
 const FIRST = 2_000;
-const ROUNDS = 5;
+const ROUNDS = benchEnv.rounds;
 /** Runs per call on the pair of entries that translate into each other: TTL 255 lasts 254 hops. */
 const CYCLE = 250;
 const CYCLE_CALLS = 400;
@@ -87,6 +88,8 @@ function packet6(o: { src: string; dst: string; sport: number; dport: number; fl
 interface PacketRow {
   label: string;
   first?: number;
+  /** The same first packets' program time alone (kernel bpf_stats). */
+  firstBpf?: number;
   /** One run per call, median: includes the per-run overhead, as `first` does. */
   alone?: number;
   established: number;
@@ -94,6 +97,12 @@ interface PacketRow {
 
 function best(xs: number[]): number {
   return Math.min(...xs);
+}
+
+/** The best round's first packets, by test_run's figure; the program alone from the same round. */
+function bestFirst(rounds: FirstPacket[]): { first: number; firstBpf: number } {
+  const r = rounds.reduce((a, b) => (b.testRun < a.testRun ? b : a));
+  return { first: r.testRun, firstBpf: r.bpf };
 }
 
 function median(xs: number[]): number {
@@ -157,24 +166,16 @@ function ctFloorProgram(c: Cleanup): number {
 }
 
 
-/** First packets: FIRST new flows (client ports differ), one run each; the kernel's own ns. */
-function firstPacket(run1: (frame: Uint8Array) => number, base: number): number {
-  let total = 0;
-  for (let i = 0; i < FIRST; i++) {
-    const service = (base + i * 7919) % SERVICES;
-    total += run1(packet({ src: '198.51.100.1', dst: `10.3.${service >> 8}.${service & 255}`, sport: 1024 + ((base + i) % 60000), dport: 80 }));
-  }
-  return total / FIRST;
+/** FIRST new flows (client ports differ) over the services, one run each. */
+function firstFlow(base: number, i: number): Uint8Array {
+  const service = (base + i * 7919) % SERVICES;
+  return packet({ src: '198.51.100.1', dst: `10.3.${service >> 8}.${service & 255}`, sport: 1024 + ((base + i) % 60000), dport: 80 });
 }
 
-/** firstPacket for IPv6. */
-function firstPacket6(run1: (frame: Uint8Array) => number, base: number): number {
-  let total = 0;
-  for (let i = 0; i < FIRST; i++) {
-    const service = (base + i * 7919) % SERVICES;
-    total += run1(packet6({ src: CLIENT6, dst: lb6(service), sport: 1024 + ((base + i) % 60000), dport: 80 }));
-  }
-  return total / FIRST;
+/** firstFlow for IPv6. */
+function firstFlow6(base: number, i: number): Uint8Array {
+  const service = (base + i * 7919) % SERVICES;
+  return packet6({ src: CLIENT6, dst: lb6(service), sport: 1024 + ((base + i) % 60000), dport: 80 });
 }
 
 function packetBench(): { rows: PacketRow[]; notes: string[] } {
@@ -189,7 +190,12 @@ function packetBench(): { rows: PacketRow[]; notes: string[] } {
       { label: 'tc LB (FIB lookup)', v: { hook: 'tc' as const, scale: 131072 }, ipv6: false },
       { label: 'XDP LB, IPv6 (FIB lookup)', v: { hook: 'xdp' as const, scale: 131072 }, ipv6: true },
       { label: 'tc LB, IPv6 (FIB lookup)', v: { hook: 'tc' as const, scale: 131072 }, ipv6: true },
-    ].map((x) => {
+    ].filter((x) => wantedVariant(x.label)).flatMap((x) => {
+      if (!benchEnv.base) return [x];
+      const base = checkoutDatapath(benchEnv.base);
+      c.teardown(base.remove);
+      return [x, { ...x, label: `${x.label} @ ${benchEnv.base}`, v: { ...x.v, sourceRoot: base.root } }];
+    }).map((x) => {
       const dp = loadNodeport(c, x.v, devices);
       loadServices(dp);
       if (x.ipv6) loadServices6(dp);
@@ -198,12 +204,12 @@ function packetBench(): { rows: PacketRow[]; notes: string[] } {
       for (let s = 0; s < SERVICES; s++) {
         dp.ingress(x.ipv6 ? packet6({ src: '2001:db8:c::2', dst: lb6(s), sport: 1000, dport: 80 }) : packet({ src: '198.51.100.2', dst: `10.3.${s >> 8}.${s & 255}`, sport: 1000, dport: 80 }));
       }
-      return { ...x, dp, cycle: x.ipv6 ? cycleFlow6(dp) : cycleFlow(dp), first: [] as number[], alone: [] as number[], established: [] as number[] };
+      return { ...x, dp, cycle: x.ipv6 ? cycleFlow6(dp) : cycleFlow(dp), first: [] as FirstPacket[], alone: [] as number[], established: [] as number[] };
     });
     const established = packet({ src: '198.51.100.1', dst: '10.3.0.7', sport: 33333, dport: 80, flags: 0x10 });
     const established6 = packet6({ src: CLIENT6, dst: lb6(7), sport: 33333, dport: 80, flags: 0x10 });
     const floorNs: number[] = [];
-    const floorOnce: number[] = [];
+    const floorOnce: FirstPacket[] = [];
     const floorAlone: number[] = [];
     const l2 = reflectorProgram();
     c.teardown(() => closeFd(l2));
@@ -217,9 +223,7 @@ function packetBench(): { rows: PacketRow[]; notes: string[] } {
       floorNs.push(progTestRun(floor, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
       l2Ns.push(progTestRun(l2, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
       ctFloorNs.push(progTestRun(ctFloor, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
-      let once = 0;
-      for (let i = 0; i < FIRST; i++) once += progTestRun(floor, { data: established, ctx: xdpCtx, repeat: 1 }).durationNs;
-      floorOnce.push(once / FIRST);
+      floorOnce.push(firstPackets(FIRST, () => established, (f) => progTestRun(floor, { data: f, ctx: xdpCtx, repeat: 1 }).durationNs, floor));
       for (let i = 0; i < ALONE; i++) floorAlone.push(progTestRun(floor, { data: established, ctx: xdpCtx, repeat: 1 }).durationNs);
       for (const x of variants) {
         const runs: number[] = [];
@@ -228,30 +232,29 @@ function packetBench(): { rows: PacketRow[]; notes: string[] } {
         const one = x.ipv6 ? established6 : established;
         x.dp.ingress(one);
         for (let i = 0; i < ALONE; i++) x.alone.push(x.dp.ingress(one).durationNs);
-        x.first.push((x.ipv6 ? firstPacket6 : firstPacket)((f) => x.dp.ingress(f).durationNs, round * FIRST));
+        const prog = x.dp.programs.get(x.v.hook === 'xdp' ? 'nodeport_xdp' : 'nodeport_ingress')!;
+        x.first.push(firstPackets(FIRST, (i) => (x.ipv6 ? firstFlow6 : firstFlow)(round * FIRST, i), (f) => x.dp.ingress(f).durationNs, prog));
       }
     }
     const floorBest = best(floorNs);
     const rows: PacketRow[] = [
-      { label: 'floor: XDP_TX and nothing else', first: best(floorOnce), alone: median(floorAlone), established: floorBest },
+      { label: 'floor: XDP_TX and nothing else', ...bestFirst(floorOnce), alone: median(floorAlone), established: floorBest },
       { label: 'L2 reflector: parse, swap MACs, XDP_TX', established: best(l2Ns) },
       { label: 'conntrack floor: parse, one ct4 lookup, XDP_TX', established: best(ctFloorNs) },
-      ...variants.map((x) => ({ label: x.label, first: best(x.first), alone: median(x.alone), established: best(x.established) })),
+      ...variants.map((x) => ({ label: x.label, ...bestFirst(x.first), alone: median(x.alone), established: best(x.established) })),
     ];
     const ctBest = best(ctFloorNs);
-    const v6Ratio = (hook: string) => {
-      const four = variants.find((x) => !x.ipv6 && x.label.startsWith(`${hook} LB (FIB`))!;
-      const six = variants.find((x) => x.ipv6 && x.label.startsWith(`${hook} LB, IPv6`))!;
-      return best(six.established) / best(four.established);
-    };
-    const xdp = rows[3]!.established / floorBest;
-    const hairpin = rows[4]!.established / floorBest;
+    const est = (label: string) => rows.find((r) => r.label === label)?.established;
+    const v6Ratio = (hook: string) => (est(`${hook} LB, IPv6 (FIB lookup)`) ?? NaN) / (est(`${hook} LB (FIB lookup)`) ?? NaN);
+    const xdp = (est('XDP LB (FIB lookup)') ?? NaN) / floorBest;
+    const hairpin = (est('XDP LB (hairpin, no FIB)') ?? NaN) / floorBest;
     return {
       rows,
       notes: [
-        `target XDP LB ≤ 2× the floor (established flow): ${xdp <= 2 ? 'met' : 'not met'} with the FIB lookup (${xdp.toFixed(2)}×), ${hairpin <= 2 ? 'met' : 'not met'} in hairpin mode (${hairpin.toFixed(2)}×); one conntrack lookup alone is ${(ctBest / floorBest).toFixed(2)}× the floor, and the XDP LB is ${(rows[3]!.established / ctBest).toFixed(2)}× that`,
+        `target XDP LB ≤ 2× the floor (established flow): ${xdp <= 2 ? 'met' : 'not met'} with the FIB lookup (${xdp.toFixed(2)}×), ${hairpin <= 2 ? 'met' : 'not met'} in hairpin mode (${hairpin.toFixed(2)}×); one conntrack lookup alone is ${(ctBest / floorBest).toFixed(2)}× the floor, and the XDP LB is ${((est('XDP LB (FIB lookup)') ?? NaN) / ctBest).toFixed(2)}× that`,
         `IPv6 established vs IPv4 (FIB lookup): XDP ${v6Ratio('XDP').toFixed(2)}×, tc ${v6Ratio('tc').toFixed(2)}× (target: within 10%)`,
-        `${SERVICES} services × ${BACKENDS} backends loaded; best of ${ROUNDS} rounds; established: the median over ${CYCLE_CALLS} calls of the mean of ${CYCLE} runs on a pair of entries that translate into each other (warm caches, every run the whole established path); established, one run: the median of ${ALONE} calls of one run of an established packet; first packet: ${FIRST} new flows to live services, one run each. One-run columns include the kernel's per-run overhead (the floor's row shows it) and colder caches`,
+        ...firstPacketNotes(rows, benchEnv.base),
+        `${SERVICES} services × ${BACKENDS} backends loaded; best of ${ROUNDS} rounds; established: the median over ${CYCLE_CALLS} calls of the mean of ${CYCLE} runs on a pair of entries that translate into each other (warm caches, every run the whole established path); established, one run: the median of ${ALONE} calls of one run of an established packet; first packet: ${FIRST} new flows to live services, one run each, as test_run times it and as the kernel's bpf_stats time the program alone. One-run columns include the kernel's per-run overhead (the floor's row shows it) and colder caches`,
       ],
     };
   } finally {
@@ -318,12 +321,13 @@ export default async function nodeportBench(): Promise<BenchResult> {
     label: r.label,
     figures: {
       'first packet ns': r.first !== undefined ? r.first.toFixed(1) : '',
+      'first, program alone (bpf_stats) ns': r.firstBpf !== undefined ? r.firstBpf.toFixed(1) : '',
       'established, one run ns': r.alone !== undefined ? r.alone.toFixed(1) : '',
       'established ns': r.established.toFixed(1),
       'vs floor': `${(r.established / floor).toFixed(2)}×`,
     },
   }));
-  const i = await iperfBench();
+  const i = benchEnv.iperf ? await iperfBench() : { rows: [], notes: ['iperf3 part left out (BENCH_NODEPORT_IPERF=0)'] };
   rows.push(...i.rows);
   return { title: 'north-south LB: ns/packet (BPF_PROG_TEST_RUN) and iperf3 through a NodePort', rows, notes: [...p.notes, ...i.notes] };
 }

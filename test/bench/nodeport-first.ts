@@ -4,7 +4,7 @@
 // statistics (the program alone, BPF_ENABLE_STATS).
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enableRunTimeStats, progInfo } from '../../runtime/sys/bpf-obj.ts';
@@ -47,14 +47,19 @@ export const benchEnv = {
   /** BENCH_NODEPORT_IPERF=0 leaves the iperf3 part out. */
   iperf: process.env.BENCH_NODEPORT_IPERF !== '0',
   /**
-   * BENCH_NODEPORT_BASE=<git revision>: each packet row again with that revision's datapath
-   * sources, measured in the same rounds (before and after a change, side by side).
+   * BENCH_NODEPORT_BASE=<git revision or directory>: each packet row again with that revision's
+   * datapath sources, measured in the same rounds (before and after a change, side by side).
    */
   base: process.env.BENCH_NODEPORT_BASE ?? '',
 };
 
-/** `rev`'s compiler/datapath in a fresh directory (a sourceRoot for the harness); removed by the returned function. */
+/**
+ * `rev`'s compiler/datapath in a fresh directory (a sourceRoot for the harness); removed by the
+ * returned function. A directory holding a compiler/datapath is used as it is: a copy with a step
+ * compiled out measures that step, side by side.
+ */
 export function checkoutDatapath(rev: string): { root: string; remove: () => void } {
+  if (existsSync(join(rev, 'compiler/datapath'))) return { root: rev, remove: () => {} };
   const root = mkdtempSync(join(tmpdir(), 'switchyard-bench-base-'));
   const tar = execFileSync('git', ['archive', rev, 'compiler/datapath'], { maxBuffer: 64 << 20 });
   execFileSync('tar', ['-x', '-C', root], { input: tar });
@@ -70,6 +75,7 @@ interface FirstRow {
   label: string;
   first?: number;
   firstBpf?: number;
+  firstHot?: number;
   alone?: number;
 }
 
@@ -82,7 +88,7 @@ export function firstPacketNotes(rows: FirstRow[], base: string): string[] {
   const lb = rows.slice(1).filter((r) => r.first !== undefined && r.alone !== undefined);
   const notes = lb.map((r) => {
     const net = r.first! - floor.first!;
-    return `first packet, ${r.label}: ${r.first!.toFixed(0)} ns by test_run, ${net.toFixed(0)} less its per-run cost (the floor's ${floor.first!.toFixed(0)}); the program alone (bpf_stats) ${r.firstBpf!.toFixed(0)} ns; ${(r.first! / r.alone!).toFixed(1)}× an established packet timed the same way (${r.alone!.toFixed(0)} ns)`;
+    return `first packet, ${r.label}: ${r.first!.toFixed(0)} ns by test_run, ${net.toFixed(0)} less its per-run cost (the floor's ${floor.first!.toFixed(0)}); the program alone (bpf_stats) ${r.firstBpf!.toFixed(0)} ns; all to one service whose tables stay cached ${r.firstHot!.toFixed(0)} ns; ${(r.first! / r.alone!).toFixed(1)}× an established packet timed the same way (${r.alone!.toFixed(0)} ns)`;
   });
   if (!base) return notes;
   for (const r of lb) {

@@ -366,6 +366,7 @@ export const STATS_VALUE = struct('lb_stats', [
   ['no_backend', 'u64', 'refused: the service had no backend to offer'],
   ['packets', 'u64', 'north-south packets forwarded'],
   ['bytes', 'u64', 'north-south bytes forwarded'],
+  ['snat_full', 'u64', 'north-south new flows dropped: every SNAT port tried toward their backend was held'],
 ]);
 
 /** Node addresses and pod CIDRs one node's object is told (objects are shared by nodes). */

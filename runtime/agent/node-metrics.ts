@@ -18,6 +18,7 @@ const SERVICE_COUNTERS = [
   { field: 'no_backend', name: 'switchyard_service_drops_total', help: 'Connections or packets refused because the service port had no backend.' },
   { field: 'packets', name: 'switchyard_service_packets_total', help: 'North-south packets forwarded, per service port.' },
   { field: 'bytes', name: 'switchyard_service_bytes_total', help: 'North-south bytes forwarded, per service port.' },
+  { field: 'snat_full', name: 'switchyard_service_snat_full_drops_total', help: 'North-south new flows dropped because no SNAT port toward their backend was free, per service port.' },
 ] as const;
 
 const STATS_MAP = 'lb_stats';

@@ -36,6 +36,17 @@ export function objGetIfPinned(path: string): number | null {
   }
 }
 
+/**
+ * BPF_ENABLE_STATS (BPF_STATS_RUN_TIME): programs count their run time and runs while the
+ * returned fd is open. Unlike the kernel.bpf_stats_enabled sysctl, closing the fd is all the
+ * cleanup there is, and other users' setting is left alone.
+ */
+export function enableRunTimeStats(): number {
+  const attr = Buffer.alloc(8);
+  attr.writeUInt32LE(0, 0);
+  return bpfSyscall('BPF_ENABLE_STATS', BpfCmd.ENABLE_STATS, attr);
+}
+
 function infoByFd(fd: number, size: number, prepare?: (info: Buffer) => void): Buffer {
   const info = Buffer.alloc(size);
   prepare?.(info);
@@ -93,6 +104,9 @@ export interface ProgInfo {
   /** Nanoseconds since boot. */
   loadTime: bigint;
   verifiedInsns: number;
+  /** Time spent in the program and its runs, while statistics are enabled (enableRunTimeStats). */
+  runTimeNs: bigint;
+  runCnt: bigint;
 }
 
 export function progInfo(fd: number): ProgInfo {
@@ -112,6 +126,8 @@ export function progInfo(fd: number): ProgInfo {
     btfId: b.readUInt32LE(128),
     loadTime: b.readBigUInt64LE(40),
     verifiedInsns: b.readUInt32LE(216),
+    runTimeNs: b.readBigUInt64LE(192),
+    runCnt: b.readBigUInt64LE(200),
   };
 }
 

@@ -19,7 +19,7 @@
 //    the same service, each in a fresh topology; the client straight to the pod as reference.
 //    tc and iptables once more under the XDP row's link conditions (TSO off, frames copied).
 //
-// SWITCHYARD_NODEPORT_IPERF=0 leaves part 2 out (comparing ns/packet before and after a change).
+// BENCH_NODEPORT_IPERF=0 leaves part 2 out (comparing ns/packet before and after a change).
 
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -32,6 +32,7 @@ import { progLoad, progTestRun, ProgType } from '../../runtime/sys/bpf.ts';
 import { closeFd } from '../../runtime/sys/syscall.ts';
 import { run, type Cleanup } from '../helpers/netns.ts';
 import { Cleanups, iptables, reflectorProgram, switchyard } from './nodeport-setup.ts';
+import { benchEnv, checkoutDatapath, firstPacketNotes, firstPackets, wantedVariant, type FirstPacket } from './nodeport-first.ts';
 import { buildTopology, type Topology } from '../helpers/ns-topology.ts';
 import { enterPacketNetns, loadNodeport, type Datapath } from '../packet/harness.ts';
 import { packet } from '../packet/scene.ts';
@@ -49,7 +50,7 @@ const SERVICES = 10_000;
 const BACKENDS = 10;
 const REPEAT = 200_000;
 const FIRST = 2_000;
-const ROUNDS = 5;
+const ROUNDS = benchEnv.rounds;
 /** Runs per call on the pair of entries that translate into each other: TTL 255 lasts 254 hops. */
 const CYCLE = 250;
 const CYCLE_CALLS = 400;
@@ -91,6 +92,10 @@ function packet6(o: { src: string; dst: string; sport: number; dport: number; fl
 interface PacketRow {
   label: string;
   first?: number;
+  /** The same first packets' program time alone (kernel bpf_stats). */
+  firstBpf?: number;
+  /** First packets to one service whose tables stay cached. */
+  firstHot?: number;
   /** One run per call, median: includes the per-run overhead, as `first` does. */
   alone?: number;
   established: number;
@@ -100,6 +105,12 @@ interface PacketRow {
 
 function best(xs: number[]): number {
   return Math.min(...xs);
+}
+
+/** The best round's first packets, by test_run's figure; the program alone from the same round. */
+function bestFirst(rounds: FirstPacket[]): { first: number; firstBpf: number } {
+  const r = rounds.reduce((a, b) => (b.testRun < a.testRun ? b : a));
+  return { first: r.testRun, firstBpf: r.bpf };
 }
 
 function median(xs: number[]): number {
@@ -183,24 +194,20 @@ function ctFloorProgram(c: Cleanup, ipv6: boolean): number {
   return fd;
 }
 
-/** First packets: FIRST new flows (client ports differ), one run each; the kernel's own ns. */
-function firstPacket(run1: (frame: Uint8Array) => number, base: number): number {
-  let total = 0;
-  for (let i = 0; i < FIRST; i++) {
-    const service = (base + i * 7919) % SERVICES;
-    total += run1(packet({ src: '198.51.100.1', dst: `10.3.${service >> 8}.${service & 255}`, sport: 1024 + ((base + i) % 60000), dport: 80 }));
-  }
-  return total / FIRST;
+
+/**
+ * FIRST new flows (client ports differ) over the services, one run each; `hot`: all to service 7
+ * from another client, whose tables then stay in the caches (what is left is the flow's own work).
+ */
+function firstFlow(base: number, i: number, hot = false): Uint8Array {
+  const service = hot ? 7 : (base + i * 7919) % SERVICES;
+  return packet({ src: hot ? '198.51.100.3' : '198.51.100.1', dst: `10.3.${service >> 8}.${service & 255}`, sport: 1024 + ((base + i) % 60000), dport: 80 });
 }
 
-/** firstPacket for IPv6. */
-function firstPacket6(run1: (frame: Uint8Array) => number, base: number): number {
-  let total = 0;
-  for (let i = 0; i < FIRST; i++) {
-    const service = (base + i * 7919) % SERVICES;
-    total += run1(packet6({ src: CLIENT6, dst: lb6(service), sport: 1024 + ((base + i) % 60000), dport: 80 }));
-  }
-  return total / FIRST;
+/** firstFlow for IPv6. */
+function firstFlow6(base: number, i: number, hot = false): Uint8Array {
+  const service = hot ? 7 : (base + i * 7919) % SERVICES;
+  return packet6({ src: hot ? '2001:db8:c::3' : CLIENT6, dst: lb6(service), sport: 1024 + ((base + i) % 60000), dport: 80 });
 }
 
 function packetBench(): { rows: PacketRow[]; notes: string[] } {
@@ -215,7 +222,12 @@ function packetBench(): { rows: PacketRow[]; notes: string[] } {
       { label: 'tc LB (FIB lookup)', v: { hook: 'tc' as const, scale: 131072 }, ipv6: false },
       { label: 'XDP LB, IPv6 (FIB lookup)', v: { hook: 'xdp' as const, scale: 131072 }, ipv6: true },
       { label: 'tc LB, IPv6 (FIB lookup)', v: { hook: 'tc' as const, scale: 131072 }, ipv6: true },
-    ].map((x) => {
+    ].filter((x) => wantedVariant(x.label)).flatMap((x) => {
+      if (!benchEnv.base) return [x];
+      const base = checkoutDatapath(benchEnv.base);
+      c.teardown(base.remove);
+      return [x, { ...x, label: `${x.label} @ ${benchEnv.base}`, v: { ...x.v, sourceRoot: base.root } }];
+    }).map((x) => {
       const dp = loadNodeport(c, x.v, devices);
       loadServices(dp);
       if (x.ipv6) loadServices6(dp);
@@ -224,12 +236,12 @@ function packetBench(): { rows: PacketRow[]; notes: string[] } {
       for (let s = 0; s < SERVICES; s++) {
         dp.ingress(x.ipv6 ? packet6({ src: '2001:db8:c::2', dst: lb6(s), sport: 1000, dport: 80 }) : packet({ src: '198.51.100.2', dst: `10.3.${s >> 8}.${s & 255}`, sport: 1000, dport: 80 }));
       }
-      return { ...x, dp, cycle: x.ipv6 ? cycleFlow6(dp) : cycleFlow(dp), first: [] as number[], alone: [] as number[], established: [] as number[] };
+      return { ...x, dp, cycle: x.ipv6 ? cycleFlow6(dp) : cycleFlow(dp), first: [] as FirstPacket[], firstHot: [] as FirstPacket[], alone: [] as number[], established: [] as number[] };
     });
     const established = packet({ src: '198.51.100.1', dst: '10.3.0.7', sport: 33333, dport: 80, flags: 0x10 });
     const established6 = packet6({ src: CLIENT6, dst: lb6(7), sport: 33333, dport: 80, flags: 0x10 });
     const floorNs: number[] = [];
-    const floorOnce: number[] = [];
+    const floorOnce: FirstPacket[] = [];
     const floorAlone: number[] = [];
     const l2 = reflectorProgram();
     c.teardown(() => closeFd(l2));
@@ -250,9 +262,7 @@ function packetBench(): { rows: PacketRow[]; notes: string[] } {
       ctFloorNs.push(progTestRun(ctFloor, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
       ctFloor6Ns.push(progTestRun(ctFloor6, { data: established6, ctx: xdpCtx6, repeat: REPEAT }).durationNs);
       for (const x of clocks) x.ns.push(progTestRun(x.fd, { data: established, ctx: xdpCtx, repeat: REPEAT }).durationNs);
-      let once = 0;
-      for (let i = 0; i < FIRST; i++) once += progTestRun(floor, { data: established, ctx: xdpCtx, repeat: 1 }).durationNs;
-      floorOnce.push(once / FIRST);
+      floorOnce.push(firstPackets(FIRST, () => established, (f) => progTestRun(floor, { data: f, ctx: xdpCtx, repeat: 1 }).durationNs, floor));
       for (let i = 0; i < ALONE; i++) floorAlone.push(progTestRun(floor, { data: established, ctx: xdpCtx, repeat: 1 }).durationNs);
       for (const x of variants) {
         const runs: number[] = [];
@@ -261,34 +271,33 @@ function packetBench(): { rows: PacketRow[]; notes: string[] } {
         const one = x.ipv6 ? established6 : established;
         x.dp.ingress(one);
         for (let i = 0; i < ALONE; i++) x.alone.push(x.dp.ingress(one).durationNs);
-        x.first.push((x.ipv6 ? firstPacket6 : firstPacket)((f) => x.dp.ingress(f).durationNs, round * FIRST));
+        const prog = x.dp.programs.get(x.v.hook === 'xdp' ? 'nodeport_xdp' : 'nodeport_ingress')!;
+        x.first.push(firstPackets(FIRST, (i) => (x.ipv6 ? firstFlow6 : firstFlow)(round * FIRST, i), (f) => x.dp.ingress(f).durationNs, prog));
+        x.firstHot.push(firstPackets(FIRST, (i) => (x.ipv6 ? firstFlow6 : firstFlow)(round * FIRST, i, true), (f) => x.dp.ingress(f).durationNs, prog));
       }
     }
     const floorBest = best(floorNs);
     const rows: PacketRow[] = [
-      { label: 'floor: XDP_TX and nothing else', first: best(floorOnce), alone: median(floorAlone), established: floorBest },
+      { label: 'floor: XDP_TX and nothing else', ...bestFirst(floorOnce), alone: median(floorAlone), established: floorBest },
       { label: 'L2 reflector: parse, swap MACs, XDP_TX', established: best(l2Ns) },
       { label: 'floor and one BPF-to-BPF call', established: best(callFloorNs) },
       { label: 'conntrack floor: parse, one ct4 lookup, XDP_TX', established: best(ctFloorNs) },
       { label: 'conntrack floor, IPv6: parse, one ct6 lookup, XDP_TX', established: best(ctFloor6Ns) },
-      ...variants.map((x) => ({ label: x.label, first: best(x.first), alone: median(x.alone), established: best(x.established) })),
+      ...variants.map((x) => ({ label: x.label, ...bestFirst(x.first), firstHot: bestFirst(x.firstHot).first, alone: median(x.alone), established: best(x.established) })),
       ...clocks.map((x) => ({ label: `${x.label}, ×${READS}`, established: best(x.ns), perRead: (best(x.ns) - best(clocks[0]!.ns)) / READS })),
     ];
     const ctBest = best(ctFloorNs);
-    const v6Ratio = (hook: string) => {
-      const four = variants.find((x) => !x.ipv6 && x.label.startsWith(`${hook} LB (FIB`))!;
-      const six = variants.find((x) => x.ipv6 && x.label.startsWith(`${hook} LB, IPv6`))!;
-      return best(six.established) / best(four.established);
-    };
-    const row = (label: string) => rows.find((r) => r.label === label)!.established;
-    const xdp = row('XDP LB (FIB lookup)') / floorBest;
-    const hairpin = row('XDP LB (hairpin, no FIB)') / floorBest;
+    const est = (label: string) => rows.find((r) => r.label === label)?.established;
+    const v6Ratio = (hook: string) => (est(`${hook} LB, IPv6 (FIB lookup)`) ?? NaN) / (est(`${hook} LB (FIB lookup)`) ?? NaN);
+    const xdp = (est('XDP LB (FIB lookup)') ?? NaN) / floorBest;
+    const hairpin = (est('XDP LB (hairpin, no FIB)') ?? NaN) / floorBest;
     return {
       rows,
       notes: [
-        `target XDP LB ≤ 2× the floor (established flow): ${xdp <= 2 ? 'met' : 'not met'} with the FIB lookup (${xdp.toFixed(2)}×), ${hairpin <= 2 ? 'met' : 'not met'} in hairpin mode (${hairpin.toFixed(2)}×); one conntrack lookup alone is ${(ctBest / floorBest).toFixed(2)}× the floor, and the XDP LB is ${(row('XDP LB (FIB lookup)') / ctBest).toFixed(2)}× that`,
-        `IPv6 established vs IPv4 (FIB lookup): XDP ${v6Ratio('XDP').toFixed(2)}× (+${(row('XDP LB, IPv6 (FIB lookup)') - row('XDP LB (FIB lookup)')).toFixed(1)} ns), tc ${v6Ratio('tc').toFixed(2)}× (+${(row('tc LB, IPv6 (FIB lookup)') - row('tc LB (FIB lookup)')).toFixed(1)} ns) (target: within 10%); of that, the lookup of the 40-byte ct6 key: +${(best(ctFloor6Ns) - ctBest).toFixed(1)} ns over ct4's (the conntrack floors); a BPF-to-BPF call and its return: ${(best(callFloorNs) - floorBest).toFixed(1)} ns`,
-        `${SERVICES} services × ${BACKENDS} backends loaded; best of ${ROUNDS} rounds; established: the median over ${CYCLE_CALLS} calls of the mean of ${CYCLE} runs on a pair of entries that translate into each other (warm caches, every run the whole established path); established, one run: the median of ${ALONE} calls of one run of an established packet; first packet: ${FIRST} new flows to live services, one run each. One-run columns include the kernel's per-run overhead (the floor's row shows it) and colder caches`,
+        `target XDP LB ≤ 2× the floor (established flow): ${xdp <= 2 ? 'met' : 'not met'} with the FIB lookup (${xdp.toFixed(2)}×), ${hairpin <= 2 ? 'met' : 'not met'} in hairpin mode (${hairpin.toFixed(2)}×); one conntrack lookup alone is ${(ctBest / floorBest).toFixed(2)}× the floor, and the XDP LB is ${((est('XDP LB (FIB lookup)') ?? NaN) / ctBest).toFixed(2)}× that`,
+        `IPv6 established vs IPv4 (FIB lookup): XDP ${v6Ratio('XDP').toFixed(2)}× (+${((est('XDP LB, IPv6 (FIB lookup)') ?? NaN) - (est('XDP LB (FIB lookup)') ?? NaN)).toFixed(1)} ns), tc ${v6Ratio('tc').toFixed(2)}× (+${((est('tc LB, IPv6 (FIB lookup)') ?? NaN) - (est('tc LB (FIB lookup)') ?? NaN)).toFixed(1)} ns) (target: within 10%); of that, the lookup of the 40-byte ct6 key: +${(best(ctFloor6Ns) - ctBest).toFixed(1)} ns over ct4's (the conntrack floors); a BPF-to-BPF call and its return: ${(best(callFloorNs) - floorBest).toFixed(1)} ns`,
+        ...firstPacketNotes(rows, benchEnv.base),
+        `${SERVICES} services × ${BACKENDS} backends loaded; best of ${ROUNDS} rounds; established: the median over ${CYCLE_CALLS} calls of the mean of ${CYCLE} runs on a pair of entries that translate into each other (warm caches, every run the whole established path); established, one run: the median of ${ALONE} calls of one run of an established packet; first packet: ${FIRST} new flows to live services, one run each, as test_run times it and as the kernel's bpf_stats time the program alone. One-run columns include the kernel's per-run overhead (the floor's row shows it) and colder caches`,
       ],
     };
   } finally {
@@ -355,13 +364,14 @@ export default async function nodeportBench(): Promise<BenchResult> {
     label: r.label,
     figures: {
       'first packet ns': r.first !== undefined ? r.first.toFixed(1) : '',
+      'first, program alone (bpf_stats) ns': r.firstBpf !== undefined ? r.firstBpf.toFixed(1) : '',
       'established, one run ns': r.alone !== undefined ? r.alone.toFixed(1) : '',
       'established ns': r.established.toFixed(1),
       'vs floor': `${(r.established / floor).toFixed(2)}×`,
       'ns a clock read': r.perRead !== undefined ? r.perRead.toFixed(2) : '',
     },
   }));
-  const i = process.env.SWITCHYARD_NODEPORT_IPERF === '0' ? { rows: [], notes: [] } : await iperfBench();
+  const i = benchEnv.iperf ? await iperfBench() : { rows: [], notes: ['iperf3 part left out (BENCH_NODEPORT_IPERF=0)'] };
   rows.push(...i.rows);
   return { title: 'north-south LB: ns/packet (BPF_PROG_TEST_RUN) and iperf3 through a NodePort', rows, notes: [...p.notes, ...i.notes] };
 }

@@ -12,6 +12,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import koffi from 'koffi';
 import { compileFiles, type CompileResult } from '../../compiler/lang/compile.ts';
 import { formatDiagnostic } from '../../compiler/diagnostics.ts';
@@ -103,16 +104,19 @@ export interface Variant {
   /** Entries of the service, backend and conntrack maps (default: a few thousand). */
   scale?: number;
   maglev?: boolean;
+  /** A directory holding another tree's compiler/datapath to compile instead of this one (the bench's before/after). */
+  sourceRoot?: string;
 }
 
 const compiled = new Map<string, CompileResult>();
 
 export function compileNodeport(v: Variant): CompileResult {
-  const id = `${v.hook}/${!!v.dsr}/${!!v.hairpin}/${v.scale ?? 0}/${!!v.maglev}`;
+  const id = `${v.hook}/${!!v.dsr}/${!!v.hairpin}/${v.scale ?? 0}/${!!v.maglev}/${v.sourceRoot ?? ''}`;
   const n = v.scale ?? 1024;
   const known = compiled.get(id);
   if (known) return known;
-  const files = [...(v.hook === 'xdp' ? ['compiler/datapath/nodeport/xdp.ts'] : []), 'compiler/datapath/nodeport/tc.ts', 'compiler/datapath/nodeport/egress.ts'];
+  const root = v.sourceRoot ?? '.';
+  const files = [...(v.hook === 'xdp' ? ['compiler/datapath/nodeport/xdp.ts'] : []), 'compiler/datapath/nodeport/tc.ts', 'compiler/datapath/nodeport/egress.ts'].map((f) => join(root, f));
   const r = compileFiles(files, {
     config: {
       mapServices: n,

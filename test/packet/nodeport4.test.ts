@@ -6,7 +6,10 @@
 import { packetTest } from './packet-test.ts';
 import { diffBytes, frame4, tcpSegment, udpDatagram, TCP_ACK, TCP_SYN, word } from './frames.ts';
 import { enterPacketNetns, loadNodeport, MAC, type Variant } from './harness.ts';
-import { conntrack4, putNodeConfig, putService4 } from './tables.ts';
+import { conntrack4, encodeStruct, putNodeConfig, putService4, serviceStats } from './tables.ts';
+import * as L from '../../compiler/emit/map-layouts.ts';
+import { mapUpdate } from '../../runtime/sys/bpf-map.ts';
+import { CT_REPLY, CT_SNAT, SNAT_PORT_COUNT, SNAT_PORT_MIN } from '../../compiler/datapath/nodeport/constants.ts';
 import type { ExecutionContext } from 'ava';
 
 const CLIENT = '198.51.100.1';
@@ -58,5 +61,28 @@ for (const hook of ['tc', 'xdp'] as const) {
     t.is(out.retval, 0);
     const wantOut = frame4({ dstMac: MAC.gateway, srcMac: MAC.eth0, src: '10.3.0.1', dst: CLIENT, proto: 17, ttl: 63, l4: udpDatagram({ src: '10.3.0.1', dst: CLIENT, sport: 80, dport: 5353, payload: [4, 5] }) });
     t.is(diffBytes(out.data, wantOut), '');
+  });
+}
+
+for (const hook of ['tc', 'xdp'] as const) {
+  packetTest(`${hook}: a new flow finding every SNAT port toward its backend held is dropped and counted as snat_full`, (t) => {
+    // Conntrack room for the whole range (the default's 4,096 entries would evict some of it).
+    const dp = setup(t, { hook, scale: 4096 });
+    // Every port of the range held by a live flow to 10.2.0.1:80 (reply entries, as claimed).
+    const ct = dp.maps.get('ct4')!;
+    const held = (lifetime: bigint) => {
+      for (let p = SNAT_PORT_MIN; p < SNAT_PORT_MIN + SNAT_PORT_COUNT; p++) {
+        const key = encodeStruct(L.CT4_KEY, { saddr: '10.2.0.1', daddr: '10.0.0.1', sport: 80, dport: p, protocol: 6, flags: CT_REPLY });
+        mapUpdate(ct, key, encodeStruct(L.CT4_VALUE, { lifetime, flags: CT_SNAT, src_addr: '10.0.0.1', dst_addr: '198.51.100.2', src_port: 30001, dst_port: 1000 }));
+      }
+    };
+    held(1n << 62n);
+    const syn = (sport: number) => frame4({ dstMac: MAC.eth0, srcMac: MAC.gateway, src: CLIENT, dst: '10.0.0.1', proto: 6, l4: tcpSegment({ src: CLIENT, dst: '10.0.0.1', sport, dport: 30001, flags: TCP_SYN }) });
+    t.is(dp.ingress(syn(40000)).retval, verdicts[hook].drop);
+    t.like(serviceStats(dp, 1), { snat_full: 1n, translations: 0n });
+    // Once those flows have ended (lifetimes passed), their ports are taken again, uncounted.
+    held(1n);
+    t.is(dp.ingress(syn(40001)).retval, verdicts[hook].tx);
+    t.like(serviceStats(dp, 1), { snat_full: 1n, translations: 1n });
   });
 }

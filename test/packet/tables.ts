@@ -10,6 +10,7 @@ import * as L from '../../compiler/emit/map-layouts.ts';
 import type { StructLayout } from '../../compiler/emit/map-layouts.ts';
 import { ip4, ip6 } from './frames.ts';
 import type { Datapath } from './harness.ts';
+import { possibleCpuCount } from '../../runtime/map.ts';
 
 type FieldValue = number | bigint | string | number[];
 
@@ -171,6 +172,20 @@ export function conntrack4(dp: Datapath): CtEntry[] {
   while (mapNextKey(fd, prev, key)) {
     if (mapLookup(fd, key, value)) out.push({ key: decodeStruct(L.CT4_KEY, key), value: decodeStruct(L.CT4_VALUE, value) });
     prev = key.slice();
+  }
+  return out;
+}
+
+/** A service port's lb_stats counters, summed over the CPUs (as `switchyard-node dump` shows them). */
+export function serviceStats(dp: Datapath, serviceId: number): Record<string, bigint> {
+  const slot = (L.STATS_VALUE.size + 7) & ~7;
+  const cpus = possibleCpuCount();
+  const all = new Uint8Array(slot * cpus);
+  const out: Record<string, bigint> = Object.fromEntries(L.STATS_VALUE.fields.map((f) => [f.name, 0n]));
+  if (!mapLookup(dp.maps.get('lb_stats')!, encodeStruct(L.STATS_KEY, { service_id: serviceId }), all)) return out;
+  for (let c = 0; c < cpus; c++) {
+    const v = decodeStruct(L.STATS_VALUE, all.subarray(c * slot, c * slot + L.STATS_VALUE.size));
+    for (const f of L.STATS_VALUE.fields) out[f.name]! += v[f.name] as bigint;
   }
   return out;
 }

@@ -109,6 +109,7 @@ kernelTest('run: applies each published revision, refuses tampered and older one
   connectFromCgroup(cg, '10.5.0.1', 80);
   m = await metrics(t, agent);
   t.true((sampleValue(m, 'switchyard_service_translations_total', { service: 'default/web:http/TCP' }) ?? 0) >= 1, agent.output());
+  t.is(sampleValue(m, 'switchyard_service_snat_full_drops_total', { service: 'default/web:http/TCP' }), 0, 'drops for want of a SNAT port are exported per service');
 
   publish(live, tampered);
   m = await eventually(agent, 'the tampered revision refused', async () => {

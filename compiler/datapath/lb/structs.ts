@@ -285,7 +285,7 @@ export interface lb_stats_key {
   service_id: u32;
 }
 
-/** lb_stats value: 32 bytes. */
+/** lb_stats value: 40 bytes. */
 export interface lb_stats {
   /** connections (socket LB: connect/sendmsg) or flows (tc/XDP) sent to a backend */
   translations: u64;
@@ -295,6 +295,8 @@ export interface lb_stats {
   packets: u64;
   /** north-south bytes forwarded */
   bytes: u64;
+  /** north-south new flows dropped: every SNAT port tried toward their backend was held */
+  snat_full: u64;
 }
 
 /** node_config value: 108 bytes. */

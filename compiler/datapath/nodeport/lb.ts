@@ -227,7 +227,6 @@ function newFlow<F extends V4 | V6>(fam: Family<F>, f: F['flow'], now: u64, t: F
     if (st) atomicAdd(st, 'no_backend', 1);
     return NEW_DROP;
   }
-  if (st) atomicAdd(st, 'translations', 1);
   if (affinity) rememberAffinity(fam.lb, client, id, clock);
 
   // Entries hold the whole translated 4-tuple, so translating is straight-line code.
@@ -249,11 +248,17 @@ function newFlow<F extends V4 | V6>(fam: Family<F>, f: F['flow'], now: u64, t: F
     replyKey.daddr = nodeAddr;
     reply.flags = CT_SNAT;
     const port = allocateSnatPort(fam, replyKey, reply, now);
-    if (port === be16(0)) return NEW_DROP;
+    if (port === be16(0)) {
+      // Every port tried toward this backend is held: counted, as no_backend is, per service.
+      if (st) atomicAdd(st, 'snat_full', 1);
+      return NEW_DROP;
+    }
     e.flags = CT_SNAT;
     e.src_addr = nodeAddr;
     e.src_port = port;
   }
+  // Counted once the flow is sure to be translated (a flow without a SNAT port is not).
+  if (st) atomicAdd(st, 'translations', 1);
   ctCreate(fam, ctKey(fam, f, CT_SERVICE), e);
   return fromEntry(fam, t, e) ? NEW_TRANSLATE : NEW_DROP;
 }

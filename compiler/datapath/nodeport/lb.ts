@@ -26,12 +26,13 @@ import {
   pickSlot,
   rememberAffinity,
   statsOf,
+  SVC_LOCAL,
   SVC_ROUTABLE,
   SVC_SOURCE_RANGES,
   wantsAffinity,
 } from '../lb/index.ts';
 import { features } from './config.ts';
-import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_ICMP, PARSE_OK, SNAT_PORT_MIN, VERDICT_ICMP } from './constants.ts';
+import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_REJECT, NEW_TRANSLATE, PARSE_ICMP, PARSE_OK, SNAT_PORT_MIN, VERDICT_ICMP, VERDICT_REJECT } from './constants.ts';
 import { ctCreate, ctKey, ctLive, ctTouch, lifetimeOf } from './conntrack.ts';
 import { canSend, drop, emit, pass, route } from './context.ts';
 import { icmpEgress } from './icmp-error.ts';
@@ -62,6 +63,7 @@ export function ingress<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>):
     const r = newFlow(fam, f, now, t);
     if (r === NEW_DROP) return drop(ctx);
     if (r === NEW_PASS) return pass(ctx);
+    if (r === NEW_REJECT) return VERDICT_REJECT;
   }
   // One place translates and sends, whichever way the translation was found: the verifier
   // walks it once per distinct state, not once per path that led here.
@@ -169,7 +171,10 @@ function newFlow<F extends V4 | V6>(fam: Family<F>, f: F['flow'], now: u64, t: F
   const st = statsOf(svc.service_id);
   if (!be) {
     if (st) atomicAdd(st, 'no_backend', 1);
-    return NEW_DROP;
+    // kube-proxy rejects a connection to a service without endpoints (reject4.ts answers) and
+    // drops one that only lacks a local endpoint. An empty Local set cannot tell the two
+    // apart: it stays a drop.
+    return (svc.flags & SVC_LOCAL) !== 0 ? NEW_DROP : NEW_REJECT;
   }
   if (st) atomicAdd(st, 'translations', 1);
   if (affinity) rememberAffinity(fam.lb, client, id, clock);

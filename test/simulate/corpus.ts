@@ -1,9 +1,9 @@
 // The differential test's packets: the packet tests' node (test/packet/scene.ts, scene6.ts)
 // with one service of every frontend type, and a seeded stream of frames over it — flows
 // through every datapath path (new flow, established, the backend's reply, FIN, UDP, SNAT to a
-// remote backend, a local backend, ICMP errors quoting a translated flow, IPv4 fragments, IPv6
-// with extension headers and fragments, source ranges, session affinity), plus mutations of
-// those frames and random ones.
+// remote backend, a local backend, a service without endpoints (port unreachable), ICMP errors
+// quoting a translated flow, IPv4 fragments, IPv6 with extension headers and fragments, source
+// ranges, session affinity), plus mutations of those frames and random ones.
 
 import { ethernet, fragmentHeader, frame4, icmpError, ip6, packet6, tcpSegment, udpDatagram, TCP_ACK, TCP_FIN, TCP_SYN, type Ext6 } from '../packet/frames.ts';
 import { MAC, type Datapath } from '../packet/harness.ts';
@@ -18,6 +18,8 @@ export function writeTables(dp: Datapath): void {
   putScene6Services(dp);
   const remote = [{ id: 1, address: REMOTE, port: 80 }];
   putService4(dp, { address: '0.0.0.0', port: 30006, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: [...remote, { id: 4, address: '10.2.0.2', port: 80 }], affinity: 60, revNatId: 11, serviceId: 11 });
+  // No endpoint: the port unreachable answer (nodeport/reject4.ts).
+  for (const protocol of [6, 17]) putService4(dp, { address: '0.0.0.0', port: 30021, protocol, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: [], revNatId: 12 + protocol, serviceId: 12 + protocol });
 }
 
 export interface Send {
@@ -39,7 +41,7 @@ const bytes = (r: Random, n: number) => Array.from({ length: n }, () => int(r, 0
 const frontends4 = [
   [NODE, 30001, 'tcp'], [NODE, 30001, 'udp'], [NODE, 30002, 'tcp'], ['10.3.0.1', 80, 'udp'], ['10.3.0.2', 80, 'tcp'],
   ['203.0.113.10', 8080, 'tcp'], [NODE, 10000, 'tcp'], ['10.5.0.1', 80, 'tcp'], ['10.3.0.3', 80, 'tcp'], [NODE, 30005, 'tcp'],
-  [NODE, 30006, 'tcp'], [NODE, 30009, 'tcp'], [NODE, 22, 'tcp'],
+  [NODE, 30006, 'tcp'], [NODE, 30009, 'tcp'], [NODE, 22, 'tcp'], [NODE, 30021, 'tcp'], [NODE, 30021, 'udp'],
 ] as const;
 const frontends6 = [[NODE6, 30001, 'tcp'], [NODE6, 30001, 'udp'], [LB6, 80, 'udp'], [NODE6, 30002, 'tcp']] as const;
 

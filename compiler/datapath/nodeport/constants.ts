@@ -61,6 +61,7 @@ export const ICMP_PORT_UNREACH = 3; // the code reject4.ts answers with
 export const ICMP_TIME_EXCEEDED = 11;
 export const ICMP_PARAMETERPROB = 12;
 export const ICMPV6_DEST_UNREACH = 1;
+export const ICMPV6_PORT_UNREACH = 4; // the code reject6.ts answers with
 export const ICMPV6_PKT_TOOBIG = 2;
 export const ICMPV6_TIME_EXCEED = 3;
 export const ICMPV6_PARAMPROB = 4;

@@ -1,14 +1,14 @@
 // The per-family entry of the ingress programs (tc.ts, xdp.ts): the core, then the ICMP error
-// path when the core answers VERDICT_ICMP, or the port unreachable answer (reject4.ts) when it
+// path when the core answers VERDICT_ICMP, or the port unreachable answer (reject4.ts, reject6.ts) when it
 // answers VERDICT_REJECT. Called from here, the error path's stack frame
 // replaces the core's instead of adding to it.
 
-import { drop } from './context.ts';
 import { VERDICT_ICMP, VERDICT_REJECT } from './constants.ts';
 import { v4, v6 } from './family.ts';
 import { icmpIngress } from './icmp-error.ts';
 import { ingress } from './lb.ts';
 import { reject4 } from './reject4.ts';
+import { reject6 } from './reject6.ts';
 
 /** @inline */
 export function ingressIpv4(ctx: XdpMd | SkBuff): i32 {
@@ -22,7 +22,6 @@ export function ingressIpv4(ctx: XdpMd | SkBuff): i32 {
 export function ingressIpv6(ctx: XdpMd | SkBuff): i32 {
   const verdict = ingress(ctx, v6);
   if (verdict === VERDICT_ICMP) return icmpIngress(ctx, v6);
-  // No ICMPv6 answer yet: dropped, as before.
-  if (verdict === VERDICT_REJECT) return drop(ctx);
+  if (verdict === VERDICT_REJECT) return reject6(ctx);
   return verdict;
 }

@@ -1,49 +1,28 @@
 // The answer to a new IPv4 flow whose service has no endpoint: ICMP destination unreachable,
 // port unreachable (type 3, code 3), what kube-proxy's REJECT rule sends, so that a TCP client
 // is refused at once and a connected UDP socket sees ECONNREFUSED instead of waiting for its
-// timeout. The client's packet itself becomes the answer: cut behind what the error quotes,
-// 28 bytes opened behind the Ethernet header for the new IPv4 and ICMP headers, MACs swapped,
-// and sent back out of the device it came in on (XDP_TX; tc: bpf_redirect to the ingress
-// device, as the hairpin path sends). Its source is the frontend address the client used.
-//
-// The quote (RFC 792; RFC 1812 4.3.2.3 allows more, up to 576 bytes in all): the IPv4 header,
-// then 8 bytes of UDP, or TCP's whole 20-byte fixed header: a checksum-offloaded skb
-// (CHECKSUM_PARTIAL, a packet from a namespace of this host) cannot be cut in front of its L4
-// checksum field (bpf_skb_change_tail refuses), and UDP's lies within its first 8 bytes.
+// timeout. The packet becomes the answer as reject.ts says; its source is the frontend address
+// the client used.
 //
 // Not answered, dropped as before: packets with IP options (the quote has a fixed size), later
 // fragments (newFlow drops them first), packets to or from a multicast or broadcast address
 // (IPv4 224/3 and 255.255.255.255, an Ethernet group MAC), from 0.0.0.0; ICMP never gets here
-// (parse4 hands it to the error path), so no error answers an error. Not rate-limited: one
-// answer per packet, at most 40 bytes longer than it (a 42-byte UDP frame gets 70 bytes); the
-// kernel's icmp_ratelimit / icmp_msgs_per_sec do not apply to packets built in BPF.
+// (parse4 hands it to the error path), so no error answers an error.
 
 import { ETH_HLEN, EthHdr, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, IP_MF, IP_OFFSET, IcmpHdr, Ipv4Hdr } from '../headers.ts';
 import { ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from './constants.ts';
 import { drop } from './context.ts';
 import { foldSum } from './csum.ts';
-import { EthWords, swapMacs } from './ethernet.ts';
+import { swapMacs } from './ethernet.ts';
+import { ANSWER_TOS, ANSWER_TTL, answerBack, QUOTE_TCP, QUOTE_UDP, reshape, TcpRestWords } from './reject.ts';
 
 /** What the answer adds in front of the quote: an IPv4 header and an ICMP header. */
 const ANSWER4_ROOM = 28;
-/** The quoted L4 bytes: UDP's header, TCP's fixed header. */
-const QUOTE_UDP = 8;
-const QUOTE_TCP = 20;
-/** bpf_skb_adjust_room mode: room right behind the Ethernet header. */
-const BPF_ADJ_ROOM_MAC = 1;
-/** Linux's TTL and type of service (IPTOS_PREC_INTERNETCONTROL) for the ICMP errors it sends. */
-const ANSWER_TTL = 64;
-const ANSWER_TOS = 0xc0;
 
 /** The answer behind the Ethernet header up to the quote's first 8 L4 bytes, as 16-bit words. */
 interface Answer4Words {
   /** 0-9: IPv4 header; 10-13: ICMP header; 14-23: quoted IPv4 header; 24-27: 8 bytes of L4. */
   w: FixedArray<u16, 28>;
-}
-
-/** The rest of a quoted TCP header (its bytes 8-19). */
-interface TcpRestWords {
-  w: FixedArray<u16, 6>;
 }
 
 /**
@@ -60,7 +39,7 @@ export function reject4(ctx: XdpMd | SkBuff): i32 {
   const client = ip.saddr;
   const frontend = ip.daddr;
   const totLen = u32(ntohs(ip.tot_len));
-  if (reshape4(ctx, totLen, 20 + quoted) !== 0) return drop(ctx);
+  if (reshape(ctx, totLen, 20 + quoted, ANSWER4_ROOM) !== 0) return drop(ctx);
   swapMacs(ctx);
   const out = ctx.header<Ipv4Hdr>(ETH_HLEN);
   const icmp = ctx.header<IcmpHdr>(ETH_HLEN + 20);
@@ -80,8 +59,7 @@ export function reject4(ctx: XdpMd | SkBuff): i32 {
   icmp.checksum = be16(0);
   icmp.rest = be32(0);
   if (checksums4(ctx, quoted === QUOTE_TCP) !== 0) return drop(ctx);
-  if (isXdp(ctx)) return XDP_TX;
-  return i32(bpf_redirect(ctx.ingress_ifindex, 0));
+  return answerBack(ctx);
 }
 
 /**
@@ -111,35 +89,6 @@ function answerable4(ctx: XdpMd | SkBuff): u32 {
  */
 function unicast4(addr: be32): bool {
   return ntohl(addr) >> 28 < 14;
-}
-
-/**
- * The frame cut to the Ethernet header and `keep` bytes (the quote), then ANSWER4_ROOM bytes
- * opened behind the Ethernet header. XDP has no packet length: the cut goes by the IPv4 total
- * length (`totLen`), and Ethernet padding behind it stays padding. 0, or -1.
- */
-function reshape4(ctx: XdpMd | SkBuff, totLen: u32, keep: u32): i64 {
-  if (isXdp(ctx)) return reshapeXdp4(ctx, totLen, keep);
-  if (bpf_skb_change_tail(ctx, ETH_HLEN + keep, 0) !== 0) return -1;
-  return bpf_skb_adjust_room(ctx, ANSWER4_ROOM, BPF_ADJ_ROOM_MAC, 0);
-}
-
-/**
- * reshape4 on XDP: the Ethernet header moves to the frame's new start.
- * @inline
- */
-function reshapeXdp4(ctx: XdpMd, totLen: u32, keep: u32): i64 {
-  if (bpf_xdp_adjust_tail(ctx, i32(keep) - i32(totLen)) !== 0) return -1;
-  if (bpf_xdp_adjust_head(ctx, -ANSWER4_ROOM) !== 0) return -1;
-  const from = ctx.header<EthWords>(ANSWER4_ROOM);
-  const to = ctx.header<EthWords>(0);
-  if (!from || !to) return -1;
-  for (let i = 0; i < 3; i++) {
-    to.dst[i] = from.dst[i];
-    to.src[i] = from.src[i];
-  }
-  to.proto = from.proto;
-  return 0;
 }
 
 /** The answer's IPv4 header checksum and its ICMP checksum (over the ICMP header and quote). 0, or -1. */

@@ -1,12 +1,12 @@
 // A service without endpoints refuses external clients at once, as kube-proxy's REJECT does:
-// the node answers ICMP port unreachable (compiler/datapath/nodeport/reject4.ts), so a TCP
-// connect to its NodePort or LoadBalancer IP fails with ECONNREFUSED and a connected UDP socket
-// sees ECONNREFUSED too, long before the client's timeout. A Local policy's service whose only
+// the node answers ICMP / ICMPv6 port unreachable (compiler/datapath/nodeport/reject4.ts,
+// reject6.ts), so a TCP connect to its NodePort (IPv4 and IPv6) or LoadBalancer IP fails with
+// ECONNREFUSED and a connected UDP socket sees ECONNREFUSED too, long before the client's timeout. A Local policy's service whose only
 // endpoint is on the other node stays a drop there (kube-proxy's "has no local endpoints").
 
 import type { ExecutionContext } from 'ava';
 import { kernelTest } from '../helpers/kernel.ts';
-import { nodeportCluster } from './nodeport-cluster.ts';
+import { nodeportCluster, type NodeportCluster } from './nodeport-cluster.ts';
 import { request } from './nodeport-peers.ts';
 import { SCENARIO_TOOLS } from './nodeport-scenarios.ts';
 
@@ -16,6 +16,7 @@ const PATIENCE_MS = 10_000;
 const services = `services:
   - name: gone
     type: LoadBalancer
+    clusterIPs: [10.5.0.21, fd00:10:5::21]
     loadBalancerIPs: [10.3.0.5]
     ports:
       - { name: http, port: 80, targetPort: 8080, nodePort: 30021 }
@@ -35,12 +36,27 @@ const pods = [
   { node: 1, address: '10.2.0.1', name: 'pod2' },
 ];
 
+/** lb_stats.no_backend on node 1, over every service. */
+function noBackend(c: NodeportCluster): number {
+  const dump = c.nodeCli(0, ['dump', 'lb_stats']).stdout;
+  return [...dump.matchAll(/no_backend = (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+}
+
 async function rejectScenario(t: ExecutionContext, hook: 'tc' | 'xdp'): Promise<void> {
-  const c = await nodeportCluster(t, { hook, forwarding: 'snat', pods, routes: { '10.3.0.0/24': 0 }, services });
+  const c = await nodeportCluster(t, { hook, forwarding: 'snat', pods, routes: { '10.3.0.0/24': 0 }, services, ipv6: true });
   const client = c.topo.client;
-  for (const [host, port] of [['10.0.0.1', 30021], ['10.3.0.5', 80]] as const) {
-    t.deepEqual(request(c.scripts, client, 'tcp', host, port, 1, PATIENCE_MS), { replies: [], errors: ['ECONNREFUSED'] }, `TCP ${host}:${port} without endpoints`);
-    t.deepEqual(request(c.scripts, client, 'cudp', host, port, 1, PATIENCE_MS), { replies: [], errors: ['ECONNREFUSED'] }, `UDP ${host}:${port} without endpoints`);
+  // Each refusal is the datapath's (the stack would refuse a NodePort nobody serves too): every
+  // request adds to lb_stats.no_backend. At least one: a SYN whose error comes back while
+  // connect() still holds the socket only records a soft error, and the retransmitted SYN's
+  // error refuses the connection.
+  let before = noBackend(c);
+  for (const [host, port] of [['10.0.0.1', 30021], ['10.3.0.5', 80], ['fd00:10::1', 30021]] as const) {
+    for (const mode of ['tcp', 'cudp'] as const) {
+      t.deepEqual(request(c.scripts, client, mode, host, port, 1, PATIENCE_MS), { replies: [], errors: ['ECONNREFUSED'] }, `${mode} ${host}:${port} without endpoints`);
+      const after = noBackend(c);
+      t.true(after > before, `${mode} ${host}:${port}: the datapath's no_backend counted it`);
+      before = after;
+    }
   }
   t.deepEqual(request(c.scripts, client, 'tcp', '10.0.0.1', 30022, 1, 800), { replies: [], errors: ['timeout'] }, 'Local policy, endpoint on the other node: dropped');
   t.deepEqual(request(c.scripts, client, 'tcp', '10.0.0.2', 30022, 1, PATIENCE_MS).errors, [], 'the node with the endpoint serves it');

@@ -9,7 +9,7 @@ import { ethernet, fragmentHeader, frame4, icmpError, ip6, packet6, tcpSegment, 
 import { MAC, type Datapath } from '../packet/harness.ts';
 import { CLIENT, LOCAL, NODE, OUTSIDER, REMOTE, packet, putScene4Services } from '../packet/scene.ts';
 import { CLIENT6, LB6, LOCAL6, NODE6, REMOTE6, putScene6Services } from '../packet/scene6.ts';
-import { putNodeConfig, putService4 } from '../packet/tables.ts';
+import { putNodeConfig, putService4, putService6 } from '../packet/tables.ts';
 
 /** Writes the scene's tables (scene.ts and scene6.ts together, plus an affinity service). */
 export function writeTables(dp: Datapath): void {
@@ -19,7 +19,10 @@ export function writeTables(dp: Datapath): void {
   const remote = [{ id: 1, address: REMOTE, port: 80 }];
   putService4(dp, { address: '0.0.0.0', port: 30006, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: [...remote, { id: 4, address: '10.2.0.2', port: 80 }], affinity: 60, revNatId: 11, serviceId: 11 });
   // No endpoint: the port unreachable answer (nodeport/reject4.ts).
-  for (const protocol of [6, 17]) putService4(dp, { address: '0.0.0.0', port: 30021, protocol, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: [], revNatId: 12 + protocol, serviceId: 12 + protocol });
+  for (const protocol of [6, 17]) {
+    putService4(dp, { address: '0.0.0.0', port: 30021, protocol, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: [], revNatId: 12 + protocol, serviceId: 12 + protocol });
+    putService6(dp, { address: '::', port: 30021, protocol, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: [], revNatId: 40 + protocol, serviceId: 40 + protocol });
+  }
 }
 
 export interface Send {
@@ -43,7 +46,7 @@ const frontends4 = [
   ['203.0.113.10', 8080, 'tcp'], [NODE, 10000, 'tcp'], ['10.5.0.1', 80, 'tcp'], ['10.3.0.3', 80, 'tcp'], [NODE, 30005, 'tcp'],
   [NODE, 30006, 'tcp'], [NODE, 30009, 'tcp'], [NODE, 22, 'tcp'], [NODE, 30021, 'tcp'], [NODE, 30021, 'udp'],
 ] as const;
-const frontends6 = [[NODE6, 30001, 'tcp'], [NODE6, 30001, 'udp'], [LB6, 80, 'udp'], [NODE6, 30002, 'tcp']] as const;
+const frontends6 = [[NODE6, 30001, 'tcp'], [NODE6, 30001, 'udp'], [LB6, 80, 'udp'], [NODE6, 30002, 'tcp'], [NODE6, 30021, 'tcp'], [NODE6, 30021, 'udp']] as const;
 
 interface Parsed {
   v6: boolean;

@@ -1,8 +1,9 @@
 // A service without endpoints refuses external clients at once, as kube-proxy's REJECT does:
 // the node answers ICMP / ICMPv6 port unreachable (compiler/datapath/nodeport/reject4.ts,
 // reject6.ts), so a TCP connect to its NodePort (IPv4 and IPv6) or LoadBalancer IP fails with
-// ECONNREFUSED and a connected UDP socket sees ECONNREFUSED too, long before the client's timeout. A Local policy's service whose only
-// endpoint is on the other node stays a drop there (kube-proxy's "has no local endpoints").
+// ECONNREFUSED and a connected UDP socket sees ECONNREFUSED too, long before the client's
+// timeout; a Local policy's service without any endpoint as well. One whose only endpoint is on
+// the other node stays a drop there (kube-proxy's "has no local endpoints").
 
 import type { ExecutionContext } from 'ava';
 import { kernelTest } from '../helpers/kernel.ts';
@@ -21,6 +22,11 @@ const services = `services:
     ports:
       - { name: http, port: 80, targetPort: 8080, nodePort: 30021 }
       - { name: udp, protocol: UDP, port: 80, targetPort: 8080, nodePort: 30021 }
+    backends: []
+  - name: nowhere
+    type: NodePort
+    externalTrafficPolicy: Local
+    ports: [{ name: http, port: 80, targetPort: 8080, nodePort: 30023 }]
     backends: []
   - name: elsewhere
     type: NodePort
@@ -50,8 +56,10 @@ async function rejectScenario(t: ExecutionContext, hook: 'tc' | 'xdp'): Promise<
   // connect() still holds the socket only records a soft error, and the retransmitted SYN's
   // error refuses the connection.
   let before = noBackend(c);
-  for (const [host, port] of [['10.0.0.1', 30021], ['10.3.0.5', 80], ['fd00:10::1', 30021]] as const) {
-    for (const mode of ['tcp', 'cudp'] as const) {
+  const both = ['tcp', 'cudp'] as const;
+  const cases = [['10.0.0.1', 30021, both], ['10.3.0.5', 80, both], ['fd00:10::1', 30021, both], ['10.0.0.1', 30023, ['tcp'] as const]] as const;
+  for (const [host, port, modes] of cases) {
+    for (const mode of modes) {
       t.deepEqual(request(c.scripts, client, mode, host, port, 1, PATIENCE_MS), { replies: [], errors: ['ECONNREFUSED'] }, `${mode} ${host}:${port} without endpoints`);
       const after = noBackend(c);
       t.true(after > before, `${mode} ${host}:${port}: the datapath's no_backend counted it`);

@@ -2,7 +2,8 @@
 // packet comes back as ICMP port unreachable from the frontend it used (NodePort: the node's
 // address; LoadBalancer: its IP), quoting the IPv4 header and 8 bytes of UDP or TCP's 20-byte
 // header, TTL 64, precedence "internetwork control" (0xc0), MACs swapped, out where it came in.
-// What may not be answered stays a drop: IP options, an Ethernet broadcast, a multicast source,
+// Ethernet padding is not quoted. What may not be answered stays a drop: IP options, an Ethernet
+// broadcast, a multicast source,
 // and a Local policy's empty set (frontends4.test.ts).
 
 import { packetTest } from './packet-test.ts';
@@ -52,6 +53,19 @@ for (const hook of ['tc', 'xdp'] as const) {
       t.is(r.retval, v.tx, `${dst}:${dport}`);
       t.is(diffBytes(r.data, unreachable(dst, dgram.subarray(14, 14 + 20 + 8))), '', `${dst}:${dport}`);
     }
+  });
+
+  packetTest(`${hook}: a frame with Ethernet padding: the answer quotes the datagram, not the padding`, (t) => {
+    const { dp, v } = emptyScene(scene(t, { hook }));
+    const dgram = packet({ src: CLIENT, dst: NODE, sport: 43003, dport: EMPTY_NODE_PORT, proto: 'udp', payload: [] });
+    const padded = new Uint8Array(60);
+    padded.set(dgram);
+    const r = dp.ingress(padded);
+    t.is(r.retval, v.tx);
+    const want = unreachable(NODE, dgram.subarray(14, 14 + 20 + 8));
+    // XDP cuts by the IPv4 total length, so the padding stays behind the answer; tc cuts exactly.
+    t.is(diffBytes(r.data.subarray(0, want.length), want), '');
+    t.is(r.data.length, hook === 'xdp' ? want.length + 18 : want.length);
   });
 
   packetTest(`${hook}: no answer to IP options, an Ethernet broadcast or a multicast source: dropped`, (t) => {

@@ -3,8 +3,7 @@
 // address; LoadBalancer: its IP), quoting the IPv4 header and 8 bytes of UDP or TCP's 20-byte
 // header, TTL 64, precedence "internetwork control" (0xc0), MACs swapped, out where it came in.
 // Ethernet padding is not quoted. What may not be answered stays a drop: IP options, an Ethernet
-// broadcast, a multicast source,
-// and a Local policy's empty set (frontends4.test.ts).
+// broadcast, a multicast source, and a Local policy's empty set (frontends4.test.ts).
 
 import { packetTest } from './packet-test.ts';
 import { checksum, diffBytes, frame4, icmpError } from './frames.ts';

@@ -166,7 +166,7 @@ export const helpers: readonly HelperSpec[] = Object.freeze([
   h('skb_change_proto', 'int', ['ctx', 'any', 'any'], { movesPacket: true }),
   h('skb_change_type', 'int', ['ctx', 'any']),
   h('get_hash_recalc', 'int', ['ctx'], { bpfTs: TC }),
-  h('skb_change_tail', 'int', ['ctx', 'any', 'any'], { movesPacket: true }),
+  h('skb_change_tail', 'int', ['ctx', 'any', 'any'], { movesPacket: true, bpfTs: TC }),
   h('skb_pull_data', 'int', ['ctx', 'any'], { movesPacket: true, bpfTs: TC }),
   h('csum_update', 'int', ['ctx', 'any']),
   h('set_hash_invalid', 'void', ['ctx']),

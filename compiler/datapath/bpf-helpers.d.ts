@@ -41,6 +41,7 @@ declare function bpf_skb_store_bytes(skb: SkBuff, offset: u32, from: object, len
 declare function bpf_skb_load_bytes(skb: SkBuff, offset: u32, to: object, len: u32): i64;
 declare function bpf_skb_adjust_room(skb: SkBuff, len_diff: i32, mode: u32, flags: u64): i64;
 declare function bpf_skb_change_head(skb: SkBuff, len: u32, flags: u64): i64;
+declare function bpf_skb_change_tail(skb: SkBuff, len: u32, flags: u64): i64;
 declare function bpf_skb_pull_data(skb: SkBuff, len: u32): i64;
 
 // --- Checksums ------------------------------------------------------------------------------------

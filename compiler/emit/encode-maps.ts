@@ -53,7 +53,10 @@ export function serviceFlags(e: ServiceEntry): number {
   let flags = SERVICE_KIND[f.kind] << SERVICE_KIND_SHIFT;
   if (e.affinityTimeout !== undefined) flags |= SERVICE_FLAGS.AFFINITY.bit;
   if (e.twoScopes) flags |= SERVICE_FLAGS.TWO_SCOPES.bit;
-  if (e.set === 'local') flags |= SERVICE_FLAGS.LOCAL.bit;
+  // Without an endpoint of the family on any node, kube-proxy rejects even under a Local policy
+  // (it drops only when the endpoints are elsewhere): the entry then goes without LOCAL, so that
+  // the tc/XDP programs refuse, as for any service without endpoints.
+  if (e.set === 'local' && e.unit.byFamily[f.address.family].length > 0) flags |= SERVICE_FLAGS.LOCAL.bit;
   if (e.sourceRanges) flags |= SERVICE_FLAGS.SOURCE_RANGES.bit;
   if (f.wildcard) flags |= SERVICE_FLAGS.WILDCARD.bit;
   if (f.kind !== 'ClusterIP') flags |= SERVICE_FLAGS.ROUTABLE.bit;

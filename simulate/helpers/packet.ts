@@ -1,5 +1,5 @@
 // Helpers that read, write or move packet data: bpf_skb_store_bytes, bpf_skb_load_bytes,
-// bpf_skb_pull_data, bpf_skb_change_head, bpf_skb_adjust_room, bpf_xdp_adjust_head and
+// bpf_skb_pull_data, bpf_skb_change_head, bpf_skb_change_tail, bpf_skb_adjust_room, bpf_xdp_adjust_head and
 // bpf_xdp_adjust_tail. The frame sits at data..data_end in the packet region with
 // PACKET_HEADROOM bytes of zeroed headroom before it, as BPF_PROG_TEST_RUN lays it out; the
 // limits are the kernel's for a test run on a device of MTU 1500 (the skb's maximum length is
@@ -63,6 +63,21 @@ export const skbChangeHead: Helper = (env, _skb, headRoom, flags) => {
   if (length(env) + room > 1500 + ETH_HLEN || env.run.data - room < PACKET_REGION) return -errno.ENOTSUPP;
   env.run.data -= room;
   env.mem.u8.fill(0, env.run.data, env.run.data + room);
+  syncPacketBounds(env.mem, env.run);
+  return 0;
+};
+
+/**
+ * A test run's skb is CHECKSUM_NONE with no transport header set: the network header is the
+ * shortest length allowed; new bytes at the end are zeroed.
+ */
+export const skbChangeTail: Helper = (env, _skb, newLen, flags) => {
+  const len = u32(newLen);
+  if (flags !== 0 || len > 1500 + ETH_HLEN || len < ETH_HLEN) return -errno.EINVAL;
+  const end = env.run.data + len;
+  if (end > PACKET_END) return -ENOMEM;
+  if (end > env.run.dataEnd) env.mem.u8.fill(0, env.run.dataEnd, end);
+  env.run.dataEnd = end;
   syncPacketBounds(env.mem, env.run);
   return 0;
 };

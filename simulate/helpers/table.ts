@@ -6,7 +6,7 @@ import { csumDiff, l3CsumReplace, l4CsumReplace } from './checksum.ts';
 import { fibLookup } from './fib.ts';
 import type { Helper } from './helper.ts';
 import { mapDelete, mapLookup, mapUpdate } from './maps.ts';
-import { skbAdjustRoom, skbChangeHead, skbLoadBytes, skbPullData, skbStoreBytes, xdpAdjustHead, xdpAdjustTail } from './packet.ts';
+import { skbAdjustRoom, skbChangeHead, skbChangeTail, skbLoadBytes, skbPullData, skbStoreBytes, xdpAdjustHead, xdpAdjustTail } from './packet.ts';
 import { redirect, redirectNeigh, redirectPeer } from './redirect.ts';
 import { getNetnsCookie, getRetval, getSocketCookie, setRetval } from './socket.ts';
 import { skStorageDelete, skStorageGet } from './sk-storage.ts';
@@ -24,6 +24,7 @@ const byName: Record<string, Helper> = {
   skb_load_bytes: skbLoadBytes,
   skb_pull_data: skbPullData,
   skb_change_head: skbChangeHead,
+  skb_change_tail: skbChangeTail,
   skb_adjust_room: skbAdjustRoom,
   xdp_adjust_head: xdpAdjustHead,
   xdp_adjust_tail: xdpAdjustTail,

@@ -1,15 +1,15 @@
 // The differential test's packets: the packet tests' node (test/packet/scene.ts, scene6.ts)
 // with one service of every frontend type, and a seeded stream of frames over it — flows
 // through every datapath path (new flow, established, the backend's reply, FIN, UDP, SNAT to a
-// remote backend, a local backend, ICMP errors quoting a translated flow, IPv4 fragments, IPv6
-// with extension headers and fragments, source ranges, session affinity), plus mutations of
-// those frames and random ones.
+// remote backend, a local backend, a service without endpoints (port unreachable), ICMP errors
+// quoting a translated flow, IPv4 fragments, IPv6 with extension headers and fragments, source
+// ranges, session affinity), plus mutations of those frames and random ones.
 
 import { ethernet, fragmentHeader, frame4, icmpError, ip6, packet6, tcpSegment, udpDatagram, TCP_ACK, TCP_FIN, TCP_SYN, type Ext6 } from '../packet/frames.ts';
 import { MAC, type Datapath } from '../packet/harness.ts';
 import { CLIENT, LOCAL, NODE, OUTSIDER, REMOTE, packet, putScene4Services } from '../packet/scene.ts';
 import { CLIENT6, LB6, LOCAL6, NODE6, REMOTE6, putScene6Services } from '../packet/scene6.ts';
-import { putNodeConfig, putService4 } from '../packet/tables.ts';
+import { putNodeConfig, putService4, putService6 } from '../packet/tables.ts';
 
 /** Writes the scene's tables (scene.ts and scene6.ts together, plus an affinity service). */
 export function writeTables(dp: Datapath): void {
@@ -18,6 +18,11 @@ export function writeTables(dp: Datapath): void {
   putScene6Services(dp);
   const remote = [{ id: 1, address: REMOTE, port: 80 }];
   putService4(dp, { address: '0.0.0.0', port: 30006, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: [...remote, { id: 4, address: '10.2.0.2', port: 80 }], affinity: 60, revNatId: 11, serviceId: 11 });
+  // No endpoint: the port unreachable answer (nodeport/reject4.ts).
+  for (const protocol of [6, 17]) {
+    putService4(dp, { address: '0.0.0.0', port: 30021, protocol, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: [], revNatId: 12 + protocol, serviceId: 12 + protocol });
+    putService6(dp, { address: '::', port: 30021, protocol, kind: 'NodePort', flags: ['WILDCARD', 'ROUTABLE'], backends: [], revNatId: 40 + protocol, serviceId: 40 + protocol });
+  }
 }
 
 export interface Send {
@@ -39,13 +44,13 @@ const bytes = (r: Random, n: number) => Array.from({ length: n }, () => int(r, 0
 const frontends4 = [
   [NODE, 30001, 'tcp'], [NODE, 30001, 'udp'], [NODE, 30002, 'tcp'], ['10.3.0.1', 80, 'udp'], ['10.3.0.2', 80, 'tcp'],
   ['203.0.113.10', 8080, 'tcp'], [NODE, 10000, 'tcp'], ['10.5.0.1', 80, 'tcp'], ['10.3.0.3', 80, 'tcp'], [NODE, 30005, 'tcp'],
-  [NODE, 30006, 'tcp'], [NODE, 30009, 'tcp'], [NODE, 22, 'tcp'],
+  [NODE, 30006, 'tcp'], [NODE, 30009, 'tcp'], [NODE, 22, 'tcp'], [NODE, 30021, 'tcp'], [NODE, 30021, 'udp'],
 ] as const;
 // IPv4-mapped IPv6 addresses (::ffff:a.b.c.d, the talk's v4-in-v6) never belong on the wire;
 // frames with them go through the IPv6 path, whatever it makes of them, on both sides alike.
 const MAPPED_NODE = '::ffff:a00:1';
 const MAPPED_CLIENT = '::ffff:c633:6401';
-const frontends6 = [[NODE6, 30001, 'tcp'], [NODE6, 30001, 'udp'], [LB6, 80, 'udp'], [NODE6, 30002, 'tcp'], [MAPPED_NODE, 30001, 'tcp'], ['::ffff:a03:1', 80, 'udp'], ['::ffff:a05:1', 80, 'tcp']] as const;
+const frontends6 = [[NODE6, 30001, 'tcp'], [NODE6, 30001, 'udp'], [LB6, 80, 'udp'], [NODE6, 30002, 'tcp'], [NODE6, 30021, 'tcp'], [NODE6, 30021, 'udp'], [MAPPED_NODE, 30001, 'tcp'], ['::ffff:a03:1', 80, 'udp'], ['::ffff:a05:1', 80, 'tcp']] as const;
 
 interface Parsed {
   v6: boolean;

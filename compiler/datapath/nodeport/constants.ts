@@ -62,9 +62,11 @@ export const PARSE_ICMP = 2; // ICMP / ICMPv6 (not a fragment): maybe an error a
 
 /** ICMP error types whose quoted packet may belong to a translated flow. */
 export const ICMP_DEST_UNREACH = 3; // fragmentation needed is its code 4
+export const ICMP_PORT_UNREACH = 3; // the code reject4.ts answers with
 export const ICMP_TIME_EXCEEDED = 11;
 export const ICMP_PARAMETERPROB = 12;
 export const ICMPV6_DEST_UNREACH = 1;
+export const ICMPV6_PORT_UNREACH = 4; // the code reject6.ts answers with
 export const ICMPV6_PKT_TOOBIG = 2;
 export const ICMPV6_TIME_EXCEED = 3;
 export const ICMPV6_PARAMPROB = 4;
@@ -79,6 +81,8 @@ export const FRAG_LATER = 2; // no L4 header: translated by addresses only
  * (ingress.ts) knows to call the ICMP error path itself, with a stack frame of its own.
  */
 export const VERDICT_ICMP = 0x1c3;
+/** ingress's (or IPv6's newIngress's) answer for a new flow to a service without endpoints: the entry rejects it. */
+export const VERDICT_REJECT = 0x1c6;
 
 /**
  * IPv6's ingress6 answer for a packet no entry knows: the entry calls newIngress6, whose frame
@@ -93,6 +97,7 @@ export const VERDICT_SEND = 0x1c5;
 export const NEW_TRANSLATE = 0;
 export const NEW_PASS = 1; // not a routable frontend
 export const NEW_DROP = 2;
+export const NEW_REJECT = 3; // no endpoint: answered with port unreachable
 
 /** route's answer when hairpin mode leaves the FIB out: back where the frame came from. */
 export const ROUTE_HAIRPIN = -100;

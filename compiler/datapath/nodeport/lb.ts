@@ -28,12 +28,13 @@ import {
   pickSlot,
   rememberAffinity,
   statsOf,
+  SVC_LOCAL,
   SVC_ROUTABLE,
   SVC_SOURCE_RANGES,
   wantsAffinity,
 } from '../lb/index.ts';
 import { features } from './config.ts';
-import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_TRANSLATE, PARSE_ICMP, PARSE_OK, SNAT_PORT_MIN, VERDICT_ICMP, VERDICT_NEW, VERDICT_SEND } from './constants.ts';
+import { CT_DSR, CT_EGRESS, CT_LOCAL, CT_REPLY, CT_SERVICE, CT_SNAT, FRAG_LATER, NEW_DROP, NEW_PASS, NEW_REJECT, NEW_TRANSLATE, PARSE_ICMP, PARSE_OK, SNAT_PORT_MIN, VERDICT_ICMP, VERDICT_NEW, VERDICT_REJECT, VERDICT_SEND } from './constants.ts';
 import { ctCreate, ctKey, ctLive, ctTouch, lifetimeOf } from './conntrack.ts';
 import { canSend, drop, emit, emitHop, pass, route } from './context.ts';
 import { icmpEgress } from './icmp-error.ts';
@@ -73,6 +74,7 @@ export function ingress<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>):
 /**
  * IPv6's packets that ingress found no entry for: parsed again (as TCP or UDP, a moment ago) in
  * a frame of their own, then DSR arrivals and new flows as ingress takes IPv4's; sent by a call.
+ * VERDICT_REJECT goes back to the entry (ingress.ts), whose frame the reply's replaces.
  * @noinline
  */
 export function newIngress<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>): i32 {
@@ -97,6 +99,7 @@ function unknownFlow<F extends V4 | V6>(ctx: XdpMd | SkBuff, fam: Family<F>, f: 
   const r = newFlow(fam, f, now, t);
   if (r === NEW_DROP) return drop(ctx);
   if (r === NEW_PASS) return pass(ctx);
+  if (r === NEW_REJECT) return VERDICT_REJECT;
   return VERDICT_SEND;
 }
 
@@ -225,7 +228,10 @@ function newFlow<F extends V4 | V6>(fam: Family<F>, f: F['flow'], now: u64, t: F
   const st = statsOf(svc.service_id);
   if (!be) {
     if (st) atomicAdd(st, 'no_backend', 1);
-    return NEW_DROP;
+    // kube-proxy rejects a connection to a service without endpoints (reject4.ts answers) and
+    // drops one that only lacks a local endpoint. An empty Local set cannot tell the two
+    // apart: it stays a drop.
+    return (svc.flags & SVC_LOCAL) !== 0 ? NEW_DROP : NEW_REJECT;
   }
   if (affinity) rememberAffinity(fam.lb, client, id, clock);
 

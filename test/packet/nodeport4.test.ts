@@ -70,10 +70,10 @@ for (const hook of ['tc', 'xdp'] as const) {
     const dp = setup(t, { hook, scale: 4096 });
     // Every port of the range held by a live flow to 10.2.0.1:80 (reply entries, as claimed).
     const ct = dp.maps.get('ct4')!;
-    const held = (lifetime: bigint) => {
+    const held = (expires: bigint) => {
       for (let p = SNAT_PORT_MIN; p < SNAT_PORT_MIN + SNAT_PORT_COUNT; p++) {
         const key = encodeStruct(L.CT4_KEY, { saddr: '10.2.0.1', daddr: '10.0.0.1', sport: 80, dport: p, protocol: 6, flags: CT_REPLY });
-        mapUpdate(ct, key, encodeStruct(L.CT4_VALUE, { lifetime, flags: CT_SNAT, src_addr: '10.0.0.1', dst_addr: '198.51.100.2', src_port: 30001, dst_port: 1000 }));
+        mapUpdate(ct, key, encodeStruct(L.CT4_VALUE, { expires, flags: CT_SNAT, src_addr: '10.0.0.1', dst_addr: '198.51.100.2', src_port: 30001, dst_port: 1000 }));
       }
     };
     held(1n << 62n);

@@ -14,8 +14,14 @@ import { possibleCpuCount } from '../../runtime/map.ts';
 
 type FieldValue = number | bigint | string | number[];
 
-/** Encodes `values` (by field name; absent fields are zero) into the struct's bytes. */
+/**
+ * Encodes `values` (by field name; absent fields are zero) into the struct's bytes. A name the
+ * layout lacks is an error: a renamed field would otherwise be written as zero without a word.
+ */
 export function encodeStruct(layout: StructLayout, values: Record<string, FieldValue>): Uint8Array {
+  for (const name of Object.keys(values)) {
+    if (!layout.fields.some((f) => f.name === name)) throw new Error(`encodeStruct: ${layout.name} has no field ${name} (fields: ${layout.fields.map((f) => f.name).join(', ')})`);
+  }
   const out = new Uint8Array(layout.size);
   const dv = new DataView(out.buffer);
   for (const f of layout.fields) {

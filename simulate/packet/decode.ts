@@ -17,8 +17,10 @@ export interface DecodedFrame {
   optionBytes?: number;
   /** Checksums that do not hold: 'ip', 'l4'. */
   badChecksums: string[];
-  /** Why the frame could not be read further, when it could not. */
+  /** Why the frame could not be read further, when it could not (or what it is: an ICMP error). */
   note?: string;
+  /** An ICMP or ICMPv6 "destination unreachable" (a rejected flow's answer): its code. */
+  unreachable?: number;
 }
 
 const IPV6_EXT = new Set([0, 43, 60]);
@@ -85,6 +87,12 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
     checkL4(proto === IPPROTO.icmp6);
     const t = echo[seg[0]!]!;
     return { ...out, packet: { ...base, proto: 'icmp', icmp: { type: t, id: (seg[4]! << 8) | seg[5]! } } };
+  }
+  // Destination unreachable (type 3, ICMPv6 type 1): what a service without endpoints answers.
+  if ((proto === IPPROTO.icmp || proto === IPPROTO.icmp6) && seg.length >= 8 && seg[0] === (family === 4 ? 3 : 1)) {
+    checkL4(proto === IPPROTO.icmp6);
+    const what = seg[1] === (family === 4 ? 3 : 4) ? 'port unreachable' : `destination unreachable code ${seg[1]}`;
+    return { ...out, unreachable: seg[1]!, note: `${family === 4 ? 'ICMP' : 'ICMPv6'} ${what} ${formatAddress(src)} > ${formatAddress(dst)}` };
   }
   return { ...out, note: `IPv${family} protocol ${proto} ${formatAddress(src)} > ${formatAddress(dst)}` };
 }

@@ -49,6 +49,8 @@ export interface Outcome {
   packet?: PacketSpec;
   /** drop: which program dropped it; lost: why it went nowhere. */
   why?: string;
+  /** client: the answer is an ICMP destination unreachable (the flow was rejected), its code. */
+  unreachable?: number;
 }
 
 export interface PacketTrace {
@@ -185,7 +187,7 @@ export class Walker {
         case 'wire': {
           if (parsed.dstMac === ROUTER.mac) {
             events.push({ kind: 'client', node: name, text: `leaves the cluster through the router`, packet: frameSummary(parsed) });
-            return { to: 'client', node: name, ...(parsed.packet ? { packet: parsed.packet } : {}) };
+            return { to: 'client', node: name, ...(parsed.packet ? { packet: parsed.packet } : {}), ...(parsed.unreachable !== undefined ? { unreachable: parsed.unreachable } : {}) };
           }
           const next = this.cluster.byMac(parsed.dstMac);
           if (!next) {

@@ -9,7 +9,7 @@ import { TraceCluster } from '../trace/cluster.ts';
 import { Walker } from '../trace/walk.ts';
 import type { FlowPlan } from './sample.ts';
 
-/** `backend ADDR:PORT`, `drop`, `refused` (a socket connect), `host` (nobody translated it: the node's stack answers), `routed out`, `lost`. */
+/** `backend ADDR:PORT`, `drop`, `refused` (a socket connect, or a packet answered with ICMP destination unreachable), `host` (nobody translated it: the node's stack answers), `routed out`, `lost`. */
 export type FlowOutcome = string;
 
 export const isBackend = (o: FlowOutcome): boolean => o.startsWith('backend ');
@@ -37,7 +37,7 @@ export async function runSample(dir: string, plans: readonly FlowPlan[], seed: n
       const t = await walker.fromClient(plan.node, flow, formatPacket(flow));
       const o = t.outcome;
       const p = o.packet;
-      outcomes.push(o.to === 'pod' && p ? `backend ${p.family === 6 ? `[${p.dst}]` : p.dst}:${p.dport}` : o.to === 'client' ? 'routed out' : o.to);
+      outcomes.push(o.to === 'pod' && p ? `backend ${p.family === 6 ? `[${p.dst}]` : p.dst}:${p.dport}` : o.to === 'client' ? (o.unreachable !== undefined ? 'refused' : 'routed out') : o.to);
     }
     out.push(outcomes);
   }

@@ -65,7 +65,7 @@ export function missingSocketLbFeatures(): Feature[] {
  * are, failed where the kernel should have them, run otherwise (kernelTest's rules apply first,
  * with the tools that build the talk's topology).
  */
-export function socketLbTest(title: string, impl: (t: ExecutionContext) => Promise<void>): void {
+export function socketLbTest(title: string, impl: (t: ExecutionContext) => Promise<void>, o: { serial?: boolean } = {}): void {
   const cannot = kernelAndToolsReason(TOPOLOGY_TOOLS);
   if (cannot) {
     kernelTest(title, impl, TOPOLOGY_TOOLS); // skipped or failed, with the reason
@@ -79,6 +79,8 @@ export function socketLbTest(title: string, impl: (t: ExecutionContext) => Promi
   } else if (missing.length) {
     process.stderr.write(`skip (kernel ${release()}): ${title}: needs ${missing.map((f) => `${f.name} (Linux ${f.since.join('.')})`).join(', ')}\n`);
     test.skip(title, impl);
+  } else if (o.serial) {
+    test.serial(title, impl);
   } else {
     test(title, impl);
   }

@@ -13,6 +13,7 @@ import { putService4, putService6 } from '../packet/tables.ts';
 import type { Datapath } from '../packet/harness.ts';
 import { writeTables } from './corpus.ts';
 import type { CallOutcome, Sock, SockDual } from './sock-dual.ts';
+import type { RecordedHook } from './sock-recorder.ts';
 import { addressBytes, type SockAddr } from './sockets.ts';
 
 type Random = () => number;
@@ -62,7 +63,12 @@ export interface SockCorpus {
   drain(): CallOutcome[];
 }
 
-export function sockCorpus(r: Random, dual: SockDual, clockStartNs: bigint): SockCorpus {
+/**
+ * `aim`, when given, names the hook the caller wants more runs of (the one with fewest so far):
+ * three calls in five are then made for it (its call, on a socket of its family), the rest drawn
+ * as usual, so that every program gets its share of a fixed budget, not only the common ones.
+ */
+export function sockCorpus(r: Random, dual: SockDual, clockStartNs: bigint, aim?: () => RecordedHook | undefined): SockCorpus {
   const open: Sock[] = [];
   let now = clockStartNs;
   const steer = () => dual.steer({ random: Math.floor(r() * 2 ** 32), ktimeNs: now });
@@ -76,10 +82,18 @@ export function sockCorpus(r: Random, dual: SockDual, clockStartNs: bigint): Soc
     steer();
     return dual.close(open.shift()!);
   };
+  // Where each hook's calls fall in next()'s draw, and the family its suffix names.
+  const aimed = (hook: RecordedHook): { what: number; family: 4 | 6 } | undefined => {
+    const m = /^(connect|sendmsg|recvmsg|getpeername|bind)([46])$/.exec(hook);
+    if (!m) return undefined;
+    const at = { connect: 0, sendmsg: 0.3, recvmsg: 0.5, getpeername: 0.68, bind: 0.78 }[m[1] as 'connect'];
+    return { what: at, family: m[2] === '6' ? 6 : 4 };
+  };
   return {
     next() {
-      const what = r();
-      const family: 4 | 6 = r() < 0.65 ? 4 : 6;
+      const target = aim && r() < 0.6 ? aimed(aim() ?? 'sock_release') : undefined;
+      const what = target?.what ?? r();
+      const family: 4 | 6 = target?.family ?? (r() < 0.65 ? 4 : 6);
       steer();
       if (what < 0.3) {
         const { sock, outcome } = dual.connect(family, r() < 0.5 ? 'tcp' : 'udp', destination(family));
@@ -90,10 +104,14 @@ export function sockCorpus(r: Random, dual: SockDual, clockStartNs: bigint): Soc
         const unconnected = open.filter((s) => s.proto === 'udp' && !s.peer && s.family === family);
         const sock = unconnected.length && r() < 0.7 ? pick(r, unconnected) : dual.udpSocket(family);
         if (!open.includes(sock)) keep(sock);
+        if (target && family === 6) {
+          const [address, port] = pick(r, dst6);
+          return dual.sendmsg(sock, { address, port });
+        }
         return dual.sendmsg(sock, destination(family));
       }
       if (what < 0.68) {
-        const udp = open.filter((s) => s.proto === 'udp');
+        const udp = open.filter((s) => s.proto === 'udp' && (!target || s.family === family));
         if (!udp.length) return undefined;
         const sock = pick(r, udp);
         const peers = SOCK_PEERS.filter((p) => (sock.family === 6 || !p.address.includes(':')));
@@ -101,7 +119,11 @@ export function sockCorpus(r: Random, dual: SockDual, clockStartNs: bigint): Soc
         const from = sock.peer ? SOCK_PEERS.find((p) => p.port === sock.peer!.port && sameAddress(p.address, sock.peer!.address)) : pick(r, peers);
         return from ? dual.recvmsg(sock, from) : undefined;
       }
-      if (what < 0.78) return open.length ? dual.getpeername(pick(r, open)) : undefined;
+      if (what < 0.78) {
+        // Aimed: a connected socket of the family (getpeername runs no hook on an unconnected one).
+        const socks = target ? open.filter((s) => s.family === family && s.peer) : open;
+        return socks.length ? dual.getpeername(pick(r, socks)) : undefined;
+      }
       if (what < 0.88) {
         const address = pick(r, family === 4 ? bindAddresses4 : bindAddresses6);
         return dual.bind(family, r() < 0.5 ? 'tcp' : 'udp', { address, port: pick(r, bindPorts) });

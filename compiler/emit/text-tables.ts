@@ -23,7 +23,11 @@ function unitLines(u: LbUnit, entries: readonly ServiceEntry[], out: string[]): 
     else for (const e of mine) parts.push(`${e.scope}=${e.set}`);
     const e = mine[0];
     if (e?.affinityTimeout !== undefined) parts.push(`affinity=${e.affinityTimeout}s`);
-    if (e?.sourceRanges && svc) parts.push(`source-ranges=${svc.sourceRanges.map((c) => c.text).join(',')}`);
+    if (e?.sourceRanges && svc) {
+      // The frontend's own family's ranges: those are the ones its lookups match (none: it admits nobody, SY1085).
+      const ranges = svc.sourceRanges.filter((c) => c.family === f.address.family);
+      parts.push(`source-ranges=${ranges.length ? ranges.map((c) => c.text).join(',') : 'none'}`);
+    }
     if (e?.notInCluster) parts.push('not-in-cluster');
     if (u.hostPort) {
       parts.push(`node=${u.hostPort.node}`);

@@ -10,7 +10,7 @@ import { ctxCsumReplace, csumReplace } from './checksum.ts';
 import { helperId } from '../../../format/bpf-helpers.ts';
 import { helperRules } from './helpers.ts';
 import type { Block, Operand } from '../ir/ir.ts';
-import { describe, expr, scalarExpr } from './lower-expr.ts';
+import { boolFromBranches, describe, expr, scalarExpr } from './lower-expr.ts';
 import { callFunction } from './lower-function.ts';
 import type { Lowerer } from './lowerer.ts';
 import { addrOf, copyMem, equalMem, pointerOf, stackObject, zeroMem } from './memory.ts';
@@ -133,19 +133,7 @@ function intrinsic(lx: Lowerer, name: string, node: CallExpression, args: Expres
     }
     case 'equal': {
       // As a value; conditions use equalMem directly (lower-cond.ts).
-      const t = lx.b.newBlock();
-      const f = lx.b.newBlock();
-      const join = lx.b.newBlock();
-      const dst = lx.b.vreg();
-      if (!equalBranch(lx, node, t, f)) return undefined;
-      lx.b.setBlock(t);
-      lx.b.emit({ op: 'mov', dst, src: { imm: 1n }, w: 64 });
-      lx.b.terminate({ op: 'jmp', target: join.id });
-      lx.b.setBlock(f);
-      lx.b.emit({ op: 'mov', dst, src: { imm: 0n }, w: 64 });
-      lx.b.terminate({ op: 'jmp', target: join.id });
-      lx.b.setBlock(join);
-      return { k: 'reg', type: boolType, v: dst, dirty: false };
+      return boolFromBranches(lx, (t, f) => equalBranch(lx, node, t, f));
     }
     case 'atomicAdd':
       return atomicAdd(lx, node, args);

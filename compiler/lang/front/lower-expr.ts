@@ -24,6 +24,7 @@ import { pointerOf } from './memory.ts';
 import { objectLiteral } from './object-literal.ts';
 import { boolType, typeName, untypedInt, type IntType, type Type } from './types.ts';
 import type { Scalar, Val } from './values.ts';
+import type { Block } from '../ir/ir.ts';
 
 const binOps = onFirstUse((): Partial<Record<SyntaxKind, BinOp>> => ({
   [SyntaxKind.PlusToken]: '+',
@@ -270,11 +271,22 @@ export function arith(lx: Lowerer, op: BinOp, a: Scalar, b: Scalar, node: Node):
 function boolOf(lx: Lowerer, node: Expression): Val | undefined {
   const folded = foldCondition(lx, node);
   if (folded !== undefined) return { k: 'const', type: boolType, value: folded ? 1n : 0n };
+  return boolFromBranches(lx, (yes, no) => {
+    condition(lx, node, yes, no);
+    return true;
+  });
+}
+
+/**
+ * 1 or 0 in a register, from code that branches to `yes` or `no` (`branch` returns false when it
+ * could not lower its condition: then undefined). The one way a condition becomes a value.
+ */
+export function boolFromBranches(lx: Lowerer, branch: (yes: Block, no: Block) => boolean): Val | undefined {
   const dst = lx.b.vreg();
   const yes = lx.b.newBlock();
   const no = lx.b.newBlock();
   const join = lx.b.newBlock();
-  condition(lx, node, yes, no);
+  if (!branch(yes, no)) return undefined;
   lx.b.setBlock(yes);
   lx.b.emit({ op: 'mov', dst, src: { imm: 1n }, w: 64 });
   lx.b.terminate({ op: 'jmp', target: join.id });
